@@ -1,0 +1,32 @@
+# The two commands that matter: `make run` (the whole system) and `make test` (everything checked).
+UV := ./scripts/uv
+RUN := $(UV) run --frozen --no-sync
+PACKAGES := shared/shared integration_service/integration_service core_service/core_service \
+            bot_gateway/bot_gateway telegram_emulator/telegram_emulator scripts
+
+.PHONY: install run test lint migrate bench loadtest fmt
+
+install:
+	$(UV) sync --frozen
+
+run: install
+	$(RUN) python -m scripts.stack run
+
+test: install
+	$(RUN) python -m scripts.stack test
+
+lint: install
+	$(RUN) ruff check .
+	$(RUN) mypy $(PACKAGES)
+
+fmt: install
+	$(RUN) ruff check --fix .
+
+migrate: install
+	$(RUN) python -m scripts.stack migrate
+
+bench: install
+	$(RUN) python -m scripts.stack bench
+
+loadtest: install
+	$(RUN) python -m scripts.stack loadtest

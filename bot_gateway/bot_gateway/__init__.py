@@ -1,0 +1,1 @@
+"""The Telegram bot residents, executors and managers use."""

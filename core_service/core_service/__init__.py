@@ -1,0 +1,1 @@
+"""Auth, users, buildings and the request lifecycle."""

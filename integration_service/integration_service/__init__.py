@@ -1,0 +1,1 @@
+"""External APIs, webhooks and event publishing."""

@@ -1,0 +1,1 @@
+"""Developer tooling: find or start PostgreSQL and Redis, run the tests, run the system."""

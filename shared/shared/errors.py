@@ -1,0 +1,63 @@
+"""Dependency failures become 503 with a retry hint, never a 500 with a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+
+log = logging.getLogger("errors")
+RETRY_AFTER_SECONDS = "5"
+
+
+class DependencyUnavailable(Exception):
+    """A backing service (database, Redis, an upstream API) cannot be reached."""
+
+    def __init__(self, dependency: str) -> None:
+        super().__init__(dependency)
+        self.dependency = dependency
+
+
+def unavailable(dependency: str) -> JSONResponse:
+    """503 naming the dependency, with `Retry-After`."""
+    return JSONResponse(
+        {"detail": f"{dependency} unavailable, retry later", "dependency": dependency},
+        status_code=503,
+        headers={"Retry-After": RETRY_AFTER_SECONDS},
+    )
+
+
+def _is_connection_failure(exc: DBAPIError) -> bool:
+    return bool(exc.connection_invalidated) or isinstance(exc, OperationalError | InterfaceError)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Map database/Redis outages to 503 for every route of `app`."""
+
+    async def on_db_error(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, DBAPIError) and not _is_connection_failure(exc):
+            log.exception("database error", extra={"path": request.url.path})
+            return JSONResponse({"detail": "internal error"}, status_code=500)
+        log.warning("database unavailable", extra={"path": request.url.path, "error": str(exc)})
+        return unavailable("database")
+
+    async def on_redis_error(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("redis unavailable", extra={"path": request.url.path, "error": str(exc)})
+        return unavailable("redis")
+
+    async def on_dependency(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, DependencyUnavailable)
+        return unavailable(exc.dependency)
+
+    db_errors: tuple[type[Exception], ...] = (DBAPIError, PoolTimeoutError, OSError)
+    for exc_type in db_errors:
+        app.add_exception_handler(exc_type, on_db_error)
+    redis_errors: tuple[type[Exception], ...] = (RedisConnectionError, RedisTimeoutError)
+    for exc_type in redis_errors:
+        app.add_exception_handler(exc_type, on_redis_error)
+    app.add_exception_handler(DependencyUnavailable, on_dependency)

@@ -1,0 +1,182 @@
+"""The base HTTP client: pooled connections, retries with jitter, circuit breaker, call records."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from shared.logging import correlation_id
+
+log = logging.getLogger("http.client")
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_SECRET_QUERY = re.compile(r"(?i)((?:key|apikey|api_key|token|secret|signature|password)=)[^&]*")
+
+
+def redact_url(url: str) -> str:
+    """The URL with secret-looking query values replaced by `***`."""
+    return _SECRET_QUERY.sub(r"\1***", url)
+
+
+@dataclass(slots=True)
+class CallRecord:
+    """One outbound call, as written to a log of calls."""
+
+    service: str
+    method: str
+    url: str
+    status_code: int | None
+    duration_ms: float
+    error: str | None
+    correlation_id: str | None
+    attempt: int
+
+
+Recorder = Callable[[CallRecord], None]
+
+
+class CircuitOpen(Exception):
+    """The upstream failed repeatedly; calls are refused until the cool-down passes."""
+
+    def __init__(self, service: str, retry_in: float) -> None:
+        super().__init__(f"{service} circuit open, retry in {retry_in:.1f}s")
+        self.service = service
+        self.retry_in = retry_in
+
+
+@dataclass
+class CircuitBreaker:
+    """Opens after `threshold` consecutive failures; one probe is let through after `cooldown`."""
+
+    threshold: int = 5
+    cooldown: float = 30.0
+    failures: int = 0
+    opened_at: float | None = None
+    probing: bool = field(default=False)
+
+    @property
+    def state(self) -> str:
+        """`closed`, `open` or `half_open`."""
+        if self.opened_at is None:
+            return "closed"
+        return "half_open" if time.monotonic() - self.opened_at >= self.cooldown else "open"
+
+    def before_call(self, service: str) -> None:
+        """Raise CircuitOpen unless a call may go through now."""
+        state = self.state
+        if state == "open" or (state == "half_open" and self.probing):
+            assert self.opened_at is not None
+            raise CircuitOpen(service, max(0.0, self.cooldown - (time.monotonic() - self.opened_at)))
+        if state == "half_open":
+            self.probing = True
+
+    def record(self, ok: bool) -> None:
+        """Count a success (closes) or a failure (may open)."""
+        self.probing = False
+        if ok:
+            self.failures, self.opened_at = 0, None
+            return
+        self.failures += 1
+        if self.failures >= self.threshold:
+            self.opened_at = time.monotonic()
+
+
+class ServiceClient:
+    """An httpx client for one upstream with retries, breaker, bearer token and call records."""
+
+    def __init__(
+        self,
+        service: str,
+        base_url: str,
+        *,
+        token: str | None = None,
+        timeout: float = 5.0,
+        attempts: int = 3,
+        backoff: float = 0.2,
+        recorder: Recorder | None = None,
+        breaker: CircuitBreaker | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        max_connections: int = 100,
+    ) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=20)
+        self.service = service
+        self.attempts = attempts
+        self.backoff = backoff
+        self.recorder = recorder
+        self.breaker = breaker or CircuitBreaker()
+        self.http = httpx.AsyncClient(
+            base_url=base_url, headers=headers, timeout=timeout, limits=limits, transport=transport
+        )
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self.http.aclose()
+
+    async def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """Send, retrying idempotent calls on connect errors, 429 and 5xx with jittered backoff."""
+        method = method.upper()
+        tries = self.attempts if method in IDEMPOTENT or kwargs.pop("retry", False) else 1
+        headers = dict(kwargs.pop("headers", None) or {})
+        cid = correlation_id.get()
+        if cid:
+            headers.setdefault("X-Request-ID", cid)
+        for attempt in range(1, tries + 1):
+            self.breaker.before_call(self.service)
+            response = await self._send_once(method, url, attempt, headers=headers, **kwargs)
+            if response is not None and response.status_code not in RETRY_STATUSES:
+                self.breaker.record(response.status_code < 500)
+                return response
+            self.breaker.record(False)
+            if attempt == tries:
+                if response is None:
+                    raise httpx.ConnectError(f"{self.service} unreachable after {tries} attempts")
+                return response
+            await asyncio.sleep(self._delay(attempt, response))
+        raise AssertionError("unreachable")
+
+    async def _send_once(
+        self, method: str, url: str, attempt: int, **kwargs: Any
+    ) -> httpx.Response | None:
+        started = time.perf_counter()
+        status: int | None = None
+        error: str | None = None
+        try:
+            response = await self.http.request(method, url, **kwargs)
+            status = response.status_code
+            return response
+        except (httpx.TransportError, OSError) as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            log.warning("upstream call failed", extra={"upstream": self.service, "error": error})
+            return None
+        finally:
+            self._record(method, url, status, started, error, attempt)
+
+    def _record(
+        self, method: str, url: str, status: int | None, started: float, error: str | None,
+        attempt: int,
+    ) -> None:
+        if self.recorder is None:
+            return
+        full = str(self.http.base_url.join(url)) if not url.startswith("http") else url
+        self.recorder(CallRecord(
+            service=self.service, method=method, url=redact_url(full), status_code=status,
+            duration_ms=round((time.perf_counter() - started) * 1000, 2), error=error,
+            correlation_id=correlation_id.get(), attempt=attempt,
+        ))
+
+    def _delay(self, attempt: int, response: httpx.Response | None) -> float:
+        if response is not None and (after := response.headers.get("Retry-After")):
+            try:
+                return min(float(after), 30.0)
+            except ValueError:
+                pass
+        return float(self.backoff * 2 ** (attempt - 1) * (0.5 + random.random()))

@@ -1,0 +1,76 @@
+"""One pure-ASGI middleware: correlation id in and out, access log, per-route metrics."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.logging import correlation_id
+from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
+
+log = logging.getLogger("http")
+_VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+_QUIET = {"/health", "/health/ready", "/metrics"}
+
+
+def _incoming_id(scope: Scope) -> str:
+    for name, value in scope.get("headers", []):
+        if name == b"x-request-id":
+            text = value.decode("latin-1")
+            if _VALID_ID.match(text):
+                return text
+    return uuid.uuid4().hex
+
+
+class RequestContextMiddleware:
+    """Reads or makes `X-Request-ID`, returns it, logs and measures every request."""
+
+    def __init__(self, app: ASGIApp, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Wrap one HTTP request."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rid = _incoming_id(scope)
+        token = correlation_id.set(rid)
+        status = 500
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            self._record(scope, status, time.perf_counter() - started)
+            correlation_id.reset(token)
+
+    def _record(self, scope: Scope, status: int, elapsed: float) -> None:
+        route = scope.get("route")
+        path = getattr(route, "path", None) or "unmatched"
+        method = scope.get("method", "GET")
+        HTTP_REQUESTS.labels(self.service, method, path, str(status)).inc()
+        HTTP_LATENCY.labels(self.service, method, path).observe(elapsed)
+        if scope.get("path") not in _QUIET or status >= 500:
+            log.info(
+                "request",
+                extra={
+                    "method": method,
+                    "path": scope.get("path"),
+                    "route": path,
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 2),
+                },
+            )

@@ -1,0 +1,98 @@
+"""An atomic sliding-window rate limiter on Redis (one round trip, keys always expire)."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+from prometheus_client import Counter
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger("ratelimit")
+RATE_LIMITED = Counter("rate_limit_hits_total", "Calls refused by a rate limiter", ["limiter"])
+RATE_LIMIT_FAIL_OPEN = Counter(
+    "rate_limit_fail_open_total", "Calls let through because Redis was down", ["limiter"]
+)
+
+# Weighted two-window counter: count = previous * (1 - elapsed) + current. The increment and the
+# expiry are set in the same script, so a counter can never be left without a TTL.
+_SCRIPT = """
+local window = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+local cost = tonumber(ARGV[4])
+local index = math.floor(now / window)
+local current_key = KEYS[1] .. ':' .. index
+local previous_key = KEYS[1] .. ':' .. (index - 1)
+local current = tonumber(redis.call('GET', current_key) or '0')
+local previous = tonumber(redis.call('GET', previous_key) or '0')
+local elapsed = (now - index * window) / window
+local used = previous * (1 - elapsed) + current
+if used + cost > limit then
+  local retry = window - (now - index * window)
+  if previous > 0 and current + cost <= limit then
+    retry = math.min(retry, window * ((used + cost - limit) / previous))
+  end
+  return {0, math.floor(used), tostring(retry)}
+end
+redis.call('INCRBY', current_key, cost)
+redis.call('PEXPIRE', current_key, window * 2)
+return {1, math.floor(used + cost), '0'}
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The limiter's answer: allowed, usage in the window, seconds to wait when refused."""
+
+    allowed: bool
+    used: int
+    limit: int
+    retry_after: float
+
+    @property
+    def retry_after_header(self) -> str:
+        """`Retry-After` in whole seconds, at least 1."""
+        return str(max(1, math.ceil(self.retry_after)))
+
+
+class RateLimiter:
+    """`hit(key, limit, window)` counts one call and says whether it may proceed."""
+
+    def __init__(self, redis: Redis, name: str, *, fail_open: bool = True) -> None:
+        self.redis = redis
+        self.name = name
+        self.fail_open = fail_open
+        self._script = redis.register_script(_SCRIPT)
+
+    async def hit(self, key: str, limit: int, window_seconds: float, cost: int = 1) -> Decision:
+        """Count `cost` against `key`; refused calls are not counted."""
+        window_ms = int(window_seconds * 1000)
+        try:
+            allowed, used, retry_ms = await self._script(
+                keys=[f"rl:{self.name}:{key}"],
+                args=[window_ms, limit, int(time.time() * 1000), cost],
+            )
+        except RedisError as exc:
+            if not self.fail_open:
+                raise
+            RATE_LIMIT_FAIL_OPEN.labels(self.name).inc()
+            log.warning("rate limiter failing open", extra={"limiter": self.name, "error": str(exc)})
+            return Decision(True, 0, limit, 0.0)
+        decision = Decision(bool(allowed), int(used), limit, float(retry_ms) / 1000)
+        if not decision.allowed:
+            RATE_LIMITED.labels(self.name).inc()
+        return decision
+
+    async def usage(self, key: str, window_seconds: float) -> int:
+        """Calls counted against `key` in the current sliding window."""
+        window_ms = int(window_seconds * 1000)
+        now = int(time.time() * 1000)
+        index = now // window_ms
+        base = f"rl:{self.name}:{key}"
+        current, previous = await self.redis.mget(f"{base}:{index}", f"{base}:{index - 1}")
+        elapsed = (now - index * window_ms) / window_ms
+        return int(int(previous or 0) * (1 - elapsed) + int(current or 0))

@@ -1,0 +1,57 @@
+"""Test helpers every service's suite uses: its own database per run, a Redis DB per service."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import asyncpg
+from sqlalchemy import MetaData, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+# Each service's tests use their own Redis logical database, so suites never share keys.
+REDIS_DB = {"shared": 9, "integration": 10, "core": 11, "bot": 12, "emulator": 13}
+
+
+def pg_server_url() -> str:
+    """The server-level asyncpg URL `make test` found (or the local default)."""
+    return os.environ.get("TEST_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432").rstrip("/")
+
+
+def redis_url(service: str) -> str:
+    """The Redis URL for `service`'s tests: its own logical database."""
+    base = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
+    return f"{base}/{REDIS_DB[service]}"
+
+
+def _plain(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://")
+
+
+async def create_database(prefix: str) -> str:
+    """Create a fresh, uniquely named database; its asyncpg URL."""
+    name = f"{prefix}_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    conn = await asyncpg.connect(_plain(pg_server_url()) + "/postgres")
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return f"{pg_server_url()}/{name}"
+
+
+async def drop_database(url: str) -> None:
+    """Drop a database made by `create_database`, closing its other connections."""
+    name = url.rsplit("/", 1)[1]
+    conn = await asyncpg.connect(_plain(pg_server_url()) + "/postgres")
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+async def truncate_all(engine: AsyncEngine, metadata: MetaData) -> None:
+    """Empty every table of `metadata` (between tests)."""
+    names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    if names:
+        async with engine.begin() as conn:
+            await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))

@@ -1,0 +1,1 @@
+"""A local Telegram Bot API server with a web chat page."""

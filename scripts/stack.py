@@ -190,17 +190,18 @@ def test(pytest_args: list[str]) -> int:
         for note in infra.notes:
             print(note)
         child = {**os.environ, "TEST_PG_URL": infra.pg_url, "TEST_REDIS_URL": infra.redis_url}
-        steps = [
-            ["ruff", "check", "."],
-            ["mypy", *LINT_TARGETS],
-            [PYTHON, "-m", "pytest", *pytest_args],
-        ]
+        steps = [["ruff", "check", "."], ["mypy", *LINT_TARGETS]]
+        # One pytest run per member, rooted there, so `<member>.tests` never shadows `<member>`.
+        for member in ["shared", *(s.package for s in SERVICES)]:
+            if any((ROOT / member / "tests").glob("test_*.py")):
+                steps.append([PYTHON, "-m", "pytest", f"--rootdir={member}", f"{member}/tests", *pytest_args])
         failed = []
         for step in steps:
-            print("$", " ".join(step[1:] if step[0] == PYTHON else step), flush=True)
+            shown = " ".join(step[2:] if step[0] == PYTHON else step)
+            print("$", shown, flush=True)
             code = subprocess.run(step, cwd=ROOT, env=child).returncode  # noqa: S603
-            if code != 0:
-                failed.append(f"{Path(step[0]).name if step[0] != PYTHON else 'pytest'} (exit {code})")
+            if code != 0:  # pytest's 5 ("no tests collected") is a failure too
+                failed.append(f"{shown} (exit {code})")
         if failed:
             print("FAILED:", ", ".join(failed))
             return 1

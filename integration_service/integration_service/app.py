@@ -1,0 +1,27 @@
+"""The Integration Service application: routers of every domain and background workers."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from integration_service.config import Settings
+from shared.app import create_service_app
+
+
+def domain_routers() -> list[APIRouter]:
+    """Each domain's router (domains add themselves here)."""
+    routers: list[APIRouter] = []
+    return routers
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """Build the app; engines, pools and workers start in its lifespan."""
+    from integration_service import lifecycle
+
+    return create_service_app(
+        settings,
+        title="UK Integration Service",
+        routers=domain_routers(),
+        on_startup=lifecycle.STARTUP,
+        on_shutdown=lifecycle.SHUTDOWN,
+    )

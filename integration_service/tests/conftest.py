@@ -1,0 +1,90 @@
+"""Integration Service test fixtures: a migrated database per run, a Redis DB, the app."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from cryptography.fernet import Fernet
+from fastapi import FastAPI
+from redis.asyncio import Redis
+
+from integration_service.app import create_app
+from integration_service.config import Settings
+from integration_service.models import Base, load_all_models
+from shared import testing
+from shared.migrations import upgrade
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "integration_service" / "migrations"
+TOKEN = "test-token"
+
+
+@pytest.fixture(scope="session")
+async def database_url() -> AsyncIterator[str]:
+    """A fresh database migrated with the real migrations."""
+    url = await testing.create_database("integration")
+    await asyncio.to_thread(upgrade, MIGRATIONS, url)
+    yield url
+    await testing.drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def fernet_key() -> str:
+    return Fernet.generate_key().decode()
+
+
+@pytest.fixture
+def settings_overrides() -> dict[str, Any]:
+    """Per-test settings changes (override this fixture in a module)."""
+    return {}
+
+
+@pytest.fixture
+def settings(database_url: str, fernet_key: str, settings_overrides: dict[str, Any]) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "redis_url": testing.redis_url("integration"),
+        "api_tokens": [TOKEN],
+        "encryption_key": fernet_key,
+        "log_json": True,
+        "run_worker": False,
+    }
+    values.update(settings_overrides)
+    return Settings(**values)
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    """The real app with its lifespan running; tables and Redis emptied afterwards."""
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+        load_all_models()
+        await testing.truncate_all(application.state.engine, Base.metadata)
+        await application.state.redis.flushdb()
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client authenticated with the management token."""
+    transport = httpx.ASGITransport(app=app)
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    async with httpx.AsyncClient(transport=transport, base_url="http://test", headers=headers) as c:
+        yield c
+
+
+@pytest.fixture
+async def anon(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client without credentials."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        yield c
+
+
+@pytest.fixture
+async def redis(app: FastAPI) -> Redis:
+    return app.state.redis  # type: ignore[no-any-return]

@@ -1,0 +1,91 @@
+"""The base HTTP client: retries, circuit breaker, redaction, call records."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from shared.http import CallRecord, CircuitBreaker, CircuitOpen, ServiceClient, redact_url
+from shared.logging import correlation_id
+
+
+def counting_transport(statuses: list[int], seen: list[httpx.Request]) -> httpx.MockTransport:
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        status = statuses.pop(0) if statuses else 200
+        return httpx.Response(status, json={"ok": status < 400})
+
+    return httpx.MockTransport(handler)
+
+
+async def test_get_is_retried_on_503_then_succeeds() -> None:
+    seen: list[httpx.Request] = []
+    client = ServiceClient("up", "http://up", transport=counting_transport([503, 503], seen), backoff=0)
+    response = await client.request("GET", "/x")
+    assert response.status_code == 200
+    assert len(seen) == 3
+    await client.aclose()
+
+
+async def test_post_is_not_retried_unless_asked() -> None:
+    seen: list[httpx.Request] = []
+    client = ServiceClient("up", "http://up", transport=counting_transport([503], seen), backoff=0)
+    assert (await client.request("POST", "/x")).status_code == 503
+    assert len(seen) == 1
+    await client.aclose()
+
+
+async def test_bearer_token_and_request_id_are_sent() -> None:
+    seen: list[httpx.Request] = []
+    client = ServiceClient("up", "http://up", token="s3cret", transport=counting_transport([], seen))
+    token = correlation_id.set("cid-1")
+    try:
+        await client.request("GET", "/x")
+    finally:
+        correlation_id.reset(token)
+    assert seen[0].headers["authorization"] == "Bearer s3cret"
+    assert seen[0].headers["x-request-id"] == "cid-1"
+    await client.aclose()
+
+
+async def test_every_attempt_is_recorded_with_secrets_redacted() -> None:
+    records: list[CallRecord] = []
+    client = ServiceClient("geo", "http://geo", transport=counting_transport([500], []),
+                           recorder=records.append, backoff=0)
+    await client.request("GET", "/geocode?address=x&key=AIzaSECRET")
+    assert [r.status_code for r in records] == [500, 200]
+    assert all("AIzaSECRET" not in r.url and "key=***" in r.url for r in records)
+    await client.aclose()
+
+
+async def test_connect_errors_raise_after_the_attempts() -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused")
+
+    client = ServiceClient("down", "http://down", transport=httpx.MockTransport(refuse), backoff=0)
+    with pytest.raises(httpx.ConnectError):
+        await client.request("GET", "/x")
+    await client.aclose()
+
+
+async def test_breaker_opens_after_failures_and_lets_one_probe_through() -> None:
+    breaker = CircuitBreaker(threshold=2, cooldown=0.05)
+    client = ServiceClient("b", "http://b", transport=counting_transport([500] * 10, []),
+                           breaker=breaker, attempts=1)
+    await client.request("GET", "/")
+    await client.request("GET", "/")
+    with pytest.raises(CircuitOpen):
+        await client.request("GET", "/")
+    assert breaker.state == "open"
+    import asyncio
+
+    await asyncio.sleep(0.06)
+    assert breaker.state == "half_open"
+    await client.request("GET", "/")  # the probe fails: open again
+    assert breaker.state == "open"
+    await client.aclose()
+
+
+def test_redact_url_masks_known_secret_parameters() -> None:
+    url = "https://x/y?apikey=1&token=2&q=keep&signature=3"
+    assert redact_url(url) == "https://x/y?apikey=***&token=***&q=keep&signature=***"

@@ -42,7 +42,8 @@ async def client_for(**overrides: object) -> AsyncIterator[httpx.AsyncClient]:
     values.update(overrides)
     app = create_service_app(DemoSettings(**values), title="demo", routers=[router])  # type: ignore[arg-type]
     transport = httpx.ASGITransport(app=app)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+    http = httpx.AsyncClient(transport=transport, base_url="http://t")
+    async with app.router.lifespan_context(app), http as c:
         yield c
 
 

@@ -1,0 +1,1 @@
+"""The service's tenant-isolated Redis cache: stats and invalidation by pattern."""

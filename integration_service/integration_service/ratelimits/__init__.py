@@ -1,0 +1,1 @@
+"""Per (service, endpoint) rate limits stored in the database and counted in Redis."""

@@ -1,0 +1,1 @@
+"""External services: registration, configuration, encrypted API keys, health checks."""

@@ -1,0 +1,1 @@
+"""Webhook receivers, idempotent storage, processing and publishing."""

@@ -149,28 +149,61 @@ def stop_all(procs: list[subprocess.Popen[bytes]]) -> None:
             proc.kill()
 
 
-def run() -> int:
-    """Start everything that exists, print where to look, stop it all on Ctrl-C."""
-    env = configured()
-    infra = find_infra(env.get("PG_URL"), env.get("REDIS_URL"))
-    procs: list[subprocess.Popen[bytes]] = []
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    try:
-        env = service_env(infra, env)
-        for note in infra.notes:
-            print(note)
-        prepare_databases(infra, env)
-        from scripts.urls import after_start, print_urls
+class Stack:
+    """The services `make run` started (and the embedded servers), to stop them all."""
 
+    def __init__(self, infra: Infra, env: dict[str, str]) -> None:
+        self.infra = infra
+        self.env = env
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def start(self, skip_running: bool = False) -> bool:
+        """Migrate, then start every existing service and wait for its `/health`."""
+        from scripts.infra import port_open
+        from scripts.urls import after_start
+
+        prepare_databases(self.infra, self.env)
         for service in (s for s in SERVICES if s.exists):
-            proc = subprocess.Popen([PYTHON, "-m", service.package], env=env)  # noqa: S603
-            procs.append(proc)
+            if skip_running and port_open("127.0.0.1", service.port):
+                print(f"{service.package} already answers on port {service.port}; using it")
+                continue
+            proc = subprocess.Popen([PYTHON, "-m", service.package], env=self.env)  # noqa: S603
+            self.procs.append(proc)
             if not wait_healthy(service.port, proc):
                 print(f"{service.package} did not become healthy on port {service.port}")
-                return 1
-            after_start(service.package, env)
-        print_urls([s.package for s in SERVICES if s.exists], env, infra)
-        while all(p.poll() is None for p in procs):
+                return False
+            after_start(service.package, self.env)
+        return True
+
+    def alive(self) -> bool:
+        """True while every started service runs."""
+        return all(p.poll() is None for p in self.procs)
+
+    def stop(self) -> None:
+        """Stop the services, then the embedded servers."""
+        stop_all(self.procs)
+        self.infra.stop()
+
+
+def _raise_interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+def run() -> int:
+    """Start everything that exists, print where to look, stop it all on Ctrl-C."""
+    from scripts.urls import print_urls
+
+    env = configured()
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    infra = find_infra(env.get("PG_URL"), env.get("REDIS_URL"))
+    stack = Stack(infra, service_env(infra, env))
+    try:
+        for note in infra.notes:
+            print(note)
+        if not stack.start():
+            return 1
+        print_urls([s.package for s in SERVICES if s.exists], stack.env, infra)
+        while stack.alive():
             time.sleep(0.5)
         print("a service stopped; stopping the rest")
         return 1
@@ -178,8 +211,7 @@ def run() -> int:
         print("\nstopping ...")
         return 0
     finally:
-        stop_all(procs)
-        infra.stop()
+        stack.stop()
 
 
 def test(pytest_args: list[str]) -> int:
@@ -221,23 +253,42 @@ def migrate() -> int:
         infra.stop()
 
 
-def scripts_in(folder: str, pattern: str) -> list[Path]:
-    """Benchmark or load-test entry points that exist in this checkout."""
-    return sorted((ROOT / folder).glob(pattern))
-
-
-def bench_or_loadtest(kind: str) -> int:
-    """Run every `loadtests/{kind}_*.py`; say so plainly when there is none yet."""
-    found = scripts_in("loadtests", f"{kind}_*.py")
-    if not found:
-        print(f"nothing yet: no {kind} scenarios in loadtests/ (no figures to report)")
+def bench() -> int:
+    """Run every benchmark (`loadtests/bench_*.py`, `<package>.bench`) against real servers."""
+    modules = [f"loadtests.{p.stem}" for p in sorted((ROOT / "loadtests").glob("bench_*.py"))]
+    modules += [f"{s.package}.bench" for s in SERVICES
+                if (ROOT / s.package / s.package / "bench.py").exists()]
+    if not modules:
+        print("nothing yet: no benchmarks in this checkout (no figures to report)")
         return 0
+    env = configured()
+    infra = find_infra(env.get("TEST_PG_URL"), env.get("TEST_REDIS_URL"))
+    child = {**os.environ, "TEST_PG_URL": infra.pg_url, "TEST_REDIS_URL": infra.redis_url}
     code = 0
-    for script in found:
-        module = f"loadtests.{script.stem}"
-        print(f"$ python -m {module}", flush=True)
-        code |= subprocess.run([PYTHON, "-m", module], cwd=ROOT).returncode  # noqa: S603
+    try:
+        for module in modules:
+            print(f"$ python -m {module}", flush=True)
+            code |= subprocess.run([PYTHON, "-m", module], cwd=ROOT, env=child).returncode  # noqa: S603
+    finally:
+        infra.stop()
     return code
+
+
+def loadtest() -> int:
+    """Start what is not running (as `make run` does), run the locust scenarios, stop what we started."""
+    if not (ROOT / "loadtests" / "loadtest_run.py").exists():
+        print("nothing yet: no locust scenarios in loadtests/ (no figures to report)")
+        return 0
+    env = configured()
+    infra = find_infra(env.get("PG_URL"), env.get("REDIS_URL"))
+    stack = Stack(infra, service_env(infra, env))
+    try:
+        if not stack.start(skip_running=True):
+            return 1
+        cmd = [PYTHON, "-m", "loadtests.loadtest_run"]
+        return subprocess.run(cmd, cwd=ROOT, env=stack.env).returncode  # noqa: S603
+    finally:
+        stack.stop()
 
 
 def main(argv: list[str]) -> int:
@@ -249,8 +300,10 @@ def main(argv: list[str]) -> int:
         return run()
     if command == "migrate":
         return migrate()
-    if command in ("bench", "loadtest"):
-        return bench_or_loadtest(command)
+    if command == "bench":
+        return bench()
+    if command == "loadtest":
+        return loadtest()
     print(f"unknown command {command!r}: use test, run, migrate, bench or loadtest")
     return 2
 

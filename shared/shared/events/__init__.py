@@ -1,0 +1,35 @@
+"""Events every service shares: the envelope, a transactional outbox, its relay, a stream consumer.
+
+Producer::
+
+    class OutboxEvent(OutboxMixin, Base):
+        __tablename__ = "outbox_events"
+
+    await emit(session, OutboxEvent, Envelope.new(event_type="request.created", source="core",
+               tenant_id=tenant, data={...}), channel="core.request.created")   # before commit
+    relay = OutboxRelay(app.state.sessionmaker, OutboxEvent, app.state.redis, stream="stream:core")
+    await relay.start() ... await relay.stop()
+
+Consumer::
+
+    consumer = StreamConsumer(redis, "stream:core", "bot-notifier", "bot-1", handler)
+    await consumer.start() ... await consumer.stop()
+"""
+
+from shared.events.consumer import Handler, StreamConsumer
+from shared.events.envelope import Envelope
+from shared.events.listener import PgListener
+from shared.events.outbox import OutboxMixin, emit, notify_channel
+from shared.events.relay import STREAM_MAXLEN, OutboxRelay
+
+__all__ = [
+    "STREAM_MAXLEN",
+    "Envelope",
+    "Handler",
+    "OutboxMixin",
+    "OutboxRelay",
+    "PgListener",
+    "StreamConsumer",
+    "emit",
+    "notify_channel",
+]

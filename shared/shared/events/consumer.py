@@ -1,0 +1,188 @@
+"""A consumer-group reader: XREADGROUP, XACK after the handler, XAUTOCLAIM, dead letters."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from pydantic import ValidationError
+from redis.asyncio import Redis
+from redis.exceptions import RedisError, ResponseError
+
+from shared.events.envelope import Envelope
+from shared.events.metrics import STREAM_HANDLED
+
+log = logging.getLogger("events.consumer")
+Handler = Callable[[Envelope], Awaitable[None]]
+Entry = tuple[bytes, dict[bytes, bytes]]
+
+
+class StreamConsumer:
+    """Reads `stream` as `consumer` of `group`; an entry is acknowledged only after `handler` returns.
+
+    A failed entry stays pending and is reclaimed (XAUTOCLAIM) once idle for `claim_idle_ms`;
+    after `max_deliveries` deliveries it moves to `dead_letter_stream`. Redis outages are waited
+    out with backoff; the group is re-created if Redis lost it.
+    """
+
+    def __init__(
+        self,
+        redis: Redis,
+        stream: str,
+        group: str,
+        consumer: str,
+        handler: Handler,
+        *,
+        max_deliveries: int = 5,
+        dead_letter_stream: str | None = None,
+        block_ms: int = 1000,
+        batch: int = 50,
+        claim_idle_ms: int = 30_000,
+        start_id: str = "0",
+        max_backoff: float = 5.0,
+    ) -> None:
+        self.redis = redis
+        self.stream = stream
+        self.group = group
+        self.consumer = consumer
+        self.handler = handler
+        self.max_deliveries = max_deliveries
+        self.dead_letter_stream = dead_letter_stream or f"{stream}:dead"
+        self.block_ms = block_ms
+        self.batch = batch
+        self.claim_idle_ms = claim_idle_ms
+        self.start_id = start_id
+        self.max_backoff = max_backoff
+        self._group_ready = False
+        self._pending_checked = False
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
+
+    async def start(self) -> None:
+        """Consume in the background until `stop()`."""
+        if self._task is None:
+            self._stopping.clear()
+            self._task = asyncio.create_task(self._run(), name=f"consumer:{self.stream}:{self.group}")
+
+    async def stop(self) -> None:
+        """Stop consuming (an entry being handled is left pending, never lost)."""
+        self._stopping.set()
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def ensure_group(self) -> None:
+        """Create the group (and the stream) unless it exists."""
+        try:
+            await self.redis.xgroup_create(self.stream, self.group, id=self.start_id, mkstream=True)
+        except ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+        self._group_ready = True
+
+    async def run_once(self, block_ms: int | None = None) -> int:
+        """Reclaim stale entries, then read new ones; the number of entries handled."""
+        if not self._group_ready:
+            await self.ensure_group()
+        try:
+            handled = await self._claim_stale()
+            if not self._pending_checked:
+                # Entries this consumer received before a crash or restart come first.
+                handled += await self._read("0", None)
+                self._pending_checked = True
+            handled += await self._read(">", self.block_ms if block_ms is None else block_ms)
+        except ResponseError as exc:
+            if "NOGROUP" in str(exc):
+                self._group_ready = False  # Redis restarted without the stream: make it again
+                return 0
+            raise
+        return handled
+
+    async def _read(self, start: str, block: int | None) -> int:
+        reply = await self.redis.xreadgroup(
+            self.group, self.consumer, {self.stream: start}, count=self.batch, block=block
+        )
+        handled = 0
+        for _stream, entries in reply or []:
+            for entry_id, fields in entries:
+                if fields:  # a pending entry deleted by MAXLEN comes back empty
+                    await self._handle(entry_id, fields)
+                    handled += 1
+                else:
+                    await self.redis.xack(self.stream, self.group, entry_id)
+        return handled
+
+    async def _claim_stale(self) -> int:
+        reply = await self.redis.xautoclaim(
+            self.stream, self.group, self.consumer, self.claim_idle_ms, start_id="0-0", count=self.batch
+        )
+        entries: list[Entry] = [e for e in reply[1] if e[1]]
+        if not entries:
+            return 0
+        counts = await self._delivery_counts(entries)
+        for entry_id, fields in entries:
+            if counts.get(entry_id, 1) > self.max_deliveries:
+                await self._dead_letter(entry_id, fields, "too many deliveries")
+            else:
+                await self._handle(entry_id, fields)
+        return len(entries)
+
+    async def _delivery_counts(self, entries: list[Entry]) -> dict[bytes, int]:
+        pending = await self.redis.xpending_range(
+            self.stream, self.group, min=entries[0][0], max=entries[-1][0],
+            count=len(entries) * 2 + 10, consumername=self.consumer,
+        )
+        return {_as_bytes(p["message_id"]): int(p["times_delivered"]) for p in pending}
+
+    async def _handle(self, entry_id: bytes, fields: dict[bytes, bytes]) -> None:
+        try:
+            envelope = Envelope.from_json(fields.get(b"envelope", b""))
+        except ValidationError as exc:
+            await self._dead_letter(entry_id, fields, f"malformed envelope: {exc.error_count()} errors")
+            return
+        try:
+            await self.handler(envelope)
+        except Exception as exc:  # any handler failure means "retry later"
+            STREAM_HANDLED.labels(self.stream, self.group, "failed").inc()
+            log.warning("stream handler failed; entry stays pending",
+                        extra={"stream": self.stream, "group": self.group,
+                               "event_id": envelope.event_id, "error": repr(exc)})
+            return
+        await self.redis.xack(self.stream, self.group, entry_id)
+        STREAM_HANDLED.labels(self.stream, self.group, "ok").inc()
+
+    async def _dead_letter(self, entry_id: bytes, fields: dict[bytes, bytes], reason: str) -> None:
+        dead: dict[Any, Any] = {**fields, b"original_id": entry_id, b"group": self.group, b"reason": reason}
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.xadd(self.dead_letter_stream, dead, maxlen=100_000, approximate=True)
+            pipe.xack(self.stream, self.group, entry_id)
+            await pipe.execute()
+        STREAM_HANDLED.labels(self.stream, self.group, "dead").inc()
+        log.error("stream entry dead-lettered",
+                  extra={"stream": self.stream, "group": self.group, "reason": reason})
+
+    async def _run(self) -> None:
+        failures = 0
+        while not self._stopping.is_set():
+            try:
+                await self.run_once()
+                failures = 0
+            except (RedisError, OSError) as exc:
+                failures += 1
+                self._group_ready = False
+                self._pending_checked = False
+                delay = min(self.max_backoff, 0.1 * 2**failures) * random.uniform(0.5, 1.0)
+                log.warning("stream read failed, retrying",
+                            extra={"stream": self.stream, "error": str(exc), "retry_in": round(delay, 2)})
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), delay)
+
+
+def _as_bytes(value: Any) -> bytes:
+    return value if isinstance(value, bytes) else str(value).encode()

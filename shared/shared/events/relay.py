@@ -1,0 +1,159 @@
+"""The outbox relay: publishes unpublished rows to Redis (PUBLISH + XADD) and marks them sent."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from shared.events.listener import PgListener
+from shared.events.metrics import OUTBOX_PUBLISH_ERRORS, OUTBOX_PUBLISH_LAG, OUTBOX_PUBLISHED
+from shared.events.outbox import OutboxMixin, notify_channel
+
+log = logging.getLogger("events.relay")
+STREAM_MAXLEN = 100_000
+
+
+class OutboxRelay:
+    """Claims unpublished rows with `FOR UPDATE SKIP LOCKED`, publishes them, marks them sent.
+
+    A row is marked only after Redis accepted it, in the transaction that locked it, so several
+    relays never publish one row twice and a Redis outage only delays rows (with backoff).
+    """
+
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        model: type[OutboxMixin],
+        redis: Redis,
+        *,
+        stream: str | None = None,
+        batch: int = 200,
+        interval: float = 1.0,
+        max_backoff: float = 5.0,
+        stream_maxlen: int = STREAM_MAXLEN,
+        listen: bool = True,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.model: Any = model
+        self.redis = redis
+        self.stream = stream
+        self.batch = batch
+        self.interval = interval
+        self.max_backoff = max_backoff
+        self.stream_maxlen = stream_maxlen
+        self.name = str(self.model.__tablename__)
+        self._wake = asyncio.Event()
+        self._stop_event = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+        engine = sessionmaker.kw.get("bind")
+        self._listener = (
+            PgListener(engine, notify_channel(model), self._wake)
+            if listen and isinstance(engine, AsyncEngine) else None
+        )
+
+    def wake(self) -> None:
+        """Publish now instead of at the next poll (call after committing new rows)."""
+        self._wake.set()
+
+    async def start(self) -> None:
+        """Run the relay in the background until `stop()`."""
+        if self._task is not None:
+            return
+        self._stopping = False
+        self._stop_event.clear()
+        if self._listener is not None:
+            self._listener.start()
+        self._task = asyncio.create_task(self._run(), name=f"outbox-relay:{self.name}")
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Finish the current batch and stop (cancel after `grace` seconds)."""
+        self._stopping = True
+        self._stop_event.set()
+        self._wake.set()
+        if self._task is not None:
+            try:
+                await asyncio.wait_for(self._task, grace)
+            except TimeoutError:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
+            self._task = None
+        if self._listener is not None:
+            await self._listener.stop()
+
+    async def run_once(self) -> int:
+        """Publish one batch; the number of rows published. Redis errors propagate, rows stay."""
+        model = self.model
+        error: RedisError | None = None
+        async with self.sessionmaker() as session, session.begin():
+            query = (
+                select(model).where(model.published_at.is_(None)).order_by(model.id)
+                .limit(self.batch).with_for_update(skip_locked=True)
+            )
+            rows: Sequence[Any] = (await session.execute(query)).scalars().all()
+            if not rows:
+                return 0
+            ids = [r.id for r in rows]
+            now = datetime.now(UTC)
+            try:
+                await self._publish(rows)
+            except RedisError as exc:
+                error = exc
+                values: dict[str, Any] = {"attempts": model.attempts + 1, "last_error": str(exc)[:1000]}
+            else:
+                values = {"published_at": now, "attempts": model.attempts + 1, "last_error": None}
+            await session.execute(update(model).where(model.id.in_(ids)).values(**values))
+        if error is not None:
+            OUTBOX_PUBLISH_ERRORS.labels(self.name).inc()
+            raise error
+        for row in rows:
+            OUTBOX_PUBLISH_LAG.labels(self.name).observe(max(0.0, (now - row.created_at).total_seconds()))
+        OUTBOX_PUBLISHED.labels(self.name).inc(len(rows))
+        return len(rows)
+
+    async def _publish(self, rows: Sequence[Any]) -> None:
+        # MULTI/EXEC: Redis applies the whole batch or none of it.
+        async with self.redis.pipeline(transaction=True) as pipe:
+            for row in rows:
+                body = orjson.dumps(row.payload)
+                pipe.publish(row.channel, body)
+                stream = row.stream or self.stream
+                if stream:
+                    fields: dict[Any, Any] = {"envelope": body, "channel": row.channel}
+                    pipe.xadd(stream, fields, maxlen=self.stream_maxlen, approximate=True)
+            await pipe.execute()
+
+    async def _run(self) -> None:
+        failures = 0
+        while not self._stopping:
+            self._wake.clear()
+            try:
+                published = await self.run_once()
+                failures = 0
+            except (RedisError, SQLAlchemyError, OSError) as exc:
+                failures += 1
+                delay = min(self.max_backoff, 0.1 * 2**failures) * random.uniform(0.5, 1.0)
+                log.warning("outbox publish failed, retrying",
+                            extra={"outbox": self.name, "error": str(exc), "retry_in": round(delay, 2)})
+                await _wait(self._stop_event, delay)  # new rows must not cut a backoff short
+                continue
+            if published < self.batch:
+                await _wait(self._wake, self.interval)
+
+
+async def _wait(event: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(event.wait(), seconds)

@@ -1,0 +1,140 @@
+"""StreamConsumer against real Redis: ack after success, redelivery, dead letters, Redis restarts."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from redis.asyncio import Redis
+
+from shared.events import Envelope, StreamConsumer
+
+STREAM = "stream:test"
+
+
+async def add(redis: Redis, n: int, stream: str = STREAM) -> None:
+    env = Envelope.new(event_type="thing", source="test", tenant_id="t", event_id=f"e{n}", data={"n": n})
+    await redis.xadd(stream, {"envelope": env.to_json(), "channel": "test.thing"})
+
+
+async def wait_for(predicate, seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+
+
+async def test_handler_gets_each_entry_and_it_is_acknowledged(redis: Redis) -> None:
+    seen: list[str] = []
+
+    async def handler(env: Envelope) -> None:
+        seen.append(env.event_id)
+
+    consumer = StreamConsumer(redis, STREAM, "g", "c1", handler, block_ms=10)
+    await consumer.ensure_group()
+    for n in range(3):
+        await add(redis, n)
+    assert await consumer.run_once() == 3
+    assert seen == ["e0", "e1", "e2"]
+    assert (await redis.xpending(STREAM, "g"))["pending"] == 0
+
+
+async def test_group_created_before_the_stream_exists_gets_later_entries(redis: Redis) -> None:
+    seen: list[str] = []
+
+    async def handler(env: Envelope) -> None:
+        seen.append(env.event_id)
+
+    consumer = StreamConsumer(redis, STREAM, "g", "c1", handler, block_ms=10)
+    assert await consumer.run_once() == 0
+    await add(redis, 7)
+    assert await consumer.run_once() == 1
+    assert seen == ["e7"]
+
+
+async def test_failed_entry_is_redelivered_then_dead_lettered_after_max_deliveries(redis: Redis) -> None:
+    calls: list[str] = []
+
+    async def handler(env: Envelope) -> None:
+        calls.append(env.event_id)
+        raise RuntimeError("boom")
+
+    consumer = StreamConsumer(redis, STREAM, "g", "c1", handler, block_ms=10, claim_idle_ms=0,
+                              max_deliveries=3)
+    await add(redis, 1)
+    for _ in range(6):
+        await consumer.run_once()
+    assert calls == ["e1"] * 3
+    dead = await redis.xrange(f"{STREAM}:dead")
+    assert len(dead) == 1
+    assert Envelope.from_json(dead[0][1][b"envelope"]).event_id == "e1"
+    assert dead[0][1][b"reason"] == b"too many deliveries"
+    assert (await redis.xpending(STREAM, "g"))["pending"] == 0
+
+
+async def test_malformed_entry_goes_straight_to_the_dead_letter_stream(redis: Redis) -> None:
+    async def handler(env: Envelope) -> None:
+        raise AssertionError("must not be called")
+
+    consumer = StreamConsumer(redis, STREAM, "g", "c1", handler, block_ms=10)
+    await consumer.ensure_group()
+    await redis.xadd(STREAM, {"envelope": b"not json"})
+    await consumer.run_once()
+    assert await redis.xlen(f"{STREAM}:dead") == 1
+    assert (await redis.xpending(STREAM, "g"))["pending"] == 0
+
+
+async def test_entries_of_a_crashed_consumer_are_claimed_by_another(redis: Redis) -> None:
+    async def crash(env: Envelope) -> None:
+        raise RuntimeError("crashed before ack")
+
+    first = StreamConsumer(redis, STREAM, "g", "c1", crash, block_ms=10)
+    await first.ensure_group()
+    await add(redis, 1)
+    await first.run_once()
+    seen: list[str] = []
+
+    async def handler(env: Envelope) -> None:
+        seen.append(env.event_id)
+
+    second = StreamConsumer(redis, STREAM, "g", "c2", handler, block_ms=10, claim_idle_ms=50)
+    assert await second.run_once() == 0
+    await asyncio.sleep(0.1)
+    assert await second.run_once() == 1
+    assert seen == ["e1"]
+    assert (await redis.xpending(STREAM, "g"))["pending"] == 0
+
+
+async def test_restarted_consumer_handles_its_own_pending_entries_first(redis: Redis) -> None:
+    await redis.xgroup_create(STREAM, "g", id="0", mkstream=True)
+    await add(redis, 1)
+    await redis.xreadgroup("g", "c1", {STREAM: ">"})  # delivered, then the process died
+    seen: list[str] = []
+
+    async def handler(env: Envelope) -> None:
+        seen.append(env.event_id)
+
+    restarted = StreamConsumer(redis, STREAM, "g", "c1", handler, block_ms=10)
+    assert await restarted.run_once() == 1
+    assert seen == ["e1"]
+
+
+async def test_consumer_survives_a_redis_restart_and_misses_nothing(redis_server) -> None:
+    client = Redis.from_url(redis_server.url, socket_timeout=2, socket_connect_timeout=1)
+    seen: list[str] = []
+
+    async def handler(env: Envelope) -> None:
+        seen.append(env.event_id)
+
+    consumer = StreamConsumer(client, STREAM, "g", "c1", handler, block_ms=100, max_backoff=0.2)
+    await consumer.start()
+    for n in range(5):
+        await add(client, n)
+    await wait_for(lambda: len(seen) == 5)
+    await redis_server.restart_after(0.5)
+    for n in range(5, 10):
+        await add(client, n)
+    await wait_for(lambda: len(seen) == 10)
+    await consumer.stop()
+    assert seen == [f"e{n}" for n in range(10)]
+    await client.aclose()

@@ -1,0 +1,1 @@
+"""Deployment files: Prometheus, Grafana, alert rules and the `.env.example` generator."""

@@ -1,0 +1,106 @@
+"""Who is calling: a signed-in user (access token) or another service (API token)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from core_service.auth import tokens
+from core_service.errors import Forbidden, Unauthorized
+from core_service.users.models import User
+from shared.app import SessionDep
+from shared.security import token_matches, validate_tenant
+
+
+def bearer(authorization: str | None) -> str:
+    """The token of an `Authorization: Bearer <token>` header; 401 when absent."""
+    scheme, _, value = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        raise Unauthorized("missing bearer token")
+    return value.strip()
+
+
+async def _user_from_token(request: Request, session: SessionDep, token: str, tenant: str | None) -> User:
+    try:
+        claims = tokens.decode(request.app.state.settings.jwt_secret, token, tokens.ACCESS)
+    except tokens.InvalidToken as exc:
+        raise Unauthorized(str(exc)) from None
+    if tenant is not None and tenant != claims.tenant_id:
+        raise Forbidden("the token belongs to another tenant")
+    user = await session.get(User, claims.user_id)
+    if user is None or user.tenant_id != claims.tenant_id or user.token_version != claims.version:
+        raise Unauthorized("token revoked")
+    if user.status == "blocked":
+        raise Forbidden("user is blocked")
+    return user
+
+
+async def signed_in_user(
+    request: Request,
+    session: SessionDep,
+    authorization: Annotated[str | None, Header()] = None,
+    x_tenant_id: Annotated[str | None, Header()] = None,
+) -> User:
+    """The user of the access token; 401 bad token, 403 blocked (pending users pass)."""
+    tenant = validate_tenant(x_tenant_id) if x_tenant_id else None
+    return await _user_from_token(request, session, bearer(authorization), tenant)
+
+
+async def active_user(user: Annotated[User, Depends(signed_in_user)]) -> User:
+    """A signed-in user whose account is approved."""
+    if user.status != "active":
+        raise Forbidden("user is awaiting approval")
+    return user
+
+
+async def staff_user(user: Annotated[User, Depends(active_user)]) -> User:
+    """An active manager or admin."""
+    if not user.is_staff:
+        raise Forbidden("managers and admins only")
+    return user
+
+
+async def admin_user(user: Annotated[User, Depends(active_user)]) -> User:
+    """An active admin."""
+    if not user.has_role("admin"):
+        raise Forbidden("admins only")
+    return user
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """A user, or another service (`user is None`) acting for the whole tenant."""
+
+    tenant_id: str
+    user: User | None
+
+    @property
+    def is_service(self) -> bool:
+        """Whether an internal service is calling."""
+        return self.user is None
+
+
+async def user_or_service(
+    request: Request,
+    session: SessionDep,
+    authorization: Annotated[str | None, Header()] = None,
+    x_tenant_id: Annotated[str | None, Header()] = None,
+) -> Caller:
+    """A service with an API token (tenant from `X-Tenant-ID`) or an active user."""
+    token = bearer(authorization)
+    tenant = validate_tenant(x_tenant_id) if x_tenant_id else None
+    if token_matches(token, request.app.state.settings.api_tokens):
+        return Caller(tenant or "default", None)
+    user = await _user_from_token(request, session, token, tenant)
+    if user.status != "active":
+        raise Forbidden("user is awaiting approval")
+    return Caller(user.tenant_id, user)
+
+
+SignedInUser = Annotated[User, Depends(signed_in_user)]
+ActiveUser = Annotated[User, Depends(active_user)]
+StaffUser = Annotated[User, Depends(staff_user)]
+AdminUser = Annotated[User, Depends(admin_user)]
+CallerDep = Annotated[Caller, Depends(user_or_service)]

@@ -1,0 +1,60 @@
+"""`/api/v1/buildings`: every signed-in user lists; managers and admins change."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from core_service.auth.dependencies import CallerDep, StaffUser
+from core_service.buildings import service
+from core_service.buildings.schemas import BuildingIn, BuildingOut, BuildingPage, BuildingUpdate
+from shared.app import SessionDep
+
+router = APIRouter(prefix="/api/v1/buildings", tags=["buildings"])
+
+
+@router.get("")
+async def list_buildings(
+    caller: CallerDep, session: SessionDep, q: str | None = None,
+    page: Annotated[int, Query(ge=1)] = 1, page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> BuildingPage:
+    """Buildings whose address contains `q`, by address."""
+    found, total = await service.search(session, caller.tenant_id, q, page, page_size)
+    items = [BuildingOut.model_validate(b) for b in found]
+    return BuildingPage(items=items, total=total, page=page, page_size=page_size)
+
+
+@router.get("/{building_id}")
+async def get_building(building_id: int, caller: CallerDep, session: SessionDep) -> BuildingOut:
+    """One building."""
+    return BuildingOut.model_validate(await service.get(session, caller.tenant_id, building_id))
+
+
+@router.post("", status_code=201)
+async def create_building(
+    body: BuildingIn, staff: StaffUser, request: Request, session: SessionDep
+) -> BuildingOut:
+    """Add a building; it is geocoded now if the Integration Service answers, else later."""
+    building = await service.create(session, staff.tenant_id, body)
+    await service.geocode(session, request.app.state.geocoder, building)
+    return BuildingOut.model_validate(building)
+
+
+@router.patch("/{building_id}")
+async def update_building(
+    building_id: int, body: BuildingUpdate, staff: StaffUser, request: Request, session: SessionDep
+) -> BuildingOut:
+    """Change a building; a new address is geocoded again."""
+    building = await service.get(session, staff.tenant_id, building_id)
+    building = await service.update(session, building, body)
+    if building.latitude is None:
+        await service.geocode(session, request.app.state.geocoder, building)
+    return BuildingOut.model_validate(building)
+
+
+@router.delete("/{building_id}", status_code=204)
+async def delete_building(building_id: int, staff: StaffUser, session: SessionDep) -> Response:
+    """Remove a building (409 while it has open requests)."""
+    await service.delete(session, await service.get(session, staff.tenant_id, building_id))
+    return Response(status_code=204)

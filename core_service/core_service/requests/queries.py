@@ -1,0 +1,123 @@
+"""Reading requests: the visibility rule, filters, sort and pagination."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
+
+from core_service.errors import NotFound
+from core_service.requests.models import RepairRequest
+from core_service.users.models import User
+
+URGENCY_ORDER = {"low": 0, "normal": 1, "high": 2, "critical": 3}
+SORTS = ("created_at", "updated_at", "number", "status", "urgency")
+
+
+@dataclass
+class Filters:
+    """What a list of requests is narrowed to."""
+
+    statuses: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    urgencies: list[str] = field(default_factory=list)
+    building_id: int | None = None
+    executor_id: int | None = None
+    applicant_id: int | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    q: str | None = None
+
+
+def visible_to(user: User) -> ColumnElement[bool]:
+    """Applicants: their own; executors: also assigned and unassigned of their specializations."""
+    R = RepairRequest
+    if user.is_staff:
+        return R.tenant_id == user.tenant_id
+    own = R.applicant_id == user.id
+    if not user.has_role("executor"):
+        return and_(R.tenant_id == user.tenant_id, own)
+    specs = user.specializations or []
+    open_to_me = and_(R.executor_id.is_(None), R.category.in_(specs)) if specs else false()
+    return and_(R.tenant_id == user.tenant_id, or_(own, R.executor_id == user.id, open_to_me))
+
+
+def with_people(query: Select[RepairRequest]) -> Select[RepairRequest]:
+    """Load building, applicant and executor in the same query."""
+    return query.options(
+        joinedload(RepairRequest.building), joinedload(RepairRequest.applicant),
+        joinedload(RepairRequest.executor),
+    )
+
+
+def _filtered(query: Select[RepairRequest], f: Filters) -> Select[RepairRequest]:
+    R = RepairRequest
+    conditions: list[ColumnElement[bool]] = []
+    if f.statuses:
+        conditions.append(R.status.in_(f.statuses))
+    if f.categories:
+        conditions.append(R.category.in_(f.categories))
+    if f.urgencies:
+        conditions.append(R.urgency.in_(f.urgencies))
+    for column, value in ((R.building_id, f.building_id), (R.executor_id, f.executor_id),
+                          (R.applicant_id, f.applicant_id)):
+        if value is not None:
+            conditions.append(column == value)
+    if f.created_from is not None:
+        conditions.append(R.created_at >= f.created_from)
+    if f.created_to is not None:
+        conditions.append(R.created_at <= f.created_to)
+    if f.q:
+        like = f"%{f.q.strip()}%"
+        conditions.append(or_(R.description.ilike(like), R.number.like(like), R.apartment.ilike(like)))
+    return query.where(*conditions)
+
+
+def _order(sort: str) -> list[Any]:
+    descending = sort.startswith("-")
+    name = sort.lstrip("-")
+    column: ColumnElement[object]
+    if name == "urgency":
+        column = case(URGENCY_ORDER, value=RepairRequest.urgency)
+    else:
+        column = getattr(RepairRequest, name)
+    tie = RepairRequest.id.desc() if descending else RepairRequest.id.asc()
+    return [column.desc() if descending else column.asc(), tie]
+
+
+async def search(
+    session: AsyncSession, user: User, f: Filters, *, sort: str, page: int, page_size: int
+) -> tuple[list[RepairRequest], int]:
+    """The page of requests `user` may see that match `f`, and how many match in all."""
+    base = _filtered(select(RepairRequest).where(visible_to(user)), f)
+    total = (await session.execute(select(func.count()).select_from(base.subquery()))).scalar_one()
+    query = with_people(base).order_by(*_order(sort)).offset((page - 1) * page_size).limit(page_size)
+    return list((await session.execute(query)).scalars().unique()), total
+
+
+async def visible(session: AsyncSession, user: User, number: str, *, lock: bool = False) -> RepairRequest:
+    """The request `number` if `user` may see it, else 404 (another's request does not exist)."""
+    query = with_people(select(RepairRequest).where(visible_to(user), RepairRequest.number == number))
+    if lock:
+        query = query.with_for_update(of=RepairRequest)
+    found = (await session.execute(query)).scalars().unique().one_or_none()
+    if found is None:
+        raise NotFound(f"request {number} not found")
+    return found
+
+
+async def for_action(session: AsyncSession, user: User, number: str) -> RepairRequest:
+    """The request locked for a change: staff and executors get it (403 comes later), others only theirs."""
+    R = RepairRequest
+    rule = R.tenant_id == user.tenant_id
+    if not user.has_role("executor", "manager", "admin"):
+        rule = and_(rule, R.applicant_id == user.id)
+    query = with_people(select(R).where(rule, R.number == number)).with_for_update(of=R)
+    found = (await session.execute(query)).scalars().unique().one_or_none()
+    if found is None:
+        raise NotFound(f"request {number} not found")
+    return found

@@ -1,0 +1,142 @@
+"""`/api/v1/requests`: create, list, read, assign, take, change status, comment, history, stats."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, get_args
+
+from fastapi import APIRouter, Query, Request
+
+from core_service.auth.dependencies import ActiveUser, StaffUser
+from core_service.errors import Invalid
+from core_service.requests import queries, service, stats, timeline
+from core_service.requests.schemas import (
+    AssignBody,
+    Category,
+    CommentIn,
+    CommentOut,
+    CommentPage,
+    HistoryOut,
+    HistoryPage,
+    RequestIn,
+    RequestOut,
+    RequestPage,
+    Status,
+    StatusBody,
+    Urgency,
+)
+from shared.app import SessionDep
+
+router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
+Page = Annotated[int, Query(ge=1)]
+PageSize = Annotated[int, Query(ge=1, le=100)]
+Many = Annotated[list[str] | None, Query()]
+
+
+def _choices(name: str, values: list[str] | None, allowed: Any) -> list[str]:
+    """Repeated and/or comma-separated query values, each checked against `allowed`."""
+    picked = [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
+    known = set(get_args(allowed))
+    if bad := [v for v in picked if v not in known]:
+        raise Invalid(name, f"unknown {name}: {', '.join(bad)}; use {', '.join(sorted(known))}", "query")
+    return picked
+
+
+def _sort(value: str) -> str:
+    if value.lstrip("-") not in queries.SORTS:
+        raise Invalid("sort", f"sort by one of {', '.join(queries.SORTS)} (prefix - for descending)", "query")
+    return value
+
+
+@router.post("", status_code=201)
+async def create_request(
+    body: RequestIn, user: ActiveUser, request: Request, session: SessionDep
+) -> RequestOut:
+    """File a new request; it gets today's next number and status `new`."""
+    zone = request.app.state.settings.timezone
+    return RequestOut.model_validate(await service.create(session, user, body, zone))
+
+
+@router.get("")
+async def list_requests(
+    user: ActiveUser, session: SessionDep, status: Many = None, category: Many = None,
+    urgency: Many = None, building_id: int | None = None, executor_id: int | None = None,
+    applicant_id: int | None = None, created_from: datetime | None = None,
+    created_to: datetime | None = None, q: str | None = None, sort: str = "-created_at",
+    page: Page = 1, page_size: PageSize = 20,
+) -> RequestPage:
+    """The requests the caller may see, filtered, sorted and paginated."""
+    filters = queries.Filters(
+        statuses=_choices("status", status, Status), categories=_choices("category", category, Category),
+        urgencies=_choices("urgency", urgency, Urgency), building_id=building_id,
+        executor_id=executor_id, applicant_id=applicant_id, created_from=created_from,
+        created_to=created_to, q=q,
+    )
+    found, total = await queries.search(
+        session, user, filters, sort=_sort(sort), page=page, page_size=page_size
+    )
+    items = [RequestOut.model_validate(r) for r in found]
+    return RequestPage(items=items, total=total, page=page, page_size=page_size)
+
+
+@router.get("/stats")
+async def request_stats(
+    staff: StaffUser, session: SessionDep, created_from: datetime | None = None,
+    created_to: datetime | None = None, building_id: int | None = None,
+) -> dict[str, Any]:
+    """Counts by status and category, mean time to completion, per executor (managers)."""
+    return await stats.summary(session, staff.tenant_id, created_from=created_from,
+                               created_to=created_to, building_id=building_id)
+
+
+@router.get("/{number}")
+async def get_request(number: str, user: ActiveUser, session: SessionDep) -> RequestOut:
+    """One request by number; someone else's request is 404."""
+    return RequestOut.model_validate(await queries.visible(session, user, number))
+
+
+@router.post("/{number}/assign")
+async def assign(number: str, body: AssignBody, user: ActiveUser, session: SessionDep) -> RequestOut:
+    """A manager assigns (new -> in_progress) or reassigns an executor."""
+    found = await service.assign(session, user, number, body.executor_id, body.comment)
+    return RequestOut.model_validate(found)
+
+
+@router.post("/{number}/take")
+async def take(number: str, user: ActiveUser, session: SessionDep) -> RequestOut:
+    """An executor of the request's specialization takes it (new -> in_progress)."""
+    return RequestOut.model_validate(await service.take(session, user, number))
+
+
+@router.patch("/{number}/status")
+async def change_status(number: str, body: StatusBody, user: ActiveUser, session: SessionDep) -> RequestOut:
+    """Move the request along the lifecycle; 409 names the allowed transitions."""
+    return RequestOut.model_validate(await service.change_status(session, user, number, body))
+
+
+@router.get("/{number}/comments")
+async def list_comments(
+    number: str, user: ActiveUser, session: SessionDep, page: Page = 1, page_size: PageSize = 100
+) -> CommentPage:
+    """The request's comments, oldest first."""
+    found = await queries.visible(session, user, number)
+    rows, total = await timeline.comments(session, found, page, page_size)
+    items = [CommentOut.model_validate(c) for c in rows]
+    return CommentPage(items=items, total=total, page=page, page_size=page_size)
+
+
+@router.post("/{number}/comments", status_code=201)
+async def add_comment(number: str, body: CommentIn, user: ActiveUser, session: SessionDep) -> CommentOut:
+    """Comment on a request the caller can see."""
+    return CommentOut.model_validate(await service.comment(session, user, number, body.text))
+
+
+@router.get("/{number}/history")
+async def history(
+    number: str, user: ActiveUser, session: SessionDep, page: Page = 1, page_size: PageSize = 100
+) -> HistoryPage:
+    """Every change of the request with who and when, oldest first."""
+    found = await queries.visible(session, user, number)
+    rows, total = await timeline.history(session, found, page, page_size)
+    items = [HistoryOut.model_validate(h) for h in rows]
+    return HistoryPage(items=items, total=total, page=page, page_size=page_size)

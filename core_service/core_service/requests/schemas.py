@@ -1,0 +1,159 @@
+"""Request API bodies and answers (statuses, categories and urgencies are English slugs)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from core_service.buildings.schemas import BuildingRef
+from core_service.users.schemas import Specialization, UserRef
+
+Status = Literal[
+    "new", "in_progress", "purchasing", "clarification", "completed", "accepted", "returned", "cancelled"
+]
+Category = Specialization
+Urgency = Literal["low", "normal", "high", "critical"]
+MAX_MEDIA = 10
+
+
+class MediaItem(BaseModel):
+    """A Telegram file attached to a request."""
+
+    file_id: str = Field(min_length=1, max_length=256)
+    type: Literal["photo", "video", "document", "voice"] = "photo"
+
+
+class RequestIn(BaseModel):
+    """A resident's new request."""
+
+    building_id: int = Field(gt=0)
+    apartment: str = Field(min_length=1, max_length=16)
+    category: Category
+    urgency: Urgency = "normal"
+    description: str = Field(min_length=3, max_length=4000)
+    media: list[str | MediaItem] = Field(default_factory=list, max_length=MAX_MEDIA)
+
+    @field_validator("apartment", "description")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        stripped = value.strip()
+        if not stripped:
+            raise ValueError("must not be blank")
+        return stripped
+
+    @field_validator("media")
+    @classmethod
+    def _file_ids(cls, value: list[str | MediaItem]) -> list[str | MediaItem]:
+        if any(isinstance(v, str) and not 0 < len(v) <= 256 for v in value):
+            raise ValueError("file ids are 1 to 256 characters")
+        return value
+
+
+class RequestOut(BaseModel):
+    """A request as every endpoint shows it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    number: str
+    status: str
+    category: str
+    urgency: str
+    description: str
+    apartment: str
+    building: BuildingRef
+    applicant: UserRef
+    executor: UserRef | None
+    media: list[Any]
+    rating: int | None
+    review: str | None
+    completed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class RequestPage(BaseModel):
+    """One page of requests."""
+
+    items: list[RequestOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class AssignBody(BaseModel):
+    """Who should do the work."""
+
+    executor_id: int = Field(gt=0)
+    comment: str | None = Field(default=None, max_length=2000)
+
+
+class StatusBody(BaseModel):
+    """A status change with what it needs: a rating to accept, a reason to return or cancel."""
+
+    status: Status
+    comment: str | None = Field(default=None, max_length=2000)
+    reason: str | None = Field(default=None, max_length=2000)
+    rating: int | None = Field(default=None, ge=1, le=5)
+    media: list[str | MediaItem] = Field(default_factory=list, max_length=MAX_MEDIA)
+
+
+class CommentIn(BaseModel):
+    """A new comment."""
+
+    text: str = Field(min_length=1, max_length=4000)
+
+    @field_validator("text")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        stripped = value.strip()
+        if not stripped:
+            raise ValueError("must not be blank")
+        return stripped
+
+
+class CommentOut(BaseModel):
+    """A comment on a request."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    text: str
+    author: UserRef
+    created_at: datetime
+
+
+class CommentPage(BaseModel):
+    """One page of comments, oldest first."""
+
+    items: list[CommentOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class HistoryOut(BaseModel):
+    """One change of a request."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    action: str
+    old_status: str | None
+    new_status: str | None
+    old_executor_id: int | None
+    new_executor_id: int | None
+    comment: str | None
+    actor: UserRef | None
+    created_at: datetime
+
+
+class HistoryPage(BaseModel):
+    """One page of history, oldest first."""
+
+    items: list[HistoryOut]
+    total: int
+    page: int
+    page_size: int

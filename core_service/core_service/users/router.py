@@ -1,0 +1,109 @@
+"""`/api/v1/users`: profiles, roles, approval and blocking, executor lookup."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from core_service.auth.dependencies import ActiveUser, AdminUser, Caller, CallerDep, StaffUser
+from core_service.errors import Forbidden, NotFound
+from core_service.users import service
+from core_service.users.models import User
+from core_service.users.schemas import (
+    ProfileUpdate,
+    Role,
+    RolesUpdate,
+    Specialization,
+    StatusUpdate,
+    UserOut,
+    UserPage,
+    UserStatus,
+)
+from shared.app import SessionDep
+
+router = APIRouter(prefix="/api/v1/users", tags=["users"])
+Page = Annotated[int, Query(ge=1)]
+PageSize = Annotated[int, Query(ge=1, le=100)]
+
+
+def _require_staff_or_service(caller: Caller) -> None:
+    if caller.user is not None and not caller.user.is_staff:
+        raise Forbidden("managers and admins only")
+
+
+def _page(users: list[User], total: int, page: int, page_size: int) -> UserPage:
+    items = [UserOut.model_validate(u) for u in users]
+    return UserPage(items=items, total=total, page=page, page_size=page_size)
+
+
+@router.get("")
+async def list_users(
+    caller: CallerDep, session: SessionDep, q: str | None = None, role: Role | None = None,
+    status: UserStatus | None = None, page: Page = 1, page_size: PageSize = 20,
+) -> UserPage:
+    """Search users by name, phone or Telegram id; filter by role and status."""
+    _require_staff_or_service(caller)
+    users, total = await service.search(
+        session, caller.tenant_id, q=q, role=role, status=status, page=page, page_size=page_size
+    )
+    return _page(users, total, page, page_size)
+
+
+@router.get("/executors")
+async def list_executors(
+    caller: CallerDep, session: SessionDep, specialization: Specialization | None = None,
+    page: Page = 1, page_size: PageSize = 100,
+) -> UserPage:
+    """Active executors, optionally of one specialization."""
+    _require_staff_or_service(caller)
+    users, total = await service.search(
+        session, caller.tenant_id, q=None, role="executor", status="active",
+        specialization=specialization, page=page, page_size=page_size,
+    )
+    return _page(users, total, page, page_size)
+
+
+def _may_read(caller: Caller, user: User) -> bool:
+    return caller.user is None or caller.user.is_staff or caller.user.id == user.id
+
+
+@router.get("/by-telegram/{telegram_id}")
+async def get_by_telegram(telegram_id: int, caller: CallerDep, session: SessionDep) -> UserOut:
+    """The user with this Telegram id (services, staff, or the user themselves)."""
+    user = await service.by_telegram(session, caller.tenant_id, telegram_id)
+    if user is None or not _may_read(caller, user):
+        raise NotFound(f"no user with telegram id {telegram_id}")
+    return UserOut.model_validate(user)
+
+
+@router.get("/{user_id}")
+async def get_user(user_id: int, caller: CallerDep, session: SessionDep) -> UserOut:
+    """One user (services, staff, or the user themselves)."""
+    user = await service.get(session, caller.tenant_id, user_id)
+    if not _may_read(caller, user):
+        raise NotFound(f"user {user_id} not found")
+    return UserOut.model_validate(user)
+
+
+@router.patch("/{user_id}")
+async def update_user(user_id: int, body: ProfileUpdate, me: ActiveUser, session: SessionDep) -> UserOut:
+    """Change one's own names, phone, language or active role (admins: anyone's)."""
+    if me.id != user_id and not me.has_role("admin"):
+        raise Forbidden("you may change only your own profile")
+    user = await service.get(session, me.tenant_id, user_id)
+    return UserOut.model_validate(await service.update_profile(session, user, body))
+
+
+@router.put("/{user_id}/roles")
+async def set_roles(user_id: int, body: RolesUpdate, admin: AdminUser, session: SessionDep) -> UserOut:
+    """Replace a user's roles and specializations (admins)."""
+    user = await service.get(session, admin.tenant_id, user_id)
+    return UserOut.model_validate(await service.set_roles(session, user, body))
+
+
+@router.patch("/{user_id}/status")
+async def set_status(user_id: int, body: StatusUpdate, staff: StaffUser, session: SessionDep) -> UserOut:
+    """Approve (`active`), block or return a user to `pending` (managers and admins)."""
+    user = await service.get(session, staff.tenant_id, user_id)
+    return UserOut.model_validate(await service.set_status(session, staff, user, body.status))

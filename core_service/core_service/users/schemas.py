@@ -1,0 +1,86 @@
+"""User API bodies and answers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Role = Literal["applicant", "executor", "manager", "admin"]
+UserStatus = Literal["pending", "active", "blocked"]
+Language = Literal["ru", "uz"]
+Specialization = Literal[
+    "electricity", "plumbing", "heating", "ventilation", "elevator", "cleaning",
+    "landscaping", "security", "internet", "repair", "other",
+]
+
+
+class UserOut(BaseModel):
+    """A user as every endpoint shows them."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    tenant_id: str
+    telegram_id: int
+    first_name: str | None
+    last_name: str | None
+    username: str | None
+    name: str
+    phone: str | None
+    language: str
+    roles: list[str]
+    active_role: str
+    specializations: list[str]
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class UserRef(BaseModel):
+    """A user inside another object."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    telegram_id: int
+    name: str
+
+
+class UserPage(BaseModel):
+    """One page of users."""
+
+    items: list[UserOut]
+    total: int
+    page: int
+    page_size: int
+
+
+class ProfileUpdate(BaseModel):
+    """What a user may change about themselves."""
+
+    first_name: str | None = Field(default=None, max_length=128)
+    last_name: str | None = Field(default=None, max_length=128)
+    phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ()-]{5,31}$")
+    language: Language | None = None
+    active_role: Role | None = None
+
+
+class RolesUpdate(BaseModel):
+    """An admin's assignment of roles (and executor specializations)."""
+
+    roles: list[Role] = Field(min_length=1)
+    specializations: list[Specialization] | None = None
+    active_role: Role | None = None
+
+    @field_validator("roles", "specializations")
+    @classmethod
+    def _unique(cls, value: list[str] | None) -> list[str] | None:
+        return list(dict.fromkeys(value)) if value is not None else None
+
+
+class StatusUpdate(BaseModel):
+    """A manager's approval or blocking of a user."""
+
+    status: UserStatus

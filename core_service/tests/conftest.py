@@ -1,0 +1,146 @@
+"""Core Service test fixtures: a migrated database per run, a Redis DB, the app, signed-in users."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from redis.asyncio import Redis
+
+from core_service import cli
+from core_service.app import create_app
+from core_service.config import Settings
+from core_service.models import Base, load_all_models
+from shared import testing
+from shared.db import session_scope
+from shared.migrations import upgrade
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "core_service" / "migrations"
+TOKEN = "test-service-token"
+SECRET = "test-jwt-secret-0123456789abcdef"
+
+
+@pytest.fixture(scope="session")
+async def database_url() -> AsyncIterator[str]:
+    """A fresh database migrated with the real migrations."""
+    url = await testing.create_database("core")
+    await asyncio.to_thread(upgrade, MIGRATIONS, url)
+    yield url
+    await testing.drop_database(url)
+
+
+@pytest.fixture
+def settings_overrides() -> dict[str, Any]:
+    """Per-test settings changes (override this fixture in a module)."""
+    return {}
+
+
+@pytest.fixture
+def settings(database_url: str, settings_overrides: dict[str, Any]) -> Settings:
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "redis_url": testing.redis_url("core"),
+        "api_tokens": [TOKEN],
+        "jwt_secret": SECRET,
+        "log_json": True,
+        "run_workers": False,
+        "integration_url": None,
+        "integration_api_token": None,
+    }
+    values.update(settings_overrides)
+    return Settings(**values)
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    """The real app with its lifespan running; tables and Redis emptied afterwards."""
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+        load_all_models()
+        await testing.truncate_all(application.state.engine, Base.metadata)
+        await application.state.redis.flushdb()
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client without credentials (tests pass a user's or the service's headers)."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+        yield c
+
+
+@pytest.fixture
+def service_headers() -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+async def redis(app: FastAPI) -> Redis:
+    return app.state.redis  # type: ignore[no-any-return]
+
+
+@dataclass
+class Actor:
+    """A signed-in user as tests use them."""
+
+    id: int
+    telegram_id: int
+    access_token: str
+    refresh_token: str
+    tenant: str = "default"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access_token}", "X-Tenant-ID": self.tenant}
+
+
+MakeUser = Callable[..., Awaitable[Actor]]
+
+
+@pytest.fixture
+def make_user(app: FastAPI, client: httpx.AsyncClient, service_headers: dict[str, str]) -> MakeUser:
+    """Create a user with roles (through the operator CLI code) and sign them in through the API."""
+    counter = iter(range(5_000_000, 6_000_000))
+
+    async def make(*roles: str, specializations: tuple[str, ...] = (), tenant: str = "default",
+                   telegram_id: int | None = None, status: str = "active") -> Actor:
+        tg = telegram_id or next(counter)
+        async for session in session_scope(app.state.sessionmaker):
+            user = await cli.upsert_user(session, tenant, tg, list(roles or ("applicant",)),
+                                         list(specializations), first_name=f"User{tg}")
+            user.status = "active"
+        answer = await client.post(
+            "/api/v1/auth/telegram", json={"telegram_id": tg, "first_name": f"User{tg}"},
+            headers={**service_headers, "X-Tenant-ID": tenant},
+        )
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+        if status != "active":
+            async for session in session_scope(app.state.sessionmaker):
+                found = await session.get(cli.User, body["user"]["id"])
+                assert found is not None
+                found.status = status
+        return Actor(body["user"]["id"], tg, body["access_token"], body["refresh_token"], tenant)
+
+    return make
+
+
+@pytest.fixture
+async def building(app: FastAPI) -> int:
+    """A building of the default tenant; its id."""
+    from core_service.buildings.models import Building
+
+    async for session in session_scope(app.state.sessionmaker):
+        row = Building(tenant_id="default", address="Ташкент, ул. Навои, 1", entrances=2, floors=9,
+                       apartments=72, geocode_attempts=0)
+        session.add(row)
+        await session.flush()
+        building_id = row.id
+    return building_id

@@ -1,0 +1,53 @@
+"""The emulator app: Bot API, control API, chat page, and the shared health/metrics/middleware."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+
+from shared.errors import install_error_handlers
+from shared.health import health_router
+from shared.logging import configure_logging
+from shared.metrics import metrics_router
+from shared.middleware import RequestContextMiddleware
+from telegram_emulator.botapi.router import router as botapi_router
+from telegram_emulator.botapi.webhook import WebhookSender
+from telegram_emulator.control.router import router as control_router
+from telegram_emulator.settings import EmulatorSettings
+from telegram_emulator.state.world import World
+from telegram_emulator.web.router import router as web_router
+
+
+async def _state_ok() -> None:
+    """Everything lives in memory: ready as soon as the app runs (no database, no Redis)."""
+
+
+def create_app(settings: EmulatorSettings) -> FastAPI:
+    """Build the emulator; its world and webhook sender live in the lifespan."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.service_name, settings.log_level, settings.log_json)
+        app.state.world = World.create(settings)
+        app.state.ready_checks = {"state": _state_ok}
+        async with httpx.AsyncClient(limits=httpx.Limits(max_connections=200)) as client:
+            app.state.webhooks = WebhookSender(app.state.world, client)
+            try:
+                yield
+            finally:
+                await app.state.webhooks.stop_all()
+
+    app = FastAPI(title="Telegram emulator", lifespan=lifespan,
+                  description="A local Telegram Bot API server with a control API and a web chat page.")
+    app.state.settings = settings
+    app.add_middleware(RequestContextMiddleware, service=settings.service_name)
+    install_error_handlers(app)
+    app.include_router(health_router(settings.service_name))
+    app.include_router(metrics_router())
+    app.include_router(botapi_router)
+    app.include_router(control_router)
+    app.include_router(web_router)
+    return app

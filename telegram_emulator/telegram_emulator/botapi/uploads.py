@@ -1,0 +1,72 @@
+"""Turning uploaded bytes into stored files: photos in several sizes, documents as they are."""
+
+from __future__ import annotations
+
+import mimetypes
+
+import httpx
+from starlette.datastructures import UploadFile
+
+from telegram_emulator.botapi.errors import bad_request
+from telegram_emulator.state.bots import BotState
+from telegram_emulator.state.files import StoredFile, image_size, new_file_id, new_unique_id, photo_dimensions
+
+WRONG_FILE = "wrong file identifier/HTTP URL specified"
+_EXT = {"image/png": "png", "image/gif": "gif", "image/jpeg": "jpg"}
+
+
+def store_photo(bot: BotState, data: bytes) -> list[StoredFile]:
+    """Keep a photo; one file per size (all of them the original bytes: nothing is rescaled)."""
+    size = image_size(data)
+    if size is None:
+        raise bad_request("IMAGE_PROCESS_FAILED")
+    mime = _sniff_mime(data)
+    files = []
+    for width, height in photo_dimensions(*size):
+        number = len(bot.files) + 1
+        stored = StoredFile(file_id=new_file_id("photo"), file_unique_id=new_unique_id(), data=data,
+                            file_path=f"photos/file_{number}.{_EXT.get(mime, 'jpg')}", mime_type=mime,
+                            width=width, height=height)
+        files.append(bot.add_file(stored))
+    group = [f.file_id for f in files]
+    for stored in files:
+        bot.photo_groups[stored.file_id] = group
+    return files
+
+
+def store_document(bot: BotState, data: bytes, file_name: str | None, mime: str | None) -> StoredFile:
+    """Keep a document with its name and MIME type."""
+    mime = mime or (mimetypes.guess_type(file_name)[0] if file_name else None) or "application/octet-stream"
+    ext = (file_name or "").rsplit(".", 1)[-1] if file_name and "." in file_name else "bin"
+    stored = StoredFile(file_id=new_file_id("document"), file_unique_id=new_unique_id(), data=data,
+                        file_path=f"documents/file_{len(bot.files) + 1}.{ext}", mime_type=mime,
+                        file_name=file_name or "document")
+    return bot.add_file(stored)
+
+
+async def read_input(value: UploadFile | str, max_bytes: int) -> tuple[bytes, str | None, str | None]:
+    """The bytes of an upload or of an HTTP(S) URL, with a file name and MIME type if known."""
+    if isinstance(value, UploadFile):
+        data = await value.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise bad_request("file is too big")
+        return data, value.filename, value.content_type
+    if not value.startswith(("http://", "https://")):
+        raise bad_request(WRONG_FILE)
+    try:
+        async with httpx.AsyncClient(timeout=10) as client:
+            response = await client.get(value)
+    except httpx.HTTPError:
+        raise bad_request("failed to get HTTP URL content") from None
+    if response.status_code != 200 or len(response.content) > max_bytes:
+        raise bad_request("failed to get HTTP URL content")
+    name = value.rsplit("/", 1)[-1] or None
+    return response.content, name, response.headers.get("content-type")
+
+
+def _sniff_mime(data: bytes) -> str:
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "image/png"
+    if data[:3] == b"GIF":
+        return "image/gif"
+    return "image/jpeg"

@@ -1,0 +1,117 @@
+"""Control API for one chat: the user sends things and presses buttons; read or await the bot."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, Response, UploadFile
+from fastapi.responses import JSONResponse
+
+from telegram_emulator.botapi.commands import menu_for
+from telegram_emulator.botapi.errors import ApiError
+from telegram_emulator.botapi.uploads import store_photo
+from telegram_emulator.control import service
+from telegram_emulator.control.dependencies import BotDep, ChatDep, WorldDep
+from telegram_emulator.control.schemas import CallbackIn, ContactIn, LocationIn, TextIn
+
+
+def get_app(request: Request) -> Any:
+    """The running app (for its webhook sender)."""
+    return request.app
+
+
+AppDep = Annotated[Any, Depends(get_app)]
+router = APIRouter(prefix="/bots/{token}/chats/{user_id}")
+Timeout = Annotated[float, Query(alias="timeout", ge=0, le=600)]
+
+
+@router.post("/messages", status_code=201)
+async def send_text(body: TextIn, chat: ChatDep, bot: BotDep, world: WorldDep) -> dict[str, Any]:
+    """The user sends a text; the bot gets a `message` update."""
+    return service.user_message(world, bot, chat, service.text_content(body.text), body.reply_to_message_id)
+
+
+@router.post("/photos", status_code=201)
+async def send_photo(chat: ChatDep, bot: BotDep, world: WorldDep, file: Annotated[UploadFile, File()],
+                     caption: Annotated[str | None, Form(max_length=1024)] = None) -> dict[str, Any]:
+    """The user sends a photo (PNG, JPEG or GIF bytes) with an optional caption."""
+    data = await file.read(world.settings.max_upload_bytes + 1)
+    if len(data) > world.settings.max_upload_bytes:
+        raise HTTPException(413, "photo too large")
+    try:
+        sizes = store_photo(bot, data)
+    except ApiError:
+        raise HTTPException(422, "not a PNG, JPEG or GIF image") from None
+    content: dict[str, Any] = {"photo": [f.as_photo_size() for f in sizes]}
+    if caption:
+        content["caption"] = caption
+    return service.user_message(world, bot, chat, content)
+
+
+@router.post("/contact", status_code=201)
+async def send_contact(body: ContactIn, chat: ChatDep, bot: BotDep, world: WorldDep) -> dict[str, Any]:
+    """The user shares a phone number (a reply keyboard's request_contact button)."""
+    phone = body.phone_number or chat.user.phone_number
+    if not phone:
+        raise HTTPException(422, "no phone_number given and the user has none")
+    contact = {"phone_number": phone, "first_name": chat.user.first_name, "user_id": chat.user.id}
+    if chat.user.last_name:
+        contact["last_name"] = chat.user.last_name
+    return service.user_message(world, bot, chat, {"contact": contact})
+
+
+@router.post("/location", status_code=201)
+async def send_location(body: LocationIn, chat: ChatDep, bot: BotDep, world: WorldDep) -> dict[str, Any]:
+    """The user shares a location."""
+    location = {"latitude": body.latitude, "longitude": body.longitude}
+    return service.user_message(world, bot, chat, {"location": location})
+
+
+@router.post("/callbacks", status_code=201)
+async def press_button(body: CallbackIn, chat: ChatDep, bot: BotDep, world: WorldDep) -> dict[str, Any]:
+    """The user presses an inline button; the bot gets a `callback_query` update."""
+    return service.press_button(world, bot, chat, body.message_id, body.data).as_entry()
+
+
+@router.get("/transcript")
+async def transcript(chat: ChatDep, world: WorldDep, after_version: int | None = None,
+                     wait_seconds: Timeout = 0) -> dict[str, Any]:
+    """Both sides' messages (edits applied, deletions marked) and callbacks; with `after_version`,
+    waits up to `timeout` s for a newer version."""
+    deadline = time.monotonic() + min(wait_seconds, world.settings.control_wait_max_seconds)
+    while after_version is not None and chat.version <= after_version:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not await chat.changed.wait(remaining):
+            break
+    return chat.transcript()
+
+
+@router.get("/wait", response_model=None)
+async def wait_for_bot(chat: ChatDep, world: WorldDep, after_message_id: int | None = None,
+                       wait_seconds: Timeout = 10) -> dict[str, Any] | Response:
+    """The first bot message after `after_message_id` (default: the user's latest message);
+    408 if none comes within `timeout` seconds."""
+    after = chat.last_user_message_id() if after_message_id is None else after_message_id
+    deadline = time.monotonic() + min(wait_seconds, world.settings.control_wait_max_seconds)
+    while (found := chat.first_bot_message_after(after)) is None:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return JSONResponse({"detail": f"no bot message within {wait_seconds} s"}, status_code=408)
+        await chat.changed.wait(remaining)
+    return found.as_entry()
+
+
+@router.get("/commands")
+async def commands(chat: ChatDep, bot: BotDep) -> list[dict[str, str]]:
+    """The command menu this user sees (setMyCommands resolved by scope and language)."""
+    return menu_for(bot, chat.user)
+
+
+@router.get("/files/{file_id}")
+async def download(file_id: str, chat: ChatDep, bot: BotDep) -> Response:
+    """A file's bytes by file_id (the chat page shows photos with this)."""
+    stored = bot.files.get(file_id)
+    if stored is None:
+        raise HTTPException(404, "file not found")
+    return Response(stored.data, media_type=stored.mime_type or "application/octet-stream")

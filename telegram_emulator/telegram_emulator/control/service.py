@@ -1,0 +1,68 @@
+"""What users do: send texts, photos, contacts, locations, press buttons; each becomes an update."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import secrets
+from typing import Any
+
+from fastapi import HTTPException
+
+from telegram_emulator.botapi.common import now
+from telegram_emulator.botapi.formatting import command_entities
+from telegram_emulator.state.bots import BotState
+from telegram_emulator.state.chats import CallbackRecord, ChatState, MessageRecord
+from telegram_emulator.state.world import World
+
+
+def user_message(world: World, bot: BotState, chat: ChatState, content: dict[str, Any],
+                 reply_to: int | None = None) -> dict[str, Any]:
+    """Store a message from the user and queue the `message` update for the bot."""
+    message: dict[str, Any] = {"message_id": chat.take_message_id(), "from": chat.user.as_user(),
+                               "chat": chat.user.as_chat(), "date": now()}
+    if reply_to is not None:
+        replied = chat.live(reply_to)
+        if replied is None:
+            raise HTTPException(404, f"message {reply_to} not found in this chat")
+        message["reply_to_message"] = {k: v for k, v in replied.message.items() if k != "reply_to_message"}
+    message.update(content)
+    keyboard = chat.reply_keyboard
+    if keyboard and keyboard.get("one_time_keyboard"):
+        chat.reply_keyboard = None
+    chat.add(MessageRecord(message=message, sender="user"))
+    bot.enqueue("message", copy.deepcopy(message), world.settings.updates_max_pending)
+    return message
+
+
+def text_content(text: str) -> dict[str, Any]:
+    """A text message's fields, with `bot_command` entities for /commands."""
+    content: dict[str, Any] = {"text": text}
+    entities = command_entities(text)
+    if entities:
+        content["entities"] = entities
+    return content
+
+
+def _has_button(record: MessageRecord, data: str) -> bool:
+    rows = (record.message.get("reply_markup") or {}).get("inline_keyboard", [])
+    return any(button.get("callback_data") == data for row in rows for button in row)
+
+
+def press_button(world: World, bot: BotState, chat: ChatState, message_id: int, data: str) -> CallbackRecord:
+    """A press of an inline button: a `callback_query` update carrying the message as it is now."""
+    record = chat.live(message_id)
+    if record is None or record.sender != "bot":
+        raise HTTPException(404, f"bot message {message_id} not found in this chat")
+    if not _has_button(record, data):
+        raise HTTPException(404, f"message {message_id} has no inline button with this callback_data")
+    callback = CallbackRecord(id=str(secrets.randbits(63)), message_id=message_id, data=data,
+                              user_id=chat.user.id)
+    bot.callbacks[callback.id] = callback
+    chat.callbacks.append(callback)
+    chat.touch()
+    digest = hashlib.sha256(f"{bot.id}:{chat.user.id}".encode()).hexdigest()
+    query = {"id": callback.id, "from": chat.user.as_user(), "message": copy.deepcopy(record.message),
+             "chat_instance": str(int(digest[:15], 16)), "data": data}
+    bot.enqueue("callback_query", query, world.settings.updates_max_pending)
+    return callback

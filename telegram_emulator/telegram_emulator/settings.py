@@ -1,0 +1,40 @@
+"""Emulator settings (`EMULATOR_` prefix): where it listens, flood limits, webhook delivery."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ENV_FILE, CommaList, ServiceSettings, split_commas
+
+
+class EmulatorSettings(ServiceSettings):
+    """Everything has a default: the emulator starts with nothing configured."""
+
+    model_config = SettingsConfigDict(env_prefix="EMULATOR_", env_file=ENV_FILE, extra="ignore")
+
+    service_name: str = "telegram_emulator"
+    port: int = Field(default=8081, ge=1, le=65535)
+    # The token the chat page picks first (the one `make run` gives the bot).
+    default_bot_token: str = "100000001:emulator-bot-token"  # noqa: S105 (emulator only)
+    # Empty: any well-formed token is a bot. Otherwise only these tokens; others get 401.
+    allowed_tokens: CommaList = Field(default_factory=list)
+    bot_first_name: str = "UK Emulator Bot"
+
+    flood_control: bool = False
+    flood_chat_limit: int = Field(default=1, ge=1)
+    flood_chat_window_seconds: float = Field(default=1.0, gt=0)
+    flood_global_limit: int = Field(default=30, ge=1)
+    flood_global_window_seconds: float = Field(default=1.0, gt=0)
+
+    long_poll_max_seconds: float = Field(default=50.0, gt=0)
+    updates_max_pending: int = Field(default=10_000, ge=1)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_retry_seconds: float = Field(default=1.0, gt=0)
+    webhook_retry_max_seconds: float = Field(default=30.0, gt=0)
+    webhook_allow_http: bool = True
+    callback_answer_ttl_seconds: float = Field(default=60.0, gt=0)
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
+    control_wait_max_seconds: float = Field(default=60.0, gt=0)
+
+    _split_allowed = field_validator("allowed_tokens", mode="before")(split_commas)

@@ -1,0 +1,1 @@
+"""The emulator's in-memory world: users, bots, chats, messages, files, updates."""

@@ -1,0 +1,113 @@
+"""One private chat between a bot and a user: its messages, callback queries and activity."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram_emulator.state.signal import Signal
+from telegram_emulator.state.users import User
+
+
+@dataclass
+class MessageRecord:
+    """A message as the Bot API shows it now (edits applied), and who sent it."""
+
+    message: dict[str, Any]
+    sender: str  # "user" | "bot"
+    deleted: bool = False
+    edits: int = 0
+    markup: dict[str, Any] | None = None  # any reply_markup sent; Message shows only inline ones
+
+    @property
+    def message_id(self) -> int:
+        """The message's id in its chat."""
+        return int(self.message["message_id"])
+
+    def as_entry(self) -> dict[str, Any]:
+        """The transcript's view of this message."""
+        return {"message_id": self.message_id, "sender": self.sender, "deleted": self.deleted,
+                "edits": self.edits, "reply_markup": self.markup, "message": self.message}
+
+
+@dataclass
+class CallbackRecord:
+    """A press of an inline button and, once the bot answers, its answer."""
+
+    id: str
+    message_id: int
+    data: str
+    user_id: int
+    created_at: float = field(default_factory=time.monotonic)
+    answered: bool = False
+    answer: dict[str, Any] | None = None
+
+    def as_entry(self) -> dict[str, Any]:
+        """The transcript's view of this callback query."""
+        return {"id": self.id, "message_id": self.message_id, "data": self.data,
+                "answered": self.answered, "answer": self.answer}
+
+
+@dataclass
+class ChatState:
+    """A private chat: its messages in order, a version bumped on every change, and a wake-up."""
+
+    user: User
+    messages: dict[int, MessageRecord] = field(default_factory=dict)
+    callbacks: list[CallbackRecord] = field(default_factory=list)
+    next_message_id: int = 1
+    version: int = 0
+    reply_keyboard: dict[str, Any] | None = None
+    action: str | None = None
+    action_until: float = 0.0
+    changed: Signal = field(default_factory=Signal)
+
+    def touch(self) -> None:
+        """Note a change and wake whoever waits on this chat."""
+        self.version += 1
+        self.changed.fire()
+
+    def take_message_id(self) -> int:
+        """The next message id of this chat."""
+        message_id = self.next_message_id
+        self.next_message_id += 1
+        return message_id
+
+    def add(self, record: MessageRecord) -> MessageRecord:
+        """Store a new message and note the change."""
+        self.messages[record.message_id] = record
+        self.touch()
+        return record
+
+    def live(self, message_id: int) -> MessageRecord | None:
+        """The message if it exists and is not deleted."""
+        record = self.messages.get(message_id)
+        return record if record is not None and not record.deleted else None
+
+    def current_action(self) -> str | None:
+        """The chat action the bot shows (typing...), while it lasts (5 s, like Telegram)."""
+        return self.action if self.action and time.monotonic() < self.action_until else None
+
+    def last_user_message_id(self) -> int:
+        """The id of the user's latest message, 0 if none."""
+        ids = [r.message_id for r in self.messages.values() if r.sender == "user"]
+        return max(ids, default=0)
+
+    def first_bot_message_after(self, message_id: int) -> MessageRecord | None:
+        """The first message the bot sent after `message_id` (deleted ones included)."""
+        for record in self.messages.values():
+            if record.sender == "bot" and record.message_id > message_id:
+                return record
+        return None
+
+    def transcript(self) -> dict[str, Any]:
+        """Everything the control API and the chat page show about this chat."""
+        return {
+            "chat": self.user.as_chat(),
+            "version": self.version,
+            "messages": [r.as_entry() for r in self.messages.values()],
+            "callbacks": [c.as_entry() for c in self.callbacks],
+            "reply_keyboard": self.reply_keyboard,
+            "action": self.current_action(),
+        }

@@ -1,0 +1,26 @@
+"""Serves the chat page and its two static files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import FileResponse
+
+STATIC = Path(__file__).parent / "static"
+FILES = {"app.js": "text/javascript", "style.css": "text/css", "index.html": "text/html"}
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+async def index() -> FileResponse:
+    """The chat page."""
+    return FileResponse(STATIC / "index.html", media_type="text/html", headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/static/{name}")
+async def static(name: str) -> FileResponse:
+    """`app.js` and `style.css`; 404 for anything else."""
+    if name not in FILES:
+        raise HTTPException(404, "not found")
+    return FileResponse(STATIC / name, media_type=FILES[name], headers={"Cache-Control": "no-cache"})

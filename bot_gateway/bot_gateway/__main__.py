@@ -1,0 +1,39 @@
+"""`python -m bot_gateway` runs the bot; `python -m bot_gateway migrate` upgrades its database."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from bot_gateway.settings import BotSettings
+from shared.settings import load_settings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def main(argv: list[str]) -> int:
+    """Dispatch `run` (default) or `migrate`."""
+    command = argv[0] if argv else "run"
+    settings = load_settings(BotSettings)
+    if command == "migrate":
+        from shared.migrations import upgrade
+
+        upgrade(MIGRATIONS, settings.database_url)
+        print("bot_gateway: database is at the newest migration")
+        return 0
+    if command != "run":
+        print(f"unknown command {command!r}: use run or migrate", file=sys.stderr)
+        return 2
+    import uvicorn
+
+    from bot_gateway.app import create_app
+
+    logging.getLogger("aiogram").setLevel(settings.log_level)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None,
+                timeout_graceful_shutdown=int(settings.shutdown_grace_seconds) + 5)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

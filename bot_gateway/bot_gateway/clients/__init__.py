@@ -1,0 +1,58 @@
+"""The bot's backend clients, built once in the lifespan and shared by every update."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from bot_gateway.clients.base import make_http
+from bot_gateway.clients.core import AuthClient, RequestClient, UserClient
+from bot_gateway.clients.errors import ApiError, BackendUnavailable, Forbidden, NotFound, Unauthorized
+from bot_gateway.clients.integration import IntegrationClient
+from bot_gateway.settings import BotSettings
+from shared.http import ServiceClient
+
+
+@dataclass
+class Clients:
+    """One connection pool per backend; the Core pool is shared by three clients."""
+
+    core_http: ServiceClient
+    integration_http: ServiceClient
+    auth: AuthClient
+    users: UserClient
+    requests: RequestClient
+    integration: IntegrationClient
+
+    def handler_data(self) -> dict[str, Any]:
+        """What handlers receive as keyword arguments."""
+        return {"clients": self, "auth_client": self.auth, "user_client": self.users,
+                "request_client": self.requests, "integration_client": self.integration}
+
+    async def aclose(self) -> None:
+        """Close both pools."""
+        await self.core_http.aclose()
+        await self.integration_http.aclose()
+
+
+def build_clients(
+    settings: BotSettings, *, core_transport: httpx.AsyncBaseTransport | None = None,
+    integration_transport: httpx.AsyncBaseTransport | None = None,
+) -> Clients:
+    """Clients for Core and Integration from settings."""
+    common = {"timeout": settings.http_timeout_seconds, "attempts": settings.http_attempts,
+              "backoff": settings.http_backoff_seconds, "breaker_threshold": settings.breaker_threshold,
+              "breaker_cooldown": settings.breaker_cooldown_seconds}
+    core = make_http("core", settings.core_url, settings.core_api_token, transport=core_transport,
+                     **common)  # type: ignore[arg-type]
+    integration = make_http("integration", settings.integration_url, settings.integration_api_token,
+                            transport=integration_transport, **common)  # type: ignore[arg-type]
+    tenant = settings.tenant_id
+    return Clients(core, integration, AuthClient(core, tenant), UserClient(core, tenant),
+                   RequestClient(core, tenant), IntegrationClient(integration, tenant))
+
+
+__all__ = ["ApiError", "BackendUnavailable", "Clients", "Forbidden", "NotFound", "Unauthorized",
+           "build_clients"]

@@ -1,0 +1,145 @@
+"""Auth, User and Request clients for the Core Service's `/api/v1` endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot_gateway.clients.base import BaseApiClient
+
+Json = dict[str, Any]
+
+
+class AuthClient(BaseApiClient):
+    """`/api/v1/auth/*`: sign a Telegram user in with the service token, refresh, me, permissions."""
+
+    async def telegram(
+        self, telegram_id: int, first_name: str, last_name: str | None = None,
+        username: str | None = None, language_code: str | None = None,
+    ) -> Json:
+        """Find or create the user; tokens and the user (safe to retry: find-or-create)."""
+        body = {"telegram_id": telegram_id, "first_name": first_name, "last_name": last_name,
+                "username": username, "language_code": language_code}
+        result: Json = await self.call("POST", "/api/v1/auth/telegram", json=body, retry=True)
+        return result
+
+    async def refresh(self, refresh_token: str) -> Json:
+        """Rotate the refresh token (never retried: a replay would revoke the family)."""
+        result: Json = await self.call("POST", "/api/v1/auth/refresh", json={"refresh_token": refresh_token})
+        return result
+
+    async def logout(self, token: str) -> None:
+        """Revoke the user's tokens."""
+        await self.call("POST", "/api/v1/auth/logout", token=token)
+
+    async def me(self, token: str) -> Json:
+        """The signed-in user."""
+        result: Json = await self.call("GET", "/api/v1/auth/me", token=token)
+        return result
+
+    async def check(self, token: str, action: str, request_number: str | None = None) -> Json:
+        """`{allowed, reason}` for an action."""
+        body: Json = {"action": action}
+        if request_number:
+            body["request_number"] = request_number
+        result: Json = await self.call("POST", "/api/v1/auth/permissions/check", token=token, json=body)
+        return result
+
+
+class UserClient(BaseApiClient):
+    """`/api/v1/users/*`."""
+
+    async def get(self, token: str, user_id: int | str) -> Json:
+        """One user."""
+        result: Json = await self.call("GET", f"/api/v1/users/{user_id}", token=token)
+        return result
+
+    async def by_telegram(self, token: str, telegram_id: int) -> Json:
+        """The user with this Telegram id."""
+        result: Json = await self.call("GET", f"/api/v1/users/by-telegram/{telegram_id}", token=token)
+        return result
+
+    async def update(self, token: str, user_id: int | str, **fields: Any) -> Json:
+        """Change the own profile (names, phone, language)."""
+        result: Json = await self.call("PATCH", f"/api/v1/users/{user_id}", token=token, json=fields)
+        return result
+
+    async def search(self, token: str, **filters: Any) -> Json:
+        """`{items, total, page, page_size}` of users (managers/admins)."""
+        result: Json = await self.call("GET", "/api/v1/users", token=token, params=_params(filters))
+        return result
+
+    async def executors(self, token: str, specialization: str | None = None) -> Any:
+        """Executors, optionally of one specialization."""
+        params = {"specialization": specialization} if specialization else {}
+        return await self.call("GET", "/api/v1/users/executors", token=token, params=params)
+
+    async def set_roles(self, token: str, user_id: int | str, roles: list[str]) -> Json:
+        """Replace a user's roles (admin)."""
+        result: Json = await self.call("PUT", f"/api/v1/users/{user_id}/roles", token=token,
+                                       json={"roles": roles})
+        return result
+
+    async def set_status(self, token: str, user_id: int | str, status: str) -> Json:
+        """Activate or block a user (managers/admins)."""
+        result: Json = await self.call("PATCH", f"/api/v1/users/{user_id}/status", token=token,
+                                       json={"status": status})
+        return result
+
+
+class RequestClient(BaseApiClient):
+    """`/api/v1/requests/*`."""
+
+    async def create(self, token: str, **fields: Any) -> Json:
+        """File a request; answers it with its number."""
+        result: Json = await self.call("POST", "/api/v1/requests", token=token, json=fields)
+        return result
+
+    async def list(self, token: str, **filters: Any) -> Json:
+        """`{items, total, page, page_size}` of what the caller may see."""
+        result: Json = await self.call("GET", "/api/v1/requests", token=token, params=_params(filters))
+        return result
+
+    async def get(self, token: str, number: str) -> Json:
+        """One request by number."""
+        result: Json = await self.call("GET", f"/api/v1/requests/{number}", token=token)
+        return result
+
+    async def assign(self, token: str, number: str, executor_id: int | str) -> Json:
+        """Assign or reassign an executor (manager)."""
+        result: Json = await self.call("POST", f"/api/v1/requests/{number}/assign", token=token,
+                                       json={"executor_id": executor_id})
+        return result
+
+    async def take(self, token: str, number: str) -> Json:
+        """Take a request (executor of the matching specialization)."""
+        result: Json = await self.call("POST", f"/api/v1/requests/{number}/take", token=token)
+        return result
+
+    async def change_status(self, token: str, number: str, status: str, **extra: Any) -> Json:
+        """Move along the lifecycle (comment, reason, rating as it needs)."""
+        body = {"status": status, **{k: v for k, v in extra.items() if v is not None}}
+        result: Json = await self.call("PATCH", f"/api/v1/requests/{number}/status", token=token, json=body)
+        return result
+
+    async def comments(self, token: str, number: str) -> Any:
+        """The request's comments."""
+        return await self.call("GET", f"/api/v1/requests/{number}/comments", token=token)
+
+    async def add_comment(self, token: str, number: str, text: str) -> Json:
+        """Comment on a request."""
+        result: Json = await self.call("POST", f"/api/v1/requests/{number}/comments", token=token,
+                                       json={"text": text})
+        return result
+
+    async def history(self, token: str, number: str) -> Any:
+        """Every change of the request."""
+        return await self.call("GET", f"/api/v1/requests/{number}/history", token=token)
+
+    async def stats(self, token: str) -> Json:
+        """Counts by status and category, completion times, per executor."""
+        result: Json = await self.call("GET", "/api/v1/requests/stats", token=token)
+        return result
+
+
+def _params(filters: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in filters.items() if v is not None}

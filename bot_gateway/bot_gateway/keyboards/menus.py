@@ -1,0 +1,39 @@
+"""Reply and inline keyboards: the main menu per role and the language choice."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+
+from bot_gateway.i18n import CATALOGUES, t
+from bot_gateway.keyboards.callbacks import LanguageCallback
+
+# Rows of catalogue keys per role (issue 7 attaches the flows to these buttons).
+MENUS: dict[str, list[list[str]]] = {
+    "applicant": [["button.new_request", "button.my_requests"], ["button.language", "button.help"]],
+    "executor": [["button.my_tasks", "button.available_requests"], ["button.language", "button.help"]],
+    "manager": [["button.all_requests", "button.unassigned"], ["button.statistics", "button.help"],
+                ["button.language"]],
+    "admin": [["button.all_requests", "button.unassigned"], ["button.statistics", "button.users"],
+              ["button.language", "button.help"]],
+}
+
+
+def main_menu(role: str, language: str) -> ReplyKeyboardMarkup:
+    """The main menu for `role` in `language` (an unknown role gets the resident's menu)."""
+    rows = MENUS.get(role, MENUS["applicant"])
+    return ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text=t(key, language)) for key in row] for row in rows],
+        resize_keyboard=True, input_field_placeholder=t("menu.placeholder", language),
+    )
+
+
+def language_keyboard(current: str) -> InlineKeyboardMarkup:
+    """One button per language, the current one ticked."""
+    buttons = [
+        InlineKeyboardButton(
+            text=("✅ " if code == current else "") + t("language.name", code),
+            callback_data=LanguageCallback(code=code).pack(),
+        )
+        for code in CATALOGUES
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=[buttons])

@@ -1,0 +1,56 @@
+"""The aiogram Bot: Bot API URL from settings, HTML by default, 429 `retry_after` honoured."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import TelegramRetryAfter
+from aiogram.methods import TelegramMethod
+from aiogram.methods.base import Response, TelegramType
+
+from bot_gateway.settings import BotSettings
+
+log = logging.getLogger("bot.telegram")
+
+
+class RetryAfter(BaseRequestMiddleware):
+    """On a 429, wait what Telegram says and try again (a few times, bounded wait)."""
+
+    def __init__(self, attempts: int = 3, max_wait: float = 30.0) -> None:
+        self.attempts = attempts
+        self.max_wait = max_wait
+
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        """Send, sleeping `retry_after` between tries."""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as exc:
+                if attempt == self.attempts or exc.retry_after > self.max_wait:
+                    raise
+                log.warning("telegram flood limit", extra={"method": type(method).__name__,
+                                                           "retry_after": exc.retry_after})
+                await asyncio.sleep(exc.retry_after)
+        raise AssertionError("unreachable")
+
+
+def build_bot(settings: BotSettings, **session_kwargs: Any) -> Bot:
+    """A Bot talking to `BOT_TELEGRAM_API_URL` (Telegram, the emulator, or any stand-in)."""
+    session = AiohttpSession(
+        api=TelegramAPIServer.from_base(settings.telegram_api_url), timeout=settings.telegram_timeout_seconds,
+        **session_kwargs,
+    )
+    session.middleware(RetryAfter())
+    defaults = DefaultBotProperties(parse_mode=ParseMode.HTML)
+    return Bot(settings.telegram_token, session=session, default=defaults)

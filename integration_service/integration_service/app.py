@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from fastapi import APIRouter, FastAPI
 
 from integration_service.config import Settings
@@ -11,6 +13,7 @@ from shared.app import create_service_app
 def domain_routers() -> list[APIRouter]:
     """Each domain's router (domains add themselves here)."""
     routers: list[APIRouter] = []
+    routers.append(importlib.import_module("integration_service.geocoding.router").router)
     return routers
 
 

@@ -29,6 +29,28 @@ class Settings(ServiceSettings):
     outbound_timeout_seconds: float = Field(default=10.0, gt=0)
     log_retention_days: int = Field(default=30, ge=1)
     cache_ttl_seconds: int = Field(default=300, ge=1)
+    health_check_timeout_seconds: float = Field(default=5.0, gt=0)
+    # Outbound call log writer: flushed every interval or batch, whichever comes first.
+    call_log_flush_seconds: float = Field(default=0.5, gt=0)
+    call_log_batch_size: int = Field(default=200, ge=1, le=2000)
+    call_log_queue_size: int = Field(default=10_000, ge=1)
     run_worker: bool = True
+
+    # Google Sheets adapter: Google allows 60 requests/min per user per project.
+    google_sheets_rate_limit_per_minute: int = Field(default=60, ge=1)
+    google_sheets_max_wait_seconds: float = Field(default=2.0, ge=0)
+    google_sheets_attempts: int = Field(default=3, ge=1, le=10)
+    google_sheets_concurrency: int = Field(default=8, ge=1)
+    sheets_cache_ttl_seconds: int = Field(default=300, ge=1)
+    # Geocoding: providers tried in this order (comma list of google, yandex).
+    geocoding_providers: str = Field(default="google,yandex", pattern=r"^(google|yandex)(,(google|yandex))*$")
+    geocoding_cache_ttl_seconds: int = Field(default=3600, ge=1)
+    google_geocoding_rate_limit_per_minute: int = Field(default=3000, ge=1)
+    yandex_geocoder_rate_limit_per_minute: int = Field(default=600, ge=1)
+    geocoding_denied_cooldown_seconds: float = Field(default=300.0, ge=0)
+    # Requests log: consumes core events into each configured tenant's spreadsheet.
+    run_requests_log: bool = True
+    requests_log_stream: str = "stream:core"
+    requests_log_group: str = "integration-requests-log"
 
     _fernet = field_validator("encryption_key")(lambda cls, v: validate_fernet_key(v))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
+from integration_service.geocoding import lifecycle as geocoding
 from shared.app import Hook
 
-STARTUP: list[Hook] = []
-SHUTDOWN: list[Hook] = []
+STARTUP: list[Hook] = [geocoding.start]
+SHUTDOWN: list[Hook] = [geocoding.stop]

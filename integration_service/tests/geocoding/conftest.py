@@ -1,0 +1,34 @@
+"""Geocoding tests run against the stand-in Google and Yandex geocoders."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from standins.fixtures import Google, google, standin_server
+
+__all__ = ["google", "standin_server"]
+
+TASHKENT = "Ташкент, улица Навои, 12"
+
+
+@pytest.fixture
+def provider_settings() -> dict[str, Any]:
+    """Per-module geocoding settings (override in a module)."""
+    return {}
+
+
+@pytest.fixture
+def settings_overrides(google: Google, provider_settings: dict[str, Any]) -> dict[str, Any]:
+    return {**google.settings(), "geocoding_providers": "google,yandex", **provider_settings}
+
+
+@pytest.fixture
+def known_place(google: Google) -> str:
+    google.place(TASHKENT, 41.311151, 69.279737, "Tashkent, Navoi Street, 12")
+    return TASHKENT

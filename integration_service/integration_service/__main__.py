@@ -1,8 +1,9 @@
-"""`python -m integration_service [serve|migrate]`."""
+"""`python -m integration_service [serve|migrate|prune-logs [--days N]]`."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 from pathlib import Path
 
 import uvicorn
@@ -14,16 +15,38 @@ from shared.settings import load_settings
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+async def prune_logs(settings: Settings, days: int) -> int:
+    """Delete integration log rows older than `days`; how many were deleted."""
+    from integration_service.logs import service as logs_service
+    from shared.db import create_engine, create_sessionmaker, session_scope
+
+    engine = create_engine(settings)
+    try:
+        async for session in session_scope(create_sessionmaker(engine)):
+            return await logs_service.prune(session, days)
+    finally:
+        await engine.dispose()
+    raise AssertionError("unreachable")
+
+
 def main() -> None:
     """Parse the command line and run the chosen command."""
     parser = argparse.ArgumentParser(prog="integration_service")
     parser.add_argument("command", nargs="?", default="serve",
-                        choices=["serve", "migrate"])
+                        choices=["serve", "migrate", "prune-logs"])
+    parser.add_argument("--days", type=int, default=None,
+                        help="prune-logs: keep this many days (default INTEGRATION_LOG_RETENTION_DAYS)")
     args = parser.parse_args()
     settings = load_settings(Settings)
     if args.command == "migrate":
         upgrade(MIGRATIONS, settings.database_url)
         print("integration database is at the newest migration")
+    elif args.command == "prune-logs":
+        days = args.days if args.days is not None else settings.log_retention_days
+        if days < 1:
+            parser.error("--days must be at least 1")
+        deleted = asyncio.run(prune_logs(settings, days))
+        print(f"deleted {deleted} integration log rows older than {days} days")
     else:
         from integration_service.app import create_app
 

@@ -13,6 +13,10 @@ from shared.app import create_service_app
 def domain_routers() -> list[APIRouter]:
     """Each domain's router (domains add themselves here)."""
     routers: list[APIRouter] = []
+    routers.append(importlib.import_module("integration_service.services.router").router)
+    routers.append(importlib.import_module("integration_service.logs.router").router)
+    routers.append(importlib.import_module("integration_service.ratelimits.router").router)
+    routers.append(importlib.import_module("integration_service.cache.router").router)
     routers.append(importlib.import_module("integration_service.geocoding.router").router)
     return routers
 

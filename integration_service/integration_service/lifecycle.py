@@ -2,8 +2,36 @@
 
 from __future__ import annotations
 
-from integration_service.geocoding import lifecycle as geocoding
-from shared.app import Hook
+from fastapi import FastAPI
 
-STARTUP: list[Hook] = [geocoding.start]
-SHUTDOWN: list[Hook] = [geocoding.stop]
+from integration_service.config import Settings
+from integration_service.geocoding import lifecycle as geocoding
+from integration_service.logs.writer import CallLog
+from shared.app import Hook
+from shared.cache import Cache
+from shared.crypto import SecretBox
+
+
+async def start_core(app: FastAPI) -> None:
+    """Secrets box, cache, rate limits and the call-log writer; none of them touches the network."""
+    from integration_service.ratelimits.service import RateLimits
+
+    settings: Settings = app.state.settings
+    app.state.secret_box = SecretBox(settings.encryption_key)
+    app.state.cache = Cache(app.state.redis, settings.service_name, default_ttl=settings.cache_ttl_seconds)
+    app.state.rate_limits = RateLimits(app.state.redis, app.state.sessionmaker)
+    app.state.call_log = CallLog(
+        app.state.engine, batch_size=settings.call_log_batch_size,
+        flush_seconds=settings.call_log_flush_seconds, max_queue=settings.call_log_queue_size,
+    )
+    app.state.call_log.start()
+
+
+async def stop_core(app: FastAPI) -> None:
+    """Write the call records still queued."""
+    await app.state.call_log.stop()
+
+
+# Hooks that build clients with `logs.clients.service_client` must come after `start_core`.
+STARTUP: list[Hook] = [start_core, geocoding.start]
+SHUTDOWN: list[Hook] = [stop_core, geocoding.stop]

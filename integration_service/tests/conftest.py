@@ -12,6 +12,7 @@ import pytest
 from cryptography.fernet import Fernet
 from fastapi import FastAPI
 from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from integration_service.app import create_app
 from integration_service.config import Settings
@@ -88,3 +89,10 @@ async def anon(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 async def redis(app: FastAPI) -> Redis:
     return app.state.redis  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+async def session(app: FastAPI) -> AsyncIterator[AsyncSession]:
+    """A session on the app's database for arranging rows and checking what was stored."""
+    async with app.state.sessionmaker() as s:
+        yield s

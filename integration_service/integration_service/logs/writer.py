@@ -1,0 +1,106 @@
+"""A batched background writer of outbound call records into `integration_logs`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from prometheus_client import Counter, Gauge
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from integration_service.logs.context import call_tenant
+from integration_service.logs.models import IntegrationLog
+from shared.http import CallRecord
+
+log = logging.getLogger("integration.call_log")
+WRITTEN = Counter("integration_call_log_written_total", "Outbound call records written")
+DROPPED = Counter(
+    "integration_call_log_dropped_total", "Outbound call records not written", ["reason"]
+)
+QUEUED = Gauge("integration_call_log_queue_depth", "Outbound call records waiting to be written")
+TABLE = IntegrationLog.__table__
+
+
+class CallLog:
+    """`record` never waits: records queue up and a task writes them with one INSERT per batch."""
+
+    def __init__(
+        self, engine: AsyncEngine, *, batch_size: int = 200, flush_seconds: float = 0.5,
+        max_queue: int = 10_000,
+    ) -> None:
+        self.engine = engine
+        self.batch_size = batch_size
+        self.flush_seconds = flush_seconds
+        self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=max_queue)
+        self._task: asyncio.Task[None] | None = None
+        self._batch_ready = asyncio.Event()
+
+    @property
+    def pending(self) -> int:
+        """Records queued and not yet written."""
+        return self.queue.qsize()
+
+    def record(self, call: CallRecord) -> None:
+        """Queue one call (the `recorder` of a ServiceClient); a full queue drops and counts it."""
+        row = {
+            "tenant_id": call_tenant.get(), "service": call.service[:100], "method": call.method,
+            "url": call.url, "status_code": call.status_code, "duration_ms": call.duration_ms,
+            "error": call.error, "correlation_id": (call.correlation_id or None),
+            "attempt": call.attempt, "created_at": datetime.now(UTC),
+        }
+        try:
+            self.queue.put_nowait(row)
+        except asyncio.QueueFull:
+            DROPPED.labels("queue_full").inc()
+            return
+        if self.queue.qsize() >= self.batch_size:
+            self._batch_ready.set()
+
+    def start(self) -> None:
+        """Start the writer task."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="call-log-writer")
+
+    async def stop(self) -> None:
+        """Stop the task and write whatever is still queued."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        while not self.queue.empty():
+            if not await self.flush():
+                # The database is gone: don't hold shutdown up batch after batch.
+                DROPPED.labels("write_failed").inc(self.queue.qsize())
+                break
+
+    async def _run(self) -> None:
+        while True:
+            # Wait for a full batch, but never longer than `flush_seconds` once records exist.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._batch_ready.wait(), self.flush_seconds)
+            self._batch_ready.clear()
+            while self.queue.qsize():
+                await self.flush()
+
+    async def flush(self) -> int:
+        """Write up to one batch of queued records with one INSERT; the number written."""
+        rows: list[dict[str, Any]] = []
+        while self.queue.qsize() and len(rows) < self.batch_size:
+            rows.append(self.queue.get_nowait())
+        QUEUED.set(self.queue.qsize())
+        if not rows:
+            return 0
+        try:
+            async with self.engine.begin() as conn:
+                await conn.execute(insert(TABLE).values(rows))
+        except Exception as exc:  # the database may be down; calls must not fail because of it
+            DROPPED.labels("write_failed").inc(len(rows))
+            log.warning("call log write failed", extra={"error": repr(exc), "records": len(rows)})
+            return 0
+        WRITTEN.inc(len(rows))
+        return len(rows)

@@ -1,0 +1,61 @@
+"""`GET/PUT/DELETE /api/v1/rate-limits`: the tenant's limits with live usage."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+
+from integration_service.ratelimits import service
+from integration_service.ratelimits.models import ANY_ENDPOINT, ApiRateLimit
+from integration_service.ratelimits.schemas import RateLimitIn, RateLimitList, RateLimitOut
+from shared.app import SessionDep
+from shared.security import ApiTokenDep, TenantDep
+
+router = APIRouter(prefix="/api/v1/rate-limits", tags=["rate-limits"])
+
+
+async def _with_usage(request: Request, row: ApiRateLimit) -> RateLimitOut:
+    limits: service.RateLimits = request.app.state.rate_limits
+    key = service.counter_key(row.tenant_id, row.service, row.endpoint)
+    # Redis holds the truth; the columns keep the last value read, for reports off the database.
+    row.current_usage = await limits.limiter.usage(key, row.window_seconds)
+    row.reset_at = service.reset_at(row.window_seconds)
+    return RateLimitOut(
+        service=row.service, endpoint=row.endpoint, limit=row.request_limit,
+        window_seconds=row.window_seconds, current_usage=row.current_usage, reset_at=row.reset_at,
+        updated_at=row.updated_at,
+    )
+
+
+@router.get("", response_model=RateLimitList)
+async def list_rate_limits(
+    _: ApiTokenDep, tenant: TenantDep, session: SessionDep, request: Request,
+    service_name: Annotated[str | None, Query(alias="service", min_length=1, max_length=100)] = None,
+) -> RateLimitList:
+    """Every limit of the tenant (optionally of one service) with usage in the current window."""
+    rows = await service.list_limits(session, tenant, service_name)
+    return RateLimitList(items=[await _with_usage(request, r) for r in rows])
+
+
+@router.put("", response_model=RateLimitOut)
+async def put_rate_limit(
+    _: ApiTokenDep, tenant: TenantDep, session: SessionDep, request: Request, body: RateLimitIn
+) -> RateLimitOut:
+    """Create or replace the limit of (service, endpoint)."""
+    row = await service.upsert(session, tenant, body)
+    request.app.state.rate_limits.forget(tenant, body.service)
+    return await _with_usage(request, row)
+
+
+@router.delete("", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_rate_limit(
+    _: ApiTokenDep, tenant: TenantDep, session: SessionDep, request: Request,
+    service_name: Annotated[str, Query(alias="service", min_length=1, max_length=100)],
+    endpoint: Annotated[str, Query(min_length=1, max_length=255)] = ANY_ENDPOINT,
+) -> Response:
+    """Remove one limit (calls to it are then unlimited)."""
+    if not await service.remove(session, tenant, service_name, endpoint):
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such rate limit")
+    request.app.state.rate_limits.forget(tenant, service_name)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

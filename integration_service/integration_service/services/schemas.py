@@ -1,0 +1,113 @@
+"""External service bodies and answers; the API key is write-only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
+
+NAME: dict[str, Any] = {"min_length": 1, "max_length": 100, "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"}
+TYPE: dict[str, Any] = {"min_length": 1, "max_length": 50, "pattern": r"^[a-z0-9][a-z0-9_.-]*$"}
+URL_MAX = 2048
+
+
+_HTTP_URL: TypeAdapter[AnyHttpUrl] = TypeAdapter(AnyHttpUrl)
+
+
+def _url(value: str) -> str:
+    if len(value) > URL_MAX:
+        raise ValueError(f"at most {URL_MAX} characters")
+    try:
+        return str(_HTTP_URL.validate_python(value))
+    except ValidationError:
+        raise ValueError("must be an absolute http:// or https:// URL") from None
+
+
+HttpUrl = Annotated[str, AfterValidator(_url)]
+
+
+class ServiceCreate(BaseModel):
+    """A new external service."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(**NAME)
+    service_type: str = Field(**TYPE)
+    base_url: HttpUrl
+    api_key: str | None = Field(default=None, min_length=1, max_length=4096)
+    health_url: HttpUrl | None = None
+    rate_limit_per_minute: int | None = Field(default=None, ge=1, le=10_000_000)
+    config: dict[str, Any] = Field(default_factory=dict)
+    is_active: bool = True
+
+
+class ServiceUpdate(BaseModel):
+    """Fields to change; `api_key`, `health_url` and `rate_limit_per_minute` may be set to null."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, **NAME)
+    service_type: str | None = Field(default=None, **TYPE)
+    base_url: HttpUrl | None = None
+    api_key: str | None = Field(default=None, min_length=1, max_length=4096)
+    health_url: HttpUrl | None = None
+    rate_limit_per_minute: int | None = Field(default=None, ge=1, le=10_000_000)
+    config: dict[str, Any] | None = None
+    is_active: bool | None = None
+
+    @field_validator("name", "service_type", "base_url", "config", "is_active", mode="after")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may not be null")
+        return value
+
+
+class ServiceOut(BaseModel):
+    """An external service as the API shows it: never the key, only whether one is set."""
+
+    id: int
+    name: str
+    service_type: str
+    base_url: str
+    health_url: str | None
+    has_api_key: bool
+    rate_limit_per_minute: int | None
+    config: dict[str, Any]
+    is_active: bool
+    health_status: str
+    last_health_check_at: datetime | None
+    last_health_error: str | None
+    last_health_latency_ms: float | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ServicePage(BaseModel):
+    """A page of services, by name."""
+
+    items: list[ServiceOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class HealthResult(BaseModel):
+    """What one probe of `health_url` found."""
+
+    healthy: bool
+    status_code: int | None
+    latency_ms: float
+    error: str | None
+    checked_at: datetime
+    service: ServiceOut

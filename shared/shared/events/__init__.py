@@ -19,11 +19,12 @@ Consumer::
 from shared.events.consumer import Handler, StreamConsumer
 from shared.events.envelope import Envelope
 from shared.events.listener import PgListener
-from shared.events.outbox import OutboxMixin, emit, notify_channel
-from shared.events.relay import STREAM_MAXLEN, OutboxRelay
+from shared.events.outbox import OutboxMixin, emit, emit_many, notify_channel
+from shared.events.relay import STREAM_MAXLEN, AfterPublish, OutboxRelay
 
 __all__ = [
     "STREAM_MAXLEN",
+    "AfterPublish",
     "Envelope",
     "Handler",
     "OutboxMixin",
@@ -31,5 +32,6 @@ __all__ = [
     "PgListener",
     "StreamConsumer",
     "emit",
+    "emit_many",
     "notify_channel",
 ]

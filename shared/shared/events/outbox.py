@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -57,16 +58,29 @@ async def emit(
     `stream` overrides the relay's default stream. With `notify`, a NOTIFY is queued in the same
     transaction: PostgreSQL delivers it on commit, so relays wake within milliseconds.
     """
-    row = model(  # type: ignore[call-arg]
-        event_id=envelope.event_id,
-        channel=channel,
-        stream=stream,
-        payload=envelope.to_dict(),
-        tenant_id=envelope.tenant_id,
-        attempts=0,
-    )
-    session.add(row)
+    rows = await emit_many(session, model, [(envelope, channel, stream)], notify=notify)
+    return rows[0]
+
+
+async def emit_many(
+    session: AsyncSession,
+    model: type[OutboxMixin],
+    items: Sequence[tuple[Envelope, str, str | None]],
+    *,
+    notify: bool = True,
+) -> list[OutboxMixin]:
+    """Add several `(envelope, channel, stream)` rows in one flush (and one NOTIFY)."""
+    rows = [
+        model(  # type: ignore[call-arg]
+            event_id=envelope.event_id, channel=channel, stream=stream, payload=envelope.to_dict(),
+            tenant_id=envelope.tenant_id, attempts=0,
+        )
+        for envelope, channel, stream in items
+    ]
+    if not rows:
+        return rows
+    session.add_all(rows)
     await session.flush()
     if notify:
         await session.execute(select(func.pg_notify(notify_channel(model), "")))
-    return row
+    return rows

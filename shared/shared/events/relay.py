@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +23,7 @@ from shared.events.outbox import OutboxMixin, notify_channel
 
 log = logging.getLogger("events.relay")
 STREAM_MAXLEN = 100_000
+AfterPublish = Callable[[AsyncSession, Sequence[Any]], Awaitable[None]]
 
 
 class OutboxRelay:
@@ -30,6 +31,7 @@ class OutboxRelay:
 
     A row is marked only after Redis accepted it, in the transaction that locked it, so several
     relays never publish one row twice and a Redis outage only delays rows (with backoff).
+    `after_publish(session, rows)` runs in that transaction (e.g. to mark the source rows).
     """
 
     def __init__(
@@ -44,6 +46,7 @@ class OutboxRelay:
         max_backoff: float = 5.0,
         stream_maxlen: int = STREAM_MAXLEN,
         listen: bool = True,
+        after_publish: AfterPublish | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.model: Any = model
@@ -53,6 +56,7 @@ class OutboxRelay:
         self.interval = interval
         self.max_backoff = max_backoff
         self.stream_maxlen = stream_maxlen
+        self.after_publish = after_publish
         self.name = str(self.model.__tablename__)
         self._wake = asyncio.Event()
         self._stop_event = asyncio.Event()
@@ -116,6 +120,8 @@ class OutboxRelay:
             else:
                 values = {"published_at": now, "attempts": model.attempts + 1, "last_error": None}
             await session.execute(update(model).where(model.id.in_(ids)).values(**values))
+            if error is None and self.after_publish is not None:
+                await self.after_publish(session, rows)
         if error is not None:
             OUTBOX_PUBLISH_ERRORS.labels(self.name).inc()
             raise error

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.events import Envelope, OutboxRelay, emit
+from shared.events import emit_many as emit_rows
 
 OutboxEvent: Any = None
 
@@ -132,3 +133,20 @@ async def test_notify_on_commit_wakes_the_relay_long_before_its_poll_interval(
     await relay.stop()
     assert await redis.xlen("stream:test") == 1
     assert elapsed < 1.0
+
+
+async def test_emit_many_adds_all_rows_and_after_publish_runs_in_the_relays_transaction(
+    sessionmaker, redis: Redis
+) -> None:
+    async with sessionmaker() as session, session.begin():
+        await emit_rows(session, OutboxEvent, [(envelope(n), "test.many", None) for n in range(5)])
+    seen: list[int] = []
+
+    async def after(session: AsyncSession, rows: Any) -> None:
+        assert session.in_transaction()
+        seen.extend(row.payload["data"]["n"] for row in rows)
+
+    relay = OutboxRelay(sessionmaker, OutboxEvent, redis, stream="stream:test", listen=False,
+                        after_publish=after)
+    assert await relay.run_once() == 5
+    assert seen == [0, 1, 2, 3, 4]

@@ -21,19 +21,21 @@ async def prune_logs(settings: Settings, days: int) -> int:
     from shared.db import create_engine, create_sessionmaker, session_scope
 
     engine = create_engine(settings)
+    deleted = 0
     try:
+        # No early return inside the loop: the commit runs when the generator resumes.
         async for session in session_scope(create_sessionmaker(engine)):
-            return await logs_service.prune(session, days)
+            deleted = await logs_service.prune(session, days)
     finally:
         await engine.dispose()
-    raise AssertionError("unreachable")
+    return deleted
 
 
 def main() -> None:
     """Parse the command line and run the chosen command."""
     parser = argparse.ArgumentParser(prog="integration_service")
     parser.add_argument("command", nargs="?", default="serve",
-                        choices=["serve", "migrate", "prune-logs"])
+                        choices=["serve", "migrate", "prune-logs", "worker"])
     parser.add_argument("--days", type=int, default=None,
                         help="prune-logs: keep this many days (default INTEGRATION_LOG_RETENTION_DAYS)")
     args = parser.parse_args()
@@ -47,6 +49,10 @@ def main() -> None:
             parser.error("--days must be at least 1")
         deleted = asyncio.run(prune_logs(settings, days))
         print(f"deleted {deleted} integration log rows older than {days} days")
+    elif args.command == "worker":
+        from integration_service.worker import run_alone
+
+        asyncio.run(run_alone(settings))
     else:
         from integration_service.app import create_app
 

@@ -1,0 +1,198 @@
+"""A real aiogram 3 Bot (aiohttp session) against a real emulator server: it parses everything."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+
+import httpx
+import pytest
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
+from aiogram.filters import CommandStart
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from fastapi import FastAPI, Request, Response
+
+TOKEN = "424242:aiogram-test"
+
+
+def make_bot(url: str) -> Bot:
+    return Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(url)))
+
+
+def make_router() -> Router:
+    router = Router()
+
+    @router.message(CommandStart())
+    async def start(message: Message) -> None:
+        keyboard = InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text="Да", callback_data="yes")]]
+        )
+        await message.answer(
+            f"<b>Привет</b>, {message.from_user.first_name}!", parse_mode="HTML", reply_markup=keyboard
+        )
+
+    @router.callback_query(F.data == "yes")
+    async def yes(query: CallbackQuery) -> None:
+        await query.answer("Отлично")
+        await query.message.edit_text("Вы нажали «Да»")
+
+    @router.message(F.photo)
+    async def photo(message: Message) -> None:
+        await message.answer(f"photo {message.photo[-1].width}x{message.photo[-1].height}: {message.caption}")
+
+    return router
+
+
+@pytest.fixture
+async def control(live):
+    async with httpx.AsyncClient(base_url=live, timeout=10) as http:
+        yield http
+
+
+async def _user(control) -> dict:
+    return (
+        await control.post("/control/users", json={"first_name": "Dilnoza", "language_code": "uz"})
+    ).json()
+
+
+async def test_polling_bot_answers_start_and_handles_the_button(live, control):
+    bot = make_bot(live)
+    dp = Dispatcher()
+    dp.include_router(make_router())
+    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
+    try:
+        user = await _user(control)
+        chat = f"/control/bots/{TOKEN}/chats/{user['id']}"
+        await control.post(f"{chat}/messages", json={"text": "/start"})
+        reply = (await control.get(f"{chat}/wait", params={"timeout": 10})).json()
+        assert reply["message"]["text"] == "Привет, Dilnoza!"
+        assert reply["message"]["entities"] == [{"offset": 0, "length": 6, "type": "bold"}]
+        press = await control.post(
+            f"{chat}/callbacks", json={"message_id": reply["message_id"], "data": "yes"}
+        )
+        assert press.status_code == 201
+        for _ in range(100):
+            transcript = (await control.get(f"{chat}/transcript")).json()
+            if transcript["callbacks"][0]["answered"] and transcript["messages"][1]["edits"]:
+                break
+            await asyncio.sleep(0.05)
+        assert transcript["callbacks"][0]["answer"]["text"] == "Отлично"
+        assert transcript["messages"][1]["message"]["text"] == "Вы нажали «Да»"
+        assert "reply_markup" not in transcript["messages"][1]["message"]
+    finally:
+        await dp.stop_polling()
+        await polling
+
+
+async def test_polling_bot_receives_a_users_photo(live, control, make_png):
+    bot = make_bot(live)
+    dp = Dispatcher()
+    dp.include_router(make_router())
+    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
+    try:
+        user = await _user(control)
+        chat = f"/control/bots/{TOKEN}/chats/{user['id']}"
+        await control.post(
+            f"{chat}/photos", data={"caption": "кран"}, files={"file": ("a.png", make_png(500, 250))}
+        )
+        reply = (await control.get(f"{chat}/wait", params={"timeout": 10})).json()
+        assert reply["message"]["text"] == "photo 500x250: кран"
+    finally:
+        await dp.stop_polling()
+        await polling
+
+
+async def test_webhook_delivery_reaches_a_local_receiver_with_the_secret(live, control, serve_app):
+    bot = make_bot(live)
+    dp = Dispatcher()
+    dp.include_router(make_router())
+    seen_secrets: list[str | None] = []
+    receiver = FastAPI()
+
+    @receiver.post("/hook")
+    async def hook(request: Request) -> Response:
+        secret = request.headers.get("X-Telegram-Bot-Api-Secret-Token")
+        seen_secrets.append(secret)
+        if secret != "hook_secret-1":
+            return Response(status_code=401)
+        update = Update.model_validate(await request.json(), context={"bot": bot})
+        await dp.feed_update(bot, update)
+        return Response(status_code=200)
+
+    try:
+        async with serve_app(receiver) as receiver_url:
+            await bot.set_webhook(f"{receiver_url}/hook", secret_token="hook_secret-1")
+            user = await _user(control)
+            chat = f"/control/bots/{TOKEN}/chats/{user['id']}"
+            await control.post(f"{chat}/messages", json={"text": "/start"})
+            reply = (await control.get(f"{chat}/wait", params={"timeout": 10})).json()
+            assert reply["message"]["text"] == "Привет, Dilnoza!"
+            assert seen_secrets == ["hook_secret-1"]
+            info = await bot.get_webhook_info()
+            assert info.url == f"{receiver_url}/hook"
+            assert info.pending_update_count == 0
+
+            await bot.set_webhook(f"{receiver_url}/hook", secret_token="wrong")
+            await control.post(f"{chat}/messages", json={"text": "/start"})
+            for _ in range(100):
+                info = await bot.get_webhook_info()
+                if info.last_error_message:
+                    break
+                await asyncio.sleep(0.05)
+            assert info.last_error_message == "Wrong response from the webhook: 401 Unauthorized"
+            assert info.pending_update_count == 1
+            await bot.delete_webhook(drop_pending_updates=True)
+    finally:
+        await bot.session.close()
+
+
+async def test_aiogram_parses_media_files_commands_and_errors(live, control, make_png):
+    bot = make_bot(live)
+    try:
+        me = await bot.get_me()
+        assert me.id == 424242 and me.is_bot
+        user = await _user(control)
+        photo = await bot.send_photo(
+            user["id"], BufferedInputFile(make_png(1000, 500), "p.png"), caption="фото"
+        )
+        assert [p.width for p in photo.photo] == [90, 320, 800, 1000]
+        file = await bot.get_file(photo.photo[-1].file_id)
+        buffer = io.BytesIO()
+        await bot.download(file, destination=buffer)
+        assert buffer.getvalue() == make_png(1000, 500)
+        document = await bot.send_document(user["id"], BufferedInputFile(b"hello", "a.txt"))
+        assert document.document.file_name == "a.txt"
+        commands = [BotCommand(command="start", description="Boshlash")]
+        scope = BotCommandScopeAllPrivateChats()
+        assert await bot.set_my_commands(commands, scope=scope, language_code="uz")
+        stored = await bot.get_my_commands(scope=scope, language_code="uz")
+        assert [(c.command, c.description) for c in stored] == [("start", "Boshlash")]
+        assert await bot.send_chat_action(user["id"], "typing")
+        sent = await bot.send_message(user["id"], "x")
+        with pytest.raises(TelegramBadRequest, match="message is not modified"):
+            await bot.edit_message_text("x", chat_id=user["id"], message_id=sent.message_id)
+        assert await bot.delete_message(user["id"], sent.message_id)
+        with pytest.raises(TelegramBadRequest, match="can't parse entities"):
+            await bot.send_message(user["id"], "<b>open", parse_mode="HTML")
+        big = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="x", callback_data="d" * 65)]])
+        with pytest.raises(TelegramBadRequest, match="BUTTON_DATA_INVALID"):
+            await bot.send_message(user["id"], "x", reply_markup=big)
+        await control.put("/control/flood", json={"enabled": True})
+        await bot.send_message(user["id"], "1")
+        with pytest.raises(TelegramRetryAfter) as caught:
+            await bot.send_message(user["id"], "2")
+        assert caught.value.retry_after == 1
+    finally:
+        await bot.session.close()

@@ -109,15 +109,27 @@ def make_user(app: FastAPI, client: httpx.AsyncClient, service_headers: dict[str
     """Create a user with roles (through the operator CLI code) and sign them in through the API."""
     counter = iter(range(5_000_000, 6_000_000))
 
-    async def make(*roles: str, specializations: tuple[str, ...] = (), tenant: str = "default",
-                   telegram_id: int | None = None, status: str = "active") -> Actor:
+    async def make(
+        *roles: str,
+        specializations: tuple[str, ...] = (),
+        tenant: str = "default",
+        telegram_id: int | None = None,
+        status: str = "active",
+    ) -> Actor:
         tg = telegram_id or next(counter)
         async for session in session_scope(app.state.sessionmaker):
-            user = await cli.upsert_user(session, tenant, tg, list(roles or ("applicant",)),
-                                         list(specializations), first_name=f"User{tg}")
+            user = await cli.upsert_user(
+                session,
+                tenant,
+                tg,
+                list(roles or ("applicant",)),
+                list(specializations),
+                first_name=f"User{tg}",
+            )
             user.status = "active"
         answer = await client.post(
-            "/api/v1/auth/telegram", json={"telegram_id": tg, "first_name": f"User{tg}"},
+            "/api/v1/auth/telegram",
+            json={"telegram_id": tg, "first_name": f"User{tg}"},
             headers={**service_headers, "X-Tenant-ID": tenant},
         )
         assert answer.status_code == 200, answer.text
@@ -138,9 +150,82 @@ async def building(app: FastAPI) -> int:
     from core_service.buildings.models import Building
 
     async for session in session_scope(app.state.sessionmaker):
-        row = Building(tenant_id="default", address="Ташкент, ул. Навои, 1", entrances=2, floors=9,
-                       apartments=72, geocode_attempts=0)
+        row = Building(
+            tenant_id="default",
+            address="Ташкент, ул. Навои, 1",
+            entrances=2,
+            floors=9,
+            apartments=72,
+            geocode_attempts=0,
+        )
         session.add(row)
         await session.flush()
         building_id = row.id
     return building_id
+
+
+FileRequest = Callable[..., Awaitable[dict[str, Any]]]
+
+
+@pytest.fixture
+def file_request(client: httpx.AsyncClient, building: int) -> FileRequest:
+    """File a request as `actor` (a plumbing leak unless fields say otherwise); the answer body."""
+
+    async def file(actor: Actor, **fields: Any) -> dict[str, Any]:
+        body = {
+            "building_id": building,
+            "apartment": "12",
+            "category": "plumbing",
+            "urgency": "normal",
+            "description": "Течёт кран на кухне",
+            **fields,
+        }
+        answer = await client.post("/api/v1/requests", json=body, headers=actor.headers)
+        assert answer.status_code == 201, answer.text
+        return answer.json()  # type: ignore[no-any-return]
+
+    return file
+
+
+STEPS: dict[str, list[tuple[str, str, dict[str, Any]]]] = {
+    "new": [],
+    "in_progress": [("manager", "assign", {})],
+    "purchasing": [("manager", "assign", {}), ("executor", "status", {"status": "purchasing"})],
+    "clarification": [("manager", "assign", {}), ("executor", "status", {"status": "clarification"})],
+    "completed": [("manager", "assign", {}), ("executor", "status", {"status": "completed"})],
+    "returned": [
+        ("manager", "assign", {}),
+        ("executor", "status", {"status": "completed"}),
+        ("applicant", "status", {"status": "returned", "reason": "всё ещё течёт"}),
+    ],
+    "accepted": [
+        ("manager", "assign", {}),
+        ("executor", "status", {"status": "completed"}),
+        ("applicant", "status", {"status": "accepted", "rating": 5}),
+    ],
+    "cancelled": [("applicant", "status", {"status": "cancelled", "reason": "передумал"})],
+}
+
+
+async def drive_request(client: Any, number: str, status: str, people: dict[str, Any]) -> dict[str, Any]:
+    """Move request `number` to `status` along the shortest legal path; the final answer."""
+    body: dict[str, Any] = {}
+    for who, action, payload in STEPS[status]:
+        headers = people[who].headers
+        if action == "assign":
+            answer = await client.post(
+                f"/api/v1/requests/{number}/assign",
+                json={"executor_id": people["executor"].id},
+                headers=headers,
+            )
+        else:
+            answer = await client.patch(f"/api/v1/requests/{number}/status", json=payload, headers=headers)
+        assert answer.status_code == 200, answer.text
+        body = answer.json()
+    return body
+
+
+@pytest.fixture
+def drive() -> Callable[..., Awaitable[dict[str, Any]]]:
+    """`await drive(client, number, status, people)` moves a request to `status` through the API."""
+    return drive_request

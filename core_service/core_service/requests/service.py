@@ -133,7 +133,7 @@ async def change_status(session: AsyncSession, actor: User, number: str, body: S
     if (reason := lifecycle.refusal(actor, request, body.status)) is not None:
         raise Forbidden(reason)
     _require_fields(body)
-    if request.status == "new":  # new -> in_progress by an executor is taking it
+    if request.status == "new" and body.status == "in_progress":  # an executor taking it
         return await _set_executor(session, request, actor, actor, body.comment)
     old_status = request.status
     request.status = body.status

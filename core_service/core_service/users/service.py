@@ -100,7 +100,7 @@ async def set_roles(session: AsyncSession, user: User, change: RolesUpdate) -> U
     user.roles = list(change.roles)
     if change.specializations is not None:
         user.specializations = list(change.specializations)
-    wanted = change.active_role or user.active_role
+    wanted = change.active_role or main_role(user.roles)
     user.active_role = wanted if wanted in user.roles else main_role(user.roles)
     await session.flush()
     await session.refresh(user)

@@ -12,9 +12,17 @@ LOGIN = "/api/v1/auth/telegram"
 
 
 async def test_new_user_becomes_an_active_applicant_with_tokens(client, service_headers):
-    answer = await client.post(LOGIN, json={"telegram_id": 42, "first_name": "Алишер", "last_name": "Н",
-                                            "username": "alisher", "language_code": "uz"},
-                               headers=service_headers)
+    answer = await client.post(
+        LOGIN,
+        json={
+            "telegram_id": 42,
+            "first_name": "Алишер",
+            "last_name": "Н",
+            "username": "alisher",
+            "language_code": "uz",
+        },
+        headers=service_headers,
+    )
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert body["token_type"] == "bearer" and body["expires_in"] == 900
@@ -30,15 +38,17 @@ async def test_new_user_becomes_an_active_applicant_with_tokens(client, service_
 
 async def test_same_telegram_user_is_found_not_duplicated(client, service_headers):
     first = (await client.post(LOGIN, json={"telegram_id": 43}, headers=service_headers)).json()
-    second = (await client.post(LOGIN, json={"telegram_id": 43, "first_name": "New"},
-                                headers=service_headers)).json()
+    second = (
+        await client.post(LOGIN, json={"telegram_id": 43, "first_name": "New"}, headers=service_headers)
+    ).json()
     assert first["user"]["id"] == second["user"]["id"]
     assert second["user"]["first_name"] == "New"
 
 
 async def test_russian_is_the_default_language(client, service_headers):
-    body = (await client.post(LOGIN, json={"telegram_id": 44, "language_code": "en"},
-                              headers=service_headers)).json()
+    body = (
+        await client.post(LOGIN, json={"telegram_id": 44, "language_code": "en"}, headers=service_headers)
+    ).json()
     assert body["user"]["language"] == "ru"
 
 
@@ -61,12 +71,13 @@ async def test_malformed_login_is_422(client, service_headers, body):
 
 
 async def test_users_of_two_tenants_are_separate(client, service_headers):
-    a = (await client.post(LOGIN, json={"telegram_id": 47}, headers={**service_headers, "X-Tenant-ID": "a"}))
-    b = (await client.post(LOGIN, json={"telegram_id": 47}, headers={**service_headers, "X-Tenant-ID": "b"}))
+    a = await client.post(LOGIN, json={"telegram_id": 47}, headers={**service_headers, "X-Tenant-ID": "a"})
+    b = await client.post(LOGIN, json={"telegram_id": 47}, headers={**service_headers, "X-Tenant-ID": "b"})
     assert a.json()["user"]["id"] != b.json()["user"]["id"]
     assert b.json()["user"]["tenant_id"] == "b"
-    me = await client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {a.json()['access_token']}",
-                                                       "X-Tenant-ID": "b"})
+    me = await client.get(
+        "/api/v1/auth/me", headers={"Authorization": f"Bearer {a.json()['access_token']}", "X-Tenant-ID": "b"}
+    )
     assert me.status_code == 403
 
 

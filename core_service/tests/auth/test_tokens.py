@@ -23,16 +23,29 @@ async def test_me_answers_the_signed_in_user(client, make_user):
 
 async def test_missing_garbage_and_foreign_tokens_are_401(client, make_user):
     user = await make_user()
-    forged = jwt.encode({"sub": str(user.id), "typ": "access", "jti": "x", "exp": 9_999_999_999},
-                        "another-secret-0123456789", algorithm="HS256")
+    forged = jwt.encode(
+        {"sub": str(user.id), "typ": "access", "jti": "x", "exp": 9_999_999_999},
+        "another-secret-0123456789",
+        algorithm="HS256",
+    )
     for headers in ({}, bearer("garbage"), bearer(forged), bearer(user.refresh_token)):
         assert (await client.get(ME, headers=headers)).status_code == 401
 
 
 async def test_expired_access_token_is_401(client, make_user):
     user = await make_user()
-    expired = jwt.encode({"sub": str(user.id), "tid": "default", "typ": "access", "jti": "x", "ver": 0,
-                          "exp": datetime.now(UTC) - timedelta(seconds=1)}, SECRET, algorithm="HS256")
+    expired = jwt.encode(
+        {
+            "sub": str(user.id),
+            "tid": "default",
+            "typ": "access",
+            "jti": "x",
+            "ver": 0,
+            "exp": datetime.now(UTC) - timedelta(seconds=1),
+        },
+        SECRET,
+        algorithm="HS256",
+    )
     answer = await client.get(ME, headers=bearer(expired))
     assert answer.status_code == 401 and "expired" in answer.json()["detail"]
 
@@ -60,8 +73,11 @@ async def test_reusing_a_rotated_refresh_token_revokes_the_whole_family(client, 
 
 async def test_reuse_in_one_family_leaves_other_logins_alone(client, make_user, service_headers):
     user = await make_user()
-    other = (await client.post("/api/v1/auth/telegram", json={"telegram_id": user.telegram_id},
-                               headers=service_headers)).json()
+    other = (
+        await client.post(
+            "/api/v1/auth/telegram", json={"telegram_id": user.telegram_id}, headers=service_headers
+        )
+    ).json()
     await client.post(REFRESH, json={"refresh_token": user.refresh_token})
     await client.post(REFRESH, json={"refresh_token": user.refresh_token})
     assert (await client.post(REFRESH, json={"refresh_token": other["refresh_token"]})).status_code == 200
@@ -84,14 +100,23 @@ async def test_logout_ends_access_and_refresh_tokens(client, make_user):
 async def test_blocked_user_gets_403_everywhere(client, make_user, building):
     manager = await make_user("manager")
     user = await make_user()
-    blocked = await client.patch(f"/api/v1/users/{user.id}/status", json={"status": "blocked"},
-                                 headers=manager.headers)
+    blocked = await client.patch(
+        f"/api/v1/users/{user.id}/status", json={"status": "blocked"}, headers=manager.headers
+    )
     assert blocked.status_code == 200 and blocked.json()["status"] == "blocked"
-    calls = [("GET", ME, None), ("GET", "/api/v1/requests", None), ("GET", "/api/v1/buildings", None),
-             ("POST", "/api/v1/requests", {"building_id": building, "apartment": "1", "category": "plumbing",
-                                           "description": "течёт кран"}),
-             ("GET", f"/api/v1/users/{user.id}", None), ("POST", "/api/v1/auth/logout", None),
-             ("POST", "/api/v1/auth/permissions/check", {"action": "request.create"})]
+    calls = [
+        ("GET", ME, None),
+        ("GET", "/api/v1/requests", None),
+        ("GET", "/api/v1/buildings", None),
+        (
+            "POST",
+            "/api/v1/requests",
+            {"building_id": building, "apartment": "1", "category": "plumbing", "description": "течёт кран"},
+        ),
+        ("GET", f"/api/v1/users/{user.id}", None),
+        ("POST", "/api/v1/auth/logout", None),
+        ("POST", "/api/v1/auth/permissions/check", {"action": "request.create"}),
+    ]
     for method, url, body in calls:
         answer = await client.request(method, url, json=body, headers=user.headers)
         assert answer.status_code == 403, (method, url, answer.text)

@@ -1,0 +1,107 @@
+"""Buildings are geocoded through the Integration Service; when it fails they are saved and retried."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+import pytest
+import respx
+
+from core_service.buildings import worker
+
+INTEGRATION = "http://integration.test"
+FORWARD = f"{INTEGRATION}/api/v1/geocoding/forward"
+FOUND = {
+    "lat": 41.3111,
+    "lon": 69.2797,
+    "formatted_address": "Tashkent, Amir Temur 15",
+    "provider": "google",
+    "precision": "exact",
+    "cached": False,
+}
+NEW = {"address": "Ташкент, ул. Амира Темура, 15", "entrances": 4, "floors": 9, "apartments": 144}
+
+
+@pytest.fixture
+def settings_overrides():
+    return {"integration_url": INTEGRATION, "integration_api_token": "integration-token"}
+
+
+async def test_a_new_building_gets_coordinates_at_once(client, make_user):
+    manager = await make_user("manager")
+    with respx.mock(assert_all_called=True) as mock:
+        route = mock.get(FORWARD).respond(200, json=FOUND)
+        answer = await client.post("/api/v1/buildings", json=NEW, headers=manager.headers)
+    assert answer.status_code == 201
+    body = answer.json()
+    assert body["latitude"] == 41.3111 and body["longitude"] == 69.2797
+    assert body["formatted_address"] == "Tashkent, Amir Temur 15"
+    sent = route.calls.last.request
+    assert sent.headers["Authorization"] == "Bearer integration-token"
+    assert sent.headers["X-Tenant-ID"] == "default"
+    assert sent.url.params["address"] == NEW["address"]
+
+
+@pytest.mark.parametrize("failure", [httpx.ConnectError("refused"), httpx.Response(503), httpx.Response(500)])
+async def test_integration_down_saves_the_building_and_fills_coordinates_later(
+    client, make_user, app, failure
+):
+    manager = await make_user("manager")
+    with respx.mock() as mock:
+        mock.get(FORWARD).mock(side_effect=[failure])
+        answer = await client.post("/api/v1/buildings", json=NEW, headers=manager.headers)
+    assert answer.status_code == 201 and answer.json()["latitude"] is None
+    with respx.mock() as mock:
+        mock.get(FORWARD).respond(200, json=FOUND)
+        assert await worker.geocode_pending(app) == 1
+    later = (await client.get(f"/api/v1/buildings/{answer.json()['id']}", headers=manager.headers)).json()
+    assert later["latitude"] == 41.3111
+
+
+async def test_an_unknown_address_is_saved_without_coordinates(client, make_user):
+    manager = await make_user("manager")
+    with respx.mock() as mock:
+        mock.get(FORWARD).respond(404, json={"detail": "not found", "address": NEW["address"]})
+        answer = await client.post("/api/v1/buildings", json=NEW, headers=manager.headers)
+    assert answer.status_code == 201 and answer.json()["latitude"] is None
+
+
+async def test_a_changed_address_is_geocoded_again(client, make_user):
+    manager = await make_user("manager")
+    with respx.mock() as mock:
+        mock.get(FORWARD).respond(200, json=FOUND)
+        created = (await client.post("/api/v1/buildings", json=NEW, headers=manager.headers)).json()
+        moved = {**FOUND, "lat": 41.0, "lon": 69.0}
+        mock.get(FORWARD).respond(200, json=moved)
+        changed = await client.patch(
+            f"/api/v1/buildings/{created['id']}", json={"address": "Чиланзар, 1"}, headers=manager.headers
+        )
+    assert changed.json()["latitude"] == 41.0
+
+
+@pytest.mark.parametrize(
+    "settings_overrides",
+    [
+        {
+            "integration_url": INTEGRATION,
+            "integration_api_token": "t",
+            "run_workers": True,
+            "geocode_retry_seconds": 0.05,
+        }
+    ],
+)
+async def test_the_background_retry_fills_coordinates_by_itself(client, make_user, settings_overrides):
+    manager = await make_user("manager")
+    with respx.mock() as mock:
+        mock.get(FORWARD).mock(
+            side_effect=[httpx.ConnectError("down")] + [httpx.Response(200, json=FOUND)] * 50
+        )
+        created = (await client.post("/api/v1/buildings", json=NEW, headers=manager.headers)).json()
+        assert created["latitude"] is None
+        for _ in range(100):
+            await asyncio.sleep(0.02)
+            body = (await client.get(f"/api/v1/buildings/{created['id']}", headers=manager.headers)).json()
+            if body["latitude"] is not None:
+                break
+    assert body["latitude"] == 41.3111

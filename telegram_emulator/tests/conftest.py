@@ -98,7 +98,9 @@ def make_png():
 @asynccontextmanager
 async def serve(app) -> AsyncIterator[str]:
     """Run `app` on a real uvicorn server on a free local port; its base URL."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, lifespan="on")
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=0, log_config=None, lifespan="on", timeout_graceful_shutdown=1
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

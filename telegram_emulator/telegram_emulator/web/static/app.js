@@ -1,0 +1,355 @@
+// The emulator's chat page: plain DOM, every text set with textContent (never innerHTML).
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const state = { token: "", userId: 0, users: [], version: -1, poll: null, seenAnswers: new Set(), atBottom: true };
+
+function el(tag, attrs, children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value);
+  }
+  for (const child of children || []) node.append(child);
+  return node;
+}
+
+async function call(method, path, body) {
+  const options = { method, headers: {} };
+  if (body instanceof FormData) options.body = body;
+  else if (body !== undefined) {
+    options.body = JSON.stringify(body);
+    options.headers["Content-Type"] = "application/json";
+  }
+  const response = await fetch(path, options);
+  const data = response.headers.get("content-type")?.includes("json") ? await response.json() : null;
+  if (!response.ok) throw new Error(describe(data) || `HTTP ${response.status}`);
+  return data;
+}
+
+function describe(data) {
+  if (!data) return "";
+  if (Array.isArray(data.detail)) return data.detail.map((e) => `${e.loc.at(-1)}: ${e.msg}`).join("; ");
+  return data.detail || data.description || "";
+}
+
+function chatPath(suffix) {
+  return `/control/bots/${encodeURIComponent(state.token)}/chats/${state.userId}${suffix}`;
+}
+
+function toast(text) {
+  const box = $("toast");
+  box.textContent = text;
+  box.hidden = false;
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => { box.hidden = true; }, 2500);
+}
+
+// ---- Telegram entities -> safe DOM ----------------------------------------------------------
+const SAFE_URL = /^(https?:|tg:|mailto:)/i;
+
+function entityNode(entity, text) {
+  switch (entity.type) {
+    case "bold": return el("b");
+    case "italic": return el("i");
+    case "underline": return el("u");
+    case "strikethrough": return el("s");
+    case "code": return el("code");
+    case "pre": return el("pre");
+    case "blockquote": return el("blockquote");
+    case "expandable_blockquote": return el("blockquote", { class: "expandable" });
+    case "spoiler": return el("span", { class: "spoiler", onclick: (e) => e.currentTarget.classList.add("shown") });
+    case "bot_command": return el("span", { class: "cmd", onclick: () => sendText(text) });
+    case "text_link":
+    case "url": {
+      const href = entity.type === "url" ? text : entity.url;
+      if (!SAFE_URL.test(href || "")) return el("span");
+      return el("a", { href, target: "_blank", rel: "noopener noreferrer" });
+    }
+    default: return el("span", { class: entity.type });
+  }
+}
+
+function renderText(text, entities) {
+  const sorted = [...(entities || [])].sort((a, b) => a.offset - b.offset || b.length - a.length);
+  const fragment = document.createDocumentFragment();
+  fill(fragment, text, sorted, 0, text.length);
+  return fragment;
+}
+
+function fill(parent, text, entities, start, end) {
+  let cursor = start;
+  let index = 0;
+  while (index < entities.length) {
+    const entity = entities[index];
+    const from = Math.max(entity.offset, cursor);
+    const to = Math.min(entity.offset + entity.length, end);
+    index += 1;
+    if (from >= to) continue;
+    if (from > cursor) parent.append(document.createTextNode(text.slice(cursor, from)));
+    const node = entityNode(entity, text.slice(from, to));
+    const inner = [];
+    while (index < entities.length && entities[index].offset < to) inner.push(entities[index++]);
+    fill(node, text, inner, from, to);
+    parent.append(node);
+    cursor = to;
+  }
+  if (cursor < end) parent.append(document.createTextNode(text.slice(cursor, end)));
+}
+
+// ---- Messages -------------------------------------------------------------------------------
+function fileUrl(fileId) {
+  return chatPath(`/files/${encodeURIComponent(fileId)}`);
+}
+
+function renderBody(message) {
+  const body = el("div", { class: "body" });
+  if (message.photo) {
+    const sizes = message.photo;
+    const best = sizes.filter((s) => s.width <= 800).at(-1) || sizes[0];
+    body.append(el("img", { src: fileUrl(best.file_id), alt: "photo", width: best.width, height: best.height }));
+  }
+  if (message.document) {
+    const doc = message.document;
+    body.append(el("a", { href: fileUrl(doc.file_id), download: doc.file_name || "file",
+                          text: `📄 ${doc.file_name || "document"}` }));
+  }
+  if (message.contact) body.append(el("span", { text: `📞 ${message.contact.phone_number}` }));
+  if (message.location) {
+    body.append(el("span", { text: `📍 ${message.location.latitude}, ${message.location.longitude}` }));
+  }
+  if (message.text !== undefined) body.append(renderText(message.text, message.entities));
+  if (message.caption) body.append(el("div", {}, [renderText(message.caption, message.caption_entities)]));
+  return body;
+}
+
+function renderInline(entry) {
+  const rows = entry.message.reply_markup?.inline_keyboard || [];
+  if (!rows.length || entry.deleted) return null;
+  const box = el("div", { class: "inline-kb" });
+  for (const row of rows) {
+    const line = el("div", { class: "kb-row" });
+    for (const button of row) {
+      if (button.url && SAFE_URL.test(button.url)) {
+        line.append(el("a", { href: button.url, target: "_blank", rel: "noopener noreferrer", text: button.text }));
+      } else if (button.callback_data !== undefined) {
+        line.append(el("button", { type: "button", text: button.text, "data-callback": button.callback_data,
+                                   onclick: () => press(entry.message_id, button.callback_data) }));
+      } else {
+        line.append(el("button", { type: "button", text: button.text, disabled: "" }));
+      }
+    }
+    box.append(line);
+  }
+  return box;
+}
+
+function renderEntry(entry) {
+  const message = entry.message;
+  const time = new Date(message.date * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const notes = [entry.deleted ? "deleted" : "", entry.edits ? "edited" : "", time].filter(Boolean).join(" · ");
+  const node = el("div", { class: `msg ${entry.sender}${entry.deleted ? " deleted" : ""}`,
+                           "data-message-id": entry.message_id }, [renderBody(message)]);
+  const keyboard = renderInline(entry);
+  if (keyboard) node.append(keyboard);
+  node.append(el("div", { class: "meta", text: notes }));
+  return node;
+}
+
+function renderKeyboard(markup) {
+  const box = $("keyboard");
+  box.replaceChildren();
+  box.hidden = !markup;
+  if (!markup) return;
+  for (const row of markup.keyboard) {
+    const line = el("div", { class: "kb-row" });
+    for (const button of row) line.append(el("button", { type: "button", text: button.text,
+                                                          onclick: () => replyButton(button) }));
+    box.append(line);
+  }
+}
+
+function render(transcript) {
+  const chat = $("chat");
+  state.atBottom = chat.scrollHeight - chat.scrollTop - chat.clientHeight < 40;
+  $("messages").replaceChildren(...transcript.messages.map(renderEntry));
+  $("empty").hidden = transcript.messages.length > 0;
+  renderKeyboard(transcript.reply_keyboard);
+  const action = $("action");
+  action.hidden = !transcript.action;
+  action.textContent = transcript.action ? `bot is ${transcript.action.replace(/_/g, " ")}…` : "";
+  for (const callback of transcript.callbacks) {
+    if (!callback.answered || state.seenAnswers.has(callback.id)) continue;
+    state.seenAnswers.add(callback.id);
+    const answer = callback.answer || {};
+    if (answer.text && answer.show_alert) alert(answer.text);
+    else if (answer.text) toast(answer.text);
+    if (answer.url && SAFE_URL.test(answer.url)) window.open(answer.url, "_blank", "noopener");
+  }
+  if (state.atBottom) chat.scrollTop = chat.scrollHeight;
+}
+
+// ---- Live updates: long-poll the transcript by version ---------------------------------------
+async function pollLoop(token, userId) {
+  while (state.token === token && state.userId === userId) {
+    const controller = new AbortController();
+    state.poll = controller;
+    try {
+      const url = chatPath(`/transcript?after_version=${state.version}&timeout=25`);
+      const response = await fetch(url, { signal: controller.signal });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const transcript = await response.json();
+      if (state.token !== token || state.userId !== userId) return;
+      if (transcript.version !== state.version) {
+        state.version = transcript.version;
+        render(transcript);
+      }
+      if (transcript.action) await new Promise((r) => setTimeout(r, 1000));  // to notice the action ending
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+}
+
+function openChat() {
+  if (state.poll) state.poll.abort();
+  state.version = -1;
+  state.seenAnswers = new Set();
+  $("messages").replaceChildren();
+  renderKeyboard(null);
+  const ready = Boolean(state.token && state.userId);
+  $("text").disabled = !ready;
+  $("send").disabled = !ready;
+  $("empty").hidden = false;
+  localStorage.setItem("emulator.chat", JSON.stringify({ token: state.token, userId: state.userId }));
+  if (ready) pollLoop(state.token, state.userId);
+}
+
+// ---- What the user does ---------------------------------------------------------------------
+async function act(promise) {
+  try { await promise; } catch (error) { toast(error.message); }
+}
+
+function sendText(text) {
+  if (!text.trim() || !state.userId) return;
+  act(call("POST", chatPath("/messages"), { text }));
+}
+
+function press(messageId, data) {
+  act(call("POST", chatPath("/callbacks"), { message_id: messageId, data }));
+}
+
+function currentUser() {
+  return state.users.find((u) => u.id === state.userId);
+}
+
+function replyButton(button) {
+  if (button.request_contact) {
+    const phone = currentUser()?.phone_number || prompt("Phone number to share", "+998901234567");
+    if (phone) act(call("POST", chatPath("/contact"), { phone_number: phone }));
+  } else if (button.request_location) {
+    act(call("POST", chatPath("/location"), { latitude: 41.311081, longitude: 69.240562 }));
+  } else {
+    sendText(button.text);
+  }
+}
+
+async function sendPhoto(file) {
+  const form = new FormData();
+  form.append("file", file);
+  const caption = $("text").value.trim();
+  if (caption) form.append("caption", caption);
+  $("text").value = "";
+  await act(call("POST", chatPath("/photos"), form));
+}
+
+async function toggleMenu() {
+  const menu = $("menu");
+  if (!menu.hidden || !state.userId) { menu.hidden = true; return; }
+  const commands = await call("GET", chatPath("/commands")).catch(() => []);
+  const items = commands.length ? commands.map((c) => el("button", { type: "button", text: `/${c.command} — ${c.description}`,
+    onclick: () => { menu.hidden = true; sendText(`/${c.command}`); } })) : [el("p", { class: "hint", text: "No commands set" })];
+  menu.replaceChildren(...items);
+  menu.hidden = false;
+}
+
+// ---- Users and bots -------------------------------------------------------------------------
+function userLabel(user) {
+  const name = [user.first_name, user.last_name].filter(Boolean).join(" ");
+  return `${name} (${[user.language_code, user.role].filter(Boolean).join(", ")}) #${user.id}`;
+}
+
+async function loadUsers() {
+  state.users = await call("GET", "/control/users");
+  const select = $("user-select");
+  select.replaceChildren(el("option", { value: "", text: "— pick a user —" }),
+    ...state.users.map((u) => el("option", { value: String(u.id), text: userLabel(u) })));
+  if (!state.users.some((u) => u.id === state.userId)) state.userId = 0;
+  select.value = state.userId ? String(state.userId) : "";
+}
+
+async function loadBots(defaultToken) {
+  const bots = await call("GET", "/control/bots");
+  const tokens = [...new Set([defaultToken, ...bots.map((b) => b.token)].filter(Boolean))];
+  const select = $("bot-select");
+  select.replaceChildren(...tokens.map((t) => {
+    const bot = bots.find((b) => b.token === t);
+    return el("option", { value: t, text: bot ? `@${bot.username}` : t.split(":")[0] });
+  }));
+  if (!tokens.includes(state.token)) state.token = tokens[0] || "";
+  select.value = state.token;
+}
+
+async function createUser(event) {
+  event.preventDefault();
+  const body = { first_name: $("first-name").value.trim(), language_code: $("language").value,
+                 role: $("role").value };
+  for (const [key, id] of [["last_name", "last-name"], ["username", "username"], ["phone_number", "phone"]]) {
+    const value = $(id).value.trim();
+    if (value) body[key] = value;
+  }
+  try {
+    const user = await call("POST", "/control/users", body);
+    $("user-form").hidden = true;
+    $("user-form").reset();
+    $("user-error").textContent = "";
+    state.userId = user.id;
+    await loadUsers();
+    openChat();
+  } catch (error) {
+    $("user-error").textContent = error.message;
+  }
+}
+
+async function start() {
+  const saved = JSON.parse(localStorage.getItem("emulator.chat") || "{}");
+  const config = await call("GET", "/control/config");
+  state.token = saved.token || config.default_bot_token;
+  state.userId = saved.userId || 0;
+  await loadBots(config.default_bot_token);
+  await loadUsers();
+  $("bot-select").addEventListener("change", (e) => { state.token = e.target.value; openChat(); });
+  $("bot-select").addEventListener("focus", () => loadBots(config.default_bot_token));
+  $("user-select").addEventListener("change", (e) => { state.userId = Number(e.target.value) || 0; openChat(); });
+  $("user-select").addEventListener("focus", () => loadUsers());
+  $("new-user").addEventListener("click", () => { $("user-form").hidden = false; $("first-name").focus(); });
+  $("cancel-user").addEventListener("click", () => { $("user-form").hidden = true; });
+  $("user-form").addEventListener("submit", createUser);
+  $("menu-button").addEventListener("click", toggleMenu);
+  $("photo-input").addEventListener("change", (e) => {
+    if (e.target.files[0]) sendPhoto(e.target.files[0]);
+    e.target.value = "";
+  });
+  $("composer").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const text = $("text").value;
+    $("text").value = "";
+    sendText(text);
+  });
+  openChat();
+}
+
+start().catch((error) => toast(`Cannot start: ${error.message}`));

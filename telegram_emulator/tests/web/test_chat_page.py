@@ -1,0 +1,99 @@
+"""The chat page in a real headless Chromium: create a user, /start, click an inline button."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import os
+import shutil
+
+import httpx
+import pytest
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.filters import CommandStart
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+TOKEN = "100000001:emulator-bot-token"  # the page's default bot
+
+
+def echo_router() -> Router:
+    router = Router()
+
+    @router.message(CommandStart())
+    async def start(message: Message) -> None:
+        keyboard = InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text="Нажми", callback_data="pressed")]]
+        )
+        name = html.escape(message.from_user.first_name)
+        await message.answer(f"<b>Привет</b>, {name}!", parse_mode="HTML", reply_markup=keyboard)
+
+    @router.callback_query(F.data == "pressed")
+    async def pressed(query: CallbackQuery) -> None:
+        await query.answer("Принято")
+        await query.message.edit_text("Кнопка нажата")
+
+    return router
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    if not (os.path.exists(CHROMIUM) and os.access(CHROMIUM, os.X_OK)) and not shutil.which("chromium"):
+        pytest.skip(f"no chromium binary at {CHROMIUM} (apt-get install chromium)")
+    pytest.importorskip("playwright.async_api")
+    return CHROMIUM
+
+
+async def test_a_user_chats_with_the_bot_and_presses_an_inline_button(live, chromium_path):
+    from playwright.async_api import async_playwright, expect
+
+    bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(live)))
+    dp = Dispatcher()
+    dp.include_router(echo_router())
+    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
+    try:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+            try:
+                page = await browser.new_page(viewport={"width": 390, "height": 740})
+                await page.goto(live)
+                await page.click("#new-user")
+                await page.fill("#first-name", "<Тест>")
+                await page.select_option("#language", "uz")
+                await page.select_option("#role", "executor")
+                await page.click("#create-user")
+                await expect(page.locator("#text")).to_be_enabled()
+                await expect(page.locator("#user-select option:checked")).to_contain_text("uz, executor")
+
+                await page.fill("#text", "/start")
+                await page.press("#text", "Enter")
+                reply = page.locator(".msg.bot").first
+                await expect(reply).to_contain_text("Привет, <Тест>!", timeout=15_000)
+                await expect(reply.locator("b")).to_have_text("Привет")
+                assert await page.locator(".msg.user").first.inner_text() != ""
+
+                await reply.get_by_role("button", name="Нажми").click()
+                await expect(page.locator("#toast")).to_have_text("Принято", timeout=10_000)
+                await expect(reply).to_contain_text("Кнопка нажата")
+                await expect(reply.locator(".inline-kb")).to_have_count(0)
+                await expect(reply.locator(".meta")).to_contain_text("edited")
+            finally:
+                await browser.close()
+        async with httpx.AsyncClient(base_url=live) as control:
+            users = (await control.get("/control/users")).json()
+            assert users[0]["first_name"] == "<Тест>"
+            assert users[0]["role"] == "executor"
+    finally:
+        await dp.stop_polling()
+        await polling

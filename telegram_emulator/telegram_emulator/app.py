@@ -16,6 +16,7 @@ from shared.middleware import RequestContextMiddleware
 from telegram_emulator.botapi.router import router as botapi_router
 from telegram_emulator.botapi.webhook import WebhookSender
 from telegram_emulator.control.router import router as control_router
+from telegram_emulator.redact import RedactTokenPaths, RestoreTokenPaths
 from telegram_emulator.settings import EmulatorSettings
 from telegram_emulator.state.world import World
 from telegram_emulator.web.router import router as web_router
@@ -43,7 +44,10 @@ def create_app(settings: EmulatorSettings) -> FastAPI:
     app = FastAPI(title="Telegram emulator", lifespan=lifespan,
                   description="A local Telegram Bot API server with a control API and a web chat page.")
     app.state.settings = settings
+    # Added innermost first: Restore runs inside RequestContextMiddleware, Redact outside it.
+    app.add_middleware(RestoreTokenPaths)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
+    app.add_middleware(RedactTokenPaths)
     install_error_handlers(app)
     app.include_router(health_router(settings.service_name))
     app.include_router(metrics_router())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core_service.events.models import OutboxEvent
@@ -62,3 +63,18 @@ async def record(
         data=payload(request, actor, **extra),
     )
     await emit(session, OutboxEvent, envelope, channel=f"core.{event_type}")
+
+
+async def audience(session: AsyncSession, request: RepairRequest) -> dict[str, list[int]]:
+    """Telegram ids to tell about a new request: the tenant's managers, executors of its category."""
+    staff = User.roles.overlap(["manager", "admin"])
+    fitting = and_(User.roles.contains(["executor"]), User.specializations.contains([request.category]))
+    rows = await session.execute(
+        select(User.telegram_id, staff).where(
+            User.tenant_id == request.tenant_id, User.status == "active", or_(staff, fitting)
+        )
+    )
+    managers, executors = [], []
+    for telegram_id, is_staff in rows.all():
+        (managers if is_staff else executors).append(telegram_id)
+    return {"manager_telegram_ids": managers, "executor_telegram_ids": executors}

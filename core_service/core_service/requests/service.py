@@ -54,7 +54,8 @@ async def create(session: AsyncSession, user: User, body: RequestIn, zone: str) 
     await session.flush()
     session.add(_history(request, user, "created", new_status="new"))
     request = await reload(session, request)
-    await events.record(session, events.CREATED, request, user, old_status=None)
+    audience = await events.audience(session, request)
+    await events.record(session, events.CREATED, request, user, old_status=None, **audience)
     return request
 
 

@@ -1,0 +1,133 @@
+"""Write the Grafana dashboard JSON: `.venv/bin/python -m deploy.dashboard`.
+
+Panels are listed here as (title, unit, [(PromQL, legend)]) so the JSON stays consistent; only
+metrics the services export may appear (shared/tests/deploy/test_observability.py checks).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+OUT = Path(__file__).resolve().parent / "grafana" / "dashboards" / "platform.json"
+RATE = "$__rate_interval"
+DATASOURCE = {"type": "prometheus", "uid": "prometheus"}
+HTTP_FILTER = 'service=~"$service", route!~"/metrics|/health.*"'
+
+Panel = tuple[str, str, list[tuple[str, str]]]
+ROWS: list[tuple[str, list[Panel]]] = [
+    ("HTTP (every service)", [
+        ("Request rate by service", "reqps", [
+            (f"sum by (service) (rate(http_requests_total{{{HTTP_FILTER}}}[{RATE}]))", "{{service}}")]),
+        ("5xx ratio by service", "percentunit", [
+            (f'sum by (service) (rate(http_requests_total{{{HTTP_FILTER}, status=~"5.."}}[{RATE}]))'
+             f" / sum by (service) (rate(http_requests_total{{{HTTP_FILTER}}}[{RATE}]))", "{{service}}")]),
+        ("Latency p50 / p95 / p99 by service", "s", [
+            (f"histogram_quantile({q}, sum by (service, le) "
+             f"(rate(http_request_duration_seconds_bucket{{{HTTP_FILTER}}}[{RATE}])))",
+             f"{{{{service}}}} p{p}")
+            for q, p in (("0.5", "50"), ("0.95", "95"), ("0.99", "99"))]),
+        ("Slowest routes (p95)", "s", [
+            (f"topk(10, histogram_quantile(0.95, sum by (service, route, le) "
+             f"(rate(http_request_duration_seconds_bucket{{{HTTP_FILTER}}}[{RATE}]))))",
+             "{{service}} {{route}}")]),
+        ("Responses by status", "reqps", [
+            (f"sum by (service, status) (rate(http_requests_total{{{HTTP_FILTER}}}[{RATE}]))",
+             "{{service}} {{status}}")]),
+        ("Readiness failures (/health/ready 503)", "short", [
+            ('sum by (service) (increase(http_requests_total{route="/health/ready", status="503"}[5m]))',
+             "{{service}}")]),
+    ]),
+    ("Events: outbox relay and streams", [
+        ("Events published by outbox", "ops", [
+            (f"sum by (outbox) (rate(outbox_published_total[{RATE}]))", "{{outbox}}")]),
+        ("Publish lag p95 (outbox row to Redis)", "s", [
+            (f"histogram_quantile(0.95, sum by (outbox, le) "
+             f"(rate(outbox_publish_lag_seconds_bucket[{RATE}])))",
+             "{{outbox}} p95")]),
+        ("Publish errors (rows kept, retried)", "ops", [
+            (f"sum by (outbox) (rate(outbox_publish_errors_total[{RATE}]))", "{{outbox}}")]),
+        ("Stream entries handled by outcome", "ops", [
+            (f"sum by (group, outcome) (rate(stream_messages_total[{RATE}]))", "{{group}} {{outcome}}")]),
+    ]),
+    ("Bot Gateway", [
+        ("Updates by type and outcome", "ops", [
+            (f"sum by (event_type, outcome) (rate(bot_updates_total[{RATE}]))",
+             "{{event_type}} {{outcome}}")]),
+        ("Update handling time p50 / p95", "s", [
+            (f"histogram_quantile({q}, sum by (le) (rate(bot_update_duration_seconds_bucket[{RATE}])))",
+             f"p{p}")
+            for q, p in (("0.5", "50"), ("0.95", "95"))]),
+        ("Backend calls by service and status", "ops", [
+            (f"sum by (service, status) (rate(bot_backend_calls_total[{RATE}]))", "{{service}} {{status}}")]),
+        ("Updates dropped by the bot's rate limit", "ops", [
+            (f"sum by (scope) (rate(bot_rate_limited_total[{RATE}]))", "{{scope}}")]),
+    ]),
+    ("Rate limits, cache, call log", [
+        ("Rate-limit hits by limiter", "ops", [
+            (f"sum by (limiter) (rate(rate_limit_hits_total[{RATE}]))", "{{limiter}}"),
+            (f"sum by (limiter) (rate(rate_limit_fail_open_total[{RATE}]))", "{{limiter}} fail-open")]),
+        ("Cache hit ratio by namespace", "percentunit", [
+            (f"sum by (namespace) (rate(cache_hits_total[{RATE}])) / (sum by (namespace) "
+             f"(rate(cache_hits_total[{RATE}])) + sum by (namespace) (rate(cache_misses_total[{RATE}])))",
+             "{{namespace}}")]),
+        ("Outbound call log: queue and drops", "short", [
+            ("sum(integration_call_log_queue_depth)", "queued"),
+            (f"sum by (reason) (rate(integration_call_log_dropped_total[{RATE}]))", "dropped {{reason}}")]),
+    ]),
+]
+
+
+def panel(panel_id: int, title: str, unit: str, targets: list[tuple[str, str]], x: int, y: int,
+          ) -> dict[str, Any]:
+    """One time-series panel."""
+    return {
+        "id": panel_id, "type": "timeseries", "title": title, "datasource": DATASOURCE,
+        "gridPos": {"h": 8, "w": 12, "x": x, "y": y},
+        "fieldConfig": {"defaults": {"unit": unit}, "overrides": []},
+        "options": {"legend": {"displayMode": "table", "placement": "bottom", "calcs": ["mean", "max"]},
+                    "tooltip": {"mode": "multi"}},
+        "targets": [{"refId": chr(ord("A") + i), "datasource": DATASOURCE, "expr": expr,
+                     "legendFormat": legend} for i, (expr, legend) in enumerate(targets)],
+    }
+
+
+def build() -> dict[str, Any]:
+    """The whole dashboard."""
+    panels: list[dict[str, Any]] = []
+    y = 0
+    for row_title, row_panels in ROWS:
+        panels.append({"id": len(panels) + 1, "type": "row", "title": row_title, "collapsed": False,
+                       "gridPos": {"h": 1, "w": 24, "x": 0, "y": y}, "panels": []})
+        y += 1
+        for i, (title, unit, targets) in enumerate(row_panels):
+            panels.append(panel(len(panels) + 1, title, unit, targets, 12 * (i % 2), y + 8 * (i // 2)))
+        y += 8 * ((len(row_panels) + 1) // 2)
+    service_var = {
+        "name": "service", "label": "service", "type": "query", "datasource": DATASOURCE,
+        "query": {"query": "label_values(http_requests_total, service)", "refId": "service"},
+        "definition": "label_values(http_requests_total, service)",
+        "includeAll": True, "multi": True, "allValue": ".*", "refresh": 2,
+        "current": {"text": "All", "value": "$__all"},
+    }
+    return {
+        "uid": "uk-platform", "title": "UK Management Platform", "tags": ["uk-platform"],
+        "timezone": "browser", "schemaVersion": 39, "version": 1, "refresh": "30s",
+        "time": {"from": "now-1h", "to": "now"}, "editable": False,
+        "templating": {"list": [service_var]}, "annotations": {"list": []}, "panels": panels,
+    }
+
+
+def main() -> None:
+    """Write (or with `--check`, compare) the dashboard JSON."""
+    text = json.dumps(build(), indent=2, ensure_ascii=False) + "\n"
+    if "--check" in sys.argv:
+        raise SystemExit(0 if OUT.read_text() == text else f"{OUT} is out of date")
+    OUT.write_text(text)
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()

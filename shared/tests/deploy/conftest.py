@@ -1,0 +1,154 @@
+"""What the deployment tests read: docker-compose.yml, .env.example, the services' settings and apps."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+import yaml
+
+from shared.settings import ServiceSettings
+
+ROOT = Path(__file__).resolve().parents[3]
+PACKAGES = ["core_service", "integration_service", "bot_gateway", "telegram_emulator"]
+_VAR = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
+_ENV_LINE = re.compile(r"^(?P<comment>#\s*)?(?P<name>[A-Z][A-Z0-9_]*)=(?P<value>.*)$")
+
+
+@dataclass(frozen=True)
+class EnvExample:
+    """`.env.example`: the variables it sets and every variable it lists (set or commented)."""
+
+    values: dict[str, str]
+    listed: set[str]
+
+
+def load_env_example() -> EnvExample:
+    """Parse `.env.example` the way compose and pydantic-settings read a dotenv file."""
+    values: dict[str, str] = {}
+    listed: set[str] = set()
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        match = _ENV_LINE.match(line.strip())
+        if match:
+            listed.add(match["name"])
+            if not match["comment"]:
+                values[match["name"]] = match["value"]
+    return EnvExample(values, listed)
+
+
+def interpolate(text: str, env: dict[str, str]) -> str:
+    """Compose variable substitution: `${X}`, `${X:-d}`, `${X-d}`, `${X:?err}`, `${X?err}`, `$$`."""
+
+    def one(match: re.Match[str]) -> str:
+        name, op, arg = match["name"], match["op"], match["arg"] or ""
+        value = env.get(name)
+        empty = value is None or (value == "" and op is not None and op.startswith(":"))
+        if op in ("-", ":-"):
+            return arg if empty else str(value)
+        if op in ("?", ":?"):
+            if empty:
+                raise AssertionError(f"compose would stop: {name}: {arg}")
+            return str(value)
+        return value or ""
+
+    return _VAR.sub(one, text).replace("$$", "$")
+
+
+def settings_class(package: str) -> type[ServiceSettings]:
+    """The package's pydantic-settings class (the module that sets `env_prefix=`)."""
+    found = []
+    for path in sorted((ROOT / package / package).rglob("*.py")):
+        if "env_prefix=" in path.read_text():
+            rel = path.relative_to(ROOT / package).with_suffix("")
+            module = importlib.import_module(".".join(rel.parts))
+            found += [obj for obj in vars(module).values()
+                      if isinstance(obj, type) and issubclass(obj, ServiceSettings)
+                      and obj.__module__ == module.__name__ and "env_prefix" in obj.model_config]
+    assert len(found) == 1, f"{package}: expected one settings class, found {found}"
+    return found[0]
+
+
+def build_settings(cls: type[ServiceSettings], env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The settings a container would get: only its environment, no `.env` of this checkout."""
+    prefix = cls.env_prefix()
+    for key in list(os.environ):
+        if key.startswith(prefix):
+            monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return cls(_env_file=None)  # type: ignore[call-arg]
+
+
+def create_app(package: str, settings: Any) -> Any:
+    """The package's FastAPI app (`<package>.app.create_app`), built but not started."""
+    return importlib.import_module(f"{package}.app").create_app(settings)
+
+
+def package_of(service: dict[str, Any]) -> str | None:
+    """`core_service` for a service built from `core_service/Dockerfile`, else None."""
+    build = service.get("build")
+    if not build:
+        return None
+    return Path(build["dockerfile"]).parts[0]
+
+
+def container_env(service: dict[str, Any], example: EnvExample) -> dict[str, str]:
+    """The environment a container gets: env_file (`.env` = `.env.example`), then `environment:`."""
+    env_files = service.get("env_file", [])
+    env_files = [env_files] if isinstance(env_files, str) else env_files
+    assert env_files in ([], [".env"]), f"unexpected env_file {env_files}"
+    env = dict(example.values) if env_files else {}
+    for key, value in (service.get("environment") or {}).items():
+        env[key] = interpolate(str(value), example.values)
+    return env
+
+
+def project_name(package: str) -> str:
+    """The member's distribution name from its pyproject.toml (what `uv sync --package` takes)."""
+    data = tomllib.loads((ROOT / package / "pyproject.toml").read_text())
+    return str(data["project"]["name"])
+
+
+def workspace_members() -> list[str]:
+    """The uv workspace members named in the root pyproject.toml."""
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    return list(data["tool"]["uv"]["workspace"]["members"])
+
+
+@pytest.fixture(scope="session")
+def compose() -> dict[str, Any]:
+    """docker-compose.yml, parsed (YAML anchors and merge keys resolved)."""
+    data: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    return data
+
+
+@pytest.fixture(scope="session")
+def services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Compose services by name."""
+    return dict(compose["services"])
+
+
+@pytest.fixture(scope="session")
+def app_services(services: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Compose service name -> package, for the containers built from our Dockerfiles."""
+    return {name: pkg for name, svc in services.items() if (pkg := package_of(svc))}
+
+
+@pytest.fixture(scope="session")
+def env_example() -> EnvExample:
+    """The parsed `.env.example`."""
+    return load_env_example()
+
+
+@pytest.fixture(scope="session")
+def kit() -> ModuleType:
+    """This module's helpers (importlib mode lets tests import no conftest)."""
+    return sys.modules[__name__]

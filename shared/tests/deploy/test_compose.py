@@ -1,0 +1,203 @@
+"""docker-compose.yml checked against the code (no Docker engine here: these are the checks it would fail)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import ValidationError
+
+ROOT = Path(__file__).resolve().parents[3]
+PACKAGES = ["core_service", "integration_service", "bot_gateway", "telegram_emulator"]
+_HEALTH_URL = re.compile(r"http://127\.0\.0\.1:(?P<port>\d+)(?P<path>/[A-Za-z0-9/_-]*)")
+
+
+def health_target(service: dict[str, Any]) -> tuple[int, str]:
+    """(port, path) the compose healthcheck of a service requests."""
+    test = " ".join(service["healthcheck"]["test"])
+    match = _HEALTH_URL.search(test)
+    assert match, f"healthcheck does not request a local URL: {test}"
+    return int(match["port"]), match["path"]
+
+
+def published(service: dict[str, Any]) -> list[tuple[int, int]]:
+    """(host port, container port) of every `ports:` entry."""
+    pairs = []
+    for entry in service.get("ports", []):
+        host, _, container = str(entry).rpartition(":")
+        pairs.append((int(host), int(container)))
+    return pairs
+
+
+def test_all_four_services_and_their_stores_are_in_compose(services: dict[str, Any]) -> None:
+    expected = {"core-service", "core-db", "integration-service", "integration-worker", "integration-db",
+                "bot-gateway", "bot-gateway-db", "shared-redis", "telegram-emulator"}
+    assert expected <= set(services)
+    assert services["telegram-emulator"]["profiles"] == ["demo"]
+    for db in ("core-db", "integration-db", "bot-gateway-db"):
+        assert services[db]["image"].startswith("postgres:15")
+    assert services["shared-redis"]["image"].startswith("redis:7")
+    assert (5442, 5432) in published(services["bot-gateway-db"])
+
+
+def test_each_service_is_built_from_its_own_dockerfile_in_the_repo_root_context(
+    app_services: dict[str, str], services: dict[str, Any]
+) -> None:
+    assert set(app_services.values()) == set(PACKAGES)
+    for name, package in app_services.items():
+        build = services[name]["build"]
+        assert build["context"] == ".", f"{name}: the workspace needs the repo root as context"
+        assert (ROOT / build["dockerfile"]).is_file(), f"{name}: {build['dockerfile']} missing"
+        assert (ROOT / package / package / "__main__.py").is_file(), f"{name}: no python -m {package}"
+
+
+def test_each_container_gets_settings_that_validate(
+    kit: ModuleType, app_services: dict[str, str], services: dict[str, Any], env_example: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, package in app_services.items():
+        cls = kit.settings_class(package)
+        env = kit.container_env(services[name], env_example)
+        required = [f"{cls.env_prefix()}{field}".upper()
+                    for field, info in cls.model_fields.items() if info.is_required()]
+        missing = [var for var in required if not env.get(var)]
+        assert not missing, f"{name}: required settings not provided: {missing}"
+        with monkeypatch.context() as patch:
+            try:
+                kit.build_settings(cls, env, patch)
+            except ValidationError as exc:
+                pytest.fail(f"{name}: its environment does not validate: {exc}")
+
+
+def test_containers_listen_on_all_interfaces_at_the_port_they_publish_and_probe(
+    kit: ModuleType, app_services: dict[str, str], services: dict[str, Any], env_example: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, package in app_services.items():
+        with monkeypatch.context() as patch:
+            env = kit.container_env(services[name], env_example)
+            settings = kit.build_settings(kit.settings_class(package), env, patch)
+        probe_port, _ = health_target(services[name])
+        assert probe_port == settings.port, f"{name}: healthcheck port {probe_port} != {settings.port}"
+        if name == "integration-worker":
+            continue
+        assert settings.host == "0.0.0.0", f"{name}: listens on {settings.host} only"
+        assert (settings.port, settings.port) in published(services[name]), f"{name}: port not published"
+
+
+def test_containers_are_wired_to_each_other_by_service_name(
+    kit: ModuleType, services: dict[str, Any], env_example: Any
+) -> None:
+    bot = kit.container_env(services["bot-gateway"], env_example)
+    assert bot["BOT_CORE_URL"] == "http://core-service:8000"
+    assert bot["BOT_INTEGRATION_URL"] == "http://integration-service:8001"
+    assert bot["BOT_TELEGRAM_API_URL"] == "http://telegram-emulator:8081"
+    assert kit.container_env(services["core-service"], env_example)["CORE_INTEGRATION_URL"] == (
+        "http://integration-service:8001")
+    for name, db in [("core-service", "core-db"), ("integration-service", "integration-db"),
+                     ("integration-worker", "integration-db"), ("bot-gateway", "bot-gateway-db")]:
+        env = kit.container_env(services[name], env_example)
+        url = next(v for k, v in env.items() if k.endswith("_DATABASE_URL"))
+        database = services[db]["environment"]["POSTGRES_DB"]
+        assert f"@{db}:5432/{database}" in url
+        password = kit.interpolate(services[db]["environment"]["POSTGRES_PASSWORD"], env_example.values)
+        assert f":{password}@" in url
+        assert next(v for k, v in env.items() if k.endswith("_REDIS_URL")) == "redis://shared-redis:6379/0"
+
+
+def test_the_integration_api_leaves_background_work_to_the_worker(services: dict[str, Any]) -> None:
+    assert services["integration-service"]["environment"]["INTEGRATION_RUN_WORKER"] == "false"
+    worker = services["integration-worker"]
+    assert worker["environment"]["INTEGRATION_RUN_WORKER"] == "true"
+    assert worker["command"][:3] == ["python", "-m", "integration_service"]
+    assert "ports" not in worker
+
+
+def test_host_ports_do_not_clash(services: dict[str, Any]) -> None:
+    seen: dict[int, str] = {}
+    for name, service in services.items():
+        for host, _ in published(service):
+            assert host not in seen, f"host port {host}: {seen.get(host)} and {name}"
+            seen[host] = name
+
+
+def test_every_service_has_a_healthcheck_and_dependencies_wait_for_it(services: dict[str, Any]) -> None:
+    for name, service in services.items():
+        assert service.get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
+        depends = service.get("depends_on", {})
+        assert isinstance(depends, dict), f"{name}: depends_on needs conditions"
+        for target, rule in depends.items():
+            assert target in services, f"{name} depends on unknown {target}"
+            assert rule["condition"] == "service_healthy", f"{name} -> {target}"
+            assert services[target].get("healthcheck"), f"{name} waits for {target}, which has no healthcheck"
+            if services[target].get("profiles") and not service.get("profiles"):
+                assert rule.get("required") is False, f"{name} needs {target}, which is only in a profile"
+
+
+async def test_healthchecks_request_routes_the_apps_really_serve(
+    kit: ModuleType, app_services: dict[str, str], services: dict[str, Any], env_example: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name, package in app_services.items():
+        with monkeypatch.context() as patch:
+            env = kit.container_env(services[name], env_example)
+            settings = kit.build_settings(kit.settings_class(package), env, patch)
+        app = kit.create_app(package, settings)
+        _, path = health_target(services[name])
+        # No lifespan: nothing is connected, so `/health/ready` may say 503, but the route must exist.
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            for probe in {path, "/health", "/metrics"}:
+                response = await client.get(probe)
+                assert response.status_code in (200, 503), f"{name}: GET {probe} -> {response.status_code}"
+            assert (await client.get("/health")).status_code == 200
+
+
+def test_image_and_compose_commands_exist_in_the_service_clis(
+    kit: ModuleType, app_services: dict[str, str], services: dict[str, Any], env_example: Any
+) -> None:
+    for name, package in app_services.items():
+        # The image's CMD migrates first (the emulator has no database); compose may override it.
+        command = services[name].get("command") or ["python", "-m", package]
+        assert command[:3] == ["python", "-m", package], f"{name}: {command}"
+        commands = set(command[3:4]) | ({"migrate"} if package != "telegram_emulator" else set())
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("CORE_", "INTEGRATION_", "BOT_"))}
+        env.update(kit.container_env(services[name], env_example))
+        result = subprocess.run([sys.executable, "-m", package, "--help"], capture_output=True,  # noqa: S603
+                                text=True, timeout=60, cwd=ROOT, env=env)
+        usage = result.stdout + result.stderr  # some CLIs print their commands on stderr
+        for word in commands:
+            assert re.search(rf"\b{word}\b", usage), f"{name}: python -m {package} has no {word}: {usage}"
+
+
+def test_dockerfiles_install_from_the_lock_in_a_cached_layer_and_run_unprivileged(kit: ModuleType, ) -> None:
+    for package in PACKAGES:
+        text = (ROOT / package / "Dockerfile").read_text()
+        assert "FROM python:3.11-slim" in text
+        project = kit.project_name(package)
+        deps = text.index(f"uv sync --frozen --no-dev --package {project} --no-install-workspace")
+        for member in kit.workspace_members():
+            assert text.index(f"COPY {member}/pyproject.toml") < deps, f"{package}: {member} pyproject late"
+        assert text.index("COPY pyproject.toml uv.lock") < deps
+        assert deps < text.index(f"COPY {package}/{package} ") < text.index("USER app")
+        assert "HEALTHCHECK" in text and "/health" in text
+        migrate = f"python -m {package} migrate && exec python -m {package}"
+        assert (migrate in text) if package != "telegram_emulator" else f"exec python -m {package}" in text
+
+
+def test_volumes_and_network_are_declared(compose: dict[str, Any], services: dict[str, Any]) -> None:
+    assert list(compose["networks"]) == ["platform"]
+    for name, service in services.items():
+        assert service["networks"] == ["platform"], name
+        for volume in service.get("volumes", []):
+            source = volume.split(":", 1)[0]
+            if not source.startswith("./"):
+                assert source in compose["volumes"], f"{name}: volume {source} not declared"
+            else:
+                assert (ROOT / source).exists(), f"{name}: bind mount {source} missing"

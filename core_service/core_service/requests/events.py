@@ -74,7 +74,8 @@ async def audience(session: AsyncSession, request: RepairRequest) -> dict[str, l
             User.tenant_id == request.tenant_id, User.status == "active", or_(staff, fitting)
         )
     )
-    managers, executors = [], []
+    managers: list[int] = []
+    executors: list[int] = []
     for telegram_id, is_staff in rows.all():
         (managers if is_staff else executors).append(telegram_id)
     return {"manager_telegram_ids": managers, "executor_telegram_ids": executors}

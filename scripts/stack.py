@@ -225,7 +225,7 @@ def test(pytest_args: list[str]) -> int:
         steps = [["ruff", "check", "."], ["mypy", *LINT_TARGETS]]
         # One pytest run per member, rooted there, so `<member>.tests` never shadows `<member>`.
         for member in ["shared", *(s.package for s in SERVICES)]:
-            if any((ROOT / member / "tests").glob("test_*.py")):
+            if any((ROOT / member / "tests").rglob("test_*.py")):
                 steps.append([PYTHON, "-m", "pytest", f"--rootdir={member}", f"{member}/tests", *pytest_args])
         failed = []
         for step in steps:

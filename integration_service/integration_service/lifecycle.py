@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from integration_service.config import Settings
 from integration_service.geocoding import lifecycle as geocoding
+from integration_service.logs.context import bind_tenant_everywhere
 from integration_service.logs.writer import CallLog
 from shared.app import Hook
 from shared.cache import Cache
@@ -25,6 +26,7 @@ async def start_core(app: FastAPI) -> None:
         flush_seconds=settings.call_log_flush_seconds, max_queue=settings.call_log_queue_size,
     )
     app.state.call_log.start()
+    bind_tenant_everywhere(app)
 
 
 async def stop_core(app: FastAPI) -> None:

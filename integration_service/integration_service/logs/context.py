@@ -7,10 +7,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, FastAPI, Header
 
 from shared.db import DEFAULT_TENANT
-from shared.security import TenantDep
+from shared.security import TenantDep, tenant_from_header, validate_tenant
 
 call_tenant: ContextVar[str] = ContextVar("call_tenant", default=DEFAULT_TENANT)
 
@@ -36,3 +36,14 @@ async def bind_call_tenant(tenant: TenantDep) -> str:
 
 
 CallTenantDep = Annotated[str, Depends(bind_call_tenant)]
+
+
+async def _tenant_header_bound(x_tenant_id: Annotated[str | None, Header()] = None) -> str:
+    tenant = validate_tenant(x_tenant_id)
+    call_tenant.set(tenant)
+    return tenant
+
+
+def bind_tenant_everywhere(app: FastAPI) -> None:
+    """Make every `TenantDep` of `app` also bind the call-log tenant (no change in other domains)."""
+    app.dependency_overrides[tenant_from_header] = _tenant_header_bound

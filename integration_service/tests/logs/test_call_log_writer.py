@@ -7,17 +7,20 @@ import time
 
 import httpx
 import respx
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from prometheus_client import REGISTRY
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
+from integration_service.app import create_app
+from integration_service.config import Settings
 from integration_service.logs.clients import service_client
 from integration_service.logs.context import use_tenant
 from integration_service.logs.models import IntegrationLog
 from integration_service.logs.writer import CallLog
 from shared.http import CallRecord
 from shared.logging import correlation_id
+from shared.security import TenantDep
 
 
 def _call(n: int = 0, service: str = "google") -> CallRecord:
@@ -115,3 +118,32 @@ async def test_database_down_counts_the_failed_batch_and_keeps_going(database_ur
     assert await writer.flush() == 0
     assert _dropped("write_failed") - before == 4
     await dead.dispose()
+
+
+async def test_any_domains_tenant_dependency_binds_the_logged_tenant(
+    settings: Settings, session: AsyncSession
+) -> None:
+    router = APIRouter()
+
+    @router.get("/probe-tenant")
+    async def probe(tenant: TenantDep, request: Request) -> dict[str, str]:
+        client = service_client(request.app, "other-domain", "https://other.example.test")
+        try:
+            await client.request("GET", "/x")
+        finally:
+            await client.aclose()
+        return {"tenant": tenant}
+
+    app = create_app(settings)
+    app.include_router(router)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            with respx.mock as mock:
+                mock.get("https://other.example.test/x").respond(200)
+                response = await c.get("/probe-tenant", headers={"X-Tenant-ID": "zeta"})
+                bad = await c.get("/probe-tenant", headers={"X-Tenant-ID": "Not A Slug"})
+        assert response.json() == {"tenant": "zeta"} and bad.status_code == 400
+        await app.state.call_log.flush()
+        rows = (await session.scalars(select(IntegrationLog))).all()
+        assert [(r.tenant_id, r.service) for r in rows] == [("zeta", "other-domain")]

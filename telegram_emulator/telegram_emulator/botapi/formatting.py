@@ -9,9 +9,19 @@ from typing import Any
 from telegram_emulator.botapi.errors import ApiError, bad_request
 
 SIMPLE_TAGS = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline", "ins": "underline",
-    "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough", "tg-spoiler": "spoiler",
-    "code": "code", "pre": "pre", "blockquote": "blockquote",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
 }
 _ATTR = re.compile(r"""([A-Za-z_][\w-]*)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
@@ -60,11 +70,11 @@ class _Parser:
             gt = self.source.find(">", lt)
             if gt < 0:
                 raise self.fail("Unclosed start tag", lt)
-            self.tag(self.source[lt + 1:gt], lt)
+            self.tag(self.source[lt + 1 : gt], lt)
             index = gt + 1
         if self.stack:
             name = self.stack[-1].name
-            reason = f"Can't find end tag corresponding to start tag \"{name}\""
+            reason = f'Can\'t find end tag corresponding to start tag "{name}"'
             raise bad_request(f"can't parse entities: {reason}")
         self.entities.sort(key=lambda e: (e["offset"], -e["length"]))
         return "".join(self.out), self.entities
@@ -77,20 +87,22 @@ class _Parser:
         if not match:
             raise self.fail("Unsupported start tag", index)
         name = match.group(1).lower()
-        attrs = {m.group(1).lower(): next((g for g in m.groups()[1:] if g is not None), "")
-                 for m in _ATTR.finditer(body[match.end():])}
+        attrs = {
+            m.group(1).lower(): _ENTITY.sub(_unescape, next((g for g in m.groups()[1:] if g is not None), ""))
+            for m in _ATTR.finditer(body[match.end() :])
+        }
         if name not in SIMPLE_TAGS and name not in ("a", "span", "tg-emoji"):
-            raise self.fail(f"Unsupported start tag \"{name}\"", index)
+            raise self.fail(f'Unsupported start tag "{name}"', index)
         if name == "span" and attrs.get("class") != "tg-spoiler":
-            raise self.fail("Tag \"span\" must have class \"tg-spoiler\"", index)
+            raise self.fail('Tag "span" must have class "tg-spoiler"', index)
         self.stack.append(_Open(name, attrs, self.length, index))
 
     def close(self, name: str, index: int) -> None:
         if not self.stack:
-            raise self.fail(f"Unexpected end tag \"{name}\"", index)
+            raise self.fail(f'Unexpected end tag "{name}"', index)
         top = self.stack.pop()
         if top.name != name:
-            raise self.fail(f"Unmatched end tag, expected \"</{top.name}>\", found \"</{name}>\"", index)
+            raise self.fail(f'Unmatched end tag, expected "</{top.name}>", found "</{name}>"', index)
         length = self.length - top.offset
         entity = self.entity(top, length)
         if entity is not None and length > 0:
@@ -107,8 +119,11 @@ class _Parser:
             href = top.attrs.get("href", "")
             user = re.fullmatch(r"tg://user\?id=(\d+)", href)
             if user:
-                return {**base, "type": "text_mention", "user": {"id": int(user.group(1)), "is_bot": False,
-                                                                 "first_name": ""}}
+                return {
+                    **base,
+                    "type": "text_mention",
+                    "user": {"id": int(user.group(1)), "is_bot": False, "first_name": ""},
+                }
             return {**base, "type": "text_link", "url": href} if href else None
         if top.name == "span":
             return {**base, "type": "spoiler"}
@@ -151,6 +166,6 @@ def command_entities(text: str) -> list[dict[str, Any]]:
     """`bot_command` entities for /commands in a user's text, as Telegram marks them."""
     entities = []
     for match in re.finditer(r"(?<![\w/])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?", text):
-        offset = utf16_len(text[:match.start()])
+        offset = utf16_len(text[: match.start()])
         entities.append({"offset": offset, "length": utf16_len(match.group(0)), "type": "bot_command"})
     return entities

@@ -98,7 +98,16 @@ class Params:
 
     def upload(self, name: str) -> UploadFile | str | None:
         """A file parameter: an uploaded part (directly or by `attach://<part>`) or a string."""
-        value = self.values.get(name)
+        return self._resolve(self.values.get(name))
+
+    def upload_ref(self, value: Any) -> UploadFile | str:
+        """A file named inside a nested object (InputMedia.media); 400 if missing."""
+        found = self._resolve(value)
+        if found is None:
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        return found
+
+    def _resolve(self, value: Any) -> UploadFile | str | None:
         if isinstance(value, str) and value.startswith("attach://"):
             value = self.values.get(value.removeprefix("attach://"))
             if not isinstance(value, UploadFile):

@@ -19,6 +19,7 @@ from aiogram.types import (
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaPhoto,
     Message,
     Update,
 )
@@ -172,6 +173,15 @@ async def test_aiogram_parses_media_files_commands_and_errors(live, control, mak
         buffer = io.BytesIO()
         await bot.download(file, destination=buffer)
         assert buffer.getvalue() == make_png(1000, 500)
+        album = await bot.send_media_group(
+            user["id"],
+            [
+                InputMediaPhoto(media=photo.photo[-1].file_id, caption="<i>1</i>", parse_mode="HTML"),
+                InputMediaPhoto(media=BufferedInputFile(make_png(20, 20), "q.png")),
+            ],
+        )
+        assert len(album) == 2 and album[0].media_group_id == album[1].media_group_id
+        assert album[0].caption == "1"
         document = await bot.send_document(user["id"], BufferedInputFile(b"hello", "a.txt"))
         assert document.document.file_name == "a.txt"
         commands = [BotCommand(command="start", description="Boshlash")]

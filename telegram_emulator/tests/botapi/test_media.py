@@ -113,3 +113,38 @@ async def test_edit_caption_of_a_photo(client, api, user, make_png):
     text_edit = await api("editMessageText", chat_id=user["id"], message_id=message["message_id"], text="x")
     assert text_edit.json()["description"] == "Bad Request: there is no text in the message to edit"
     assert json.loads(json.dumps(edited.json()))  # plain JSON all the way
+
+
+async def test_send_media_group_makes_an_album_of_known_photos(client, api, user, make_png):
+    first = (await _upload_photo(client, user["id"], make_png(100, 100))).json()["result"]
+    second = (await _upload_photo(client, user["id"], make_png(200, 100))).json()["result"]
+    media = [
+        {
+            "type": "photo",
+            "media": first["photo"][-1]["file_id"],
+            "caption": "<b>1</b>",
+            "parse_mode": "HTML",
+        },
+        {"type": "photo", "media": second["photo"][-1]["file_id"]},
+    ]
+    album = (await api("sendMediaGroup", chat_id=user["id"], media=media)).json()["result"]
+    assert len(album) == 2
+    assert album[0]["media_group_id"] == album[1]["media_group_id"]
+    assert album[0]["caption"] == "1"
+    assert album[1]["photo"][-1]["width"] == 200
+
+
+async def test_media_group_uploads_by_attach_reference(client, user, make_png):
+    media = [{"type": "photo", "media": "attach://a"}, {"type": "document", "media": "attach://b"}]
+    response = await client.post(
+        f"/bot{TOKEN}/sendMediaGroup",
+        data={"chat_id": str(user["id"]), "media": json.dumps(media)},
+        files={"a": ("a.png", make_png(10, 10), "image/png"), "b": ("b.txt", b"hi", "text/plain")},
+    )
+    album = response.json()["result"]
+    assert album[1]["document"]["file_name"] == "b.txt"
+
+
+async def test_a_media_group_needs_two_to_ten_items(api, user):
+    response = await api("sendMediaGroup", chat_id=user["id"], media=[{"type": "photo", "media": "x"}])
+    assert response.status_code == 400

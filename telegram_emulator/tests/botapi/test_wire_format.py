@@ -183,3 +183,15 @@ async def test_send_chat_action_validates_the_action(client, api, user):
 async def test_close_and_log_out_answer_true(api):
     assert (await api("close")).json() == {"ok": True, "result": True}
     assert (await api("logOut")).json() == {"ok": True, "result": True}
+
+
+async def test_html_attribute_entities_are_unescaped(api, user):
+    text = '<a href="https://x.uz/?a=1&amp;b=2">link</a>'
+    result = (await api("sendMessage", chat_id=user["id"], text=text, parse_mode="HTML")).json()["result"]
+    assert result["entities"][0]["url"] == "https://x.uz/?a=1&b=2"
+
+
+async def test_pre_with_a_language_code_block_is_one_pre_entity(api, user):
+    text = '<pre><code class="language-python">x = 1</code></pre>'
+    result = (await api("sendMessage", chat_id=user["id"], text=text, parse_mode="HTML")).json()["result"]
+    assert result["entities"] == [{"offset": 0, "length": 5, "type": "pre", "language": "python"}]

@@ -1,0 +1,73 @@
+"""sendMediaGroup: 2-10 photos or documents sent as one album (messages share a media_group_id)."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from telegram_emulator.botapi.common import MAX_CAPTION, bot_message, target_chat
+from telegram_emulator.botapi.errors import bad_request
+from telegram_emulator.botapi.formatting import parse_text
+from telegram_emulator.botapi.params import Params
+from telegram_emulator.botapi.registry import Call, method
+from telegram_emulator.botapi.uploads import WRONG_FILE, read_input, store_document, store_photo
+from telegram_emulator.state.files import StoredFile
+
+
+async def _photo(call: Call, media: Any) -> dict[str, Any]:
+    value = call.params.upload_ref(media)
+    if isinstance(value, str) and not value.startswith(("http://", "https://")):
+        group = call.bot.photo_groups.get(value)
+        if group is None:
+            raise bad_request(WRONG_FILE)
+        sizes = [call.bot.files[file_id] for file_id in group]
+    else:
+        data, _, _ = await read_input(value, call.world.settings.max_upload_bytes)
+        sizes = store_photo(call.bot, data)
+    return {"photo": [f.as_photo_size() for f in sizes]}
+
+
+async def _document(call: Call, media: Any) -> dict[str, Any]:
+    value = call.params.upload_ref(media)
+    stored: StoredFile | None
+    if isinstance(value, str) and not value.startswith(("http://", "https://")):
+        stored = call.bot.files.get(value)
+        if stored is None:
+            raise bad_request(WRONG_FILE)
+    else:
+        data, name, mime = await read_input(value, call.world.settings.max_upload_bytes)
+        stored = store_document(call.bot, data, name, mime)
+    return {"document": stored.as_document()}
+
+
+async def _content(call: Call, item: Any) -> dict[str, Any]:
+    if not isinstance(item, dict) or item.get("type") not in ("photo", "document"):
+        raise bad_request("unsupported media type in the group (the emulator knows photo and document)")
+    content = await (_photo if item["type"] == "photo" else _document)(call, item.get("media"))
+    caption = item.get("caption")
+    if caption:
+        text, entities = parse_text(str(caption), item.get("parse_mode") or call.params.text("parse_mode"))
+        if len(text) > MAX_CAPTION:
+            raise bad_request("message caption is too long")
+        content["caption"] = text
+        if entities or item.get("caption_entities"):
+            content["caption_entities"] = entities or item["caption_entities"]
+    return content
+
+
+@method("sendMediaGroup", flood=True)
+async def send_media_group(call: Call) -> list[dict[str, Any]]:
+    """Send an album; the answer is the list of its messages."""
+    chat = target_chat(call)
+    media = call.params.obj("media")
+    if not isinstance(media, list) or not 2 <= len(media) <= 10:
+        raise bad_request("wrong number of media items: 2-10 expected")
+    contents = [await _content(call, item) for item in media]
+    group_id = str(secrets.randbits(60))
+    plain = Call(
+        call.world,
+        call.bot,
+        Params({k: v for k, v in call.params.values.items() if k != "reply_markup"}),
+        call.webhooks,
+    )
+    return [bot_message(plain, chat, {"media_group_id": group_id, **content}).message for content in contents]

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from integration_service.models import Base
 from shared.db import DEFAULT_TENANT, TenantMixin, TimestampMixin
+from shared.events import OutboxMixin
 
 EVENT_STATUSES = ("received", "processing", "processed", "failed", "dead", "filtered")
 
@@ -65,6 +66,9 @@ class WebhookEvent(TenantMixin, TimestampMixin, Base):  # type: ignore[misc,vali
         UniqueConstraint("tenant_id", "source", "event_id", name="uq_webhook_events_tenant_source_event"),
         Index("ix_webhook_events_claim", "status", "next_attempt_at"),
         Index("ix_webhook_events_listing", "tenant_id", "received_at"),
+        # The worker's claim query only ever looks at events still to do.
+        Index("ix_webhook_events_due", "next_attempt_at",
+              postgresql_where=text("status IN ('received', 'failed')")),
         CheckConstraint(
             "status IN ('received', 'processing', 'processed', 'failed', 'dead', 'filtered')",
             name="status",
@@ -107,3 +111,9 @@ class WebhookEvent(TenantMixin, TimestampMixin, Base):  # type: ignore[misc,vali
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     ingest_ms: Mapped[float | None] = mapped_column(Float, nullable=True)
     correlation_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class OutboxEvent(OutboxMixin, Base):  # type: ignore[misc,valid-type]  # Base is built by a factory
+    """Envelopes waiting for the relay (written with the change that caused them)."""
+
+    __tablename__ = "outbox_events"

@@ -1,0 +1,108 @@
+"""Receiving one delivery: size limits, signature, identity, and the idempotent insert."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from fastapi import Request
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from integration_service.webhooks import metrics
+from integration_service.webhooks.configs import ActiveConfig
+from integration_service.webhooks.models import WebhookEvent
+from integration_service.webhooks.signatures import Verdict, verify
+from integration_service.webhooks.sources import GOOGLE_SHEETS, BadDelivery, Identity, identify
+from shared.logging import correlation_id
+
+MAX_BODY_BYTES = 1 << 20
+NOTIFY_CHANNEL = "webhook_events"
+_SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie", "x-goog-channel-token", "x-api-key"}
+
+
+@dataclass
+class Rejected(Exception):
+    """A delivery refused with `status` (401, 404, 413, 400, 429); nothing was stored."""
+
+    status: int
+    reason: str
+    detail: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+async def read_body(request: Request) -> bytes:
+    """The raw body, refused with 413 as soon as it is known to exceed 1 MiB."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise Rejected(413, "too_large", "body over 1 MiB")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise Rejected(413, "too_large", "body over 1 MiB")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def authenticate(configs: list[ActiveConfig], headers: Mapping[str, str], raw: bytes) -> ActiveConfig:
+    """The config whose secret signed `raw`; 401 otherwise (a stale timestamp says so)."""
+    verdicts: list[Verdict] = []
+    for scheme in dict.fromkeys(c.scheme for c in configs):
+        group = [c for c in configs if c.scheme == scheme]
+        verdict = verify(scheme, headers, raw, [c.secret for c in group])
+        if verdict.ok:
+            return group[verdict.index]
+        verdicts.append(verdict)
+    reasons = {v.reason for v in verdicts}
+    reason = next((r for r in ("stale_timestamp", "invalid_signature") if r in reasons), "missing_signature")
+    raise Rejected(401, reason, reason.replace("_", " "))
+
+
+def parse(source: str, headers: Mapping[str, str], raw: bytes) -> tuple[Any, Identity]:
+    """The JSON body (None for an empty Drive notification) and the event's id and type; 400 if unusable."""
+    body: Any = None
+    if raw.strip() or source != GOOGLE_SHEETS:
+        try:
+            body = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise Rejected(400, "not_json", "body is not JSON") from exc
+    try:
+        return body, identify(source, headers, raw, body)
+    except BadDelivery as exc:
+        raise Rejected(400, "bad_event", str(exc)) from exc
+
+
+def sanitized(headers: Mapping[str, str]) -> dict[str, str]:
+    """Headers worth keeping, with credentials masked."""
+    return {k: ("***" if k in _SECRET_HEADERS else v[:1024]) for k, v in list(headers.items())[:64]}
+
+
+async def store(session: AsyncSession, request: Request, *, tenant: str, source: str, config: ActiveConfig,
+                raw: bytes, identity: Identity, started: float) -> bool:
+    """Insert the event unless (tenant, source, event_id) exists; True when it is new.
+
+    One statement: the insert, and a NOTIFY (delivered on commit) that wakes the worker.
+    """
+    ingest_ms = (time.perf_counter() - started) * 1000
+    inserted = (
+        insert(WebhookEvent).values(
+            tenant_id=tenant, source=source, event_id=identity.event_id, event_type=identity.event_type,
+            status="received", raw_body=raw, headers=sanitized(request.headers),
+            source_ip=request.client.host if request.client else None, signature_valid=True,
+            signature_scheme=config.scheme, config_id=config.id, max_attempts=config.max_attempts,
+            next_attempt_at=func.now(), ingest_ms=round(ingest_ms, 3), correlation_id=correlation_id.get(),
+        )
+        .on_conflict_do_nothing(constraint="uq_webhook_events_tenant_source_event")
+        .returning(WebhookEvent.id)
+        .cte("inserted")
+    )
+    query = select(inserted.c.id, func.pg_notify(NOTIFY_CHANNEL, ""))
+    new = (await session.execute(query)).first() is not None
+    (metrics.ACCEPTED if new else metrics.DUPLICATE).labels(source).inc()
+    return new

@@ -1,0 +1,151 @@
+"""Processing stored events: claim due ones, build envelopes, write the outbox, retry or give up."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from fnmatch import fnmatchcase
+from typing import Any
+
+import orjson
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from integration_service.webhooks import metrics
+from integration_service.webhooks.models import OutboxEvent, WebhookConfig, WebhookEvent
+from integration_service.webhooks.sources import GOOGLE_SHEETS, google_data, published_type
+from shared.events import Envelope, emit_many
+
+STREAM = "stream:integration"
+EVENT_SOURCE = "integration"
+MAX_BACKOFF = timedelta(hours=24)
+# Per-source transformation of a stored event into envelope data; the default keeps the payload.
+Processor = Callable[[WebhookEvent], dict[str, Any]]
+PROCESSORS: dict[str, Processor] = {}
+
+
+def default_data(event: WebhookEvent) -> dict[str, Any]:
+    """`{source, type, webhook_event_id, payload}`; a Drive notification's payload is its headers."""
+    payload: Any = orjson.loads(event.raw_body) if event.raw_body.strip() else None
+    if event.source == GOOGLE_SHEETS:
+        payload = {**google_data(event.headers), **({"body": payload} if payload is not None else {})}
+    return {
+        "source": event.source,
+        "type": event.event_type,
+        "webhook_event_id": str(event.id),
+        "payload": payload,
+    }
+
+
+def envelope_for(event: WebhookEvent) -> Envelope:
+    """The contract's envelope of a webhook event (the provider's id is the event id)."""
+    data = PROCESSORS.get(event.source, default_data)(event)
+    return Envelope.new(
+        event_type=published_type(event.source, event.event_type),
+        source=EVENT_SOURCE,
+        tenant_id=event.tenant_id,
+        data=data,
+        event_id=event.event_id,
+        correlation_id=event.correlation_id or "",
+        occurred_at=event.received_at,
+    )
+
+
+def wanted(event: WebhookEvent, globs: Sequence[str]) -> bool:
+    """Whether the event is published: Drive `sync` never is; otherwise any glob (none = all)."""
+    if event.source == GOOGLE_SHEETS and event.event_type == "sync":
+        return False
+    return not globs or any(fnmatchcase(event.event_type, glob) for glob in globs)
+
+
+def backoff(attempts: int) -> timedelta:
+    """2^(n-1) minutes after the n-th failure, ±20 % jitter, at most a day."""
+    delay = timedelta(minutes=2 ** min(attempts - 1, 20)) * random.uniform(0.8, 1.2)
+    return min(delay, MAX_BACKOFF)
+
+
+def _fail(event: WebhookEvent, error: Exception, now: datetime) -> None:
+    event.attempts += 1
+    event.last_error = f"{type(error).__name__}: {error}"[:2000]
+    event.errors = [
+        *event.errors,
+        {"at": now.isoformat(), "attempt": event.attempts, "error": event.last_error},
+    ]
+    if event.attempts >= event.max_attempts:
+        event.status, event.next_attempt_at = "dead", None
+        metrics.DEAD.labels(event.source).inc()
+    else:
+        event.status, event.next_attempt_at = "failed", now + backoff(event.attempts)
+        metrics.FAILED.labels(event.source).inc()
+
+
+async def _claim(session: AsyncSession, batch: int) -> Sequence[WebhookEvent]:
+    query = (
+        select(WebhookEvent)
+        .where(
+            WebhookEvent.status.in_(("received", "failed")), WebhookEvent.next_attempt_at <= datetime.now(UTC)
+        )
+        .order_by(WebhookEvent.next_attempt_at)
+        .limit(batch)
+        .with_for_update(skip_locked=True)
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def _globs(session: AsyncSession, events: Sequence[WebhookEvent]) -> dict[int, list[str]]:
+    ids = {e.config_id for e in events if e.config_id is not None}
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(WebhookConfig.id, WebhookConfig.event_types).where(WebhookConfig.id.in_(ids))
+    )
+    return {config_id: list(types) for config_id, types in rows.all()}
+
+
+async def process_batch(sessionmaker: async_sessionmaker[AsyncSession], batch: int = 200) -> int:
+    """Process up to `batch` due events in one transaction; how many were claimed.
+
+    Outbox rows and the events' new statuses commit together, so an event is published iff it
+    is marked processed; other workers skip the locked rows.
+    """
+    async with sessionmaker() as session, session.begin():
+        events = await _claim(session, batch)
+        if not events:
+            return 0
+        globs = await _globs(session, events)
+        now = datetime.now(UTC)
+        outgoing: list[tuple[Envelope, str, str | None]] = []
+        for event in events:
+            if not wanted(event, globs.get(event.config_id or -1, [])):
+                event.status, event.processed_at, event.next_attempt_at = "filtered", now, None
+                metrics.FILTERED.labels(event.source).inc()
+                continue
+            try:
+                envelope = envelope_for(event)
+            except Exception as exc:  # a processor's failure is retried later, never lost
+                _fail(event, exc, now)
+                continue
+            outgoing.append((envelope, f"integration.{envelope.event_type}", STREAM))
+            event.status, event.processed_at, event.next_attempt_at = "processed", now, None
+            event.attempts += 1
+        await emit_many(session, OutboxEvent, outgoing)
+    return len(events)
+
+
+async def mark_published(session: AsyncSession, rows: Sequence[Any]) -> None:
+    """The relay's `after_publish`: stamp the webhook events and measure receipt→publish lag."""
+    now = datetime.now(UTC)
+    ids = []
+    for row in rows:
+        data = row.payload.get("data") or {}
+        if "webhook_event_id" not in data:
+            continue
+        ids.append(data["webhook_event_id"])
+        metrics.PUBLISHED.labels(data.get("source", "unknown")).inc()
+        occurred = datetime.fromisoformat(row.payload["occurred_at"].replace("Z", "+00:00"))
+        metrics.PUBLISH_LAG.labels(data.get("source", "unknown")).observe(
+            max(0.0, (now - occurred).total_seconds())
+        )
+    if ids:
+        await session.execute(update(WebhookEvent).where(WebhookEvent.id.in_(ids)).values(published_at=now))

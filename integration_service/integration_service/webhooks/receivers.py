@@ -1,0 +1,101 @@
+"""Public webhook receivers: Stripe, Google Sheets (Drive push), Yandex Maps, generic HMAC senders."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from integration_service.webhooks import intake, metrics
+from integration_service.webhooks.configs import ActiveConfig
+from integration_service.webhooks.dependencies import RuntimeDep, WebhookRuntime
+from integration_service.webhooks.intake import Rejected
+from integration_service.webhooks.sources import GOOGLE_SHEETS, STRIPE, YANDEX_MAPS
+from shared.app import SessionDep
+from shared.security import validate_tenant
+
+router = APIRouter(prefix="/api/v1/webhooks", tags=["webhook receivers"])
+SOURCE_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+async def _configs(runtime: WebhookRuntime, request: Request, tenant: str, source: str) -> list[ActiveConfig]:
+    configs = await runtime.directory.active(tenant, source) if SOURCE_SLUG.match(source) else []
+    if not configs:
+        raise Rejected(404, "unknown_source", f"no webhook config for source {source!r}")
+    if source == GOOGLE_SHEETS:
+        channel = request.headers.get("x-goog-channel-id")
+        configs = [c for c in configs if channel and c.channel_id == channel]
+        if not configs:
+            raise Rejected(401, "unknown_channel", "unknown X-Goog-Channel-ID")
+    return configs
+
+
+async def receive(
+    request: Request, session: SessionDep, runtime: WebhookRuntime, source: str
+) -> JSONResponse:
+    """Verify, store and acknowledge one delivery (the answers of DESIGN.md "Webhooks")."""
+    started = time.perf_counter()
+    tenant = validate_tenant(request.query_params.get("tenant"))
+    label = "unknown"
+    try:
+        configs = await _configs(runtime, request, tenant, source)
+        label = source
+        metrics.RECEIVED.labels(source).inc()
+        limit = max(c.rate_limit_per_minute for c in configs)
+        decision = await runtime.limiter.hit(f"{tenant}:{source}", limit, 60)
+        if not decision.allowed:
+            raise Rejected(
+                429, "rate_limited", "too many deliveries", {"Retry-After": decision.retry_after_header}
+            )
+        raw = await intake.read_body(request)
+        config = intake.authenticate(configs, request.headers, raw)
+        _body, identity = intake.parse(source, request.headers, raw)
+    except Rejected as rejected:
+        if label == "unknown":
+            metrics.RECEIVED.labels(label).inc()
+        metrics.REJECTED.labels(label, rejected.reason).inc()
+        return JSONResponse(
+            {"detail": rejected.detail, "reason": rejected.reason},
+            status_code=rejected.status,
+            headers=rejected.headers,
+        )
+    new = await intake.store(
+        session,
+        request,
+        tenant=tenant,
+        source=source,
+        config=config,
+        raw=raw,
+        identity=identity,
+        started=started,
+    )
+    metrics.INGEST_LATENCY.labels(source).observe(time.perf_counter() - started)
+    if not new:
+        return JSONResponse({"status": "duplicate", "event_id": identity.event_id})
+    return JSONResponse({"status": "accepted", "event_id": identity.event_id})
+
+
+@router.post("/stripe", summary="Stripe events (Stripe-Signature)")
+async def stripe(request: Request, session: SessionDep, runtime: RuntimeDep) -> JSONResponse:
+    """Receive a Stripe event."""
+    return await receive(request, session, runtime, STRIPE)
+
+
+@router.post("/google/sheets", summary="Google Drive push notifications for Sheets")
+async def google_sheets(request: Request, session: SessionDep, runtime: RuntimeDep) -> JSONResponse:
+    """Receive a Drive push-channel notification."""
+    return await receive(request, session, runtime, GOOGLE_SHEETS)
+
+
+@router.post("/yandex/maps", summary="Yandex Maps events (X-Signature)")
+async def yandex_maps(request: Request, session: SessionDep, runtime: RuntimeDep) -> JSONResponse:
+    """Receive a Yandex Maps event."""
+    return await receive(request, session, runtime, YANDEX_MAPS)
+
+
+@router.post("/generic/{source}", summary="Any HMAC / GitHub / Standard Webhooks sender")
+async def generic(source: str, request: Request, session: SessionDep, runtime: RuntimeDep) -> JSONResponse:
+    """Receive an event of a configured generic source."""
+    return await receive(request, session, runtime, source)

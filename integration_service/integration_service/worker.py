@@ -1,0 +1,120 @@
+"""The webhook worker: processes due events and runs the outbox relay (in-process or alone)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import signal
+
+from fastapi import FastAPI
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from integration_service.config import Settings
+from integration_service.webhooks.intake import NOTIFY_CHANNEL
+from integration_service.webhooks.models import OutboxEvent
+from integration_service.webhooks.processing import STREAM, mark_published, process_batch
+from shared.db import create_engine, create_sessionmaker
+from shared.events import OutboxRelay, PgListener
+from shared.logging import configure_logging
+from shared.redis import create_redis
+
+log = logging.getLogger("webhooks.worker")
+
+
+class WebhookWorker:
+    """Claims due events (woken by NOTIFY from the receivers, else every `interval`) and the relay."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        redis: Redis,
+        *,
+        batch: int = 200,
+        interval: float = 1.0,
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.batch = batch
+        self.interval = interval
+        self._wake = asyncio.Event()
+        self._stop = asyncio.Event()
+        self._listener = PgListener(engine, NOTIFY_CHANNEL, self._wake)
+        self.relay = OutboxRelay(
+            sessionmaker, OutboxEvent, redis, stream=STREAM, after_publish=mark_published
+        )
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Start processing and publishing in the background."""
+        self._stop.clear()
+        self._listener.start()
+        await self.relay.start()
+        self._task = asyncio.create_task(self._run(), name="webhook-worker")
+
+    async def stop(self) -> None:
+        """Finish the current batch, then stop the relay."""
+        self._stop.set()
+        self._wake.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self._listener.stop()
+        await self.relay.stop()
+
+    async def _run(self) -> None:
+        failures = 0
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                claimed = await process_batch(self.sessionmaker, self.batch)
+                failures = 0
+            except (SQLAlchemyError, OSError, RedisError) as exc:
+                failures += 1
+                delay = min(5.0, 0.1 * 2**failures) * random.uniform(0.5, 1.0)
+                log.warning("webhook processing failed, retrying", extra={"error": str(exc)})
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), delay)
+                continue
+            if claimed < self.batch:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.interval)
+
+
+async def start_worker(app: FastAPI) -> None:
+    """Start-up hook: the in-process worker, unless `INTEGRATION_RUN_WORKER=false`."""
+    app.state.webhook_worker = None
+    if app.state.settings.run_worker:
+        worker = WebhookWorker(app.state.engine, app.state.sessionmaker, app.state.redis)
+        await worker.start()
+        app.state.webhook_worker = worker
+
+
+async def stop_worker(app: FastAPI) -> None:
+    """Shut-down hook: stop the in-process worker."""
+    worker = getattr(app.state, "webhook_worker", None)
+    if worker is not None:
+        await worker.stop()
+
+
+async def run_alone(settings: Settings) -> None:
+    """`python -m integration_service worker`: the worker without the HTTP server, until SIGTERM."""
+    configure_logging(f"{settings.service_name}-worker", settings.log_level, settings.log_json)
+    engine = create_engine(settings)
+    redis = create_redis(settings)
+    worker = WebhookWorker(engine, create_sessionmaker(engine), redis)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await worker.start()
+    log.info("webhook worker running")
+    await stop.wait()
+    await worker.stop()
+    await redis.aclose()  # type: ignore[attr-defined]
+    await engine.dispose()

@@ -1,0 +1,153 @@
+"""The worker: envelopes in the outbox, published once, filtering, retries with backoff, dead events."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import orjson
+import pytest
+from sqlalchemy import update
+
+from integration_service.webhooks import processing
+from integration_service.webhooks.models import OutboxEvent, WebhookEvent
+from integration_service.webhooks.processing import STREAM, backoff
+from integration_service.worker import WebhookWorker
+from shared.events import Envelope, OutboxRelay
+
+
+async def publish(app) -> int:
+    relay = OutboxRelay(
+        app.state.sessionmaker,
+        OutboxEvent,
+        app.state.redis,
+        stream=STREAM,
+        listen=False,
+        after_publish=processing.mark_published,
+    )
+    total = 0
+    while (n := await relay.run_once()) > 0:
+        total += n
+    return total
+
+
+async def test_processed_event_is_published_on_its_channel_and_the_stream(wh, redis) -> None:
+    await wh.config()
+    pubsub = redis.pubsub()
+    await pubsub.psubscribe("integration.*")
+    await pubsub.get_message(timeout=1)
+    await wh.stripe(wh.stripe_event("evt_pub"))
+    assert await wh.process() == 1
+    assert await publish(wh.app) == 1
+    message = await pubsub.get_message(timeout=2)
+    assert message["channel"] == b"integration.webhook.stripe.payment_intent.succeeded"
+    envelope = Envelope.from_json(message["data"])
+    assert (envelope.event_id, envelope.source, envelope.tenant_id) == ("evt_pub", "integration", "default")
+    assert envelope.event_type == "webhook.stripe.payment_intent.succeeded"
+    assert envelope.data["payload"]["data"]["object"]["amount"] == 1000
+    [(_, fields)] = await redis.xrange(STREAM)
+    assert Envelope.from_json(fields[b"envelope"]) == envelope
+    [row] = await wh.rows()
+    assert row.status == "processed" and row.processed_at and row.published_at
+    await pubsub.aclose()
+
+
+async def test_generic_and_google_event_names(wh, redis) -> None:
+    await wh.config(source="crm", secret=wh.HMAC_SECRET)
+    body = b'{"id": "c1", "type": "order.paid"}'
+    await wh.generic("crm", body, {"X-Signature": wh.hmac_hex(body)})
+    await wh.process()
+    await publish(wh.app)
+    [(_, fields)] = await redis.xrange(STREAM)
+    assert fields[b"channel"] == b"integration.webhook.generic.crm.order.paid"
+
+
+async def test_event_types_matching_no_glob_are_filtered_and_not_published(wh) -> None:
+    await wh.config(source="crm", secret=wh.HMAC_SECRET, event_types=["order.*"])
+    for event_id, event_type in (("a", "order.paid"), ("b", "user.created")):
+        body = orjson.dumps({"id": event_id, "type": event_type})
+        await wh.generic("crm", body, {"X-Signature": wh.hmac_hex(body)})
+    await wh.process()
+    assert {r.event_id: r.status for r in await wh.rows()} == {"a": "processed", "b": "filtered"}
+    assert await wh.outbox_count() == 1
+
+
+def test_backoff_doubles_from_one_minute_with_jitter_and_is_capped() -> None:
+    for attempts, minutes in ((1, 1), (2, 2), (3, 4), (6, 32)):
+        delay = backoff(attempts)
+        assert timedelta(minutes=minutes) * 0.8 <= delay <= timedelta(minutes=minutes) * 1.2
+    assert backoff(40) == timedelta(hours=24)
+
+
+@pytest.fixture
+def flaky_source():
+    def fail(event):
+        raise RuntimeError("downstream refused")
+
+    processing.PROCESSORS["flaky"] = fail
+    yield "flaky"
+    processing.PROCESSORS.pop("flaky")
+
+
+async def make_due(app) -> None:
+    async with app.state.sessionmaker() as session, session.begin():
+        await session.execute(
+            update(WebhookEvent)
+            .where(WebhookEvent.status == "failed")
+            .values(next_attempt_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+
+
+async def test_failures_retry_with_backoff_then_the_event_is_dead(wh, flaky_source) -> None:
+    await wh.config(source=flaky_source, secret=wh.HMAC_SECRET, max_attempts=3)
+    body = b'{"id": "f1"}'
+    await wh.generic(flaky_source, body, {"X-Signature": wh.hmac_hex(body)})
+    await wh.process()
+    [row] = await wh.rows()
+    assert row.status == "failed" and row.attempts == 1
+    assert timedelta(seconds=40) < row.next_attempt_at - datetime.now(UTC) < timedelta(seconds=80)
+    assert await wh.process() == 0  # not due yet
+    for _ in range(2):
+        await make_due(wh.app)
+        await wh.process()
+    [row] = await wh.rows()
+    assert (row.status, row.attempts, row.next_attempt_at) == ("dead", 3, None)
+    assert [e["attempt"] for e in row.errors] == [1, 2, 3]
+    assert "downstream refused" in row.last_error
+    assert await wh.outbox_count() == 0
+
+
+async def test_several_workers_never_process_an_event_twice(wh, redis) -> None:
+    await wh.config(source="crm", secret=wh.HMAC_SECRET)
+    for n in range(300):
+        body = orjson.dumps({"id": f"w{n}"})
+        await wh.generic("crm", body, {"X-Signature": wh.hmac_hex(body)})
+
+    async def drain() -> int:
+        total = 0
+        while (n := await processing.process_batch(wh.app.state.sessionmaker, 25)) > 0:
+            total += n
+        return total
+
+    counts = await asyncio.gather(*(drain() for _ in range(4)))
+    assert sum(counts) == 300
+    assert await wh.outbox_count() == 300
+    await asyncio.gather(*(publish(wh.app) for _ in range(3)))
+    ids = [Envelope.from_json(f[b"envelope"]).event_id for _, f in await redis.xrange(STREAM)]
+    assert len(ids) == len(set(ids)) == 300
+
+
+async def test_running_worker_publishes_within_a_second_of_acceptance(wh, redis) -> None:
+    await wh.config()
+    worker = WebhookWorker(wh.app.state.engine, wh.app.state.sessionmaker, redis, interval=30)
+    await worker.start()
+    await asyncio.wait_for(worker._listener.connected.wait(), 5)
+    await asyncio.wait_for(worker.relay._listener.connected.wait(), 5)
+    await asyncio.sleep(0.1)
+    started = asyncio.get_running_loop().time()
+    await wh.stripe(wh.stripe_event("evt_fast"))
+    while await redis.xlen(STREAM) == 0 and asyncio.get_running_loop().time() - started < 5:
+        await asyncio.sleep(0.005)
+    elapsed = asyncio.get_running_loop().time() - started
+    await worker.stop()
+    assert await redis.xlen(STREAM) == 1 and elapsed < 1.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from telegram_emulator.botapi.errors import bad_request
+from telegram_emulator.botapi.errors import ApiError, bad_request
 from telegram_emulator.botapi.formatting import parse_text
 from telegram_emulator.botapi.markup import inline_only, validate_markup
 from telegram_emulator.botapi.registry import Call
@@ -32,7 +32,10 @@ def target_chat(call: Call) -> ChatState:
     user = call.world.users.get(chat_id)
     if user is None:
         raise bad_request("chat not found")
-    return call.bot.chat(user)
+    chat = call.bot.chat(user)
+    if chat.blocked:
+        raise ApiError(403, "Forbidden: bot was blocked by the user")
+    return chat
 
 
 def target_message(call: Call, chat: ChatState, missing: str) -> MessageRecord:
@@ -74,7 +77,7 @@ def bot_message(call: Call, chat: ChatState, content: dict[str, Any]) -> Message
     """Store and return a new bot message with `content`, reply markup and reply applied."""
     markup = validate_markup(call.params.obj("reply_markup"))
     replied = _replied(call, chat)
-    message: dict[str, Any] = {"message_id": chat.take_message_id(), "from": call.bot.as_user(),
+    message: dict[str, Any] = {"message_id": chat.take_message_id(), "from": call.bot.as_sender(),
                                "chat": chat.user.as_chat(), "date": now()}
     if replied is not None:
         message["reply_to_message"] = replied

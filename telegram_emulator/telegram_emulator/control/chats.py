@@ -13,7 +13,7 @@ from telegram_emulator.botapi.errors import ApiError
 from telegram_emulator.botapi.uploads import store_photo
 from telegram_emulator.control import service
 from telegram_emulator.control.dependencies import BotDep, ChatDep, WorldDep
-from telegram_emulator.control.schemas import CallbackIn, ContactIn, LocationIn, TextIn
+from telegram_emulator.control.schemas import BlockIn, CallbackIn, ContactIn, LocationIn, TextIn
 
 
 def get_app(request: Request) -> Any:
@@ -72,6 +72,13 @@ async def send_location(body: LocationIn, chat: ChatDep, bot: BotDep, world: Wor
 async def press_button(body: CallbackIn, chat: ChatDep, bot: BotDep, world: WorldDep) -> dict[str, Any]:
     """The user presses an inline button; the bot gets a `callback_query` update."""
     return service.press_button(world, bot, chat, body.message_id, body.data).as_entry()
+
+
+@router.put("/blocked")
+async def set_blocked(body: BlockIn, chat: ChatDep, bot: BotDep, world: WorldDep) -> dict[str, bool]:
+    """The user blocks or unblocks the bot (sends answer 403 while blocked)."""
+    service.set_blocked(world, bot, chat, body.blocked)
+    return {"blocked": chat.blocked}
 
 
 @router.get("/transcript")

@@ -44,6 +44,12 @@ class LocationIn(BaseModel):
     longitude: float = Field(ge=-180, le=180)
 
 
+class BlockIn(BaseModel):
+    """Whether the user has blocked the bot."""
+
+    blocked: bool
+
+
 class FloodIn(BaseModel):
     """The flood switch and, optionally, new limits."""
 

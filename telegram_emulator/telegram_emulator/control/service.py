@@ -16,11 +16,18 @@ from telegram_emulator.state.chats import CallbackRecord, ChatState, MessageReco
 from telegram_emulator.state.world import World
 
 
-def user_message(world: World, bot: BotState, chat: ChatState, content: dict[str, Any],
-                 reply_to: int | None = None) -> dict[str, Any]:
+def user_message(
+    world: World, bot: BotState, chat: ChatState, content: dict[str, Any], reply_to: int | None = None
+) -> dict[str, Any]:
     """Store a message from the user and queue the `message` update for the bot."""
-    message: dict[str, Any] = {"message_id": chat.take_message_id(), "from": chat.user.as_user(),
-                               "chat": chat.user.as_chat(), "date": now()}
+    if chat.blocked:
+        set_blocked(world, bot, chat, False)  # writing to a bot unblocks it, as in Telegram
+    message: dict[str, Any] = {
+        "message_id": chat.take_message_id(),
+        "from": chat.user.as_user(),
+        "chat": chat.user.as_chat(),
+        "date": now(),
+    }
     if reply_to is not None:
         replied = chat.live(reply_to)
         if replied is None:
@@ -56,13 +63,46 @@ def press_button(world: World, bot: BotState, chat: ChatState, message_id: int, 
         raise HTTPException(404, f"bot message {message_id} not found in this chat")
     if not _has_button(record, data):
         raise HTTPException(404, f"message {message_id} has no inline button with this callback_data")
-    callback = CallbackRecord(id=str(secrets.randbits(63)), message_id=message_id, data=data,
-                              user_id=chat.user.id)
+    callback = CallbackRecord(
+        id=str(secrets.randbits(63)), message_id=message_id, data=data, user_id=chat.user.id
+    )
     bot.callbacks[callback.id] = callback
     chat.callbacks.append(callback)
     chat.touch()
     digest = hashlib.sha256(f"{bot.id}:{chat.user.id}".encode()).hexdigest()
-    query = {"id": callback.id, "from": chat.user.as_user(), "message": copy.deepcopy(record.message),
-             "chat_instance": str(int(digest[:15], 16)), "data": data}
+    query = {
+        "id": callback.id,
+        "from": chat.user.as_user(),
+        "message": copy.deepcopy(record.message),
+        "chat_instance": str(int(digest[:15], 16)),
+        "data": data,
+    }
     bot.enqueue("callback_query", query, world.settings.updates_max_pending)
     return callback
+
+
+def set_blocked(world: World, bot: BotState, chat: ChatState, blocked: bool) -> None:
+    """The user blocks (or unblocks) the bot: sends then get 403; the bot gets `my_chat_member`."""
+    if chat.blocked == blocked:
+        return
+    chat.blocked = blocked
+    chat.touch()
+    bot_user = bot.as_sender()
+    old = (
+        {"status": "kicked", "user": bot_user, "until_date": 0}
+        if not blocked
+        else {"status": "member", "user": bot_user}
+    )
+    new = (
+        {"status": "kicked", "user": bot_user, "until_date": 0}
+        if blocked
+        else {"status": "member", "user": bot_user}
+    )
+    update = {
+        "chat": chat.user.as_chat(),
+        "from": chat.user.as_user(),
+        "date": now(),
+        "old_chat_member": old,
+        "new_chat_member": new,
+    }
+    bot.enqueue("my_chat_member", update, world.settings.updates_max_pending)

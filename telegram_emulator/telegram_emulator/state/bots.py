@@ -72,6 +72,10 @@ class BotState:
                 "supports_inline_queries": False, "can_connect_to_business": False,
                 "has_main_web_app": False}
 
+    def as_sender(self) -> dict[str, Any]:
+        """The bot as the `from` of its messages (getMe's extra capability fields left out)."""
+        return {"id": self.id, "is_bot": True, "first_name": self.first_name, "username": self.username}
+
     def chat(self, user: User) -> ChatState:
         """The private chat with `user`, made on first use."""
         chat = self.chats.get(user.id)

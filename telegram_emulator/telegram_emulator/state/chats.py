@@ -59,6 +59,7 @@ class ChatState:
     next_message_id: int = 1
     version: int = 0
     reply_keyboard: dict[str, Any] | None = None
+    blocked: bool = False
     action: str | None = None
     action_until: float = 0.0
     changed: Signal = field(default_factory=Signal)
@@ -110,4 +111,5 @@ class ChatState:
             "callbacks": [c.as_entry() for c in self.callbacks],
             "reply_keyboard": self.reply_keyboard,
             "action": self.current_action(),
+            "blocked": self.blocked,
         }

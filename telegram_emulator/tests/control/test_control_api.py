@@ -129,3 +129,19 @@ async def test_health_ready_and_metrics_need_no_database(client):
     assert ready.json()["status"] == "ready"
     metrics = await client.get("/metrics")
     assert "http_requests_total" in metrics.text
+
+
+async def test_a_user_who_blocked_the_bot_gets_403_and_the_bot_a_my_chat_member_update(
+    client, api, user, say
+):
+    from aiogram.types import Update
+
+    chat = f"/control/bots/{TOKEN}/chats/{user['id']}"
+    assert (await client.put(f"{chat}/blocked", json={"blocked": True})).json() == {"blocked": True}
+    response = await api("sendMessage", chat_id=user["id"], text="ping")
+    assert response.status_code == 403
+    assert response.json()["description"] == "Forbidden: bot was blocked by the user"
+    update = Update.model_validate((await api("getUpdates")).json()["result"][0])
+    assert update.my_chat_member.new_chat_member.status == "kicked"
+    await say(user["id"], "/start")
+    assert (await api("sendMessage", chat_id=user["id"], text="ping")).status_code == 200

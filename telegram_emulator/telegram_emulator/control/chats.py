@@ -121,4 +121,5 @@ async def download(file_id: str, chat: ChatDep, bot: BotDep) -> Response:
     stored = bot.files.get(file_id)
     if stored is None:
         raise HTTPException(404, "file not found")
-    return Response(stored.data, media_type=stored.mime_type or "application/octet-stream")
+    return Response(stored.data, media_type=stored.mime_type or "application/octet-stream",
+                    headers={"Cache-Control": "private, max-age=86400, immutable"})  # a file_id never changes

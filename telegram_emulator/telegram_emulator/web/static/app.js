@@ -283,7 +283,9 @@ function userLabel(user) {
 }
 
 async function loadUsers() {
-  state.users = await call("GET", "/control/users");
+  const users = await call("GET", "/control/users");
+  if (JSON.stringify(users) === JSON.stringify(state.users) && $("user-select").options.length > 1) return;
+  state.users = users;
   const select = $("user-select");
   select.replaceChildren(el("option", { value: "", text: "— pick a user —" }),
     ...state.users.map((u) => el("option", { value: String(u.id), text: userLabel(u) })));
@@ -293,6 +295,9 @@ async function loadUsers() {
 
 async function loadBots(defaultToken) {
   const bots = await call("GET", "/control/bots");
+  const signature = JSON.stringify(bots.map((b) => b.token));
+  if (signature === loadBots.signature) return;
+  loadBots.signature = signature;
   const tokens = [...new Set([defaultToken, ...bots.map((b) => b.token)].filter(Boolean))];
   const select = $("bot-select");
   select.replaceChildren(...tokens.map((t) => {

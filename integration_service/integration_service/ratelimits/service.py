@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from integration_service.ratelimits.models import ANY_ENDPOINT, ApiRateLimit
 from integration_service.ratelimits.schemas import RateLimitIn
+from integration_service.services.models import ExternalService
 from shared.ratelimit import Decision, RateLimiter
 
 log = logging.getLogger("integration.ratelimits")
@@ -37,11 +38,21 @@ def reset_at(window_seconds: int, now: float | None = None) -> datetime:
 
 
 async def load_limits(session: AsyncSession, tenant: str, service: str) -> Limits:
-    """The tenant's limits for `service`, by endpoint."""
+    """The tenant's limits for `service`, by endpoint.
+
+    Without a service-wide `*` row, a registered external service's `rate_limit_per_minute`
+    is the service-wide limit.
+    """
     rows = await session.scalars(
         select(ApiRateLimit).where(ApiRateLimit.tenant_id == tenant, ApiRateLimit.service == service)
     )
-    return {r.endpoint: (r.request_limit, r.window_seconds) for r in rows}
+    limits = {r.endpoint: (r.request_limit, r.window_seconds) for r in rows}
+    if ANY_ENDPOINT not in limits:
+        per_minute = await session.scalar(select(ExternalService.rate_limit_per_minute).where(
+            ExternalService.tenant_id == tenant, ExternalService.name == service))
+        if per_minute:
+            limits[ANY_ENDPOINT] = (per_minute, 60)
+    return limits
 
 
 async def hit(limiter: RateLimiter, limits: Limits, tenant: str, service: str, endpoint: str,

@@ -54,10 +54,11 @@ async def get_service(_: ApiTokenDep, tenant: TenantDep, session: SessionDep,
 @router.patch("/{service_id}", response_model=ServiceOut)
 async def update_service(
     _: ApiTokenDep, tenant: TenantDep, session: SessionDep, box: SecretBoxDep,
-    service_id: ServiceId, body: ServiceUpdate,
+    service_id: ServiceId, body: ServiceUpdate, request: Request,
 ) -> ServiceOut:
     """Change the fields given."""
     row = await service.get(session, tenant, service_id)
+    request.app.state.rate_limits.forget(tenant, row.name)  # its per-minute limit may change
     return service.to_out(await service.update(session, box, row, body))
 
 

@@ -116,3 +116,17 @@ async def test_invalid_limits_are_422_naming_the_field(client: httpx.AsyncClient
         response = await client.put("/api/v1/rate-limits", json=body)
         assert response.status_code == 422, body
         assert response.json()["detail"][0]["loc"] == ["body", field], body
+
+
+async def test_a_registered_services_per_minute_limit_applies_without_a_row(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    response = await client.post("/api/v1/services", json={
+        "name": "yandex", "service_type": "geocoding", "base_url": "https://y.test",
+        "rate_limit_per_minute": 1})
+    assert response.status_code == 201
+    limits = app.state.rate_limits
+    first, second = [await limits.check("default", "yandex", "geocode") for _ in range(2)]
+    assert first.allowed and first.limit == 1 and not second.allowed
+    await _put(client, service="yandex", limit=10)
+    assert (await limits.check("default", "yandex", "geocode")).limit == 10

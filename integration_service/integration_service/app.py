@@ -18,7 +18,7 @@ def domain_routers() -> list[APIRouter]:
     routers.append(importlib.import_module("integration_service.ratelimits.router").router)
     routers.append(importlib.import_module("integration_service.cache.router").router)
     routers.append(importlib.import_module("integration_service.geocoding.router").router)
-    routers.append(importlib.import_module("integration_service.webhooks.router").webhook_router())
+    routers.append(importlib.import_module("integration_service.sheets.router").router)
     return routers
 
 

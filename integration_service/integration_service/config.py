@@ -38,6 +38,7 @@ class Settings(ServiceSettings):
 
     # Google Sheets adapter: Google allows 60 requests/min per user per project.
     google_sheets_rate_limit_per_minute: int = Field(default=60, ge=1)
+    google_sheets_rate_window_seconds: float = Field(default=60.0, gt=0)
     google_sheets_max_wait_seconds: float = Field(default=2.0, ge=0)
     google_sheets_attempts: int = Field(default=3, ge=1, le=10)
     google_sheets_concurrency: int = Field(default=8, ge=1)

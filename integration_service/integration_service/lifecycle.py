@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from integration_service import worker as webhook_worker
 from integration_service.config import Settings
 from integration_service.geocoding import lifecycle as geocoding
 from integration_service.logs.writer import CallLog
-from integration_service.webhooks.lifecycle import start_webhooks
+from integration_service.sheets import lifecycle as sheets
 from shared.app import Hook
 from shared.cache import Cache
 from shared.crypto import SecretBox
@@ -35,5 +34,5 @@ async def stop_core(app: FastAPI) -> None:
 
 
 # Hooks that build clients with `logs.clients.service_client` must come after `start_core`.
-STARTUP: list[Hook] = [start_core, geocoding.start, start_webhooks, webhook_worker.start_worker]
-SHUTDOWN: list[Hook] = [stop_core, geocoding.stop, webhook_worker.stop_worker]
+STARTUP: list[Hook] = [start_core, geocoding.start, sheets.start]
+SHUTDOWN: list[Hook] = [stop_core, geocoding.stop, sheets.stop]

@@ -14,6 +14,8 @@ from fastapi.responses import JSONResponse
 from standins import geocoders, sheets_api
 from standins.state import StandinState
 
+GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
+
 
 def create_app(state: StandinState) -> FastAPI:
     """Every stand-in route on one app."""
@@ -33,7 +35,9 @@ def create_app(state: StandinState) -> FastAPI:
             return JSONResponse({"error": "invalid_grant", "error_description": "Invalid JWT Signature."},
                                 status_code=400)
         try:
-            claims = jwt.decode(assertion, public_pem, algorithms=["RS256"], audience=str(request.url))
+            # google-auth always addresses Google's token endpoint, whatever the key's `token_uri`.
+            claims = jwt.decode(assertion, public_pem, algorithms=["RS256"],
+                                audience=[GOOGLE_TOKEN_AUDIENCE, str(request.url)])
         except jwt.PyJWTError as exc:
             return JSONResponse({"error": "invalid_grant", "error_description": str(exc)}, status_code=400)
         access = "ya29.standin-" + secrets.token_urlsafe(16)
@@ -52,7 +56,7 @@ class StandinServer:
     def __init__(self, state: StandinState) -> None:
         self.state = state
         config = uvicorn.Config(create_app(state), host="127.0.0.1", port=0, log_level="warning",
-                                lifespan="off", access_log=False)
+                                lifespan="off", access_log=False, timeout_graceful_shutdown=1)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="standin", daemon=True)
         self.url = ""

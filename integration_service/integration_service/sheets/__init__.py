@@ -1,0 +1,1 @@
+"""Google Sheets through gspread and a service account: limited, cached, retried, logged."""

@@ -1,0 +1,85 @@
+"""Every Sheets call: in a worker thread, limited, retried on Google 429/5xx honouring Retry-After."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import google.auth.exceptions
+import requests
+from gspread.exceptions import APIError
+from gspread.http_client import HTTPClient
+
+from integration_service.sheets.client import current_attempt
+from integration_service.sheets.exceptions import SheetsError, from_api_error, from_transport_error
+from integration_service.sheets.limits import SheetsLimiter
+
+log = logging.getLogger("sheets")
+T = TypeVar("T")
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+MAX_RETRY_SLEEP = 10.0
+TRANSPORT_ERRORS = (requests.RequestException, google.auth.exceptions.GoogleAuthError, OSError)
+
+
+def _retry_after(response: requests.Response | None) -> float | None:
+    value = response.headers.get("Retry-After") if response is not None else None
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+class SheetsGateway:
+    """gspread is synchronous: each call runs in a thread, at most `concurrency` at a time."""
+
+    def __init__(self, http: HTTPClient, account: str, limiter: SheetsLimiter, attempts: int,
+                 concurrency: int, backoff: float = 0.5) -> None:
+        self.http = http
+        self.account = account
+        self.limiter = limiter
+        self.attempts = attempts
+        self.backoff = backoff
+        self.slots = asyncio.Semaphore(concurrency)
+
+    async def call(self, tenant: str, endpoint: str, spreadsheet_id: str, fn: Callable[[HTTPClient], T]) -> T:
+        """Run `fn(http_client)`; SheetsError with the mapped answer when it cannot succeed."""
+        for attempt in range(1, self.attempts + 1):
+            await self.limiter.acquire(tenant, endpoint)
+            delay = await self._attempt(attempt, spreadsheet_id, fn)
+            if isinstance(delay, _Done):
+                return delay.value
+            log.info("google sheets call failed, retrying",
+                     extra={"endpoint": endpoint, "attempt": attempt, "retry_in": round(delay, 2)})
+            await asyncio.sleep(delay)
+        raise AssertionError("unreachable")
+
+    async def _attempt(self, attempt: int, spreadsheet_id: str, fn: Callable[[HTTPClient], Any]) -> Any:
+        """_Done(value), or the seconds to wait before the next attempt; raises when final."""
+        last = attempt == self.attempts
+        current_attempt.set(attempt)
+        try:
+            async with self.slots:
+                return _Done(await asyncio.to_thread(fn, self.http))
+        except APIError as exc:
+            wait = _retry_after(exc.response)
+            if exc.response.status_code not in RETRY_STATUSES or last or (wait or 0) > MAX_RETRY_SLEEP:
+                raise from_api_error(exc, spreadsheet_id, self.account, wait) from exc
+            return wait if wait is not None else self._backoff(attempt)
+        except TRANSPORT_ERRORS as exc:
+            if last or isinstance(exc, google.auth.exceptions.RefreshError):
+                raise from_transport_error(exc) from exc
+            return self._backoff(attempt)
+
+    def _backoff(self, attempt: int) -> float:
+        return float(self.backoff * 2 ** (attempt - 1) * (0.5 + random.random()))
+
+
+class _Done:
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+__all__ = ["SheetsError", "SheetsGateway"]

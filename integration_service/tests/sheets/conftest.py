@@ -1,0 +1,36 @@
+"""Sheets tests: the real gspread and google-auth code against the stand-in Google."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from standins.fixtures import Google, google, standin_server
+from standins.state import Spreadsheet
+
+__all__ = ["google", "standin_server"]
+
+SID = "1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms"
+ROWS = [["Number", "Status", "Executor"], ["261201-001", "new", ""], ["261201-002", "in_progress", "Ivanov"]]
+
+
+@pytest.fixture
+def sheet_settings() -> dict[str, Any]:
+    """Per-module Sheets settings (override in a module)."""
+    return {}
+
+
+@pytest.fixture
+def settings_overrides(google: Google, sheet_settings: dict[str, Any]) -> dict[str, Any]:
+    return {**google.settings(), **sheet_settings}
+
+
+@pytest.fixture
+def book(google: Google) -> Spreadsheet:
+    """A spreadsheet shared with the service account: `Requests` (3 rows) and `Archive`."""
+    return google.spreadsheet(SID, {"Requests": ROWS, "Archive": []})

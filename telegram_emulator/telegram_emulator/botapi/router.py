@@ -39,6 +39,10 @@ async def call_method(token: str, name: str, request: Request) -> Response:
         return exc.response()
     except StarletteHTTPException as exc:  # e.g. a malformed multipart body
         return ApiError(400, f"Bad Request: {exc.detail}").response()
+    except (ValueError, TypeError, KeyError, AttributeError):
+        # A parameter of the wrong shape deep inside an object: a 400, never a 500 (logged to be fixed).
+        log.exception("bot api parameter error", extra={"method": name})
+        return ApiError(400, "Bad Request: invalid parameters").response()
 
 
 @router.get("/file/bot{token}/{file_path:path}", include_in_schema=False)

@@ -26,7 +26,7 @@ TABLE = IntegrationLog.__table__
 
 
 class CallLog:
-    """`record` never waits: records queue up and a task writes them with one INSERT per batch."""
+    """`record` never waits: records queue up and a task writes them a batch per statement."""
 
     def __init__(
         self, engine: AsyncEngine, *, batch_size: int = 200, flush_seconds: float = 0.5,

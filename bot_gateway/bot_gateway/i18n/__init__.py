@@ -5,10 +5,10 @@ from __future__ import annotations
 import string
 from typing import Any
 
-from bot_gateway.i18n import ru, uz
+from bot_gateway.i18n import ru, ru_flows, uz, uz_flows
 
 DEFAULT_LANGUAGE = "ru"
-CATALOGUES: dict[str, dict[str, str]] = {"ru": ru.MESSAGES, "uz": uz.MESSAGES}
+CATALOGUES = {"ru": ru.MESSAGES | ru_flows.MESSAGES, "uz": uz.MESSAGES | uz_flows.MESSAGES}
 LANGUAGES = tuple(CATALOGUES)
 
 

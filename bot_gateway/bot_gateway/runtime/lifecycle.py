@@ -12,6 +12,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 from fastapi import FastAPI
 
+from bot_gateway import flows, notifications
 from bot_gateway.clients import Clients, build_clients
 from bot_gateway.commands.service import CommandRegistry
 from bot_gateway.keyboards.cache import KeyboardCache
@@ -72,7 +73,8 @@ def build_runtime(app: FastAPI, settings: BotSettings, clients: Clients | None =
             inflight.spawn(registry.register_chat(bot, chat_id, session.role, session.language))
 
     dp = build_dispatcher(settings, redis=redis, sessions=sessions, clients=clients, metrics=metrics,
-                          inflight=inflight, on_login=on_login)
+                          inflight=inflight, on_login=on_login,
+                          feature_routers=flows.feature_routers(redis, maker, settings))
     keyboards = KeyboardCache(maker, tenant=settings.tenant_id,
                               ttl_seconds=settings.keyboard_cache_ttl_seconds)
     return BotRuntime(settings, bot, dp, clients, sessions, registry, keyboards, metrics, inflight)
@@ -84,6 +86,7 @@ async def start(runtime: BotRuntime) -> None:
     await runtime.registry.seed()
     await runtime.registry.load()
     runtime.metrics.start()
+    runtime.tasks.append(asyncio.create_task(notifications.run(runtime), name="notifications"))
     runtime.tasks.append(asyncio.create_task(
         rollup_loop(runtime.metrics.sessionmaker, s.metrics_rollup_seconds, s.metrics_raw_retention_days)))
     if s.register_commands:

@@ -1,0 +1,137 @@
+"""Text-driven actions on a request: comment, cancel (reason → confirm), return (reason), accept (rating)."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
+from aiogram.types import CallbackQuery, Message
+
+from bot_gateway.flows import keyboards
+from bot_gateway.flows.callbacks import FlowCb, RateCb, RequestCb
+from bot_gateway.flows.common import PLAIN_TEXT, drop_buttons, flow_data, new_flow_id, say, stale
+from bot_gateway.flows.context import FlowContext
+from bot_gateway.flows.states import Cancellation, Comment, Completion, Return
+from bot_gateway.flows.texts import esc, stars
+
+router = Router(name="flows.actions")
+TEXT_MAX = 2000
+PROMPTS: dict[str, tuple[State, str]] = {
+    "comment": (Comment.text, "comment.prompt"),
+    "cancel": (Cancellation.reason, "cancel.reason.prompt"),
+    "return": (Return.reason, "return.reason.prompt"),
+    "complete": (Completion.comment, "complete.comment.prompt"),
+}
+
+
+@router.callback_query(RequestCb.filter(F.action.in_(set(PROMPTS))))
+async def begin(
+    callback: CallbackQuery, callback_data: RequestCb, state: FSMContext, ctx: FlowContext
+) -> None:
+    """Start a text step for the action on the request."""
+    step, key = PROMPTS[callback_data.action]
+    flow = new_flow_id()
+    await state.set_state(step)
+    await state.set_data({"flow": flow, "number": callback_data.number, "photos": []})
+    await say(
+        callback, ctx.t(key, number=esc(callback_data.number)), reply_markup=keyboards.cancel_only(flow, ctx)
+    )
+
+
+async def checked_text(message: Message, ctx: FlowContext, minimum: int = 3) -> str | None:
+    """The message's text within limits, else None after telling the user why."""
+    text = (message.text or "").strip()
+    if len(text) > TEXT_MAX:
+        await message.answer(ctx.t("text.too_long", max=TEXT_MAX, length=len(text)))
+        return None
+    if len(text) < minimum:
+        await message.answer(ctx.t("text.too_short", min=minimum))
+        return None
+    return text
+
+
+@router.message(Comment.text, PLAIN_TEXT)
+async def comment(message: Message, state: FSMContext, ctx: FlowContext) -> None:
+    """Post the comment."""
+    text = await checked_text(message, ctx, 1)
+    if text is None:
+        return
+    number = (await state.get_data())["number"]
+    await ctx.clients.requests.add_comment(ctx.token, number, text)
+    await state.clear()
+    await message.answer(ctx.t("comment.done", number=esc(number)))
+
+
+@router.message(Cancellation.reason, PLAIN_TEXT)
+async def cancel_reason(message: Message, state: FSMContext, ctx: FlowContext) -> None:
+    """Keep the reason and ask to confirm."""
+    reason = await checked_text(message, ctx)
+    if reason is None:
+        return
+    data = await state.get_data()
+    await state.update_data(reason=reason)
+    await state.set_state(Cancellation.confirm)
+    await message.answer(
+        ctx.t("cancel.confirm", number=esc(data["number"]), reason=esc(reason)),
+        reply_markup=keyboards.confirm(data["flow"], ctx),
+    )
+
+
+@router.message(Return.reason, PLAIN_TEXT)
+async def return_reason(message: Message, state: FSMContext, ctx: FlowContext) -> None:
+    """Return the work with the reason."""
+    reason = await checked_text(message, ctx)
+    if reason is None:
+        return
+    number = (await state.get_data())["number"]
+    await ctx.clients.requests.change_status(ctx.token, number, "returned", reason=reason)
+    await state.clear()
+    await message.answer(ctx.t("return.success", number=esc(number)))
+
+
+@router.callback_query(FlowCb.filter(F.action == "confirm"), Cancellation.confirm)
+async def cancel_confirmed(
+    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: FlowContext
+) -> None:
+    """Cancel the request."""
+    data = await flow_data(state, callback_data.flow)
+    if data is None:
+        return await stale(callback, ctx)
+    await ctx.clients.requests.change_status(ctx.token, data["number"], "cancelled", reason=data["reason"])
+    await state.clear()
+    await drop_buttons(callback)
+    await say(callback, ctx.t("cancel.success", number=esc(data["number"])))
+
+
+@router.callback_query(FlowCb.filter(F.action == "cancel"))
+async def abort(callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: FlowContext) -> None:
+    """Leave the action flow."""
+    if await flow_data(state, callback_data.flow) is None:
+        return await stale(callback, ctx)
+    await state.clear()
+    await drop_buttons(callback)
+    await say(callback, ctx.t("cancel.done"))
+
+
+@router.callback_query(RequestCb.filter(F.action == "accept"))
+async def accept(callback: CallbackQuery, callback_data: RequestCb, ctx: FlowContext) -> None:
+    """Ask for a rating."""
+    await say(
+        callback,
+        ctx.t("accept.rating.prompt", number=esc(callback_data.number)),
+        reply_markup=keyboards.rating(callback_data.number),
+    )
+
+
+@router.callback_query(RateCb.filter())
+async def rated(callback: CallbackQuery, callback_data: RateCb, ctx: FlowContext) -> None:
+    """Accept with the rating (a second tap meets a 409: already accepted)."""
+    if not 1 <= callback_data.stars <= 5:
+        return await stale(callback, ctx)
+    await ctx.clients.requests.change_status(
+        ctx.token, callback_data.number, "accepted", rating=callback_data.stars
+    )
+    await drop_buttons(callback)
+    await say(
+        callback, ctx.t("accept.success", number=esc(callback_data.number), stars=stars(callback_data.stars))
+    )

@@ -1,0 +1,90 @@
+"""Assignment and reassignment by a manager: executor → confirm."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery
+
+from bot_gateway.flows import keyboards
+from bot_gateway.flows.callbacks import ExecutorCb, FlowCb, RequestCb
+from bot_gateway.flows.common import drop_buttons, flow_data, new_flow_id, say, stale
+from bot_gateway.flows.context import FlowContext
+from bot_gateway.flows.states import Reassignment
+from bot_gateway.flows.texts import category_name, esc
+
+router = Router(name="flows.assign")
+
+
+def _people(answer: Any) -> list[dict[str, Any]]:
+    return list(answer.get("items") or []) if isinstance(answer, dict) else list(answer or [])
+
+
+@router.callback_query(RequestCb.filter(F.action.in_({"assign", "reassign"})))
+async def choose(
+    callback: CallbackQuery, callback_data: RequestCb, state: FSMContext, ctx: FlowContext
+) -> None:
+    """Executors of the request's category."""
+    if not ctx.is_staff:
+        return await stale(callback, ctx)
+    request = await ctx.clients.requests.get(ctx.token, callback_data.number)
+    people = _people(await ctx.clients.users.executors(ctx.token, request["category"]))
+    current = (request.get("executor") or {}).get("id")
+    people = [p for p in people if p.get("id") != current]
+    category = category_name(request["category"], ctx.language)
+    if not people:
+        return await say(callback, ctx.t("assign.none", category=category))
+    await state.set_state(Reassignment.executor)
+    await state.set_data(
+        {
+            "flow": new_flow_id(),
+            "number": request["number"],
+            "names": {str(p["id"]): str(p.get("name") or p["id"]) for p in people[:30]},
+        }
+    )
+    await say(
+        callback,
+        ctx.t("assign.pick", number=esc(request["number"]), category=category),
+        reply_markup=keyboards.executors(request["number"], people),
+    )
+
+
+@router.callback_query(ExecutorCb.filter(), Reassignment.executor)
+async def picked(
+    callback: CallbackQuery, callback_data: ExecutorCb, state: FSMContext, ctx: FlowContext
+) -> None:
+    """Confirm the chosen executor."""
+    data = await state.get_data()
+    name = (data.get("names") or {}).get(str(callback_data.executor))
+    if data.get("number") != callback_data.number or name is None:
+        return await stale(callback, ctx)
+    await state.update_data(executor_id=callback_data.executor, name=name)
+    await state.set_state(Reassignment.confirm)
+    await drop_buttons(callback)
+    await say(
+        callback,
+        ctx.t("assign.confirm", name=esc(name), number=esc(callback_data.number)),
+        reply_markup=keyboards.confirm(data["flow"], ctx),
+    )
+
+
+@router.callback_query(FlowCb.filter(F.action == "confirm"), Reassignment.confirm)
+async def confirmed(
+    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: FlowContext
+) -> None:
+    """Assign; the executor is notified by the event Core publishes."""
+    data = await flow_data(state, callback_data.flow)
+    if data is None:
+        return await stale(callback, ctx)
+    await ctx.clients.requests.assign(ctx.token, data["number"], data["executor_id"])
+    await state.clear()
+    await drop_buttons(callback)
+    await say(callback, ctx.t("assign.success", name=esc(data["name"]), number=esc(data["number"])))
+
+
+@router.callback_query(ExecutorCb.filter())
+async def stale_executor(callback: CallbackQuery, ctx: FlowContext) -> None:
+    """An executor button from a finished choice."""
+    await stale(callback, ctx)

@@ -1,0 +1,62 @@
+"""Helpers the flow routers share: flow ids, stale buttons, filters for plain text."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from aiogram import F
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InaccessibleMessage, Message
+
+from bot_gateway.flows.context import FlowContext
+
+# Text that is not a command: commands (/cancel, /help...) always reach their own handlers.
+PLAIN_TEXT = F.text & ~F.text.startswith("/")
+NOT_COMMAND = ~F.text.startswith("/")
+
+
+def new_flow_id() -> str:
+    """A short id tying buttons to one run of a flow."""
+    return secrets.token_hex(4)
+
+
+async def flow_data(state: FSMContext, flow: str, *states: str | None) -> dict[str, Any] | None:
+    """The FSM data if the button belongs to the running flow (and, if given, its current state)."""
+    data = await state.get_data()
+    if data.get("flow") != flow:
+        return None
+    if states and await state.get_state() not in states:
+        return None
+    return data
+
+
+async def stale(callback: CallbackQuery, ctx: FlowContext) -> None:
+    """ "This button is out of date"."""
+    await callback.answer(ctx.t("button.stale"), show_alert=True)
+
+
+def message_of(callback: CallbackQuery) -> Message | None:
+    """The message a button belongs to, if it is still accessible."""
+    message = callback.message
+    return message if isinstance(message, Message) and not isinstance(message, InaccessibleMessage) else None
+
+
+async def drop_buttons(callback: CallbackQuery) -> None:
+    """Remove the keyboard of a button's message (ignored when impossible)."""
+    message = message_of(callback)
+    if message is not None and message.reply_markup is not None:
+        try:
+            await message.edit_reply_markup(reply_markup=None)
+        except Exception:
+            return
+
+
+async def say(callback: CallbackQuery, text: str, **kwargs: Any) -> None:
+    """Send `text` to the chat of a button and acknowledge the button."""
+    message = message_of(callback)
+    if message is not None:
+        await message.answer(text, **kwargs)
+    elif callback.from_user is not None and callback.bot is not None:
+        await callback.bot.send_message(callback.from_user.id, text, **kwargs)
+    await callback.answer()

@@ -1,0 +1,128 @@
+"""Completion by the executor (comment → photo proof → confirm) and plain status changes."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot_gateway.flows import keyboards, permissions
+from bot_gateway.flows.actions import checked_text
+from bot_gateway.flows.callbacks import FlowCb, RequestCb, StatusCb
+from bot_gateway.flows.common import NOT_COMMAND, PLAIN_TEXT, drop_buttons, flow_data, say, stale
+from bot_gateway.flows.context import FlowContext
+from bot_gateway.flows.details import show
+from bot_gateway.flows.states import Completion
+from bot_gateway.flows.texts import esc, status_name
+
+router = Router(name="flows.completion")
+MAX_PROOF = 10
+
+
+@router.message(Completion.comment, PLAIN_TEXT)
+async def comment(message: Message, state: FSMContext, ctx: FlowContext) -> None:
+    """Keep what was done; ask for photos."""
+    text = await checked_text(message, ctx)
+    if text is None:
+        return
+    data = await state.get_data()
+    await state.update_data(comment=text)
+    await state.set_state(Completion.photos)
+    await message.answer(
+        ctx.t("complete.photo.prompt"),
+        reply_markup=keyboards.confirm(data["flow"], ctx, skip="btn.skip_photo"),
+    )
+
+
+@router.message(Completion.photos, F.photo)
+async def photo(message: Message, state: FSMContext, ctx: FlowContext) -> None:
+    """One more proof photo."""
+    data = await state.get_data()
+    photos = [*data.get("photos", []), message.photo[-1].file_id if message.photo else ""][:MAX_PROOF]
+    await state.update_data(photos=photos)
+    await message.answer(
+        ctx.t("complete.photo.added", count=len(photos)),
+        reply_markup=keyboards.confirm(data["flow"], ctx, skip="btn.done"),
+    )
+
+
+@router.message(Completion.photos, NOT_COMMAND)
+async def photo_hint(message: Message, ctx: FlowContext) -> None:
+    """Only photos (or the button) here."""
+    await message.answer(ctx.t("hint.photo"))
+
+
+@router.callback_query(FlowCb.filter(F.action == "skip"), Completion.photos)
+async def photos_done(
+    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: FlowContext
+) -> None:
+    """Show what will be sent."""
+    data = await flow_data(state, callback_data.flow)
+    if data is None:
+        return await stale(callback, ctx)
+    await state.set_state(Completion.confirm)
+    await drop_buttons(callback)
+    await say(
+        callback,
+        ctx.t(
+            "complete.confirm",
+            number=esc(data["number"]),
+            comment=esc(data.get("comment")),
+            photos=len(data.get("photos", [])),
+        ),
+        reply_markup=keyboards.confirm(data["flow"], ctx),
+    )
+
+
+@router.callback_query(FlowCb.filter(F.action == "confirm"), Completion.confirm)
+async def confirmed(
+    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: FlowContext
+) -> None:
+    """Mark the request completed with the proof photos (the resident gets them with the notice)."""
+    data = await flow_data(state, callback_data.flow)
+    if data is None:
+        return await stale(callback, ctx)
+    number, photos = data["number"], data.get("photos", [])
+    media = [{"file_id": file_id, "type": "photo"} for file_id in photos]
+    await ctx.clients.requests.change_status(
+        ctx.token, number, "completed", comment=data.get("comment"), media=media or None
+    )
+    await state.clear()
+    await drop_buttons(callback)
+    await say(callback, ctx.t("complete.success", number=esc(number)))
+
+
+@router.callback_query(RequestCb.filter(F.action.in_({"status", "resume"})))
+async def pick_status(callback: CallbackQuery, callback_data: RequestCb, ctx: FlowContext) -> None:
+    """The statuses this request can move to (resume: straight back to work)."""
+    if callback_data.action == "resume":
+        return await set_status(callback, StatusCb(number=callback_data.number, status="in_progress"), ctx)
+    request = await ctx.clients.requests.get(ctx.token, callback_data.number)
+    steps = permissions.STATUS_STEPS.get(request["status"], ())
+    if not ctx.is_staff:
+        steps = tuple(s for s in steps if s != "completed")  # executors complete with proof
+    if not steps:
+        return await stale(callback, ctx)
+    await say(
+        callback,
+        ctx.t("status.pick", number=esc(request["number"])),
+        reply_markup=keyboards.statuses(request["number"], steps, ctx.language),
+    )
+
+
+@router.callback_query(StatusCb.filter())
+async def set_status(callback: CallbackQuery, callback_data: StatusCb, ctx: FlowContext) -> None:
+    """Move the request (Core refuses illegal moves with 409)."""
+    if callback_data.status not in {s for steps in permissions.STATUS_STEPS.values() for s in steps}:
+        return await stale(callback, ctx)
+    await ctx.clients.requests.change_status(ctx.token, callback_data.number, callback_data.status)
+    await drop_buttons(callback)
+    await show(callback, ctx, callback_data.number, answer=False)
+    await say(
+        callback,
+        ctx.t(
+            "status.changed",
+            number=esc(callback_data.number),
+            status=status_name(callback_data.status, ctx.language),
+        ),
+    )

@@ -1,0 +1,137 @@
+"""Inline keyboards of the flows: request actions, lists, filters, ratings, executors, confirmations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot_gateway.flows.callbacks import ExecutorCb, FlowCb, ListCb, RateCb, RequestCb, StatusCb
+from bot_gateway.flows.context import FlowContext
+from bot_gateway.flows.texts import icon, list_item, status_name
+from bot_gateway.i18n import t
+
+
+def request_actions(number: str, names: list[str], language: str) -> InlineKeyboardMarkup:
+    """One button per action, two per row."""
+    kb = InlineKeyboardBuilder()
+    for name in names:
+        kb.button(text=t(f"act.{name}", language), callback_data=RequestCb(action=name, number=number))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def open_request(number: str, language: str) -> InlineKeyboardMarkup:
+    """A single "open the request" button (notifications)."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("btn.open", language), callback_data=RequestCb(action="view", number=number))
+    return kb.as_markup()
+
+
+def request_list(
+    items: list[dict[str, Any]],
+    scope: str,
+    status: str,
+    page: int,
+    pages: int,
+    language: str,
+    filters: tuple[str, ...],
+) -> InlineKeyboardMarkup:
+    """Requests as buttons, then pagination, then the status filter."""
+    kb = InlineKeyboardBuilder()
+    for item in items:
+        kb.row(
+            InlineKeyboardButton(
+                text=list_item(item, language),
+                callback_data=RequestCb(action="view", number=item["number"]).pack(),
+            )
+        )
+    nav = []
+    if page > 1:
+        nav.append(
+            InlineKeyboardButton(
+                text=t("btn.prev", language),
+                callback_data=ListCb(scope=scope, status=status, page=page - 1).pack(),
+            )
+        )
+    if page < pages:
+        nav.append(
+            InlineKeyboardButton(
+                text=t("btn.next", language),
+                callback_data=ListCb(scope=scope, status=status, page=page + 1).pack(),
+            )
+        )
+    if nav:
+        kb.row(*nav)
+    chips = [
+        InlineKeyboardButton(
+            text=("• " if status == "" else "") + t("btn.all", language),
+            callback_data=ListCb(scope=scope, status="", page=1).pack(),
+        )
+    ]
+    for value in filters:
+        mark = "• " if value == status else ""
+        chips.append(
+            InlineKeyboardButton(
+                text=f"{mark}{icon(value)} {status_name(value, language)}",
+                callback_data=ListCb(scope=scope, status=value, page=1).pack(),
+            )
+        )
+    for start in range(0, len(chips), 3):
+        kb.row(*chips[start : start + 3])
+    return kb.as_markup()
+
+
+def rating(number: str) -> InlineKeyboardMarkup:
+    """Five star buttons."""
+    kb = InlineKeyboardBuilder()
+    for value in range(1, 6):
+        kb.button(
+            text="⭐" * value if value < 4 else f"{value}⭐", callback_data=RateCb(number=number, stars=value)
+        )
+    kb.adjust(5)
+    return kb.as_markup()
+
+
+def executors(number: str, people: list[dict[str, Any]]) -> InlineKeyboardMarkup:
+    """One button per executor."""
+    kb = InlineKeyboardBuilder()
+    for person in people[:30]:
+        kb.button(
+            text=str(person.get("name") or person["id"])[:60],
+            callback_data=ExecutorCb(number=number, executor=int(person["id"])),
+        )
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def statuses(number: str, values: tuple[str, ...], language: str) -> InlineKeyboardMarkup:
+    """The statuses a request can be moved to."""
+    kb = InlineKeyboardBuilder()
+    for value in values:
+        kb.button(
+            text=f"{icon(value)} {status_name(value, language)}",
+            callback_data=StatusCb(number=number, status=value),
+        )
+    kb.adjust(1)
+    return kb.as_markup()
+
+
+def confirm(flow: str, ctx: FlowContext, *, skip: str | None = None) -> InlineKeyboardMarkup:
+    """Confirm / cancel (and optionally a skip/done button) for an action flow."""
+    kb = InlineKeyboardBuilder()
+    if skip:
+        kb.button(text=ctx.t(skip), callback_data=FlowCb(action="skip", flow=flow))
+    else:
+        kb.button(text=ctx.t("btn.confirm"), callback_data=FlowCb(action="confirm", flow=flow))
+    kb.button(text=ctx.t("btn.cancel"), callback_data=FlowCb(action="cancel", flow=flow))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def cancel_only(flow: str, ctx: FlowContext) -> InlineKeyboardMarkup:
+    """Just the cancel button of an action flow."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=ctx.t("btn.cancel"), callback_data=FlowCb(action="cancel", flow=flow))
+    return kb.as_markup()

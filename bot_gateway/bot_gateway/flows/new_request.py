@@ -1,0 +1,174 @@
+"""New request, first half: start, building (list, search, pages), apartment, category."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.filters import StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot_gateway.flows import new_request_views as views
+from bot_gateway.flows.callbacks import NewRequestCb
+from bot_gateway.flows.common import PLAIN_TEXT, flow_data, message_of, new_flow_id, stale
+from bot_gateway.flows.context import FlowContext
+from bot_gateway.flows.states import NewRequest
+from bot_gateway.flows.texts import CATEGORIES, esc
+
+router = Router(name="flows.new_request")
+
+
+async def start(
+    message: Message,
+    state: FSMContext,
+    ctx: FlowContext,
+    photos: list[str] | None = None,
+    description: str | None = None,
+) -> None:
+    """Begin a new request (optionally with photos already sent)."""
+    flow = new_flow_id()
+    await state.set_state(NewRequest.building)
+    await state.set_data({"flow": flow, "photos": photos or [], "description": description})
+    user_id = message.chat.id
+    text, markup = await views.building_page(ctx, flow, None, 1, user_id)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.message(NewRequest.building, PLAIN_TEXT)
+async def search_buildings(message: Message, state: FSMContext, ctx: FlowContext) -> None:
+    """Text in the building step searches addresses."""
+    data = await state.get_data()
+    query = (message.text or "").strip()[:100]
+    text, markup = await views.building_page(ctx, data["flow"], query, 1, message.chat.id)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.callback_query(NewRequestCb.filter(F.action == "bp"))
+async def building_page(
+    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: FlowContext
+) -> None:
+    """Another page of buildings (the query rides in the button, long ones via the keyboard cache)."""
+    if await flow_data(state, callback_data.flow, NewRequest.building.state) is None:
+        return await stale(callback, ctx)
+    page_text, _, query = callback_data.value.partition("|")
+    page = int(page_text) if page_text.isdigit() else 1
+    text, markup = await views.building_page(
+        ctx, callback_data.flow, query or None, page, callback.from_user.id
+    )
+    message = message_of(callback)
+    if message is not None:
+        await message.edit_text(text, reply_markup=markup)
+    await callback.answer()
+
+
+@router.callback_query(NewRequestCb.filter(F.action == "b"))
+async def pick_building(
+    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: FlowContext
+) -> None:
+    """A building was chosen: ask for the apartment."""
+    data = await flow_data(state, callback_data.flow, NewRequest.building.state)
+    if data is None or not callback_data.value.isdigit():
+        return await stale(callback, ctx)
+    building = await ctx.buildings.get(ctx.token, int(callback_data.value))
+    await state.update_data(
+        building_id=building["id"],
+        address=building["address"],
+        max_apartment=int(building.get("apartments") or 1),
+    )
+    await state.set_state(NewRequest.apartment)
+    message = message_of(callback)
+    if message is not None:
+        await message.edit_reply_markup(reply_markup=None)
+        await message.answer(
+            ctx.t(
+                "nr.apartment.prompt", address=esc(building["address"]), max=building.get("apartments") or 1
+            ),
+            reply_markup=views.just_cancel(ctx, callback_data.flow),
+        )
+    await callback.answer()
+
+
+@router.message(NewRequest.apartment, PLAIN_TEXT)
+async def apartment(message: Message, state: FSMContext, ctx: FlowContext) -> None:
+    """A number from 1 to the building's apartment count."""
+    data = await state.get_data()
+    value, limit = (message.text or "").strip(), int(data.get("max_apartment") or 1)
+    if not value.isdigit() or not 1 <= int(value) <= limit:
+        await message.answer(ctx.t("nr.apartment.invalid", max=limit))
+        return
+    await state.update_data(apartment=str(int(value)))
+    await next_after(message, state, ctx, {**data, "apartment": str(int(value))}, NewRequest.category.state)
+
+
+@router.callback_query(NewRequestCb.filter(F.action == "c"))
+async def pick_category(
+    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: FlowContext
+) -> None:
+    """A category was chosen: ask for the description."""
+    data = await flow_data(state, callback_data.flow, NewRequest.category.state)
+    if data is None or callback_data.value not in CATEGORIES:
+        return await stale(callback, ctx)
+    await state.update_data(category=callback_data.value)
+    message = message_of(callback)
+    if message is not None:
+        await message.edit_reply_markup(reply_markup=None)
+        await next_after(
+            message, state, ctx, {**data, "category": callback_data.value}, NewRequest.description.state
+        )
+    await callback.answer()
+
+
+async def next_after(
+    message: Message, state: FSMContext, ctx: FlowContext, data: dict[str, Any], step: str | None
+) -> None:
+    """Go to `step`, or back to the summary when editing a request that has everything."""
+    ready = step == NewRequest.description.state and data.get("description")
+    if (ready or data.get("editing")) and all(
+        data.get(k) for k in ("building_id", "apartment", "category", "description")
+    ):
+        await show_summary(message, state, ctx, data)
+        return
+    await prompt(message, state, ctx, data, step)
+
+
+async def prompt(
+    message: Message, state: FSMContext, ctx: FlowContext, data: dict[str, Any], step: str | None
+) -> None:
+    """Ask for `step` of the flow."""
+    flow = data["flow"]
+    await state.set_state(step)
+    if step == NewRequest.building.state:
+        text, markup = await views.building_page(ctx, flow, None, 1, message.chat.id)
+        await message.answer(text, reply_markup=markup)
+    elif step == NewRequest.apartment.state:
+        await message.answer(
+            ctx.t(
+                "nr.apartment.prompt", address=esc(data.get("address")), max=data.get("max_apartment") or 1
+            ),
+            reply_markup=views.just_cancel(ctx, flow),
+        )
+    elif step == NewRequest.category.state:
+        await message.answer(ctx.t("nr.category.prompt"), reply_markup=views.categories(ctx, flow))
+    else:
+        await message.answer(
+            ctx.t("nr.description.prompt", min=views.DESCRIPTION_MIN),
+            reply_markup=views.just_cancel(ctx, flow),
+        )
+
+
+async def show_summary(message: Message, state: FSMContext, ctx: FlowContext, data: dict[str, Any]) -> None:
+    """The confirmation step."""
+    await state.set_state(NewRequest.confirm)
+    await state.update_data(editing=False)
+    text, markup = views.summary(ctx, data)
+    await message.answer(text, reply_markup=markup)
+
+
+@router.message(
+    StateFilter(NewRequest.building, NewRequest.apartment, NewRequest.category), ~F.text.startswith("/")
+)
+async def hint(message: Message, state: FSMContext, ctx: FlowContext) -> None:
+    """Anything else in these steps gets the step's hint."""
+    current = (await state.get_state() or "").rsplit(":", 1)[-1]
+    await message.answer(ctx.t(f"hint.{current}"))

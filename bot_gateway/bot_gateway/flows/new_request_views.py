@@ -1,0 +1,115 @@
+"""What the new-request flow shows at each step (prompts, building pages, the summary)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot_gateway.flows.callbacks import NewRequestCb
+from bot_gateway.flows.context import FlowContext
+from bot_gateway.flows.texts import CATEGORIES, category_name, clip, esc
+
+BUILDINGS_PER_PAGE = 6
+DESCRIPTION_MIN = 10
+DESCRIPTION_MAX = 4000  # Core's limit, under Telegram's 4096
+MAX_PHOTOS = 10
+
+
+def _button(text: str, action: str, flow: str, value: str = "") -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text=text, callback_data=NewRequestCb(action=action, flow=flow, value=value).pack()
+    )
+
+
+def cancel_row(ctx: FlowContext, flow: str) -> list[InlineKeyboardButton]:
+    """The flow's cancel button."""
+    return [_button(ctx.t("btn.cancel"), "cancel", flow)]
+
+
+async def building_page(
+    ctx: FlowContext, flow: str, query: str | None, page: int, telegram_id: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A page of buildings (matching `query`) as buttons, with pagination and cancel."""
+    found = await ctx.buildings.search(ctx.token, query, page, BUILDINGS_PER_PAGE)
+    items, total = found.get("items") or [], int(found.get("total") or 0)
+    if query:
+        text = (
+            ctx.t("nr.building.found", query=esc(query), total=total) if total else ctx.t("nr.building.empty")
+        )
+    else:
+        text = ctx.t("nr.building.prompt") if total else ctx.t("nr.building.empty")
+    kb = InlineKeyboardBuilder()
+    for building in items:
+        kb.row(_button(clip(str(building["address"]), 60), "b", flow, str(building["id"])))
+    pages = max(1, math.ceil(total / BUILDINGS_PER_PAGE))
+    nav = []
+    for target, label in ((page - 1, "btn.prev"), (page + 1, "btn.next")):
+        if 1 <= target <= pages and target != page:
+            data = f"nr:bp:{flow}:{target}|{(query or '').replace(':', ' ')}"
+            nav.append(
+                InlineKeyboardButton(
+                    text=ctx.t(label),
+                    callback_data=await ctx.keyboards.pack(
+                        data, telegram_id=telegram_id, entity=("building_search", flow)
+                    ),
+                )
+            )
+    if nav:
+        kb.row(*nav)
+    kb.row(*cancel_row(ctx, flow))
+    return text, kb.as_markup()
+
+
+def categories(ctx: FlowContext, flow: str) -> InlineKeyboardMarkup:
+    """The eleven categories, two per row, and cancel."""
+    kb = InlineKeyboardBuilder()
+    for slug in CATEGORIES:
+        kb.add(_button(category_name(slug, ctx.language), "c", flow, slug))
+    kb.adjust(2)
+    kb.row(*cancel_row(ctx, flow))
+    return kb.as_markup()
+
+
+def photos_done(ctx: FlowContext, flow: str) -> InlineKeyboardMarkup:
+    """ "Done" after photos, and cancel."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[_button(ctx.t("btn.done"), "done", flow)], cancel_row(ctx, flow)]
+    )
+
+
+def just_cancel(ctx: FlowContext, flow: str) -> InlineKeyboardMarkup:
+    """Only the cancel button."""
+    return InlineKeyboardMarkup(inline_keyboard=[cancel_row(ctx, flow)])
+
+
+def summary(ctx: FlowContext, data: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup]:
+    """The request as it will be filed, with confirm / edit / cancel."""
+    flow = data["flow"]
+    text = ctx.t(
+        "nr.confirm.summary",
+        address=esc(data.get("address")),
+        apartment=esc(data.get("apartment")),
+        category=category_name(str(data.get("category")), ctx.language),
+        description=esc(clip(str(data.get("description") or ""), 1500)),
+        photos=len(data.get("photos") or []),
+    )
+    markup = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [_button(ctx.t("btn.confirm"), "confirm", flow)],
+            [_button(ctx.t("btn.edit"), "edit", flow), _button(ctx.t("btn.cancel"), "cancel", flow)],
+        ]
+    )
+    return text, markup
+
+
+def edit_choices(ctx: FlowContext, flow: str) -> InlineKeyboardMarkup:
+    """Which part of the request to change."""
+    kb = InlineKeyboardBuilder()
+    for field in ("building", "apartment", "category", "description"):
+        kb.add(_button(ctx.t(f"btn.edit.{field}"), "ef", flow, field))
+    kb.adjust(2)
+    kb.row(_button(ctx.t("btn.back"), "summary", flow))
+    return kb.as_markup()

@@ -1,0 +1,47 @@
+"""FSM state groups of the flows (kept in Redis by the dispatcher's storage)."""
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class NewRequest(StatesGroup):
+    """Filing a request: building → apartment → category → description → confirmation."""
+
+    building = State()
+    apartment = State()
+    category = State()
+    description = State()
+    confirm = State()
+
+
+class Comment(StatesGroup):
+    """Writing a comment on a request."""
+
+    text = State()
+
+
+class Cancellation(StatesGroup):
+    """Cancelling a request: reason → confirm."""
+
+    reason = State()
+    confirm = State()
+
+
+class Completion(StatesGroup):
+    """An executor finishing work: comment → photo proof → confirm."""
+
+    comment = State()
+    photos = State()
+    confirm = State()
+
+
+class Return(StatesGroup):
+    """A resident returning the work: reason."""
+
+    reason = State()
+
+
+class Reassignment(StatesGroup):
+    """A manager choosing an executor: executor → confirm."""
+
+    executor = State()
+    confirm = State()

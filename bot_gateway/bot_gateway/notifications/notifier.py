@@ -1,0 +1,112 @@
+"""The notifier: `core.request.*` and Stripe events into paced messages, each sent once per recipient."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import orjson
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.types import InputMediaPhoto
+from redis.asyncio import Redis
+
+from bot_gateway.clients.core import UserClient
+from bot_gateway.i18n import normalize
+from bot_gateway.notifications import payments, render
+from bot_gateway.notifications.render import Outgoing, Person
+from bot_gateway.notifications.sender import PacedSender
+from shared.events import Envelope
+
+log = logging.getLogger("bot.notifications")
+SENT_TTL = 7 * 86_400
+CLAIM_TTL = 300
+OWNER_TTL = 180 * 86_400
+MANAGERS_TTL = 60.0
+
+
+class Notifier:
+    """Handles one envelope at a time (the stream consumer acknowledges it after `handle` returns)."""
+
+    def __init__(self, bot: Bot, redis: Redis, users: UserClient, sender: PacedSender) -> None:
+        self.bot = bot
+        self.redis = redis
+        self.users = users
+        self.sender = sender
+        self._managers: tuple[float, list[Person]] = (0.0, [])
+
+    async def handle(self, envelope: Envelope) -> None:
+        """Turn the event into messages and send those not sent yet."""
+        for message in await self.messages(envelope):
+            await self.deliver(envelope, message)
+
+    async def messages(self, envelope: Envelope) -> list[Outgoing]:
+        """Who hears what about this event."""
+        kind, data = envelope.event_type, envelope.data
+        if envelope.source == "core":
+            await self._remember_owner(envelope)
+            if kind == "request.created":
+                return render.created(data, await self.managers())
+            renderer = render.CORE_RENDERERS.get(kind)
+            return renderer(data) if renderer else []
+        if payments.is_payment(kind):
+            return await self._payment(envelope)
+        return []
+
+    async def managers(self) -> list[Person]:
+        """Active managers (cached for a minute; Core's service-token user search)."""
+        fetched_at, cached = self._managers
+        if time.monotonic() - fetched_at < MANAGERS_TTL:
+            return cached
+        page = await self.users.search("", role="manager", status="active", page_size=100)
+        people = [Person(int(u["telegram_id"]), normalize(u.get("language"))) for u in page.get("items", [])]
+        self._managers = (time.monotonic(), people)
+        return people
+
+    async def deliver(self, envelope: Envelope, message: Outgoing) -> None:
+        """Send once: a claim before, a mark after; a failure releases the claim for the redelivery."""
+        key = f"bot:notified:{envelope.tenant_id}:{envelope.event_id}:{message.chat_id}"
+        if not await self.redis.set(key, b"sending", nx=True, ex=CLAIM_TTL):
+            return  # sent already (or being sent by another consumer)
+        try:
+            await self._send(message)
+        except (TelegramForbiddenError, TelegramBadRequest) as exc:
+            log.info("notification not deliverable", extra={"chat_id": message.chat_id, "error": str(exc)})
+        except BaseException:
+            await self.redis.delete(key)
+            raise
+        await self.redis.set(key, b"sent", ex=SENT_TTL)
+
+    async def _send(self, message: Outgoing) -> None:
+        chat = message.chat_id
+        if len(message.photos) == 1:
+            await self.sender.send(chat, lambda: self.bot.send_photo(chat, message.photos[0]))
+        elif message.photos:
+            media = [InputMediaPhoto(media=file_id) for file_id in message.photos]
+            await self.sender.send(chat, lambda: self.bot.send_media_group(chat, media))  # type: ignore[arg-type]
+        await self.sender.send(
+            chat, lambda: self.bot.send_message(chat, message.text, reply_markup=message.markup)
+        )
+
+    async def _remember_owner(self, envelope: Envelope) -> None:
+        # Payment events name only the request; the resident is whoever filed it.
+        applicant = render.person(envelope.data, "applicant")
+        number = envelope.data.get("number")
+        if applicant is not None and number:
+            value = orjson.dumps({"telegram_id": applicant.telegram_id, "language": applicant.language})
+            await self.redis.set(f"bot:reqowner:{envelope.tenant_id}:{number}", value, ex=OWNER_TTL)
+
+    async def _payment(self, envelope: Envelope) -> list[Outgoing]:
+        obj = payments.stripe_object(envelope.data)
+        number = payments.request_number(obj)
+        if number is None:
+            return []
+        amount, currency = payments.amount(obj)
+        raw = await self.redis.get(f"bot:reqowner:{envelope.tenant_id}:{number}")
+        if raw is not None:
+            owner: dict[str, Any] = orjson.loads(raw)
+            people = [Person(int(owner["telegram_id"]), normalize(owner.get("language")))]
+        else:
+            people = await self.managers()  # nobody known to tell: the office is told instead
+        return [render.payment(number, amount, currency, p) for p in people]

@@ -1,0 +1,49 @@
+"""Stripe events from `stream:integration` that carry a request number in their metadata."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PAYMENT_TYPES = ("payment_intent.succeeded", "checkout.session.completed", "charge.succeeded", "invoice.paid")
+ZERO_DECIMAL = {"uzs", "jpy", "krw", "vnd", "clp", "pyg", "xof", "xaf", "ugx", "rwf"}
+
+
+def is_payment(event_type: str) -> bool:
+    """`webhook.stripe.payment_intent.succeeded` and the like."""
+    return "stripe" in event_type and event_type.endswith(PAYMENT_TYPES)
+
+
+def stripe_object(data: dict[str, Any]) -> dict[str, Any]:
+    """The Stripe object of the event, wherever the envelope put the provider payload."""
+    for candidate in (data, data.get("payload"), data.get("body"), data.get("event")):
+        if isinstance(candidate, dict):
+            inner = candidate.get("data")
+            if isinstance(inner, dict) and isinstance(inner.get("object"), dict):
+                return inner["object"]
+            if isinstance(candidate.get("object"), dict):
+                return candidate["object"]
+    return data
+
+
+def request_number(obj: dict[str, Any]) -> str | None:
+    """`metadata.request_number` (or `request`)."""
+    metadata = obj.get("metadata")
+    if not isinstance(metadata, dict):
+        return None
+    value = metadata.get("request_number") or metadata.get("request")
+    return str(value)[:16] if value else None
+
+
+def amount(obj: dict[str, Any]) -> tuple[str, str]:
+    """The amount as text and the currency code."""
+    currency = str(obj.get("currency") or "").lower()
+    raw = (
+        obj.get("amount_received")
+        or obj.get("amount_total")
+        or obj.get("amount")
+        or obj.get("amount_paid")
+        or 0
+    )
+    value = int(raw) if currency in ZERO_DECIMAL else int(raw) / 100
+    text = f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
+    return text.replace(",", " "), currency.upper()

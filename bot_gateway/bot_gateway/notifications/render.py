@@ -1,0 +1,126 @@
+"""Events into messages: who is told what, in their own language (user text HTML-escaped)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiogram.types import InlineKeyboardMarkup
+
+from bot_gateway.flows.keyboards import open_request
+from bot_gateway.flows.texts import category_name, clip, esc, stars, status_name
+from bot_gateway.i18n import normalize, t
+
+Data = dict[str, Any]
+
+
+@dataclass
+class Outgoing:
+    """One message for one chat."""
+
+    chat_id: int
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+    photos: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Person:
+    """A recipient: Telegram id and language."""
+
+    telegram_id: int
+    language: str
+
+
+def person(data: Data, role: str) -> Person | None:
+    """The applicant/executor named in a `core.request.*` payload."""
+    telegram_id = data.get(f"{role}_telegram_id")
+    if not telegram_id:
+        return None
+    return Person(int(telegram_id), normalize(data.get(f"{role}_language")))
+
+
+def _request_values(data: Data, language: str) -> dict[str, Any]:
+    return {
+        "number": esc(data.get("number")),
+        "address": esc(data.get("building_address")),
+        "apartment": esc(data.get("apartment")),
+        "category": category_name(str(data.get("category")), language),
+        "description": esc(clip(str(data.get("description") or ""), 500)),
+    }
+
+
+def _message(who: Person, key: str, data: Data, photos: list[str] | None = None, **values: Any) -> Outgoing:
+    text = t(key, who.language, **{**_request_values(data, who.language), **values})
+    return Outgoing(who.telegram_id, text, open_request(str(data.get("number")), who.language), photos or [])
+
+
+def created(data: Data, managers: list[Person]) -> list[Outgoing]:
+    """Managers hear of new requests (critical ones louder)."""
+    key = "notif.critical" if data.get("urgency") == "critical" else "notif.created"
+    return [_message(m, key, data) for m in managers if m.telegram_id != data.get("actor_telegram_id")]
+
+
+def _media_ids(data: Data) -> list[str]:
+    items = data.get("media") or []
+    return [str(i.get("file_id") if isinstance(i, dict) else i) for i in items if i][:10]
+
+
+def status_changed(data: Data) -> list[Outgoing]:
+    """The resident on every change (with the proof photos on completion); the executor on a return."""
+    status, out = str(data.get("status")), []
+    applicant, executor = person(data, "applicant"), person(data, "executor")
+    actor = data.get("actor_telegram_id")
+    if applicant is not None and applicant.telegram_id != actor:
+        if status == "completed":
+            out.append(_message(applicant, "notif.completed", data, _media_ids(data)))
+        else:
+            out.append(
+                _message(applicant, "notif.status", data, status=status_name(status, applicant.language))
+            )
+    if executor is not None and executor.telegram_id != actor and status in ("returned", "cancelled"):
+        reason = esc(clip(str(data.get("reason") or ""), 500)) or t("notif.reason_none", executor.language)
+        key = "notif.returned" if status == "returned" else "notif.status"
+        out.append(
+            _message(executor, key, data, reason=reason, status=status_name(status, executor.language))
+        )
+    return out
+
+
+def assigned(data: Data) -> list[Outgoing]:
+    """The executor who got the request."""
+    executor = person(data, "executor")
+    if executor is None or executor.telegram_id == data.get("actor_telegram_id"):
+        return []
+    return [_message(executor, "notif.assigned", data)]
+
+
+def commented(data: Data) -> list[Outgoing]:
+    """The resident and the executor, except whoever wrote it."""
+    author = data.get("comment_author_telegram_id") or data.get("actor_telegram_id")
+    people = [
+        p for p in (person(data, "applicant"), person(data, "executor")) if p and p.telegram_id != author
+    ]
+    text = esc(clip(str(data.get("comment") or ""), 1500))
+    name = esc(data.get("comment_author_name") or data.get("actor_name") or "")
+    return [_message(p, "notif.commented", data, author=name, text=text) for p in people]
+
+
+def rated(data: Data) -> list[Outgoing]:
+    """The executor hears the rating."""
+    executor = person(data, "executor")
+    return [_message(executor, "notif.rated", data, stars=stars(data.get("rating")))] if executor else []
+
+
+def payment(number: str, amount: str, currency: str, who: Person) -> Outgoing:
+    """A payment confirmation for the request's resident."""
+    text = t("notif.payment", who.language, number=esc(number), amount=esc(amount), currency=esc(currency))
+    return Outgoing(who.telegram_id, text, open_request(number, who.language))
+
+
+CORE_RENDERERS = {
+    "request.status_changed": status_changed,
+    "request.assigned": assigned,
+    "request.commented": commented,
+    "request.rated": rated,
+}

@@ -1,0 +1,93 @@
+"""A paced sender: about 1 message/s per chat and 30/s overall, honouring Telegram's `retry_after`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from aiogram.exceptions import TelegramRetryAfter
+from prometheus_client import Counter
+
+log = logging.getLogger("bot.notifications.sender")
+T = TypeVar("T")
+Clock = Callable[[], float]
+Sleep = Callable[[float], Awaitable[None]]
+SENT = Counter("bot_notifications_sent_total", "Notification messages sent", ["outcome"])
+
+
+class PacedSender:
+    """Serialises sends per chat, spaces them `per_chat_interval` apart and keeps under `global_rate`/s."""
+
+    def __init__(
+        self,
+        *,
+        per_chat_interval: float = 1.0,
+        global_rate: float = 30.0,
+        max_attempts: int = 5,
+        max_retry_after: float = 120.0,
+        clock: Clock = time.monotonic,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.per_chat_interval = per_chat_interval
+        self.global_interval = 1.0 / global_rate
+        self.max_attempts = max_attempts
+        self.max_retry_after = max_retry_after
+        self.clock = clock
+        self.sleep = sleep
+        self._chat_next: dict[int, float] = {}
+        self._chat_locks: dict[int, asyncio.Lock] = {}
+        self._global_next = 0.0
+        self._global_lock = asyncio.Lock()
+
+    async def send(self, chat_id: int, call: Callable[[], Awaitable[T]]) -> T:
+        """Run `call` (one Bot API request to `chat_id`) when both limits allow; retried after 429s."""
+        lock = self._chat_locks.setdefault(chat_id, asyncio.Lock())
+        async with lock:
+            for attempt in range(1, self.max_attempts + 1):
+                await self._wait_chat(chat_id)
+                await self._wait_global()
+                try:
+                    result = await call()
+                except TelegramRetryAfter as exc:
+                    wait = min(float(exc.retry_after), self.max_retry_after)
+                    log.warning(
+                        "telegram asked to slow down", extra={"chat_id": chat_id, "retry_after": wait}
+                    )
+                    self._chat_next[chat_id] = self.clock() + wait
+                    SENT.labels("retry_after").inc()
+                    if attempt == self.max_attempts:
+                        raise
+                    continue
+                finally:
+                    self._chat_next[chat_id] = max(
+                        self._chat_next.get(chat_id, 0.0), self.clock() + self.per_chat_interval
+                    )
+                SENT.labels("sent").inc()
+                return result
+        raise AssertionError("unreachable")
+
+    async def _wait_chat(self, chat_id: int) -> None:
+        delay = self._chat_next.get(chat_id, 0.0) - self.clock()
+        if delay > 0:
+            await self.sleep(delay)
+
+    async def _wait_global(self) -> None:
+        # A slot is reserved under the lock, the wait happens outside it: callers queue in order.
+        async with self._global_lock:
+            now = self.clock()
+            slot = max(now, self._global_next)
+            self._global_next = slot + self.global_interval
+        if slot > now:
+            await self.sleep(slot - now)
+
+    def forget_idle(self, older_than: float = 60.0) -> None:
+        """Drop per-chat bookkeeping of chats quiet for a while (bounded memory)."""
+        cutoff = self.clock() - older_than
+        for chat_id in [c for c, t in self._chat_next.items() if t < cutoff]:
+            lock = self._chat_locks.get(chat_id)
+            if lock is None or not lock.locked():
+                self._chat_next.pop(chat_id, None)
+                self._chat_locks.pop(chat_id, None)

@@ -1,0 +1,205 @@
+"""End-to-end fixtures: the real Core app (PostgreSQL, Redis, outbox relay), the Telegram emulator
+on a real port, and the real bot app polling it with the flows and the notifier running."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from fastapi import FastAPI
+
+sys.path.insert(0, str(Path(__file__).parent))  # harness.py (importlib mode)
+from harness import BOT_TOKEN, Chat
+
+from bot_gateway.app import create_app as create_bot_app
+from bot_gateway.clients import build_clients
+from bot_gateway.settings import BotSettings
+from core_service import cli
+from core_service.app import create_app as create_core_app
+from core_service.buildings.models import Building
+from core_service.config import Settings as CoreSettings
+from core_service.models import Base as CoreBase
+from core_service.models import load_all_models
+from shared import testing
+from shared.db import session_scope
+from shared.migrations import upgrade
+from telegram_emulator.app import create_app as create_emulator_app
+from telegram_emulator.settings import EmulatorSettings
+
+CORE_MIGRATIONS = Path(__file__).resolve().parents[3] / "core_service" / "core_service" / "migrations"
+SERVICE_TOKEN = "flows-service-token"
+# Core and the bot share one Redis, as in production. A logical DB of its own (not the suite's
+# "bot" DB) so that another bot_gateway run flushing that DB meanwhile cannot disturb these tests.
+FLOWS_REDIS = testing.redis_url("bot").rsplit("/", 1)[0] + "/15"
+
+
+@asynccontextmanager
+async def serve(app: Any) -> AsyncIterator[str]:
+    """Run an ASGI app on a real local port; its base URL."""
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, lifespan="on"))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.fixture(scope="session")
+async def core_database() -> AsyncIterator[str]:
+    url = await testing.create_database("botcore")
+    await asyncio.to_thread(upgrade, CORE_MIGRATIONS, url)
+    yield url
+    await testing.drop_database(url)
+
+
+@pytest.fixture
+async def core_app(core_database: str) -> AsyncIterator[FastAPI]:
+    """The real Core Service; its relay appends events to `stream:core` in the bot's Redis."""
+    settings = CoreSettings(
+        database_url=core_database,
+        redis_url=FLOWS_REDIS,
+        api_tokens=[SERVICE_TOKEN],
+        jwt_secret="flows-jwt-secret-0123456789abcdef",
+        log_json=False,
+        run_workers=True,
+        integration_url=None,
+        integration_api_token=None,
+    )
+    app = create_core_app(settings)
+    async with app.router.lifespan_context(app):
+        yield app
+        load_all_models()
+        await testing.truncate_all(app.state.engine, CoreBase.metadata)
+        await app.state.redis.flushdb()
+
+
+class CoreSwitch(httpx.AsyncBaseTransport):
+    """The network between the bot and Core: up (the ASGI app) or down (connection refused)."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.inner = httpx.ASGITransport(app=app)
+        self.down = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            raise httpx.ConnectError("core is down", request=request)
+        return await self.inner.handle_async_request(request)
+
+
+@pytest.fixture
+def core_net(core_app: FastAPI) -> CoreSwitch:
+    return CoreSwitch(core_app)
+
+
+@pytest.fixture(scope="session")
+async def emulator_url() -> AsyncIterator[str]:
+    settings = EmulatorSettings(log_json=False, flood_control=False, allowed_tokens=[])
+    async with serve(create_emulator_app(settings)) as url:
+        yield url
+
+
+@pytest.fixture
+async def emulator(emulator_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=emulator_url, timeout=30) as http:
+        yield http
+        await http.post("/control/reset")
+
+
+@pytest.fixture
+def bot_settings(make_settings: Callable[..., BotSettings], emulator_url: str) -> Callable[..., BotSettings]:
+    def make(**overrides: Any) -> BotSettings:
+        values: dict[str, Any] = {
+            "telegram_token": BOT_TOKEN,
+            "telegram_api_url": emulator_url,
+            "core_url": "http://core.test",
+            "core_api_token": SERVICE_TOKEN,
+            "feature_notifications": True,
+            "rate_limit_enabled": False,
+            "register_commands": False,
+            "breaker_threshold": 50,
+            "breaker_cooldown_seconds": 1.0,
+            "redis_url": FLOWS_REDIS,
+        }
+        return make_settings(**{**values, **overrides})
+
+    return make
+
+
+@pytest.fixture
+def run_bot(bot_settings: Callable[..., BotSettings], core_net: CoreSwitch) -> Callable[..., Any]:
+    """`async with run_bot() as app:` the real bot app polling the emulator."""
+
+    @asynccontextmanager
+    async def run(**overrides: Any) -> AsyncIterator[FastAPI]:
+        settings = bot_settings(**overrides)
+        app = create_bot_app(settings, clients=build_clients(settings, core_transport=core_net))
+        async with app.router.lifespan_context(app):
+            await asyncio.sleep(0.2)  # the notifier's consumer group exists before events come
+            yield app
+
+    return run
+
+
+@pytest.fixture
+def make_user(core_app: FastAPI, emulator: httpx.AsyncClient) -> Callable[..., Any]:
+    """A Core user with roles and language, and the same person in the emulator; their chat."""
+    ids = iter(range(810_000_001, 810_100_000))
+
+    async def make(
+        role: str = "applicant",
+        language: str = "ru",
+        specializations: tuple[str, ...] = (),
+        name: str = "Test",
+    ) -> Chat:
+        telegram_id = next(ids)
+        async for session in session_scope(core_app.state.sessionmaker):
+            user = await cli.upsert_user(
+                session,
+                "default",
+                telegram_id,
+                [role],
+                list(specializations),
+                first_name=f"{name}{telegram_id % 1000}",
+            )
+            user.language = language
+        answer = await emulator.post(
+            "/control/users",
+            json={"id": telegram_id, "first_name": name, "language_code": language, "role": role},
+        )
+        assert answer.status_code == 201, answer.text
+        return Chat(emulator, telegram_id, language)
+
+    return make
+
+
+@pytest.fixture
+def make_building(core_app: FastAPI) -> Callable[..., Any]:
+    async def make(address: str = "Ташкент, ул. Навои, 1", apartments: int = 72) -> int:
+        async for session in session_scope(core_app.state.sessionmaker):
+            row = Building(
+                tenant_id="default",
+                address=address,
+                entrances=2,
+                floors=9,
+                apartments=apartments,
+                geocode_attempts=0,
+            )
+            session.add(row)
+            await session.flush()
+            building_id = row.id
+        return building_id
+
+    return make

@@ -1,0 +1,145 @@
+"""Driving the real bot through the Telegram emulator's control API, as a user would."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import struct
+import time
+import zlib
+from typing import Any
+
+import httpx
+
+from bot_gateway.i18n import t
+
+BOT_TOKEN = "100000001:emulator-bot-token"
+
+
+def png(width: int = 4, height: int = 4) -> bytes:
+    """A valid grey PNG."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def fragment(text: str) -> str:
+    """The longest piece of `text` without HTML tags or `{placeholders}`."""
+    pieces = re.split(r"\{[^}]*\}|<[^>]+>|\n", text)
+    return max((p.strip() for p in pieces), key=len)
+
+
+def text_of(entry: dict[str, Any]) -> str:
+    """A transcript message's text or caption."""
+    message = entry.get("message") or {}
+    return str(message.get("text") or message.get("caption") or "")
+
+
+def buttons(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every inline button of a transcript message."""
+    markup = entry.get("reply_markup") or (entry.get("message") or {}).get("reply_markup") or {}
+    return [b for row in markup.get("inline_keyboard") or [] for b in row]
+
+
+class Chat:
+    """One emulator user talking to the bot."""
+
+    def __init__(self, http: httpx.AsyncClient, user_id: int, language: str) -> None:
+        self.http = http
+        self.user_id = user_id
+        self.language = language
+        self.base = f"/control/bots/{BOT_TOKEN}/chats/{user_id}"
+
+    def t(self, key: str, **values: Any) -> str:
+        """A catalogue text in this user's language."""
+        return t(key, self.language, **values)
+
+    def frag(self, key: str) -> str:
+        """The longest fixed piece of a message (as shown: tags and placeholders removed)."""
+        return fragment(t(key, self.language))
+
+    async def transcript(self) -> dict[str, Any]:
+        """Everything in the chat."""
+        answer = await self.http.get(f"{self.base}/transcript")
+        answer.raise_for_status()
+        return answer.json()  # type: ignore[no-any-return]
+
+    async def bot_messages(self) -> list[dict[str, Any]]:
+        """The bot's messages, oldest first."""
+        return [m for m in (await self.transcript())["messages"] if m["sender"] == "bot" and not m["deleted"]]
+
+    async def mark(self) -> int:
+        """The newest message id (messages after it are new)."""
+        messages = (await self.transcript())["messages"]
+        return max((m["message_id"] for m in messages), default=0)
+
+    async def send(self, text: str) -> int:
+        """Send a text; the id of the user's message."""
+        answer = await self.http.post(f"{self.base}/messages", json={"text": text})
+        assert answer.status_code == 201, answer.text
+        return int(answer.json()["message_id"])
+
+    async def photo(self, caption: str | None = None) -> int:
+        """Send a photo (with a caption)."""
+        data = {"caption": caption} if caption else {}
+        answer = await self.http.post(
+            f"{self.base}/photos", files={"file": ("p.png", png(), "image/png")}, data=data
+        )
+        assert answer.status_code == 201, answer.text
+        return int(answer.json()["message_id"])
+
+    async def location(self) -> None:
+        """Share a location (something no step expects)."""
+        answer = await self.http.post(f"{self.base}/location", json={"latitude": 41.3, "longitude": 69.2})
+        assert answer.status_code == 201, answer.text
+
+    async def press(self, entry: dict[str, Any], data: str) -> dict[str, Any]:
+        """Press the button with `data` on `entry`."""
+        answer = await self.http.post(
+            f"{self.base}/callbacks", json={"message_id": entry["message_id"], "data": data}
+        )
+        assert answer.status_code == 201, answer.text
+        return answer.json()  # type: ignore[no-any-return]
+
+    async def press_text(self, entry: dict[str, Any], label: str) -> dict[str, Any]:
+        """Press the button whose text contains `label`."""
+        for button in buttons(entry):
+            if label in button["text"]:
+                return await self.press(entry, button["callback_data"])
+        raise AssertionError(f"no button {label!r} in {[b['text'] for b in buttons(entry)]}")
+
+    async def expect(self, fragment: str, after: int = 0, timeout: float = 15.0) -> dict[str, Any]:
+        """The first bot message after id `after` whose text contains `fragment` (waits for it)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for entry in await self.bot_messages():
+                if entry["message_id"] > after and fragment in text_of(entry):
+                    return entry
+            if time.monotonic() > deadline:
+                texts = [text_of(m)[:80] for m in await self.bot_messages()]
+                raise AssertionError(f"{self.user_id}: no bot message with {fragment!r}; got {texts}")
+            await asyncio.sleep(0.05)
+
+    async def expect_answer(self, fragment: str, timeout: float = 10.0) -> dict[str, Any]:
+        """A callback answer (alert or toast) containing `fragment`."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for callback in (await self.transcript())["callbacks"]:
+                if fragment in str((callback.get("answer") or {}).get("text") or ""):
+                    return callback  # type: ignore[no-any-return]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no callback answer with {fragment!r}")
+            await asyncio.sleep(0.05)
+
+    async def count(self, fragment: str) -> int:
+        """How many bot messages contain `fragment`."""
+        return sum(1 for m in await self.bot_messages() if fragment in text_of(m))

@@ -1,0 +1,77 @@
+"""The new-request flow through the emulator against the real Core Service."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from harness import Chat, buttons, text_of
+from sqlalchemy import func, select
+
+from core_service.requests.models import RepairRequest
+from shared.db import session_scope
+
+
+async def file_until_summary(chat: Chat, address: str, *, photo: bool = False) -> dict[str, Any]:
+    """Menu → building → apartment → category → description; the summary message."""
+    await chat.send(chat.t("button.new_request"))
+    listing = await chat.expect(chat.frag("nr.building.prompt"))
+    await chat.press_text(listing, address)
+    mark = await chat.mark()
+    await chat.send("12")
+    categories = await chat.expect(chat.frag("nr.category.prompt"), after=mark)
+    await chat.press_text(categories, chat.t("category.plumbing"))
+    await chat.expect(chat.frag("nr.description.prompt"))
+    mark = await chat.mark()
+    if photo:
+        await chat.photo("Течёт кран на кухне, вода на полу")
+        added = await chat.expect(chat.frag("nr.photo.added"), after=mark)
+        await chat.press_text(added, chat.t("btn.done"))
+    else:
+        await chat.send("Течёт кран на кухне, вода на полу")
+    return await chat.expect(chat.frag("nr.confirm.summary"), after=mark)
+
+
+async def requests_in_core(core_app: Any) -> list[RepairRequest]:
+    async for session in session_scope(core_app.state.sessionmaker):
+        return list((await session.execute(select(RepairRequest))).scalars())
+    return []
+
+
+@pytest.mark.parametrize("language", ["ru", "uz"])
+async def test_resident_files_a_request_with_a_photo(
+    language: str, make_user: Any, make_building: Any, run_bot: Any, core_app: Any
+) -> None:
+    await make_building("Ташкент, ул. Навои, 1")
+    resident = await make_user("applicant", language)
+    async with run_bot():
+        summary = await file_until_summary(resident, "Навои", photo=True)
+        assert "Навои" in text_of(summary) and resident.t("category.plumbing") in text_of(summary)
+        await resident.press_text(summary, resident.t("btn.confirm"))
+        done = await resident.expect(resident.frag("nr.created"))
+    [request] = await requests_in_core(core_app)
+    assert request.number in text_of(done)
+    assert request.apartment == "12" and request.category == "plumbing"
+    assert request.description == "Течёт кран на кухне, вода на полу"
+    assert len(request.media) == 1
+
+
+async def test_double_tap_on_confirm_files_one_request(
+    make_user: Any, make_building: Any, run_bot: Any, core_app: Any
+) -> None:
+    await make_building()
+    resident = await make_user()
+    async with run_bot():
+        summary = await file_until_summary(resident, "Навои")
+        confirm = next(b["callback_data"] for b in buttons(summary) if resident.t("btn.confirm") in b["text"])
+        await asyncio.gather(
+            resident.press(summary, confirm),
+            resident.press(summary, confirm),
+            resident.press(summary, confirm),
+        )
+        await resident.expect(resident.frag("nr.created"))
+        await asyncio.sleep(1.0)
+        assert await resident.count(resident.frag("nr.created")) == 1
+    async for session in session_scope(core_app.state.sessionmaker):
+        assert await session.scalar(select(func.count()).select_from(RepairRequest)) == 1

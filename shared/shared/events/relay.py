@@ -23,6 +23,16 @@ from shared.events.outbox import OutboxMixin, notify_channel
 
 log = logging.getLogger("events.relay")
 STREAM_MAXLEN = 100_000
+_PUBLISH_ONCE = """
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[3]) then
+  redis.call('PUBLISH', ARGV[1], ARGV[2])
+  if ARGV[5] ~= '' then
+    redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], '*', 'envelope', ARGV[2], 'channel', ARGV[1])
+  end
+  return 1
+end
+return 0
+"""
 AfterPublish = Callable[[AsyncSession, Sequence[Any]], Awaitable[None]]
 
 
@@ -47,6 +57,7 @@ class OutboxRelay:
         stream_maxlen: int = STREAM_MAXLEN,
         listen: bool = True,
         after_publish: AfterPublish | None = None,
+        dedupe_ttl: int = 900,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.model: Any = model
@@ -57,6 +68,8 @@ class OutboxRelay:
         self.max_backoff = max_backoff
         self.stream_maxlen = stream_maxlen
         self.after_publish = after_publish
+        self.dedupe_ttl = dedupe_ttl
+        self._script = redis.register_script(_PUBLISH_ONCE)
         self.name = str(self.model.__tablename__)
         self._wake = asyncio.Event()
         self._stop_event = asyncio.Event()
@@ -131,15 +144,15 @@ class OutboxRelay:
         return len(rows)
 
     async def _publish(self, rows: Sequence[Any]) -> None:
-        # MULTI/EXEC: Redis applies the whole batch or none of it.
+        # MULTI/EXEC: Redis applies the whole batch or none of it. Each row's script first sets a
+        # marker key (NX): if an EXEC ran but its reply was lost, the retry publishes nothing twice.
         async with self.redis.pipeline(transaction=True) as pipe:
             for row in rows:
                 body = orjson.dumps(row.payload)
-                pipe.publish(row.channel, body)
-                stream = row.stream or self.stream
-                if stream:
-                    fields: dict[Any, Any] = {"envelope": body, "channel": row.channel}
-                    pipe.xadd(stream, fields, maxlen=self.stream_maxlen, approximate=True)
+                stream = row.stream or self.stream or ""
+                marker = f"outbox:sent:{self.name}:{row.id}:{row.created_at.timestamp():.6f}"
+                args = [row.channel, body, self.dedupe_ttl, self.stream_maxlen, stream]
+                await self._script(keys=[marker, stream or marker], args=args, client=pipe)
             await pipe.execute()
 
     async def _run(self) -> None:

@@ -150,3 +150,14 @@ async def test_emit_many_adds_all_rows_and_after_publish_runs_in_the_relays_tran
                         after_publish=after)
     assert await relay.run_once() == 5
     assert seen == [0, 1, 2, 3, 4]
+
+
+async def test_a_batch_applied_but_whose_reply_was_lost_is_not_published_twice(sessionmaker, redis) -> None:
+    await emit_many(sessionmaker, 3)
+    relay = OutboxRelay(sessionmaker, OutboxEvent, redis, stream="stream:test", listen=False)
+    async with sessionmaker() as session:
+        rows = (await session.execute(select(OutboxEvent).order_by(OutboxEvent.id))).scalars().all()
+    await relay._publish(rows)  # Redis applied it, then (say) the connection dropped before the reply
+    assert await unpublished(sessionmaker) == 3
+    assert await relay.run_once() == 3  # the retry marks them sent...
+    assert await redis.xlen("stream:test") == 3  # ...without adding them again

@@ -218,3 +218,20 @@ async def test_taking_needs_the_matching_specialization(client, people, file_req
     assert electrician.status_code == 200 and electrician.json()["executor"]["id"] == people["electrician"].id
     second = await client.post(f"/api/v1/requests/{number}/take", headers=people["electrician"].headers)
     assert second.status_code == 409
+
+
+async def test_concurrent_takes_give_the_request_to_exactly_one_executor(client, make_user, file_request):
+    import asyncio
+
+    resident = await make_user()
+    executors = [await make_user("executor", specializations=("plumbing",)) for _ in range(8)]
+    number = (await file_request(resident))["number"]
+    answers = await asyncio.gather(
+        *(client.post(f"/api/v1/requests/{number}/take", headers=e.headers) for e in executors)
+    )
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [200] + [409] * 7
+    winner = next(a.json() for a in answers if a.status_code == 200)
+    history = (await client.get(f"/api/v1/requests/{number}/history", headers=resident.headers)).json()
+    assert [h["action"] for h in history["items"]] == ["created", "assigned"]
+    assert history["items"][1]["new_executor_id"] == winner["executor"]["id"]

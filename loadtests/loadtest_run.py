@@ -1,0 +1,206 @@
+"""`make loadtest`: short headless locust runs of the Integration Service and the Bot Gateway.
+
+`make loadtest` starts the stack (as `make run` does) unless it already runs, then runs this.
+This adds what the scenarios need beside it, and stops it afterwards: the Google stand-in (Sheets
+and geocoders, from the Integration Service's tests) in a thread, an Integration Service instance
+pointed at it, and a Bot Gateway instance in webhook mode with its own bot at the emulator; both
+share the stack's databases and Redis. Reports go to `.data/loadtest/` (HTML, CSV, summary.json).
+Exit status 1 on any failed request or a p95 over its target.
+
+  USERS (50), DURATION (seconds, 30), P95_TARGET_MS (200), REPLY_P95_TARGET_MS (2000), SCENARIOS
+  (`integration,bot`), MIN_SAMPLES (20: a request name with fewer is judged only in the aggregate).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / ".data" / "loadtest"
+PYTHON = sys.executable
+BOT_TOKEN = "100000002:loadtest-bot-token"  # noqa: S105 (a bot that exists only at the emulator)
+EMULATOR = "http://127.0.0.1:8081"
+ADDRESSES = {"Ташкент, Юнусабад 4, дом 12": (41.3645, 69.2862),
+             "Tashkent, Chilonzor 9, 15": (41.2825, 69.2041),
+             "Самарканд, ул. Регистан 1": (39.6548, 66.9757)}
+GOOGLE_KEY, YANDEX_KEY = "loadtest-google-key", "loadtest-yandex-key"
+SPREADSHEET = "loadtest-requests-register"
+MIN_SAMPLES = int(os.environ.get("MIN_SAMPLES", "20"))
+
+
+def free_port() -> int:
+    """A port nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def healthy(url: str, timeout: float = 90) -> bool:
+    """Poll `url` until it answers 200."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (local URL)
+                if response.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.5)
+    return False
+
+
+def stack_env() -> dict[str, str]:
+    """The stack's environment: given by `make loadtest`, else computed as `make run` does."""
+    if "INTEGRATION_API_TOKENS" in os.environ:
+        return dict(os.environ)
+    from scripts.infra import find_infra
+    from scripts.stack import configured, service_env
+
+    env = configured()
+    return service_env(find_infra(env.get("PG_URL"), env.get("REDIS_URL")), env)
+
+
+def start_standin() -> tuple[Any, dict[str, str]]:
+    """The Google stand-in with a register spreadsheet and known places; its settings overrides."""
+    sys.path.insert(0, str(ROOT / "integration_service" / "tests"))
+    from standins.accounts import make_service_account
+    from standins.server import StandinServer
+    from standins.state import Place, Sheet, Spreadsheet, StandinState
+
+    state = StandinState(google_keys={GOOGLE_KEY}, yandex_keys={YANDEX_KEY})
+    server = StandinServer(state).start()
+    account = make_service_account(state, f"{server.url}/token", OUT)
+    email = json.loads(account.read_text())["client_email"]
+    header = ["created", "category", "urgency", "number", "status"]
+    state.spreadsheets[SPREADSHEET] = Spreadsheet(SPREADSHEET, "Requests", [Sheet("Requests", 0, [header])],
+                                                  {email})
+    for address, (lat, lon) in ADDRESSES.items():
+        state.places[address.lower()] = Place(lat, lon, address)
+    return server, {
+        "INTEGRATION_GOOGLE_SHEETS_URL": server.url, "INTEGRATION_GOOGLE_SERVICE_ACCOUNT_FILE": str(account),
+        "INTEGRATION_GOOGLE_GEOCODING_URL": f"{server.url}/maps/api/geocode/json",
+        "INTEGRATION_YANDEX_GEOCODER_URL": f"{server.url}/1.x/",
+        "INTEGRATION_GOOGLE_API_KEY": GOOGLE_KEY, "INTEGRATION_YANDEX_API_KEY": YANDEX_KEY,
+        # The stand-in has no quota: measure the service, not Google's 60 calls/min.
+        "INTEGRATION_GOOGLE_SHEETS_RATE_LIMIT_PER_MINUTE": "1000000",
+    }
+
+
+def start_service(package: str, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    """`python -m package` with its log in .data/loadtest/, healthy or an exception."""
+    log = (OUT / f"{package}.log").open("wb")
+    proc = subprocess.Popen([PYTHON, "-m", package], env=env, cwd=ROOT, stdout=log,  # noqa: S603
+                            stderr=subprocess.STDOUT)
+    if not healthy(f"http://127.0.0.1:{port}/health/ready"):
+        proc.terminate()
+        raise RuntimeError(f"{package} on port {port} did not become ready; see {log.name}")
+    return proc
+
+
+def run_locust(name: str, host: str, env: dict[str, str]) -> int:
+    """One headless locust run with HTML and CSV reports."""
+    cmd = [PYTHON, "-m", "locust", "-f", str(ROOT / "loadtests" / f"locustfile_{name}.py"), "--headless",
+           "--host", host, "--csv", str(OUT / name), "--html", str(OUT / f"{name}.html"), "--only-summary",
+           "--loglevel", "WARNING"]
+    print(f"$ locust {name}: {env['USERS']} users, {env['DURATION']} s against {host}", flush=True)
+    return subprocess.run(cmd, env=env, cwd=ROOT).returncode  # noqa: S603
+
+
+def verdict(name: str, targets: dict[str, float]) -> dict[str, Any]:
+    """Figures of one run from its CSV, and what is over target or failed."""
+    rows = list(csv.DictReader((OUT / f"{name}_stats.csv").open()))
+    out: dict[str, Any] = {"requests": {}, "problems": []}
+    for row in rows:
+        count, failures = int(row["Request Count"]), int(row["Failure Count"])
+        figures = {"count": count, "failures": failures, "rps": round(float(row["Requests/s"]), 1),
+                   "mean_ms": round(float(row["Average Response Time"]), 1),
+                   "p50_ms": float(row["50%"] or 0), "p95_ms": float(row["95%"] or 0),
+                   "p99_ms": float(row["99%"] or 0), "max_ms": round(float(row["Max Response Time"]), 1)}
+        out["requests"][row["Name"]] = figures
+        if failures:
+            out["problems"].append(f"{name}: {row['Name']}: {failures} of {count} failed")
+        # Replies (update in, bot message out) have their own target; the aggregate of a run with
+        # replies is judged by it too. A name with few samples has no meaningful p95 of its own.
+        replies = row["Name"].startswith("reply") or (row["Name"] == "Aggregated" and name == "bot")
+        target = targets["reply"] if replies else targets["http"]
+        judged = row["Name"] == "Aggregated" or count >= MIN_SAMPLES
+        if judged and figures["p95_ms"] > target:
+            out["problems"].append(f"{name}: {row['Name']}: p95 {figures['p95_ms']} ms > {target} ms")
+    if not rows or not out["requests"].get("Aggregated", {}).get("count"):
+        out["problems"].append(f"{name}: no requests were made")
+    return out
+
+
+def print_table(name: str, result: dict[str, Any]) -> None:
+    """The figures as a table."""
+    print(f"\n{name}: {'name':42} {'count':>7} {'fail':>5} {'rps':>7} {'mean':>7} "
+          f"{'p50':>6} {'p95':>6} {'p99':>6}")
+    for label, f in result["requests"].items():
+        print(f"{'':{len(name) + 2}}{label[:42]:42} {f['count']:7} {f['failures']:5} {f['rps']:7} "
+              f"{f['mean_ms']:7} {f['p50_ms']:6.0f} {f['p95_ms']:6.0f} {f['p99_ms']:6.0f}")
+
+
+def main() -> int:
+    """Start the extras, run the scenarios, judge them, stop the extras."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    scenarios = os.environ.get("SCENARIOS", "integration,bot").split(",")
+    base = {**stack_env(), "USERS": os.environ.get("USERS", "50"),
+            "DURATION": os.environ.get("DURATION", "30")}
+    targets = {"http": float(os.environ.get("P95_TARGET_MS", "200")),
+               "reply": float(os.environ.get("REPLY_P95_TARGET_MS", "2000"))}
+    procs: list[subprocess.Popen[bytes]] = []
+    results: dict[str, Any] = {}
+    server = None
+    try:
+        if "integration" in scenarios:
+            server, overrides = start_standin()
+            port = free_port()
+            env = {**base, **overrides, "INTEGRATION_PORT": str(port), "INTEGRATION_RUN_WORKER": "false",
+                   "INTEGRATION_RUN_REQUESTS_LOG": "false", "INTEGRATION_LOG_LEVEL": "WARNING"}
+            procs.append(start_service("integration_service", env, port))
+            token = base["INTEGRATION_API_TOKENS"].split(",")[0]
+            run_locust("integration", f"http://127.0.0.1:{port}", {
+                **base, "LOADTEST_API_TOKEN": token, "LOADTEST_SPREADSHEET_ID": SPREADSHEET,
+                "LOADTEST_ADDRESSES": "|".join(ADDRESSES)})
+            results["integration"] = verdict("integration", targets)
+        if "bot" in scenarios:
+            if not healthy(f"{EMULATOR}/health", timeout=5):
+                raise RuntimeError(f"the bot scenario needs the Telegram emulator at {EMULATOR} (make run)")
+            port = free_port()
+            env = {**base, "BOT_MODE": "webhook", "BOT_PORT": str(port), "BOT_TELEGRAM_TOKEN": BOT_TOKEN,
+                   "BOT_TELEGRAM_API_URL": EMULATOR, "BOT_FEATURE_NOTIFICATIONS": "false",
+                   "BOT_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/webhook", "BOT_LOG_LEVEL": "WARNING"}
+            procs.append(start_service("bot_gateway", env, port))
+            run_locust("bot", f"http://127.0.0.1:{port}", {
+                **base, "LOADTEST_BOT_TOKEN": BOT_TOKEN, "LOADTEST_WEBHOOK_SECRET": env["BOT_WEBHOOK_SECRET"],
+                "LOADTEST_EMULATOR_URL": EMULATOR})
+            results["bot"] = verdict("bot", targets)
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(15)
+        if server is not None:
+            server.stop()
+    problems = [p for r in results.values() for p in r["problems"]]
+    summary = {"users": int(base["USERS"]), "duration_s": float(base["DURATION"]), "targets_ms": targets,
+               "results": results, "problems": problems,
+               "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    (OUT / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))
+    for name, result in results.items():
+        print_table(name, result)
+    print(f"\nreports: {OUT}/{{integration,bot}}.html, *_stats.csv, summary.json")
+    print("FAILED:\n  " + "\n  ".join(problems) if problems else "load test passed")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

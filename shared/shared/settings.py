@@ -40,7 +40,7 @@ class ServiceSettings(BaseSettings):
     db_pool_size: int = Field(default=20, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
     db_pool_recycle_seconds: int = Field(default=3600, ge=1)
-    db_pool_timeout_seconds: float = Field(default=5.0, gt=0)
+    db_pool_timeout_seconds: float = Field(default=15.0, gt=0)
     db_statement_timeout_ms: int = Field(default=60_000, ge=0)
     db_connect_timeout_seconds: float = Field(default=3.0, gt=0)
     redis_pool_size: int = Field(default=50, ge=1)

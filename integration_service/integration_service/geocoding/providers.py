@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 
@@ -28,8 +29,10 @@ class Place:
 
 async def _get(client: ServiceClient, url: str, params: dict[str, str]) -> httpx.Response:
     """One GET; transport errors, timeouts and an open breaker are `unavailable`."""
+    # The query goes in the URL itself so the call log shows it (keys redacted by the recorder).
+    full = f"{url}{'&' if '?' in url else '?'}{urlencode(params)}"
     try:
-        response = await client.request("GET", url, params=params)
+        response = await client.request("GET", full)
     except (httpx.HTTPError, CircuitOpen) as exc:
         raise ProviderFailure("unavailable", f"{type(exc).__name__}: {exc}") from exc
     if response.status_code == 429:

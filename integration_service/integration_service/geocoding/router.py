@@ -12,8 +12,9 @@ from pydantic import StringConstraints
 from integration_service.geocoding.dependencies import GeocoderDep
 from integration_service.geocoding.exceptions import GeocodingUnavailable, NotFound
 from integration_service.geocoding.schemas import GeocodeResult, GeocodingHealth, Lang, ProviderState
+from integration_service.logs.context import CallTenantDep
 from shared.ratelimit import Decision
-from shared.security import TenantDep, require_api_token
+from shared.security import require_api_token
 
 router = APIRouter(prefix="/api/v1/geocoding", tags=["geocoding"], dependencies=[Depends(require_api_token)])
 Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
@@ -33,7 +34,7 @@ async def _answer(lookup: Awaitable[GeocodeResult]) -> GeocodeResult | JSONRespo
 
 @router.get("/forward", response_model=GeocodeResult)
 async def forward(
-    geocoder: GeocoderDep, tenant: TenantDep, address: Annotated[Address, Query()], lang: Lang = "ru"
+    geocoder: GeocoderDep, tenant: CallTenantDep, address: Annotated[Address, Query()], lang: Lang = "ru"
 ) -> GeocodeResult | JSONResponse:
     """Coordinates of an address (cached an hour per tenant)."""
     return await _answer(geocoder.forward(tenant, address, lang))
@@ -42,7 +43,7 @@ async def forward(
 @router.get("/reverse", response_model=GeocodeResult)
 async def reverse(
     geocoder: GeocoderDep,
-    tenant: TenantDep,
+    tenant: CallTenantDep,
     lat: Annotated[float, Query(ge=-90, le=90, allow_inf_nan=False)],
     lon: Annotated[float, Query(ge=-180, le=180, allow_inf_nan=False)],
     lang: Lang = "ru",

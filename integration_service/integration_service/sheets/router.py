@@ -8,12 +8,13 @@ from typing import Annotated, TypeVar
 from fastapi import APIRouter, Depends, Path
 from fastapi.responses import JSONResponse
 
+from integration_service.logs.context import CallTenantDep
 from integration_service.sheets import schemas
 from integration_service.sheets.dependencies import SheetsDep
 from integration_service.sheets.exceptions import SheetsError, not_configured
 from integration_service.sheets.service import Sheets
 from shared.ratelimit import Decision
-from shared.security import TenantDep, require_api_token
+from shared.security import require_api_token
 
 T = TypeVar("T")
 router = APIRouter(prefix="/api/v1/sheets", tags=["sheets"], dependencies=[Depends(require_api_token)])
@@ -41,26 +42,26 @@ async def _answer(sheets: Sheets | None, call: Callable[[Sheets], Awaitable[T]])
 
 
 @router.post("/read", response_model=schemas.ValueRange)
-async def read(body: schemas.ReadIn, sheets: SheetsDep, tenant: TenantDep) -> schemas.ValueRange | Answer:
+async def read(body: schemas.ReadIn, sheets: SheetsDep, tenant: CallTenantDep) -> schemas.ValueRange | Answer:
     """Values of one range (cached five minutes per tenant, spreadsheet and range)."""
     return await _answer(sheets, lambda s: s.read(tenant, body.spreadsheet_id, body.range,
                                                   body.value_render_option))
 
 
 @router.post("/write", response_model=schemas.Updated)
-async def write(body: schemas.WriteIn, sheets: SheetsDep, tenant: TenantDep) -> schemas.Updated | Answer:
+async def write(body: schemas.WriteIn, sheets: SheetsDep, tenant: CallTenantDep) -> schemas.Updated | Answer:
     """Overwrite a range; the spreadsheet's cached reads are dropped."""
     return await _answer(sheets, lambda s: s.write(tenant, body))
 
 
 @router.post("/append", response_model=schemas.Updated)
-async def append(body: schemas.WriteIn, sheets: SheetsDep, tenant: TenantDep) -> schemas.Updated | Answer:
+async def append(body: schemas.WriteIn, sheets: SheetsDep, tenant: CallTenantDep) -> schemas.Updated | Answer:
     """Append rows after the range's table."""
     return await _answer(sheets, lambda s: s.append(tenant, body))
 
 
 @router.post("/batch", response_model=schemas.BatchOut, response_model_exclude_none=True)
-async def batch(body: schemas.BatchIn, sheets: SheetsDep, tenant: TenantDep) -> schemas.BatchOut | Answer:
+async def batch(body: schemas.BatchIn, sheets: SheetsDep, tenant: CallTenantDep) -> schemas.BatchOut | Answer:
     """Several reads or several writes in one Google call."""
     return await _answer(sheets, lambda s: s.batch(tenant, body))
 
@@ -68,7 +69,7 @@ async def batch(body: schemas.BatchIn, sheets: SheetsDep, tenant: TenantDep) -> 
 @router.get("/metadata/{spreadsheet_id}", response_model=schemas.Metadata)
 async def metadata(
     spreadsheet_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{10,128}$")], sheets: SheetsDep,
-    tenant: TenantDep,
+    tenant: CallTenantDep,
 ) -> schemas.Metadata | Answer:
     """Title, locale, time zone and the worksheets with their sizes."""
     return await _answer(sheets, lambda s: s.metadata(tenant, spreadsheet_id))

@@ -92,13 +92,16 @@ class ChatState:
 
     def last_user_message_id(self) -> int:
         """The id of the user's latest message, 0 if none."""
-        ids = [r.message_id for r in self.messages.values() if r.sender == "user"]
-        return max(ids, default=0)
+        for record in reversed(self.messages.values()):
+            if record.sender == "user":
+                return record.message_id
+        return 0
 
     def first_bot_message_after(self, message_id: int) -> MessageRecord | None:
         """The first message the bot sent after `message_id` (deleted ones included)."""
-        for record in self.messages.values():
-            if record.sender == "bot" and record.message_id > message_id:
+        for candidate in range(max(message_id, 0) + 1, self.next_message_id):
+            record = self.messages.get(candidate)
+            if record is not None and record.sender == "bot":
                 return record
         return None
 

@@ -4,7 +4,7 @@ RUN := $(UV) run --frozen --no-sync
 PACKAGES := shared/shared integration_service/integration_service core_service/core_service \
             bot_gateway/bot_gateway telegram_emulator/telegram_emulator scripts
 
-.PHONY: install run test lint migrate bench loadtest fmt
+.PHONY: install run test lint migrate bench loadtest fmt openapi
 
 install:
 	$(UV) sync --frozen
@@ -30,3 +30,6 @@ bench: install
 
 loadtest: install
 	$(RUN) python -m scripts.stack loadtest
+
+openapi: install
+	$(RUN) python -m scripts.openapi

@@ -43,12 +43,12 @@ async def test_limit_caps_the_batch(api, user, say):
 
 
 async def test_long_polling_returns_as_soon_as_an_update_arrives(api, user, say):
-    poll = asyncio.create_task(api("getUpdates", timeout=5))
+    poll = asyncio.create_task(api("getUpdates", timeout=20))
     await asyncio.sleep(0.2)
     started = time.monotonic()
     await say(user["id"], "wake up")
     updates = (await poll).json()["result"]
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 10  # well before the 20 s timeout, even on a loaded machine
     assert updates[0]["message"]["text"] == "wake up"
 
 
@@ -59,8 +59,8 @@ async def test_long_polling_times_out_with_an_empty_list(api):
 
 
 async def test_a_second_poller_terminates_the_first_with_409(api):
-    first = asyncio.create_task(api("getUpdates", timeout=5))
-    await asyncio.sleep(0.1)
+    first = asyncio.create_task(api("getUpdates", timeout=10))
+    await asyncio.sleep(0.5)
     second = asyncio.create_task(api("getUpdates", timeout=0.2))
     response = await first
     assert response.status_code == 409

@@ -58,6 +58,7 @@ def chromium_path() -> str:
 async def test_a_user_chats_with_the_bot_and_presses_an_inline_button(live, chromium_path):
     from playwright.async_api import async_playwright, expect
 
+    expect.set_options(timeout=20_000)  # generous: CI machines can be slow
     bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(live)))
     dp = Dispatcher()
     dp.include_router(echo_router())
@@ -79,12 +80,12 @@ async def test_a_user_chats_with_the_bot_and_presses_an_inline_button(live, chro
                 await page.fill("#text", "/start")
                 await page.press("#text", "Enter")
                 reply = page.locator(".msg.bot").first
-                await expect(reply).to_contain_text("Привет, <Тест>!", timeout=15_000)
+                await expect(reply).to_contain_text("Привет, <Тест>!")
                 await expect(reply.locator("b")).to_have_text("Привет")
                 assert await page.locator(".msg.user").first.inner_text() != ""
 
                 await reply.get_by_role("button", name="Нажми").click()
-                await expect(page.locator("#toast")).to_have_text("Принято", timeout=10_000)
+                await expect(page.locator("#toast")).to_have_text("Принято")
                 await expect(reply).to_contain_text("Кнопка нажата")
                 await expect(reply.locator(".inline-kb")).to_have_count(0)
                 await expect(reply.locator(".meta")).to_contain_text("edited")

@@ -1,0 +1,86 @@
+"""An async client for the control API, for other services' end-to-end tests and tools."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+
+class EmulatorError(Exception):
+    """The control API refused a call (status and detail attached)."""
+
+    def __init__(self, status: int, detail: Any) -> None:
+        super().__init__(f"{status}: {detail}")
+        self.status = status
+        self.detail = detail
+
+
+class EmulatorClient:
+    """`async with EmulatorClient(url, token) as emu:` then act as users of bot `token`."""
+
+    def __init__(self, base_url: str, token: str, *, timeout: float = 30.0,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self.token = token
+        self.http = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)
+
+    async def __aenter__(self) -> EmulatorClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.http.aclose()
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = await self.http.request(method, path, **kwargs)
+        if response.status_code >= 400:
+            detail = response.json().get("detail") if response.content else None
+            raise EmulatorError(response.status_code, detail)
+        return response.json()
+
+    def _chat(self, user_id: int, suffix: str) -> str:
+        return f"/control/bots/{self.token}/chats/{user_id}{suffix}"
+
+    async def create_user(self, first_name: str, **fields: Any) -> dict[str, Any]:
+        """Create a user (last_name, username, language_code, phone_number, role, id optional)."""
+        return dict(await self._call("POST", "/control/users", json={"first_name": first_name, **fields}))
+
+    async def say(self, user_id: int, text: str) -> dict[str, Any]:
+        """The user sends `text`; the stored message."""
+        return dict(await self._call("POST", self._chat(user_id, "/messages"), json={"text": text}))
+
+    async def send_photo(self, user_id: int, data: bytes, caption: str | None = None) -> dict[str, Any]:
+        """The user sends a photo (PNG/JPEG/GIF bytes)."""
+        form = {"caption": caption} if caption else {}
+        files = {"file": ("photo", data)}
+        return dict(await self._call("POST", self._chat(user_id, "/photos"), data=form, files=files))
+
+    async def share_contact(self, user_id: int, phone_number: str | None = None) -> dict[str, Any]:
+        """The user shares a phone number (theirs by default)."""
+        body = {"phone_number": phone_number} if phone_number else {}
+        return dict(await self._call("POST", self._chat(user_id, "/contact"), json=body))
+
+    async def press(self, user_id: int, message_id: int, data: str) -> dict[str, Any]:
+        """The user presses the inline button with `data` on bot message `message_id`."""
+        body = {"message_id": message_id, "data": data}
+        return dict(await self._call("POST", self._chat(user_id, "/callbacks"), json=body))
+
+    async def wait_reply(self, user_id: int, after_message_id: int | None = None,
+                         seconds: float = 10.0) -> dict[str, Any]:
+        """The bot's next message (after the user's latest by default); EmulatorError(408) if none."""
+        params: dict[str, Any] = {"timeout": seconds}
+        if after_message_id is not None:
+            params["after_message_id"] = after_message_id
+        return dict(await self._call("GET", self._chat(user_id, "/wait"), params=params,
+                                     timeout=seconds + 10))
+
+    async def transcript(self, user_id: int) -> dict[str, Any]:
+        """The chat's transcript (both sides, edits applied, deletions marked, callbacks)."""
+        return dict(await self._call("GET", self._chat(user_id, "/transcript")))
+
+    async def set_flood(self, enabled: bool, **limits: Any) -> dict[str, Any]:
+        """Switch Telegram's flood limits on or off."""
+        return dict(await self._call("PUT", "/control/flood", json={"enabled": enabled, **limits}))
+
+    async def reset(self) -> None:
+        """Forget users, chats, files and webhooks."""
+        await self._call("POST", "/control/reset")

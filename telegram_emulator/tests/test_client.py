@@ -1,0 +1,42 @@
+"""The control API client and the in-test server helper other suites can use."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from telegram_emulator.client import EmulatorClient, EmulatorError
+from telegram_emulator.testing import running_emulator
+
+TOKEN = "31337:client-test"
+
+
+async def test_the_client_drives_a_chat_against_a_running_emulator(make_png):
+    async with running_emulator() as url, EmulatorClient(url, TOKEN) as emu:
+        user = await emu.create_user("Шахзод", language_code="uz", role="applicant")
+        said = await emu.say(user["id"], "/start")
+        assert said["entities"][0]["type"] == "bot_command"
+        async with httpx.AsyncClient(base_url=url) as http:
+            keyboard = {"inline_keyboard": [[{"text": "OK", "callback_data": "ok"}]]}
+            await http.post(
+                f"/bot{TOKEN}/sendMessage",
+                json={"chat_id": user["id"], "text": "hi", "reply_markup": keyboard},
+            )
+            reply = await emu.wait_reply(user["id"])
+            assert reply["message"]["text"] == "hi"
+            await emu.press(user["id"], reply["message_id"], "ok")
+            await emu.send_photo(user["id"], make_png(10, 10), caption="c")
+            updates = (await http.get(f"/bot{TOKEN}/getUpdates")).json()["result"]
+        assert [next(k for k in u if k != "update_id") for u in updates] == [
+            "message",
+            "callback_query",
+            "message",
+        ]
+        transcript = await emu.transcript(user["id"])
+        assert len(transcript["messages"]) == 3
+        with pytest.raises(EmulatorError) as caught:
+            await emu.wait_reply(user["id"], seconds=0.1)
+        assert caught.value.status == 408
+        await emu.reset()
+        with pytest.raises(EmulatorError):
+            await emu.say(user["id"], "gone")

@@ -40,6 +40,24 @@ ROWS: list[tuple[str, list[Panel]]] = [
             ('sum by (service) (increase(http_requests_total{route="/health/ready", status="503"}[5m]))',
              "{{service}}")]),
     ]),
+    ("Webhooks (Integration Service)", [
+        ("Deliveries by outcome", "ops", [
+            (f"sum by (source) (rate(webhook_accepted_total[{RATE}]))", "{{source}} accepted"),
+            (f"sum by (source) (rate(webhook_duplicate_total[{RATE}]))", "{{source}} duplicate"),
+            (f"sum by (source, reason) (rate(webhook_rejected_total[{RATE}]))",
+             "{{source}} rejected {{reason}}")]),
+        ("Processing: published, filtered, failed, dead", "ops", [
+            (f"sum by (source) (rate(webhook_published_total[{RATE}]))", "{{source}} published"),
+            (f"sum by (source) (rate(webhook_filtered_total[{RATE}]))", "{{source}} filtered"),
+            (f"sum by (source) (rate(webhook_failed_total[{RATE}]))", "{{source}} failed (retried)"),
+            (f"sum by (source) (rate(webhook_dead_total[{RATE}]))", "{{source}} dead")]),
+        ("Ingest time p95 (verify + store)", "s", [
+            (f"histogram_quantile(0.95, sum by (source, le) (rate(webhook_ingest_seconds_bucket[{RATE}])))",
+             "{{source}} p95")]),
+        ("Publish lag p95 (receipt to Redis)", "s", [
+            (f"histogram_quantile(0.95, sum by (source, le) "
+             f"(rate(webhook_publish_lag_seconds_bucket[{RATE}])))", "{{source}} p95")]),
+    ]),
     ("Events: outbox relay and streams", [
         ("Events published by outbox", "ops", [
             (f"sum by (outbox) (rate(outbox_published_total[{RATE}]))", "{{outbox}}")]),
@@ -62,6 +80,8 @@ ROWS: list[tuple[str, list[Panel]]] = [
             for q, p in (("0.5", "50"), ("0.95", "95"))]),
         ("Backend calls by service and status", "ops", [
             (f"sum by (service, status) (rate(bot_backend_calls_total[{RATE}]))", "{{service}} {{status}}")]),
+        ("Notifications sent by outcome", "ops", [
+            (f"sum by (outcome) (rate(bot_notifications_sent_total[{RATE}]))", "{{outcome}}")]),
         ("Updates dropped by the bot's rate limit", "ops", [
             (f"sum by (scope) (rate(bot_rate_limited_total[{RATE}]))", "{{scope}}")]),
     ]),

@@ -1,0 +1,63 @@
+"""Idempotency under concurrency, and 503 (never 200) when the database is down."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+from redis.asyncio import Redis
+
+from integration_service.app import create_app
+from integration_service.webhooks import processing
+from integration_service.webhooks.models import OutboxEvent
+from integration_service.webhooks.processing import STREAM
+from shared.events import OutboxRelay
+
+
+async def test_twenty_identical_deliveries_at_once_store_one_row_and_publish_once(wh, redis: Redis) -> None:
+    await wh.config()
+    pubsub = redis.pubsub()
+    await pubsub.psubscribe("integration.*")
+    await pubsub.get_message(timeout=1)
+    body = wh.stripe_event("evt_race")
+    header = wh.stripe_header(body)
+    answers = await asyncio.gather(*(wh.stripe(body, header=header) for _ in range(20)))
+    statuses = sorted(a.json()["status"] for a in answers)
+    assert [a.status_code for a in answers] == [200] * 20
+    assert statuses == ["accepted"] + ["duplicate"] * 19
+    assert len(await wh.rows()) == 1
+    await asyncio.gather(*(wh.process() for _ in range(3)))
+    relay = OutboxRelay(
+        wh.app.state.sessionmaker,
+        OutboxEvent,
+        redis,
+        stream=STREAM,
+        listen=False,
+        after_publish=processing.mark_published,
+    )
+    await asyncio.gather(*(relay.run_once() for _ in range(3)))
+    messages = []
+    while (message := await pubsub.get_message(timeout=0.5)) is not None:
+        messages.append(message)
+    assert len(messages) == 1 and await redis.xlen(STREAM) == 1
+    await pubsub.aclose()
+
+
+async def test_database_down_answers_503_so_the_sender_retries(settings) -> None:
+    down = settings.model_copy(
+        update={
+            "database_url": "postgresql+asyncpg://postgres@127.0.0.1:1/nothing",
+            "db_connect_timeout_seconds": 1.0,
+        }
+    )
+    app = create_app(down)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as anon:
+            response = await anon.post(
+                "/api/v1/webhooks/stripe",
+                content=b'{"id": "evt_1", "type": "x"}',
+                headers={"Stripe-Signature": "t=1,v1=00"},
+            )
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] and response.json()["dependency"] == "database"

@@ -34,15 +34,19 @@ def create_app(settings: EmulatorSettings) -> FastAPI:
         configure_logging(settings.service_name, settings.log_level, settings.log_json)
         app.state.world = World.create(settings)
         app.state.ready_checks = {"state": _state_ok}
-        async with httpx.AsyncClient(limits=httpx.Limits(max_connections=200)) as client:
+        # trust_env off: webhooks are local receivers and must not go through an HTTP(S)_PROXY.
+        async with httpx.AsyncClient(limits=httpx.Limits(max_connections=200), trust_env=False) as client:
             app.state.webhooks = WebhookSender(app.state.world, client)
             try:
                 yield
             finally:
                 await app.state.webhooks.stop_all()
 
-    app = FastAPI(title="Telegram emulator", lifespan=lifespan,
-                  description="A local Telegram Bot API server with a control API and a web chat page.")
+    app = FastAPI(
+        title="Telegram emulator",
+        lifespan=lifespan,
+        description="A local Telegram Bot API server with a control API and a web chat page.",
+    )
     app.state.settings = settings
     # Added innermost first: Restore runs inside RequestContextMiddleware, Redact outside it.
     app.add_middleware(RestoreTokenPaths)

@@ -59,7 +59,7 @@ class WebhookSender:
         try:
             while hook is not None and bot.webhook is hook:
                 now = time.monotonic()
-                ready = [u for u in bot.updates if u.update_id not in inflight and u.next_attempt_at <= now]
+                ready = _ready(bot, inflight, now)
                 for update in ready[: hook.max_connections - len(inflight)]:
                     task = asyncio.create_task(self._deliver(bot, hook, update, inflight))
                     inflight[update.update_id] = task
@@ -122,3 +122,15 @@ class WebhookSender:
         hook.last_error_date = int(time.time())
         hook.last_error_message = error
         log.info("webhook delivery failed", extra={"update_id": update.update_id, "error": error})
+
+
+def _ready(bot: BotState, inflight: dict[int, asyncio.Task[None]], now: float) -> list[Update]:
+    """Due updates in queue order, none past one that waits for a retry (keeps the order)."""
+    ready = []
+    for update in bot.updates:
+        if update.update_id in inflight:
+            continue
+        if update.next_attempt_at > now:
+            break
+        ready.append(update)
+    return ready

@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 PAYMENT_TYPES = ("payment_intent.succeeded", "checkout.session.completed", "charge.succeeded", "invoice.paid")
-ZERO_DECIMAL = {"uzs", "jpy", "krw", "vnd", "clp", "pyg", "xof", "xaf", "ugx", "rwf"}
+# Stripe amounts are in the smallest unit; these currencies have none smaller than the unit.
+ZERO_DECIMAL = frozenset({
+    "bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga",
+    "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf",
+})
 
 
 def is_payment(event_type: str) -> bool:

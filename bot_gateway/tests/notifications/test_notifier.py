@@ -1,0 +1,184 @@
+"""The notifier: events into messages for the right people, in their language, each sent once."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from bot_fakes import TOKEN, FakeTelegram
+from redis.asyncio import Redis
+
+from bot_gateway.clients.base import make_http
+from bot_gateway.clients.core import UserClient
+from bot_gateway.i18n import t
+from bot_gateway.notifications import GROUP, Notifier, PacedSender, consumers
+from shared.events import Envelope
+
+RESIDENT, EXECUTOR, MANAGER = 5001, 5002, 5003
+
+
+def core_users() -> httpx.MockTransport:
+    """Core's user search (service token) answering one active manager who reads Uzbek."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        assert request.url.path == "/api/v1/users" and request.url.params["role"] == "manager"
+        assert request.headers["Authorization"] == "Bearer svc"
+        manager = {"id": 3, "telegram_id": MANAGER, "language": "uz", "name": "M"}
+        return httpx.Response(200, json={"items": [manager], "total": 1, "page": 1, "page_size": 100})
+
+    return httpx.MockTransport(handle)
+
+
+@pytest.fixture
+async def bot(telegram: FakeTelegram) -> AsyncIterator[Bot]:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(telegram.url))
+    async with Bot(TOKEN, session=session, default=None) as client:
+        yield client
+
+
+@pytest.fixture
+async def notifier(bot: Bot, redis: Redis) -> AsyncIterator[Notifier]:
+    http = make_http("core", "http://core.test", "svc", transport=core_users())
+    yield Notifier(bot, redis, UserClient(http), PacedSender(per_chat_interval=0.0, global_rate=1000))
+    await http.aclose()
+
+
+def event(kind: str, event_id: str | None = None, **data: Any) -> Envelope:
+    base = {
+        "number": "261201-001",
+        "status": "new",
+        "category": "plumbing",
+        "urgency": "normal",
+        "description": "Течёт <кран>",
+        "apartment": "12",
+        "building_address": "ул. Навои, 1",
+        "applicant_telegram_id": RESIDENT,
+        "applicant_language": "uz",
+        "applicant_name": "R",
+        "executor_telegram_id": EXECUTOR,
+        "executor_language": "ru",
+        "executor_name": "E",
+        "actor_telegram_id": MANAGER,
+    }
+    return Envelope.new(
+        event_type=kind, source="core", tenant_id="default", event_id=event_id, data={**base, **data}
+    )
+
+
+async def test_the_resident_hears_a_status_change_once_in_their_language(
+    notifier: Notifier, telegram: FakeTelegram
+) -> None:
+    envelope = event("request.status_changed", status="in_progress", old_status="new")
+    await notifier.handle(envelope)
+    await notifier.handle(envelope)  # redelivered: nothing sent twice
+    [text] = telegram.texts(RESIDENT)
+    assert text == t("notif.status", "uz", number="261201-001", status=t("status.in_progress", "uz"))
+    [call] = telegram.of("sendMessage")
+    assert call["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "request:view:261201-001"
+
+
+async def test_managers_hear_of_new_requests_with_user_text_escaped(
+    notifier: Notifier, telegram: FakeTelegram
+) -> None:
+    await notifier.handle(event("request.created", actor_telegram_id=RESIDENT))
+    [text] = telegram.texts(MANAGER)
+    assert "Течёт &lt;кран&gt;" in text and text.startswith("🆕 Yangi ariza")
+    await notifier.handle(event("request.created", actor_telegram_id=RESIDENT, urgency="critical"))
+    assert telegram.texts(MANAGER)[-1].startswith("🚨")
+
+
+async def test_assignment_comment_return_and_rating_reach_the_right_people(
+    notifier: Notifier, telegram: FakeTelegram
+) -> None:
+    await notifier.handle(event("request.assigned", status="in_progress"))
+    await notifier.handle(
+        event(
+            "request.commented",
+            comment="Буду в 15:00",
+            comment_author_telegram_id=EXECUTOR,
+            comment_author_name="E",
+            actor_telegram_id=EXECUTOR,
+        )
+    )
+    await notifier.handle(
+        event("request.status_changed", status="returned", reason="Капает", actor_telegram_id=RESIDENT)
+    )
+    await notifier.handle(event("request.rated", status="accepted", rating=4, actor_telegram_id=RESIDENT))
+    executor, resident = telegram.texts(EXECUTOR), telegram.texts(RESIDENT)
+    assert executor[0].startswith("👷") and "Капает" in executor[1] and executor[2].count("⭐") == 5
+    assert resident == [t("notif.commented", "uz", number="261201-001", author="E", text="Буду в 15:00")]
+
+
+async def test_a_stripe_payment_with_a_request_number_confirms_to_the_resident(
+    notifier: Notifier, telegram: FakeTelegram
+) -> None:
+    await notifier.handle(event("request.created", actor_telegram_id=RESIDENT))  # who filed 261201-001
+    payment = Envelope.new(
+        event_type="webhook.stripe.payment_intent.succeeded",
+        source="integration",
+        tenant_id="default",
+        data={
+            "payload": {
+                "id": "evt_1",
+                "data": {
+                    "object": {
+                        "amount_received": 15000000,
+                        "currency": "uzs",
+                        "metadata": {"request_number": "261201-001"},
+                    }
+                },
+            }
+        },
+    )
+    await notifier.handle(payment)
+    assert telegram.texts(RESIDENT) == [
+        t("notif.payment", "uz", number="261201-001", amount="150 000.00", currency="UZS")
+    ]
+
+
+async def test_events_are_read_with_the_consumer_group_and_acknowledged(
+    notifier: Notifier, telegram: FakeTelegram, redis: Redis
+) -> None:
+    [core, _integration] = consumers(notifier, redis, block_ms=10)
+    await core.ensure_group()
+    envelope = event("request.status_changed", status="completed", old_status="in_progress")
+    await redis.xadd("stream:core", {"envelope": envelope.to_json()})
+    assert await core.run_once(block_ms=10) == 1
+    assert telegram.texts(RESIDENT) == [t("notif.completed", "uz", number="261201-001")]
+    assert (await redis.xpending("stream:core", GROUP))["pending"] == 0
+
+
+async def test_a_burst_of_200_events_is_paced(bot: Bot, redis: Redis, telegram: FakeTelegram) -> None:
+    sent: list[tuple[int, float]] = []
+
+    @bot.session.middleware
+    async def timing(make_request: Any, bot_: Bot, method: Any) -> Any:
+        sent.append((int(method.chat_id), time.monotonic()))
+        return await make_request(bot_, method)
+
+    http = make_http("core", "http://core.test", "svc", transport=core_users())
+    notifier = Notifier(bot, redis, UserClient(http), PacedSender(per_chat_interval=0.05, global_rate=150))
+    for n in range(200):  # 200 status changes of 10 residents' requests
+        await notifier.handle(
+            event(
+                "request.status_changed",
+                status="in_progress",
+                applicant_telegram_id=6000 + n % 10,
+                number=f"261201-{n:03d}",
+            )
+        )
+    await http.aclose()
+    assert len(sent) == 200 == len(telegram.texts())
+    times = sorted(moment for _, moment in sent)
+    assert times[-1] - times[0] >= 199 / 150 * 0.95
+    per_chat: dict[int, list[float]] = {}
+    for chat, moment in sent:
+        per_chat.setdefault(chat, []).append(moment)
+    assert all(b - a >= 0.045 for sends in per_chat.values() for a, b in itertools.pairwise(sends))

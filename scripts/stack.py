@@ -138,7 +138,7 @@ def wait_healthy(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) 
 
 def stop_all(procs: list[subprocess.Popen[bytes]]) -> None:
     """SIGTERM every child, wait, then SIGKILL what is left."""
-    for proc in procs:
+    for proc in reversed(procs):  # the bot first, the emulator it talks to last
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + 10
@@ -194,6 +194,8 @@ def run() -> int:
     from scripts.urls import print_urls
 
     env = configured()
+    # Explicit handlers: a shell starting us in the background leaves SIGINT ignored.
+    signal.signal(signal.SIGINT, _raise_interrupt)
     signal.signal(signal.SIGTERM, _raise_interrupt)
     infra = find_infra(env.get("PG_URL"), env.get("REDIS_URL"))
     stack = Stack(infra, service_env(infra, env))

@@ -57,6 +57,10 @@ class TextFormatter(logging.Formatter):
         cid = correlation_id.get()
         base = f"{self.formatTime(record)} {record.levelname:<7} {record.name}"
         text = f"{base} [{cid}] {record.getMessage()}" if cid else f"{base} {record.getMessage()}"
+        extras = [f"{k}={_redact(k, v)}" for k, v in record.__dict__.items()
+                  if k not in _RESERVED and not k.startswith("_")]
+        if extras:
+            text += " " + " ".join(extras)
         if record.exc_info:
             text += "\n" + self.formatException(record.exc_info)
         return text

@@ -32,9 +32,22 @@ async def send_text(body: TextIn, chat: ChatDep, bot: BotDep, world: WorldDep) -
     return service.user_message(world, bot, chat, service.text_content(body.text), body.reply_to_message_id)
 
 
+@router.post("/messages/{message_id}/edit")
+async def edit_text(
+    message_id: int, body: TextIn, chat: ChatDep, bot: BotDep, world: WorldDep
+) -> dict[str, Any]:
+    """The user edits their text message; the bot gets an `edited_message` update."""
+    return service.edit_user_message(world, bot, chat, message_id, body.text)
+
+
 @router.post("/photos", status_code=201)
-async def send_photo(chat: ChatDep, bot: BotDep, world: WorldDep, file: Annotated[UploadFile, File()],
-                     caption: Annotated[str | None, Form(max_length=1024)] = None) -> dict[str, Any]:
+async def send_photo(
+    chat: ChatDep,
+    bot: BotDep,
+    world: WorldDep,
+    file: Annotated[UploadFile, File()],
+    caption: Annotated[str | None, Form(max_length=1024)] = None,
+) -> dict[str, Any]:
     """The user sends a photo (PNG, JPEG or GIF bytes) with an optional caption."""
     data = await file.read(world.settings.max_upload_bytes + 1)
     if len(data) > world.settings.max_upload_bytes:
@@ -82,8 +95,9 @@ async def set_blocked(body: BlockIn, chat: ChatDep, bot: BotDep, world: WorldDep
 
 
 @router.get("/transcript")
-async def transcript(chat: ChatDep, world: WorldDep, after_version: int | None = None,
-                     wait_seconds: Timeout = 0) -> dict[str, Any]:
+async def transcript(
+    chat: ChatDep, world: WorldDep, after_version: int | None = None, wait_seconds: Timeout = 0
+) -> dict[str, Any]:
     """Both sides' messages (edits applied, deletions marked) and callbacks; with `after_version`,
     waits up to `timeout` s for a newer version."""
     deadline = time.monotonic() + min(wait_seconds, world.settings.control_wait_max_seconds)
@@ -95,8 +109,9 @@ async def transcript(chat: ChatDep, world: WorldDep, after_version: int | None =
 
 
 @router.get("/wait", response_model=None)
-async def wait_for_bot(chat: ChatDep, world: WorldDep, after_message_id: int | None = None,
-                       wait_seconds: Timeout = 10) -> dict[str, Any] | Response:
+async def wait_for_bot(
+    chat: ChatDep, world: WorldDep, after_message_id: int | None = None, wait_seconds: Timeout = 10
+) -> dict[str, Any] | Response:
     """The first bot message after `after_message_id` (default: the user's latest message);
     408 if none comes within `timeout` seconds."""
     after = chat.last_user_message_id() if after_message_id is None else after_message_id
@@ -121,5 +136,8 @@ async def download(file_id: str, chat: ChatDep, bot: BotDep) -> Response:
     stored = bot.files.get(file_id)
     if stored is None:
         raise HTTPException(404, "file not found")
-    return Response(stored.data, media_type=stored.mime_type or "application/octet-stream",
-                    headers={"Cache-Control": "private, max-age=86400, immutable"})  # a file_id never changes
+    return Response(
+        stored.data,
+        media_type=stored.mime_type or "application/octet-stream",
+        headers={"Cache-Control": "private, max-age=86400, immutable"},
+    )  # a file_id never changes

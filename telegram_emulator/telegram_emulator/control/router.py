@@ -17,10 +17,16 @@ router = APIRouter(prefix="/control", tags=["control"])
 @router.get("/config")
 async def config(world: WorldDep) -> dict[str, Any]:
     """What the chat page needs first: the default bot and the flood switch."""
-    bot = world.bot(world.settings.default_bot_token) if world.token_allowed(
-        world.settings.default_bot_token) else None
-    return {"default_bot_token": world.settings.default_bot_token,
-            "default_bot": bot.as_control() if bot else None, "flood": world.flood.as_dict()}
+    bot = (
+        world.bot(world.settings.default_bot_token)
+        if world.token_allowed(world.settings.default_bot_token)
+        else None
+    )
+    return {
+        "default_bot_token": world.settings.default_bot_token,
+        "default_bot": bot.as_control() if bot else None,
+        "flood": world.flood.as_dict(),
+    }
 
 
 @router.post("/users", status_code=201)

@@ -106,3 +106,20 @@ def set_blocked(world: World, bot: BotState, chat: ChatState, blocked: bool) -> 
         "new_chat_member": new,
     }
     bot.enqueue("my_chat_member", update, world.settings.updates_max_pending)
+
+
+def edit_user_message(
+    world: World, bot: BotState, chat: ChatState, message_id: int, text: str
+) -> dict[str, Any]:
+    """The user edits one of their text messages; the bot gets an `edited_message` update."""
+    record = chat.live(message_id)
+    if record is None or record.sender != "user" or "text" not in record.message:
+        raise HTTPException(404, f"user text message {message_id} not found in this chat")
+    message = record.message
+    message.pop("entities", None)
+    message.update(text_content(text))
+    message["edit_date"] = now()
+    record.edits += 1
+    chat.touch()
+    bot.enqueue("edited_message", copy.deepcopy(message), world.settings.updates_max_pending)
+    return message

@@ -145,3 +145,19 @@ async def test_a_user_who_blocked_the_bot_gets_403_and_the_bot_a_my_chat_member_
     assert update.my_chat_member.new_chat_member.status == "kicked"
     await say(user["id"], "/start")
     assert (await api("sendMessage", chat_id=user["id"], text="ping")).status_code == 200
+
+
+async def test_a_user_edit_reaches_the_bot_as_an_edited_message(client, api, user, say):
+    said = await say(user["id"], "адрес: Навои 1")
+    await api("getUpdates")
+    url = f"/control/bots/{TOKEN}/chats/{user['id']}/messages/{said['message_id']}/edit"
+    edited = await client.post(url, json={"text": "адрес: Навои 12"})
+    assert edited.status_code == 200
+    updates = (await api("getUpdates", offset=1)).json()["result"]
+    update = updates[-1]["edited_message"]
+    assert update["text"] == "адрес: Навои 12"
+    assert update["message_id"] == said["message_id"]
+    assert isinstance(update["edit_date"], int)
+    bot_message = (await api("sendMessage", chat_id=user["id"], text="x")).json()["result"]
+    url = f"/control/bots/{TOKEN}/chats/{user['id']}/messages/{bot_message['message_id']}/edit"
+    assert (await client.post(url, json={"text": "y"})).status_code == 404

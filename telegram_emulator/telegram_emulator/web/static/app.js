@@ -177,6 +177,7 @@ function render(transcript) {
   $("messages").replaceChildren(...transcript.messages.map(renderEntry));
   $("empty").hidden = transcript.messages.length > 0;
   renderKeyboard(transcript.reply_keyboard);
+  $("blocked").checked = Boolean(transcript.blocked);
   const action = $("action");
   action.hidden = !transcript.action;
   action.textContent = transcript.action ? `bot is ${transcript.action.replace(/_/g, " ")}…` : "";
@@ -222,6 +223,8 @@ function openChat() {
   renderKeyboard(null);
   const ready = Boolean(state.token && state.userId);
   $("text").disabled = !ready;
+  $("blocked").disabled = !ready;
+  $("blocked").checked = false;
   $("send").disabled = !ready;
   $("empty").hidden = false;
   localStorage.setItem("emulator.chat", JSON.stringify({ token: state.token, userId: state.userId }));
@@ -344,6 +347,9 @@ async function start() {
   $("cancel-user").addEventListener("click", () => { $("user-form").hidden = true; });
   $("user-form").addEventListener("submit", createUser);
   $("menu-button").addEventListener("click", toggleMenu);
+  $("flood").checked = Boolean(config.flood?.enabled);
+  $("flood").addEventListener("change", (e) => act(call("PUT", "/control/flood", { enabled: e.target.checked })));
+  $("blocked").addEventListener("change", (e) => act(call("PUT", chatPath("/blocked"), { blocked: e.target.checked })));
   $("photo-input").addEventListener("change", (e) => {
     if (e.target.files[0]) sendPhoto(e.target.files[0]);
     e.target.value = "";

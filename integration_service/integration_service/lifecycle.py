@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from integration_service.config import Settings
 from integration_service.geocoding import lifecycle as geocoding
 from integration_service.logs.writer import CallLog
+from integration_service.requests_log import lifecycle as requests_log
 from integration_service.sheets import lifecycle as sheets
 from shared.app import Hook
 from shared.cache import Cache
@@ -34,5 +35,5 @@ async def stop_core(app: FastAPI) -> None:
 
 
 # Hooks that build clients with `logs.clients.service_client` must come after `start_core`.
-STARTUP: list[Hook] = [start_core, geocoding.start, sheets.start]
-SHUTDOWN: list[Hook] = [stop_core, geocoding.stop, sheets.stop]
+STARTUP: list[Hook] = [start_core, geocoding.start, sheets.start, requests_log.start]
+SHUTDOWN: list[Hook] = [stop_core, geocoding.stop, sheets.stop, requests_log.stop]

@@ -1,0 +1,1 @@
+"""The requests log: one spreadsheet row per repair request, kept current from `stream:core`."""

@@ -1,0 +1,58 @@
+"""`/api/v1/sheets/requests-log`: the tenant's requests-log spreadsheet (management token)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, HTTPException, Response, status
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert
+
+from integration_service.logs.context import CallTenantDep
+from integration_service.requests_log.models import RequestsLogConfig
+from integration_service.requests_log.schemas import ConfigIn, ConfigOut
+from integration_service.sheets.dependencies import SheetsDep
+from integration_service.sheets.exceptions import SheetsError, not_configured
+from integration_service.sheets.router import error_response
+from shared.app import SessionDep
+from shared.security import require_api_token
+
+router = APIRouter(prefix="/api/v1/sheets/requests-log", tags=["requests-log"],
+                   dependencies=[Depends(require_api_token)])
+
+
+@router.put("", response_model=ConfigOut)
+async def configure(body: ConfigIn, session: SessionDep, sheets: SheetsDep, tenant: CallTenantDep) -> object:
+    """Set the log's spreadsheet; the spreadsheet must be shared and have the worksheet."""
+    try:
+        if sheets is None:
+            raise not_configured()
+        meta = await sheets.metadata(tenant, body.spreadsheet_id)
+    except SheetsError as exc:
+        return error_response(exc)
+    if body.worksheet not in {w.title for w in meta.worksheets}:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                            [{"loc": ["body", "worksheet"], "msg": f"no worksheet {body.worksheet!r}",
+                              "type": "value_error"}])
+    values = {**body.model_dump(), "tenant_id": tenant}
+    row = await session.scalar(insert(RequestsLogConfig).values(**values).on_conflict_do_update(
+        constraint="uq_requests_log_configs_tenant", set_={**body.model_dump()},
+    ).returning(RequestsLogConfig), execution_options={"populate_existing": True})
+    return ConfigOut.model_validate(row)
+
+
+@router.get("", response_model=ConfigOut)
+async def show(session: SessionDep, tenant: CallTenantDep) -> RequestsLogConfig:
+    """The tenant's configuration; 404 when none."""
+    row = await session.scalar(select(RequestsLogConfig).where(RequestsLogConfig.tenant_id == tenant))
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no requests log configured for this tenant")
+    return row
+
+
+@router.delete("", status_code=204)
+async def remove(session: SessionDep, tenant: CallTenantDep) -> Response:
+    """Stop logging this tenant's requests."""
+    result = await session.execute(delete(RequestsLogConfig).where(RequestsLogConfig.tenant_id == tenant)
+                                   .returning(RequestsLogConfig.id))
+    if result.first() is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no requests log configured for this tenant")
+    return Response(status_code=204)

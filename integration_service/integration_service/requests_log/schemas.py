@@ -1,0 +1,28 @@
+"""The requests-log configuration API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+from integration_service.sheets.schemas import SpreadsheetId
+
+Worksheet = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class ConfigIn(BaseModel):
+    """Which spreadsheet and worksheet hold the tenant's log."""
+
+    spreadsheet_id: SpreadsheetId
+    worksheet: Worksheet
+    is_active: bool = True
+
+
+class ConfigOut(ConfigIn):
+    """The stored configuration."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    updated_at: datetime

@@ -1,0 +1,75 @@
+"""Apply one core event to the tenant's requests log, idempotently and in any order."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from integration_service.logs.context import use_tenant
+from integration_service.requests_log import columns
+from integration_service.requests_log.models import RequestsLogConfig, RequestsLogEntry
+from integration_service.requests_log.sync import write_row
+from integration_service.sheets.service import Sheets
+from shared.events import Envelope
+
+log = logging.getLogger("requests_log")
+
+
+class SheetsNotConfigured(RuntimeError):
+    """A tenant has a log configured but the service has no service account: retry, then dead-letter."""
+
+
+@dataclass
+class RequestsLog:
+    """The stream handler; `sheets` is read at call time (the adapter may be built later)."""
+
+    sessionmaker: async_sessionmaker[AsyncSession]
+    sheets: Callable[[], Sheets | None]
+
+    async def handle(self, envelope: Envelope) -> None:
+        """Merge the event into the request's row and write the row when anything changed."""
+        kind = envelope.event_type.removeprefix("core.")
+        number = str(envelope.data.get("number") or envelope.data.get("request_number") or "")
+        if kind not in columns.EVENTS or not number:
+            return
+        changes = columns.changes_of(kind, envelope.data, envelope.occurred_at)
+        tenant = envelope.tenant_id
+        with use_tenant(tenant):
+            async with self.sessionmaker() as session, session.begin():
+                config = await session.scalar(select(RequestsLogConfig).where(
+                    RequestsLogConfig.tenant_id == tenant, RequestsLogConfig.is_active.is_(True)))
+                if config is None or not changes:
+                    return
+                entry = await _locked_entry(session, tenant, number)
+                merged = columns.merge(entry.columns, changes, envelope.occurred_at, envelope.event_id)
+                if merged is None and entry.synced:
+                    log.info("requests log: event already applied or superseded",
+                             extra={"event_id": envelope.event_id, "number": number})
+                    return
+                entry.columns = merged or entry.columns
+                entry.events_applied += 1
+                entry.last_event_at = max(filter(None, [entry.last_event_at, envelope.occurred_at]))
+                sheets = self.sheets()
+                if sheets is None:
+                    raise SheetsNotConfigured("requests log configured but Google Sheets is not")
+                # Written while the row lock is held, so two instances never append one request twice.
+                await write_row(sheets, tenant, config.spreadsheet_id, config.worksheet, number,
+                                columns.row_values(number, entry.columns))
+                entry.synced = True
+
+
+async def _locked_entry(session: AsyncSession, tenant: str, number: str) -> RequestsLogEntry:
+    """The request's entry, created if new, locked until the transaction ends."""
+    await session.execute(insert(RequestsLogEntry).values(
+        tenant_id=tenant, request_number=number, columns={}, synced=False, events_applied=0,
+    ).on_conflict_do_nothing(constraint="uq_requests_log_entries_number"))
+    entry = await session.scalar(select(RequestsLogEntry).where(
+        RequestsLogEntry.tenant_id == tenant, RequestsLogEntry.request_number == number,
+    ).with_for_update().execution_options(populate_existing=True))
+    assert entry is not None
+    return entry

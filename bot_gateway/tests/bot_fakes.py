@@ -138,12 +138,17 @@ class FakeCore:
         self.status_for: dict[int, str] = {}
         self.role_for: dict[int, str] = {}
         self.counter = itertools.count(1)
+        self.delay = 0.0
+        self.started = asyncio.Event()
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self.handle)
 
-    def handle(self, request: httpx.Request) -> httpx.Response:
+    async def handle(self, request: httpx.Request) -> httpx.Response:
         self.calls.append((request.method, request.url.path))
+        self.started.set()
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.down:
             raise httpx.ConnectError("core down", request=request)
         path = request.url.path

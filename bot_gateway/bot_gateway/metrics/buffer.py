@@ -32,6 +32,7 @@ class MetricsBuffer:
         self.max_pending = max_pending
         self.pending: list[dict[str, Any]] = []
         self._wake = asyncio.Event()
+        self._stopping = False
         self._task: asyncio.Task[None] | None = None
 
     def record(
@@ -56,15 +57,15 @@ class MetricsBuffer:
         self._task = asyncio.create_task(self._run(), name="bot-metrics-flush")
 
     async def stop(self) -> None:
-        """Stop the flusher and write what is left."""
+        """Stop the flusher (never mid-write, which would lose a batch) and write what is left."""
+        self._stopping = True
+        self._wake.set()
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await self._task
         await self.flush()
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.flush_seconds)
             self._wake.clear()

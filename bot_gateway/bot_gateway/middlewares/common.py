@@ -21,7 +21,8 @@ def command_of(event: TelegramObject) -> str:
     if isinstance(event, Message):
         if event.text and event.text.startswith("/"):
             return event.text.split(maxsplit=1)[0].split("@", 1)[0][:64]
-        return str(event.content_type)[:64]
+        kind = event.content_type
+        return str(getattr(kind, "value", kind))[:64]
     if isinstance(event, CallbackQuery):
         return (event.data or "").split(":", 1)[0][:64]
     return ""

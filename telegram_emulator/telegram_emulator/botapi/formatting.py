@@ -160,12 +160,3 @@ def parse_text(text: str, parse_mode: str | None) -> tuple[str, list[dict[str, A
     if mode.lower() in ("markdown", "markdownv2"):
         return text, []
     raise bad_request("unsupported parse_mode")
-
-
-def command_entities(text: str) -> list[dict[str, Any]]:
-    """`bot_command` entities for /commands in a user's text, as Telegram marks them."""
-    entities = []
-    for match in re.finditer(r"(?<![\w/])/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?", text):
-        offset = utf16_len(text[: match.start()])
-        entities.append({"offset": offset, "length": utf16_len(match.group(0)), "type": "bot_command"})
-    return entities

@@ -9,8 +9,8 @@ from typing import Any
 
 from fastapi import HTTPException
 
+from telegram_emulator.botapi.commands_text import command_entities
 from telegram_emulator.botapi.common import now
-from telegram_emulator.botapi.formatting import command_entities
 from telegram_emulator.state.bots import BotState
 from telegram_emulator.state.chats import CallbackRecord, ChatState, MessageRecord
 from telegram_emulator.state.world import World

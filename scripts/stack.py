@@ -210,9 +210,12 @@ def run() -> int:
         print("a service stopped; stopping the rest")
         return 1
     except KeyboardInterrupt:
-        print("\nstopping ...")
+        print("\nstopping ...", flush=True)
         return 0
     finally:
+        # `uv run` forwards the Ctrl-C its group already got: one is enough to stop.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stack.stop()
 
 

@@ -12,7 +12,7 @@ import orjson
 
 correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 
-_RESERVED = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+_RESERVED = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
 _SECRET_WORDS = ("secret", "token", "password", "api_key", "authorization")
 
 

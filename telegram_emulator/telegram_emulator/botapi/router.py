@@ -8,7 +8,15 @@ from fastapi import APIRouter, Request, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 # Importing the method modules registers their methods.
-from telegram_emulator.botapi import commands, media, media_group, messages, misc, updates  # noqa: F401
+from telegram_emulator.botapi import (  # noqa: F401
+    commands,
+    media,
+    media_group,
+    messages,
+    misc,
+    profile,
+    updates,
+)
 from telegram_emulator.botapi.errors import ApiError, not_found, ok, unauthorized
 from telegram_emulator.botapi.params import Params
 from telegram_emulator.botapi.registry import Call, dispatch

@@ -63,6 +63,8 @@ class BotState:
     photo_groups: dict[str, list[str]] = field(default_factory=dict)
     callbacks: dict[str, CallbackRecord] = field(default_factory=dict)
     commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    profile: dict[str, dict[str, str]] = field(default_factory=dict)
+    menu_button: dict[str, Any] = field(default_factory=lambda: {"type": "default"})
     created_at: float = field(default_factory=time.time)
 
     def as_user(self) -> dict[str, Any]:
@@ -130,6 +132,8 @@ class BotState:
         self.photo_groups.clear()
         self.callbacks.clear()
         self.commands.clear()
+        self.profile.clear()
+        self.menu_button = {"type": "default"}
         self.updates_changed.fire()
 
     def as_control(self) -> dict[str, Any]:

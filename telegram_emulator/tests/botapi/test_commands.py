@@ -37,3 +37,20 @@ async def test_the_users_menu_follows_telegrams_scope_order(client, api, user):
     mine = [{"command": "admin", "description": "Админка"}]
     await api("setMyCommands", commands=mine, scope={"type": "chat", "chat_id": user["id"]})
     assert (await client.get(f"/control/bots/{TOKEN}/chats/{user['id']}/commands")).json() == mine
+
+
+async def test_profile_texts_are_kept_per_language(api):
+    assert (await api("setMyDescription", description="Заявки в УК", language_code="ru")).json()["result"]
+    assert (await api("getMyDescription", language_code="ru")).json()["result"] == {
+        "description": "Заявки в УК"
+    }
+    assert (await api("getMyDescription", language_code="uz")).json()["result"] == {"description": ""}
+    assert (await api("getMyName")).json()["result"] == {"name": "UK Emulator Bot"}
+    response = await api("setMyShortDescription", short_description="x" * 121)
+    assert response.status_code == 400
+
+
+async def test_the_menu_button_is_stored(api):
+    assert (await api("getChatMenuButton")).json()["result"] == {"type": "default"}
+    await api("setChatMenuButton", menu_button={"type": "commands"})
+    assert (await api("getChatMenuButton")).json()["result"] == {"type": "commands"}

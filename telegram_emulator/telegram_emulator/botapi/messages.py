@@ -66,7 +66,7 @@ def _apply_edit(chat: ChatState, record: MessageRecord, changes: dict[str, Any])
     return message
 
 
-@method("editMessageText", flood=True)
+@method("editMessageText")
 async def edit_message_text(call: Call) -> dict[str, Any]:
     """Replace a bot message's text (and inline keyboard: none given means none kept)."""
     chat, record = _editable(call)
@@ -77,7 +77,7 @@ async def edit_message_text(call: Call) -> dict[str, Any]:
     return _apply_edit(chat, record, changes)
 
 
-@method("editMessageCaption", flood=True)
+@method("editMessageCaption")
 async def edit_message_caption(call: Call) -> dict[str, Any]:
     """Replace a bot media message's caption (and inline keyboard)."""
     chat, record = _editable(call)

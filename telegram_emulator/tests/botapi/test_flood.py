@@ -46,3 +46,10 @@ async def test_flood_control_can_be_switched_on_by_settings(settings):
     assert world.flood.enabled is True
     assert world.flood.check(1, 1) == 0
     assert world.flood.check(1, 1) == 1
+
+
+async def test_edits_do_not_count_against_the_send_limit(client, api, user):
+    await client.put("/control/flood", json={"enabled": True})
+    sent = (await api("sendMessage", chat_id=user["id"], text="v1")).json()["result"]
+    edited = await api("editMessageText", chat_id=user["id"], message_id=sent["message_id"], text="v2")
+    assert edited.status_code == 200

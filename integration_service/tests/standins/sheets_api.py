@@ -107,6 +107,8 @@ def router(state: StandinState) -> APIRouter:
         sid, _, tail = raw.partition("/")
         sid, _, verb = sid.partition(":")
         route = _route_name(request.method, tail, verb)
+        if state.latency:
+            await asyncio.sleep(state.latency)
         if (failure := await canned(route, request)) is not None:
             return failure
         book, error = guard(request, route, sid)

@@ -68,6 +68,7 @@ class StandinState:
     failures: dict[str, deque[Failure]] = field(default_factory=dict)
     calls: Counter[str] = field(default_factory=Counter)
     seen: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    latency: float = 0.0  # seconds added to every Sheets call (benchmarks)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def fail(self, route: str, status: int, times: int = 1, body: Any = None,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from integration_service import worker as webhook_worker
 from integration_service.config import Settings
 from integration_service.geocoding import lifecycle as geocoding
+from integration_service.logs.context import bind_tenant_everywhere
 from integration_service.logs.writer import CallLog
-from integration_service.requests_log import lifecycle as requests_log
 from integration_service.sheets import lifecycle as sheets
+from integration_service.webhooks.lifecycle import start_webhooks
 from shared.app import Hook
 from shared.cache import Cache
 from shared.crypto import SecretBox
@@ -27,6 +29,7 @@ async def start_core(app: FastAPI) -> None:
         flush_seconds=settings.call_log_flush_seconds, max_queue=settings.call_log_queue_size,
     )
     app.state.call_log.start()
+    bind_tenant_everywhere(app)
 
 
 async def stop_core(app: FastAPI) -> None:
@@ -35,5 +38,5 @@ async def stop_core(app: FastAPI) -> None:
 
 
 # Hooks that build clients with `logs.clients.service_client` must come after `start_core`.
-STARTUP: list[Hook] = [start_core, geocoding.start, sheets.start, requests_log.start]
-SHUTDOWN: list[Hook] = [stop_core, geocoding.stop, sheets.stop, requests_log.stop]
+STARTUP: list[Hook] = [start_core, geocoding.start, sheets.start, start_webhooks, webhook_worker.start_worker]
+SHUTDOWN: list[Hook] = [stop_core, geocoding.stop, sheets.stop, webhook_worker.stop_worker]

@@ -64,6 +64,8 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
     async with application.router.lifespan_context(application):
         yield application
+        # Write the test's queued call records now, so they cannot land after the truncate.
+        await application.state.call_log.stop()
         load_all_models()
         await testing.truncate_all(application.state.engine, Base.metadata)
         await application.state.redis.flushdb()

@@ -51,6 +51,7 @@ class RequestsLog:
                     log.info("requests log: event already applied or superseded",
                              extra={"event_id": envelope.event_id, "number": number})
                     return
+                before = columns.row_values(number, entry.columns)
                 entry.columns = merged or entry.columns
                 entry.events_applied += 1
                 entry.last_event_at = max(filter(None, [entry.last_event_at, envelope.occurred_at]))
@@ -58,8 +59,10 @@ class RequestsLog:
                 if sheets is None:
                     raise SheetsNotConfigured("requests log configured but Google Sheets is not")
                 # Written while the row lock is held, so two instances never append one request twice.
-                await write_row(sheets, tenant, config.spreadsheet_id, config.worksheet, number,
-                                columns.row_values(number, entry.columns))
+                row = columns.row_values(number, entry.columns)
+                changed = [i for i, (old, new) in enumerate(zip(before, row, strict=True)) if old != new]
+                await write_row(sheets, tenant, config.spreadsheet_id, config.worksheet, number, row,
+                                changed or list(range(len(row))))
                 entry.synced = True
 
 

@@ -94,3 +94,15 @@ async def test_a_failed_write_is_retried_on_redelivery(app: FastAPI, sheet: Shee
     assert not [r for r in sheet.rows if r and r[0] == "261201-001"]
     await app.state.requests_log.handle(first)
     assert cells(sheet, "261201-001")[HEADER_STATUS] == "new"
+
+
+async def test_only_changed_cells_are_written_so_manual_notes_stay(app: FastAPI, sheet: Sheet) -> None:
+    await app.state.requests_log.handle(created("261201-001"))
+    row = next(r for r in sheet.rows if r and r[0] == "261201-001")
+    row[2] = "plumbing (checked)"
+    row.append("call before visiting")
+    await app.state.requests_log.handle(event("request.status_changed", "261201-001", 5,
+                                              new_status="in_progress"))
+    row = cells(sheet, "261201-001")
+    assert row[HEADER_STATUS] == "in_progress"
+    assert row[2] == "plumbing (checked)" and row[11] == "call before visiting"

@@ -49,3 +49,20 @@ async def test_cached_reads_do_not_count_against_the_limit(client: httpx.AsyncCl
     used = await RateLimiter(redis, "google_sheets").usage(  # type: ignore[arg-type]
         "uk-sheets@uk-test.iam.gserviceaccount.com", 60)
     assert used == 1
+
+
+async def test_a_tenant_limit_in_api_rate_limits_applies_to_that_tenant_only(client: httpx.AsyncClient,
+                                                                             google: Google,
+                                                                             book: Spreadsheet) -> None:
+    limit = {"service": "google_sheets", "endpoint": "read", "limit": 2, "window_seconds": 60}
+    assert (await client.put("/api/v1/rate-limits", json=limit)).status_code in (200, 201)
+    codes = []
+    for n in range(1, 4):
+        response = await client.post("/api/v1/sheets/read", json={"spreadsheet_id": SID, "range": f"A{n}"})
+        codes.append(response.status_code)
+    assert codes == [200, 200, 429]
+    assert int(response.headers["retry-after"]) >= 1
+    other = await client.post("/api/v1/sheets/read", json={"spreadsheet_id": SID, "range": "A3"},
+                              headers={"X-Tenant-ID": "uk-two"})
+    assert other.status_code == 200
+    assert google.calls("values.get") == 3

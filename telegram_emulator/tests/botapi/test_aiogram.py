@@ -206,3 +206,37 @@ async def test_aiogram_parses_media_files_commands_and_errors(live, control, mak
         assert caught.value.retry_after == 1
     finally:
         await bot.session.close()
+
+
+async def test_aiogram_parses_the_remaining_methods(live, control, make_png):
+    from aiogram.types import MenuButtonCommands
+
+    bot = make_bot(live)
+    try:
+        user = await _user(control)
+        keyboard = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="a", callback_data="a")]])
+        photo = await bot.send_photo(user["id"], BufferedInputFile(make_png(50, 50), "p.png"), caption="c1")
+        edited = await bot.edit_message_caption(
+            chat_id=user["id"], message_id=photo.message_id, caption="c2", reply_markup=keyboard
+        )
+        assert edited.caption == "c2" and edited.edit_date is not None
+        stripped = await bot.edit_message_reply_markup(chat_id=user["id"], message_id=photo.message_id)
+        assert stripped.reply_markup is None
+        other = await bot.send_message(user["id"], "to delete")
+        assert await bot.delete_messages(user["id"], [other.message_id, photo.message_id])
+        assert await bot.set_my_description("Заявки", language_code="ru")
+        assert (await bot.get_my_description(language_code="ru")).description == "Заявки"
+        assert (await bot.get_my_short_description()).short_description == ""
+        assert (await bot.get_my_name()).name == "UK Emulator Bot"
+        assert await bot.set_chat_menu_button(menu_button=MenuButtonCommands())
+        assert (await bot.get_chat_menu_button()).type == "commands"
+        assert await bot.delete_my_commands()
+        assert await bot.delete_webhook(drop_pending_updates=True)
+        assert (await bot.get_webhook_info()).url == ""
+        await control.post(f"/control/bots/{TOKEN}/chats/{user['id']}/messages", json={"text": "hi"})
+        updates = await bot.get_updates(allowed_updates=["message"], timeout=1)
+        assert updates[0].message.text == "hi"
+        assert await bot.log_out()
+        assert await bot.close()
+    finally:
+        await bot.session.close()

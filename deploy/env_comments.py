@@ -56,6 +56,7 @@ BY_VARIABLE = {
     "INTEGRATION_CALL_LOG_BATCH_SIZE": "Outbound call log: rows per insert.",
     "INTEGRATION_CALL_LOG_QUEUE_SIZE": "Outbound call log: records buffered in memory before dropping.",
     "INTEGRATION_GOOGLE_SHEETS_RATE_LIMIT_PER_MINUTE": "Google Sheets calls allowed per minute.",
+    "INTEGRATION_GOOGLE_SHEETS_RATE_WINDOW_SECONDS": "Window of the Sheets rate limit.",
     "INTEGRATION_GOOGLE_SHEETS_MAX_WAIT_SECONDS": "Longest wait for a Sheets rate-limit slot before 429.",
     "INTEGRATION_GOOGLE_SHEETS_ATTEMPTS": "Attempts per Sheets call (retries on 429/5xx).",
     "INTEGRATION_GOOGLE_SHEETS_CONCURRENCY": "Sheets calls in flight at once.",

@@ -80,11 +80,14 @@ class Notifier:
 
     async def _send(self, message: Outgoing) -> None:
         chat = message.chat_id
-        if len(message.photos) == 1:
-            await self.sender.send(chat, lambda: self.bot.send_photo(chat, message.photos[0]))
-        elif message.photos:
-            media = [InputMediaPhoto(media=file_id) for file_id in message.photos]
-            await self.sender.send(chat, lambda: self.bot.send_media_group(chat, media))  # type: ignore[arg-type]
+        try:
+            if len(message.photos) == 1:
+                await self.sender.send(chat, lambda: self.bot.send_photo(chat, message.photos[0]))
+            elif message.photos:
+                media = [InputMediaPhoto(media=file_id) for file_id in message.photos]
+                await self.sender.send(chat, lambda: self.bot.send_media_group(chat, media))  # type: ignore[arg-type]
+        except TelegramBadRequest as exc:  # an unusable file id must not cost the resident the message
+            log.info("notification photos not sent", extra={"chat_id": chat, "error": str(exc)})
         await self.sender.send(
             chat, lambda: self.bot.send_message(chat, message.text, reply_markup=message.markup)
         )

@@ -39,7 +39,7 @@ class PacedSender:
         self.sleep = sleep
         self._chat_next: dict[int, float] = {}
         self._chat_locks: dict[int, asyncio.Lock] = {}
-        self._global_next = 0.0
+        self._last_grant = float("-inf")
         self._global_lock = asyncio.Lock()
 
     async def send(self, chat_id: int, call: Callable[[], Awaitable[T]]) -> T:
@@ -75,13 +75,13 @@ class PacedSender:
             await self.sleep(delay)
 
     async def _wait_global(self) -> None:
-        # A slot is reserved under the lock, the wait happens outside it: callers queue in order.
+        # FIFO (asyncio.Lock is fair): each grant is at least `global_interval` after the previous
+        # one by the clock, however late a waiter wakes, so sends never bunch up past the limit.
         async with self._global_lock:
-            now = self.clock()
-            slot = max(now, self._global_next)
-            self._global_next = slot + self.global_interval
-        if slot > now:
-            await self.sleep(slot - now)
+            delay = self._last_grant + self.global_interval - self.clock()
+            if delay > 0:
+                await self.sleep(delay)
+            self._last_grant = self.clock()
 
     def forget_idle(self, older_than: float = 60.0) -> None:
         """Drop per-chat bookkeeping of chats quiet for a while (bounded memory)."""

@@ -4,6 +4,7 @@ on a real port, and the real bot app polling it with the flows and the notifier 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -35,9 +36,10 @@ from telegram_emulator.settings import EmulatorSettings
 
 CORE_MIGRATIONS = Path(__file__).resolve().parents[3] / "core_service" / "core_service" / "migrations"
 SERVICE_TOKEN = "flows-service-token"
-# Core and the bot share one Redis, as in production. A logical DB of its own (not the suite's
-# "bot" DB) so that another bot_gateway run flushing that DB meanwhile cannot disturb these tests.
-FLOWS_REDIS = testing.redis_url("bot").rsplit("/", 1)[0] + "/15"
+# Core and the bot share one Redis, as in production: a logical DB of its own (not the suite's
+# "bot" DB, 14 or 15 by process) so that another run flushing its DB meanwhile is unlikely to
+# disturb these tests on a shared workstation.
+FLOWS_REDIS = testing.redis_url("bot").rsplit("/", 1)[0] + f"/{14 + os.getpid() % 2}"
 
 
 @asynccontextmanager
@@ -203,3 +205,25 @@ def make_building(core_app: FastAPI) -> Callable[..., Any]:
         return building_id
 
     return make
+
+
+@pytest.fixture
+async def core_client(core_app: FastAPI) -> AsyncIterator[Callable[..., Any]]:
+    """`await core_client(telegram_id)`: an httpx client to Core signed in as that user."""
+    clients: list[httpx.AsyncClient] = []
+
+    async def signed_in(telegram_id: int) -> httpx.AsyncClient:
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=core_app), base_url="http://core.test")
+        clients.append(http)
+        answer = await http.post(
+            "/api/v1/auth/telegram",
+            json={"telegram_id": telegram_id, "first_name": "X"},
+            headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
+        )
+        assert answer.status_code == 200, answer.text
+        http.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
+        return http
+
+    yield signed_in
+    for http in clients:
+        await http.aclose()

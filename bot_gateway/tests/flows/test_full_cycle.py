@@ -76,8 +76,9 @@ async def test_request_from_filing_to_rating(
         card = await open_from_notice(executor, "notif.assigned")
         await resident.expect(resident.t("status.in_progress"))
         await complete(executor, card, photo=True)
-        mark = await resident.mark()
         card = await open_from_notice(resident, "notif.completed")
+        proof = [m for m in await resident.bot_messages() if (m.get("message") or {}).get("photo")]
+        assert len(proof) == 1  # the executor's photo came with the notice
 
         # The resident returns it once, with a reason; the executor hears why.
         prompt = await card_after(resident, card, "act.return")
@@ -98,10 +99,10 @@ async def test_request_from_filing_to_rating(
             for m in reversed(await executor.bot_messages())
             if any(executor.t("act.complete") in b["text"] for b in buttons(m))
         )
+        mark = await resident.mark()
         await complete(executor, card, photo=False)
 
         # The resident accepts it with five stars; the executor hears the rating.
-        mark = await resident.mark()
         card = await open_from_notice(resident, "notif.completed", after=mark)
         rating = await card_after(resident, card, "act.accept")
         await resident.press(rating, buttons(rating)[4]["callback_data"])

@@ -16,6 +16,7 @@ from typing import Any
 
 import gspread
 import requests
+from google.auth.transport.requests import AuthorizedSession, Request
 from google.oauth2.service_account import Credentials
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
@@ -26,6 +27,7 @@ from shared.logging import correlation_id
 GOOGLE_ORIGIN = "https://sheets.googleapis.com"
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
 SERVICE = "google_sheets"
+OAUTH_SERVICE = "google_oauth"
 # The gateway's attempt number, carried into the worker thread with the context.
 current_attempt: ContextVar[int] = ContextVar("sheets_attempt", default=1)
 
@@ -63,21 +65,42 @@ class RebasedHTTPClient(HTTPClient):
             self._record(method.upper(), endpoint, status, started, error)
 
     def _record(self, method: str, url: str, status: int | None, started: float, error: str | None) -> None:
-        if self.recorder is None or self.loop is None:
-            return
-        record = CallRecord(service=SERVICE, method=method, url=redact_url(url), status_code=status,
-                            duration_ms=round((time.perf_counter() - started) * 1000, 2), error=error,
-                            correlation_id=correlation_id.get(), attempt=current_attempt.get())
-        # The recorder queues on the event loop; this runs in a worker thread. The callback runs in a
-        # copy of this thread's context, so the tenant bound for the request is the one logged.
-        self.loop.call_soon_threadsafe(self.recorder, record)
+        deliver(self.loop, self.recorder, CallRecord(
+            service=SERVICE, method=method, url=redact_url(url), status_code=status,
+            duration_ms=round((time.perf_counter() - started) * 1000, 2), error=error,
+            correlation_id=correlation_id.get(), attempt=current_attempt.get()))
+
+
+def deliver(loop: asyncio.AbstractEventLoop | None, recorder: Recorder | None, record: CallRecord) -> None:
+    """Hand a record made in a worker thread to the recorder, which queues on the event loop.
+
+    The callback runs in a copy of this thread's context, so the tenant bound for the request (and
+    carried into the thread by `asyncio.to_thread`-style calls) is the one logged.
+    """
+    if recorder is not None and loop is not None and not loop.is_closed():
+        loop.call_soon_threadsafe(recorder, record)
+
+
+def _token_session(loop: asyncio.AbstractEventLoop, recorder: Recorder | None) -> requests.Session:
+    """The session google-auth uses for the OAuth grant, its answers recorded as `google_oauth`."""
+    session = requests.Session()
+
+    def on_response(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        deliver(loop, recorder, CallRecord(
+            service=OAUTH_SERVICE, method=str(response.request.method), url=redact_url(response.url),
+            status_code=response.status_code, duration_ms=round(response.elapsed.total_seconds() * 1000, 2),
+            error=None, correlation_id=correlation_id.get(), attempt=1))
+
+    session.hooks["response"].append(on_response)
+    return session
 
 
 def build_client(account_file: str, base_url: str, timeout: float, recorder: Recorder | None,
                  loop: asyncio.AbstractEventLoop) -> tuple[gspread.Client, str]:
     """A gspread client for the service account in `account_file`, and the account's e-mail."""
     credentials = Credentials.from_service_account_file(account_file, scopes=SCOPES)
-    client = gspread.Client(auth=credentials, http_client=RebasedHTTPClient)
+    session = AuthorizedSession(credentials, auth_request=Request(_token_session(loop, recorder)))
+    client = gspread.Client(auth=credentials, session=session, http_client=RebasedHTTPClient)
     http = client.http_client
     assert isinstance(http, RebasedHTTPClient)
     http.base_url = base_url.rstrip("/")

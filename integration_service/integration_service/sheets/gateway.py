@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import logging
 import random
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import google.auth.exceptions
@@ -33,7 +36,7 @@ def _retry_after(response: requests.Response | None) -> float | None:
 
 
 class SheetsGateway:
-    """gspread is synchronous: each call runs in a thread, at most `concurrency` at a time."""
+    """gspread is synchronous: each call runs in the gateway's own pool of `concurrency` threads."""
 
     def __init__(self, http: HTTPClient, account: str, limiter: SheetsLimiter, attempts: int,
                  concurrency: int, backoff: float = 0.5) -> None:
@@ -42,7 +45,8 @@ class SheetsGateway:
         self.limiter = limiter
         self.attempts = attempts
         self.backoff = backoff
-        self.slots = asyncio.Semaphore(concurrency)
+        # Its own pool, so slow Google calls never starve other users of the default executor.
+        self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="sheets")
 
     async def call(self, tenant: str, endpoint: str, spreadsheet_id: str, fn: Callable[[HTTPClient], T]) -> T:
         """Run `fn(http_client)`; SheetsError with the mapped answer when it cannot succeed."""
@@ -61,8 +65,7 @@ class SheetsGateway:
         last = attempt == self.attempts
         current_attempt.set(attempt)
         try:
-            async with self.slots:
-                return _Done(await asyncio.to_thread(fn, self.http))
+            return _Done(await self._in_thread(fn))
         except APIError as exc:
             wait = _retry_after(exc.response)
             if exc.response.status_code not in RETRY_STATUSES or last or (wait or 0) > MAX_RETRY_SLEEP:
@@ -72,6 +75,16 @@ class SheetsGateway:
             if last or isinstance(exc, google.auth.exceptions.RefreshError):
                 raise from_transport_error(exc) from exc
             return self._backoff(attempt)
+
+    async def _in_thread(self, fn: Callable[[HTTPClient], Any]) -> Any:
+        """Like `asyncio.to_thread`, on the gateway's pool: the context (tenant, request id) goes along."""
+        call = functools.partial(contextvars.copy_context().run, fn, self.http)
+        return await asyncio.get_running_loop().run_in_executor(self.pool, call)
+
+    def close(self) -> None:
+        """Close gspread's HTTP session and the thread pool."""
+        self.http.session.close()
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
     def _backoff(self, attempt: int) -> float:
         return float(self.backoff * 2 ** (attempt - 1) * (0.5 + random.random()))

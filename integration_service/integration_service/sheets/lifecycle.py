@@ -47,4 +47,4 @@ async def stop(app: FastAPI) -> None:
     """Close gspread's HTTP session."""
     sheets: Sheets | None = getattr(app.state, "sheets", None)
     if sheets is not None:
-        await asyncio.to_thread(sheets.gateway.http.session.close)
+        await asyncio.to_thread(sheets.gateway.close)

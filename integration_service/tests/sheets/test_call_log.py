@@ -41,3 +41,16 @@ async def test_cached_reads_make_no_call(app: FastAPI, client: httpx.AsyncClient
         await client.post("/api/v1/sheets/read", json={"spreadsheet_id": SID, "range": "A1"},
                           headers={"X-Tenant-ID": "uk-cached-log"})
     assert len(await _rows(app, "uk-cached-log")) == 1
+
+
+async def test_the_oauth_grant_is_logged_too(app: FastAPI, client: httpx.AsyncClient, google: Google,
+                                             book: Spreadsheet) -> None:
+    await client.post("/api/v1/sheets/read", json={"spreadsheet_id": SID, "range": "A1"},
+                      headers={"X-Tenant-ID": "uk-oauth-log"})
+    await app.state.call_log.flush()
+    async with app.state.sessionmaker() as session:
+        rows = list(await session.scalars(select(IntegrationLog).where(
+            IntegrationLog.tenant_id == "uk-oauth-log").order_by(IntegrationLog.id)))
+    assert [(r.service, r.method, r.status_code) for r in rows] == [
+        ("google_oauth", "POST", 200), ("google_sheets", "GET", 200)]
+    assert rows[0].url == f"{google.url}/token"

@@ -151,12 +151,14 @@ def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
 
 
 def parse_text(text: str, parse_mode: str | None) -> tuple[str, list[dict[str, Any]]]:
-    """Apply a parse_mode; Markdown modes are passed through as plain text (not parsed)."""
+    """Apply a parse_mode: HTML, MarkdownV2 or legacy Markdown."""
     mode = (parse_mode or "").strip()
     if not mode:
         return text, []
     if mode.lower() == "html":
         return parse_html(text)
     if mode.lower() in ("markdown", "markdownv2"):
-        return text, []
+        from telegram_emulator.botapi.markdown import parse_markdown  # markdown imports this module
+
+        return parse_markdown(text, v2=mode.lower() == "markdownv2")
     raise bad_request("unsupported parse_mode")

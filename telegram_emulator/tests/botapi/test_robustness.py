@@ -40,7 +40,19 @@ SCALARS = st.one_of(
     st.booleans(),
     st.integers(-(2**40), 2**40),
     st.text(max_size=30),
-    st.sampled_from(["HTML", "<b>x", "attach://nothing", "{}", "[1]", '{"inline_keyboard": 1}']),
+    st.sampled_from(
+        [
+            "HTML",
+            "MarkdownV2",
+            "Markdown",
+            "*x",
+            "<b>x",
+            "attach://nothing",
+            "{}",
+            "[1]",
+            '{"inline_keyboard": 1}',
+        ]
+    ),
 )
 VALUES = st.recursive(
     SCALARS,

@@ -17,6 +17,11 @@ class IntegrationClient(BaseApiClient):
         )
         return result
 
+    async def geocoding_health(self) -> dict[str, Any]:
+        """Each geocoding provider's state."""
+        result: dict[str, Any] = await self.call("GET", "/api/v1/geocoding/health")
+        return result
+
     async def reverse(self, lat: float, lon: float) -> dict[str, Any]:
         """An address for coordinates."""
         result: dict[str, Any] = await self.call(

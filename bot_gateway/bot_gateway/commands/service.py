@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
@@ -15,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot_gateway.commands.defaults import DEFAULT_COMMANDS
 from bot_gateway.commands.models import BotCommand
 from bot_gateway.i18n import DEFAULT_LANGUAGE
+from bot_gateway.sessions.models import BotSession
 
 log = logging.getLogger("bot.commands")
 
@@ -51,12 +53,24 @@ class CommandRegistry:
                 for c in self.commands if role in c.roles]
 
     async def register(self, bot: Bot) -> None:
-        """Default-scope commands (the applicant's) for each language, and without a language."""
+        """Default scope (the applicant's) per language and without one; chat scope for other roles."""
         default = BotCommandScopeDefault()
         await bot.set_my_commands(self.for_role("applicant", DEFAULT_LANGUAGE), scope=default)
         for language in self.languages:
             await bot.set_my_commands(self.for_role("applicant", language), scope=default,
                                       language_code=language)
+        for chat_id, role, language in await self._staff_chats(bot.id):
+            await self.register_chat(bot, chat_id, role, language)
+
+    async def _staff_chats(self, bot_id: int, limit: int = 1000) -> list[tuple[int, str, str]]:
+        # Users whose role is not the default one, from unexpired sessions: their commands differ.
+        async with self.sessionmaker() as db:
+            rows = await db.execute(select(BotSession.chat_id, BotSession.role, BotSession.language).where(
+                BotSession.tenant_id == self.tenant, BotSession.bot_id == bot_id,
+                BotSession.role != "applicant", BotSession.chat_id.is_not(None),
+                BotSession.expires_at > datetime.now(UTC),
+            ).order_by(BotSession.last_activity_at.desc()).limit(limit))
+        return [(int(chat), str(role), str(language)) for chat, role, language in rows if chat is not None]
 
     async def register_chat(self, bot: Bot, chat_id: int, role: str, language: str) -> None:
         """Chat-scope commands for a user whose role is not the default one (best effort)."""

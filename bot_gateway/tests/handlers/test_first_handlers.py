@@ -49,6 +49,17 @@ async def test_a_manager_gets_the_manager_menu_and_chat_scoped_commands(run_app,
     assert scoped["scope"]["chat_id"] == 803
 
 
+async def test_staff_commands_are_registered_again_at_start(run_app, telegram, core: FakeCore):
+    core.role_for[806] = "executor"
+    async with run_app():
+        await _ask(telegram, 806, "/start", 1)
+    telegram.reset()
+    async with run_app():
+        pass
+    scoped = [c for c in telegram.of("setMyCommands") if c.get("scope", {}).get("type") == "chat"]
+    assert [c["scope"]["chat_id"] for c in scoped] == [806]
+
+
 async def test_the_help_and_language_buttons_work_like_their_commands(run_app, telegram):
     async with run_app():
         await _ask(telegram, 804, "/start", 1)

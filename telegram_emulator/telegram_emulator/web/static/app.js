@@ -2,7 +2,8 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { token: "", userId: 0, users: [], version: -1, poll: null, seenAnswers: new Set(), atBottom: true };
+const state = { token: "", userId: 0, users: [], version: -1, action: null, poll: null, seenAnswers: new Set(),
+                atBottom: true };
 
 function el(tag, attrs, children) {
   const node = document.createElement(tag);
@@ -198,16 +199,18 @@ async function pollLoop(token, userId) {
     const controller = new AbortController();
     state.poll = controller;
     try {
-      const url = chatPath(`/transcript?after_version=${state.version}&timeout=25`);
+      // While "typing..." shows, poll briefly: the action ends without a new version.
+      const wait = state.action ? 6 : 25;
+      const url = chatPath(`/transcript?after_version=${state.version}&timeout=${wait}`);
       const response = await fetch(url, { signal: controller.signal });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const transcript = await response.json();
       if (state.token !== token || state.userId !== userId) return;
-      if (transcript.version !== state.version) {
+      if (transcript.version !== state.version || transcript.action !== state.action) {
         state.version = transcript.version;
+        state.action = transcript.action;
         render(transcript);
       }
-      if (transcript.action) await new Promise((r) => setTimeout(r, 1000));  // to notice the action ending
     } catch (error) {
       if (controller.signal.aborted) return;
       await new Promise((r) => setTimeout(r, 1000));
@@ -218,6 +221,7 @@ async function pollLoop(token, userId) {
 function openChat() {
   if (state.poll) state.poll.abort();
   state.version = -1;
+  state.action = null;
   state.seenAnswers = new Set();
   $("messages").replaceChildren();
   renderKeyboard(null);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Any
@@ -37,9 +38,13 @@ class Notifier:
         self._managers: tuple[float, list[Person]] = (0.0, [])
 
     async def handle(self, envelope: Envelope) -> None:
-        """Turn the event into messages and send those not sent yet."""
-        for message in await self.messages(envelope):
-            await self.deliver(envelope, message)
+        """Turn the event into messages and send those not sent yet (recipients in parallel)."""
+        results = await asyncio.gather(
+            *(self.deliver(envelope, m) for m in await self.messages(envelope)), return_exceptions=True
+        )
+        failed = [r for r in results if isinstance(r, BaseException)]
+        if failed:
+            raise failed[0]  # the entry stays pending; recipients already served are not sent again
 
     async def messages(self, envelope: Envelope) -> list[Outgoing]:
         """Who hears what about this event."""

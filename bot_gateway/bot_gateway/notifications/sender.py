@@ -19,13 +19,17 @@ SENT = Counter("bot_notifications_sent_total", "Notification messages sent", ["o
 
 
 class PacedSender:
-    """Serialises sends per chat, spaces them `per_chat_interval` apart and keeps under `global_rate`/s."""
+    """Serialises sends per chat, spaces them `per_chat_interval` apart and keeps under `global_rate`/s.
+
+    The defaults sit a little under Telegram's limits (1/s per chat, 30/s per bot), so network
+    jitter that bunches two sends together still stays inside them.
+    """
 
     def __init__(
         self,
         *,
-        per_chat_interval: float = 1.0,
-        global_rate: float = 30.0,
+        per_chat_interval: float = 1.05,
+        global_rate: float = 28.0,
         max_attempts: int = 5,
         max_retry_after: float = 120.0,
         clock: Clock = time.monotonic,

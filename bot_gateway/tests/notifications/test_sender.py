@@ -72,8 +72,8 @@ async def test_a_burst_of_200_to_distinct_chats_keeps_under_30_per_second() -> N
     await clock.run(asyncio.gather(*(sender.send(chat, call(chat)) for chat in range(200))))
     times = [moment for sends in log.values() for moment in sends]
     assert len(times) == 200
-    assert max_in_window(times, 1.0) <= 30
-    assert 6.5 <= max(times) <= 7.0  # 200 at 30/s: paced, not slower than needed
+    assert max_in_window(times, 1.0) <= 28  # under Telegram's 30/s, with a margin for jitter
+    assert 7.0 <= max(times) <= 7.5  # 200 at 28/s: paced, not slower than needed
 
 
 async def test_a_burst_of_200_to_five_chats_keeps_one_per_second_per_chat() -> None:
@@ -86,7 +86,7 @@ async def test_a_burst_of_200_to_five_chats_keeps_one_per_second_per_chat() -> N
         assert all(b - a >= 1.0 - 1e-9 for a, b in itertools.pairwise(sends))
     times = [moment for sends in log.values() for moment in sends]
     assert max_in_window(times, 1.0) <= 5
-    assert max(times) <= 40.0
+    assert max(times) <= 42.0
 
 
 async def test_retry_after_is_waited_out_then_the_message_goes_once() -> None:

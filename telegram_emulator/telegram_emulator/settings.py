@@ -33,6 +33,8 @@ class EmulatorSettings(ServiceSettings):
     webhook_retry_seconds: float = Field(default=1.0, gt=0)
     webhook_retry_max_seconds: float = Field(default=30.0, gt=0)
     webhook_allow_http: bool = True
+    # Like Telegram: a bot cannot write first to a user who never wrote to it (403). Off by default.
+    require_start: bool = False
     callback_answer_ttl_seconds: float = Field(default=60.0, gt=0)
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
     control_wait_max_seconds: float = Field(default=60.0, gt=0)

@@ -35,6 +35,8 @@ def target_chat(call: Call) -> ChatState:
     chat = call.bot.chat(user)
     if chat.blocked:
         raise ApiError(403, "Forbidden: bot was blocked by the user")
+    if call.world.settings.require_start and not chat.started:
+        raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
     return chat
 
 

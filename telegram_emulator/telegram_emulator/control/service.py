@@ -37,6 +37,7 @@ def user_message(
     keyboard = chat.reply_keyboard
     if keyboard and keyboard.get("one_time_keyboard"):
         chat.reply_keyboard = None
+    chat.started = True
     chat.add(MessageRecord(message=message, sender="user"))
     bot.enqueue("message", copy.deepcopy(message), world.settings.updates_max_pending)
     return message

@@ -60,6 +60,7 @@ class ChatState:
     version: int = 0
     reply_keyboard: dict[str, Any] | None = None
     blocked: bool = False
+    started: bool = False  # the user has written to the bot at least once
     action: str | None = None
     action_until: float = 0.0
     changed: Signal = field(default_factory=Signal)

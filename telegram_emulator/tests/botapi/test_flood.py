@@ -27,7 +27,7 @@ async def test_a_second_message_in_the_same_second_is_429_with_retry_after(clien
 
 
 async def test_the_overall_limit_counts_every_chat_of_the_bot(client, api):
-    await client.put("/control/flood", json={"enabled": True, "global_limit": 3})
+    await client.put("/control/flood", json={"enabled": True, "global_limit": 3, "global_window_seconds": 30})
     users = [(await client.post("/control/users", json={"first_name": f"U{n}"})).json() for n in range(4)]
     answers = [(await api("sendMessage", chat_id=u["id"], text="hi")).status_code for u in users]
     assert answers == [200, 200, 200, 429]

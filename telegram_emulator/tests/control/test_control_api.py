@@ -161,3 +161,23 @@ async def test_a_user_edit_reaches_the_bot_as_an_edited_message(client, api, use
     bot_message = (await api("sendMessage", chat_id=user["id"], text="x")).json()["result"]
     url = f"/control/bots/{TOKEN}/chats/{user['id']}/messages/{bot_message['message_id']}/edit"
     assert (await client.post(url, json={"text": "y"})).status_code == 404
+
+
+async def test_with_require_start_the_bot_cannot_write_first(settings):
+    import httpx
+
+    from telegram_emulator.app import create_app
+
+    app = create_app(settings.model_copy(update={"require_start": True}))
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://e") as http,
+    ):
+        user = (await http.post("/control/users", json={"first_name": "New"})).json()
+        first = await http.post(f"/bot{TOKEN}/sendMessage", json={"chat_id": user["id"], "text": "hi"})
+        assert first.status_code == 403
+        assert first.json()["description"] == "Forbidden: bot can't initiate conversation with a user"
+        await http.post(f"/control/bots/{TOKEN}/chats/{user['id']}/messages", json={"text": "/start"})
+        again = await http.post(f"/bot{TOKEN}/sendMessage", json={"chat_id": user["id"], "text": "hi"})
+        assert again.status_code == 200

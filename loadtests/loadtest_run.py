@@ -191,7 +191,11 @@ def main() -> int:
         if server is not None:
             server.stop()
     problems = [p for r in results.values() for p in r["problems"]]
+    # Context for the figures: other work on the machine moves every percentile.
+    load = [round(x, 2) for x in os.getloadavg()]
+    print(f"machine: {os.cpu_count()} CPUs, load average {load[0]} (1 min), {load[1]} (5 min)")
     summary = {"users": int(base["USERS"]), "duration_s": float(base["DURATION"]), "targets_ms": targets,
+               "cpus": os.cpu_count(), "load_average": load,
                "results": results, "problems": problems,
                "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     (OUT / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))

@@ -31,6 +31,7 @@ class Settings(ServiceSettings):
     geocode_retry_seconds: float = Field(default=60.0, gt=0)
     geocode_max_attempts: int = Field(default=10, ge=1)
     run_workers: bool = True
+    numbering_pool_size: int = Field(default=4, ge=1)
     # Request numbers are per local day of the housing company.
     timezone: str = "Asia/Tashkent"
     events_stream: str = "stream:core"

@@ -6,10 +6,11 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-# One atomic statement: the row lock it takes serialises concurrent creations of one tenant-day
-# until their transactions end, so no two requests ever get the same number.
+# One atomic statement, run in autocommit on its own small pool: the row lock serialising concurrent
+# creations of one tenant-day lasts one statement, not the whole creating transaction. No two requests
+# get the same number; a creation that fails afterwards leaves a gap, as a sequence would.
 NEXT_VALUE = text(
     "INSERT INTO request_number_counters (tenant_id, day, last_value) VALUES (:tenant, :day, 1) "
     "ON CONFLICT (tenant_id, day) DO UPDATE "
@@ -27,8 +28,9 @@ def format_number(day: date, value: int) -> str:
     return f"{day:%y%m%d}-{value:03d}"
 
 
-async def next_number(session: AsyncSession, tenant: str, zone: str) -> str:
-    """The next free number for `tenant` today."""
+async def next_number(engine: AsyncEngine, tenant: str, zone: str) -> str:
+    """The next free number for `tenant` today, committed at once (`engine` is in autocommit)."""
     day = today(zone)
-    value = (await session.execute(NEXT_VALUE, {"tenant": tenant, "day": day})).scalar_one()
+    async with engine.connect() as conn:
+        value = (await conn.execute(NEXT_VALUE, {"tenant": tenant, "day": day})).scalar_one()
     return format_number(day, int(value))

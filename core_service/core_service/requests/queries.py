@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
 from core_service.errors import NotFound
+from core_service.requests import listing
 from core_service.requests.models import RepairRequest
 from core_service.users.models import User
 
@@ -54,7 +55,7 @@ def with_people(query: Select[RepairRequest]) -> Select[RepairRequest]:
     )
 
 
-def _filtered(query: Select[RepairRequest], f: Filters) -> Select[RepairRequest]:
+def _conditions(f: Filters) -> list[ColumnElement[bool]]:
     R = RepairRequest
     conditions: list[ColumnElement[bool]] = []
     if f.statuses:
@@ -74,7 +75,7 @@ def _filtered(query: Select[RepairRequest], f: Filters) -> Select[RepairRequest]
     if f.q:
         like = f"%{f.q.strip()}%"
         conditions.append(or_(R.description.ilike(like), R.number.like(like), R.apartment.ilike(like)))
-    return query.where(*conditions)
+    return conditions
 
 
 def _order(sort: str) -> list[Any]:
@@ -91,12 +92,12 @@ def _order(sort: str) -> list[Any]:
 
 async def search(
     session: AsyncSession, user: User, f: Filters, *, sort: str, page: int, page_size: int
-) -> tuple[list[RepairRequest], int]:
-    """The page of requests `user` may see that match `f`, and how many match in all."""
-    base = _filtered(select(RepairRequest).where(visible_to(user)), f)
-    total = (await session.execute(select(func.count()).select_from(base.subquery()))).scalar_one()
-    query = with_people(base).order_by(*_order(sort)).offset((page - 1) * page_size).limit(page_size)
-    return list((await session.execute(query)).scalars().unique()), total
+) -> tuple[list[dict[str, Any]], int]:
+    """The page of requests `user` may see that match `f` (as RequestOut-shaped dicts) and the total."""
+    where = and_(visible_to(user), *_conditions(f))
+    total = (await session.execute(select(func.count()).select_from(RepairRequest).where(where))).scalar_one()
+    query = listing.ROWS.where(where).order_by(*_order(sort)).offset((page - 1) * page_size).limit(page_size)
+    return [listing.shape(row) for row in (await session.execute(query)).mappings()], total
 
 
 async def visible(session: AsyncSession, user: User, number: str, *, lock: bool = False) -> RepairRequest:

@@ -53,8 +53,9 @@ async def create_request(
     body: RequestIn, user: ActiveUser, request: Request, session: SessionDep
 ) -> RequestOut:
     """File a new request; it gets today's next number and status `new`."""
-    zone = request.app.state.settings.timezone
-    return RequestOut.model_validate(await service.create(session, user, body, zone))
+    state = request.app.state
+    created = await service.create(session, state.numbering_engine, user, body, state.settings.timezone)
+    return RequestOut.model_validate(created)
 
 
 @router.get("")

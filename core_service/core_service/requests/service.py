@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from core_service.buildings import service as buildings_service
 from core_service.errors import Conflict, Forbidden, Invalid, NotFound
@@ -37,14 +37,16 @@ def _history(request: RepairRequest, actor: User, action: str, **fields: Any) ->
                           action=action, **fields)
 
 
-async def create(session: AsyncSession, user: User, body: RequestIn, zone: str) -> RepairRequest:
+async def create(
+    session: AsyncSession, numbering_engine: AsyncEngine, user: User, body: RequestIn, zone: str
+) -> RepairRequest:
     """A new request of `user`, numbered for today, status `new`."""
     try:
         building = await buildings_service.get(session, user.tenant_id, body.building_id)
     except NotFound:
         raise Invalid("building_id", f"building {body.building_id} does not exist") from None
     media = media_list(body.media)
-    number = await numbering.next_number(session, user.tenant_id, zone)
+    number = await numbering.next_number(numbering_engine, user.tenant_id, zone)
     request = RepairRequest(
         tenant_id=user.tenant_id, number=number, building_id=building.id, apartment=body.apartment,
         category=body.category, urgency=body.urgency, description=body.description, media=media,

@@ -14,6 +14,11 @@ STATUSES = ("pending", "active", "blocked")
 LANGUAGES = ("ru", "uz")
 
 
+def display_name(first: str | None, last: str | None, username: str | None, telegram_id: int) -> str:
+    """First and last name, else username, else the Telegram id."""
+    return " ".join(p for p in (first, last) if p) or username or str(telegram_id)
+
+
 class User(FetchDefaults, TenantMixin, TimestampMixin, Base):
     """A person known by their Telegram id within a tenant."""
 
@@ -40,8 +45,7 @@ class User(FetchDefaults, TenantMixin, TimestampMixin, Base):
     @property
     def name(self) -> str:
         """Display name: first and last name, else username, else the Telegram id."""
-        full = " ".join(p for p in (self.first_name, self.last_name) if p)
-        return full or (self.username or str(self.telegram_id))
+        return display_name(self.first_name, self.last_name, self.username, self.telegram_id)
 
     def has_role(self, *roles: str) -> bool:
         """Whether the user holds any of `roles`."""

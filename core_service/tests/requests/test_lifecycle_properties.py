@@ -134,8 +134,14 @@ class Harness:
             return int((await session.execute(select(func.count()).select_from(OutboxEvent))).scalar_one())
         raise AssertionError
 
+    async def _stop(self) -> None:
+        # Leave the database as the other tests expect it: empty.
+        await testing.truncate_all(self.app.state.engine, Base.metadata)
+        await self.app.state.redis.flushdb()
+        await self.stack.aclose()
+
     def close(self) -> None:
-        self.bg.run(self.stack.aclose())
+        self.bg.run(self._stop())
         self.bg.close()
 
 

@@ -161,7 +161,8 @@ def main() -> int:
     from shared import testing
 
     core_db, bot_db = _databases()
-    redis = testing.redis_url("bot")
+    # Its own logical database, so a bench never mixes keys with the test suites (bot uses 12).
+    redis = testing.redis_url("bot").rsplit("/", 1)[0] + "/15"
     emu_port, core_port, bot_port = _port(), _port(), _port()
     emulator = f"http://127.0.0.1:{emu_port}"
     procs = [_spawn(["-m", "telegram_emulator"], {"EMULATOR_PORT": str(emu_port),

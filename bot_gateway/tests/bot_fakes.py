@@ -139,6 +139,7 @@ class FakeCore:
         self.role_for: dict[int, str] = {}
         self.counter = itertools.count(1)
         self.delay = 0.0
+        self.request_ids: list[str] = []
         self.started = asyncio.Event()
 
     def transport(self) -> httpx.MockTransport:
@@ -146,6 +147,7 @@ class FakeCore:
 
     async def handle(self, request: httpx.Request) -> httpx.Response:
         self.calls.append((request.method, request.url.path))
+        self.request_ids.append(request.headers.get("X-Request-ID", ""))
         self.started.set()
         if self.delay:
             await asyncio.sleep(self.delay)

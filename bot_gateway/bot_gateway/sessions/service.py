@@ -35,11 +35,13 @@ class SessionService:
             session = await self.store.load(tg_user.id)
             if session is not None:
                 await self.store.cache(session)
-        if session is None:
+        stale = session is not None and session.touched_at + self.touch_interval < _now()
+        if session is None or (stale and not session.active):
+            # Pending and blocked accounts are asked about again now and then: approval lands here.
             return await self.login(tg_user, chat_id)
         if session.needs_refresh(self.refresh_margin):
             return await self._refresh_or_login(session, tg_user, chat_id)
-        if session.touched_at + self.touch_interval < _now():
+        if stale:
             session = await self.store.save(session, chat_id=chat_id, fsm_state=fsm_state)
         return session
 
@@ -65,7 +67,7 @@ class SessionService:
                                 chat_id: int | None) -> UserSession:
         try:
             answer = await self.auth.refresh(session.refresh_token)
-        except Unauthorized:
+        except (Unauthorized, Forbidden):
             return await self.login(tg_user, chat_id)
         except BackendUnavailable:
             if session.access_valid:

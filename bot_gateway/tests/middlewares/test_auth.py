@@ -102,3 +102,22 @@ async def test_redis_session_copy_has_no_plaintext_tokens(run_app, telegram, red
         await _ask(telegram, 709, "/menu", 1)
     raw = orjson.loads(await redis.get("bot:session:default:123456:709"))
     assert not raw["access_token"].startswith("access-")
+
+
+async def test_a_pending_user_is_let_in_once_approved(run_app, telegram, core: FakeCore):
+    core.status_for[710] = "pending"
+    async with run_app(session_touch_interval_seconds=1) as (app, _):
+        await _ask(telegram, 710, "/menu", 1)
+        core.users[710]["status"] = "active"
+        store = app.state.bot.sessions.store
+        session = await store.cached(710)
+        await store.cache(session.model_copy(update={"touched_at": time.time() - 5}))
+        await _ask(telegram, 710, "/menu", 2)
+    assert "ожидает подтверждения" in telegram.texts(710)[0]
+    assert telegram.texts(710)[1] == "Главное меню. Выберите действие:"
+
+
+async def test_core_calls_carry_the_updates_request_id(run_app, telegram, core: FakeCore):
+    async with run_app():
+        await _ask(telegram, 711, "/menu", 1)
+    assert core.request_ids and all(rid.startswith("upd-") for rid in core.request_ids)

@@ -11,7 +11,8 @@ import httpx
 from integration_service.geocoding.exceptions import FailureKind, ProviderFailure
 from shared.http import CircuitOpen, ServiceClient
 
-YANDEX_LANG = {"ru": "ru_RU", "uz": "uz_UZ", "en": "en_US"}
+# Yandex documents ru_RU, uk_UA, be_BY, en_RU, en_US and tr_TR only: Uzbek asks for Russian answers.
+YANDEX_LANG = {"ru": "ru_RU", "uz": "ru_RU", "en": "en_US"}
 GOOGLE_PRECISION = {"ROOFTOP": "exact", "RANGE_INTERPOLATED": "range", "GEOMETRIC_CENTER": "street",
                     "APPROXIMATE": "other"}
 GOOGLE_QUOTA = {"OVER_QUERY_LIMIT", "OVER_DAILY_LIMIT"}

@@ -25,7 +25,7 @@ async def test_yandex_point_is_read_as_lon_lat(client: httpx.AsyncClient, known_
     body = response.json()
     assert (body["lat"], body["lon"], body["provider"]) == (41.311151, 69.279737, "yandex")
     route, params = google.state.seen[-1]
-    assert route == "yandex.geocode" and params["lang"] == "uz_UZ" and params["format"] == "json"
+    assert route == "yandex.geocode" and params["lang"] == "ru_RU" and params["format"] == "json"
 
 
 async def test_reverse_geocoding_finds_the_address(client: httpx.AsyncClient, known_place: str) -> None:

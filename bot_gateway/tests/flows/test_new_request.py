@@ -35,7 +35,9 @@ async def file_until_summary(chat: Chat, address: str, *, photo: bool = False) -
 
 async def requests_in_core(core_app: Any) -> list[RepairRequest]:
     async for session in session_scope(core_app.state.sessionmaker):
-        return list((await session.execute(select(RepairRequest))).scalars())
+        found = list((await session.execute(select(RepairRequest))).scalars())
+        session.expunge_all()  # plain objects the test can read after the session ends
+        return found
     return []
 
 
@@ -75,3 +77,81 @@ async def test_double_tap_on_confirm_files_one_request(
         assert await resident.count(resident.frag("nr.created")) == 1
     async for session in session_scope(core_app.state.sessionmaker):
         assert await session.scalar(select(func.count()).select_from(RepairRequest)) == 1
+
+
+async def test_the_summary_can_be_edited_before_confirming(
+    make_user: Any, make_building: Any, run_bot: Any, core_app: Any
+) -> None:
+    await make_building("Ташкент, ул. Навои, 1")
+    await make_building("Самарканд, ул. Регистан, 5", apartments=10)
+    resident = await make_user()
+    async with run_bot():
+        summary = await file_until_summary(resident, "Навои")
+        mark = await resident.mark()
+        await resident.press_text(summary, resident.t("btn.edit"))
+        for _ in range(100):  # the summary turns into the choice of what to change
+            entry = next(m for m in await resident.bot_messages() if m["message_id"] == summary["message_id"])
+            if resident.t("nr.edit.prompt") in text_of(entry):
+                break
+            await asyncio.sleep(0.05)
+        await resident.press_text(entry, resident.t("btn.edit.building"))
+        listing = await resident.expect(resident.frag("nr.building.prompt"), after=mark)
+        await resident.press_text(listing, "Регистан")
+        await resident.expect("Регистан", after=listing["message_id"])
+        await resident.send("11")  # over this building's 10 apartments
+        await resident.expect(resident.frag("nr.apartment.invalid"), after=listing["message_id"])
+        mark = await resident.mark()
+        await resident.send("7")
+        summary = await resident.expect(resident.frag("nr.confirm.summary"), after=mark)
+        assert "Регистан" in text_of(summary) and resident.t("category.plumbing") in text_of(summary)
+        await resident.press_text(summary, resident.t("btn.confirm"))
+        await resident.expect(resident.frag("nr.created"))
+    [request] = await requests_in_core(core_app)
+    assert request.apartment == "7" and request.description == "Течёт кран на кухне, вода на полу"
+
+
+async def test_several_photos_are_attached(
+    make_user: Any, make_building: Any, run_bot: Any, core_app: Any
+) -> None:
+    await make_building()
+    resident = await make_user("applicant", "uz")
+    async with run_bot():
+        await resident.send(resident.t("button.new_request"))
+        listing = await resident.expect(resident.frag("nr.building.prompt"))
+        await resident.press_text(listing, "Навои")
+        mark = await resident.mark()
+        await resident.send("1")
+        categories = await resident.expect(resident.frag("nr.category.prompt"), after=mark)
+        await resident.press_text(categories, resident.t("category.heating"))
+        await resident.expect(resident.frag("nr.description.prompt"))
+        for _ in range(3):  # sent together, like an album; none is lost
+            await resident.photo()
+        await resident.expect(resident.t("nr.photo.added", count=3).split("(")[0] + "(3)")
+        mark = await resident.mark()
+        await resident.send("Batareya sovuq, uch kundan beri isitish yoʻq")
+        summary = await resident.expect(resident.frag("nr.confirm.summary"), after=mark)
+        await resident.press_text(summary, resident.t("btn.confirm"))
+        await resident.expect(resident.frag("nr.created"))
+    [request] = await requests_in_core(core_app)
+    assert len(request.media) == 3 and request.category == "heating"
+
+
+async def test_someone_elses_request_is_not_found(
+    make_user: Any, make_building: Any, run_bot: Any, core_app: Any
+) -> None:
+    await make_building()
+    owner, other = await make_user(), await make_user()
+    async with run_bot() as app:
+        summary = await file_until_summary(owner, "Навои")
+        await owner.press_text(summary, owner.t("btn.confirm"))
+        await owner.expect(owner.frag("nr.created"))
+        [request] = await requests_in_core(core_app)
+        offer = await app.state.bot.bot.send_message(
+            other.user_id,
+            "link",
+            reply_markup={
+                "inline_keyboard": [[{"text": "open", "callback_data": f"request:view:{request.number}"}]]
+            },
+        )
+        await other.press({"message_id": offer.message_id}, f"request:view:{request.number}")
+        await other.expect_answer(other.t("req.not_found"))

@@ -23,6 +23,8 @@ from typing import Any
 import requests
 from locust import HttpUser, LoadTestShape, between, task
 
+from bot_gateway.i18n import CATALOGUES
+
 BOT_TOKEN = os.environ.get("LOADTEST_BOT_TOKEN", "100000002:loadtest-bot-token")
 SECRET = os.environ.get("LOADTEST_WEBHOOK_SECRET", "")
 EMULATOR = os.environ.get("LOADTEST_EMULATOR_URL", "http://127.0.0.1:8081").rstrip("/")
@@ -30,6 +32,9 @@ REPLY_TIMEOUT = float(os.environ.get("LOADTEST_REPLY_TIMEOUT", "10"))
 HELP_RU, LANGUAGE_RU = "❓ Помощь", "🌐 Язык"
 FREE_TEXT = ["Здравствуйте", "Когда придёт сантехник?", "Salom", "Спасибо!"]
 _ids = itertools.count(int(time.time() * 1000) % 10**9)
+# A reply that is one of these is the bot saying it failed, not an answer.
+ERROR_REPLIES = tuple(catalogue[key][:30] for catalogue in CATALOGUES.values()
+                      for key in ("backend.unavailable", "error.generic"))
 
 
 class Resident(HttpUser):
@@ -89,6 +94,9 @@ class Resident(HttpUser):
                 raise RuntimeError(f"no reply ({answer.status_code}): {answer.text[:200]}")
             entry = answer.json()
             self.last_bot_message = max(self.last_bot_message, int(entry["message_id"]))
+            text = str((entry.get("message") or {}).get("text", ""))
+            if text.startswith(ERROR_REPLIES):
+                raise RuntimeError(f"the bot answered with an error: {text[:80]}")
         except Exception as exc:  # a missing reply is a failure of the scenario, reported by locust
             error = exc
         self.environment.events.request.fire(

@@ -11,7 +11,7 @@ from integration_service.logs.context import bind_tenant_everywhere
 from integration_service.logs.writer import CallLog
 from integration_service.requests_log import lifecycle as requests_log
 from integration_service.sheets import lifecycle as sheets
-from integration_service.webhooks.lifecycle import start_webhooks
+from integration_service.webhooks.lifecycle import start_webhooks, stop_webhooks
 from shared.app import Hook
 from shared.cache import Cache
 from shared.crypto import SecretBox
@@ -41,4 +41,5 @@ async def stop_core(app: FastAPI) -> None:
 # Hooks that build clients with `logs.clients.service_client` must come after `start_core`.
 STARTUP: list[Hook] = [start_core, geocoding.start, sheets.start, requests_log.start, start_webhooks,
                        webhook_worker.start_worker]
-SHUTDOWN: list[Hook] = [stop_core, geocoding.stop, sheets.stop, requests_log.stop, webhook_worker.stop_worker]
+SHUTDOWN: list[Hook] = [stop_core, geocoding.stop, sheets.stop, requests_log.stop, webhook_worker.stop_worker,
+                        stop_webhooks]

@@ -49,6 +49,10 @@ class WebhookWorker:
         )
         self._task: asyncio.Task[None] | None = None
 
+    def wake(self) -> None:
+        """Process now (a receiver committed a new event)."""
+        self._wake.set()
+
     async def start(self) -> None:
         """Start processing and publishing in the background."""
         self._stop.clear()
@@ -72,8 +76,10 @@ class WebhookWorker:
         while not self._stop.is_set():
             self._wake.clear()
             try:
-                claimed = await process_batch(self.sessionmaker, self.batch)
+                claimed = await process_batch(self.sessionmaker, self.batch, notify=False)
                 failures = 0
+                if claimed:
+                    self.relay.wake()  # same process: no NOTIFY needed for the outbox
             except (SQLAlchemyError, OSError, RedisError) as exc:
                 failures += 1
                 delay = min(5.0, 0.1 * 2**failures) * random.uniform(0.5, 1.0)
@@ -93,6 +99,7 @@ async def start_worker(app: FastAPI) -> None:
         worker = WebhookWorker(app.state.engine, app.state.sessionmaker, app.state.redis)
         await worker.start()
         app.state.webhook_worker = worker
+        app.state.webhooks.wake = worker.wake
 
 
 async def stop_worker(app: FastAPI) -> None:

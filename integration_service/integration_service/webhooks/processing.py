@@ -103,7 +103,9 @@ async def _globs(session: AsyncSession, events: Sequence[WebhookEvent]) -> dict[
     return {config_id: list(types) for config_id, types in rows.all()}
 
 
-async def process_batch(sessionmaker: async_sessionmaker[AsyncSession], batch: int = 200) -> int:
+async def process_batch(
+    sessionmaker: async_sessionmaker[AsyncSession], batch: int = 200, *, notify: bool = True
+) -> int:
     """Process up to `batch` due events in one transaction; how many were claimed.
 
     Outbox rows and the events' new statuses commit together, so an event is published iff it
@@ -129,7 +131,7 @@ async def process_batch(sessionmaker: async_sessionmaker[AsyncSession], batch: i
             outgoing.append((envelope, f"integration.{envelope.event_type}", STREAM))
             event.status, event.processed_at, event.next_attempt_at = "processed", now, None
             event.attempts += 1
-        await emit_many(session, OutboxEvent, outgoing)
+        await emit_many(session, OutboxEvent, outgoing, notify=notify)
     return len(events)
 
 

@@ -61,3 +61,20 @@ async def test_database_down_answers_503_so_the_sender_retries(settings) -> None
             )
     assert response.status_code == 503
     assert response.headers["Retry-After"] and response.json()["dependency"] == "database"
+
+
+async def test_database_lost_after_the_config_was_cached_still_answers_503(wh) -> None:
+    import asyncpg
+
+    await wh.config()
+    assert (await wh.stripe(wh.stripe_event("evt_ok"))).status_code == 200  # config now cached
+    runtime = wh.app.state.webhooks
+    healthy = runtime.pool
+    runtime.pool = await asyncpg.create_pool("postgresql://postgres@127.0.0.1:1/none", min_size=0, timeout=1)
+    try:
+        response = await wh.stripe(wh.stripe_event("evt_lost"))
+    finally:
+        await runtime.pool.close()
+        runtime.pool = healthy
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert [r.event_id for r in await wh.rows()] == ["evt_ok"]

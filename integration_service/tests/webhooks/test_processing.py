@@ -141,7 +141,7 @@ async def test_running_worker_publishes_within_a_second_of_acceptance(wh, redis)
     await wh.config()
     worker = WebhookWorker(wh.app.state.engine, wh.app.state.sessionmaker, redis, interval=30)
     await worker.start()
-    await asyncio.wait_for(worker._listener.connected.wait(), 5)
+    wh.app.state.webhooks.wake = worker.wake  # as the in-process start-up hook wires it
     await asyncio.wait_for(worker.relay._listener.connected.wait(), 5)
     await asyncio.sleep(0.1)
     started = asyncio.get_running_loop().time()

@@ -1,0 +1,278 @@
+"""Signed-webhook ingest benchmark: real uvicorn (one worker) + real PostgreSQL and Redis.
+
+`python -m loadtests.bench_webhooks` (or `make bench`). It migrates a fresh database, stores an
+HMAC config, starts `python -m integration_service` (worker in-process, default settings), and
+drives it from a separate process: a raw keep-alive HTTP/1.1 client on uvloop with every request
+signed in advance, so the generator is not the bottleneck. It measures the bare `/health` endpoint
+of the same server, then signed webhooks, and counts what a Redis subscriber receives.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "bench-secret"  # noqa: S105 - the bench signs with it
+TENANT, SOURCE = "bench", "bench"
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
+REDIS_DB = 15
+
+
+def _request(kind: str, port: int, n: int, run: str) -> bytes:
+    if kind == "bare":
+        return f"GET /health HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+    body = orjson.dumps({"id": f"{run}-{n}", "type": "bench.ping", "data": {"n": n, "pad": "x" * 200}})
+    signature = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    head = (f"POST /api/v1/webhooks/generic/{SOURCE}?tenant={TENANT} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Content-Type: application/json\r\nX-Signature: sha256={signature}\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n")
+    return head.encode() + body
+
+
+async def _connection(port: int, requests: list[bytes], deadline: float, out: dict[str, Any]) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    for request in requests:
+        if time.perf_counter() > deadline:
+            break
+        started = time.perf_counter()
+        writer.write(request)
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+        except (asyncio.IncompleteReadError, ConnectionError):
+            out["errors"] += 1
+            return
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":", 1)[1])
+        body = await reader.readexactly(length)
+        out["latencies"].append(time.perf_counter() - started)
+        status = int(head.split(b" ", 2)[1])
+        if status != 200:
+            out["errors"] += 1
+            out["statuses"][status] = out["statuses"].get(status, 0) + 1
+        elif b'"accepted"' in body:
+            out["accepted"] += 1
+    writer.close()
+
+
+async def _generate(kind: str, port: int, seconds: float, run: str) -> dict[str, Any]:
+    per_connection = int(seconds * 4000 / CONNECTIONS) + 10  # more than the server can take
+    batches = [[_request(kind, port, c * per_connection + i, run) for i in range(per_connection)]
+               for c in range(CONNECTIONS)]
+    out: dict[str, Any] = {"latencies": [], "errors": 0, "accepted": 0, "statuses": {}}
+    cpu = time.process_time()
+    started = time.perf_counter()
+    await asyncio.gather(*(_connection(port, b, started + seconds, out) for b in batches))
+    elapsed = time.perf_counter() - started
+    lat = sorted(out["latencies"])
+
+    def pct(p: float) -> float:
+        return round(lat[min(len(lat) - 1, int(len(lat) * p))] * 1000, 2) if lat else 0.0
+
+    return {"kind": kind, "requests": len(lat), "rps": round(len(lat) / elapsed, 1), "errors": out["errors"],
+            "seconds": round(elapsed, 2), "generator_cpu_s": round(time.process_time() - cpu, 2),
+            "accepted": out["accepted"], "statuses": out["statuses"], "p50_ms": pct(0.50),
+            "p95_ms": pct(0.95), "p99_ms": pct(0.99), "max_ms": pct(1.0)}
+
+
+def load_main(kind: str, port: int, seconds: float, run: str) -> None:
+    """The load-generator process: print one JSON line of results."""
+    import uvloop
+
+    print(json.dumps(uvloop.run(_generate(kind, port, seconds, run))), flush=True)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _run_load(kind: str, port: int, seconds: float, run: str, server_pid: int) -> dict[str, Any]:
+    cmd = [sys.executable, "-m", "loadtests.bench_webhooks", "--load", kind, "--port", str(port),
+           "--seconds", str(seconds), "--run", run]
+    cpu = _cpu_seconds(server_pid)
+    result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)  # noqa: S603
+    figures: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    used = _cpu_seconds(server_pid) - cpu
+    figures["server_cpu_s"] = round(used, 2)
+    figures["server_cpu_ms_per_request"] = round(used * 1000 / max(1, figures["requests"]), 3)
+    return figures
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def _setup(url: str, key: str) -> None:
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from integration_service.models import load_all_models
+    from integration_service.webhooks.models import WebhookConfig
+    from shared.crypto import SecretBox
+
+    load_all_models()
+    engine = create_async_engine(url)
+    async with engine.begin() as conn:
+        await conn.execute(WebhookConfig.__table__.insert().values(
+            tenant_id=TENANT, source=SOURCE, signature_scheme="hmac_sha256",
+            secret_encrypted=SecretBox(key).encrypt(SECRET),
+            event_types=[], max_attempts=8, rate_limit_per_minute=10_000_000, is_active=True))
+    await engine.dispose()
+
+
+async def _subscribe(redis_url: str, seen: dict[str, int], ready: asyncio.Event,
+                     progress: asyncio.Event) -> None:
+    from redis.asyncio import Redis
+
+    client = Redis.from_url(redis_url)
+    pubsub = client.pubsub()
+    await pubsub.psubscribe(f"integration.webhook.generic.{SOURCE}.*")
+    ready.set()
+    try:
+        async for message in pubsub.listen():
+            if message["type"] == "pmessage":
+                event_id = orjson.loads(message["data"])["event_id"]
+                seen[event_id] = seen.get(event_id, 0) + 1
+                progress.set()
+    finally:
+        await pubsub.aclose()  # type: ignore[attr-defined]
+        await client.aclose()  # type: ignore[attr-defined]
+
+
+def _start_server(url: str, redis_url: str, key: str, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "INTEGRATION_DATABASE_URL": url, "INTEGRATION_REDIS_URL": redis_url,
+           "INTEGRATION_PORT": str(port), "INTEGRATION_API_TOKENS": "bench-token",
+           "INTEGRATION_ENCRYPTION_KEY": key, "INTEGRATION_RUN_WORKER": "true"}
+    server = subprocess.Popen([sys.executable, "-m", "integration_service"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as s, contextlib.suppress(OSError):
+            s.connect(("127.0.0.1", port))
+            return server
+        time.sleep(0.1)
+    server.kill()
+    raise RuntimeError("integration_service did not start")
+
+
+async def bench() -> dict[str, Any]:
+    """Run the whole benchmark; the figures."""
+    from cryptography.fernet import Fernet
+    from redis.asyncio import Redis
+
+    from shared import testing
+    from shared.migrations import upgrade
+
+    url = await testing.create_database("bench_webhooks")
+    redis_url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/") + f"/{REDIS_DB}"
+    key = Fernet.generate_key().decode()
+    migrations = ROOT / "integration_service" / "integration_service" / "migrations"
+    await asyncio.to_thread(upgrade, migrations, url)
+    await _setup(url, key)
+    await Redis.from_url(redis_url).flushdb()
+    port = _free_port()
+    server = await asyncio.to_thread(_start_server, url, redis_url, key, port)
+    seen: dict[str, int] = {}
+    ready, progress = asyncio.Event(), asyncio.Event()
+    subscriber = asyncio.create_task(_subscribe(redis_url, seen, ready, progress))
+    try:
+        await ready.wait()
+        warm = await asyncio.to_thread(_run_load, "webhook", port, 2, "warm", server.pid)
+        bare = await asyncio.to_thread(_run_load, "bare", port, SECONDS, "bare", server.pid)
+        hooks = await asyncio.to_thread(_run_load, "webhook", port, SECONDS, "run", server.pid)
+        accepted = warm["accepted"] + hooks["accepted"]
+        finished = time.monotonic()
+        while time.monotonic() - finished < 60:
+            progress.clear()
+            if len(seen) >= accepted:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(progress.wait(), 1)
+        drain = time.monotonic() - finished
+        await asyncio.sleep(1)  # a second publication of anything would arrive by now
+    finally:
+        server.terminate()
+        await asyncio.to_thread(server.wait, 30)
+        subscriber.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await subscriber
+        await testing.drop_database(url)
+        client = Redis.from_url(redis_url)
+        stream_length = await client.xlen("stream:integration")
+        await client.flushdb()
+        await client.aclose()  # type: ignore[attr-defined]
+    return {"bare": bare, "webhooks": hooks, "accepted_total": accepted, "published_unique": len(seen),
+            "published_twice": sum(1 for n in seen.values() if n > 1), "stream_length": stream_length,
+            "drain_seconds": round(drain, 2)}
+
+
+def machine() -> str:
+    """CPU model, cores and versions, for the record."""
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor())
+    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+
+
+def report(figures: dict[str, Any]) -> str:
+    """The figures as a Markdown table."""
+    bare, hooks = figures["bare"], figures["webhooks"]
+    rows = [("bare GET /health", bare), ("signed webhook POST", hooks)]
+    load = os.getloadavg()[0]
+    lines = [f"machine: {machine()}; load average {load:.1f} at the end; {CONNECTIONS} connections, "
+             f"{SECONDS:.0f} s per phase", "",
+             "| endpoint | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | server CPU ms/req "
+             "| generator CPU s |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines += [f"| {name} | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['max_ms']} | "
+              f"{r['errors']} | {r['server_cpu_ms_per_request']} | {r['generator_cpu_s']} |"
+              for name, r in rows]
+    ratio = hooks["rps"] / bare["rps"] if bare["rps"] else 0.0
+    lines += ["", f"webhooks/bare throughput ratio: {ratio:.2f}; accepted (incl. warm-up): "
+              f"{figures['accepted_total']}; published at the subscriber: {figures['published_unique']} "
+              f"(twice: {figures['published_twice']}); stream entries: {figures['stream_length']}; "
+              f"all published {figures['drain_seconds']} s after the load stopped"]
+    if hooks["statuses"]:
+        lines.append(f"non-200 answers: {hooks['statuses']}")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    """Run the benchmark (or, with --load, be the load generator)."""
+    parser = argparse.ArgumentParser(prog="loadtests.bench_webhooks")
+    parser.add_argument("--load", choices=["bare", "webhook"])
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--seconds", type=float, default=SECONDS)
+    parser.add_argument("--run", default="run")
+    args = parser.parse_args()
+    if args.load:
+        load_main(args.load, args.port, args.seconds, args.run)
+        return 0
+    figures = asyncio.run(bench())
+    print(report(figures))
+    ok = (figures["webhooks"]["errors"] == 0 and figures["published_twice"] == 0
+          and figures["published_unique"] == figures["accepted_total"])
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

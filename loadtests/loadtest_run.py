@@ -61,6 +61,8 @@ def stack_env() -> dict[str, str]:
     """The stack's environment: given by `make loadtest`, else computed as `make run` does."""
     if "INTEGRATION_API_TOKENS" in os.environ:
         return dict(os.environ)
+    if not healthy("http://127.0.0.1:8000/health", timeout=2):
+        raise SystemExit("nothing answers on :8000: run `make loadtest` (it starts the stack) or `make run`")
     from scripts.infra import find_infra
     from scripts.stack import configured, service_env
 

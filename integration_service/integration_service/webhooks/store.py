@@ -7,8 +7,6 @@ durable when it returns, which is exactly "accepted after the event is stored".
 
 from __future__ import annotations
 
-import uuid
-
 import asyncpg
 import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -19,7 +17,7 @@ INSERT = """
 INSERT INTO webhook_events (id, tenant_id, source, event_id, event_type, status, raw_body, headers,
     source_ip, signature_valid, signature_scheme, config_id, max_attempts, next_attempt_at,
     ingest_ms, correlation_id)
-VALUES ($1, $2, $3, $4, $5, 'received', $6, $7::jsonb, $8, true, $9, $10, $11, now(), $12, $13)
+VALUES (gen_random_uuid(), $1, $2, $3, $4, 'received', $5, $6::jsonb, $7, true, $8, $9, $10, now(), $11, $12)
 ON CONFLICT ON CONSTRAINT uq_webhook_events_tenant_source_event DO NOTHING
 RETURNING id
 """
@@ -70,7 +68,6 @@ async def insert_event(
     async with pool.acquire(timeout=acquire_seconds) as connection:
         row_id = await connection.fetchval(
             INSERT,
-            uuid.uuid4(),
             tenant,
             source,
             event_id,

@@ -35,6 +35,7 @@ BY_VARIABLE = {
     "CORE_GEOCODE_RETRY_SECONDS": "Pause before geocoding a building again after a failure.",
     "CORE_GEOCODE_MAX_ATTEMPTS": "Geocoding attempts per building before giving up.",
     "CORE_RUN_WORKERS": "Run the background workers (outbox relay, geocoding) in this process.",
+    "CORE_NUMBERING_POOL_SIZE": "Connections of the small autocommit pool that hands out request numbers.",
     "CORE_EVENTS_STREAM": "Redis Stream the Core Service appends its events to.",
     # Integration
     "INTEGRATION_API_TOKENS": "Bearer tokens accepted by the Integration management API.",

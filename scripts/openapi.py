@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from cryptography.fernet import Fernet
@@ -46,15 +47,58 @@ def export(package: str) -> dict[str, Any]:
     return dict(app.openapi())
 
 
+TITLES = {
+    "core_service": "Core Service (:8000)", "integration_service": "Integration Service (:8001)",
+    "bot_gateway": "Bot Gateway (:8002, webhook mode)", "telegram_emulator": "Telegram emulator (:8081)",
+}
+API_HEADER = """# HTTP APIs
+
+Every service serves `GET /health`, `GET /health/ready` and `GET /metrics`, and its interactive
+documentation at `/docs` while it runs. The full OpenAPI documents are in
+[openapi/](openapi/) (`make openapi` regenerates them and this page's tables; a test fails when
+they are stale).
+
+Conventions: JSON bodies; `Authorization: Bearer <token>` for management and internal calls
+(`<PREFIX>API_TOKENS`; none configured means every call is refused with 401), user calls to the
+Core Service carry the user's access token; the tenant comes from `X-Tenant-ID` (webhook senders:
+`?tenant=`), default `default`. Errors are `{"detail": ...}`: 422 lists the invalid fields, 404 an
+unknown id, 401 a missing or wrong token, 403 a role that may not, 409 a conflict (a duplicate, an
+illegal status transition naming the allowed ones), 413 a body over 1 MiB, 429 over a rate limit
+(with `Retry-After`), 503 a dependency that is down (with `Retry-After`, naming it).
+Every response carries `X-Request-ID` (the caller's, or a new one).
+
+Service-level details: [core_service/README.md](../core_service/README.md),
+[telegram_emulator/README.md](../telegram_emulator/README.md).
+"""
+
+
+def endpoint_table(package: str, document: dict[str, Any]) -> str:
+    """A Markdown table of the document's operations."""
+    rows = [f"\n## {TITLES[package]}\n", "| method | path | what |", "| --- | --- | --- |"]
+    for path, operations in sorted(document.get("paths", {}).items()):
+        for method, operation in operations.items():
+            lines = (operation.get("description") or operation.get("summary") or "").splitlines()
+            summary = (lines[0] if lines else "").replace("|", "\\|")
+            rows.append(f"| {method.upper()} | `{path}` | {summary} |")
+    return "\n".join(rows) + "\n"
+
+
 def main() -> int:
     """Write one JSON file per service; `--check` fails when a committed file is stale."""
     check = "--check" in sys.argv
     out = ROOT / "docs" / "openapi"
     out.mkdir(parents=True, exist_ok=True)
     stale = []
+    api = API_HEADER
+    outputs: dict[Path, str] = {}
     for package in APPS:
-        text = json.dumps(export(package), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
-        path = out / f"{package}.json"
+        document = export(package)
+        api += endpoint_table(package, document)
+        outputs[out / f"{package}.json"] = (
+            json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+        )
+    outputs[ROOT / "docs" / "API.md"] = api
+    for path, text in outputs.items():
         if check:
             if not path.exists() or path.read_text() != text:
                 stale.append(str(path.relative_to(ROOT)))

@@ -57,10 +57,12 @@ def health_router(service: str) -> APIRouter:
 
     @router.get("/health")
     async def health() -> dict[str, str]:
+        """Liveness: the process answers (no dependency is touched)."""
         return {"status": "ok", "service": service}
 
     @router.get("/health/ready")
     async def ready(request: Request) -> JSONResponse:
+        """Readiness: 200 when every dependency answers, else 503 naming the failing ones."""
         checks: dict[str, Check] = getattr(request.app.state, "ready_checks", {})
         results = await run_checks(checks)
         failing = [name for name, result in results.items() if result != "ok"]

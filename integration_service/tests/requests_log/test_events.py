@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -106,3 +108,12 @@ async def test_only_changed_cells_are_written_so_manual_notes_stay(app: FastAPI,
     row = cells(sheet, "261201-001")
     assert row[HEADER_STATUS] == "in_progress"
     assert row[2] == "plumbing (checked)" and row[11] == "call before visiting"
+
+
+async def test_concurrent_events_of_a_new_request_make_one_row(app: FastAPI, sheet: Sheet) -> None:
+    handle = app.state.requests_log.handle
+    await asyncio.gather(handle(created("261201-005")),
+                         handle(event("request.assigned", "261201-005", 1, executor_name="Aliev")),
+                         handle(event("request.status_changed", "261201-005", 2, new_status="completed")))
+    row = cells(sheet, "261201-005")
+    assert (row[HEADER_STATUS], row[HEADER_EXECUTOR], row[2]) == ("completed", "Aliev", "plumbing")

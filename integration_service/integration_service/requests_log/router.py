@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Response, status
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from integration_service.logs.context import CallTenantDep
-from integration_service.requests_log.models import RequestsLogConfig
+from integration_service.requests_log.models import RequestsLogConfig, RequestsLogEntry
 from integration_service.requests_log.schemas import ConfigIn, ConfigOut
 from integration_service.sheets.dependencies import SheetsDep
 from integration_service.sheets.exceptions import SheetsError, not_configured
@@ -40,12 +40,15 @@ async def configure(body: ConfigIn, session: SessionDep, sheets: SheetsDep, tena
 
 
 @router.get("", response_model=ConfigOut)
-async def show(session: SessionDep, tenant: CallTenantDep) -> RequestsLogConfig:
-    """The tenant's configuration; 404 when none."""
+async def show(session: SessionDep, tenant: CallTenantDep) -> ConfigOut:
+    """The tenant's configuration with the number of requests logged; 404 when none."""
     row = await session.scalar(select(RequestsLogConfig).where(RequestsLogConfig.tenant_id == tenant))
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no requests log configured for this tenant")
-    return row
+    count, last = (await session.execute(
+        select(func.count(), func.max(RequestsLogEntry.last_event_at))
+        .where(RequestsLogEntry.tenant_id == tenant, RequestsLogEntry.synced.is_(True)))).one()
+    return ConfigOut.model_validate(row).model_copy(update={"requests": count, "last_event_at": last})
 
 
 @router.delete("", status_code=204)

@@ -21,8 +21,10 @@ class ConfigIn(BaseModel):
 
 
 class ConfigOut(ConfigIn):
-    """The stored configuration."""
+    """The stored configuration, and how far the log has got."""
 
     model_config = ConfigDict(from_attributes=True)
 
     updated_at: datetime
+    requests: int = 0
+    last_event_at: datetime | None = None

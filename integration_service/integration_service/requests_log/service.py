@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from prometheus_client import Counter
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -18,6 +19,7 @@ from integration_service.sheets.service import Sheets
 from shared.events import Envelope
 
 log = logging.getLogger("requests_log")
+EVENTS = Counter("requests_log_events_total", "Core events seen by the requests log", ["outcome"])
 
 
 class SheetsNotConfigured(RuntimeError):
@@ -36,6 +38,7 @@ class RequestsLog:
         kind = envelope.event_type.removeprefix("core.")
         number = str(envelope.data.get("number") or envelope.data.get("request_number") or "")
         if kind not in columns.EVENTS or not number:
+            EVENTS.labels("ignored").inc()
             return
         changes = columns.changes_of(kind, envelope.data, envelope.occurred_at)
         tenant = envelope.tenant_id
@@ -44,12 +47,14 @@ class RequestsLog:
                 config = await session.scalar(select(RequestsLogConfig).where(
                     RequestsLogConfig.tenant_id == tenant, RequestsLogConfig.is_active.is_(True)))
                 if config is None or not changes:
+                    EVENTS.labels("ignored").inc()
                     return
                 entry = await _locked_entry(session, tenant, number)
                 merged = columns.merge(entry.columns, changes, envelope.occurred_at, envelope.event_id)
                 if merged is None and entry.synced:
                     log.info("requests log: event already applied or superseded",
                              extra={"event_id": envelope.event_id, "number": number})
+                    EVENTS.labels("superseded").inc()
                     return
                 before = columns.row_values(number, entry.columns)
                 entry.columns = merged or entry.columns
@@ -64,6 +69,7 @@ class RequestsLog:
                 await write_row(sheets, tenant, config.spreadsheet_id, config.worksheet, number, row,
                                 changed or list(range(len(row))))
                 entry.synced = True
+        EVENTS.labels("applied").inc()
 
 
 async def _locked_entry(session: AsyncSession, tenant: str, number: str) -> RequestsLogEntry:

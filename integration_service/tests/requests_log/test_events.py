@@ -30,7 +30,8 @@ async def test_created_request_is_appended_under_a_header(app: FastAPI, sheet: S
     assert row[2:8] == ["plumbing", "high", "Navoi 12", "45", "Течёт кран", "new"]
 
 
-async def test_later_events_update_the_same_row(app: FastAPI, sheet: Sheet) -> None:
+async def test_later_events_update_the_same_row(app: FastAPI, sheet: Sheet,
+                                                client: httpx.AsyncClient) -> None:
     handle = app.state.requests_log.handle
     await handle(created("261201-001"))
     await handle(created("261201-002", minutes=1))
@@ -40,6 +41,8 @@ async def test_later_events_update_the_same_row(app: FastAPI, sheet: Sheet) -> N
     await handle(event("request.rated", "261201-001", 4, rating=5, new_status="accepted"))
     row = cells(sheet, "261201-001")
     assert (row[HEADER_STATUS], row[HEADER_EXECUTOR], row[HEADER_RATING]) == ("accepted", "Ivanov", "5")
+    shown = (await client.get("/api/v1/sheets/requests-log")).json()
+    assert shown["requests"] == 2 and shown["last_event_at"].startswith("2026-12-01T09:04")
     assert sheet.rows[1][0] == "261201-001" and sheet.rows[2][0] == "261201-002"
     assert cells(sheet, "261201-002")[HEADER_STATUS] == "new"
 

@@ -110,6 +110,7 @@ def test_the_metric_name_parser_finds_metrics_not_functions_or_labels() -> None:
     assert metric_names(expr) == {"http_request_duration_seconds_bucket", "up"}
 
 
+@pytest.mark.timeout(600)
 def test_every_metric_the_dashboards_and_alerts_use_is_exported(exported: tuple[set[str], list[str]]) -> None:
     names, import_errors = exported
     used: dict[str, set[str]] = {}
@@ -174,6 +175,7 @@ def test_dashboards_use_the_provisioned_datasource_and_are_regenerated() -> None
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.timeout(600)
 async def test_every_service_serves_prometheus_text_at_metrics(
     kit: ModuleType, app_services: dict[str, str], services: dict[str, Any], env_example: Any,
     monkeypatch: pytest.MonkeyPatch,

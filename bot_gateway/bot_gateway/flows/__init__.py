@@ -19,6 +19,7 @@ from bot_gateway.flows import (
     lists,
     menu,
     new_request,
+    new_request_description,
     new_request_submit,
 )
 from bot_gateway.flows.context import FlowContextMiddleware, FlowDeps
@@ -50,6 +51,7 @@ def build_router(deps: FlowDeps) -> Router:
     for module in (
         menu,
         new_request,
+        new_request_description,
         new_request_submit,
         lists,
         details,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -13,6 +11,7 @@ from bot_gateway.flows import new_request_views as views
 from bot_gateway.flows.callbacks import NewRequestCb
 from bot_gateway.flows.common import PLAIN_TEXT, flow_data, message_of, new_flow_id, stale
 from bot_gateway.flows.context import FlowContext
+from bot_gateway.flows.new_request_steps import next_after
 from bot_gateway.flows.states import NewRequest
 from bot_gateway.flows.texts import CATEGORIES, esc
 
@@ -117,52 +116,6 @@ async def pick_category(
             message, state, ctx, {**data, "category": callback_data.value}, NewRequest.description.state
         )
     await callback.answer()
-
-
-async def next_after(
-    message: Message, state: FSMContext, ctx: FlowContext, data: dict[str, Any], step: str | None
-) -> None:
-    """Go to `step`, or back to the summary when editing a request that has everything."""
-    ready = step == NewRequest.description.state and data.get("description")
-    if (ready or data.get("editing")) and all(
-        data.get(k) for k in ("building_id", "apartment", "category", "description")
-    ):
-        await show_summary(message, state, ctx, data)
-        return
-    await prompt(message, state, ctx, data, step)
-
-
-async def prompt(
-    message: Message, state: FSMContext, ctx: FlowContext, data: dict[str, Any], step: str | None
-) -> None:
-    """Ask for `step` of the flow."""
-    flow = data["flow"]
-    await state.set_state(step)
-    if step == NewRequest.building.state:
-        text, markup = await views.building_page(ctx, flow, None, 1, message.chat.id)
-        await message.answer(text, reply_markup=markup)
-    elif step == NewRequest.apartment.state:
-        await message.answer(
-            ctx.t(
-                "nr.apartment.prompt", address=esc(data.get("address")), max=data.get("max_apartment") or 1
-            ),
-            reply_markup=views.just_cancel(ctx, flow),
-        )
-    elif step == NewRequest.category.state:
-        await message.answer(ctx.t("nr.category.prompt"), reply_markup=views.categories(ctx, flow))
-    else:
-        await message.answer(
-            ctx.t("nr.description.prompt", min=views.DESCRIPTION_MIN),
-            reply_markup=views.just_cancel(ctx, flow),
-        )
-
-
-async def show_summary(message: Message, state: FSMContext, ctx: FlowContext, data: dict[str, Any]) -> None:
-    """The confirmation step."""
-    await state.set_state(NewRequest.confirm)
-    await state.update_data(editing=False)
-    text, markup = views.summary(ctx, data)
-    await message.answer(text, reply_markup=markup)
 
 
 @router.message(

@@ -15,6 +15,7 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from redis.asyncio import Redis
 
 sys.path.insert(0, str(Path(__file__).parent))  # harness.py (importlib mode)
 from harness import BOT_TOKEN, Chat
@@ -36,10 +37,11 @@ from telegram_emulator.settings import EmulatorSettings
 
 CORE_MIGRATIONS = Path(__file__).resolve().parents[3] / "core_service" / "core_service" / "migrations"
 SERVICE_TOKEN = "flows-service-token"
-# Core and the bot share one Redis, as in production: a logical DB of its own (not the suite's
-# "bot" DB, 14 or 15 by process) so that another run flushing its DB meanwhile is unlikely to
-# disturb these tests on a shared workstation.
-FLOWS_REDIS = testing.redis_url("bot").rsplit("/", 1)[0] + f"/{14 + os.getpid() % 2}"
+CLAIM = "flows-tests:claim"
+# Core and the bot share one Redis, as in production. The logical DB is claimed per run (not the
+# suite's "bot" DB, which every bot_gateway run flushes), so two runs on one workstation never
+# share streams, consumer groups or FSM keys.
+FREE_DBS = (14, 15, 8, 7, 6, 5, 4, 3, 2, 1)
 
 
 @asynccontextmanager
@@ -60,6 +62,32 @@ async def serve(app: Any) -> AsyncIterator[str]:
 
 
 @pytest.fixture(scope="session")
+async def flows_redis() -> AsyncIterator[str]:
+    """The URL of a Redis logical DB no other test run is using."""
+    base = testing.redis_url("bot").rsplit("/", 1)[0]
+    for db in FREE_DBS:
+        client = Redis.from_url(f"{base}/{db}")
+        claimed = await client.set(CLAIM, str(os.getpid()), nx=True, ex=3600)
+        if claimed:
+            await client.flushdb()
+            await client.set(CLAIM, str(os.getpid()), ex=3600)
+            yield f"{base}/{db}"
+            await client.flushdb()
+            await client.aclose()
+            return
+        await client.aclose()
+    raise RuntimeError("no free Redis logical DB for the flow tests")
+
+
+async def reset_redis(client: Redis) -> None:
+    """Empty the run's DB between tests, keeping the claim."""
+    claim = await client.get(CLAIM)
+    await client.flushdb()
+    if claim is not None:
+        await client.set(CLAIM, claim, ex=3600)
+
+
+@pytest.fixture(scope="session")
 async def core_database() -> AsyncIterator[str]:
     url = await testing.create_database("botcore")
     await asyncio.to_thread(upgrade, CORE_MIGRATIONS, url)
@@ -68,11 +96,11 @@ async def core_database() -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def core_app(core_database: str) -> AsyncIterator[FastAPI]:
+async def core_app(core_database: str, flows_redis: str) -> AsyncIterator[FastAPI]:
     """The real Core Service; its relay appends events to `stream:core` in the bot's Redis."""
     settings = CoreSettings(
         database_url=core_database,
-        redis_url=FLOWS_REDIS,
+        redis_url=flows_redis,
         api_tokens=[SERVICE_TOKEN],
         jwt_secret="flows-jwt-secret-0123456789abcdef",
         log_json=False,
@@ -85,7 +113,7 @@ async def core_app(core_database: str) -> AsyncIterator[FastAPI]:
         yield app
         load_all_models()
         await testing.truncate_all(app.state.engine, CoreBase.metadata)
-        await app.state.redis.flushdb()
+        await reset_redis(app.state.redis)
 
 
 class CoreSwitch(httpx.AsyncBaseTransport):
@@ -121,7 +149,9 @@ async def emulator(emulator_url: str) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def bot_settings(make_settings: Callable[..., BotSettings], emulator_url: str) -> Callable[..., BotSettings]:
+def bot_settings(
+    make_settings: Callable[..., BotSettings], emulator_url: str, flows_redis: str
+) -> Callable[..., BotSettings]:
     def make(**overrides: Any) -> BotSettings:
         values: dict[str, Any] = {
             "telegram_token": BOT_TOKEN,
@@ -133,7 +163,7 @@ def bot_settings(make_settings: Callable[..., BotSettings], emulator_url: str) -
             "register_commands": False,
             "breaker_threshold": 50,
             "breaker_cooldown_seconds": 1.0,
-            "redis_url": FLOWS_REDIS,
+            "redis_url": flows_redis,
         }
         return make_settings(**{**values, **overrides})
 

@@ -74,7 +74,7 @@ def status_event(n: int, chat: int) -> Envelope:
 
 
 async def test_a_burst_of_200_events_meets_no_flood_limit(
-    emulator: httpx.AsyncClient, emulator_url: str, redis: Redis
+    emulator: httpx.AsyncClient, emulator_url: str, flows_redis: str
 ) -> None:
     chats = await residents(emulator, 10)
     assert (await emulator.put("/control/flood", json=FLOOD)).status_code == 200
@@ -83,6 +83,7 @@ async def test_a_burst_of_200_events_meets_no_flood_limit(
     http = make_http(
         "core", "http://core.test", "svc", transport=httpx.MockTransport(lambda r: httpx.Response(503))
     )
+    redis = Redis.from_url(flows_redis)
     notifier = Notifier(bot, redis, UserClient(http), PacedSender(per_chat_interval=0.105, global_rate=280))
     started = time.monotonic()
     for n, chat in zip(range(200), itertools.cycle(chats), strict=False):
@@ -90,6 +91,7 @@ async def test_a_burst_of_200_events_meets_no_flood_limit(
     elapsed = time.monotonic() - started
     await http.aclose()
     await bot.session.close()
+    await redis.aclose()
     assert [kind for kind, _ in log].count("429") == 0
     assert len(log) == 200 and elapsed >= 19 * 0.105
     for chat in chats:

@@ -1,0 +1,91 @@
+"""New request, the description step: text of 10+ characters, or photos (several) with a caption."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from bot_gateway.flows import new_request_views as views
+from bot_gateway.flows.callbacks import NewRequestCb
+from bot_gateway.flows.common import NOT_COMMAND, PLAIN_TEXT, drop_buttons, flow_data, message_of, say, stale
+from bot_gateway.flows.context import FlowContext
+from bot_gateway.flows.new_request_steps import show_summary
+from bot_gateway.flows.states import NewRequest
+
+router = Router(name="flows.new_request_description")
+
+
+def description_error(text: str, ctx: FlowContext) -> str | None:
+    """Why a description is refused, or None."""
+    if len(text) > views.DESCRIPTION_MAX:
+        return ctx.t("nr.description.too_long", max=views.DESCRIPTION_MAX, length=len(text))
+    if len(text) < views.DESCRIPTION_MIN:
+        return ctx.t("nr.description.too_short", min=views.DESCRIPTION_MIN)
+    return None
+
+
+@router.message(NewRequest.description, PLAIN_TEXT)
+async def description_text(message: Message, state: FSMContext, ctx: FlowContext) -> None:
+    """A text description: checked, then the summary."""
+    text = (message.text or "").strip()
+    error = description_error(text, ctx)
+    if error:
+        await message.answer(error)
+        return
+    await state.update_data(description=text)
+    await show_summary(message, state, ctx, await state.get_data())
+
+
+@router.message(NewRequest.description, F.photo)
+@router.message(NewRequest.confirm, F.photo)
+async def description_photo(message: Message, state: FSMContext, ctx: FlowContext) -> None:
+    """A photo (its caption may be the description); several are allowed."""
+    data = await state.get_data()
+    photos = list(data.get("photos") or [])
+    if len(photos) >= views.MAX_PHOTOS:
+        await message.answer(ctx.t("nr.photo.limit", max=views.MAX_PHOTOS))
+        return
+    photos.append(message.photo[-1].file_id if message.photo else "")
+    update: dict[str, Any] = {"photos": photos}
+    caption = (message.caption or "").strip()
+    if caption:
+        error = description_error(caption, ctx)
+        if error:
+            await message.answer(error)
+        else:
+            update["description"] = caption
+    await state.update_data(update)
+    if await state.get_state() == NewRequest.confirm.state:
+        await show_summary(message, state, ctx, await state.get_data())
+        return
+    await message.answer(
+        ctx.t("nr.photo.added", count=len(photos)), reply_markup=views.photos_done(ctx, data["flow"])
+    )
+
+
+@router.callback_query(NewRequestCb.filter(F.action == "done"))
+async def photos_done(
+    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: FlowContext
+) -> None:
+    """Done with photos: the summary if there is a description, else ask for one."""
+    data = await flow_data(state, callback_data.flow, NewRequest.description.state)
+    message = message_of(callback)
+    if data is None or message is None:
+        return await stale(callback, ctx)
+    await drop_buttons(callback)
+    if not data.get("description"):
+        await say(callback, ctx.t("nr.photo.need_description", min=views.DESCRIPTION_MIN))
+        return
+    await show_summary(message, state, ctx, data)
+    await callback.answer()
+
+
+@router.message(NewRequest.description, NOT_COMMAND)
+@router.message(NewRequest.confirm, NOT_COMMAND)
+async def hint(message: Message, state: FSMContext, ctx: FlowContext) -> None:
+    """Anything else in these steps gets the step's hint."""
+    current = (await state.get_state() or "").rsplit(":", 1)[-1]
+    await message.answer(ctx.t(f"hint.{current}"))

@@ -31,6 +31,8 @@ SECRET = "bench-secret"  # noqa: S105 - the bench signs with it
 TENANT, SOURCE = "bench", "bench"
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
+# "inprocess" (the default deployment) or "separate" (`python -m integration_service worker`).
+WORKER = os.environ.get("BENCH_WORKER", "inprocess")
 REDIS_DB = 8  # 9-13 are the test suites, 14 and 15 other benches
 
 
@@ -159,19 +161,22 @@ async def _subscribe(redis_url: str, seen: dict[str, int], ready: asyncio.Event,
         await client.aclose()  # type: ignore[attr-defined]
 
 
-def _start_server(url: str, redis_url: str, key: str, port: int) -> subprocess.Popen[bytes]:
+def _start_server(url: str, redis_url: str, key: str, port: int) -> list[subprocess.Popen[bytes]]:
     env = {**os.environ, "INTEGRATION_DATABASE_URL": url, "INTEGRATION_REDIS_URL": redis_url,
            "INTEGRATION_PORT": str(port), "INTEGRATION_API_TOKENS": "bench-token",
-           "INTEGRATION_ENCRYPTION_KEY": key, "INTEGRATION_RUN_WORKER": "true"}
-    server = subprocess.Popen([sys.executable, "-m", "integration_service"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+           "INTEGRATION_ENCRYPTION_KEY": key, "INTEGRATION_RUN_WORKER": str(WORKER == "inprocess").lower()}
+    commands = [["serve"], ["worker"]] if WORKER == "separate" else [["serve"]]
+    processes = [subprocess.Popen([sys.executable, "-m", "integration_service", *command], cwd=ROOT,  # noqa: S603
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                 for command in commands]
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         with socket.socket() as s, contextlib.suppress(OSError):
             s.connect(("127.0.0.1", port))
-            return server
+            return processes
         time.sleep(0.1)
-    server.kill()
+    for process in processes:
+        process.kill()
     raise RuntimeError("integration_service did not start")
 
 
@@ -191,7 +196,8 @@ async def bench() -> dict[str, Any]:
     await _setup(url, key)
     await Redis.from_url(redis_url).flushdb()
     port = _free_port()
-    server = await asyncio.to_thread(_start_server, url, redis_url, key, port)
+    processes = await asyncio.to_thread(_start_server, url, redis_url, key, port)
+    server = processes[0]
     seen: dict[str, int] = {}
     ready, progress = asyncio.Event(), asyncio.Event()
     subscriber = asyncio.create_task(_subscribe(redis_url, seen, ready, progress))
@@ -211,8 +217,9 @@ async def bench() -> dict[str, Any]:
         drain = time.monotonic() - finished
         await asyncio.sleep(1)  # a second publication of anything would arrive by now
     finally:
-        server.terminate()
-        await asyncio.to_thread(server.wait, 30)
+        for process in processes:
+            process.terminate()
+            await asyncio.to_thread(process.wait, 30)
         subscriber.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await subscriber
@@ -239,7 +246,7 @@ def report(figures: dict[str, Any]) -> str:
     rows = [("bare GET /health", bare), ("signed webhook POST", hooks)]
     load = os.getloadavg()[0]
     lines = [f"machine: {machine()}; load average {load:.1f} at the end; {CONNECTIONS} connections, "
-             f"{SECONDS:.0f} s per phase", "",
+             f"{SECONDS:.0f} s per phase; worker {WORKER}", "",
              "| endpoint | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | server CPU ms/req "
              "| generator CPU s |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]

@@ -20,7 +20,7 @@ def domain_routers() -> list[APIRouter]:
     routers.append(importlib.import_module("integration_service.geocoding.router").router)
     routers.append(importlib.import_module("integration_service.sheets.router").router)
     routers.append(importlib.import_module("integration_service.requests_log.router").router)
-    routers.append(importlib.import_module("integration_service.webhooks.router").webhook_router())
+    routers.insert(0, importlib.import_module("integration_service.webhooks.router").webhook_router())
     return routers
 
 

@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import hmac
 import time
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
@@ -20,7 +21,7 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 
 from integration_service.webhooks.models import OutboxEvent, WebhookEvent
-from integration_service.webhooks.processing import process_batch
+from integration_service.webhooks.processing import STREAM, process_batch
 
 STRIPE_SECRET = "whsec_test_stripe_secret"
 HMAC_SECRET = "generic-hmac-secret"
@@ -73,6 +74,19 @@ class Webhooks:
 
     def __init__(self, app: FastAPI, client: httpx.AsyncClient, anon: httpx.AsyncClient) -> None:
         self.app, self.client, self.anon = app, client, anon
+        # Pub/sub channels are global to the Redis server: event ids carry this run's suffix, so a
+        # test counts only its own events even when another suite publishes at the same time.
+        self.run = uuid.uuid4().hex[:8]
+
+    def uid(self, name: str) -> str:
+        return f"{name}-{self.run}"
+
+    def mine(self, event_ids: list[str]) -> list[str]:
+        return [e for e in event_ids if e.endswith(f"-{self.run}")]
+
+    async def stream_ids(self, redis: Any) -> list[str]:
+        entries = await redis.xrange(STREAM)
+        return self.mine([orjson.loads(fields[b"envelope"])["event_id"] for _, fields in entries])
 
     async def config(
         self, source: str = "stripe", secret: str = STRIPE_SECRET, tenant: str = "default", **fields: Any

@@ -11,7 +11,7 @@ from integration_service.app import create_app
 from integration_service.webhooks import processing
 from integration_service.webhooks.models import OutboxEvent
 from integration_service.webhooks.processing import STREAM
-from shared.events import OutboxRelay
+from shared.events import Envelope, OutboxRelay
 
 
 async def test_twenty_identical_deliveries_at_once_store_one_row_and_publish_once(wh, redis: Redis) -> None:
@@ -19,7 +19,7 @@ async def test_twenty_identical_deliveries_at_once_store_one_row_and_publish_onc
     pubsub = redis.pubsub()
     await pubsub.psubscribe("integration.*")
     await pubsub.get_message(timeout=1)
-    body = wh.stripe_event("evt_race")
+    body = wh.stripe_event(wh.uid("evt_race"))
     header = wh.stripe_header(body)
     answers = await asyncio.gather(*(wh.stripe(body, header=header) for _ in range(20)))
     statuses = sorted(a.json()["status"] for a in answers)
@@ -38,8 +38,9 @@ async def test_twenty_identical_deliveries_at_once_store_one_row_and_publish_onc
     await asyncio.gather(*(relay.run_once() for _ in range(3)))
     messages = []
     while (message := await pubsub.get_message(timeout=0.5)) is not None:
-        messages.append(message)
-    assert len(messages) == 1 and await redis.xlen(STREAM) == 1
+        messages.append(Envelope.from_json(message["data"]).event_id)
+    assert wh.mine(messages) == [wh.uid("evt_race")]
+    assert await wh.stream_ids(redis) == [wh.uid("evt_race")]
     await pubsub.aclose()
 
 

@@ -44,19 +44,19 @@ async def test_subscriber_and_consumer_group_get_every_event_once_across_an_outa
     async def listen() -> None:
         async for message in pubsub.listen():
             if message["type"] == "pmessage":
-                heard.append(Envelope.from_json(message["data"]).event_id)
+                heard.extend(wh.mine([Envelope.from_json(message["data"]).event_id]))
 
     listener = asyncio.create_task(listen())
     consumed: list[str] = []
 
     async def handle(envelope: Envelope) -> None:
-        consumed.append(envelope.event_id)
+        consumed.extend(wh.mine([envelope.event_id]))
 
-    consumer = StreamConsumer(direct, STREAM, "test-group", "c1", handle, block_ms=100)
+    consumer = StreamConsumer(direct, STREAM, wh.uid("group"), "c1", handle, block_ms=100)
     await consumer.start()
 
     async def deliver(n: int) -> None:
-        body = orjson.dumps({"id": f"b{n}", "type": "order.paid"})
+        body = orjson.dumps({"id": wh.uid(f"b{n}"), "type": "order.paid"})
         response = await wh.generic("crm", body, {"X-Signature": wh.hmac_hex(body)})
         assert response.json()["status"] == "accepted"
 
@@ -80,7 +80,7 @@ async def test_subscriber_and_consumer_group_get_every_event_once_across_an_outa
     listener.cancel()
     await pubsub.aclose()
     await direct.aclose()
-    expected = sorted(f"b{n}" for n in range(120))
+    expected = sorted(wh.uid(f"b{n}") for n in range(120))
     assert sorted(heard) == expected
     assert sorted(consumed) == expected
     assert elapsed < 10

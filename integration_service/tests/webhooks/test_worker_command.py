@@ -10,8 +10,6 @@ import sys
 import time
 from pathlib import Path
 
-from integration_service.webhooks.processing import STREAM
-
 ROOT = Path(__file__).resolve().parents[3]
 
 
@@ -31,11 +29,11 @@ async def test_standalone_worker_publishes_accepted_events_and_stops_on_sigterm(
         stderr=subprocess.PIPE,
     )
     try:
-        await wh.stripe(wh.stripe_event("evt_alone"))
+        await wh.stripe(wh.stripe_event(wh.uid("evt_alone")))
         deadline = time.monotonic() + 20
-        while await redis.xlen(STREAM) == 0 and time.monotonic() < deadline:
+        while not await wh.stream_ids(redis) and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
-        assert await redis.xlen(STREAM) == 1
+        assert await wh.stream_ids(redis) == [wh.uid("evt_alone")]
         [row] = await wh.rows()
         assert row.status == "processed"
     finally:

@@ -6,14 +6,15 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -58,6 +59,7 @@ class OutboxRelay:
         listen: bool = True,
         after_publish: AfterPublish | None = None,
         dedupe_ttl: int = 900,
+        keep_published: timedelta | None = timedelta(days=7),
     ) -> None:
         self.sessionmaker = sessionmaker
         self.model: Any = model
@@ -69,6 +71,8 @@ class OutboxRelay:
         self.stream_maxlen = stream_maxlen
         self.after_publish = after_publish
         self.dedupe_ttl = dedupe_ttl
+        self.keep_published = keep_published
+        self._next_prune = 0.0
         self._script = redis.register_script(_PUBLISH_ONCE)
         self.name = str(self.model.__tablename__)
         self._wake = asyncio.Event()
@@ -170,7 +174,33 @@ class OutboxRelay:
                 await _wait(self._stop_event, delay)  # new rows must not cut a backoff short
                 continue
             if published < self.batch:
+                await self._prune_now_and_then()
                 await _wait(self._wake, self.interval)
+
+    async def prune(self) -> int:
+        """Delete rows published longer than `keep_published` ago; how many (a bounded batch)."""
+        if self.keep_published is None:
+            return 0
+        model = self.model
+        cutoff = datetime.now(UTC) - self.keep_published
+        old = (select(model.id).where(model.published_at.is_not(None), model.published_at < cutoff)
+               .limit(10_000).scalar_subquery())
+        async with self.sessionmaker() as session, session.begin():
+            result = await session.execute(delete(model).where(model.id.in_(old)))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def _prune_now_and_then(self) -> None:
+        # Hourly, when idle: the table keeps recent history for debugging, not every event ever.
+        if time.monotonic() < self._next_prune:
+            return
+        self._next_prune = time.monotonic() + 3600
+        try:
+            removed = await self.prune()
+        except (SQLAlchemyError, OSError) as exc:
+            log.warning("outbox prune failed", extra={"outbox": self.name, "error": str(exc)})
+            return
+        if removed:
+            log.info("outbox pruned", extra={"outbox": self.name, "rows": removed})
 
 
 async def _wait(event: asyncio.Event, seconds: float) -> None:

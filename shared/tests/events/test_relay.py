@@ -161,3 +161,22 @@ async def test_a_batch_applied_but_whose_reply_was_lost_is_not_published_twice(s
     assert await unpublished(sessionmaker) == 3
     assert await relay.run_once() == 3  # the retry marks them sent...
     assert await redis.xlen("stream:test") == 3  # ...without adding them again
+
+
+async def test_prune_deletes_only_rows_published_long_enough_ago(sessionmaker, redis) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    await emit_many(sessionmaker, 3)
+    relay = OutboxRelay(sessionmaker, OutboxEvent, redis, listen=False, keep_published=timedelta(days=1))
+    await relay.run_once()
+    await emit_many(sessionmaker, 1)  # not published yet: never pruned
+    async with sessionmaker() as session, session.begin():
+        old = datetime.now(UTC) - timedelta(days=2)
+        first = (await session.execute(select(func.min(OutboxEvent.id)))).scalar_one()
+        await session.execute(update(OutboxEvent).where(OutboxEvent.id == first).values(published_at=old))
+    assert await relay.prune() == 1
+    async with sessionmaker() as session:
+        assert (await session.execute(select(func.count()).select_from(OutboxEvent))).scalar_one() == 3
+    assert await unpublished(sessionmaker) == 1

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from pathlib import Path
 
+from core_service import MIGRATIONS
 from core_service.config import Settings
 from shared.settings import load_settings
 
-MIGRATIONS = Path(__file__).parent / "migrations"
 SPECIALIZATIONS = ("electricity", "plumbing", "heating", "ventilation", "elevator", "cleaning",
                    "landscaping", "security", "internet", "repair", "other")
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
-from core_service import cli
+from core_service import MIGRATIONS, cli
 from core_service.app import create_app
 from core_service.config import Settings
 from core_service.models import Base, load_all_models
@@ -21,7 +20,6 @@ from shared import testing
 from shared.db import session_scope
 from shared.migrations import upgrade
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "core_service" / "migrations"
 TOKEN = "test-service-token"
 SECRET = "test-jwt-secret-0123456789abcdef"
 

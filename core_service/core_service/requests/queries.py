@@ -100,6 +100,15 @@ async def search(
     return [listing.shape(row) for row in (await session.execute(query)).mappings()], total
 
 
+async def read_one(session: AsyncSession, user: User, number: str) -> dict[str, Any]:
+    """The request `number` shaped for the API if `user` may see it, else 404."""
+    query = listing.ROWS.where(visible_to(user), RepairRequest.number == number)
+    row = (await session.execute(query)).mappings().one_or_none()
+    if row is None:
+        raise NotFound(f"request {number} not found")
+    return listing.shape(row)
+
+
 async def visible(session: AsyncSession, user: User, number: str, *, lock: bool = False) -> RepairRequest:
     """The request `number` if `user` may see it, else 404 (another's request does not exist)."""
     query = with_people(select(RepairRequest).where(visible_to(user), RepairRequest.number == number))

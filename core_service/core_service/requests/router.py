@@ -93,7 +93,7 @@ async def request_stats(
 @router.get("/{number}")
 async def get_request(number: str, user: ActiveUser, session: SessionDep) -> RequestOut:
     """One request by number; someone else's request is 404."""
-    return RequestOut.model_validate(await queries.visible(session, user, number))
+    return RequestOut.model_validate(await queries.read_one(session, user, number))
 
 
 @router.post("/{number}/assign")

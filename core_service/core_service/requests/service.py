@@ -50,12 +50,11 @@ async def create(
     request = RepairRequest(
         tenant_id=user.tenant_id, number=number, building_id=building.id, apartment=body.apartment,
         category=body.category, urgency=body.urgency, description=body.description, media=media,
-        applicant_id=user.id, status="new",
+        applicant_id=user.id, status="new", building=building, applicant=user, executor=None,
     )
     session.add(request)
     await session.flush()
     session.add(_history(request, user, "created", new_status="new"))
-    request = await reload(session, request)
     audience = await events.audience(session, request)
     await events.record(session, events.CREATED, request, user, old_status=None, **audience)
     return request

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from core_service.auth.dependencies import ActiveUser, AdminUser, Caller, CallerDep, StaffUser
+from core_service.auth.dependencies import AdminUser, Caller, CallerDep, SignedInUser, StaffUser
 from core_service.errors import Forbidden, NotFound
 from core_service.users import service
 from core_service.users.models import User
@@ -87,9 +87,9 @@ async def get_user(user_id: int, caller: CallerDep, session: SessionDep) -> User
 
 
 @router.patch("/{user_id}")
-async def update_user(user_id: int, body: ProfileUpdate, me: ActiveUser, session: SessionDep) -> UserOut:
-    """Change one's own names, phone, language or active role (admins: anyone's)."""
-    if me.id != user_id and not me.has_role("admin"):
+async def update_user(user_id: int, body: ProfileUpdate, me: SignedInUser, session: SessionDep) -> UserOut:
+    """Change one's own names, phone, language or active role (admins: anyone's); pending users too."""
+    if me.id != user_id and not (me.has_role("admin") and me.status == "active"):
         raise Forbidden("you may change only your own profile")
     user = await service.get(session, me.tenant_id, user_id)
     return UserOut.model_validate(await service.update_profile(session, user, body))

@@ -74,6 +74,12 @@ async def test_own_profile_changes_names_phone_and_language(client, make_user):
     ).status_code == 403
 
 
+async def test_a_pending_user_may_still_choose_their_language(client, make_user):
+    pending = await make_user(status="pending")
+    answer = await client.patch(f"{USERS}/{pending.id}", json={"language": "uz"}, headers=pending.headers)
+    assert answer.status_code == 200 and answer.json()["language"] == "uz"
+
+
 @pytest.mark.parametrize("body", [{"language": "en"}, {"phone": "call me"}, {"first_name": "x" * 200}])
 async def test_invalid_profile_changes_are_422(client, make_user, body):
     me = await make_user()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from integration_service.geocoding.exceptions import ProviderFailure
 from shared.ratelimit import RateLimiter
@@ -15,6 +16,13 @@ class ProviderLimiter:
 
     def __init__(self, redis: Redis) -> None:
         self.limiter = RateLimiter(redis, "geocoding", fail_open=True)
+
+    async def used(self, provider: str) -> int | None:
+        """Calls counted in the last minute; None when Redis is down."""
+        try:
+            return await self.limiter.usage(provider, WINDOW_SECONDS)
+        except RedisError:
+            return None
 
     async def acquire(self, provider: str, per_minute: int) -> None:
         """Count one call or raise a local `quota` failure with the wait."""

@@ -60,9 +60,11 @@ async def health(geocoder: GeocoderDep) -> GeocodingHealth:
     for position, provider in enumerate(geocoder.providers, start=1):
         state = recorded.get(provider.name, {})
         name = state.get("state", "unknown") if provider.configured else "not_configured"
-        providers.append(ProviderState(name=provider.name, position=position, configured=provider.configured,
-                                       state=name, detail=state.get("detail"),
-                                       checked_at=state.get("checked_at")))
+        providers.append(ProviderState(
+            name=provider.name, position=position, configured=provider.configured, state=name,
+            detail=state.get("detail"), checked_at=state.get("checked_at"),
+            limit_per_minute=geocoder.per_minute.get(provider.name, 0),
+            used_last_minute=await geocoder.limiter.used(provider.name)))
     usable = [p for p in providers if p.state in ("ok", "unknown")]
     status = "ok" if len(usable) == len(providers) else "degraded" if usable else "down"
     return GeocodingHealth(status=status, providers=providers)

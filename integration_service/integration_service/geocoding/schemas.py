@@ -29,6 +29,8 @@ class ProviderState(BaseModel):
     state: Literal["ok", "unknown", "unhealthy", "quota_exceeded", "unavailable", "not_configured"]
     detail: str | None = None
     checked_at: str | None = None
+    limit_per_minute: int
+    used_last_minute: int | None = None
 
 
 class GeocodingHealth(BaseModel):

@@ -60,6 +60,9 @@ async def test_provider_limit_sends_the_rest_to_the_next_provider(client: httpx.
         providers.append(response.json()["provider"])
     assert providers == ["google", "google", "yandex"]
     assert google.calls("google.geocode") == 2
+    health = {p["name"]: p for p in (await client.get("/api/v1/geocoding/health")).json()["providers"]}
+    assert (health["google"]["used_last_minute"], health["google"]["limit_per_minute"]) == (2, 2)
+    assert health["yandex"]["used_last_minute"] == 1
 
 
 @pytest.mark.parametrize("provider_settings", [{"geocoding_providers": "google",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from aiogram import Dispatcher, Router
 from aiogram.fsm.storage.base import DefaultKeyBuilder
-from aiogram.fsm.storage.redis import RedisStorage
 from redis.asyncio import Redis
 
 from bot_gateway.clients import Clients
@@ -13,13 +12,14 @@ from bot_gateway.metrics.buffer import MetricsBuffer
 from bot_gateway.middlewares.auth import AuthMiddleware, OnLogin
 from bot_gateway.middlewares.logging import LoggingMiddleware
 from bot_gateway.middlewares.ratelimit import RateLimitMiddleware
+from bot_gateway.runtime.fsm import ResilientStorage
 from bot_gateway.runtime.inflight import InFlight
 from bot_gateway.sessions.service import SessionService
 from bot_gateway.settings import BotSettings
 from shared.ratelimit import RateLimiter
 
 
-class SharedRedisStorage(RedisStorage):
+class SharedRedisStorage(ResilientStorage):
     """FSM storage on the app's Redis client, which the app (not aiogram) closes at the very end."""
 
     async def close(self) -> None:

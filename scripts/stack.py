@@ -111,14 +111,32 @@ def service_env(infra: Infra, env: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def server_of(url: str) -> str:
+    """The server part of a database or Redis URL (`.../name` or `.../0` dropped)."""
+    head = url.rpartition("/")[0]
+    return head if "://" in head else url
+
+
+def stack_infra(env: dict[str, str]) -> Infra:
+    """The servers the configured URLs name (`PG_URL`/`REDIS_URL`, or any `<P>_DATABASE_URL`/
+    `<P>_REDIS_URL`), else the default ports, else embedded ones."""
+    pg = env.get("PG_URL") or next(
+        (server_of(env[k]) for s in SERVICES if (k := f"{s.prefix}_DATABASE_URL") in env), None)
+    redis = env.get("REDIS_URL") or next(
+        (server_of(env[k]) for s in SERVICES if (k := f"{s.prefix}_REDIS_URL") in env), None)
+    return find_infra(pg, redis)
+
+
 def prepare_databases(infra: Infra, env: dict[str, str]) -> None:
     """Create each existing service's database (when it lives on our server) and migrate it."""
     for service in SERVICES:
         if not (service.exists and service.database):
             continue
         url = env[f"{service.prefix}_DATABASE_URL"]
-        if url.startswith(infra.pg_url + "/"):
-            asyncio.run(ensure_database(infra.pg_url, url.rsplit("/", 1)[1]))
+        try:
+            asyncio.run(ensure_database(server_of(url), url.rsplit("/", 1)[1].split("?")[0]))
+        except Exception as exc:  # no CREATE DATABASE right: `migrate` says what is wrong
+            print(f"could not create {service.package}'s database ({type(exc).__name__}: {exc})")
         print(f"migrating {service.package} ...", flush=True)
         subprocess.run([PYTHON, "-m", service.package, "migrate"], env=env, check=True)  # noqa: S603
 
@@ -197,7 +215,7 @@ def run() -> int:
     # Explicit handlers: a shell starting us in the background leaves SIGINT ignored.
     signal.signal(signal.SIGINT, _raise_interrupt)
     signal.signal(signal.SIGTERM, _raise_interrupt)
-    infra = find_infra(env.get("PG_URL"), env.get("REDIS_URL"))
+    infra = stack_infra(env)
     stack = Stack(infra, service_env(infra, env))
     try:
         for note in infra.notes:
@@ -250,7 +268,7 @@ def test(pytest_args: list[str]) -> int:
 def migrate() -> int:
     """Create and migrate every existing service's database."""
     env = configured()
-    infra = find_infra(env.get("PG_URL"), env.get("REDIS_URL"))
+    infra = stack_infra(env)
     try:
         prepare_databases(infra, service_env(infra, env))
         return 0
@@ -285,7 +303,7 @@ def loadtest() -> int:
         print("nothing yet: no locust scenarios in loadtests/ (no figures to report)")
         return 0
     env = configured()
-    infra = find_infra(env.get("PG_URL"), env.get("REDIS_URL"))
+    infra = stack_infra(env)
     stack = Stack(infra, service_env(infra, env))
     try:
         if not stack.start(skip_running=True):

@@ -63,11 +63,13 @@ def identify(source: str, headers: Mapping[str, str], raw: bytes, body: Any) -> 
         if not number or not state:
             raise BadDelivery("X-Goog-Message-Number and X-Goog-Resource-State are required")
         return Identity(f"{headers.get('x-goog-channel-id', '')}:{number}"[:255], state[:255])
-    event_id = (
-        (headers.get("webhook-id") or headers.get("x-event-id") or None) if source != YANDEX_MAPS else None
-    )
+    event_id = None
+    if source != YANDEX_MAPS:
+        # GitHub names its deliveries and events in its own headers.
+        event_id = headers.get("webhook-id") or headers.get("x-event-id") or headers.get("x-github-delivery")
     event_id = event_id or _body_field(body, "id", "event_id") or _digest(raw)
-    event_type = headers.get("x-event-type") or _body_field(body, "type", "event_type") or "event"
+    event_type = (headers.get("x-event-type") or headers.get("x-github-event")
+                  or _body_field(body, "type", "event_type") or "event")
     return Identity(event_id[:255], event_type[:255])
 
 

@@ -11,6 +11,7 @@ import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import orjson
@@ -22,6 +23,7 @@ from sqlalchemy import func, select
 
 from integration_service.webhooks.models import OutboxEvent, WebhookEvent
 from integration_service.webhooks.processing import STREAM, process_batch
+from shared import testing
 
 STRIPE_SECRET = "whsec_test_stripe_secret"
 HMAC_SECRET = "generic-hmac-secret"
@@ -142,8 +144,9 @@ async def wh(app: FastAPI, client: httpx.AsyncClient, anon: httpx.AsyncClient) -
 class TcpProxy:
     """A TCP proxy to Redis that a test can cut (every connection dropped, new ones refused)."""
 
-    def __init__(self, target_port: int) -> None:
+    def __init__(self, target_port: int, target_host: str = "127.0.0.1") -> None:
         self.target_port = target_port
+        self.target_host = target_host
         self.port = 0
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
@@ -163,7 +166,7 @@ class TcpProxy:
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
-            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", self.target_port)
+            up_reader, up_writer = await asyncio.open_connection(self.target_host, self.target_port)
         except OSError:
             writer.transport.abort()
             return
@@ -181,7 +184,8 @@ class TcpProxy:
 
 @pytest.fixture
 async def redis_proxy() -> AsyncIterator[TcpProxy]:
-    proxy = TcpProxy(6379)
+    target = urlsplit(testing.redis_url("integration"))
+    proxy = TcpProxy(target.port or 6379, target.hostname or "127.0.0.1")
     await proxy.start()
     yield proxy
     await proxy.cut()

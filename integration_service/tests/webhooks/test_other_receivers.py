@@ -97,6 +97,9 @@ async def test_github_signature_known_vector(wh) -> None:
     body = b'{"zen": "Hello, World!", "hook_id": 1}'
     signature = "sha256=" + wh.hmac_hex(body, secret)
     assert (await wh.generic("github", body, {"X-Hub-Signature-256": signature})).status_code == 200
+    delivery = {"X-Hub-Signature-256": signature, "X-GitHub-Delivery": "d-1", "X-GitHub-Event": "push"}
+    assert (await wh.generic("github", body, delivery)).json() == {"status": "accepted", "event_id": "d-1"}
+    assert {r.event_id: r.event_type for r in await wh.rows(event_id="d-1")} == {"d-1": "push"}
     assert (await wh.generic("github", body, {"X-Hub-Signature-256": wh.hmac_hex(body)})).status_code == 401
     assert (await wh.generic("github", body, {})).status_code == 401
 

@@ -16,12 +16,14 @@ from integration_service.webhooks.processing import STREAM
 from shared import testing
 from shared.events import Envelope, StreamConsumer
 
+# A logical DB of its own: another run of this suite flushing DB 10 must not delete our stream.
+OWN_DB = 7
+
 
 @pytest.fixture
 def settings_overrides(redis_proxy) -> dict:
-    base = testing.redis_url("integration").rsplit("/", 1)
     return {
-        "redis_url": f"redis://127.0.0.1:{redis_proxy.port}/{base[1]}",
+        "redis_url": f"redis://127.0.0.1:{redis_proxy.port}/{OWN_DB}",
         "run_worker": True,
         "redis_timeout_seconds": 0.5,
     }
@@ -34,7 +36,7 @@ async def wait_until(predicate, seconds: float) -> None:
 
 
 async def test_subscriber_and_consumer_group_get_every_event_once_across_an_outage(wh, redis_proxy) -> None:
-    direct = Redis.from_url(testing.redis_url("integration"))
+    direct = Redis.from_url(testing.redis_url("integration").rsplit("/", 1)[0] + f"/{OWN_DB}")
     await wh.config(source="crm", secret=wh.HMAC_SECRET)
     pubsub = direct.pubsub()
     await pubsub.psubscribe("integration.*")

@@ -69,6 +69,8 @@ ROWS: list[tuple[str, list[Panel]]] = [
             (f"sum by (outbox) (rate(outbox_publish_errors_total[{RATE}]))", "{{outbox}}")]),
         ("Stream entries handled by outcome", "ops", [
             (f"sum by (group, outcome) (rate(stream_messages_total[{RATE}]))", "{{group}} {{outcome}}")]),
+        ("Requests log (Core events into tenants' spreadsheets)", "ops", [
+            (f"sum by (outcome) (rate(requests_log_events_total[{RATE}]))", "{{outcome}}")]),
     ]),
     ("Bot Gateway", [
         ("Updates by type and outcome", "ops", [

@@ -1,0 +1,72 @@
+"""Every message key the flows and the notifier use exists in both languages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot_gateway.flows import permissions
+from bot_gateway.flows.lists import SCOPES
+from bot_gateway.flows.texts import CATEGORIES, STATUSES
+from bot_gateway.i18n import CATALOGUES, placeholders
+
+PACKAGE = Path(__file__).resolve().parents[2] / "bot_gateway"
+LITERAL = re.compile(r"""\bt\(\s*["']([a-z_.]+)["']""")
+
+
+def used_keys() -> set[str]:
+    found: set[str] = set()
+    for folder in ("flows", "notifications"):
+        for source in (PACKAGE / folder).glob("*.py"):
+            found |= set(LITERAL.findall(source.read_text()))
+    return found
+
+
+def dynamic_keys() -> set[str]:
+    actions = {
+        "take",
+        "comment",
+        "history",
+        "refresh",
+        "cancel",
+        "complete",
+        "accept",
+        "return",
+        "assign",
+        "reassign",
+        "status",
+        "resume",
+    }
+    return (
+        {f"status.{s}" for s in STATUSES}
+        | {f"category.{c}" for c in CATEGORIES}
+        | {f"urgency.{u}" for u in ("low", "normal", "high", "critical")}
+        | {f"act.{a}" for a in actions}
+        | {f"list.title.{s}" for s in SCOPES}
+        | {f"hint.{s}" for s in ("building", "apartment", "category", "description", "confirm")}
+        | {f"hist.{a}" for a in ("created", "assigned", "commented", "rated", "status", "other")}
+        | {f"btn.edit.{f}" for f in ("building", "apartment", "category", "description")}
+    )
+
+
+def test_the_flows_use_literal_keys_at_all() -> None:
+    assert len(used_keys()) > 60
+
+
+@pytest.mark.parametrize("language", sorted(CATALOGUES))
+def test_every_key_the_flows_use_exists(language: str) -> None:
+    missing = sorted((used_keys() | dynamic_keys()) - set(CATALOGUES[language]))
+    assert missing == []
+
+
+def test_both_catalogues_have_the_same_keys_and_placeholders() -> None:
+    ru, uz = CATALOGUES["ru"], CATALOGUES["uz"]
+    assert set(ru) == set(uz)
+    assert [k for k in ru if placeholders(ru[k]) != placeholders(uz[k])] == []
+
+
+def test_status_steps_only_name_real_statuses() -> None:
+    named = set(permissions.STATUS_STEPS) | {s for steps in permissions.STATUS_STEPS.values() for s in steps}
+    assert named <= set(STATUSES)

@@ -52,7 +52,7 @@ def settings(database_url: str, settings_overrides: dict[str, Any]) -> Settings:
         "integration_api_token": None,
     }
     values.update(settings_overrides)
-    return Settings(**values)
+    return Settings(_env_file=None, **values)  # a developer's .env must not change the tests
 
 
 @pytest.fixture

@@ -29,6 +29,7 @@ class Filters:
     building_id: int | None = None
     executor_id: int | None = None
     applicant_id: int | None = None
+    unassigned: bool | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
     q: str | None = None
@@ -68,6 +69,8 @@ def _conditions(f: Filters) -> list[ColumnElement[bool]]:
                           (R.applicant_id, f.applicant_id)):
         if value is not None:
             conditions.append(column == value)
+    if f.unassigned is not None:
+        conditions.append(R.executor_id.is_(None) if f.unassigned else R.executor_id.is_not(None))
     if f.created_from is not None:
         conditions.append(R.created_at >= f.created_from)
     if f.created_to is not None:

@@ -62,7 +62,7 @@ async def create_request(
 async def list_requests(
     user: ActiveUser, session: SessionDep, status: Many = None, category: Many = None,
     urgency: Many = None, building_id: int | None = None, executor_id: int | None = None,
-    applicant_id: int | None = None, created_from: datetime | None = None,
+    applicant_id: int | None = None, unassigned: bool | None = None, created_from: datetime | None = None,
     created_to: datetime | None = None, q: str | None = None, sort: str = "-created_at",
     page: Page = 1, page_size: PageSize = 20,
 ) -> RequestPage:
@@ -70,7 +70,7 @@ async def list_requests(
     filters = queries.Filters(
         statuses=_choices("status", status, Status), categories=_choices("category", category, Category),
         urgencies=_choices("urgency", urgency, Urgency), building_id=building_id,
-        executor_id=executor_id, applicant_id=applicant_id, created_from=created_from,
+        executor_id=executor_id, applicant_id=applicant_id, unassigned=unassigned, created_from=created_from,
         created_to=created_to, q=q,
     )
     found, total = await queries.search(

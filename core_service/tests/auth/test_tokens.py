@@ -25,7 +25,7 @@ async def test_missing_garbage_and_foreign_tokens_are_401(client, make_user):
     user = await make_user()
     forged = jwt.encode(
         {"sub": str(user.id), "typ": "access", "jti": "x", "exp": 9_999_999_999},
-        "another-secret-0123456789",
+        "another-secret-0123456789-0123456789",
         algorithm="HS256",
     )
     for headers in ({}, bearer("garbage"), bearer(forged), bearer(user.refresh_token)):

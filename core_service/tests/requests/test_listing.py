@@ -75,6 +75,8 @@ async def test_filters_narrow_the_list(client, people, file_request):
         ({"category": "electricity"}, {lamp}),
         ({"urgency": "high"}, {lamp}),
         ({"executor_id": people["electrician"].id}, {lamp}),
+        ({"unassigned": "true"}, {leak, cold}),
+        ({"unassigned": "false"}, {lamp}),
         ({"q": "труба"}, {leak}),
         ({"q": leak}, {leak}),
         ({"created_from": "2000-01-01T00:00:00Z", "created_to": "2100-01-01T00:00:00Z"}, {leak, lamp, cold}),

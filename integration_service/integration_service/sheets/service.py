@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 from typing import Any
 
 from integration_service.sheets import schemas
@@ -16,6 +17,8 @@ class Sheets:
 
     gateway: SheetsGateway
     cache: ReadCache
+    # Misses being fetched now: identical concurrent reads share one Google call (60/min is scarce).
+    inflight: dict[tuple[str, str, int, str], asyncio.Task[schemas.ValueRange]] = field(default_factory=dict)
 
     async def read(self, tenant: str, sid: str, rng: str, render: str = "FORMATTED_VALUE",
                    use_cache: bool = True) -> schemas.ValueRange:
@@ -24,10 +27,24 @@ class Sheets:
         part = f"{render}:{rng}"
         if (hit := await self.cache.get(tenant, sid, generation, "values", part)) is not None:
             return schemas.ValueRange(**hit, cached=True)
+        if generation is None:
+            return await self._fetch(tenant, sid, rng, render, generation)
+        key = (tenant, sid, generation, part)
+        task = self.inflight.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self._fetch(tenant, sid, rng, render, generation))
+            self.inflight[key] = task
+            task.add_done_callback(lambda _: self.inflight.pop(key, None))
+        # Shielded: one caller giving up does not cancel the fetch the others wait for.
+        return await asyncio.shield(task)
+
+    async def _fetch(self, tenant: str, sid: str, rng: str, render: str,
+                     generation: int | None) -> schemas.ValueRange:
         body = await self.gateway.call(tenant, "read", sid, lambda http: http.values_get(
             sid, rng, params={"valueRenderOption": render}))
         result = schemas.ValueRange(spreadsheet_id=sid, range=body["range"], values=body.get("values", []))
-        await self.cache.put(tenant, sid, generation, "values", part, result.model_dump(exclude={"cached"}))
+        await self.cache.put(tenant, sid, generation, "values", f"{render}:{rng}",
+                             result.model_dump(exclude={"cached"}))
         return result
 
     async def write(self, tenant: str, body: schemas.WriteIn) -> schemas.Updated:

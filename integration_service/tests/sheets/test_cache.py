@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 from redis.asyncio import Redis
 from standins.fixtures import Google
@@ -87,3 +89,21 @@ async def test_hits_and_misses_are_in_metrics(client: httpx.AsyncClient, book: S
     text = (await client.get("/metrics")).text
     assert 'cache_hits_total{namespace="sheets"}' in text
     assert 'cache_misses_total{namespace="sheets"}' in text
+
+
+async def test_identical_concurrent_misses_share_one_google_call(client: httpx.AsyncClient, google: Google,
+                                                                 book: Spreadsheet) -> None:
+    google.state.latency = 0.2
+    answers = await asyncio.gather(*(client.post("/api/v1/sheets/read", json=READ) for _ in range(10)))
+    assert {a.status_code for a in answers} == {200}
+    assert len({str(a.json()["values"]) for a in answers}) == 1
+    assert google.calls("values.get") == 1
+
+
+async def test_a_shared_failure_reaches_every_waiter(client: httpx.AsyncClient, google: Google,
+                                                     book: Spreadsheet) -> None:
+    google.state.latency = 0.1
+    google.state.fail("values.get", 404, times=1)
+    answers = await asyncio.gather(*(client.post("/api/v1/sheets/read", json=READ) for _ in range(5)))
+    assert [a.status_code for a in answers] == [404] * 5
+    assert google.calls("values.get") == 1

@@ -94,3 +94,4 @@ class StandinState:
                 getattr(self, name).clear()
             self.calls.clear()
             self.seen.clear()
+            self.latency = 0.0

@@ -14,7 +14,7 @@ from bot_gateway.flows.callbacks import PhotoOfferCb
 from bot_gateway.flows.common import drop_buttons, message_of, say
 from bot_gateway.flows.context import FlowContext
 from bot_gateway.flows.lists import send_list
-from bot_gateway.flows.texts import STATUSES, category_name, icon, status_name
+from bot_gateway.flows.texts import STATUSES, category_name, esc, fit, icon, status_name
 from bot_gateway.i18n import all_texts
 
 router = Router(name="flows.menu")
@@ -81,8 +81,23 @@ def stats_text(stats: dict[str, Any], ctx: FlowContext) -> str:
 
 @router.message(_menu("button.users"))
 async def users(message: Message, ctx: FlowContext) -> None:
-    """User management lives in the admin panel for now."""
-    await message.answer(ctx.t("users.soon"))
+    """The newest users with their role and status (admins); changes are made in the admin panel."""
+    if ctx.role != "admin":
+        await message.answer(ctx.t("req.forbidden"))
+        return
+    page = await ctx.clients.users.search(ctx.token, page=1, page_size=20)
+    lines = [ctx.t("users.title", total=page.get("total", 0))]
+    lines += [
+        ctx.t(
+            "users.line",
+            name=esc(u.get("name") or u.get("telegram_id")),
+            role=ctx.t(f"role.{u.get('active_role', 'applicant')}"),
+            status=ctx.t(f"user_status.{u.get('status', 'active')}"),
+        )
+        for u in page.get("items", [])
+    ]
+    lines.append(ctx.t("users.soon"))
+    await message.answer(fit("\n".join(lines)))
 
 
 @router.message(StateFilter(None), F.photo)

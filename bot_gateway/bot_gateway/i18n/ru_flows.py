@@ -147,7 +147,12 @@ MESSAGES: dict[str, str] = {
     "stats.by_category": "<b>По категориям</b>",
     "stats.average": "Среднее время выполнения: {hours} ч",
     "stats.rating": "Средняя оценка: {rating}",
-    "users.soon": "Управление пользователями доступно в панели администратора.",
+    "users.title": "<b>Пользователи</b> (всего {total})",
+    "users.line": "{name} · {role} · {status}",
+    "user_status.pending": "ожидает подтверждения",
+    "user_status.active": "активен",
+    "user_status.blocked": "заблокирован",
+    "users.soon": "Роли и статусы меняются в панели администратора.",
     # Notifications
     "notif.created": "🆕 Новая заявка <b>№{number}</b>\n{address}, кв. {apartment}\n"
     "{category}: {description}",

@@ -148,7 +148,12 @@ MESSAGES: dict[str, str] = {
     "stats.by_category": "<b>Toifalar boʻyicha</b>",
     "stats.average": "Oʻrtacha bajarilish vaqti: {hours} soat",
     "stats.rating": "Oʻrtacha baho: {rating}",
-    "users.soon": "Foydalanuvchilarni boshqarish administrator panelida mavjud.",
+    "users.title": "<b>Foydalanuvchilar</b> (jami {total})",
+    "users.line": "{name} · {role} · {status}",
+    "user_status.pending": "tasdiq kutmoqda",
+    "user_status.active": "faol",
+    "user_status.blocked": "bloklangan",
+    "users.soon": "Rollar va holatlar administrator panelida oʻzgartiriladi.",
     # Notifications
     "notif.created": "🆕 Yangi ariza <b>№{number}</b>\n{address}, {apartment}-xonadon\n"
     "{category}: {description}",

@@ -48,6 +48,7 @@ def dynamic_keys() -> set[str]:
         | {f"hint.{s}" for s in ("building", "apartment", "category", "description", "confirm")}
         | {f"hist.{a}" for a in ("created", "assigned", "commented", "rated", "status", "other")}
         | {f"btn.edit.{f}" for f in ("building", "apartment", "category", "description")}
+        | {f"user_status.{s}" for s in ("pending", "active", "blocked")}
     )
 
 

@@ -176,3 +176,16 @@ async def test_manager_assigns_reassigns_changes_status_and_sees_statistics(
         await resident.expect(resident.t("req.forbidden"))
     found = await number_of(core_app, number)
     assert found.status == "purchasing"
+
+
+async def test_an_admin_sees_the_users_and_others_do_not(make_user: Any, run_bot: Any) -> None:
+    admin = await make_user("admin", "uz", name="Boss")
+    resident = await make_user("applicant", "ru", name="Resident")
+    async with run_bot():
+        await admin.send(admin.t("button.users"))
+        listing = await admin.expect(admin.frag("users.title"))
+        assert admin.t("role.applicant") in text_of(listing) and admin.t("user_status.active") in text_of(
+            listing
+        )
+        await resident.send(resident.t("button.users"))
+        await resident.expect(resident.t("req.forbidden"))

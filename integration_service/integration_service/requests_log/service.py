@@ -15,10 +15,14 @@ from integration_service.logs.context import use_tenant
 from integration_service.requests_log import columns
 from integration_service.requests_log.models import RequestsLogConfig, RequestsLogEntry
 from integration_service.requests_log.sync import write_row
+from integration_service.sheets.limits import wait_up_to
 from integration_service.sheets.service import Sheets
 from shared.events import Envelope
 
 log = logging.getLogger("requests_log")
+# The consumer is background work: it queues for the 60/min quota instead of failing the entry, so
+# a burst of events is written late rather than dead-lettered after a few refused deliveries.
+LIMITER_PATIENCE_SECONDS = 120.0
 EVENTS = Counter("requests_log_events_total", "Core events seen by the requests log", ["outcome"])
 
 
@@ -42,7 +46,7 @@ class RequestsLog:
             return
         changes = columns.changes_of(kind, envelope.data, envelope.occurred_at)
         tenant = envelope.tenant_id
-        with use_tenant(tenant):
+        with use_tenant(tenant), wait_up_to(LIMITER_PATIENCE_SECONDS):
             async with self.sessionmaker() as session, session.begin():
                 config = await session.scalar(select(RequestsLogConfig).where(
                     RequestsLogConfig.tenant_id == tenant, RequestsLogConfig.is_active.is_(True)))

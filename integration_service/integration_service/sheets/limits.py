@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from redis.asyncio import Redis
@@ -12,6 +15,18 @@ from integration_service.sheets.exceptions import SheetsError
 from shared.ratelimit import RateLimiter
 
 SERVICE = "google_sheets"
+# How long the current caller may wait for a slot, when it is not the configured brief wait.
+patience: ContextVar[float | None] = ContextVar("sheets_patience", default=None)
+
+
+@contextmanager
+def wait_up_to(seconds: float) -> Iterator[None]:
+    """Calls made inside wait up to `seconds` for the limiter (background work, not API callers)."""
+    token = patience.set(seconds)
+    try:
+        yield
+    finally:
+        patience.reset(token)
 
 
 class SheetsLimiter:
@@ -33,7 +48,8 @@ class SheetsLimiter:
             decision = await self.tenant_limits.check(tenant, SERVICE, endpoint)
             if not decision.allowed:
                 raise SheetsError(429, f"rate limit for {SERVICE} {endpoint} exceeded", decision.retry_after)
-        deadline = time.monotonic() + self.max_wait
+        wait = patience.get()
+        deadline = time.monotonic() + (self.max_wait if wait is None else wait)
         while True:
             decision = await self.limiter.hit(self.account, self.per_minute, self.window)
             if decision.allowed:

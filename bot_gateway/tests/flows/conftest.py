@@ -107,6 +107,8 @@ async def core_app(core_database: str, flows_redis: str) -> AsyncIterator[FastAP
         run_workers=True,
         integration_url=None,
         integration_api_token=None,
+        db_pool_size=4,  # a shared test server: keep the footprint small
+        db_max_overflow=2,
     )
     app = create_core_app(settings)
     async with app.router.lifespan_context(app):
@@ -164,6 +166,7 @@ def bot_settings(
             "breaker_threshold": 50,
             "breaker_cooldown_seconds": 1.0,
             "redis_url": flows_redis,
+            "db_pool_size": 3,
         }
         return make_settings(**{**values, **overrides})
 

@@ -112,7 +112,7 @@ async def test_real_timing_at_a_smaller_scale_holds_both_rates() -> None:
     await asyncio.gather(*(sender.send(n % 8, call(n % 8)) for n in range(200)))
     elapsed = time.monotonic() - started
     times = [moment for sends in log.values() for moment in sends]
-    assert 1.9 <= elapsed <= 4.0
+    assert 1.9 <= elapsed <= 10.0  # paced (lower bound); the upper one only guards against stalls
     assert max_in_window(times, 0.5) <= 51
     for sends in log.values():
         assert all(b - a >= 0.045 for a, b in itertools.pairwise(sends))

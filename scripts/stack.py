@@ -96,7 +96,8 @@ def service_env(infra: Infra, env: dict[str, str]) -> dict[str, str]:
         "CORE_INTEGRATION_URL": "http://127.0.0.1:8001", "CORE_INTEGRATION_API_TOKEN": token,
         "BOT_CORE_URL": "http://127.0.0.1:8000", "BOT_CORE_API_TOKEN": token,
         "BOT_INTEGRATION_URL": "http://127.0.0.1:8001", "BOT_INTEGRATION_API_TOKEN": token,
-        "BOT_WEBHOOK_SECRET": dev["DEV_WEBHOOK_SECRET"], "INTEGRATION_LOG_JSON": "false",
+        "BOT_WEBHOOK_SECRET": dev["DEV_WEBHOOK_SECRET"], "BOT_FEATURE_NOTIFICATIONS": "true",
+        "INTEGRATION_LOG_JSON": "false",
         "CORE_LOG_JSON": "false", "BOT_LOG_JSON": "false", "EMULATOR_LOG_JSON": "false",
     }
     for service in SERVICES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -24,6 +25,6 @@ async def test_a_burst_over_the_limit_is_written_late_not_refused(app: FastAPI, 
         await app.state.requests_log.handle(created(f"261201-00{n}", minutes=n))
     assert [r[0] for r in sheet.rows[1:4]] == ["261201-001", "261201-002", "261201-003"]
     # API callers still get only the brief wait (none here): of three reads at once one is refused.
-    codes = [(await client.post("/api/v1/sheets/read", json={"spreadsheet_id": SID, "range": f"A{n}"}))
-             .status_code for n in range(1, 4)]
-    assert 429 in codes
+    answers = await asyncio.gather(*(client.post("/api/v1/sheets/read", json={
+        "spreadsheet_id": SID, "range": f"A{n}"}) for n in range(1, 4)))
+    assert 429 in [a.status_code for a in answers]

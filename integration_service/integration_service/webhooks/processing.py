@@ -21,11 +21,12 @@ STREAM = "stream:integration"
 EVENT_SOURCE = "integration"
 MAX_BACKOFF = timedelta(hours=24)
 # Per-source transformation of a stored event into envelope data; the default keeps the payload.
-Processor = Callable[[WebhookEvent], dict[str, Any]]
+# Processors get the claimed row (attribute access like a WebhookEvent: source, raw_body, ...).
+Processor = Callable[[Any], dict[str, Any]]
 PROCESSORS: dict[str, Processor] = {}
 
 
-def default_data(event: WebhookEvent) -> dict[str, Any]:
+def default_data(event: Any) -> dict[str, Any]:
     """`{source, type, webhook_event_id, payload}`; a Drive notification's payload is its headers."""
     payload: Any = orjson.loads(event.raw_body) if event.raw_body.strip() else None
     if event.source == GOOGLE_SHEETS:
@@ -38,7 +39,7 @@ def default_data(event: WebhookEvent) -> dict[str, Any]:
     }
 
 
-def envelope_for(event: WebhookEvent) -> Envelope:
+def envelope_for(event: Any) -> Envelope:
     """The contract's envelope of a webhook event (the provider's id is the event id)."""
     data = PROCESSORS.get(event.source, default_data)(event)
     return Envelope.new(
@@ -52,7 +53,7 @@ def envelope_for(event: WebhookEvent) -> Envelope:
     )
 
 
-def wanted(event: WebhookEvent, globs: Sequence[str]) -> bool:
+def wanted(event: Any, globs: Sequence[str]) -> bool:
     """Whether the event is published: Drive `sync` never is; otherwise any glob (none = all)."""
     if event.source == GOOGLE_SHEETS and event.event_type == "sync":
         return False
@@ -65,35 +66,36 @@ def backoff(attempts: int) -> timedelta:
     return min(delay, MAX_BACKOFF)
 
 
-def _fail(event: WebhookEvent, error: Exception, now: datetime) -> None:
-    event.attempts += 1
-    event.last_error = f"{type(error).__name__}: {error}"[:2000]
-    event.errors = [
-        *event.errors,
-        {"at": now.isoformat(), "attempt": event.attempts, "error": event.last_error},
-    ]
-    if event.attempts >= event.max_attempts:
-        event.status, event.next_attempt_at = "dead", None
+def _failure(event: Any, error: Exception, now: datetime) -> dict[str, Any]:
+    """The row's new values after a failed attempt: retried later, or dead."""
+    attempts = event.attempts + 1
+    message = f"{type(error).__name__}: {error}"[:2000]
+    values: dict[str, Any] = {
+        "attempts": attempts,
+        "last_error": message,
+        "errors": [*event.errors, {"at": now.isoformat(), "attempt": attempts, "error": message}],
+    }
+    if attempts >= event.max_attempts:
         metrics.DEAD.labels(event.source).inc()
-    else:
-        event.status, event.next_attempt_at = "failed", now + backoff(event.attempts)
-        metrics.FAILED.labels(event.source).inc()
+        return {**values, "status": "dead", "next_attempt_at": None}
+    metrics.FAILED.labels(event.source).inc()
+    return {**values, "status": "failed", "next_attempt_at": now + backoff(attempts)}
 
 
-async def _claim(session: AsyncSession, batch: int) -> Sequence[WebhookEvent]:
+async def _claim(session: AsyncSession, batch: int) -> Sequence[Any]:
+    # Core rows, not ORM objects: the worker reads a few columns and updates in bulk.
+    table = WebhookEvent.__table__
     query = (
-        select(WebhookEvent)
-        .where(
-            WebhookEvent.status.in_(("received", "failed")), WebhookEvent.next_attempt_at <= datetime.now(UTC)
-        )
-        .order_by(WebhookEvent.next_attempt_at)
+        select(table)
+        .where(table.c.status.in_(("received", "failed")), table.c.next_attempt_at <= datetime.now(UTC))
+        .order_by(table.c.next_attempt_at)
         .limit(batch)
         .with_for_update(skip_locked=True)
     )
-    return (await session.execute(query)).scalars().all()
+    return (await session.execute(query)).all()
 
 
-async def _globs(session: AsyncSession, events: Sequence[WebhookEvent]) -> dict[int, list[str]]:
+async def _globs(session: AsyncSession, events: Sequence[Any]) -> dict[int, list[str]]:
     ids = {e.config_id for e in events if e.config_id is not None}
     if not ids:
         return {}
@@ -111,6 +113,7 @@ async def process_batch(
     Outbox rows and the events' new statuses commit together, so an event is published iff it
     is marked processed; other workers skip the locked rows.
     """
+    table = WebhookEvent.__table__
     async with sessionmaker() as session, session.begin():
         events = await _claim(session, batch)
         if not events:
@@ -118,19 +121,29 @@ async def process_batch(
         globs = await _globs(session, events)
         now = datetime.now(UTC)
         outgoing: list[tuple[Envelope, str, str | None]] = []
+        done: dict[str, list[Any]] = {"processed": [], "filtered": []}
         for event in events:
             if not wanted(event, globs.get(event.config_id or -1, [])):
-                event.status, event.processed_at, event.next_attempt_at = "filtered", now, None
+                done["filtered"].append(event.id)
                 metrics.FILTERED.labels(event.source).inc()
                 continue
             try:
                 envelope = envelope_for(event)
             except Exception as exc:  # a processor's failure is retried later, never lost
-                _fail(event, exc, now)
+                await session.execute(
+                    update(table).where(table.c.id == event.id).values(**_failure(event, exc, now))
+                )
                 continue
             outgoing.append((envelope, f"integration.{envelope.event_type}", STREAM))
-            event.status, event.processed_at, event.next_attempt_at = "processed", now, None
-            event.attempts += 1
+            done["processed"].append(event.id)
+        for status, ids in done.items():
+            if ids:
+                attempts = table.c.attempts + (1 if status == "processed" else 0)
+                await session.execute(
+                    update(table)
+                    .where(table.c.id.in_(ids))
+                    .values(status=status, processed_at=now, next_attempt_at=None, attempts=attempts)
+                )
         await emit_many(session, OutboxEvent, outgoing, notify=notify)
     return len(events)
 

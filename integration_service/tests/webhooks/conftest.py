@@ -136,6 +136,17 @@ class Webhooks:
         return total
 
 
+# The webhook tests use a Redis logical DB of their own (pub/sub is filtered by event id anyway):
+# a concurrent run of the rest of the suite flushes DB 10 between its tests.
+WEBHOOKS_REDIS_DB = 6
+
+
+@pytest.fixture
+def settings_overrides() -> dict[str, Any]:
+    base = testing.redis_url("integration").rsplit("/", 1)[0]
+    return {"redis_url": f"{base}/{WEBHOOKS_REDIS_DB}"}
+
+
 @pytest.fixture
 async def wh(app: FastAPI, client: httpx.AsyncClient, anon: httpx.AsyncClient) -> Webhooks:
     return Webhooks(app, client, anon)

@@ -37,14 +37,15 @@ def _port() -> int:
 
 def _wait_healthy(port: int, proc: subprocess.Popen[bytes], timeout: float = 150) -> None:
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, f"process on {port} exited with {proc.returncode}"
+    while time.monotonic() < deadline and proc.poll() is None:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
                 return
         except httpx.HTTPError:
             time.sleep(0.2)
-    raise AssertionError(f"nothing healthy on {port}")
+    proc.kill()  # never leave a half-started service behind
+    proc.wait(10)
+    raise AssertionError(f"nothing healthy on {port} (exit code {proc.returncode})")
 
 
 def _start(module: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -82,10 +83,14 @@ def stack(databases: tuple[str, str]) -> Iterator[dict[str, Any]]:
     redis = testing.redis_url("bot")
     emulator = _start("telegram_emulator", emulator_port, {"EMULATOR_PORT": str(emulator_port),
                                                            "EMULATOR_REDIS_URL": redis})
-    core = _start("core_service", core_port, {
-        "CORE_PORT": str(core_port), "CORE_DATABASE_URL": core_db, "CORE_REDIS_URL": redis,
-        "CORE_API_TOKENS": CORE_TOKEN, "CORE_JWT_SECRET": "e2e-jwt-secret-0123456789abcdef0123",
-        "CORE_RUN_WORKERS": "false"})
+    try:
+        core = _start("core_service", core_port, {
+            "CORE_PORT": str(core_port), "CORE_DATABASE_URL": core_db, "CORE_REDIS_URL": redis,
+            "CORE_API_TOKENS": CORE_TOKEN, "CORE_JWT_SECRET": "e2e-jwt-secret-0123456789abcdef0123",
+            "CORE_RUN_WORKERS": "false"})
+    except BaseException:
+        _stop(emulator)
+        raise
     env = {"BOT_TELEGRAM_TOKEN": BOT_TOKEN, "BOT_TELEGRAM_API_URL": f"http://127.0.0.1:{emulator_port}",
            "BOT_DATABASE_URL": bot_db, "BOT_REDIS_URL": redis, "BOT_CORE_URL": f"http://127.0.0.1:{core_port}",
            "BOT_CORE_API_TOKEN": CORE_TOKEN, "BOT_ENCRYPTION_KEY": Fernet.generate_key().decode(),

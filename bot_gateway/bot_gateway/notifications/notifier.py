@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
+import uuid
 from typing import Any
 
 import orjson
@@ -12,6 +14,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import InputMediaPhoto
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from bot_gateway.clients.core import UserClient
 from bot_gateway.i18n import normalize
@@ -22,16 +25,32 @@ from shared.events import Envelope
 
 log = logging.getLogger("bot.notifications")
 SENT_TTL = 7 * 86_400
-CLAIM_TTL = 300
+# A sender's claim lapses this long after it stops renewing it (a crash), well before the stream
+# entry's last redelivery (XAUTOCLAIM every 30 s, 5 deliveries), so a crash never silences anyone.
+CLAIM_TTL = 60.0
+SENT = b"sent"
+# Renew the claim only while it is still ours (a lapsed claim may belong to another sender now).
+_RENEW = (
+    "if redis.call('GET', KEYS[1]) == ARGV[1] then "
+    "return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0"
+)
+_RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
 OWNER_TTL = 180 * 86_400
 MANAGERS_TTL = 60.0
+
+
+class DeliveryInProgress(Exception):
+    """Another sender holds the claim on this message: the entry stays pending and is retried later."""
 
 
 class Notifier:
     """Handles one envelope at a time (the stream consumer acknowledges it after `handle` returns)."""
 
-    def __init__(self, bot: Bot, redis: Redis, users: UserClient, sender: PacedSender) -> None:
+    def __init__(
+        self, bot: Bot, redis: Redis, users: UserClient, sender: PacedSender, *, claim_ttl: float = CLAIM_TTL
+    ) -> None:
         self.bot = bot
+        self.claim_ttl = claim_ttl
         self.redis = redis
         self.users = users
         self.sender = sender
@@ -70,18 +89,31 @@ class Notifier:
         return people
 
     async def deliver(self, envelope: Envelope, message: Outgoing) -> None:
-        """Send once: a claim before, a mark after; a failure releases the claim for the redelivery."""
+        """Send once: a claim (renewed while sending) before, a mark after; a failure releases the claim."""
         key = f"bot:notified:{envelope.tenant_id}:{envelope.event_id}:{message.chat_id}"
-        if not await self.redis.set(key, b"sending", nx=True, ex=CLAIM_TTL):
-            return  # sent already (or being sent by another consumer)
+        token = b"sending:" + uuid.uuid4().hex.encode()
+        if not await self.redis.set(key, token, nx=True, px=int(self.claim_ttl * 1000)):
+            if await self.redis.get(key) == SENT:
+                return
+            raise DeliveryInProgress(key)  # being sent, or its sender died: retried once the claim lapses
+        renewing = asyncio.create_task(self._renew(key, token))
         try:
             await self._send(message)
         except (TelegramForbiddenError, TelegramBadRequest) as exc:
             log.info("notification not deliverable", extra={"chat_id": message.chat_id, "error": str(exc)})
         except BaseException:
-            await self.redis.delete(key)
+            renewing.cancel()
+            await self.redis.eval(_RELEASE, 1, key, token)
             raise
-        await self.redis.set(key, b"sent", ex=SENT_TTL)
+        finally:
+            renewing.cancel()
+        await self.redis.set(key, SENT, ex=SENT_TTL)
+
+    async def _renew(self, key: str, token: bytes) -> None:
+        while True:
+            await asyncio.sleep(self.claim_ttl / 3)
+            with contextlib.suppress(RedisError):  # a blip: the next renewal (or the TTL) covers it
+                await self.redis.eval(_RENEW, 1, key, token, int(self.claim_ttl * 1000))
 
     async def _send(self, message: Outgoing) -> None:
         chat = message.chat_id

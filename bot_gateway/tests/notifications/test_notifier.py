@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 from collections.abc import AsyncIterator
@@ -19,6 +20,7 @@ from bot_gateway.clients.base import make_http
 from bot_gateway.clients.core import UserClient
 from bot_gateway.i18n import t
 from bot_gateway.notifications import GROUP, Notifier, PacedSender, consumers
+from bot_gateway.notifications.notifier import CLAIM_TTL, DeliveryInProgress
 from shared.events import Envelope
 
 RESIDENT, EXECUTOR, MANAGER = 5001, 5002, 5003
@@ -182,3 +184,49 @@ async def test_a_burst_of_200_events_is_paced(bot: Bot, redis: Redis, telegram: 
     for chat, moment in sent:
         per_chat.setdefault(chat, []).append(moment)
     assert all(b - a >= 0.045 for sends in per_chat.values() for a, b in itertools.pairwise(sends))
+
+
+def claim_key(envelope: Envelope, chat_id: int) -> str:
+    return f"bot:notified:{envelope.tenant_id}:{envelope.event_id}:{chat_id}"
+
+
+async def test_a_message_claimed_by_a_crashed_sender_stays_pending_and_is_sent_once_the_claim_lapses(
+    notifier: Notifier, telegram: FakeTelegram, redis: Redis
+) -> None:
+    [core, _integration] = consumers(notifier, redis, block_ms=10)
+    await core.ensure_group()
+    envelope = event("request.status_changed", status="in_progress", old_status="new")
+    # A process claimed the message, then died before sending it.
+    await redis.set(claim_key(envelope, RESIDENT), b"sending:crashed", px=int(CLAIM_TTL * 1000))
+    await redis.xadd("stream:core", {"envelope": envelope.to_json()})
+    assert await core.run_once(block_ms=10) == 1
+    assert telegram.texts(RESIDENT) == []
+    assert (await redis.xpending("stream:core", GROUP))["pending"] == 1  # not acknowledged: retried
+    # The dead claim lapses before the entry runs out of deliveries.
+    assert 0 < await redis.pttl(claim_key(envelope, RESIDENT)) <= CLAIM_TTL * 1000
+    assert core.claim_idle_ms * (core.max_deliveries - 1) > CLAIM_TTL * 1000
+    await redis.delete(claim_key(envelope, RESIDENT))  # as it does after CLAIM_TTL
+    await notifier.handle(envelope)  # the redelivery
+    assert len(telegram.texts(RESIDENT)) == 1
+
+
+async def test_a_redelivery_during_a_slow_send_waits_and_the_claim_outlives_its_ttl(
+    bot: Bot, redis: Redis, telegram: FakeTelegram
+) -> None:
+    @bot.session.middleware
+    async def slow(make_request: Any, bot_: Bot, method: Any) -> Any:
+        await asyncio.sleep(0.8)
+        return await make_request(bot_, method)
+
+    http = make_http("core", "http://core.test", "svc", transport=core_users())
+    sender = PacedSender(per_chat_interval=0.0, global_rate=1000)
+    notifier = Notifier(bot, redis, UserClient(http), sender, claim_ttl=0.3)
+    envelope = event("request.status_changed", status="in_progress", old_status="new")
+    first = asyncio.create_task(notifier.handle(envelope))
+    await asyncio.sleep(0.5)  # past the claim's TTL: it is renewed while the send goes on
+    with pytest.raises(DeliveryInProgress):
+        await notifier.handle(envelope)
+    await first
+    await notifier.handle(envelope)  # sent: nothing more
+    await http.aclose()
+    assert len(telegram.texts(RESIDENT)) == 1

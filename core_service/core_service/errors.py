@@ -7,14 +7,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError
-
-from shared.errors import unavailable
 
 log = logging.getLogger("errors")
-# SQLSTATEs that mean "the database cannot serve now, retry": connection exceptions (08), too many
-# connections / out of resources (53), shutdown or cancel (57), serialization failure and deadlock (40).
-TRANSIENT_SQLSTATE_CLASSES = ("08", "53", "57", "40")
 
 
 class ApiError(Exception):
@@ -76,29 +70,11 @@ def error_response(exc: ApiError) -> JSONResponse:
     return JSONResponse(body, status_code=exc.status_code, headers=headers)
 
 
-def is_transient(exc: DBAPIError) -> bool:
-    """Whether a database error means "unavailable now" rather than a bug."""
-    if exc.connection_invalidated or type(exc).__name__ in ("OperationalError", "InterfaceError"):
-        return True
-    sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
-    return sqlstate[:2] in TRANSIENT_SQLSTATE_CLASSES
-
-
 def install(app: FastAPI) -> None:
-    """Answer every ApiError as JSON; transient database errors (e.g. too many connections) as 503."""
+    """Answer every ApiError as JSON (database outages are shared's 503 handler)."""
 
     async def handler(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ApiError)
         return error_response(exc)
 
-    async def on_db_error(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, DBAPIError)
-        if is_transient(exc):
-            log.warning("database unavailable", extra={"path": request.url.path, "error": str(exc.orig)})
-            return unavailable("database")
-        log.exception("database error", extra={"path": request.url.path})
-        return JSONResponse({"detail": "internal error"}, status_code=500)
-
     app.add_exception_handler(ApiError, handler)
-    # Replaces shared's DBAPIError handler, which answers 500 to "too many clients" and deadlocks.
-    app.add_exception_handler(DBAPIError, on_db_error)

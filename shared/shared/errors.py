@@ -32,15 +32,25 @@ def unavailable(dependency: str) -> JSONResponse:
     )
 
 
-def _is_connection_failure(exc: DBAPIError) -> bool:
-    return bool(exc.connection_invalidated) or isinstance(exc, OperationalError | InterfaceError)
+# SQLSTATE classes that mean "the database cannot serve now, retry": connection exceptions (08),
+# insufficient resources such as too many connections (53), shutdown or cancel (57), serialization
+# failure and deadlock (40), and a read-only transaction after a failover (25006).
+TRANSIENT_SQLSTATE_CLASSES = ("08", "53", "57", "40")
+
+
+def is_transient_db_error(exc: DBAPIError) -> bool:
+    """Whether a database error means "unavailable now, retry" rather than a bug."""
+    if exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError):
+        return True
+    sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
+    return sqlstate[:2] in TRANSIENT_SQLSTATE_CLASSES or sqlstate == "25006"
 
 
 def install_error_handlers(app: FastAPI) -> None:
     """Map database/Redis outages to 503 for every route of `app`."""
 
     async def on_db_error(request: Request, exc: Exception) -> JSONResponse:
-        if isinstance(exc, DBAPIError) and not _is_connection_failure(exc):
+        if isinstance(exc, DBAPIError) and not is_transient_db_error(exc):
             log.exception("database error", extra={"path": request.url.path})
             return JSONResponse({"detail": "internal error"}, status_code=500)
         log.warning("database unavailable", extra={"path": request.url.path, "error": str(exc)})

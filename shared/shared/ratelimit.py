@@ -43,6 +43,48 @@ redis.call('PEXPIRE', current_key, window * 2)
 return {1, math.floor(used + cost), '0'}
 """
 
+# Several windows at once (e.g. per minute and per hour): all are checked, and only when every one
+# allows the call are all of them counted, so a refused call never uses up another window.
+_MULTI_SCRIPT = """
+local now = tonumber(ARGV[1])
+local cost = tonumber(ARGV[2])
+local out = {}
+local ok = true
+local current_keys = {}
+for i = 1, #KEYS do
+  local window = tonumber(ARGV[1 + i * 2])
+  local limit = tonumber(ARGV[2 + i * 2])
+  local index = math.floor(now / window)
+  local current_key = KEYS[i] .. ':' .. index
+  local current = tonumber(redis.call('GET', current_key) or '0')
+  local previous = tonumber(redis.call('GET', KEYS[i] .. ':' .. (index - 1)) or '0')
+  local elapsed = (now - index * window) / window
+  local used = previous * (1 - elapsed) + current
+  current_keys[i] = current_key
+  if used + cost > limit then
+    ok = false
+    local retry = window - (now - index * window)
+    if previous > 0 and current + cost <= limit then
+      retry = math.min(retry, window * ((used + cost - limit) / previous))
+    end
+    out[#out + 1] = 0
+    out[#out + 1] = math.floor(used)
+    out[#out + 1] = tostring(retry)
+  else
+    out[#out + 1] = 1
+    out[#out + 1] = math.floor(used + cost)
+    out[#out + 1] = '0'
+  end
+end
+if ok then
+  for i = 1, #KEYS do
+    redis.call('INCRBY', current_keys[i], cost)
+    redis.call('PEXPIRE', current_keys[i], tonumber(ARGV[1 + i * 2]) * 2)
+  end
+end
+return out
+"""
+
 
 @dataclass(frozen=True, slots=True)
 class Decision:
@@ -67,6 +109,7 @@ class RateLimiter:
         self.name = name
         self.fail_open = fail_open
         self._script = redis.register_script(_SCRIPT)
+        self._multi = redis.register_script(_MULTI_SCRIPT)
 
     async def hit(self, key: str, limit: int, window_seconds: float, cost: int = 1) -> Decision:
         """Count `cost` against `key`; refused calls are not counted."""
@@ -86,6 +129,27 @@ class RateLimiter:
         if not decision.allowed:
             RATE_LIMITED.labels(self.name).inc()
         return decision
+
+    async def hit_all(self, windows: list[tuple[str, int, float]], cost: int = 1) -> list[Decision]:
+        """Count `cost` against every `(key, limit, window_seconds)` only if all allow (one round trip)."""
+        args: list[int] = [int(time.time() * 1000), cost]
+        for _, limit, seconds in windows:
+            args += [int(seconds * 1000), limit]
+        try:
+            flat = await self._multi(keys=[f"rl:{self.name}:{key}" for key, _, _ in windows], args=args)
+        except RedisError as exc:
+            if not self.fail_open:
+                raise
+            RATE_LIMIT_FAIL_OPEN.labels(self.name).inc()
+            log.warning("rate limiter failing open", extra={"limiter": self.name, "error": str(exc)})
+            return [Decision(True, 0, limit, 0.0) for _, limit, _ in windows]
+        decisions = [
+            Decision(bool(flat[i * 3]), int(flat[i * 3 + 1]), windows[i][1], float(flat[i * 3 + 2]) / 1000)
+            for i in range(len(windows))
+        ]
+        if not all(d.allowed for d in decisions):
+            RATE_LIMITED.labels(self.name).inc()
+        return decisions
 
     async def usage(self, key: str, window_seconds: float) -> int:
         """Calls counted against `key` in the current sliding window."""

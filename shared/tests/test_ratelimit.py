@@ -62,3 +62,27 @@ async def test_fails_open_when_redis_is_down() -> None:
     decision = await limiter.hit("x", 1, 60)
     assert decision.allowed
     await dead.aclose()
+
+
+async def test_several_windows_count_together_in_one_call(redis: Redis) -> None:
+    limiter = RateLimiter(redis, "t")
+    windows = [("u:minute", 3, 60), ("u:hour", 5, 3600)]
+    results = [await limiter.hit_all(windows) for _ in range(4)]
+    assert [all(d.allowed for d in r) for r in results] == [True, True, True, False]
+    assert results[-1][0].allowed is False and results[-1][1].allowed is True
+
+
+async def test_a_call_refused_by_one_window_uses_up_no_other(redis: Redis) -> None:
+    limiter = RateLimiter(redis, "t")
+    windows = [("v:minute", 2, 60), ("v:hour", 100, 3600)]
+    for _ in range(10):
+        await limiter.hit_all(windows)
+    assert await limiter.usage("v:minute", 60) == 2
+    assert await limiter.usage("v:hour", 3600) == 2
+
+
+async def test_several_windows_fail_open_when_redis_is_down() -> None:
+    dead = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    decisions = await RateLimiter(dead, "t").hit_all([("x", 1, 60), ("y", 1, 3600)])
+    assert all(d.allowed for d in decisions)
+    await dead.aclose()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
 from collections.abc import Awaitable, Callable
@@ -44,8 +43,8 @@ class RateLimitMiddleware(BaseMiddleware):
         if user is None:
             return await handler(event, data)
         windows = [*self.windows, self.command_window] if is_command(event) else self.windows
-        decisions = await asyncio.gather(
-            *(self.limiter.hit(f"{user.id}:{name}", limit, seconds) for name, limit, seconds in windows)
+        decisions = await self.limiter.hit_all(
+            [(f"{user.id}:{name}", limit, seconds) for name, limit, seconds in windows]
         )
         refused = next(((w[0], d) for w, d in zip(windows, decisions, strict=True) if not d.allowed), None)
         if refused is None:

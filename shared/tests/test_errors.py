@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import DBAPIError
 
-from core_service.errors import is_transient
+from shared.errors import is_transient_db_error as is_transient
 
 
 class FakeDriverError(Exception):
@@ -14,7 +14,7 @@ class FakeDriverError(Exception):
 
 
 def test_too_many_connections_and_deadlocks_are_transient():
-    for sqlstate in ("53300", "40P01", "40001", "57P01", "08006"):
+    for sqlstate in ("53300", "40P01", "40001", "57P01", "08006", "25006"):
         assert is_transient(DBAPIError("SELECT 1", {}, FakeDriverError(sqlstate)))
 
 

@@ -98,7 +98,7 @@ class Notifier:
             raise DeliveryInProgress(key)  # being sent, or its sender died: retried once the claim lapses
         renewing = asyncio.create_task(self._renew(key, token))
         try:
-            await self._send(message)
+            await self._send(message, key)
         except (TelegramForbiddenError, TelegramBadRequest) as exc:
             log.info("notification not deliverable", extra={"chat_id": message.chat_id, "error": str(exc)})
         except BaseException:
@@ -115,19 +115,26 @@ class Notifier:
             with contextlib.suppress(RedisError):  # a blip: the next renewal (or the TTL) covers it
                 await self.redis.eval(_RENEW, 1, key, token, int(self.claim_ttl * 1000))
 
-    async def _send(self, message: Outgoing) -> None:
+    async def _send(self, message: Outgoing, key: str) -> None:
+        chat = message.chat_id
+        if message.photos and not await self.redis.exists(f"{key}:photos"):
+            await self._send_photos(message)
+            # A retry after the text failed must not send the photos again.
+            await self.redis.set(f"{key}:photos", SENT, ex=SENT_TTL)
+        await self.sender.send(
+            chat, lambda: self.bot.send_message(chat, message.text, reply_markup=message.markup)
+        )
+
+    async def _send_photos(self, message: Outgoing) -> None:
         chat = message.chat_id
         try:
             if len(message.photos) == 1:
                 await self.sender.send(chat, lambda: self.bot.send_photo(chat, message.photos[0]))
-            elif message.photos:
+            else:
                 media = [InputMediaPhoto(media=file_id) for file_id in message.photos]
                 await self.sender.send(chat, lambda: self.bot.send_media_group(chat, media))  # type: ignore[arg-type]
         except TelegramBadRequest as exc:  # an unusable file id must not cost the resident the message
             log.info("notification photos not sent", extra={"chat_id": chat, "error": str(exc)})
-        await self.sender.send(
-            chat, lambda: self.bot.send_message(chat, message.text, reply_markup=message.markup)
-        )
 
     async def _remember_owner(self, envelope: Envelope) -> None:
         # Payment events name only the request; the resident is whoever filed it.

@@ -13,6 +13,8 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramNetworkError
+from aiogram.methods import SendMediaGroup, SendMessage
 from bot_fakes import TOKEN, FakeTelegram
 from redis.asyncio import Redis
 
@@ -230,3 +232,28 @@ async def test_a_redelivery_during_a_slow_send_waits_and_the_claim_outlives_its_
     await notifier.handle(envelope)  # sent: nothing more
     await http.aclose()
     assert len(telegram.texts(RESIDENT)) == 1
+
+
+async def test_a_retry_after_the_text_failed_does_not_send_the_photos_again(
+    bot: Bot, redis: Redis, telegram: FakeTelegram
+) -> None:
+    failures, albums = iter([True]), []
+
+    @bot.session.middleware
+    async def flaky(make_request: Any, bot_: Bot, method: Any) -> Any:
+        if isinstance(method, SendMediaGroup):
+            albums.append(method)
+            return []  # the fake Bot API has no album answer
+        if isinstance(method, SendMessage) and next(failures, False):
+            raise TelegramNetworkError(method, "connection reset")
+        return await make_request(bot_, method)
+
+    http = make_http("core", "http://core.test", "svc", transport=core_users())
+    notifier = Notifier(bot, redis, UserClient(http), PacedSender(per_chat_interval=0.0, global_rate=1000))
+    envelope = event("request.status_changed", status="completed", media=["photo-a", "photo-b"])
+    with pytest.raises(TelegramNetworkError):
+        await notifier.handle(envelope)
+    await notifier.handle(envelope)  # the redelivery
+    await http.aclose()
+    assert [[m.media for m in album.media] for album in albums] == [["photo-a", "photo-b"]]
+    assert telegram.texts(RESIDENT) == [t("notif.completed", "uz", number="261201-001")]

@@ -14,17 +14,23 @@ from bot_gateway.notifications.notifier import Notifier
 from bot_gateway.notifications.sender import PacedSender
 from shared.events import StreamConsumer
 
-GROUP = "bot-notifier"
 STREAMS = ("stream:core", "stream:integration")
 
-__all__ = ["GROUP", "STREAMS", "Notifier", "PacedSender", "consumers", "run"]
+__all__ = ["STREAMS", "Notifier", "PacedSender", "consumers", "group", "run"]
+
+
+def group(tenant: str) -> str:
+    """The consumer group of one tenant's bot: each tenant's bot reads every entry itself."""
+    return f"bot-notifier:{tenant}"
 
 
 def consumers(notifier: Notifier, redis: Any, *, block_ms: int = 1000) -> list[StreamConsumer]:
-    """One consumer of the group per stream, named after this host and process."""
+    """One consumer of the tenant's group per stream, named after this host and process."""
     name = f"bot-{socket.gethostname()}-{os.getpid()}"
     return [
-        StreamConsumer(redis, stream, GROUP, name, notifier.handle, block_ms=block_ms, start_id="$")
+        StreamConsumer(
+            redis, stream, group(notifier.tenant), name, notifier.handle, block_ms=block_ms, start_id="$"
+        )
         for stream in STREAMS
     ]
 
@@ -33,7 +39,10 @@ async def run(runtime: Any) -> None:
     """Consume until cancelled (nothing when BOT_FEATURE_NOTIFICATIONS is off)."""
     if not runtime.settings.feature_notifications:
         return
-    notifier = Notifier(runtime.bot, runtime.sessions.store.redis, runtime.clients.users, PacedSender())
+    notifier = Notifier(
+        runtime.bot, runtime.sessions.store.redis, runtime.clients.users, PacedSender(),
+        tenant=runtime.settings.tenant_id,
+    )
     running = consumers(notifier, runtime.sessions.store.redis)
     for consumer in running:
         await consumer.start()

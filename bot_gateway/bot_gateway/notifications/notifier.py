@@ -13,6 +13,7 @@ import orjson
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import InputMediaPhoto
+from prometheus_client import Counter
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
@@ -24,6 +25,9 @@ from bot_gateway.notifications.sender import PacedSender
 from shared.events import Envelope
 
 log = logging.getLogger("bot.notifications")
+SKIPPED = Counter(
+    "bot_notifications_skipped_total", "Stream entries the notifier acknowledged unread", ["reason"]
+)
 SENT_TTL = 7 * 86_400
 # A sender's claim lapses this long after it stops renewing it (a crash), well before the stream
 # entry's last redelivery (XAUTOCLAIM every 30 s, 5 deliveries), so a crash never silences anyone.
@@ -47,9 +51,11 @@ class Notifier:
     """Handles one envelope at a time (the stream consumer acknowledges it after `handle` returns)."""
 
     def __init__(
-        self, bot: Bot, redis: Redis, users: UserClient, sender: PacedSender, *, claim_ttl: float = CLAIM_TTL
+        self, bot: Bot, redis: Redis, users: UserClient, sender: PacedSender, *,
+        tenant: str = "default", claim_ttl: float = CLAIM_TTL,
     ) -> None:
         self.bot = bot
+        self.tenant = tenant
         self.claim_ttl = claim_ttl
         self.redis = redis
         self.users = users
@@ -58,6 +64,10 @@ class Notifier:
 
     async def handle(self, envelope: Envelope) -> None:
         """Turn the event into messages and send those not sent yet (recipients in parallel)."""
+        if envelope.tenant_id != self.tenant:
+            # The streams carry every tenant's events: another tenant's bot tells its own people.
+            SKIPPED.labels("other_tenant").inc()
+            return
         results = await asyncio.gather(
             *(self.deliver(envelope, m) for m in await self.messages(envelope)), return_exceptions=True
         )

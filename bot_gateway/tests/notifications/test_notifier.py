@@ -16,12 +16,13 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramNetworkError
 from aiogram.methods import SendMediaGroup, SendMessage
 from bot_fakes import TOKEN, FakeTelegram
+from prometheus_client import REGISTRY
 from redis.asyncio import Redis
 
 from bot_gateway.clients.base import make_http
 from bot_gateway.clients.core import UserClient
 from bot_gateway.i18n import t
-from bot_gateway.notifications import GROUP, Notifier, PacedSender, consumers
+from bot_gateway.notifications import Notifier, PacedSender, consumers, group
 from bot_gateway.notifications.notifier import CLAIM_TTL, DeliveryInProgress
 from shared.events import Envelope
 
@@ -156,7 +157,7 @@ async def test_events_are_read_with_the_consumer_group_and_acknowledged(
     await redis.xadd("stream:core", {"envelope": envelope.to_json()})
     assert await core.run_once(block_ms=10) == 1
     assert telegram.texts(RESIDENT) == [t("notif.completed", "uz", number="261201-001")]
-    assert (await redis.xpending("stream:core", GROUP))["pending"] == 0
+    assert (await redis.xpending("stream:core", group("default")))["pending"] == 0
 
 
 async def test_a_burst_of_200_events_is_paced(bot: Bot, redis: Redis, telegram: FakeTelegram) -> None:
@@ -203,7 +204,7 @@ async def test_a_message_claimed_by_a_crashed_sender_stays_pending_and_is_sent_o
     await redis.xadd("stream:core", {"envelope": envelope.to_json()})
     assert await core.run_once(block_ms=10) == 1
     assert telegram.texts(RESIDENT) == []
-    assert (await redis.xpending("stream:core", GROUP))["pending"] == 1  # not acknowledged: retried
+    assert (await redis.xpending("stream:core", group("default")))["pending"] == 1  # retried later
     # The dead claim lapses before the entry runs out of deliveries.
     assert 0 < await redis.pttl(claim_key(envelope, RESIDENT)) <= CLAIM_TTL * 1000
     assert core.claim_idle_ms * (core.max_deliveries - 1) > CLAIM_TTL * 1000
@@ -257,3 +258,31 @@ async def test_a_retry_after_the_text_failed_does_not_send_the_photos_again(
     await http.aclose()
     assert [[m.media for m in album.media] for album in albums] == [["photo-a", "photo-b"]]
     assert telegram.texts(RESIDENT) == [t("notif.completed", "uz", number="261201-001")]
+
+
+def skipped() -> float:
+    return REGISTRY.get_sample_value("bot_notifications_skipped_total", {"reason": "other_tenant"}) or 0.0
+
+
+async def test_each_tenants_bot_reads_the_stream_in_its_own_group_and_tells_only_its_own_people(
+    bot: Bot, redis: Redis, telegram: FakeTelegram
+) -> None:
+    http = make_http("core", "http://core.test", "svc", transport=core_users())
+    sender = PacedSender(per_chat_interval=0.0, global_rate=1000)
+    ours = Notifier(bot, redis, UserClient(http), sender, tenant="default")
+    theirs = Notifier(bot, redis, UserClient(http), sender, tenant="acme")
+    [our_core, _] = consumers(ours, redis, block_ms=10)
+    [their_core, _] = consumers(theirs, redis, block_ms=10)
+    assert {our_core.group, their_core.group} == {"bot-notifier:default", "bot-notifier:acme"}
+    await our_core.ensure_group()
+    await their_core.ensure_group()
+    created = event("request.created", actor_telegram_id=RESIDENT).model_copy(update={"tenant_id": "acme"})
+    before = skipped()
+    await redis.xadd("stream:core", {"envelope": created.to_json()})
+    assert await our_core.run_once(block_ms=10) == 1
+    assert telegram.texts() == []  # not this tenant's request: nobody here is told
+    assert (await redis.xpending("stream:core", our_core.group))["pending"] == 0  # acknowledged
+    assert skipped() == before + 1
+    assert await their_core.run_once(block_ms=10) == 1  # the other bot still gets it
+    await http.aclose()
+    assert len(telegram.texts(MANAGER)) == 1

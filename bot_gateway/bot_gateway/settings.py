@@ -81,7 +81,7 @@ class BotSettings(ServiceSettings):
     default_language: str = "ru"
     register_commands: bool = True
     feature_requests: bool = True
-    feature_notifications: bool = False
+    feature_notifications: bool = True
 
     _split_languages = field_validator("languages", mode="before")(split_commas)
 

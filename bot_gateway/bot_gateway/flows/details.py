@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import math
 from typing import Any
 
 from aiogram import F, Router
@@ -53,12 +55,31 @@ def _items(answer: Any) -> list[dict[str, Any]]:
     return list(answer or [])
 
 
+async def newest(
+    ctx: FlowContext, number: str, part: str, count: int = HISTORY_ITEMS
+) -> list[dict[str, Any]]:
+    """The last `count` history entries or comments, oldest first (Core pages them oldest first)."""
+    url = f"/api/v1/requests/{number}/{part}"
+
+    async def page(n: int, size: int) -> Any:
+        params = {"page": n, "page_size": size}
+        return await ctx.clients.requests.call("GET", url, token=ctx.token, params=params)
+
+    first = await page(1, 100)
+    items = _items(first)
+    total = int(first.get("total") or 0) if isinstance(first, dict) else len(items)
+    if total <= len(items):
+        return items[-count:]
+    last = math.ceil(total / count)  # the newest `count` span the last page and the one before it
+    pages = await asyncio.gather(*(page(n, count) for n in range(max(1, last - 1), last + 1)))
+    return [item for answer in pages for item in _items(answer)][-count:]
+
+
 @router.callback_query(RequestCb.filter(F.action == "history"))
 async def history(callback: CallbackQuery, callback_data: RequestCb, ctx: FlowContext) -> None:
     """Every change and the latest comments."""
     number = callback_data.number
-    changes = _items(await ctx.clients.requests.history(ctx.token, number))[-HISTORY_ITEMS:]
-    comments = _items(await ctx.clients.requests.comments(ctx.token, number))[-HISTORY_ITEMS:]
+    changes, comments = await asyncio.gather(newest(ctx, number, "history"), newest(ctx, number, "comments"))
     lines = [f"№{esc(number)}", ctx.t("req.history.title")]
     lines += [history_line(item, ctx.language) for item in changes] or [ctx.t("req.history.empty")]
     if comments:

@@ -27,7 +27,8 @@ log = logging.getLogger("webhooks.worker")
 
 
 class WebhookWorker:
-    """Claims due events (woken by NOTIFY from the receivers, else every `interval`) and the relay."""
+    """Claims due events and runs the relay; woken by the in-process receivers (or NOTIFY from a
+    retry or replay), else every `interval` seconds (a worker of its own relies on that)."""
 
     def __init__(
         self,
@@ -36,11 +37,13 @@ class WebhookWorker:
         redis: Redis,
         *,
         batch: int = 200,
-        interval: float = 1.0,
+        interval: float = 0.25,
+        linger: float = 0.01,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.batch = batch
         self.interval = interval
+        self.linger = linger
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
         self._listener = PgListener(engine, NOTIFY_CHANNEL, self._wake)
@@ -90,6 +93,9 @@ class WebhookWorker:
             if claimed < self.batch:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self.interval)
+                    # Woken by a delivery: let a few more arrive, so batches are not of one event
+                    # (the per-batch queries and commit cost more than the events in them).
+                    await asyncio.sleep(self.linger)
 
 
 async def start_worker(app: FastAPI) -> None:

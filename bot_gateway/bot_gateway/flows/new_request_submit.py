@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 
-from bot_gateway.clients.errors import ApiError
+from bot_gateway.clients.errors import ApiError, BackendUnavailable
 from bot_gateway.flows import new_request_views as views
 from bot_gateway.flows.callbacks import NewRequestCb
 from bot_gateway.flows.common import drop_buttons, flow_data, message_of, say, stale
 from bot_gateway.flows.context import FlowContext
 from bot_gateway.flows.new_request_steps import prompt
 from bot_gateway.flows.states import NewRequest
-from bot_gateway.flows.submit_guard import SubmitKeys
+from bot_gateway.flows.submit_guard import SubmitKeys, filed_since
 from bot_gateway.flows.texts import esc
 
 router = Router(name="flows.new_request_submit")
@@ -92,25 +93,39 @@ async def confirm(
     if not await keys.lock():
         await callback.answer(ctx.t("nr.submitting"))
         return
+    started = time.time()
     try:
-        created = await ctx.clients.requests.create(
-            ctx.token,
-            building_id=data["building_id"],
-            apartment=data["apartment"],
-            category=data["category"],
-            description=data["description"],
-            media=[{"file_id": f, "type": "photo"} for f in data.get("photos", [])],
-        )
+        number = await _file(ctx, keys, data)
     except ApiError as exc:
         await keys.unlock()
         if exc.status != 422:
             raise
         await say(callback, ctx.t("nr.invalid", reason=esc(str(exc.detail)[:300])))
         return
+    except BackendUnavailable:
+        await keys.uncertain(started)  # filed or not is unknown: the next confirm looks first
+        raise
     except BaseException:
         await keys.unlock()  # the state is kept: confirming again retries
         raise
-    await keys.remember(created["number"])
+    await keys.remember(number)
     await state.clear()
     await drop_buttons(callback)
-    await say(callback, ctx.t("nr.created", number=esc(created["number"])))
+    await say(callback, ctx.t("nr.created", number=esc(number)))
+
+
+async def _file(ctx: FlowContext, keys: SubmitKeys, data: dict[str, Any]) -> str:
+    """The new request's number; after an attempt of unknown outcome, that one's if Core filed it."""
+    if keys.uncertain_since is not None:
+        earlier = await filed_since(ctx, data, keys.uncertain_since)
+        if earlier is not None:
+            return earlier
+    created = await ctx.clients.requests.create(
+        ctx.token,
+        building_id=data["building_id"],
+        apartment=data["apartment"],
+        category=data["category"],
+        description=data["description"],
+        media=[{"file_id": f, "type": "photo"} for f in data.get("photos", [])],
+    )
+    return str(created["number"])

@@ -1,14 +1,32 @@
-"""The double-tap guard of the new-request flow: one flow files one request."""
+"""The double-tap guard of the new-request flow: one flow files one request.
+
+A timeout or 5xx after the request went out leaves it unknown whether Core filed it: the flow's
+lock then turns into an `uncertain:<since>` mark and the next confirm first looks for a request of
+this user filed since then with the same content. Only an idempotency key in Core would close the
+gap completely (a request filed but not yet visible, or two identical ones meant on purpose).
+"""
 
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from redis.exceptions import RedisError
 
 from bot_gateway.flows.context import FlowContext
 
 log = logging.getLogger("bot.flows.new_request")
+LOCK_TTL = 120
+UNCERTAIN_TTL = 3600  # as long as the flow's FSM data lives
+CLOCK_SLACK = timedelta(minutes=2)  # the bot's and Core's clocks may differ a little
+# Take the lock if free, or if a previous attempt's outcome is unknown (answering its mark).
+_LOCK = """
+local v = redis.call('GET', KEYS[1])
+if v and string.sub(v, 1, 10) ~= 'uncertain:' then return false end
+redis.call('SET', KEYS[1], '1', 'EX', ARGV[1])
+return v or ''
+"""
 
 
 class SubmitKeys:
@@ -17,19 +35,33 @@ class SubmitKeys:
     def __init__(self, ctx: FlowContext, flow: str) -> None:
         self.redis = ctx.redis
         self.base = f"bot:newreq:{ctx.session.telegram_id}:{flow}"
+        self.uncertain_since: float | None = None
 
     async def lock(self) -> bool:
         """True for the first tap; later taps while it is being filed get False."""
         try:
-            return bool(await self.redis.set(f"{self.base}:lock", b"1", nx=True, ex=120))
+            mark = await self.redis.eval(_LOCK, 1, f"{self.base}:lock", LOCK_TTL)
         except RedisError:
             log.warning("double-tap guard unavailable (Redis down); relying on the FSM state")
             return True
+        if mark is None:
+            return False
+        mark = mark.decode() if isinstance(mark, bytes) else str(mark)
+        self.uncertain_since = float(mark.split(":", 1)[1]) if mark else None
+        return True
 
     async def unlock(self) -> None:
         """Let a retry through after a failure."""
         try:
             await self.redis.delete(f"{self.base}:lock")
+        except RedisError:
+            return
+
+    async def uncertain(self, since: float) -> None:
+        """The attempt begun at `since` may have been filed: the next confirm looks before filing."""
+        since = min(since, self.uncertain_since or since)
+        try:
+            await self.redis.set(f"{self.base}:lock", f"uncertain:{since}".encode(), ex=UNCERTAIN_TTL)
         except RedisError:
             return
 
@@ -47,3 +79,21 @@ class SubmitKeys:
         except RedisError:
             return None
         return raw.decode() if isinstance(raw, bytes) else raw
+
+
+async def filed_since(ctx: FlowContext, data: dict[str, Any], since: float) -> str | None:
+    """The number of this user's request with the flow's content filed since `since`, if any."""
+    start = datetime.fromtimestamp(since, UTC) - CLOCK_SLACK
+    page = await ctx.clients.requests.list(
+        ctx.token, applicant_id=ctx.user_id, created_from=start.isoformat(), page_size=50
+    )
+    for item in page.get("items") or []:
+        building = item.get("building") or {}
+        if (
+            item.get("description") == data["description"]
+            and str(item.get("apartment")) == str(data["apartment"])
+            and item.get("category") == data["category"]
+            and building.get("id") == data["building_id"]
+        ):
+            return str(item["number"])
+    return None

@@ -119,16 +119,26 @@ async def core_app(core_database: str, flows_redis: str) -> AsyncIterator[FastAP
 
 
 class CoreSwitch(httpx.AsyncBaseTransport):
-    """The network between the bot and Core: up (the ASGI app) or down (connection refused)."""
+    """The network between the bot and Core: up (the ASGI app) or down (connection refused).
+
+    `lose_answer = ("POST", "/api/v1/requests")`: the next such call reaches Core, which handles
+    it, but its answer never comes back (a read timeout).
+    """
 
     def __init__(self, app: FastAPI) -> None:
         self.inner = httpx.ASGITransport(app=app)
         self.down = False
+        self.lose_answer: tuple[str, str] | None = None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self.down:
             raise httpx.ConnectError("core is down", request=request)
-        return await self.inner.handle_async_request(request)
+        response = await self.inner.handle_async_request(request)
+        if self.lose_answer == (request.method, request.url.path):
+            self.lose_answer = None
+            await response.aread()
+            raise httpx.ReadTimeout("the answer was lost", request=request)
+        return response
 
 
 @pytest.fixture

@@ -70,10 +70,29 @@ def parse(source: str, headers: Mapping[str, str], raw: bytes) -> tuple[Any, Ide
             body = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             raise Rejected(400, "not_json", "body is not JSON") from exc
+        # PostgreSQL's JSONB has no NUL character: such an event could never be published.
+        if b"\\u0000" in raw and _has_nul(body):
+            raise Rejected(400, "nul_character", "JSON strings must not contain \\u0000 (U+0000)")
     try:
         return body, identify(source, headers, raw, body)
     except BadDelivery as exc:
         raise Rejected(400, "bad_event", str(exc)) from exc
+
+
+def _has_nul(body: Any) -> bool:
+    """Whether any string or key of the parsed JSON contains U+0000 (iterative: bodies nest deep)."""
+    pending = [body]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return True
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
 
 
 def sanitized(headers: Mapping[str, str]) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -10,12 +11,16 @@ from typing import Any
 
 import orjson
 from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from integration_service.webhooks import metrics
 from integration_service.webhooks.models import OutboxEvent, WebhookConfig, WebhookEvent
 from integration_service.webhooks.sources import GOOGLE_SHEETS, google_data, published_type
+from shared.errors import is_transient_db_error
 from shared.events import Envelope, emit_many
+
+log = logging.getLogger("webhooks.processing")
 
 STREAM = "stream:integration"
 EVENT_SOURCE = "integration"
@@ -82,6 +87,47 @@ def _failure(event: Any, error: Exception, now: datetime) -> dict[str, Any]:
     return {**values, "status": "failed", "next_attempt_at": now + backoff(attempts)}
 
 
+async def _fail(session: AsyncSession, event: Any, error: Exception, now: datetime) -> None:
+    table = WebhookEvent.__table__
+    await session.execute(update(table).where(table.c.id == event.id).values(**_failure(event, error, now)))
+
+
+def _outgoing(envelope: Envelope) -> tuple[Envelope, str, str | None]:
+    return envelope, f"integration.{envelope.event_type}", STREAM
+
+
+async def _write_outbox(
+    session: AsyncSession, ready: Sequence[tuple[Any, Envelope]], notify: bool
+) -> list[tuple[Any, Exception]]:
+    """Write the outbox rows of `ready`; the events PostgreSQL refused a row for, with the error.
+
+    One bulk insert in a savepoint; if it is refused (say, a NUL in a JSONB string) the events are
+    written one savepoint each, so one bad event fails alone instead of stalling the whole batch.
+    An outage is no event's fault: it propagates and the worker retries the batch.
+    """
+    try:
+        async with session.begin_nested():
+            await emit_many(session, OutboxEvent, [_outgoing(e) for _, e in ready], notify=notify)
+        return []
+    except SQLAlchemyError as exc:
+        _raise_if_outage(exc)
+    refused: list[tuple[Any, Exception]] = []
+    for event, envelope in ready:
+        try:
+            async with session.begin_nested():
+                await emit_many(session, OutboxEvent, [_outgoing(envelope)], notify=notify)
+        except SQLAlchemyError as exc:
+            _raise_if_outage(exc)
+            log.warning("outbox refused an event", extra={"event_id": event.event_id, "error": str(exc)})
+            refused.append((event, exc))
+    return refused
+
+
+def _raise_if_outage(exc: SQLAlchemyError) -> None:
+    if isinstance(exc, DBAPIError) and is_transient_db_error(exc):
+        raise exc
+
+
 async def _claim(session: AsyncSession, batch: int) -> Sequence[Any]:
     # Core rows, not ORM objects: the worker reads a few columns and updates in bulk.
     table = WebhookEvent.__table__
@@ -113,14 +159,13 @@ async def process_batch(
     Outbox rows and the events' new statuses commit together, so an event is published iff it
     is marked processed; other workers skip the locked rows.
     """
-    table = WebhookEvent.__table__
     async with sessionmaker() as session, session.begin():
         events = await _claim(session, batch)
         if not events:
             return 0
         globs = await _globs(session, events)
         now = datetime.now(UTC)
-        outgoing: list[tuple[Envelope, str, str | None]] = []
+        ready: list[tuple[Any, Envelope]] = []
         done: dict[str, list[Any]] = {"processed": [], "filtered": []}
         for event in events:
             if not wanted(event, globs.get(event.config_id or -1, [])):
@@ -128,24 +173,28 @@ async def process_batch(
                 metrics.FILTERED.labels(event.source).inc()
                 continue
             try:
-                envelope = envelope_for(event)
+                ready.append((event, envelope_for(event)))
             except Exception as exc:  # a processor's failure is retried later, never lost
-                await session.execute(
-                    update(table).where(table.c.id == event.id).values(**_failure(event, exc, now))
-                )
-                continue
-            outgoing.append((envelope, f"integration.{envelope.event_type}", STREAM))
-            done["processed"].append(event.id)
-        for status, ids in done.items():
-            if ids:
-                attempts = table.c.attempts + (1 if status == "processed" else 0)
-                await session.execute(
-                    update(table)
-                    .where(table.c.id.in_(ids))
-                    .values(status=status, processed_at=now, next_attempt_at=None, attempts=attempts)
-                )
-        await emit_many(session, OutboxEvent, outgoing, notify=notify)
+                await _fail(session, event, exc, now)
+        refused = await _write_outbox(session, ready, notify)
+        for event, error in refused:
+            await _fail(session, event, error, now)
+        refused_ids = {event.id for event, _ in refused}
+        done["processed"] = [event.id for event, _ in ready if event.id not in refused_ids]
+        await _finish(session, done, now)
     return len(events)
+
+
+async def _finish(session: AsyncSession, done: dict[str, list[Any]], now: datetime) -> None:
+    table = WebhookEvent.__table__
+    for status, ids in done.items():
+        if ids:
+            attempts = table.c.attempts + (1 if status == "processed" else 0)
+            await session.execute(
+                update(table)
+                .where(table.c.id.in_(ids))
+                .values(status=status, processed_at=now, next_attempt_at=None, attempts=attempts)
+            )
 
 
 async def mark_published(session: AsyncSession, rows: Sequence[Any]) -> None:

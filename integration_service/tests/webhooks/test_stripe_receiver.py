@@ -131,3 +131,18 @@ async def test_the_same_event_id_in_two_tenants_is_two_events(wh) -> None:
     assert (await wh.stripe(body, tenant="b")).json()["status"] == "accepted"
     assert (await wh.stripe(body)).status_code == 404
     assert {r.tenant_id for r in await wh.rows()} == {"a", "b"}
+
+
+async def test_signed_json_with_a_nul_character_is_400_and_stores_nothing(wh) -> None:
+    # PostgreSQL's JSONB cannot hold U+0000: such an event could never be published.
+    await wh.config()
+    await wh.config(source="crm", secret=wh.HMAC_SECRET)
+    in_value = b'{"id": "evt_nul", "type": "x", "data": {"list": ["ok", "a\\u0000b"]}}'
+    response = await wh.stripe(in_value)
+    assert response.status_code == 400
+    assert response.json()["reason"] == "nul_character" and "\\u0000" in response.json()["detail"]
+    in_key = b'{"id": "k1", "k\\u0000": 1}'
+    assert (await wh.generic("crm", in_key, {"X-Signature": wh.hmac_hex(in_key)})).status_code == 400
+    assert await wh.rows() == []
+    escaped_backslash = b'{"id": "evt_text", "type": "x", "note": "a\\\\u0000b"}'  # the text \u0000
+    assert (await wh.stripe(escaped_backslash)).status_code == 200

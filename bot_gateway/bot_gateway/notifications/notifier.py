@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
-import uuid
 from typing import Any
 
 import orjson
@@ -15,11 +13,11 @@ from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import InputMediaPhoto
 from prometheus_client import Counter
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
 from bot_gateway.clients.core import UserClient
 from bot_gateway.i18n import normalize
 from bot_gateway.notifications import payments, render
+from bot_gateway.notifications.claims import CLAIM_TTL, SENT, SENT_TTL, Claims
 from bot_gateway.notifications.render import Outgoing, Person
 from bot_gateway.notifications.sender import PacedSender
 from shared.events import Envelope
@@ -28,23 +26,8 @@ log = logging.getLogger("bot.notifications")
 SKIPPED = Counter(
     "bot_notifications_skipped_total", "Stream entries the notifier acknowledged unread", ["reason"]
 )
-SENT_TTL = 7 * 86_400
-# A sender's claim lapses this long after it stops renewing it (a crash), well before the stream
-# entry's last redelivery (XAUTOCLAIM every 30 s, 5 deliveries), so a crash never silences anyone.
-CLAIM_TTL = 60.0
-SENT = b"sent"
-# Renew the claim only while it is still ours (a lapsed claim may belong to another sender now).
-_RENEW = (
-    "if redis.call('GET', KEYS[1]) == ARGV[1] then "
-    "return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0"
-)
-_RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
 OWNER_TTL = 180 * 86_400
 MANAGERS_TTL = 60.0
-
-
-class DeliveryInProgress(Exception):
-    """Another sender holds the claim on this message: the entry stays pending and is retried later."""
 
 
 class Notifier:
@@ -56,7 +39,7 @@ class Notifier:
     ) -> None:
         self.bot = bot
         self.tenant = tenant
-        self.claim_ttl = claim_ttl
+        self.claims = Claims(redis, claim_ttl)
         self.redis = redis
         self.users = users
         self.sender = sender
@@ -99,31 +82,16 @@ class Notifier:
         return people
 
     async def deliver(self, envelope: Envelope, message: Outgoing) -> None:
-        """Send once: a claim (renewed while sending) before, a mark after; a failure releases the claim."""
+        """Send once: claimed (and renewed) while sending, marked after; a failure releases the claim."""
         key = f"bot:notified:{envelope.tenant_id}:{envelope.event_id}:{message.chat_id}"
-        token = b"sending:" + uuid.uuid4().hex.encode()
-        if not await self.redis.set(key, token, nx=True, px=int(self.claim_ttl * 1000)):
-            if await self.redis.get(key) == SENT:
+        async with self.claims.claim(key) as ours:
+            if not ours:
                 return
-            raise DeliveryInProgress(key)  # being sent, or its sender died: retried once the claim lapses
-        renewing = asyncio.create_task(self._renew(key, token))
-        try:
-            await self._send(message, key)
-        except (TelegramForbiddenError, TelegramBadRequest) as exc:
-            log.info("notification not deliverable", extra={"chat_id": message.chat_id, "error": str(exc)})
-        except BaseException:
-            renewing.cancel()
-            await self.redis.eval(_RELEASE, 1, key, token)
-            raise
-        finally:
-            renewing.cancel()
-        await self.redis.set(key, SENT, ex=SENT_TTL)
-
-    async def _renew(self, key: str, token: bytes) -> None:
-        while True:
-            await asyncio.sleep(self.claim_ttl / 3)
-            with contextlib.suppress(RedisError):  # a blip: the next renewal (or the TTL) covers it
-                await self.redis.eval(_RENEW, 1, key, token, int(self.claim_ttl * 1000))
+            try:
+                await self._send(message, key)
+            except (TelegramForbiddenError, TelegramBadRequest) as exc:
+                extra = {"chat_id": message.chat_id, "error": str(exc)}
+                log.info("notification not deliverable", extra=extra)
 
     async def _send(self, message: Outgoing, key: str) -> None:
         chat = message.chat_id

@@ -23,7 +23,7 @@ from bot_gateway.clients.base import make_http
 from bot_gateway.clients.core import UserClient
 from bot_gateway.i18n import t
 from bot_gateway.notifications import Notifier, PacedSender, consumers, group
-from bot_gateway.notifications.notifier import CLAIM_TTL, DeliveryInProgress
+from bot_gateway.notifications.claims import CLAIM_TTL, DeliveryInProgress
 from shared.events import Envelope
 
 RESIDENT, EXECUTOR, MANAGER = 5001, 5002, 5003

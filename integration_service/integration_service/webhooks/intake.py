@@ -62,7 +62,7 @@ def authenticate(configs: list[ActiveConfig], headers: Mapping[str, str], raw: b
     raise Rejected(401, reason, reason.replace("_", " "))
 
 
-def parse(source: str, headers: Mapping[str, str], raw: bytes) -> tuple[Any, Identity]:
+def parse(source: str, scheme: str, headers: Mapping[str, str], raw: bytes) -> tuple[Any, Identity]:
     """The JSON body (None for an empty Drive notification) and the event's id and type; 400 if unusable."""
     body: Any = None
     if raw.strip() or source != GOOGLE_SHEETS:
@@ -74,7 +74,7 @@ def parse(source: str, headers: Mapping[str, str], raw: bytes) -> tuple[Any, Ide
         if b"\\u0000" in raw and _has_nul(body):
             raise Rejected(400, "nul_character", "JSON strings must not contain \\u0000 (U+0000)")
     try:
-        return body, identify(source, headers, raw, body)
+        return body, identify(source, scheme, headers, raw, body)
     except BadDelivery as exc:
         raise Rejected(400, "bad_event", str(exc)) from exc
 

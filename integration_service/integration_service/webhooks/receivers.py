@@ -58,7 +58,7 @@ async def receive(request: Request, source: str) -> JSONResponse:
             )
         raw = await intake.read_body(request)
         config = intake.authenticate(configs, request.headers, raw)
-        _body, identity = intake.parse(source, request.headers, raw)
+        _body, identity = intake.parse(source, config.scheme, request.headers, raw)
     except Rejected as rejected:
         if label == "unknown":
             metrics.RECEIVED.labels(label).inc()

@@ -10,6 +10,8 @@ from typing import Any
 STRIPE, GOOGLE_SHEETS, YANDEX_MAPS = "stripe", "google_sheets", "yandex_maps"
 DEFAULT_SCHEMES = {STRIPE: "stripe", GOOGLE_SHEETS: "google_channel", YANDEX_MAPS: "hmac_sha256"}
 GENERIC_DEFAULT_SCHEME = "hmac_sha256"
+# The one scheme whose signature covers the event id header (`webhook-id`).
+SIGNED_ID_SCHEME = "standard_webhooks"
 # Published names: integration.webhook.<prefix>.<type> (the contract's "Events" section).
 EVENT_PREFIXES = {STRIPE: "stripe", GOOGLE_SHEETS: "google.sheets", YANDEX_MAPS: "yandex.maps"}
 
@@ -50,8 +52,13 @@ def _digest(raw: bytes) -> str:
     return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
-def identify(source: str, headers: Mapping[str, str], raw: bytes, body: Any) -> Identity:
-    """Event id and type from the provider's natural places (DESIGN.md "Webhooks")."""
+def identify(source: str, scheme: str, headers: Mapping[str, str], raw: bytes, body: Any) -> Identity:
+    """Event id and type from the provider's natural places (DESIGN.md "Webhooks").
+
+    The id is what deduplicates, so it comes from signed bytes only: a header the signature does
+    not cover (X-Event-ID, X-GitHub-Delivery) would let anyone holding one signed delivery resend
+    it under fresh ids. Only Standard Webhooks signs its `webhook-id`.
+    """
     if source == STRIPE:
         event_id, event_type = _body_field(body, "id"), _body_field(body, "type")
         if event_id is None or event_type is None:
@@ -63,10 +70,7 @@ def identify(source: str, headers: Mapping[str, str], raw: bytes, body: Any) -> 
         if not number or not state:
             raise BadDelivery("X-Goog-Message-Number and X-Goog-Resource-State are required")
         return Identity(f"{headers.get('x-goog-channel-id', '')}:{number}"[:255], state[:255])
-    event_id = None
-    if source != YANDEX_MAPS:
-        # GitHub names its deliveries and events in its own headers.
-        event_id = headers.get("webhook-id") or headers.get("x-event-id") or headers.get("x-github-delivery")
+    event_id = headers.get("webhook-id") if scheme == SIGNED_ID_SCHEME else None
     event_id = event_id or _body_field(body, "id", "event_id") or _digest(raw)
     event_type = (headers.get("x-event-type") or headers.get("x-github-event")
                   or _body_field(body, "type", "event_type") or "event")

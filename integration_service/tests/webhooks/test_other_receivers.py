@@ -63,18 +63,37 @@ async def test_yandex_hmac_of_the_raw_body(wh) -> None:
     assert bad.status_code == 401
 
 
-async def test_generic_hmac_accepts_prefixed_and_bare_hex_and_uses_header_ids(wh) -> None:
+async def test_generic_hmac_accepts_prefixed_and_bare_hex_and_takes_ids_from_the_signed_body(wh) -> None:
     await wh.config(source="crm", secret=wh.HMAC_SECRET)
-    body = b'{"type": "order.paid", "order": 5}'
-    prefixed = await wh.generic(
-        "crm", body, {"X-Signature": f"sha256={wh.hmac_hex(body)}", "X-Event-ID": "o-5"}
-    )
+    with_id = b'{"id": "o-5", "type": "order.paid", "order": 5}'
+    prefixed = await wh.generic("crm", with_id, {"X-Signature": f"sha256={wh.hmac_hex(with_id)}"})
     assert prefixed.json() == {"status": "accepted", "event_id": "o-5"}
+    body = b'{"type": "order.paid", "order": 6}'
     bare = await wh.generic("crm", body, {"X-Signature": wh.hmac_hex(body), "X-Event-Type": "custom"})
     digest = "sha256:" + hashlib.sha256(body).hexdigest()
     assert bare.json() == {"status": "accepted", "event_id": digest}
     types = {r.event_id: r.event_type for r in await wh.rows()}
     assert types == {"o-5": "order.paid", digest: "custom"}
+
+
+async def test_a_signed_delivery_resent_with_fresh_id_headers_is_a_duplicate(wh) -> None:
+    # X-Event-ID and X-GitHub-Delivery are not signed: a replay under a new id is the same event.
+    await wh.config(source="crm", secret=wh.HMAC_SECRET)
+    await wh.config(source="github", secret=wh.HMAC_SECRET, signature_scheme="github")
+    body = b'{"id": "o-7", "type": "order.paid"}'
+    signed = {"X-Signature": wh.hmac_hex(body)}
+    first = await wh.generic("crm", body, {**signed, "X-Event-ID": "a"})
+    again = await wh.generic("crm", body, {**signed, "X-Event-ID": "b"})
+    assert first.json() == {"status": "accepted", "event_id": "o-7"}
+    assert again.json() == {"status": "duplicate", "event_id": "o-7"}
+    push = b'{"ref": "refs/heads/main"}'
+    hub = {"X-Hub-Signature-256": "sha256=" + wh.hmac_hex(push), "X-GitHub-Event": "push"}
+    answers = [
+        (await wh.generic("github", push, {**hub, "X-GitHub-Delivery": delivery})).json()["status"]
+        for delivery in ("d-1", "d-2")
+    ]
+    assert answers == ["accepted", "duplicate"]
+    assert len(await wh.rows()) == 2
 
 
 async def test_generic_hmac_known_vector(wh) -> None:
@@ -96,10 +115,10 @@ async def test_github_signature_known_vector(wh) -> None:
     )
     body = b'{"zen": "Hello, World!", "hook_id": 1}'
     signature = "sha256=" + wh.hmac_hex(body, secret)
-    assert (await wh.generic("github", body, {"X-Hub-Signature-256": signature})).status_code == 200
     delivery = {"X-Hub-Signature-256": signature, "X-GitHub-Delivery": "d-1", "X-GitHub-Event": "push"}
-    assert (await wh.generic("github", body, delivery)).json() == {"status": "accepted", "event_id": "d-1"}
-    assert {r.event_id: r.event_type for r in await wh.rows(event_id="d-1")} == {"d-1": "push"}
+    digest = "sha256:" + hashlib.sha256(body).hexdigest()
+    assert (await wh.generic("github", body, delivery)).json() == {"status": "accepted", "event_id": digest}
+    assert {r.event_id: r.event_type for r in await wh.rows()} == {digest: "push"}
     assert (await wh.generic("github", body, {"X-Hub-Signature-256": wh.hmac_hex(body)})).status_code == 401
     assert (await wh.generic("github", body, {})).status_code == 401
 

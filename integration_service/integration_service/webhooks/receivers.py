@@ -36,6 +36,14 @@ async def _configs(runtime: WebhookRuntime, request: Request, tenant: str, sourc
     return configs
 
 
+async def _rate_limit(runtime: WebhookRuntime, tenant: str, source: str, configs: list[ActiveConfig]) -> None:
+    limit = max(c.rate_limit_per_minute for c in configs)
+    decision = await runtime.limiter.hit(f"{tenant}:{source}", limit, 60)
+    if not decision.allowed:
+        headers = {"Retry-After": decision.retry_after_header}
+        raise Rejected(429, "rate_limited", "too many deliveries", headers)
+
+
 async def receive(request: Request, source: str) -> JSONResponse:
     """Verify, store and acknowledge one delivery (the answers of DESIGN.md "Webhooks").
 
@@ -50,14 +58,10 @@ async def receive(request: Request, source: str) -> JSONResponse:
         configs = await _configs(runtime, request, tenant, source)
         label = source
         metrics.RECEIVED.labels(source).inc()
-        limit = max(c.rate_limit_per_minute for c in configs)
-        decision = await runtime.limiter.hit(f"{tenant}:{source}", limit, 60)
-        if not decision.allowed:
-            raise Rejected(
-                429, "rate_limited", "too many deliveries", {"Retry-After": decision.retry_after_header}
-            )
         raw = await intake.read_body(request)
         config = intake.authenticate(configs, request.headers, raw)
+        # Only authenticated deliveries count: unsigned junk must not use up the sender's budget.
+        await _rate_limit(runtime, tenant, source, configs)
         _body, identity = intake.parse(source, config.scheme, request.headers, raw)
     except Rejected as rejected:
         if label == "unknown":

@@ -169,3 +169,13 @@ async def test_receivers_are_rate_limited_per_tenant_and_source(wh) -> None:
     assert (
         await wh.generic("crm", body, {"X-Signature": wh.hmac_hex(body)}, tenant="other")
     ).status_code == 200
+
+
+async def test_unsigned_deliveries_do_not_use_up_the_rate_limit_of_genuine_ones(wh) -> None:
+    await wh.config(source="crm", secret=wh.HMAC_SECRET, rate_limit_per_minute=3)
+    junk = b'{"id": "junk"}'
+    for signature in ({}, {"X-Signature": wh.hmac_hex(junk, "guessed")}) * 5:
+        assert (await wh.generic("crm", junk, signature)).status_code == 401
+    body = b'{"id": "real"}'
+    assert (await wh.generic("crm", body, {"X-Signature": wh.hmac_hex(body)})).status_code == 200
+    assert [r.event_id for r in await wh.rows()] == ["real"]

@@ -11,6 +11,7 @@ import asyncpg
 import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared.errors import TRANSIENT_SQLSTATE_CLASSES
 from shared.events.listener import asyncpg_dsn
 
 INSERT = """
@@ -21,7 +22,13 @@ VALUES (gen_random_uuid(), $1, $2, $3, $4, 'received', $5, $6::jsonb, $7, true, 
 ON CONFLICT ON CONSTRAINT uq_webhook_events_tenant_source_event DO NOTHING
 RETURNING id
 """
-# What a receiver may meet when PostgreSQL is unreachable or restarting: answered with 503.
+
+
+class DatabaseUnavailable(Exception):
+    """PostgreSQL answered "not now" (too many connections, read-only, shutting down, ...)."""
+
+
+# What a receiver may meet when PostgreSQL is unreachable, restarting or overloaded: answered with 503.
 DATABASE_ERRORS = (
     OSError,
     TimeoutError,
@@ -29,8 +36,15 @@ DATABASE_ERRORS = (
     asyncpg.InterfaceError,
     asyncpg.CannotConnectNowError,
     asyncpg.AdminShutdownError,
+    DatabaseUnavailable,
 )
 
+
+def is_transient(exc: asyncpg.PostgresError) -> bool:
+    """Whether an asyncpg error means "retry later" (what `shared.errors.is_transient_db_error`
+    decides for SQLAlchemy's wrapped errors): SQLSTATE class 08/53/57/40, or 25006 read-only."""
+    sqlstate = str(getattr(exc, "sqlstate", None) or "")
+    return sqlstate[:2] in TRANSIENT_SQLSTATE_CLASSES or sqlstate == "25006"
 
 async def _keep_session(connection: asyncpg.Connection) -> None:
     """Nothing to reset: these connections only ever run single autocommit statements.
@@ -72,21 +86,29 @@ async def insert_event(
     correlation_id: str | None,
     acquire_seconds: float,
 ) -> bool:
-    """Store the event unless (tenant, source, event_id) is stored; True when it is new."""
-    async with pool.acquire(timeout=acquire_seconds) as connection:
-        row_id = await connection.fetchval(
-            INSERT,
-            tenant,
-            source,
-            event_id,
-            event_type,
-            raw,
-            orjson.dumps(headers).decode(),
-            source_ip,
-            scheme,
-            config_id,
-            max_attempts,
-            ingest_ms,
-            correlation_id,
-        )
+    """Store the event unless (tenant, source, event_id) is stored; True when it is new.
+
+    Raises `DatabaseUnavailable` for a transient PostgreSQL refusal (also met while connecting).
+    """
+    try:
+        async with pool.acquire(timeout=acquire_seconds) as connection:
+            row_id = await connection.fetchval(
+                INSERT,
+                tenant,
+                source,
+                event_id,
+                event_type,
+                raw,
+                orjson.dumps(headers).decode(),
+                source_ip,
+                scheme,
+                config_id,
+                max_attempts,
+                ingest_ms,
+                correlation_id,
+            )
+    except asyncpg.PostgresError as exc:
+        if is_transient(exc):
+            raise DatabaseUnavailable(f"{type(exc).__name__}: {exc}") from exc
+        raise
     return row_id is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 from redis.asyncio import Redis
 
 from integration_service.app import create_app
@@ -78,4 +79,65 @@ async def test_database_lost_after_the_config_was_cached_still_answers_503(wh) -
         await runtime.pool.close()
         runtime.pool = healthy
     assert response.status_code == 503 and response.headers["Retry-After"]
+    assert [r.event_id for r in await wh.rows()] == ["evt_ok"]
+
+
+class RefusingPool:
+    """Stands in for asyncpg's pool: every acquire meets the given PostgreSQL error."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def acquire(self, timeout: float | None = None) -> RefusingPool:
+        return self
+
+    async def __aenter__(self) -> None:
+        raise self.error
+
+    async def __aexit__(self, *exc_info: object) -> bool:
+        return False
+
+
+def refusals():
+    from asyncpg import exceptions
+
+    return [
+        exceptions.TooManyConnectionsError("sorry, too many clients already"),
+        exceptions.ReadOnlySQLTransactionError("cannot execute INSERT in a read-only transaction"),
+        exceptions.CannotConnectNowError("the database system is starting up"),
+        exceptions.SerializationError("could not serialize access"),
+    ]
+
+
+async def test_insert_turns_transient_postgres_refusals_into_database_unavailable() -> None:
+    from asyncpg import exceptions
+
+    from integration_service.webhooks.store import DATABASE_ERRORS, insert_event
+
+    fields = dict(
+        tenant="default", source="stripe", event_id="e", event_type="t", raw=b"{}", headers={},
+        source_ip=None, scheme="stripe", config_id=1, max_attempts=8, ingest_ms=0.1,
+        correlation_id=None, acquire_seconds=1,
+    )
+    for error in refusals():
+        with pytest.raises(DATABASE_ERRORS):
+            await insert_event(RefusingPool(error), **fields)
+    with pytest.raises(exceptions.UndefinedTableError):  # a bug, not an outage: stays a 500
+        await insert_event(RefusingPool(exceptions.UndefinedTableError("no table")), **fields)
+
+
+async def test_postgres_refusing_connections_answers_503_with_retry_after(wh) -> None:
+    await wh.config()
+    assert (await wh.stripe(wh.stripe_event("evt_ok"))).status_code == 200
+    runtime = wh.app.state.webhooks
+    healthy = runtime.pool
+    answers = []
+    try:
+        for n, error in enumerate(refusals()):
+            runtime.pool = RefusingPool(error)
+            answers.append(await wh.stripe(wh.stripe_event(f"evt_refused_{n}")))
+    finally:
+        runtime.pool = healthy
+    assert [(r.status_code, r.json()["dependency"]) for r in answers] == [(503, "database")] * 4
+    assert all(r.headers["Retry-After"] for r in answers)
     assert [r.event_id for r in await wh.rows()] == ["evt_ok"]

@@ -160,21 +160,26 @@ async def test_running_worker_publishes_within_a_second_of_acceptance(wh, redis)
     assert await wh.stream_ids(redis) == [wh.uid("evt_fast")] and elapsed < 1.0
 
 
+async def add_nul_row(app, config_id: int) -> None:
+    """A due row with a NUL in its JSON, stored directly (intake refuses them): JSONB rejects it."""
+    async with app.state.sessionmaker() as session, session.begin():
+        session.add(
+            WebhookEvent(
+                source="crm", event_id="nul", event_type="event", status="received",
+                raw_body=b'{"id": "nul", "note": "a\\u0000b"}', headers={}, signature_valid=True,
+                signature_scheme="hmac_sha256", config_id=config_id, max_attempts=2,
+                next_attempt_at=datetime.now(UTC) - timedelta(seconds=5),
+            )
+        )
+
+
 async def test_an_event_the_outbox_refuses_fails_alone_and_the_rest_of_the_batch_is_published(wh) -> None:
     # A row with a NUL in its JSON (stored before intake refused them): JSONB rejects it.
     config = await wh.config(source="crm", secret=wh.HMAC_SECRET, max_attempts=2)
     for n in range(3):
         body = orjson.dumps({"id": wh.uid(f"good{n}")})
         assert (await wh.generic("crm", body, {"X-Signature": wh.hmac_hex(body)})).status_code == 200
-    async with wh.app.state.sessionmaker() as session, session.begin():
-        session.add(
-            WebhookEvent(
-                source="crm", event_id="nul", event_type="event", status="received",
-                raw_body=b'{"id": "nul", "note": "a\\u0000b"}', headers={}, signature_valid=True,
-                signature_scheme="hmac_sha256", config_id=config["id"], max_attempts=2,
-                next_attempt_at=datetime.now(UTC) - timedelta(seconds=5),
-            )
-        )
+    await add_nul_row(wh.app, config["id"])
     await wh.process()
     statuses = {r.event_id: r.status for r in await wh.rows()}
     assert statuses == {**{wh.uid(f"good{n}"): "processed" for n in range(3)}, "nul": "failed"}
@@ -186,3 +191,22 @@ async def test_an_event_the_outbox_refuses_fails_alone_and_the_rest_of_the_batch
     assert (bad.status, bad.attempts, bad.next_attempt_at) == ("dead", 2, None)
     assert "UntranslatableCharacter" in bad.last_error or "\\u0000" in bad.last_error
     assert await wh.outbox_count() == 3
+
+
+async def test_running_worker_keeps_publishing_past_an_event_the_outbox_refuses(wh, redis) -> None:
+    config = await wh.config(source="crm", secret=wh.HMAC_SECRET)
+    await add_nul_row(wh.app, config["id"])
+    worker = WebhookWorker(wh.app.state.engine, wh.app.state.sessionmaker, redis, interval=0.05)
+    await worker.start()
+    try:
+        for n in range(3):
+            body = orjson.dumps({"id": wh.uid(f"after{n}")})
+            assert (await wh.generic("crm", body, {"X-Signature": wh.hmac_hex(body)})).status_code == 200
+        deadline = asyncio.get_running_loop().time() + 5
+        while len(await wh.stream_ids(redis)) < 3 and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.02)
+    finally:
+        await worker.stop()
+    assert sorted(await wh.stream_ids(redis)) == [wh.uid(f"after{n}") for n in range(3)]
+    [bad] = await wh.rows(event_id="nul")
+    assert (bad.status, bad.attempts) == ("failed", 1)

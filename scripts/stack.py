@@ -246,7 +246,8 @@ def test(pytest_args: list[str]) -> int:
         for note in infra.notes:
             print(note)
         child = {**os.environ, "TEST_PG_URL": infra.pg_url, "TEST_REDIS_URL": infra.redis_url}
-        steps = [["ruff", "check", "."], ["mypy", *LINT_TARGETS]]
+        steps = [["ruff", "check", "."], ["mypy", *LINT_TARGETS],
+                 [PYTHON, "-m", "scripts.openapi", "--check"]]
         # One pytest run per member, rooted there, so `<member>.tests` never shadows `<member>`.
         for member in ["shared", *(s.package for s in SERVICES)]:
             if any((ROOT / member / "tests").rglob("test_*.py")):

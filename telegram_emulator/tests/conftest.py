@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import struct
 import zlib
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import httpx
 import pytest
-import uvicorn
 
+from shared.testing import serve
 from telegram_emulator.app import create_app
 from telegram_emulator.settings import EmulatorSettings
 
@@ -93,26 +91,6 @@ def say(client: httpx.AsyncClient):
 def make_png():
     """`make_png(w, h)`: the bytes of a valid PNG."""
     return png
-
-
-@asynccontextmanager
-async def serve(app) -> AsyncIterator[str]:
-    """Run `app` on a real uvicorn server on a free local port; its base URL."""
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, log_config=None, lifespan="on", timeout_graceful_shutdown=1
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 @pytest.fixture

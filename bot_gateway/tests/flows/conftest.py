@@ -13,7 +13,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
@@ -32,6 +31,7 @@ from core_service.models import load_all_models
 from shared import testing
 from shared.db import session_scope
 from shared.migrations import upgrade
+from shared.testing import serve
 from telegram_emulator.app import create_app as create_emulator_app
 from telegram_emulator.settings import EmulatorSettings
 
@@ -42,23 +42,6 @@ CLAIM = "flows-tests:claim"
 # suite's "bot" DB, which every bot_gateway run flushes), so two runs on one workstation never
 # share streams, consumer groups or FSM keys.
 FREE_DBS = (14, 15, 8, 7, 6, 5, 4, 3, 2, 1)
-
-
-@asynccontextmanager
-async def serve(app: Any) -> AsyncIterator[str]:
-    """Run an ASGI app on a real local port; its base URL."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, lifespan="on"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 @pytest.fixture(scope="session")

@@ -27,6 +27,7 @@ def domain_routers() -> list[APIRouter]:
 def create_app(settings: Settings) -> FastAPI:
     """Build the app; engines, pools and workers start in its lifespan."""
     from integration_service import lifecycle
+    from integration_service.webhooks.fastpath import ReceiverFastPath
 
     return create_service_app(
         settings,
@@ -34,4 +35,5 @@ def create_app(settings: Settings) -> FastAPI:
         routers=domain_routers(),
         on_startup=lifecycle.STARTUP,
         on_shutdown=lifecycle.SHUTDOWN,
+        inner_middleware=[ReceiverFastPath],
     )

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, FastAPI, Request
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.types import ASGIApp
 
 from shared.db import create_engine, create_sessionmaker, session_scope
 from shared.errors import install_error_handlers
@@ -30,8 +31,13 @@ def create_service_app(
     on_startup: Sequence[Hook] = (),
     on_shutdown: Sequence[Hook] = (),
     use_database: bool = True,
+    inner_middleware: Sequence[Callable[[ASGIApp], ASGIApp]] = (),
 ) -> FastAPI:
-    """A service app: logging, DB engine and Redis built in the lifespan, health and metrics."""
+    """A service app: logging, DB engine and Redis built in the lifespan, health and metrics.
+
+    `inner_middleware` runs inside the request-context middleware (ids, access log, metrics),
+    innermost last: a service's own short paths in front of the router.
+    """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -56,6 +62,8 @@ def create_service_app(
 
     app = FastAPI(title=title, lifespan=lifespan)
     app.state.settings = settings
+    for middleware in reversed(inner_middleware):
+        app.add_middleware(middleware)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     install_error_handlers(app)
     app.include_router(health_router(settings.service_name))

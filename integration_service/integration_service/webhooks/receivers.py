@@ -22,6 +22,12 @@ from shared.security import validate_tenant
 log = logging.getLogger("webhooks.receivers")
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhook receivers"])
 SOURCE_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+# The receivers with a fixed source, by path (the generic one takes it from the path).
+FIXED_SOURCES = {
+    "/api/v1/webhooks/stripe": STRIPE,
+    "/api/v1/webhooks/google/sheets": GOOGLE_SHEETS,
+    "/api/v1/webhooks/yandex/maps": YANDEX_MAPS,
+}
 
 
 async def _configs(runtime: WebhookRuntime, request: Request, tenant: str, source: str) -> list[ActiveConfig]:

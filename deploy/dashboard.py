@@ -87,6 +87,13 @@ ROWS: list[tuple[str, list[Panel]]] = [
         ("Updates dropped by the bot's rate limit", "ops", [
             (f"sum by (scope) (rate(bot_rate_limited_total[{RATE}]))", "{{scope}}")]),
     ]),
+    ("Outbound calls: circuit breakers", [
+        ("Circuit breaker state (0 closed, 1 half-open, 2 open)", "short", [
+            ("max by (job, upstream) (http_client_circuit_state)", "{{job}} -> {{upstream}}")]),
+        ("Circuit breaker openings", "short", [
+            ("sum by (job, upstream) (increase(http_client_circuit_opened_total[5m]))",
+             "{{job}} -> {{upstream}}")]),
+    ]),
     ("Rate limits, cache, call log", [
         ("Rate-limit hits by limiter", "ops", [
             (f"sum by (limiter) (rate(rate_limit_hits_total[{RATE}]))", "{{limiter}}"),

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from shared.logging import correlation_id
+from shared.metrics import CIRCUIT_STATES, HTTP_CLIENT_CIRCUIT_OPENED, HTTP_CLIENT_CIRCUIT_STATE
 
 log = logging.getLogger("http.client")
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -54,13 +55,18 @@ class CircuitOpen(Exception):
 
 @dataclass
 class CircuitBreaker:
-    """Opens after `threshold` consecutive failures; one probe is let through after `cooldown`."""
+    """Opens after `threshold` consecutive failures; one probe is let through after `cooldown`.
+
+    With a `name` (ServiceClient sets its upstream's), every change is exported as
+    `http_client_circuit_state{upstream}` and every opening counted in `http_client_circuit_opened_total`.
+    """
 
     threshold: int = 5
     cooldown: float = 30.0
     failures: int = 0
     opened_at: float | None = None
     probing: bool = field(default=False)
+    name: str = ""
 
     @property
     def state(self) -> str:
@@ -77,16 +83,31 @@ class CircuitBreaker:
             raise CircuitOpen(service, max(0.0, self.cooldown - (time.monotonic() - self.opened_at)))
         if state == "half_open":
             self.probing = True
+            self._publish("half_open")
 
     def record(self, ok: bool) -> None:
         """Count a success (closes) or a failure (may open)."""
         self.probing = False
+        was_open = self.opened_at is not None
         if ok:
             self.failures, self.opened_at = 0, None
+            if was_open:
+                log.info("circuit closed", extra={"upstream": self.name})
+                self._publish("closed")
             return
         self.failures += 1
         if self.failures >= self.threshold:
             self.opened_at = time.monotonic()
+            if not was_open:
+                log.warning("circuit opened", extra={"upstream": self.name, "failures": self.failures,
+                                                     "cooldown": self.cooldown})
+                if self.name:
+                    HTTP_CLIENT_CIRCUIT_OPENED.labels(self.name).inc()
+            self._publish("open")
+
+    def _publish(self, state: str) -> None:
+        if self.name:
+            HTTP_CLIENT_CIRCUIT_STATE.labels(self.name).set(CIRCUIT_STATES[state])
 
 
 class ServiceClient:
@@ -113,6 +134,10 @@ class ServiceClient:
         self.backoff = backoff
         self.recorder = recorder
         self.breaker = breaker or CircuitBreaker()
+        if not self.breaker.name:
+            self.breaker.name = service
+        HTTP_CLIENT_CIRCUIT_STATE.labels(self.breaker.name)  # the series exists (0, closed) from the start
+        HTTP_CLIENT_CIRCUIT_OPENED.labels(self.breaker.name)
         self.http = httpx.AsyncClient(
             base_url=base_url, headers=headers, timeout=timeout, limits=limits, transport=transport
         )

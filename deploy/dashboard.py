@@ -69,6 +69,10 @@ ROWS: list[tuple[str, list[Panel]]] = [
             (f"sum by (outbox) (rate(outbox_publish_errors_total[{RATE}]))", "{{outbox}}")]),
         ("Stream entries handled by outcome", "ops", [
             (f"sum by (group, outcome) (rate(stream_messages_total[{RATE}]))", "{{group}} {{outcome}}")]),
+        ("Consumer-group lag (entries not yet delivered)", "short", [
+            ("max by (stream, group) (stream_group_lag)", "{{group}} on {{stream}}")]),
+        ("Consumer-group pending (delivered, not acknowledged)", "short", [
+            ("max by (stream, group) (stream_group_pending)", "{{group}} on {{stream}}")]),
         ("Requests log (Core events into tenants' spreadsheets)", "ops", [
             (f"sum by (outcome) (rate(requests_log_events_total[{RATE}]))", "{{outcome}}")]),
     ]),

@@ -6,9 +6,11 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from prometheus_client import Gauge
 from pydantic import ValidationError
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
@@ -19,6 +21,16 @@ from shared.events.metrics import STREAM_HANDLED
 log = logging.getLogger("events.consumer")
 Handler = Callable[[Envelope], Awaitable[None]]
 Entry = tuple[bytes, dict[bytes, bytes]]
+# Read from XINFO GROUPS every `lag_interval` seconds by each running consumer (replicas of one
+# group export the same values: aggregate with max).
+STREAM_GROUP_LAG = Gauge(
+    "stream_group_lag", "Stream entries not yet delivered to the consumer group (XINFO GROUPS lag)",
+    ["stream", "group"],
+)
+STREAM_GROUP_PENDING = Gauge(
+    "stream_group_pending", "Stream entries delivered to the group but not acknowledged yet",
+    ["stream", "group"],
+)
 
 
 class StreamConsumer:
@@ -26,7 +38,8 @@ class StreamConsumer:
 
     A failed entry stays pending and is reclaimed (XAUTOCLAIM) once idle for `claim_idle_ms`;
     after `max_deliveries` deliveries it moves to `dead_letter_stream`. Redis outages are waited
-    out with backoff; the group is re-created if Redis lost it.
+    out with backoff; the group is re-created if Redis lost it. While running, the group's lag and
+    pending count are exported (`stream_group_lag`, `stream_group_pending`) every `lag_interval` s.
     """
 
     def __init__(
@@ -44,6 +57,7 @@ class StreamConsumer:
         claim_idle_ms: int = 30_000,
         start_id: str = "0",
         max_backoff: float = 5.0,
+        lag_interval: float = 5.0,
     ) -> None:
         self.redis = redis
         self.stream = stream
@@ -57,6 +71,8 @@ class StreamConsumer:
         self.claim_idle_ms = claim_idle_ms
         self.start_id = start_id
         self.max_backoff = max_backoff
+        self.lag_interval = lag_interval
+        self._lag_read_at = float("-inf")
         self._group_ready = False
         self._pending_checked = False
         self._task: asyncio.Task[None] | None = None
@@ -85,6 +101,30 @@ class StreamConsumer:
             if "BUSYGROUP" not in str(exc):
                 raise
         self._group_ready = True
+
+    async def refresh_lag(self) -> tuple[int | None, int] | None:
+        """Export the group's (lag, pending) from XINFO GROUPS and return them; None without the group.
+
+        Redis reports no lag when it cannot tell (entries deleted past the group's position); the
+        gauge then keeps its last value.
+        """
+        self._lag_read_at = time.monotonic()
+        for info in await self.redis.xinfo_groups(self.stream):
+            if _as_bytes(info["name"]) == self.group.encode():
+                lag, pending = info.get("lag"), int(info["pending"])
+                if lag is not None:
+                    STREAM_GROUP_LAG.labels(self.stream, self.group).set(int(lag))
+                STREAM_GROUP_PENDING.labels(self.stream, self.group).set(pending)
+                return (None if lag is None else int(lag)), pending
+        return None
+
+    async def _refresh_lag_now_and_then(self) -> None:
+        if time.monotonic() - self._lag_read_at < self.lag_interval:
+            return
+        try:
+            await self.refresh_lag()
+        except RedisError as exc:  # only the gauges go stale; consuming goes on
+            log.debug("stream lag not read", extra={"stream": self.stream, "error": str(exc)})
 
     async def run_once(self, block_ms: int | None = None) -> int:
         """Reclaim stale entries, then read new ones; the number of entries handled."""
@@ -173,6 +213,7 @@ class StreamConsumer:
             try:
                 await self.run_once()
                 failures = 0
+                await self._refresh_lag_now_and_then()
             except (RedisError, OSError) as exc:
                 failures += 1
                 self._group_ready = False

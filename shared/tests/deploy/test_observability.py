@@ -138,7 +138,8 @@ def test_every_alert_rule_is_complete_and_balanced() -> None:
             assert expr.count(left) == expr.count(right), f"{rule['alert']}: unbalanced {left}{right}"
     covered = " ".join(r["expr"] for r in rules)
     for needed in ("up", "http_requests_total", "http_request_duration_seconds_bucket", "/health/ready",
-                   "outbox_publish_lag_seconds_bucket", "stream_messages_total"):
+                   "outbox_publish_lag_seconds_bucket", "stream_messages_total", "stream_group_lag",
+                   "http_client_circuit_state"):
         assert needed in covered, f"no alert on {needed}"
 
 

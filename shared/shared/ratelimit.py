@@ -11,6 +11,8 @@ from prometheus_client import Counter
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from shared.batching import Coalescer
+
 log = logging.getLogger("ratelimit")
 RATE_LIMITED = Counter("rate_limit_hits_total", "Calls refused by a rate limiter", ["limiter"])
 RATE_LIMIT_FAIL_OPEN = Counter(
@@ -18,29 +20,39 @@ RATE_LIMIT_FAIL_OPEN = Counter(
 )
 
 # Weighted two-window counter: count = previous * (1 - elapsed) + current. The increment and the
-# expiry are set in the same script, so a counter can never be left without a TTL.
+# expiry are set in the same script, so a counter can never be left without a TTL. One call checks
+# a batch of hits in order (KEYS[i] with ARGV window, limit, cost), so concurrent callers share a
+# round trip and a later hit on the same key sees the earlier ones.
 _SCRIPT = """
-local window = tonumber(ARGV[1])
-local limit = tonumber(ARGV[2])
-local now = tonumber(ARGV[3])
-local cost = tonumber(ARGV[4])
-local index = math.floor(now / window)
-local current_key = KEYS[1] .. ':' .. index
-local previous_key = KEYS[1] .. ':' .. (index - 1)
-local current = tonumber(redis.call('GET', current_key) or '0')
-local previous = tonumber(redis.call('GET', previous_key) or '0')
-local elapsed = (now - index * window) / window
-local used = previous * (1 - elapsed) + current
-if used + cost > limit then
-  local retry = window - (now - index * window)
-  if previous > 0 and current + cost <= limit then
-    retry = math.min(retry, window * ((used + cost - limit) / previous))
+local now = tonumber(ARGV[1])
+local out = {}
+for i = 1, #KEYS do
+  local window = tonumber(ARGV[i * 3 - 1])
+  local limit = tonumber(ARGV[i * 3])
+  local cost = tonumber(ARGV[i * 3 + 1])
+  local index = math.floor(now / window)
+  local current_key = KEYS[i] .. ':' .. index
+  local current = tonumber(redis.call('GET', current_key) or '0')
+  local previous = tonumber(redis.call('GET', KEYS[i] .. ':' .. (index - 1)) or '0')
+  local elapsed = (now - index * window) / window
+  local used = previous * (1 - elapsed) + current
+  if used + cost > limit then
+    local retry = window - (now - index * window)
+    if previous > 0 and current + cost <= limit then
+      retry = math.min(retry, window * ((used + cost - limit) / previous))
+    end
+    out[#out + 1] = 0
+    out[#out + 1] = math.floor(used)
+    out[#out + 1] = tostring(retry)
+  else
+    redis.call('INCRBY', current_key, cost)
+    redis.call('PEXPIRE', current_key, window * 2)
+    out[#out + 1] = 1
+    out[#out + 1] = math.floor(used + cost)
+    out[#out + 1] = '0'
   end
-  return {0, math.floor(used), tostring(retry)}
 end
-redis.call('INCRBY', current_key, cost)
-redis.call('PEXPIRE', current_key, window * 2)
-return {1, math.floor(used + cost), '0'}
+return out
 """
 
 # Several windows at once (e.g. per minute and per hour): all are checked, and only when every one
@@ -86,6 +98,10 @@ return out
 """
 
 
+# One counted call: key, limit, window in milliseconds, cost.
+Hit = tuple[str, int, int, int]
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     """The limiter's answer: allowed, usage in the window, seconds to wait when refused."""
@@ -110,25 +126,34 @@ class RateLimiter:
         self.fail_open = fail_open
         self._script = redis.register_script(_SCRIPT)
         self._multi = redis.register_script(_MULTI_SCRIPT)
+        self._batch: Coalescer[Hit, Decision] = Coalescer(self._hit_batch, max_batch=500)
 
     async def hit(self, key: str, limit: int, window_seconds: float, cost: int = 1) -> Decision:
-        """Count `cost` against `key`; refused calls are not counted."""
-        window_ms = int(window_seconds * 1000)
+        """Count `cost` against `key`; refused calls are not counted.
+
+        Concurrent hits share one Redis round trip (a batch, checked in arrival order).
+        """
+        return await self._batch.submit((key, limit, int(window_seconds * 1000), cost))
+
+    async def _hit_batch(self, hits: list[Hit]) -> list[Decision | BaseException]:
+        args: list[int] = [int(time.time() * 1000)]
+        for _, limit, window_ms, cost in hits:
+            args += [window_ms, limit, cost]
         try:
-            allowed, used, retry_ms = await self._script(
-                keys=[f"rl:{self.name}:{key}"],
-                args=[window_ms, limit, int(time.time() * 1000), cost],
-            )
+            flat = await self._script(keys=[f"rl:{self.name}:{hit[0]}" for hit in hits], args=args)
         except RedisError as exc:
             if not self.fail_open:
                 raise
-            RATE_LIMIT_FAIL_OPEN.labels(self.name).inc()
+            RATE_LIMIT_FAIL_OPEN.labels(self.name).inc(len(hits))
             log.warning("rate limiter failing open", extra={"limiter": self.name, "error": str(exc)})
-            return Decision(True, 0, limit, 0.0)
-        decision = Decision(bool(allowed), int(used), limit, float(retry_ms) / 1000)
-        if not decision.allowed:
-            RATE_LIMITED.labels(self.name).inc()
-        return decision
+            return [Decision(True, 0, limit, 0.0) for _, limit, _, _ in hits]
+        decisions: list[Decision | BaseException] = []
+        for i, (_, limit, _, _) in enumerate(hits):
+            decision = Decision(bool(flat[i * 3]), int(flat[i * 3 + 1]), limit, float(flat[i * 3 + 2]) / 1000)
+            if not decision.allowed:
+                RATE_LIMITED.labels(self.name).inc()
+            decisions.append(decision)
+        return decisions
 
     async def hit_all(self, windows: list[tuple[str, int, float]], cost: int = 1) -> list[Decision]:
         """Count `cost` against every `(key, limit, window_seconds)` only if all allow (one round trip)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from shared.ratelimit import RateLimiter
 
@@ -22,6 +23,16 @@ async def test_concurrent_hits_never_exceed_the_limit(redis: Redis) -> None:
     limiter = RateLimiter(redis, "t")
     results = await asyncio.gather(*(limiter.hit("burst", 20, 60) for _ in range(100)))
     assert sum(d.allowed for d in results) == 20
+
+
+async def test_concurrent_hits_on_different_keys_are_decided_per_key(redis: Redis) -> None:
+    limiter = RateLimiter(redis, "t")
+    hits = [limiter.hit("small", 2, 60) for _ in range(5)]
+    hits += [limiter.hit("big", 4, 60, cost=2) for _ in range(5)]
+    results = await asyncio.gather(*hits)
+    assert [d.allowed for d in results[:5]] == [True, True, False, False, False]
+    assert [d.allowed for d in results[5:]] == [True, True, False, False, False]
+    assert [d.used for d in results[5:7]] == [2, 4]
 
 
 async def test_every_counter_key_has_a_ttl(redis: Redis) -> None:
@@ -61,6 +72,14 @@ async def test_fails_open_when_redis_is_down() -> None:
     limiter = RateLimiter(dead, "t")
     decision = await limiter.hit("x", 1, 60)
     assert decision.allowed
+    await dead.aclose()
+
+
+async def test_a_fail_closed_limiter_raises_to_every_waiting_caller() -> None:
+    dead = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    limiter = RateLimiter(dead, "t", fail_open=False)
+    results = await asyncio.gather(*(limiter.hit("x", 1, 60) for _ in range(3)), return_exceptions=True)
+    assert all(isinstance(r, RedisConnectionError) for r in results)
     await dead.aclose()
 
 

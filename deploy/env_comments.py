@@ -71,7 +71,8 @@ BY_VARIABLE = {
     "INTEGRATION_REQUESTS_LOG_GROUP": "Consumer group of the requests log.",
     # Bot
     "BOT_TENANT_ID": "Tenant this bot serves.",
-    "BOT_TELEGRAM_TOKEN": "Bot API token from @BotFather (compose default: the emulator's bot).",
+    "BOT_TELEGRAM_TOKEN": ("Bot API token from @BotFather; `docker compose up` refuses to start without it "
+                           "(deploy/demo.env has the emulator's), `make run` uses the emulator without it."),
     "BOT_TELEGRAM_API_URL": "Bot API base URL; set it together with BOT_TELEGRAM_TOKEN for real Telegram.",
     "BOT_TELEGRAM_TIMEOUT_SECONDS": "Timeout of one Bot API call.",
     "BOT_MODE": "polling (single instance) or webhook (several replicas behind a load balancer).",

@@ -2,8 +2,9 @@
 
 Every field of every settings class gets a line with a comment. Secrets are set to obvious
 `change-me` placeholders that work out of the box (so `cp .env.example .env` gives a running
-demo); container wiring (hosts, ports, URLs) stays commented because docker-compose.yml sets it
-from service names and `make run` sets it for native runs.
+`make run`, and the compose demo with `--env-file deploy/demo.env`); container wiring (hosts,
+ports, URLs) stays commented because docker-compose.yml sets it from service names and `make run`
+sets it for native runs.
 """
 
 from __future__ import annotations
@@ -126,6 +127,8 @@ def render() -> str:
         "# Regenerate after adding a setting: .venv/bin/python -m deploy.env_example",
         "",
         "# ---- Docker Compose only ----",
+        "# Compose also needs BOT_TELEGRAM_TOKEN (Bot Gateway, below), or the demo's emulator settings:",
+        "#   docker compose --env-file .env --env-file deploy/demo.env up --build",
     ]
     for var, (value, comment) in COMPOSE_ONLY.items():
         lines += [f"# {comment}", f"{var}={value}"]

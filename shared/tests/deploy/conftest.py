@@ -23,25 +23,42 @@ _VAR = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg
 _ENV_LINE = re.compile(r"^(?P<comment>#\s*)?(?P<name>[A-Z][A-Z0-9_]*)=(?P<value>.*)$")
 
 
+DEMO_ENV = ROOT / "deploy" / "demo.env"
+
+
 @dataclass(frozen=True)
 class EnvExample:
-    """`.env.example`: the variables it sets and every variable it lists (set or commented)."""
+    """`.env.example`: the variables it sets and every variable it lists (set or commented).
+
+    `interpolation` is what compose substitutes `${...}` from: `.env` plus any `--env-file` given
+    after it (the demo's `deploy/demo.env`); the containers' `env_file` is `.env` alone.
+    """
 
     values: dict[str, str]
     listed: set[str]
+    interpolation: dict[str, str]
 
 
-def load_env_example() -> EnvExample:
-    """Parse `.env.example` the way compose and pydantic-settings read a dotenv file."""
+def read_env_file(path: Path) -> tuple[dict[str, str], set[str]]:
+    """(set variables, every listed variable) of a dotenv file, as compose and pydantic-settings read it."""
     values: dict[str, str] = {}
     listed: set[str] = set()
-    for line in (ROOT / ".env.example").read_text().splitlines():
+    for line in path.read_text().splitlines():
         match = _ENV_LINE.match(line.strip())
         if match:
             listed.add(match["name"])
             if not match["comment"]:
                 values[match["name"]] = match["value"]
-    return EnvExample(values, listed)
+    return values, listed
+
+
+def load_env_example(*more_env_files: Path) -> EnvExample:
+    """`.env.example` as `.env`, with `more_env_files` layered over it for interpolation."""
+    values, listed = read_env_file(ROOT / ".env.example")
+    interpolation = dict(values)
+    for path in more_env_files:
+        interpolation.update(read_env_file(path)[0])
+    return EnvExample(values, listed, interpolation)
 
 
 def interpolate(text: str, env: dict[str, str]) -> str:
@@ -107,7 +124,7 @@ def container_env(service: dict[str, Any], example: EnvExample) -> dict[str, str
     assert env_files in ([], [".env"]), f"unexpected env_file {env_files}"
     env = dict(example.values) if env_files else {}
     for key, value in (service.get("environment") or {}).items():
-        env[key] = interpolate(str(value), example.values)
+        env[key] = interpolate(str(value), example.interpolation)
     return env
 
 
@@ -144,7 +161,13 @@ def app_services(services: dict[str, dict[str, Any]]) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def env_example() -> EnvExample:
-    """The parsed `.env.example`."""
+    """`.env.example` as `.env`, compose run as the demo: `--env-file .env --env-file deploy/demo.env`."""
+    return load_env_example(DEMO_ENV)
+
+
+@pytest.fixture(scope="session")
+def plain_env_example() -> EnvExample:
+    """`.env.example` as `.env`, plain `docker compose up` (no other env file)."""
     return load_env_example()
 
 

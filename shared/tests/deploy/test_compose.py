@@ -112,6 +112,48 @@ def test_containers_are_wired_to_each_other_by_service_name(
         assert next(v for k, v in env.items() if k.endswith("_REDIS_URL")) == "redis://shared-redis:6379/0"
 
 
+def test_plain_compose_up_without_a_bot_token_stops_before_starting_anything_and_says_what_to_do(
+    kit: ModuleType, services: dict[str, Any], plain_env_example: Any
+) -> None:
+    assert "BOT_TELEGRAM_TOKEN" not in plain_env_example.values  # `make run` then uses the emulator
+    with pytest.raises(AssertionError, match="compose would stop: BOT_TELEGRAM_TOKEN") as stopped:
+        kit.container_env(services["bot-gateway"], plain_env_example)
+    message = str(stopped.value)
+    assert "set BOT_TELEGRAM_TOKEN in .env" in message and "@BotFather" in message
+    demo = re.search(r"docker compose (--env-file \S+ )+up", message)
+    assert demo, message
+    for env_file in re.findall(r"--env-file (\S+)", demo.group()):
+        assert (ROOT / env_file).is_file() or env_file == ".env", f"{env_file} does not exist"
+
+
+def test_with_a_real_token_the_bot_talks_to_telegram_not_to_an_emulator_that_is_not_running(
+    kit: ModuleType, services: dict[str, Any], plain_env_example: Any
+) -> None:
+    token = "123456789:AAreal-token_from-BotFather"
+    env = {**plain_env_example.interpolation, "BOT_TELEGRAM_TOKEN": token}
+    example = type(plain_env_example)(plain_env_example.values, plain_env_example.listed, env)
+    bot = kit.container_env(services["bot-gateway"], example)
+    assert bot["BOT_TELEGRAM_TOKEN"] == token
+    assert bot["BOT_TELEGRAM_API_URL"] == "https://api.telegram.org"
+
+
+def test_the_demo_env_file_starts_the_emulator_and_points_the_bot_at_it(
+    kit: ModuleType, services: dict[str, Any], env_example: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    demo, _ = kit.read_env_file(kit.DEMO_ENV)
+    profiles = demo["COMPOSE_PROFILES"].split(",")
+    assert set(services["telegram-emulator"]["profiles"]) <= set(profiles)
+    bot = kit.container_env(services["bot-gateway"], env_example)
+    emulator_port, _ = health_target(services["telegram-emulator"])
+    assert bot["BOT_TELEGRAM_API_URL"] == f"http://telegram-emulator:{emulator_port}"
+    with monkeypatch.context() as patch:
+        emulator_env = kit.container_env(services["telegram-emulator"], env_example)
+        emulator = kit.build_settings(kit.settings_class("telegram_emulator"), emulator_env, patch)
+    assert emulator.port == emulator_port
+    header = (ROOT / "docker-compose.yml").read_text().split("\nname:", 1)[0]
+    assert "docker compose --env-file .env --env-file deploy/demo.env up" in header
+
+
 def test_the_integration_api_leaves_background_work_to_the_worker(services: dict[str, Any]) -> None:
     assert services["integration-service"]["environment"]["INTEGRATION_RUN_WORKER"] == "false"
     worker = services["integration-worker"]

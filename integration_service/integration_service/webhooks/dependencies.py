@@ -10,8 +10,12 @@ import asyncpg
 from fastapi import Depends, Request
 
 from integration_service.webhooks.configs import ConfigDirectory
+from integration_service.webhooks.store import NewEvent, insert_events
+from shared.batching import Coalescer
 from shared.crypto import SecretBox
 from shared.ratelimit import RateLimiter
+
+WRITER_BATCHES_IN_FLIGHT = 4
 
 
 @dataclass
@@ -25,6 +29,15 @@ class WebhookRuntime:
     acquire_timeout: float = 5.0
     # Called after a new event is committed: the in-process worker sets it to its wake-up.
     wake: Callable[[], None] = field(default=lambda: None)
+    writer: Coalescer[NewEvent, bool] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Several batches in flight: while one waits for its commit's WAL flush, the next fills.
+        self.writer = Coalescer(self._store, max_batch=200, concurrency=WRITER_BATCHES_IN_FLIGHT)
+
+    async def _store(self, events: list[NewEvent]) -> list[bool | BaseException]:
+        # `self.pool` is read per batch, so a pool swapped in (tests, a reconnect) takes effect.
+        return await insert_events(self.pool, events, self.acquire_timeout)
 
 
 async def get_runtime(request: Request) -> WebhookRuntime:

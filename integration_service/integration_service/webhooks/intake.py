@@ -15,7 +15,7 @@ from integration_service.webhooks.configs import ActiveConfig
 from integration_service.webhooks.dependencies import WebhookRuntime
 from integration_service.webhooks.signatures import Verdict, verify
 from integration_service.webhooks.sources import GOOGLE_SHEETS, BadDelivery, Identity, identify
-from integration_service.webhooks.store import insert_event
+from integration_service.webhooks.store import NewEvent
 from shared.logging import correlation_id
 
 MAX_BODY_BYTES = 1 << 20
@@ -117,8 +117,7 @@ async def store(
     lock, which capped ingest at a few hundred per second. The receiver wakes the in-process
     worker after the commit instead; a worker of its own polls.
     """
-    new = await insert_event(
-        runtime.pool,
+    event = NewEvent(
         tenant=tenant,
         source=source,
         event_id=identity.event_id,
@@ -131,7 +130,7 @@ async def store(
         max_attempts=config.max_attempts,
         ingest_ms=round((time.perf_counter() - started) * 1000, 3),
         correlation_id=correlation_id.get(),
-        acquire_seconds=runtime.acquire_timeout,
     )
+    new = await runtime.writer.submit(event)
     (metrics.ACCEPTED if new else metrics.DUPLICATE).labels(source).inc()
     return new

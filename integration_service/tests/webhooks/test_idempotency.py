@@ -112,18 +112,17 @@ def refusals():
 async def test_insert_turns_transient_postgres_refusals_into_database_unavailable() -> None:
     from asyncpg import exceptions
 
-    from integration_service.webhooks.store import DATABASE_ERRORS, insert_event
+    from integration_service.webhooks.store import DATABASE_ERRORS, NewEvent, insert_events
 
-    fields = dict(
+    event = NewEvent(
         tenant="default", source="stripe", event_id="e", event_type="t", raw=b"{}", headers={},
-        source_ip=None, scheme="stripe", config_id=1, max_attempts=8, ingest_ms=0.1,
-        correlation_id=None, acquire_seconds=1,
+        source_ip=None, scheme="stripe", config_id=1, max_attempts=8, ingest_ms=0.1, correlation_id=None,
     )
     for error in refusals():
         with pytest.raises(DATABASE_ERRORS):
-            await insert_event(RefusingPool(error), **fields)
+            await insert_events(RefusingPool(error), [event], 1)
     with pytest.raises(exceptions.UndefinedTableError):  # a bug, not an outage: stays a 500
-        await insert_event(RefusingPool(exceptions.UndefinedTableError("no table")), **fields)
+        await insert_events(RefusingPool(exceptions.UndefinedTableError("no table")), [event], 1)
 
 
 async def test_postgres_refusing_connections_answers_503_with_retry_after(wh) -> None:

@@ -32,7 +32,9 @@ INTEGRATION_TOKEN = "change-me-integration-token"  # noqa: S105
 
 COMPOSE_ONLY = {
     "POSTGRES_USER": ("uk", "PostgreSQL user of the three compose databases."),
-    "POSTGRES_PASSWORD": ("change-me-postgres", "PostgreSQL password (URL-safe: it goes into URLs)."),
+    "POSTGRES_PASSWORD": ("change-me-postgres",
+                          "PostgreSQL password, any characters (the services get it as "
+                          "<PREFIX>DATABASE_PASSWORD, not inside URLs; put one with $ in 'single quotes')."),
     "GRAFANA_ADMIN_USER": ("admin", "Grafana admin user (`--profile monitoring`)."),
     "GRAFANA_ADMIN_PASSWORD": ("change-me-grafana", "Grafana admin password."),
 }

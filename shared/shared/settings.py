@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Self, TypeVar
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 T = TypeVar("T", bound="ServiceSettings")
 
@@ -32,6 +34,9 @@ class ServiceSettings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+    # Replaces the password of DATABASE_URL, taken as it is (any character, no URL escaping);
+    # docker-compose.yml passes POSTGRES_PASSWORD here.
+    database_password: SecretStr | None = None
     redis_url: str = "redis://127.0.0.1:6379/0"
     api_tokens: CommaList = Field(default_factory=list)
     log_level: str = "INFO"
@@ -53,7 +58,22 @@ class ServiceSettings(BaseSettings):
     def _async_driver(cls, value: str) -> str:
         if not value.startswith("postgresql+asyncpg://"):
             raise ValueError("must be a SQLAlchemy async URL: postgresql+asyncpg://user@host:port/db")
+        hint = f"escape the password (@ is %40) or put it in {cls.env_prefix()}DATABASE_PASSWORD"
+        try:
+            url = make_url(value)
+        except (ArgumentError, ValueError) as exc:
+            raise ValueError(f"not a database URL ({exc}): {hint}") from None
+        if "@" in (url.database or ""):  # `user:p@ss/x@host/db` parses as host `ss`, database `x@host/db`
+            raise ValueError(f"database {url.database!r} has an @ (the password's, unescaped?): {hint}")
         return value
+
+    @model_validator(mode="after")
+    def _database_password_into_url(self) -> Self:
+        password = self.database_password.get_secret_value() if self.database_password else ""
+        if password:
+            url = make_url(self.database_url).set(password=password)
+            self.database_url = url.render_as_string(hide_password=False)  # escaped as URLs need
+        return self
 
     @field_validator("redis_url")
     @classmethod

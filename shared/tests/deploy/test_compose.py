@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[3]
 PACKAGES = ["core_service", "integration_service", "bot_gateway", "telegram_emulator"]
@@ -93,7 +94,8 @@ def test_containers_listen_on_all_interfaces_at_the_port_they_publish_and_probe(
 
 
 def test_containers_are_wired_to_each_other_by_service_name(
-    kit: ModuleType, services: dict[str, Any], env_example: Any
+    kit: ModuleType, services: dict[str, Any], app_services: dict[str, str], env_example: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     bot = kit.container_env(services["bot-gateway"], env_example)
     assert bot["BOT_CORE_URL"] == "http://core-service:8000"
@@ -104,11 +106,12 @@ def test_containers_are_wired_to_each_other_by_service_name(
     for name, db in [("core-service", "core-db"), ("integration-service", "integration-db"),
                      ("integration-worker", "integration-db"), ("bot-gateway", "bot-gateway-db")]:
         env = kit.container_env(services[name], env_example)
-        url = next(v for k, v in env.items() if k.endswith("_DATABASE_URL"))
         database = services[db]["environment"]["POSTGRES_DB"]
-        assert f"@{db}:5432/{database}" in url
         password = kit.interpolate(services[db]["environment"]["POSTGRES_PASSWORD"], env_example.values)
-        assert f":{password}@" in url
+        with monkeypatch.context() as patch:
+            settings = kit.build_settings(kit.settings_class(app_services[name]), env, patch)
+        url = make_url(settings.database_url)
+        assert (url.host, url.port, url.database, url.password) == (db, 5432, database, password), name
         assert next(v for k, v in env.items() if k.endswith("_REDIS_URL")) == "redis://shared-redis:6379/0"
 
 
@@ -152,6 +155,23 @@ def test_the_demo_env_file_starts_the_emulator_and_points_the_bot_at_it(
     assert emulator.port == emulator_port
     header = (ROOT / "docker-compose.yml").read_text().split("\nname:", 1)[0]
     assert "docker compose --env-file .env --env-file deploy/demo.env up" in header
+
+
+def test_a_postgres_password_with_url_characters_reaches_every_service_intact(
+    kit: ModuleType, services: dict[str, Any], app_services: dict[str, str], env_example: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    password = "p@ss/w:rd%40#?"
+    values = {**env_example.interpolation, "POSTGRES_PASSWORD": password}
+    example = type(env_example)({**env_example.values, "POSTGRES_PASSWORD": password}, env_example.listed,
+                                values)
+    for name, package in app_services.items():
+        if package == "telegram_emulator":
+            continue  # no database
+        env = kit.container_env(services[name], example)
+        with monkeypatch.context() as patch:
+            url = make_url(kit.build_settings(kit.settings_class(package), env, patch).database_url)
+        assert url.password == password and url.host.endswith("-db"), name
 
 
 def test_the_integration_api_leaves_background_work_to_the_worker(services: dict[str, Any]) -> None:

@@ -212,4 +212,5 @@ async def mark_published(session: AsyncSession, rows: Sequence[Any]) -> None:
             max(0.0, (now - occurred).total_seconds())
         )
     if ids:
-        await session.execute(update(WebhookEvent).where(WebhookEvent.id.in_(ids)).values(published_at=now))
+        table = WebhookEvent.__table__
+        await session.execute(update(table).where(table.c.id.in_(ids)).values(published_at=now))

@@ -117,14 +117,14 @@ class OutboxRelay:
 
     async def run_once(self) -> int:
         """Publish one batch; the number of rows published. Redis errors propagate, rows stay."""
-        model = self.model
+        model = self.model.__table__.c  # Core rows and statements: no ORM identity map to maintain
         error: RedisError | None = None
         async with self.sessionmaker() as session, session.begin():
             query = (
-                select(model).where(model.published_at.is_(None)).order_by(model.id)
+                select(self.model.__table__).where(model.published_at.is_(None)).order_by(model.id)
                 .limit(self.batch).with_for_update(skip_locked=True)
             )
-            rows: Sequence[Any] = (await session.execute(query)).scalars().all()
+            rows: Sequence[Any] = (await session.execute(query)).all()
             if not rows:
                 return 0
             ids = [r.id for r in rows]
@@ -136,7 +136,7 @@ class OutboxRelay:
                 values: dict[str, Any] = {"attempts": model.attempts + 1, "last_error": str(exc)[:1000]}
             else:
                 values = {"published_at": now, "attempts": model.attempts + 1, "last_error": None}
-            await session.execute(update(model).where(model.id.in_(ids)).values(**values))
+            await session.execute(update(self.model.__table__).where(model.id.in_(ids)).values(**values))
             if error is None and self.after_publish is not None:
                 await self.after_publish(session, rows)
         if error is not None:

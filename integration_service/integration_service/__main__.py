@@ -1,4 +1,4 @@
-"""`python -m integration_service [serve|migrate|prune-logs [--days N]]`."""
+"""`python -m integration_service [serve|migrate|prune-logs [--days N]|worker [--port N]]`."""
 
 from __future__ import annotations
 
@@ -38,6 +38,8 @@ def main() -> None:
                         choices=["serve", "migrate", "prune-logs", "worker"])
     parser.add_argument("--days", type=int, default=None,
                         help="prune-logs: keep this many days (default INTEGRATION_LOG_RETENTION_DAYS)")
+    parser.add_argument("--port", type=int, default=None,
+                        help="worker: serve /health and /metrics on this port (default INTEGRATION_PORT)")
     args = parser.parse_args()
     settings = load_settings(Settings)
     if args.command == "migrate":
@@ -52,7 +54,7 @@ def main() -> None:
     elif args.command == "worker":
         from integration_service.worker import run_alone
 
-        asyncio.run(run_alone(settings))
+        asyncio.run(run_alone(settings, args.port))
     else:
         from integration_service.app import create_app
 

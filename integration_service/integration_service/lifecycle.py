@@ -1,4 +1,4 @@
-"""Start-up and shut-down hooks (outbound call recorder, workers), in order."""
+"""Start-up and shut-down hooks (outbound call recorder, workers), in order: the API's and the worker's."""
 
 from __future__ import annotations
 
@@ -43,3 +43,7 @@ STARTUP: list[Hook] = [start_core, geocoding.start, sheets.start, requests_log.s
                        webhook_worker.start_worker]
 SHUTDOWN: list[Hook] = [stop_core, geocoding.stop, sheets.stop, requests_log.stop, webhook_worker.stop_worker,
                         stop_webhooks]
+# `python -m integration_service worker`: the same background work, without receivers or geocoding.
+WORKER_STARTUP: list[Hook] = [webhook_worker.name_worker_logs, start_core, sheets.start, requests_log.start,
+                              webhook_worker.start_worker]
+WORKER_SHUTDOWN: list[Hook] = [stop_core, sheets.stop, requests_log.stop, webhook_worker.stop_worker]

@@ -1,4 +1,8 @@
-"""The webhook worker: processes due events and runs the outbox relay (in-process or alone)."""
+"""The webhook worker: processes due events and runs the outbox relay (in-process or alone).
+
+Alone (`python -m integration_service worker`) it is a small app of its own: the webhook worker,
+the outbox relay and the requests-log consumer, with `/health`, `/health/ready` and `/metrics`.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,9 @@ import contextlib
 import logging
 import random
 import signal
+from collections.abc import Iterator
 
+import uvicorn
 from fastapi import FastAPI
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -18,10 +24,9 @@ from integration_service.config import Settings
 from integration_service.webhooks.intake import NOTIFY_CHANNEL
 from integration_service.webhooks.models import OutboxEvent
 from integration_service.webhooks.processing import STREAM, mark_published, process_batch
-from shared.db import create_engine, create_sessionmaker
+from shared.app import create_service_app
 from shared.events import OutboxRelay, PgListener
 from shared.logging import configure_logging
-from shared.redis import create_redis
 
 log = logging.getLogger("webhooks.worker")
 
@@ -105,7 +110,9 @@ async def start_worker(app: FastAPI) -> None:
         worker = WebhookWorker(app.state.engine, app.state.sessionmaker, app.state.redis)
         await worker.start()
         app.state.webhook_worker = worker
-        app.state.webhooks.wake = worker.wake
+        receivers = getattr(app.state, "webhooks", None)
+        if receivers is not None:  # receivers in this process wake it at once
+            receivers.wake = worker.wake
 
 
 async def stop_worker(app: FastAPI) -> None:
@@ -115,19 +122,42 @@ async def stop_worker(app: FastAPI) -> None:
         await worker.stop()
 
 
-async def run_alone(settings: Settings) -> None:
-    """`python -m integration_service worker`: the worker without the HTTP server, until SIGTERM."""
+async def name_worker_logs(app: FastAPI) -> None:
+    """Start-up hook of the worker alone: its log lines say `integration-worker`."""
+    settings: Settings = app.state.settings
     configure_logging(f"{settings.service_name}-worker", settings.log_level, settings.log_json)
-    engine = create_engine(settings)
-    redis = create_redis(settings)
-    worker = WebhookWorker(engine, create_sessionmaker(engine), redis)
-    stop = asyncio.Event()
+
+
+def create_worker_app(settings: Settings) -> FastAPI:
+    """The worker alone: its background work (always on) and only health and metrics routes."""
+    from integration_service import lifecycle
+
+    return create_service_app(
+        settings.model_copy(update={"run_worker": True}),
+        title="UK Integration Service worker",
+        on_startup=lifecycle.WORKER_STARTUP,
+        on_shutdown=lifecycle.WORKER_SHUTDOWN,
+    )
+
+
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling, which re-raises SIGTERM after the drain."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
+async def run_alone(settings: Settings, port: int | None = None) -> None:
+    """`python -m integration_service worker`: the worker app on `port` (INTEGRATION_PORT), until SIGTERM.
+
+    SIGTERM or SIGINT finishes the current batch, stops the relay and the consumer, and returns.
+    """
+    config = uvicorn.Config(create_worker_app(settings), host=settings.host, port=port or settings.port,
+                            log_config=None, access_log=False, lifespan="on")
+    server = _Server(config)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await worker.start()
-    log.info("webhook worker running")
-    await stop.wait()
-    await worker.stop()
-    await redis.aclose()  # type: ignore[attr-defined]
-    await engine.dispose()
+        loop.add_signal_handler(sig, setattr, server, "should_exit", True)
+    await server.serve()
+    log.info("webhook worker stopped")

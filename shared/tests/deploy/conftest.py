@@ -104,8 +104,12 @@ def build_settings(cls: type[ServiceSettings], env: dict[str, str], monkeypatch:
     return cls(_env_file=None)  # type: ignore[call-arg]
 
 
-def create_app(package: str, settings: Any) -> Any:
-    """The package's FastAPI app (`<package>.app.create_app`), built but not started."""
+def create_app(package: str, settings: Any, service: dict[str, Any] | None = None) -> Any:
+    """The app a compose service runs, built but not started: `<package>.app.create_app`, or for
+    `command: [python, -m, <package>, worker]` the worker's (`<package>.worker.create_worker_app`)."""
+    command = (service or {}).get("command") or []
+    if command[3:4] == ["worker"]:
+        return importlib.import_module(f"{package}.worker").create_worker_app(settings)
     return importlib.import_module(f"{package}.app").create_app(settings)
 
 

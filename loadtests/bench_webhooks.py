@@ -1,10 +1,14 @@
 """Signed-webhook ingest benchmark: real uvicorn (one worker) + real PostgreSQL and Redis.
 
 `python -m loadtests.bench_webhooks` (or `make bench`). It migrates a fresh database, stores an
-HMAC config, starts `python -m integration_service` (worker in-process, default settings), and
-drives it from a separate process: a raw keep-alive HTTP/1.1 client on uvloop with every request
-signed in advance, so the generator is not the bottleneck. It measures the bare `/health` endpoint
-of the same server, then signed webhooks, and counts what a Redis subscriber receives.
+HMAC config, starts the service as docker-compose.yml runs it (`python -m integration_service
+serve` without the in-process worker, plus `python -m integration_service worker`;
+`BENCH_WORKER=inprocess` runs the worker inside the server instead), and drives it from a separate
+process: a raw keep-alive HTTP/1.1 client on uvloop with every request signed in advance, so the
+generator is not the bottleneck. Phases: the bare `/health` of the same server and signed webhooks,
+both closed loop (each connection sends as soon as it has its answer: the saturation throughput),
+then signed webhooks open loop at `BENCH_RATE` per second (default 1000) over the same connections,
+timed from each request's scheduled send. A Redis subscriber counts every publication.
 """
 
 from __future__ import annotations
@@ -31,8 +35,10 @@ SECRET = "bench-secret"  # noqa: S105 - the bench signs with it
 TENANT, SOURCE = "bench", "bench"
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "64"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
-# "inprocess" (the default deployment) or "separate" (`python -m integration_service worker`).
-WORKER = os.environ.get("BENCH_WORKER", "inprocess")
+# "separate" (compose's deployment: `python -m integration_service worker`) or "inprocess".
+WORKER = os.environ.get("BENCH_WORKER", "separate")
+# The open-loop phase's offered rate (the issue's 1000 accepted/s), spread over the connections.
+RATE = float(os.environ.get("BENCH_RATE", "1000"))
 REDIS_DB = 8  # 9-13 are the test suites, 14 and 15 other benches
 
 
@@ -48,40 +54,80 @@ def _request(kind: str, port: int, n: int, run: str) -> bytes:
 
 
 async def _connection(port: int, requests: list[bytes], deadline: float, out: dict[str, Any]) -> None:
+    """Send back to back (closed loop) until the deadline."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     for request in requests:
         if time.perf_counter() > deadline:
             break
-        started = time.perf_counter()
-        writer.write(request)
-        try:
-            head = await reader.readuntil(b"\r\n\r\n")
-        except (asyncio.IncompleteReadError, ConnectionError):
-            out["errors"] += 1
+        if not await _exchange(reader, writer, request, time.perf_counter(), out):
             return
-        length = 0
-        for line in head.split(b"\r\n"):
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":", 1)[1])
-        body = await reader.readexactly(length)
-        out["latencies"].append(time.perf_counter() - started)
-        status = int(head.split(b" ", 2)[1])
-        if status != 200:
-            out["errors"] += 1
-            out["statuses"][status] = out["statuses"].get(status, 0) + 1
-        elif b'"accepted"' in body:
-            out["accepted"] += 1
     writer.close()
 
 
-async def _generate(kind: str, port: int, seconds: float, run: str) -> dict[str, Any]:
-    per_connection = int(seconds * 4000 / CONNECTIONS) + 10  # more than the server can take
+async def _paced_connection(port: int, requests: list[bytes], interval: float, first: float,
+                            deadline: float, out: dict[str, Any]) -> None:
+    """Send on a fixed schedule (open loop); latency counts from the scheduled time.
+
+    A request that could not leave on time because the previous answer was late is timed from its
+    schedule (no coordinated omission); one sent on time is timed from when it left, so timer
+    slack in the generator is not charged to the server.
+    """
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    previous_done = 0.0
+    for n, request in enumerate(requests):
+        scheduled = first + n * interval
+        if scheduled > deadline:
+            break
+        now = time.perf_counter()
+        if scheduled > now:
+            await asyncio.sleep(scheduled - now)
+        sent = time.perf_counter()
+        timed_from = scheduled if previous_done > scheduled else sent
+        if not await _exchange(reader, writer, request, timed_from, out):
+            return
+        previous_done = time.perf_counter()
+    writer.close()
+
+
+async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes,
+                    started: float, out: dict[str, Any]) -> bool:
+    """One request and its answer, recorded in `out`; False when the connection broke."""
+    writer.write(request)
+    try:
+        head = await reader.readuntil(b"\r\n\r\n")
+    except (asyncio.IncompleteReadError, ConnectionError):
+        out["errors"] += 1
+        return False
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    body = await reader.readexactly(length)
+    out["latencies"].append(time.perf_counter() - started)
+    status = int(head.split(b" ", 2)[1])
+    if status != 200:
+        out["errors"] += 1
+        out["statuses"][status] = out["statuses"].get(status, 0) + 1
+    elif b'"accepted"' in body:
+        out["accepted"] += 1
+    return True
+
+
+async def _generate(kind: str, port: int, seconds: float, run: str, rate: float) -> dict[str, Any]:
+    per_second = rate if rate else 4000  # closed loop: more than the server can take
+    per_connection = int(seconds * per_second / CONNECTIONS) + 10
     batches = [[_request(kind, port, c * per_connection + i, run) for i in range(per_connection)]
                for c in range(CONNECTIONS)]
     out: dict[str, Any] = {"latencies": [], "errors": 0, "accepted": 0, "statuses": {}}
     cpu = time.process_time()
     started = time.perf_counter()
-    await asyncio.gather(*(_connection(port, b, started + seconds, out) for b in batches))
+    deadline = started + seconds
+    if rate:
+        interval = CONNECTIONS / rate  # each connection's share of the offered rate, staggered
+        await asyncio.gather(*(_paced_connection(port, b, interval, started + c * interval / CONNECTIONS,
+                                                 deadline, out) for c, b in enumerate(batches)))
+    else:
+        await asyncio.gather(*(_connection(port, b, deadline, out) for b in batches))
     elapsed = time.perf_counter() - started
     lat = sorted(out["latencies"])
 
@@ -94,11 +140,11 @@ async def _generate(kind: str, port: int, seconds: float, run: str) -> dict[str,
             "p95_ms": pct(0.95), "p99_ms": pct(0.99), "max_ms": pct(1.0)}
 
 
-def load_main(kind: str, port: int, seconds: float, run: str) -> None:
+def load_main(kind: str, port: int, seconds: float, run: str, rate: float) -> None:
     """The load-generator process: print one JSON line of results."""
     import uvloop
 
-    print(json.dumps(uvloop.run(_generate(kind, port, seconds, run))), flush=True)
+    print(json.dumps(uvloop.run(_generate(kind, port, seconds, run, rate))), flush=True)
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -107,15 +153,37 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _run_load(kind: str, port: int, seconds: float, run: str, server_pid: int) -> dict[str, Any]:
+def _named_cpu_seconds(names: tuple[str, ...]) -> float:
+    """CPU time of every process with one of these command names (PostgreSQL's backends, Redis)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            text = stat.read_text()
+            if text.split("(", 1)[1].rsplit(")", 1)[0] in names:
+                fields = text.rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _cpu_snapshot(pids: list[int]) -> list[float]:
+    return [_cpu_seconds(pid) for pid in pids] + [_named_cpu_seconds(("postgres",)),
+                                                   _named_cpu_seconds(("redis-server",))]
+
+
+def _run_load(kind: str, port: int, seconds: float, run: str, pids: list[int],
+              rate: float = 0) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "loadtests.bench_webhooks", "--load", kind, "--port", str(port),
-           "--seconds", str(seconds), "--run", run]
-    cpu = _cpu_seconds(server_pid)
+           "--seconds", str(seconds), "--run", run, "--rate", str(rate)]
+    before = _cpu_snapshot(pids)
     result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)  # noqa: S603
     figures: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
-    used = _cpu_seconds(server_pid) - cpu
-    figures["server_cpu_s"] = round(used, 2)
-    figures["server_cpu_ms_per_request"] = round(used * 1000 / max(1, figures["requests"]), 3)
+    used = [after - first for after, first in zip(_cpu_snapshot(pids), before, strict=True)]
+    requests = max(1, figures["requests"])
+    figures["server_cpu_s"] = round(used[0], 2)
+    figures["server_cpu_ms_per_request"] = round(used[0] * 1000 / requests, 3)
+    figures["worker_cpu_ms_per_request"] = round(sum(used[1:-2]) * 1000 / requests, 3)
+    figures["postgres_cpu_ms_per_request"] = round(used[-2] * 1000 / requests, 3)
+    figures["redis_cpu_ms_per_request"] = round(used[-1] * 1000 / requests, 3)
     return figures
 
 
@@ -165,7 +233,7 @@ def _start_server(url: str, redis_url: str, key: str, port: int) -> list[subproc
     env = {**os.environ, "INTEGRATION_DATABASE_URL": url, "INTEGRATION_REDIS_URL": redis_url,
            "INTEGRATION_PORT": str(port), "INTEGRATION_API_TOKENS": "bench-token",
            "INTEGRATION_ENCRYPTION_KEY": key, "INTEGRATION_RUN_WORKER": str(WORKER == "inprocess").lower()}
-    commands = [["serve"], ["worker"]] if WORKER == "separate" else [["serve"]]
+    commands = [["serve"], ["worker", "--port", str(_free_port())]] if WORKER == "separate" else [["serve"]]
     processes = [subprocess.Popen([sys.executable, "-m", "integration_service", *command], cwd=ROOT,  # noqa: S603
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                  for command in commands]
@@ -197,16 +265,17 @@ async def bench() -> dict[str, Any]:
     await Redis.from_url(redis_url).flushdb()
     port = _free_port()
     processes = await asyncio.to_thread(_start_server, url, redis_url, key, port)
-    server = processes[0]
     seen: dict[str, int] = {}
     ready, progress = asyncio.Event(), asyncio.Event()
     subscriber = asyncio.create_task(_subscribe(redis_url, seen, ready, progress))
     try:
         await ready.wait()
-        warm = await asyncio.to_thread(_run_load, "webhook", port, 2, "warm", server.pid)
-        bare = await asyncio.to_thread(_run_load, "bare", port, SECONDS, "bare", server.pid)
-        hooks = await asyncio.to_thread(_run_load, "webhook", port, SECONDS, "run", server.pid)
-        accepted = warm["accepted"] + hooks["accepted"]
+        pids = [process.pid for process in processes]
+        warm = await asyncio.to_thread(_run_load, "webhook", port, 2, "warm", pids)
+        bare = await asyncio.to_thread(_run_load, "bare", port, SECONDS, "bare", pids)
+        hooks = await asyncio.to_thread(_run_load, "webhook", port, SECONDS, "run", pids)
+        paced = await asyncio.to_thread(_run_load, "webhook", port, SECONDS, "paced", pids, RATE)
+        accepted = warm["accepted"] + hooks["accepted"] + paced["accepted"]
         finished = time.monotonic()
         while time.monotonic() - finished < 60:
             progress.clear()
@@ -228,7 +297,8 @@ async def bench() -> dict[str, Any]:
         stream_length = await client.xlen("stream:integration")
         await client.flushdb()
         await client.aclose()  # type: ignore[attr-defined]
-    return {"bare": bare, "webhooks": hooks, "accepted_total": accepted, "published_unique": len(seen),
+    return {"bare": bare, "webhooks": hooks, "paced": paced, "accepted_total": accepted,
+            "published_unique": len(seen),
             "published_twice": sum(1 for n in seen.values() if n > 1), "stream_length": stream_length,
             "drain_seconds": round(drain, 2)}
 
@@ -242,24 +312,28 @@ def machine() -> str:
 
 def report(figures: dict[str, Any]) -> str:
     """The figures as a Markdown table."""
-    bare, hooks = figures["bare"], figures["webhooks"]
-    rows = [("bare GET /health", bare), ("signed webhook POST", hooks)]
+    bare, hooks, paced = figures["bare"], figures["webhooks"], figures["paced"]
+    rows = [("bare GET /health, closed loop", bare), ("signed webhook POST, closed loop", hooks),
+            (f"signed webhook POST, {RATE:.0f}/s offered", paced)]
     load = os.getloadavg()[0]
     lines = [f"machine: {machine()}; load average {load:.1f} at the end; {CONNECTIONS} connections, "
              f"{SECONDS:.0f} s per phase; worker {WORKER}", "",
-             "| endpoint | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | server CPU ms/req "
-             "| generator CPU s |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+             "| endpoint | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | CPU ms/req: server "
+             "| worker | PostgreSQL | Redis | generator CPU s |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     lines += [f"| {name} | {r['rps']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | {r['max_ms']} | "
-              f"{r['errors']} | {r['server_cpu_ms_per_request']} | {r['generator_cpu_s']} |"
+              f"{r['errors']} | {r['server_cpu_ms_per_request']} | {r['worker_cpu_ms_per_request']} | "
+              f"{r['postgres_cpu_ms_per_request']} | {r['redis_cpu_ms_per_request']} | "
+              f"{r['generator_cpu_s']} |"
               for name, r in rows]
     ratio = hooks["rps"] / bare["rps"] if bare["rps"] else 0.0
     lines += ["", f"webhooks/bare throughput ratio: {ratio:.2f}; accepted (incl. warm-up): "
               f"{figures['accepted_total']}; published at the subscriber: {figures['published_unique']} "
               f"(twice: {figures['published_twice']}); stream entries: {figures['stream_length']}; "
               f"all published {figures['drain_seconds']} s after the load stopped"]
-    if hooks["statuses"]:
-        lines.append(f"non-200 answers: {hooks['statuses']}")
+    for name, r in rows:
+        if r["statuses"]:
+            lines.append(f"non-200 answers ({name}): {r['statuses']}")
     return "\n".join(lines)
 
 
@@ -270,13 +344,15 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--seconds", type=float, default=SECONDS)
     parser.add_argument("--run", default="run")
+    parser.add_argument("--rate", type=float, default=0, help="offered requests/s (0: closed loop)")
     args = parser.parse_args()
     if args.load:
-        load_main(args.load, args.port, args.seconds, args.run)
+        load_main(args.load, args.port, args.seconds, args.run, args.rate)
         return 0
     figures = asyncio.run(bench())
     print(report(figures))
-    ok = (figures["webhooks"]["errors"] == 0 and figures["published_twice"] == 0
+    ok = (figures["webhooks"]["errors"] == 0 and figures["paced"]["errors"] == 0
+          and figures["published_twice"] == 0
           and figures["published_unique"] == figures["accepted_total"])
     return 0 if ok else 1
 

@@ -4,7 +4,8 @@ Each locust user is a Telegram user known to the emulator. Messages are POSTed t
 `POST /telegram/webhook` with `X-Telegram-Bot-Api-Secret-Token`, exactly as Telegram delivers them;
 button presses go through the emulator's control API, which registers the callback query (so the
 bot's answerCallbackQuery is valid) and delivers it to the same webhook. Every reply is captured by
-the emulator: "reply" entries measure update-to-reply time.
+the emulator: "reply" entries measure update-to-reply time. A reply wait (a GET) whose kept-alive
+connection the emulator closed as it was reused is sent once more on a new connection.
 
 Environment: LOADTEST_BOT_TOKEN (the bot's token at the emulator), LOADTEST_WEBHOOK_SECRET
 (BOT_WEBHOOK_SECRET), LOADTEST_EMULATOR_URL (default http://127.0.0.1:8081), LOADTEST_REPLY_TIMEOUT
@@ -18,6 +19,8 @@ import math
 import os
 import random
 import time
+from collections.abc import Iterator
+from http.client import RemoteDisconnected
 from typing import Any
 
 import requests
@@ -35,6 +38,32 @@ _ids = itertools.count(int(time.time() * 1000) % 10**9)
 # A reply that is one of these is the bot saying it failed, not an answer.
 ERROR_REPLIES = tuple(catalogue[key][:30] for catalogue in CATALOGUES.values()
                       for key in ("backend.unavailable", "error.generic"))
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """`exc`, what it wraps (requests and urllib3 wrap in `args`) and what caused it."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        error = todo.pop()
+        if id(error) in seen:
+            continue
+        seen.add(id(error))
+        yield error
+        todo += [a for a in error.args if isinstance(a, BaseException)]
+        todo += [e for e in (error.__cause__, error.__context__) if e is not None]
+
+
+def get_control(session: requests.Session, url: str, **kwargs: Any) -> requests.Response:
+    """GET on the emulator's control API, once more if the server closed the kept-alive connection
+    just as it was reused (`RemoteDisconnected`): a race of the client, not a failure of the bot.
+    Only GETs, which are idempotent; the broken connection is discarded, so the retry opens a new one."""
+    try:
+        return session.get(url, **kwargs)
+    except requests.ConnectionError as exc:
+        if not any(isinstance(e, RemoteDisconnected) for e in _causes(exc)):
+            raise
+        return session.get(url, **kwargs)
 
 
 class Resident(HttpUser):
@@ -89,7 +118,7 @@ class Resident(HttpUser):
         error: Exception | None = None
         entry: dict[str, Any] | None = None
         try:
-            answer = self.control.get(url, params=params, timeout=REPLY_TIMEOUT + 5)
+            answer = get_control(self.control, url, params=params, timeout=REPLY_TIMEOUT + 5)
             if answer.status_code != 200:
                 raise RuntimeError(f"no reply ({answer.status_code}): {answer.text[:200]}")
             entry = answer.json()

@@ -17,11 +17,15 @@ class Coalescer(Generic[T, R]):
 
     Callers that arrive while a batch is in flight wait for the next one, so under load the
     batches grow by themselves (as group commit does) and a lone caller pays one round trip.
-    At most `concurrency` batches are in flight.
+    At most `concurrency` batches are in flight. `linger` holds a new batch open that long, trading
+    a little latency for fewer, larger batches when callers arrive one by one.
     """
 
-    def __init__(self, flush: Flush[T, R], *, max_batch: int = 256, concurrency: int = 1) -> None:
+    def __init__(
+        self, flush: Flush[T, R], *, max_batch: int = 256, concurrency: int = 1, linger: float = 0.0
+    ) -> None:
         self._flush = flush
+        self.linger = linger
         self.max_batch = max_batch
         self.concurrency = concurrency
         self._pending: list[tuple[T, asyncio.Future[R]]] = []
@@ -43,7 +47,8 @@ class Coalescer(Generic[T, R]):
 
     async def _drain(self) -> None:
         try:
-            await asyncio.sleep(0)  # let the callers of this loop iteration join the first batch
+            # Let the callers of this loop iteration (and of the next `linger` seconds) join.
+            await asyncio.sleep(self.linger)
             while self._pending:
                 batch = self._pending[: self.max_batch]
                 del self._pending[: self.max_batch]

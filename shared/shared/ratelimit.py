@@ -118,15 +118,18 @@ class Decision:
 
 
 class RateLimiter:
-    """`hit(key, limit, window)` counts one call and says whether it may proceed."""
+    """`hit(key, limit, window)` counts one call and says whether it may proceed.
 
-    def __init__(self, redis: Redis, name: str, *, fail_open: bool = True) -> None:
+    `linger` (seconds) lets hits that arrive close together share one round trip.
+    """
+
+    def __init__(self, redis: Redis, name: str, *, fail_open: bool = True, linger: float = 0.0) -> None:
         self.redis = redis
         self.name = name
         self.fail_open = fail_open
         self._script = redis.register_script(_SCRIPT)
         self._multi = redis.register_script(_MULTI_SCRIPT)
-        self._batch: Coalescer[Hit, Decision] = Coalescer(self._hit_batch, max_batch=500)
+        self._batch: Coalescer[Hit, Decision] = Coalescer(self._hit_batch, max_batch=500, linger=linger)
 
     async def hit(self, key: str, limit: int, window_seconds: float, cost: int = 1) -> Decision:
         """Count `cost` against `key`; refused calls are not counted.

@@ -88,3 +88,15 @@ async def test_a_cancelled_caller_is_left_out_of_the_flush() -> None:
     with pytest.raises(asyncio.CancelledError):
         await gone
     assert flush.batches == [[2]]
+
+
+async def test_callers_within_the_linger_join_the_first_batch() -> None:
+    flush = Doubler()
+    batcher: Coalescer[int, int] = Coalescer(flush, linger=0.05)
+
+    async def later(i: int, delay: float) -> int:
+        await asyncio.sleep(delay)
+        return await batcher.submit(i)
+
+    assert await asyncio.gather(later(1, 0), later(2, 0.01), later(3, 0.02)) == [2, 4, 6]
+    assert flush.batches == [[1, 2, 3]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from integration_service.webhooks.configs import ConfigDirectory
-from integration_service.webhooks.dependencies import WebhookRuntime
+from integration_service.webhooks.dependencies import BATCH_LINGER_SECONDS, WebhookRuntime
 from integration_service.webhooks.store import create_pool
 from shared.crypto import SecretBox
 from shared.ratelimit import RateLimiter
@@ -22,7 +22,7 @@ async def start_webhooks(app: FastAPI) -> None:
         box=box,
         pool=await create_pool(app.state.engine, RECEIVER_POOL_SIZE, settings.db_connect_timeout_seconds),
         directory=ConfigDirectory(app.state.sessionmaker, box),
-        limiter=RateLimiter(app.state.redis, "webhooks", fail_open=True),
+        limiter=RateLimiter(app.state.redis, "webhooks", fail_open=True, linger=BATCH_LINGER_SECONDS),
         acquire_timeout=settings.db_pool_timeout_seconds,
     )
 

@@ -53,10 +53,13 @@ async def running_worker(settings: Any, port: int, **env: str) -> AsyncIterator[
     assert worker.returncode == 0, stderr.decode()[-2000:]
 
 
-async def until(check: Callable[[], Awaitable[bool]], seconds: float = 20) -> None:
+async def until(
+    check: Callable[[], Awaitable[bool]], seconds: float = 20, seen: list[Any] | None = None
+) -> None:
+    """Wait for `check`; on time-out say what it saw last (`seen`, which `check` appends to)."""
     deadline = time.monotonic() + seconds
     while not await check():
-        assert time.monotonic() < deadline, "timed out"
+        assert time.monotonic() < deadline, f"timed out; last seen: {(seen or ['nothing'])[-1]}"
         await asyncio.sleep(0.05)
 
 
@@ -122,12 +125,15 @@ async def test_worker_runs_the_requests_log_consumer(wh, settings, redis) -> Non
                     page = (await http.get("/metrics")).text
                 except httpx.TransportError:
                     return False
-                lag = samples(page, "stream_group_lag")
-                pending = samples(page, "stream_group_pending")
                 mine = {"stream": stream, "group": group}
-                return (mine, 0.0) in lag and (mine, 0.0) in pending
+                lag = [v for labels, v in samples(page, "stream_group_lag") if labels == mine]
+                pending = [v for labels, v in samples(page, "stream_group_pending") if labels == mine]
+                groups = await redis.xinfo_groups(stream) if await redis.exists(stream) else "no stream"
+                seen.append({"lag": lag, "pending": pending, "groups": groups})
+                return lag == [0.0] and pending == [0.0]
 
-            await until(consumed)  # read, handled (no log configured: ignored) and acknowledged
+            seen: list[Any] = []
+            await until(consumed, seen=seen)  # read, handled (no log configured: ignored) and acknowledged
             page = (await http.get("/metrics")).text
             assert any(v >= 1 for labels, v in samples(page, "requests_log_events_total")
                        if labels == {"outcome": "ignored"})

@@ -154,21 +154,26 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _named_cpu_seconds(names: tuple[str, ...]) -> float:
+def _named_cpu_seconds(names: tuple[str, ...]) -> dict[int, float]:
     """CPU time of every process with one of these command names (PostgreSQL's backends, Redis)."""
-    total = 0.0
+    found: dict[int, float] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, IndexError, ValueError):
             text = stat.read_text()
             if text.split("(", 1)[1].rsplit(")", 1)[0] in names:
                 fields = text.rsplit(")", 1)[1].split()
-                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+                found[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return found
 
 
-def _cpu_snapshot(pids: list[int]) -> list[float]:
-    return [_cpu_seconds(pid) for pid in pids] + [_named_cpu_seconds(("postgres",)),
-                                                   _named_cpu_seconds(("redis-server",))]
+def _cpu_snapshot(pids: list[int]) -> list[dict[int, float]]:
+    return [{pid: _cpu_seconds(pid)} for pid in pids] + [_named_cpu_seconds(("postgres",)),
+                                                         _named_cpu_seconds(("redis-server",))]
+
+
+def _cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    # Processes alive at the end; one that exited during the phase takes its CPU time with it.
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 def _run_load(kind: str, port: int, seconds: float, run: str, pids: list[int],
@@ -178,7 +183,7 @@ def _run_load(kind: str, port: int, seconds: float, run: str, pids: list[int],
     before = _cpu_snapshot(pids)
     result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)  # noqa: S603
     figures: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
-    used = [after - first for after, first in zip(_cpu_snapshot(pids), before, strict=True)]
+    used = [_cpu_used(first, after) for first, after in zip(before, _cpu_snapshot(pids), strict=True)]
     requests = max(1, figures["requests"])
     figures["server_cpu_s"] = round(used[0], 2)
     figures["server_cpu_ms_per_request"] = round(used[0] * 1000 / requests, 3)

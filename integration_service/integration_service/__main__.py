@@ -1,10 +1,12 @@
-"""`python -m integration_service [serve|migrate|prune-logs [--days N]|worker [--port N]]`."""
+"""`python -m integration_service [serve|migrate|prune-logs|prune-events [--days N]|worker [--port N]]`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import uvicorn
 
@@ -12,12 +14,27 @@ from integration_service.config import Settings
 from shared.migrations import upgrade
 from shared.settings import load_settings
 
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 async def prune_logs(settings: Settings, days: int) -> int:
     """Delete integration log rows older than `days`; how many were deleted."""
     from integration_service.logs import service as logs_service
+
+    return await _prune(settings, logs_service.prune, days)
+
+
+async def prune_events(settings: Settings, days: int) -> int:
+    """Delete published and filtered webhook events older than `days`; how many were deleted."""
+    from integration_service.webhooks import events as events_service
+
+    return await _prune(settings, events_service.prune, days)
+
+
+async def _prune(settings: Settings, prune: Callable[[AsyncSession, int], Awaitable[int]], days: int) -> int:
     from shared.db import create_engine, create_sessionmaker, session_scope
 
     engine = create_engine(settings)
@@ -25,7 +42,7 @@ async def prune_logs(settings: Settings, days: int) -> int:
     try:
         # No early return inside the loop: the commit runs when the generator resumes.
         async for session in session_scope(create_sessionmaker(engine)):
-            deleted = await logs_service.prune(session, days)
+            deleted = await prune(session, days)
     finally:
         await engine.dispose()
     return deleted
@@ -35,9 +52,10 @@ def main() -> None:
     """Parse the command line and run the chosen command."""
     parser = argparse.ArgumentParser(prog="integration_service")
     parser.add_argument("command", nargs="?", default="serve",
-                        choices=["serve", "migrate", "prune-logs", "worker"])
+                        choices=["serve", "migrate", "prune-logs", "prune-events", "worker"])
     parser.add_argument("--days", type=int, default=None,
-                        help="prune-logs: keep this many days (default INTEGRATION_LOG_RETENTION_DAYS)")
+                        help="prune-logs / prune-events: keep this many days (default "
+                             "INTEGRATION_LOG_RETENTION_DAYS / INTEGRATION_EVENT_RETENTION_DAYS)")
     parser.add_argument("--port", type=int, default=None,
                         help="worker: serve /health and /metrics on this port (default INTEGRATION_PORT)")
     args = parser.parse_args()
@@ -51,6 +69,12 @@ def main() -> None:
             parser.error("--days must be at least 1")
         deleted = asyncio.run(prune_logs(settings, days))
         print(f"deleted {deleted} integration log rows older than {days} days")
+    elif args.command == "prune-events":
+        days = args.days if args.days is not None else settings.event_retention_days
+        if days < 1:
+            parser.error("--days must be at least 1")
+        deleted = asyncio.run(prune_events(settings, days))
+        print(f"deleted {deleted} published or filtered webhook events older than {days} days")
     elif args.command == "worker":
         from integration_service.worker import run_alone
 

@@ -28,6 +28,8 @@ class Settings(ServiceSettings):
 
     outbound_timeout_seconds: float = Field(default=10.0, gt=0)
     log_retention_days: int = Field(default=30, ge=1)
+    # Published and filtered webhook events older than this are deleted by `prune-events`.
+    event_retention_days: int = Field(default=30, ge=1)
     cache_ttl_seconds: int = Field(default=300, ge=1)
     health_check_timeout_seconds: float = Field(default=5.0, gt=0)
     # Outbound call log writer: flushed every interval or batch, whichever comes first.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from integration_service.webhooks.exceptions import conflict, not_found
@@ -90,3 +90,28 @@ async def replay(session: AsyncSession, tenant: str, body: ReplayRequest) -> int
     if count:
         await session.execute(select(func.pg_notify(NOTIFY_CHANNEL, "")))
     return int(count or 0)
+
+
+# Finished rows only: dead events wait for an operator, and a processed one not yet published
+# still has an outbox row that will stamp it.
+PRUNABLE = (
+    ((WebhookEvent.status == "processed") & WebhookEvent.published_at.is_not(None))
+    | (WebhookEvent.status == "filtered")
+)
+
+
+async def prune(session: AsyncSession, older_than_days: int, now: datetime | None = None,
+                batch: int = 10_000) -> int:
+    """Delete finished events (published or filtered) received more than `older_than_days` ago.
+
+    Bounded batches, so no statement holds locks on a large table for long; how many were deleted.
+    """
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=older_than_days)
+    deleted = 0
+    while True:
+        ids = (select(WebhookEvent.id).where(PRUNABLE, WebhookEvent.received_at < cutoff)
+               .limit(batch).scalar_subquery())
+        result: Any = await session.execute(delete(WebhookEvent).where(WebhookEvent.id.in_(ids)))
+        deleted += int(result.rowcount or 0)
+        if not result.rowcount or result.rowcount < batch:
+            return deleted

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 
@@ -48,6 +48,13 @@ async def _prune(settings: Settings, prune: Callable[[AsyncSession, int], Awaita
     return deleted
 
 
+# command: (prune function, the retention setting it defaults to, what it deletes)
+PRUNERS: dict[str, tuple[Callable[[Settings, int], Coroutine[Any, Any, int]], str, str]] = {
+    "prune-logs": (prune_logs, "log_retention_days", "integration log rows"),
+    "prune-events": (prune_events, "event_retention_days", "published or filtered webhook events"),
+}
+
+
 def main() -> None:
     """Parse the command line and run the chosen command."""
     parser = argparse.ArgumentParser(prog="integration_service")
@@ -63,18 +70,13 @@ def main() -> None:
     if args.command == "migrate":
         upgrade(MIGRATIONS, settings.database_url)
         print("integration database is at the newest migration")
-    elif args.command == "prune-logs":
-        days = args.days if args.days is not None else settings.log_retention_days
+    elif args.command in PRUNERS:
+        prune, retention, what = PRUNERS[args.command]
+        days = args.days if args.days is not None else getattr(settings, retention)
         if days < 1:
             parser.error("--days must be at least 1")
-        deleted = asyncio.run(prune_logs(settings, days))
-        print(f"deleted {deleted} integration log rows older than {days} days")
-    elif args.command == "prune-events":
-        days = args.days if args.days is not None else settings.event_retention_days
-        if days < 1:
-            parser.error("--days must be at least 1")
-        deleted = asyncio.run(prune_events(settings, days))
-        print(f"deleted {deleted} published or filtered webhook events older than {days} days")
+        deleted = asyncio.run(prune(settings, days))
+        print(f"deleted {deleted} {what} older than {days} days")
     elif args.command == "worker":
         from integration_service.worker import run_alone
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import copy
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
@@ -12,49 +14,84 @@ R = TypeVar("R")
 Flush = Callable[[list[T]], Awaitable[list[R | BaseException]]]
 
 
+class Overloaded(Exception):
+    """More callers are waiting than the coalescer accepts: the dependency is not keeping up."""
+
+
 class Coalescer(Generic[T, R]):
     """`await submit(item)` joins the next batch; `flush(items)` answers the whole batch.
 
     Callers that arrive while a batch is in flight wait for the next one, so under load the
     batches grow by themselves (as group commit does) and a lone caller pays one round trip.
     At most `concurrency` batches are in flight. `linger` holds a new batch open that long, trading
-    a little latency for fewer, larger batches when callers arrive one by one.
+    a little latency for fewer, larger batches when callers arrive one by one. At most
+    `max_pending` callers wait; more are refused with `Overloaded` at once.
     """
 
     def __init__(
-        self, flush: Flush[T, R], *, max_batch: int = 256, concurrency: int = 1, linger: float = 0.0
+        self, flush: Flush[T, R], *, max_batch: int = 256, concurrency: int = 1, linger: float = 0.0,
+        max_pending: int = 10_000,
     ) -> None:
         self._flush = flush
         self.linger = linger
         self.max_batch = max_batch
         self.concurrency = concurrency
+        self.max_pending = max_pending
         self._pending: list[tuple[T, asyncio.Future[R]]] = []
         self._tasks: set[asyncio.Task[None]] = set()  # strong references while they run
         self._draining = 0
+        self._collecting = False  # a drainer is lingering: new callers join its batch
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def submit(self, item: T) -> R:
-        """The answer for `item` (or its exception)."""
-        future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        """The answer for `item` (or its exception).
+
+        A caller that stops waiting (cancelled, or under `asyncio.timeout`) is left out of its batch.
+        """
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            self._adopt(loop)
+        if len(self._pending) >= self.max_pending:
+            raise Overloaded(f"{len(self._pending)} callers already waiting")
+        future: asyncio.Future[R] = loop.create_future()
         self._pending.append((item, future))
-        if self._draining < self.concurrency:
+        if not self._collecting and self._draining < self.concurrency:
             # Counted here and uncounted by the drainer itself the moment it finds nothing to do,
             # so no item can arrive between "the last drainer stopped" and "it is counted out".
             self._draining += 1
-            task = asyncio.create_task(self._drain())
+            self._collecting = True
+            # A fresh context: the flush must not run (and log) as the first caller's request.
+            task = loop.create_task(self._drain(), context=contextvars.Context())
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
         return await future
+
+    def _adopt(self, loop: asyncio.AbstractEventLoop) -> None:
+        # Futures and drainers of another (stopped) loop can never run again: start afresh.
+        for _, future in self._pending:
+            if not future.done() and not future.get_loop().is_closed():
+                future.get_loop().call_soon_threadsafe(future.cancel)
+        self._pending, self._tasks, self._draining, self._collecting = [], set(), 0, False
+        self._loop = loop
 
     async def _drain(self) -> None:
         try:
             # Let the callers of this loop iteration (and of the next `linger` seconds) join.
             await asyncio.sleep(self.linger)
+            self._collecting = False
             while self._pending:
                 batch = self._pending[: self.max_batch]
                 del self._pending[: self.max_batch]
                 live = [(item, future) for item, future in batch if not future.done()]
                 if live:
                     await self._answer(live)
+        except asyncio.CancelledError:
+            self._collecting = False
+            if self._draining == 1:  # the last drainer: nobody else would answer the rest
+                for _, future in self._pending:
+                    future.cancel()
+                self._pending.clear()
+            raise
         finally:
             self._draining -= 1
 
@@ -73,6 +110,16 @@ class Coalescer(Generic[T, R]):
             if future.done():
                 continue
             if isinstance(result, BaseException):
-                future.set_exception(result)
+                future.set_exception(_own_copy(result))
             else:
                 future.set_result(result)
+
+
+def _own_copy(exc: BaseException) -> BaseException:
+    """A copy of `exc` for one caller: a shared exception would collect every caller's traceback."""
+    try:
+        clone = copy.copy(exc)
+    except Exception:  # an exception type that cannot be copied: share it
+        return exc
+    clone.__cause__, clone.__context__ = exc.__cause__, exc.__context__
+    return clone

@@ -11,7 +11,7 @@ from prometheus_client import Counter
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from shared.batching import Coalescer
+from shared.batching import Coalescer, Overloaded
 
 log = logging.getLogger("ratelimit")
 RATE_LIMITED = Counter("rate_limit_hits_total", "Calls refused by a rate limiter", ["limiter"])
@@ -136,7 +136,14 @@ class RateLimiter:
 
         Concurrent hits share one Redis round trip (a batch, checked in arrival order).
         """
-        return await self._batch.submit((key, limit, int(window_seconds * 1000), cost))
+        try:
+            return await self._batch.submit((key, limit, int(window_seconds * 1000), cost))
+        except Overloaded as exc:  # Redis is not keeping up: the same as Redis down
+            if not self.fail_open:
+                raise
+            RATE_LIMIT_FAIL_OPEN.labels(self.name).inc()
+            log.warning("rate limiter failing open", extra={"limiter": self.name, "error": str(exc)})
+            return Decision(True, 0, limit, 0.0)
 
     async def _hit_batch(self, hits: list[Hit]) -> list[Decision | BaseException]:
         args: list[int] = [int(time.time() * 1000)]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextvars
 
 import pytest
 
-from shared.batching import Coalescer
+from shared.batching import Coalescer, Overloaded
 
 
 class Doubler:
@@ -100,3 +102,76 @@ async def test_callers_within_the_linger_join_the_first_batch() -> None:
 
     assert await asyncio.gather(later(1, 0), later(2, 0.01), later(3, 0.02)) == [2, 4, 6]
     assert flush.batches == [[1, 2, 3]]
+
+
+async def test_more_waiting_callers_than_allowed_are_refused_at_once() -> None:
+    flush = Doubler()
+    flush.gate.clear()
+    batcher: Coalescer[int, int] = Coalescer(flush, max_pending=2)
+    waiting = [asyncio.ensure_future(batcher.submit(i)) for i in range(2)]
+    await asyncio.sleep(0)
+    with pytest.raises(Overloaded):
+        await batcher.submit(99)
+    flush.gate.set()
+    assert await asyncio.gather(*waiting) == [0, 2]
+
+
+async def test_each_caller_gets_its_own_copy_of_a_shared_failure() -> None:
+    async def down(items: list[int]) -> list[int | BaseException]:
+        raise ConnectionError("database down")
+
+    batcher: Coalescer[int, int] = Coalescer(down)
+    errors = await asyncio.gather(batcher.submit(1), batcher.submit(2), return_exceptions=True)
+    assert all(isinstance(e, ConnectionError) and str(e) == "database down" for e in errors)
+    assert errors[0] is not errors[1]
+
+
+async def test_the_flush_does_not_run_in_the_first_callers_context() -> None:
+    request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="none")
+    seen: list[str] = []
+
+    async def flush(items: list[int]) -> list[int | BaseException]:
+        seen.append(request_id.get())
+        return list(items)
+
+    batcher: Coalescer[int, int] = Coalescer(flush)
+    request_id.set("first-request")
+    assert await batcher.submit(1) == 1
+    assert seen == ["none"]
+
+
+async def test_callers_waiting_on_a_cancelled_drainer_are_cancelled_not_left_hanging() -> None:
+    batcher: Coalescer[int, int] = Coalescer(Doubler(), linger=10)
+    waiting = asyncio.ensure_future(batcher.submit(1))
+    await asyncio.sleep(0.01)
+    for task in list(batcher._tasks):
+        task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(waiting, 1)
+    batcher.linger = 0
+    assert await asyncio.wait_for(batcher.submit(2), 1) == 4
+
+
+def test_a_coalescer_keeps_working_when_used_from_a_new_event_loop() -> None:
+    async def first_loop(batcher: Coalescer[int, int]) -> None:
+        never = asyncio.Event()
+
+        async def stuck(items: list[int]) -> list[int | BaseException]:
+            await never.wait()
+            return list(items)
+
+        batcher._flush = stuck
+        caller = asyncio.ensure_future(batcher.submit(1))
+        await asyncio.sleep(0.01)  # the loop ends with its drainer stuck in the flush
+        assert not caller.done()
+
+    async def second_loop(batcher: Coalescer[int, int]) -> int:
+        batcher._flush = Doubler()
+        return await asyncio.wait_for(batcher.submit(21), 1)
+
+    batcher: Coalescer[int, int] = Coalescer(Doubler())
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        loop = asyncio.new_event_loop()
+        pool.submit(loop.run_until_complete, first_loop(batcher)).result()
+        pool.submit(loop.close).result()
+        assert pool.submit(asyncio.run, second_loop(batcher)).result() == 42

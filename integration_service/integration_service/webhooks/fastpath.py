@@ -51,7 +51,8 @@ class ReceiverFastPath:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Route one ASGI call."""
-        match = self._match(scope["path"]) if scope["type"] == "http" and scope["method"] == "POST" else None
+        post = scope["type"] == "http" and scope["method"] == "POST"
+        match = self._match(_route_path(scope)) if post else None
         if match is None:
             await self.app(scope, receive, send)
             return
@@ -65,6 +66,13 @@ class ReceiverFastPath:
         except Exception as exc:  # answered by the app's own handlers, as a route's would be
             response = await _handled(request, exc)
         await response(scope, receive, send)
+
+
+def _route_path(scope: Scope) -> str:
+    """The path as the router matches it: without the `root_path` a proxy mounted the app under."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
 
 
 async def _handled(request: Request, exc: Exception) -> Response:

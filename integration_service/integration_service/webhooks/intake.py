@@ -131,6 +131,6 @@ async def store(
         ingest_ms=round((time.perf_counter() - started) * 1000, 3),
         correlation_id=correlation_id.get(),
     )
-    new = await runtime.writer.submit(event)
+    new = await runtime.store(event)
     (metrics.ACCEPTED if new else metrics.DUPLICATE).labels(source).inc()
     return new

@@ -35,6 +35,9 @@ RETURNING tenant_id, source, event_id
 """
 
 
+Key = tuple[str, str, str]  # (tenant, source, event_id): what makes a delivery a duplicate
+
+
 @dataclass(frozen=True, slots=True)
 class NewEvent:
     """One verified delivery to store (the columns the receiver knows)."""
@@ -53,7 +56,7 @@ class NewEvent:
     correlation_id: str | None
 
     @property
-    def key(self) -> tuple[str, str, str]:
+    def key(self) -> Key:
         """The idempotency key."""
         return self.tenant, self.source, self.event_id
 
@@ -112,7 +115,7 @@ async def insert_events(
     key inside the batch is a duplicate of its first occurrence. A transient refusal raises
     `DatabaseUnavailable` for all; any other error is retried row by row, so one bad row fails alone.
     """
-    first: dict[tuple[str, str, str], NewEvent] = {}
+    first: dict[Key, NewEvent] = {}
     for event in events:
         first.setdefault(event.key, event)
     unique = list(first.values())
@@ -121,9 +124,24 @@ async def insert_events(
     except asyncpg.PostgresError:
         if len(unique) == 1:
             raise
-        return [await _insert_alone(pool, event, acquire_seconds) if first[event.key] is event else False
-                for event in events]
+        return await _one_by_one(pool, events, acquire_seconds)
     return [event.key in stored and first[event.key] is event for event in events]
+
+
+async def _one_by_one(
+    pool: asyncpg.Pool, events: list[NewEvent], acquire_seconds: float
+) -> list[bool | BaseException]:
+    """Each event alone; a repeat is a duplicate only once an earlier occurrence's row exists."""
+    outcome: dict[Key, bool | BaseException] = {}
+    results: list[bool | BaseException] = []
+    for event in events:
+        earlier = outcome.get(event.key)
+        if earlier is None or isinstance(earlier, BaseException):
+            outcome[event.key] = await _insert_alone(pool, event, acquire_seconds)
+            results.append(outcome[event.key])
+        else:
+            results.append(False)
+    return results
 
 
 async def _insert_alone(pool: asyncpg.Pool, event: NewEvent, acquire_seconds: float) -> bool | BaseException:
@@ -131,9 +149,6 @@ async def _insert_alone(pool: asyncpg.Pool, event: NewEvent, acquire_seconds: fl
         return event.key in await _insert(pool, [event], acquire_seconds)
     except asyncpg.PostgresError as exc:
         return exc
-
-
-Key = tuple[str, str, str]
 
 
 async def _insert(pool: asyncpg.Pool, events: list[NewEvent], acquire_seconds: float) -> set[Key]:

@@ -49,3 +49,23 @@ async def test_ninety_concurrent_deliveries_of_thirty_events_store_thirty_once(w
     answers = await asyncio.gather(*(writer.submit(e) for e in events))
     assert sum(answers) == 30
     assert len(await wh.rows()) == 30
+
+
+async def test_a_repeat_of_a_refused_delivery_is_tried_itself_not_called_a_duplicate(wh) -> None:
+    config = await wh.config()
+    pool = wh.app.state.webhooks.pool
+    refused = event("same", config["id"], event_type="t" * 300)  # longer than the column
+    batch = [refused, event("same", config["id"]), event("other", config["id"])]
+    results = await insert_events(pool, batch, 5)
+    assert isinstance(results[0], Exception)
+    assert results[1:] == [True, True]
+    assert sorted(r.event_id for r in await wh.rows()) == ["other", "same"]
+
+
+async def test_deliveries_beyond_the_waiting_limit_get_503_not_a_queue(wh) -> None:
+    await wh.config()
+    wh.app.state.webhooks.writer.max_pending = 0
+    response = await wh.stripe(wh.stripe_event(wh.uid("evt_over")))
+    assert response.status_code == 503 and response.json()["dependency"] == "database"
+    assert response.headers["Retry-After"]
+    assert await wh.rows() == []

@@ -24,6 +24,20 @@ from shared.settings import ServiceSettings
 Hook = Callable[[FastAPI], Awaitable[None]]
 
 
+_frozen = False
+
+
+def _freeze_startup_objects() -> None:
+    """Once per process: what is alive after start-up (modules, routes, pools) lives as long as
+    the process, so it is moved out of the collector's reach and full collections stay short
+    (the latency tail). Start-up's garbage is collected first, so none of it is kept for good."""
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.collect()
+        gc.freeze()
+
+
 def create_service_app(
     settings: ServiceSettings,
     *,
@@ -53,9 +67,7 @@ def create_service_app(
         try:
             for hook in on_startup:
                 await hook(app)
-            # Objects alive after start-up (modules, routes, pools) live as long as the process:
-            # out of the collector's reach, full collections stay short (the latency tail).
-            gc.freeze()
+            _freeze_startup_objects()
             yield
         finally:
             for hook in reversed(on_shutdown):

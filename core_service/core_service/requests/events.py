@@ -57,7 +57,7 @@ def _role_of(actor: User | None, request: RepairRequest) -> str | None:
 async def record(
     session: AsyncSession, event_type: str, request: RepairRequest, actor: User | None, **extra: Any
 ) -> None:
-    """Add one `core.<event_type>` event to the outbox (flushes, never commits)."""
+    """Add one `core.<event_type>` event to the outbox in the caller's transaction (never commits)."""
     envelope = Envelope.new(
         event_type=event_type, source="core", tenant_id=request.tenant_id,
         data=payload(request, actor, **extra),

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
+from shared.batching import Overloaded
 from shared.ratelimit import RateLimiter
 
 
@@ -105,3 +107,14 @@ async def test_several_windows_fail_open_when_redis_is_down() -> None:
     decisions = await RateLimiter(dead, "t").hit_all([("x", 1, 60), ("y", 1, 3600)])
     assert all(d.allowed for d in decisions)
     await dead.aclose()
+
+
+async def test_a_limiter_whose_redis_cannot_keep_up_fails_open_like_one_that_is_down(redis: Redis) -> None:
+    limiter = RateLimiter(redis, "t")
+    limiter._batch.max_pending = 0  # as if thousands of hits were already waiting on Redis
+    assert (await limiter.hit("x", 1, 60)).allowed
+    assert (await limiter.hit("x", 1, 60)).allowed
+    closed = RateLimiter(redis, "t", fail_open=False)
+    closed._batch.max_pending = 0
+    with pytest.raises(Overloaded):
+        await closed.hit("x", 1, 60)

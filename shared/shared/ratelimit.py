@@ -20,86 +20,56 @@ RATE_LIMIT_FAIL_OPEN = Counter(
 )
 
 # Weighted two-window counter: count = previous * (1 - elapsed) + current. The increment and the
-# expiry are set in the same script, so a counter can never be left without a TTL. One call checks
-# a batch of hits in order (KEYS[i] with ARGV window, limit, cost), so concurrent callers share a
-# round trip and a later hit on the same key sees the earlier ones.
+# expiry are set in the same script, so a counter can never be left without a TTL.
+# One script run decides a batch of calls in order, so concurrent callers share a round trip and a
+# later call on a key sees the earlier ones. ARGV: now, then per call its number of windows n, its
+# cost, and n (window ms, limit) pairs; KEYS: every call's window keys in the same order. A call is
+# counted in all its windows only if every one allows it, so a refusal never uses up another window.
 _SCRIPT = """
 local now = tonumber(ARGV[1])
 local out = {}
-for i = 1, #KEYS do
-  local window = tonumber(ARGV[i * 3 - 1])
-  local limit = tonumber(ARGV[i * 3])
-  local cost = tonumber(ARGV[i * 3 + 1])
-  local index = math.floor(now / window)
-  local current_key = KEYS[i] .. ':' .. index
-  local current = tonumber(redis.call('GET', current_key) or '0')
-  local previous = tonumber(redis.call('GET', KEYS[i] .. ':' .. (index - 1)) or '0')
-  local elapsed = (now - index * window) / window
-  local used = previous * (1 - elapsed) + current
-  if used + cost > limit then
-    local retry = window - (now - index * window)
-    if previous > 0 and current + cost <= limit then
-      retry = math.min(retry, window * ((used + cost - limit) / previous))
+local a, k = 2, 1
+while a <= #ARGV do
+  local n, cost = tonumber(ARGV[a]), tonumber(ARGV[a + 1])
+  a = a + 2
+  local ok, counted = true, {}
+  for i = 1, n do
+    local window, limit = tonumber(ARGV[a]), tonumber(ARGV[a + 1])
+    local key = KEYS[k]
+    a, k = a + 2, k + 1
+    local index = math.floor(now / window)
+    local current_key = key .. ':' .. index
+    local current = tonumber(redis.call('GET', current_key) or '0')
+    local previous = tonumber(redis.call('GET', key .. ':' .. (index - 1)) or '0')
+    local used = previous * (1 - (now - index * window) / window) + current
+    counted[i] = {current_key, window}
+    if used + cost > limit then
+      ok = false
+      local retry = window - (now - index * window)
+      if previous > 0 and current + cost <= limit then
+        retry = math.min(retry, window * ((used + cost - limit) / previous))
+      end
+      out[#out + 1] = 0
+      out[#out + 1] = math.floor(used)
+      out[#out + 1] = tostring(retry)
+    else
+      out[#out + 1] = 1
+      out[#out + 1] = math.floor(used + cost)
+      out[#out + 1] = '0'
     end
-    out[#out + 1] = 0
-    out[#out + 1] = math.floor(used)
-    out[#out + 1] = tostring(retry)
-  else
-    redis.call('INCRBY', current_key, cost)
-    redis.call('PEXPIRE', current_key, window * 2)
-    out[#out + 1] = 1
-    out[#out + 1] = math.floor(used + cost)
-    out[#out + 1] = '0'
+  end
+  if ok then
+    for i = 1, n do
+      redis.call('INCRBY', counted[i][1], cost)
+      redis.call('PEXPIRE', counted[i][1], counted[i][2] * 2)
+    end
   end
 end
 return out
 """
 
-# Several windows at once (e.g. per minute and per hour): all are checked, and only when every one
-# allows the call are all of them counted, so a refused call never uses up another window.
-_MULTI_SCRIPT = """
-local now = tonumber(ARGV[1])
-local cost = tonumber(ARGV[2])
-local out = {}
-local ok = true
-local current_keys = {}
-for i = 1, #KEYS do
-  local window = tonumber(ARGV[1 + i * 2])
-  local limit = tonumber(ARGV[2 + i * 2])
-  local index = math.floor(now / window)
-  local current_key = KEYS[i] .. ':' .. index
-  local current = tonumber(redis.call('GET', current_key) or '0')
-  local previous = tonumber(redis.call('GET', KEYS[i] .. ':' .. (index - 1)) or '0')
-  local elapsed = (now - index * window) / window
-  local used = previous * (1 - elapsed) + current
-  current_keys[i] = current_key
-  if used + cost > limit then
-    ok = false
-    local retry = window - (now - index * window)
-    if previous > 0 and current + cost <= limit then
-      retry = math.min(retry, window * ((used + cost - limit) / previous))
-    end
-    out[#out + 1] = 0
-    out[#out + 1] = math.floor(used)
-    out[#out + 1] = tostring(retry)
-  else
-    out[#out + 1] = 1
-    out[#out + 1] = math.floor(used + cost)
-    out[#out + 1] = '0'
-  end
-end
-if ok then
-  for i = 1, #KEYS do
-    redis.call('INCRBY', current_keys[i], cost)
-    redis.call('PEXPIRE', current_keys[i], tonumber(ARGV[1 + i * 2]) * 2)
-  end
-end
-return out
-"""
-
-
-# One counted call: key, limit, window in milliseconds, cost.
-Hit = tuple[str, int, int, int]
+# One call: its windows as (key, limit, window ms), and its cost.
+Call = tuple[tuple[tuple[str, int, int], ...], int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +90,8 @@ class Decision:
 class RateLimiter:
     """`hit(key, limit, window)` counts one call and says whether it may proceed.
 
-    `linger` (seconds) lets hits that arrive close together share one round trip.
+    Concurrent calls share one Redis round trip (a batch, decided in arrival order); `linger`
+    (seconds) holds a batch open that long for calls arriving close together.
     """
 
     def __init__(self, redis: Redis, name: str, *, fail_open: bool = True, linger: float = 0.0) -> None:
@@ -128,63 +99,48 @@ class RateLimiter:
         self.name = name
         self.fail_open = fail_open
         self._script = redis.register_script(_SCRIPT)
-        self._multi = redis.register_script(_MULTI_SCRIPT)
-        self._batch: Coalescer[Hit, Decision] = Coalescer(self._hit_batch, max_batch=500, linger=linger)
+        self._batch: Coalescer[Call, list[Decision]] = Coalescer(self._decide, max_batch=500, linger=linger)
 
     async def hit(self, key: str, limit: int, window_seconds: float, cost: int = 1) -> Decision:
-        """Count `cost` against `key`; refused calls are not counted.
-
-        Concurrent hits share one Redis round trip (a batch, checked in arrival order).
-        """
-        try:
-            return await self._batch.submit((key, limit, int(window_seconds * 1000), cost))
-        except Overloaded as exc:  # Redis is not keeping up: the same as Redis down
-            if not self.fail_open:
-                raise
-            RATE_LIMIT_FAIL_OPEN.labels(self.name).inc()
-            log.warning("rate limiter failing open", extra={"limiter": self.name, "error": str(exc)})
-            return Decision(True, 0, limit, 0.0)
-
-    async def _hit_batch(self, hits: list[Hit]) -> list[Decision | BaseException]:
-        args: list[int] = [int(time.time() * 1000)]
-        for _, limit, window_ms, cost in hits:
-            args += [window_ms, limit, cost]
-        try:
-            flat = await self._script(keys=[f"rl:{self.name}:{hit[0]}" for hit in hits], args=args)
-        except RedisError as exc:
-            if not self.fail_open:
-                raise
-            RATE_LIMIT_FAIL_OPEN.labels(self.name).inc(len(hits))
-            log.warning("rate limiter failing open", extra={"limiter": self.name, "error": str(exc)})
-            return [Decision(True, 0, limit, 0.0) for _, limit, _, _ in hits]
-        decisions: list[Decision | BaseException] = []
-        for i, (_, limit, _, _) in enumerate(hits):
-            decision = Decision(bool(flat[i * 3]), int(flat[i * 3 + 1]), limit, float(flat[i * 3 + 2]) / 1000)
-            if not decision.allowed:
-                RATE_LIMITED.labels(self.name).inc()
-            decisions.append(decision)
-        return decisions
+        """Count `cost` against `key`; refused calls are not counted."""
+        return (await self.hit_all([(key, limit, window_seconds)], cost))[0]
 
     async def hit_all(self, windows: list[tuple[str, int, float]], cost: int = 1) -> list[Decision]:
-        """Count `cost` against every `(key, limit, window_seconds)` only if all allow (one round trip)."""
-        args: list[int] = [int(time.time() * 1000), cost]
-        for _, limit, seconds in windows:
-            args += [int(seconds * 1000), limit]
+        """Count `cost` against every `(key, limit, window_seconds)` only if all allow."""
+        call: Call = (tuple((key, limit, int(seconds * 1000)) for key, limit, seconds in windows), cost)
         try:
-            flat = await self._multi(keys=[f"rl:{self.name}:{key}" for key, _, _ in windows], args=args)
+            return await self._batch.submit(call)
+        except Overloaded as exc:  # Redis is not keeping up: the same as Redis down
+            return self._let_through(exc, [call])[0]
+
+    async def _decide(self, calls: list[Call]) -> list[list[Decision] | BaseException]:
+        args: list[int] = [int(time.time() * 1000)]
+        keys: list[str] = []
+        for windows, cost in calls:
+            args += [len(windows), cost]
+            for key, limit, window_ms in windows:
+                args += [window_ms, limit]
+                keys.append(f"rl:{self.name}:{key}")
+        try:
+            flat = iter(await self._script(keys=keys, args=args))
         except RedisError as exc:
-            if not self.fail_open:
-                raise
-            RATE_LIMIT_FAIL_OPEN.labels(self.name).inc()
-            log.warning("rate limiter failing open", extra={"limiter": self.name, "error": str(exc)})
-            return [Decision(True, 0, limit, 0.0) for _, limit, _ in windows]
-        decisions = [
-            Decision(bool(flat[i * 3]), int(flat[i * 3 + 1]), windows[i][1], float(flat[i * 3 + 2]) / 1000)
-            for i in range(len(windows))
-        ]
-        if not all(d.allowed for d in decisions):
-            RATE_LIMITED.labels(self.name).inc()
-        return decisions
+            return list(self._let_through(exc, calls))
+        answers: list[list[Decision] | BaseException] = []
+        for windows, _ in calls:
+            decisions = [Decision(bool(next(flat)), int(next(flat)), limit, float(next(flat)) / 1000)
+                         for _, limit, _ in windows]
+            if not all(d.allowed for d in decisions):
+                RATE_LIMITED.labels(self.name).inc()
+            answers.append(decisions)
+        return answers
+
+    def _let_through(self, exc: Exception, calls: list[Call]) -> list[list[Decision]]:
+        """Fail open (every call allowed, counted in the metric), or re-raise when fail-closed."""
+        if not self.fail_open:
+            raise exc
+        RATE_LIMIT_FAIL_OPEN.labels(self.name).inc(len(calls))
+        log.warning("rate limiter failing open", extra={"limiter": self.name, "error": str(exc)})
+        return [[Decision(True, 0, limit, 0.0) for _, limit, _ in windows] for windows, _ in calls]
 
     async def usage(self, key: str, window_seconds: float) -> int:
         """Calls counted against `key` in the current sliding window."""

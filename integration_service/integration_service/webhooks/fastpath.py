@@ -10,7 +10,6 @@ with the same `receivers.receive` the FastAPI routes call; every other request p
 from __future__ import annotations
 
 import inspect
-import logging
 from collections.abc import Iterable
 
 from fastapi.routing import APIRoute
@@ -21,7 +20,6 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from integration_service.webhooks import receivers
 
-log = logging.getLogger("webhooks.fastpath")
 GENERIC_PREFIX = "/api/v1/webhooks/generic/"
 
 
@@ -35,14 +33,15 @@ class ReceiverFastPath:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.routes = _routes(receivers.router.routes)
-        self.sources = dict(receivers.FIXED_SOURCES)
-        self.generic = self.routes[GENERIC_PREFIX + "{source}"]
+        routes = _routes(receivers.router.routes)
+        # Looked up here, so a receiver path without its route fails at start-up, not per request.
+        self.fixed = {path: (routes[path], source) for path, source in receivers.FIXED_SOURCES.items()}
+        self.generic = routes[GENERIC_PREFIX + "{source}"]
 
     def _match(self, path: str) -> tuple[APIRoute, str] | None:
-        source = self.sources.get(path)
-        if source is not None:
-            return self.routes[path], source
+        fixed = self.fixed.get(path)
+        if fixed is not None:
+            return fixed
         if path.startswith(GENERIC_PREFIX):
             rest = path[len(GENERIC_PREFIX) :]
             if rest and "/" not in rest:

@@ -21,10 +21,8 @@ The stand-in answers without network latency (`BENCH_GOOGLE_LATENCY_MS` adds som
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,6 +39,8 @@ from standins.accounts import make_service_account  # noqa: E402
 from standins.server import StandinServer  # noqa: E402
 from standins.state import Sheet, Spreadsheet, StandinState  # noqa: E402
 
+from loadtests.processes import free_port, start_integration  # noqa: E402
+
 TOKEN, TENANT = "bench-token", "bench"
 SID = "1BenchRegister000000000000000000000000000000"
 REDIS_DB = 14
@@ -51,28 +51,13 @@ LATENCY_MS = float(os.environ.get("BENCH_GOOGLE_LATENCY_MS", "0"))
 RANGES = [f"Register!A{n}:F{n + 9}" for n in range(1, 400, 10)]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _pct(samples: list[float], p: float) -> float:
     ordered = sorted(samples)
     return round(ordered[min(len(ordered) - 1, int(len(ordered) * p))] * 1000, 2) if ordered else 0.0
 
 
 def _start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen([sys.executable, "-m", "integration_service"], cwd=ROOT,
-                              env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with socket.socket() as s, contextlib.suppress(OSError):
-            s.connect(("127.0.0.1", port))
-            return server
-        time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("integration_service did not start")
+    return start_integration([[]], {**os.environ, **env}, port)[0]
 
 
 def _standin(directory: Path) -> tuple[StandinServer, Path]:
@@ -147,7 +132,7 @@ async def bench() -> dict[str, Any]:
     await Redis.from_url(redis_url).flushdb()
     workdir = Path(tempfile.mkdtemp(prefix="bench-adapters-"))
     standin, account = _standin(workdir)
-    port = _free_port()
+    port = free_port()
     env = {"INTEGRATION_DATABASE_URL": url, "INTEGRATION_REDIS_URL": redis_url,
            "INTEGRATION_PORT": str(port), "INTEGRATION_API_TOKENS": TOKEN,
            "INTEGRATION_ENCRYPTION_KEY": Fernet.generate_key().decode(),

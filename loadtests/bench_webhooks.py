@@ -22,7 +22,6 @@ import hmac
 import json
 import os
 import platform
-import socket
 import subprocess
 import sys
 import time
@@ -30,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+
+from loadtests.processes import free_port, start_integration
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret"  # noqa: S105 - the bench signs with it
@@ -193,12 +194,6 @@ def _run_load(kind: str, port: int, seconds: float, run: str, pids: list[int],
     return figures
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def _setup(url: str, key: str) -> None:
     from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -239,19 +234,8 @@ def _start_server(url: str, redis_url: str, key: str, port: int) -> list[subproc
     env = {**os.environ, "INTEGRATION_DATABASE_URL": url, "INTEGRATION_REDIS_URL": redis_url,
            "INTEGRATION_PORT": str(port), "INTEGRATION_API_TOKENS": "bench-token",
            "INTEGRATION_ENCRYPTION_KEY": key, "INTEGRATION_RUN_WORKER": str(WORKER == "inprocess").lower()}
-    commands = [["serve"], ["worker", "--port", str(_free_port())]] if WORKER == "separate" else [["serve"]]
-    processes = [subprocess.Popen([sys.executable, "-m", "integration_service", *command], cwd=ROOT,  # noqa: S603
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                 for command in commands]
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        with socket.socket() as s, contextlib.suppress(OSError):
-            s.connect(("127.0.0.1", port))
-            return processes
-        time.sleep(0.1)
-    for process in processes:
-        process.kill()
-    raise RuntimeError("integration_service did not start")
+    commands = [["serve"], ["worker", "--port", str(free_port())]] if WORKER == "separate" else [["serve"]]
+    return start_integration(commands, env, port)
 
 
 async def bench() -> dict[str, Any]:
@@ -269,7 +253,7 @@ async def bench() -> dict[str, Any]:
     await asyncio.to_thread(upgrade, migrations, url)
     await _setup(url, key)
     await Redis.from_url(redis_url).flushdb()
-    port = _free_port()
+    port = free_port()
     processes = await asyncio.to_thread(_start_server, url, redis_url, key, port)
     seen: dict[str, int] = {}
     ready, progress = asyncio.Event(), asyncio.Event()

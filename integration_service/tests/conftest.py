@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -98,3 +101,18 @@ async def session(app: FastAPI) -> AsyncIterator[AsyncSession]:
     """A session on the app's database for arranging rows and checking what was stored."""
     async with app.state.sessionmaker() as s:
         yield s
+
+
+@pytest.fixture
+def run_command(settings: Settings) -> Any:
+    """Run `python -m integration_service <command>` against the test database, as ops would."""
+
+    async def run(command: str, **env: str) -> subprocess.CompletedProcess[str]:
+        environment = {**os.environ, "INTEGRATION_DATABASE_URL": settings.database_url,
+                       "INTEGRATION_ENCRYPTION_KEY": settings.encryption_key, **env}
+        return await asyncio.to_thread(
+            subprocess.run, [sys.executable, "-m", "integration_service", command],
+            env=environment, cwd=MIGRATIONS.parents[2], capture_output=True, text=True, timeout=60,
+        )
+
+    return run

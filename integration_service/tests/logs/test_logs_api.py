@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,7 +15,6 @@ from integration_service.logs import service as logs_service
 from integration_service.logs.models import IntegrationLog
 
 NOW = datetime.now(UTC)
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def _row(**values: Any) -> dict[str, Any]:
@@ -103,13 +97,8 @@ async def test_prune_logs_command_uses_the_given_days(settings: Settings, sessio
     assert await session.scalar(select(func.count()).select_from(IntegrationLog)) == 1
 
 
-async def test_prune_logs_runs_from_the_command_line(settings: Settings, session: AsyncSession) -> None:
+async def test_prune_logs_runs_from_the_command_line(session: AsyncSession, run_command) -> None:
     await _arrange(session, _row(created_at=NOW - timedelta(days=400)))
-    env = {**os.environ, "INTEGRATION_DATABASE_URL": settings.database_url,
-           "INTEGRATION_ENCRYPTION_KEY": settings.encryption_key, "INTEGRATION_LOG_RETENTION_DAYS": "365"}
-    result = await asyncio.to_thread(
-        subprocess.run, [sys.executable, "-m", "integration_service", "prune-logs"],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=60,
-    )
+    result = await run_command("prune-logs", INTEGRATION_LOG_RETENTION_DAYS="365")
     assert result.returncode == 0, result.stderr
     assert "deleted 1 integration log rows older than 365 days" in result.stdout

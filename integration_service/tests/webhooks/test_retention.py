@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy import update
 
 from integration_service.__main__ import prune_events
 from integration_service.webhooks.models import WebhookEvent
 
-ROOT = Path(__file__).resolve().parents[3]
 NOW = datetime.now(UTC)
 
 
@@ -47,15 +41,10 @@ async def test_prune_deletes_only_finished_events_older_than_the_retention(wh, s
     assert left == ["new-published", "old-dead", "old-failed", "old-unpublished"]
 
 
-async def test_prune_events_runs_from_the_command_line(wh, settings) -> None:
+async def test_prune_events_runs_from_the_command_line(wh, run_command) -> None:
     await wh.config()
     await _stored(wh, ("ancient", "processed", 400, True), ("recent", "processed", 100, True))
-    env = {**os.environ, "INTEGRATION_DATABASE_URL": settings.database_url,
-           "INTEGRATION_ENCRYPTION_KEY": settings.encryption_key, "INTEGRATION_EVENT_RETENTION_DAYS": "365"}
-    result = await asyncio.to_thread(
-        subprocess.run, [sys.executable, "-m", "integration_service", "prune-events"],
-        env=env, cwd=ROOT, capture_output=True, text=True, timeout=60,
-    )
+    result = await run_command("prune-events", INTEGRATION_EVENT_RETENTION_DAYS="365")
     assert result.returncode == 0, result.stderr
     assert "deleted 1 published or filtered webhook events older than 365 days" in result.stdout
     assert [r.event_id for r in await wh.rows()] == ["recent"]

@@ -1,8 +1,6 @@
 # The two commands that matter: `make run` (the whole system) and `make test` (everything checked).
 UV := ./scripts/uv
 RUN := $(UV) run --frozen --no-sync
-PACKAGES := shared/shared integration_service/integration_service core_service/core_service \
-            bot_gateway/bot_gateway telegram_emulator/telegram_emulator scripts
 
 .PHONY: install run test lint migrate bench loadtest fmt openapi
 
@@ -16,8 +14,7 @@ test: install
 	$(RUN) python -m scripts.stack test
 
 lint: install
-	$(RUN) ruff check .
-	$(RUN) mypy $(PACKAGES)
+	$(RUN) python -m scripts.stack lint
 
 fmt: install
 	$(RUN) ruff check --fix .

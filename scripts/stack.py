@@ -44,7 +44,33 @@ SERVICES = [
     Service("core_service", "CORE", 8000, "core"),
     Service("bot_gateway", "BOT", 8002, "bot_gateway"),
 ]
-LINT_TARGETS = ["shared/shared", "scripts"] + [f"{s.package}/{s.package}" for s in SERVICES]
+MEMBERS = ["shared", *(s.package for s in SERVICES)]
+
+
+def lint_steps() -> list[list[str]]:
+    """ruff over the tree, then mypy once per member (each has its own `tests` package) and once
+    over the tools outside the members."""
+    steps = [["ruff", "check", "."]]
+    for member in MEMBERS:
+        steps.append(["mypy", *(str(p.relative_to(ROOT)) for p in (ROOT / member).iterdir()
+                                if p.name in (member, "tests"))])
+    steps.append(["mypy", "loadtests", "deploy", "scripts"])
+    return steps
+
+
+def run_steps(steps: list[list[str]], env: dict[str, str]) -> int:
+    """Run every step (none skipped after a failure); 1 if any failed, naming them."""
+    failed = []
+    for step in steps:
+        shown = " ".join(step[2:] if step[0] == PYTHON else step)
+        print("$", shown, flush=True)
+        code = subprocess.run(step, cwd=ROOT, env=env).returncode  # noqa: S603
+        if code != 0:  # pytest's 5 ("no tests collected") is a failure too
+            failed.append(f"{shown} (exit {code})")
+    if failed:
+        print("FAILED:", ", ".join(failed))
+        return 1
+    return 0
 
 
 def read_env_file(path: Path) -> dict[str, str]:
@@ -246,23 +272,12 @@ def test(pytest_args: list[str]) -> int:
         for note in infra.notes:
             print(note)
         child = {**os.environ, "TEST_PG_URL": infra.pg_url, "TEST_REDIS_URL": infra.redis_url}
-        steps = [["ruff", "check", "."], ["mypy", *LINT_TARGETS],
-                 [PYTHON, "-m", "scripts.openapi", "--check"]]
+        steps = [*lint_steps(), [PYTHON, "-m", "scripts.openapi", "--check"]]
         # One pytest run per member, rooted there, so `<member>.tests` never shadows `<member>`.
-        for member in ["shared", *(s.package for s in SERVICES)]:
+        for member in MEMBERS:
             if any((ROOT / member / "tests").rglob("test_*.py")):
                 steps.append([PYTHON, "-m", "pytest", f"--rootdir={member}", f"{member}/tests", *pytest_args])
-        failed = []
-        for step in steps:
-            shown = " ".join(step[2:] if step[0] == PYTHON else step)
-            print("$", shown, flush=True)
-            code = subprocess.run(step, cwd=ROOT, env=child).returncode  # noqa: S603
-            if code != 0:  # pytest's 5 ("no tests collected") is a failure too
-                failed.append(f"{shown} (exit {code})")
-        if failed:
-            print("FAILED:", ", ".join(failed))
-            return 1
-        return 0
+        return run_steps(steps, child)
     finally:
         infra.stop()
 
@@ -317,19 +332,21 @@ def loadtest() -> int:
 
 
 def main(argv: list[str]) -> int:
-    """Dispatch `test`, `run`, `migrate`, `bench`, `loadtest`."""
+    """Dispatch `test`, `lint`, `run`, `migrate`, `bench`, `loadtest`."""
     command = argv[0] if argv else "run"
     if command == "test":
         return test(argv[1:])
     if command == "run":
         return run()
+    if command == "lint":
+        return run_steps(lint_steps(), dict(os.environ))
     if command == "migrate":
         return migrate()
     if command == "bench":
         return bench()
     if command == "loadtest":
         return loadtest()
-    print(f"unknown command {command!r}: use test, run, migrate, bench or loadtest")
+    print(f"unknown command {command!r}: use test, lint, run, migrate, bench or loadtest")
     return 2
 
 

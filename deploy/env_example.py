@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = [
     ("Core Service", "core_service", "core_service.config", "Settings"),
     ("Integration Service", "integration_service", "integration_service.config", "Settings"),
-    ("Bot Gateway", "bot_gateway", "bot_gateway.settings", "BotSettings"),
-    ("Telegram emulator", "telegram_emulator", "telegram_emulator.settings", "EmulatorSettings"),
+    ("Bot Gateway", "bot_gateway", "bot_gateway.config", "Settings"),
+    ("Telegram emulator", "telegram_emulator", "telegram_emulator.config", "Settings"),
 ]
 FERNET_PLACEHOLDER = base64.urlsafe_b64encode(b"change-me-fernet-key-32-bytes!!!").decode()
 CORE_TOKEN = "change-me-core-token"  # noqa: S105 (a placeholder the operator replaces)

@@ -16,10 +16,10 @@ from scripts.infra import ROOT
 APPS = {
     "core_service": ("core_service.config", "Settings", {}),
     "integration_service": ("integration_service.config", "Settings", {}),
-    "bot_gateway": ("bot_gateway.settings", "BotSettings", {
+    "bot_gateway": ("bot_gateway.config", "Settings", {
         "mode": "webhook", "webhook_url": "https://bot.example/telegram/webhook", "webhook_secret": "s" * 32,
     }),
-    "telegram_emulator": ("telegram_emulator.settings", "EmulatorSettings", {}),
+    "telegram_emulator": ("telegram_emulator.config", "Settings", {}),
 }
 
 

@@ -6,8 +6,8 @@ import logging
 import sys
 from pathlib import Path
 
-from bot_gateway.settings import BotSettings
-from shared.settings import load_settings
+from bot_gateway.config import Settings
+from shared.config import load_settings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -15,7 +15,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def main(argv: list[str]) -> int:
     """Dispatch `run` (default) or `migrate`."""
     command = argv[0] if argv else "run"
-    settings = load_settings(BotSettings)
+    settings = load_settings(Settings)
     if command == "migrate":
         from shared.migrations import upgrade
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from bot_gateway.clients import Clients
+from bot_gateway.config import Settings
 from bot_gateway.runtime import lifecycle
 from bot_gateway.runtime.webhook import webhook_router
-from bot_gateway.settings import BotSettings
 from shared.app import create_service_app
 
 
-def create_app(settings: BotSettings, *, clients: Clients | None = None) -> FastAPI:
+def create_app(settings: Settings, *, clients: Clients | None = None) -> FastAPI:
     """The app; the bot is built in its lifespan (polling runs as a background task)."""
 
     async def start_bot(app: FastAPI) -> None:

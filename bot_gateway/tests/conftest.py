@@ -22,8 +22,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot_gateway.app import create_app
 from bot_gateway.clients import build_clients
+from bot_gateway.config import Settings
 from bot_gateway.models import Base
-from bot_gateway.settings import BotSettings
 from shared.migrations import upgrade
 from shared.testing import create_database, drop_database, redis_url, truncate_all
 
@@ -75,8 +75,8 @@ async def _clean(database_url: str, telegram: FakeTelegram) -> AsyncIterator[Non
 
 
 @pytest.fixture
-def make_settings(database_url: str, telegram: FakeTelegram) -> Callable[..., BotSettings]:
-    def make(**overrides: Any) -> BotSettings:
+def make_settings(database_url: str, telegram: FakeTelegram) -> Callable[..., Settings]:
+    def make(**overrides: Any) -> Settings:
         values: dict[str, Any] = {
             "telegram_token": TOKEN, "telegram_api_url": telegram.url, "database_url": database_url,
             "redis_url": redis_url("bot"), "core_url": "http://core.test", "core_api_token": "svc-token",
@@ -85,13 +85,13 @@ def make_settings(database_url: str, telegram: FakeTelegram) -> Callable[..., Bo
             "http_backoff_seconds": 0.01, "db_pool_size": 5,
         }
         values.update(overrides)
-        return BotSettings(**values)
+        return Settings(**values)
 
     return make
 
 
 @pytest.fixture
-def run_app(make_settings: Callable[..., BotSettings], core: FakeCore) -> Callable[..., Any]:
+def run_app(make_settings: Callable[..., Settings], core: FakeCore) -> Callable[..., Any]:
     @asynccontextmanager
     async def run(**overrides: Any) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
         settings = make_settings(**overrides)

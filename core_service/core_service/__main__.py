@@ -7,7 +7,7 @@ import asyncio
 
 from core_service import MIGRATIONS
 from core_service.config import Settings
-from shared.settings import load_settings
+from shared.config import load_settings
 
 SPECIALIZATIONS = ("electricity", "plumbing", "heating", "ventilation", "elevator", "cleaning",
                    "landscaping", "security", "internet", "repair", "other")

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from shared.settings import ENV_FILE, CommaList, ServiceSettings, split_commas
+from shared.config import ENV_FILE, CommaList, ServiceSettings, split_commas
 
 MIN_SECRET_LENGTH = 32
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core_service.config import Settings
-from shared.settings import load_settings
+from shared.config import load_settings
 
 
 async def test_health_and_readiness_answer(client):

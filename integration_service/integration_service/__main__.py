@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 import uvicorn
 
 from integration_service.config import Settings
+from shared.config import load_settings
 from shared.migrations import upgrade
-from shared.settings import load_settings
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession

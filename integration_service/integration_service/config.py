@@ -5,8 +5,8 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
+from shared.config import ENV_FILE, ServiceSettings
 from shared.crypto import validate_fernet_key
-from shared.settings import ENV_FILE, ServiceSettings
 
 
 class Settings(ServiceSettings):

@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp
 
+from shared.config import ServiceSettings
 from shared.db import create_engine, create_sessionmaker, session_scope
 from shared.errors import install_error_handlers
 from shared.health import database_check, health_router, redis_check
@@ -19,7 +20,6 @@ from shared.logging import configure_logging
 from shared.metrics import metrics_router
 from shared.middleware import RequestContextMiddleware
 from shared.redis import create_redis
-from shared.settings import ServiceSettings
 
 Hook = Callable[[FastAPI], Awaitable[None]]
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.settings import ServiceSettings
+from shared.config import ServiceSettings
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

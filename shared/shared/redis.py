@@ -7,7 +7,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from shared.settings import ServiceSettings
+from shared.config import ServiceSettings
 
 
 def create_redis(settings: ServiceSettings, *, decode_responses: bool = False) -> Redis:

@@ -14,9 +14,9 @@ from sqlalchemy import text
 
 from shared import testing
 from shared.app import SessionDep, create_service_app
+from shared.config import ServiceSettings
 from shared.logging import JsonFormatter, correlation_id
 from shared.security import ApiTokenDep, TenantDep
-from shared.settings import ServiceSettings
 
 
 class DemoSettings(ServiceSettings):

@@ -6,14 +6,14 @@ import sys
 
 import uvicorn
 
-from shared.settings import load_settings
+from shared.config import load_settings
 from telegram_emulator.app import create_app
-from telegram_emulator.settings import EmulatorSettings
+from telegram_emulator.config import Settings
 
 
 def main(argv: list[str]) -> int:
     """Run the server, or exit at once for `migrate` (the emulator keeps nothing durable)."""
-    settings = load_settings(EmulatorSettings)
+    settings = load_settings(Settings)
     if argv[:1] == ["migrate"]:
         print("telegram_emulator: nothing to migrate (all state is in memory)")
         return 0

@@ -15,9 +15,9 @@ from shared.metrics import metrics_router
 from shared.middleware import RequestContextMiddleware
 from telegram_emulator.botapi.router import router as botapi_router
 from telegram_emulator.botapi.webhook import WebhookSender
+from telegram_emulator.config import Settings
 from telegram_emulator.control.router import router as control_router
 from telegram_emulator.redact import RedactTokenPaths, RestoreTokenPaths
-from telegram_emulator.settings import EmulatorSettings
 from telegram_emulator.state.world import World
 from telegram_emulator.web.router import router as web_router
 
@@ -26,7 +26,7 @@ async def _state_ok() -> None:
     """Everything lives in memory: ready as soon as the app runs (no database, no Redis)."""
 
 
-def create_app(settings: EmulatorSettings) -> FastAPI:
+def create_app(settings: Settings) -> FastAPI:
     """Build the emulator; its world and webhook sender live in the lifespan."""
 
     @asynccontextmanager

@@ -11,7 +11,7 @@ import pytest
 
 from shared.testing import serve
 from telegram_emulator.app import create_app
-from telegram_emulator.settings import EmulatorSettings
+from telegram_emulator.config import Settings
 
 TOKEN = "123456:test-token"
 
@@ -33,9 +33,9 @@ def png(width: int, height: int) -> bytes:
 
 
 @pytest.fixture
-def settings() -> EmulatorSettings:
+def settings() -> Settings:
     """Test settings: flood control off, quick webhook retries, text logs."""
-    return EmulatorSettings(
+    return Settings(
         log_json=False,
         flood_control=False,
         webhook_retry_seconds=0.1,
@@ -45,7 +45,7 @@ def settings() -> EmulatorSettings:
 
 
 @pytest.fixture
-async def client(settings: EmulatorSettings) -> AsyncIterator[httpx.AsyncClient]:
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """An httpx client talking to a fresh emulator app."""
     app = create_app(settings)
     async with app.router.lifespan_context(app):
@@ -94,7 +94,7 @@ def make_png():
 
 
 @pytest.fixture
-async def live(settings: EmulatorSettings) -> AsyncIterator[str]:
+async def live(settings: Settings) -> AsyncIterator[str]:
     """A real emulator server (uvicorn on a free port); its base URL."""
     async with serve(create_app(settings)) as url:
         yield url

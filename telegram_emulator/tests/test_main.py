@@ -12,8 +12,8 @@ import time
 import httpx
 import pytest
 
-from shared.settings import load_settings
-from telegram_emulator.settings import EmulatorSettings
+from shared.config import load_settings
+from telegram_emulator.config import Settings
 
 
 def _free_port() -> int:
@@ -69,5 +69,5 @@ def test_migrate_is_accepted_and_does_nothing():
 def test_a_malformed_setting_stops_start_up_naming_the_variable(monkeypatch, capsys):
     monkeypatch.setenv("EMULATOR_PORT", "not-a-port")
     with pytest.raises(SystemExit):
-        load_settings(EmulatorSettings)
+        load_settings(Settings)
     assert "EMULATOR_PORT" in capsys.readouterr().err

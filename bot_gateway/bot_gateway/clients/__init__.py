@@ -11,7 +11,7 @@ from bot_gateway.clients.base import make_http
 from bot_gateway.clients.core import AuthClient, RequestClient, UserClient
 from bot_gateway.clients.errors import ApiError, BackendUnavailable, Forbidden, NotFound, Unauthorized
 from bot_gateway.clients.integration import IntegrationClient
-from bot_gateway.settings import BotSettings
+from bot_gateway.config import Settings
 from shared.http import ServiceClient
 
 
@@ -38,7 +38,7 @@ class Clients:
 
 
 def build_clients(
-    settings: BotSettings, *, core_transport: httpx.AsyncBaseTransport | None = None,
+    settings: Settings, *, core_transport: httpx.AsyncBaseTransport | None = None,
     integration_transport: httpx.AsyncBaseTransport | None = None,
 ) -> Clients:
     """Clients for Core and Integration from settings."""

@@ -10,6 +10,7 @@ from aiogram import Router
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot_gateway.config import Settings
 from bot_gateway.flows import (
     actions,
     assign,
@@ -24,13 +25,12 @@ from bot_gateway.flows import (
 )
 from bot_gateway.flows.context import FlowContextMiddleware, FlowDeps
 from bot_gateway.keyboards.cache import KeyboardCache
-from bot_gateway.settings import BotSettings
 
 __all__ = ["FlowDeps", "build_router", "feature_routers"]
 
 
 def feature_routers(
-    redis: Redis, sessionmaker: async_sessionmaker[AsyncSession], settings: BotSettings
+    redis: Redis, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
 ) -> tuple[Router, ...]:
     """The flows for `build_dispatcher(feature_routers=...)` (none when BOT_FEATURE_REQUESTS is off)."""
     if not settings.feature_requests:

@@ -7,6 +7,7 @@ from aiogram.fsm.storage.base import DefaultKeyBuilder
 from redis.asyncio import Redis
 
 from bot_gateway.clients import Clients
+from bot_gateway.config import Settings
 from bot_gateway.handlers import build_router
 from bot_gateway.metrics.buffer import MetricsBuffer
 from bot_gateway.middlewares.auth import AuthMiddleware, OnLogin
@@ -15,7 +16,6 @@ from bot_gateway.middlewares.ratelimit import RateLimitMiddleware
 from bot_gateway.runtime.fsm import ResilientStorage
 from bot_gateway.runtime.inflight import InFlight
 from bot_gateway.sessions.service import SessionService
-from bot_gateway.settings import BotSettings
 from shared.ratelimit import RateLimiter
 
 
@@ -26,7 +26,7 @@ class SharedRedisStorage(ResilientStorage):
         """Leave the shared client open for updates still finishing."""
 
 
-def build_storage(redis: Redis, settings: BotSettings) -> SharedRedisStorage:
+def build_storage(redis: Redis, settings: Settings) -> SharedRedisStorage:
     """State and data with a TTL, keys that include the bot id."""
     return SharedRedisStorage(
         redis, key_builder=DefaultKeyBuilder(with_bot_id=True),
@@ -35,7 +35,7 @@ def build_storage(redis: Redis, settings: BotSettings) -> SharedRedisStorage:
 
 
 def build_dispatcher(
-    settings: BotSettings, *, redis: Redis, sessions: SessionService, clients: Clients,
+    settings: Settings, *, redis: Redis, sessions: SessionService, clients: Clients,
     metrics: MetricsBuffer | None, inflight: InFlight, on_login: OnLogin | None = None,
     limiter_redis: Redis | None = None, feature_routers: tuple[Router, ...] = (),
 ) -> Dispatcher:

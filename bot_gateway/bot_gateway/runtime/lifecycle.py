@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from bot_gateway import flows, notifications
 from bot_gateway.clients import Clients, build_clients
 from bot_gateway.commands.service import CommandRegistry
+from bot_gateway.config import Settings
 from bot_gateway.keyboards.cache import KeyboardCache
 from bot_gateway.metrics.buffer import MetricsBuffer
 from bot_gateway.metrics.rollup import rollup_loop
@@ -24,7 +25,6 @@ from bot_gateway.runtime.telegram import build_bot
 from bot_gateway.sessions.schemas import UserSession
 from bot_gateway.sessions.service import SessionService
 from bot_gateway.sessions.store import SessionStore
-from bot_gateway.settings import BotSettings
 from shared.crypto import SecretBox
 
 log = logging.getLogger("bot.runtime")
@@ -35,7 +35,7 @@ TELEGRAM_ERRORS = (TelegramAPIError, TelegramNetworkError, OSError, asyncio.Time
 class BotRuntime:
     """What the running bot is made of (kept on `app.state.bot`)."""
 
-    settings: BotSettings
+    settings: Settings
     bot: Bot
     dp: Dispatcher
     clients: Clients
@@ -53,7 +53,7 @@ class BotRuntime:
         return self.settings.mode == "polling"
 
 
-def build_runtime(app: FastAPI, settings: BotSettings, clients: Clients | None = None) -> BotRuntime:
+def build_runtime(app: FastAPI, settings: Settings, clients: Clients | None = None) -> BotRuntime:
     """Wire the bot from the app's Redis and database."""
     redis, maker = app.state.redis, app.state.sessionmaker
     clients = clients or build_clients(settings)

@@ -16,7 +16,7 @@ from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 
-from bot_gateway.settings import BotSettings
+from bot_gateway.config import Settings
 
 log = logging.getLogger("bot.telegram")
 
@@ -45,7 +45,7 @@ class RetryAfter(BaseRequestMiddleware):
         raise AssertionError("unreachable")
 
 
-def build_bot(settings: BotSettings, **session_kwargs: Any) -> Bot:
+def build_bot(settings: Settings, **session_kwargs: Any) -> Bot:
     """A Bot talking to `BOT_TELEGRAM_API_URL` (Telegram, the emulator, or any stand-in)."""
     session = AiohttpSession(
         api=TelegramAPIServer.from_base(settings.telegram_api_url), timeout=settings.telegram_timeout_seconds,

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from bot_gateway.clients import BackendUnavailable, Clients, NotFound, Unauthorized, build_clients
-from bot_gateway.settings import BotSettings
+from bot_gateway.config import Settings
 from shared import testing
 from shared.migrations import upgrade
 
@@ -46,7 +46,7 @@ async def core_app(core_database: str) -> AsyncIterator[object]:
 
 @pytest.fixture
 async def clients(core_app, make_settings) -> AsyncIterator[Clients]:
-    settings: BotSettings = make_settings(core_api_token=SERVICE_TOKEN)
+    settings: Settings = make_settings(core_api_token=SERVICE_TOKEN)
     built = build_clients(settings, core_transport=httpx.ASGITransport(core_app))
     yield built
     await built.aclose()

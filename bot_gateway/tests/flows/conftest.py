@@ -21,7 +21,7 @@ from harness import BOT_TOKEN, Chat
 
 from bot_gateway.app import create_app as create_bot_app
 from bot_gateway.clients import build_clients
-from bot_gateway.settings import BotSettings
+from bot_gateway.config import Settings
 from core_service import cli
 from core_service.app import create_app as create_core_app
 from core_service.buildings.models import Building
@@ -33,7 +33,7 @@ from shared.db import session_scope
 from shared.migrations import upgrade
 from shared.testing import serve
 from telegram_emulator.app import create_app as create_emulator_app
-from telegram_emulator.settings import EmulatorSettings
+from telegram_emulator.config import Settings as EmulatorSettings
 
 CORE_MIGRATIONS = Path(__file__).resolve().parents[3] / "core_service" / "core_service" / "migrations"
 SERVICE_TOKEN = "flows-service-token"
@@ -145,9 +145,9 @@ async def emulator(emulator_url: str) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 def bot_settings(
-    make_settings: Callable[..., BotSettings], emulator_url: str, flows_redis: str
-) -> Callable[..., BotSettings]:
-    def make(**overrides: Any) -> BotSettings:
+    make_settings: Callable[..., Settings], emulator_url: str, flows_redis: str
+) -> Callable[..., Settings]:
+    def make(**overrides: Any) -> Settings:
         values: dict[str, Any] = {
             "telegram_token": BOT_TOKEN,
             "telegram_api_url": emulator_url,
@@ -167,7 +167,7 @@ def bot_settings(
 
 
 @pytest.fixture
-def run_bot(bot_settings: Callable[..., BotSettings], core_net: CoreSwitch) -> Callable[..., Any]:
+def run_bot(bot_settings: Callable[..., Settings], core_net: CoreSwitch) -> Callable[..., Any]:
     """`async with run_bot() as app:` the real bot app polling the emulator."""
 
     @asynccontextmanager

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from shared.settings import ServiceSettings
+from shared.config import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[3]
 PACKAGES = ["core_service", "integration_service", "bot_gateway", "telegram_emulator"]

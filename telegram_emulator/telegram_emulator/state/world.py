@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from telegram_emulator.settings import EmulatorSettings
+from telegram_emulator.config import Settings
 from telegram_emulator.state.bots import BotState
 from telegram_emulator.state.flood import FloodControl
 from telegram_emulator.state.signal import Signal
@@ -19,7 +19,7 @@ FIRST_USER_ID = 700_000_001
 class World:
     """All in memory: nothing survives a restart, by design."""
 
-    settings: EmulatorSettings
+    settings: Settings
     users: dict[int, User] = field(default_factory=dict)
     bots: dict[str, BotState] = field(default_factory=dict)
     flood: FloodControl = field(default_factory=FloodControl)
@@ -27,7 +27,7 @@ class World:
     next_user_id: int = FIRST_USER_ID
 
     @classmethod
-    def create(cls, settings: EmulatorSettings) -> World:
+    def create(cls, settings: Settings) -> World:
         """A fresh world with the flood limits from settings."""
         world = cls(settings=settings)
         world.configure_flood()

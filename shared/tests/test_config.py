@@ -15,9 +15,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from shared import testing
+from shared.config import ServiceSettings, load_settings
 from shared.db import create_engine
 from shared.migrations import alembic_config
-from shared.settings import ServiceSettings, load_settings
 
 
 class DemoSettings(ServiceSettings):

@@ -10,15 +10,15 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from shared.config import ENV_FILE, CommaList, ServiceSettings, split_commas
 from shared.crypto import validate_fernet_key
-from shared.settings import ENV_FILE, CommaList, ServiceSettings, split_commas
 
 _TOKEN = re.compile(r"^\d+:[A-Za-z0-9_-]+$")
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 SUPPORTED_LANGUAGES = ("ru", "uz")
 
 
-class BotSettings(ServiceSettings):
+class Settings(ServiceSettings):
     """What the bot needs: Telegram, the backends it calls, limits, TTLs and switches."""
 
     model_config = SettingsConfigDict(env_prefix="BOT_", env_file=ENV_FILE, extra="ignore")
@@ -134,7 +134,7 @@ class BotSettings(ServiceSettings):
         return value
 
     @model_validator(mode="after")
-    def _consistent(self) -> BotSettings:
+    def _consistent(self) -> Settings:
         if self.default_language not in self.languages:
             raise ValueError("BOT_DEFAULT_LANGUAGE must be one of BOT_LANGUAGES")
         if self.mode == "webhook" and not (self.webhook_url and self.webhook_secret):

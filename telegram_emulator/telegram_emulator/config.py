@@ -5,10 +5,10 @@ from __future__ import annotations
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
-from shared.settings import ENV_FILE, CommaList, ServiceSettings, split_commas
+from shared.config import ENV_FILE, CommaList, ServiceSettings, split_commas
 
 
-class EmulatorSettings(ServiceSettings):
+class Settings(ServiceSettings):
     """Everything has a default: the emulator starts with nothing configured."""
 
     model_config = SettingsConfigDict(env_prefix="EMULATOR_", env_file=ENV_FILE, extra="ignore")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import re
+import shlex
 import sys
 import tomllib
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from shared.config import ServiceSettings
 ROOT = Path(__file__).resolve().parents[3]
 PACKAGES = ["core_service", "integration_service", "bot_gateway", "telegram_emulator"]
 _VAR = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
+_DOCKER_VAR = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
 _ENV_LINE = re.compile(r"^(?P<comment>#\s*)?(?P<name>[A-Z][A-Z0-9_]*)=(?P<value>.*)$")
 
 
@@ -101,7 +104,15 @@ def build_settings(cls: type[ServiceSettings], env: dict[str, str], monkeypatch:
             monkeypatch.delenv(key)
     for key, value in env.items():
         monkeypatch.setenv(key, value)
-    return cls(_env_file=None)  # type: ignore[call-arg]
+    return cls(_env_file=None)
+
+
+def container_settings(service: dict[str, Any], example: EnvExample, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """The settings of a compose service's container: its package's class, its environment only."""
+    package = package_of(service)
+    assert package, "not built from our Dockerfile"
+    with monkeypatch.context() as patch:
+        return build_settings(settings_class(package), container_env(service, example), patch)
 
 
 def create_app(package: str, settings: Any, service: dict[str, Any] | None = None) -> Any:
@@ -114,11 +125,61 @@ def create_app(package: str, settings: Any, service: dict[str, Any] | None = Non
 
 
 def package_of(service: dict[str, Any]) -> str | None:
-    """`core_service` for a service built from `core_service/Dockerfile`, else None."""
+    """`core_service` for a service built with the build argument `PACKAGE=core_service`, else None."""
     build = service.get("build")
     if not build:
         return None
-    return Path(build["dockerfile"]).parts[0]
+    return str(build["args"]["PACKAGE"])
+
+
+@dataclass(frozen=True)
+class Image:
+    """What the Dockerfile builds for one compose service, its build arguments put in."""
+
+    steps: list[tuple[str, str]]  # (instruction, arguments), as the builder runs them
+    env: dict[str, str]  # what its ENV instructions leave in the image
+    command: list[str]  # its exec-form CMD
+
+
+def instructions(dockerfile: Path) -> list[tuple[str, str]]:
+    """(instruction, arguments) with line continuations joined and comments dropped."""
+    steps: list[tuple[str, str]] = []
+    pending = ""
+    for line in dockerfile.read_text().splitlines():
+        if line.lstrip().startswith("#") and not pending:
+            continue
+        pending += line.rstrip("\\").strip() + " "
+        if not line.endswith("\\"):
+            if pending.strip():
+                word, _, rest = pending.strip().partition(" ")
+                steps.append((word.upper(), rest.strip()))
+            pending = ""
+    return steps
+
+
+def image(service: dict[str, Any]) -> Image:
+    """The image of a compose service: the Dockerfile's steps with `$ARG`s and `$ENV`s replaced as
+    the builder (or, in a RUN, the shell) replaces them; CMD and HEALTHCHECK stay as written."""
+    build = service["build"]
+    given = {key: str(value) for key, value in (build.get("args") or {}).items()}
+    values: dict[str, str] = {}
+    env: dict[str, str] = {}
+    steps, command = [], []
+    for word, rest in instructions(ROOT / build["context"] / build["dockerfile"]):
+        if word == "ARG":
+            name, _, default = rest.partition("=")
+            values[name] = given.get(name, default)
+            continue
+        if word not in ("CMD", "HEALTHCHECK"):
+            rest = _DOCKER_VAR.sub(lambda m: values.get(m[1] or m[2], m[0]), rest)
+        if word == "ENV":
+            pairs = dict(pair.split("=", 1) for pair in shlex.split(rest))
+            env.update(pairs)
+            values.update(pairs)
+        elif word == "CMD":
+            command = json.loads(rest)
+        steps.append((word, rest))
+    return Image(steps, env, command)
 
 
 def container_env(service: dict[str, Any], example: EnvExample) -> dict[str, str]:

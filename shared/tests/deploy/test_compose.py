@@ -48,15 +48,22 @@ def test_all_four_services_and_their_stores_are_in_compose(services: dict[str, A
     assert (5442, 5432) in published(services["bot-gateway-db"])
 
 
-def test_each_service_is_built_from_its_own_dockerfile_in_the_repo_root_context(
-    app_services: dict[str, str], services: dict[str, Any]
+def test_each_service_is_built_from_the_dockerfile_with_its_own_arguments_in_the_repo_root_context(
+    kit: ModuleType, app_services: dict[str, str], services: dict[str, Any], env_example: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert set(app_services.values()) == set(PACKAGES)
     for name, package in app_services.items():
         build = services[name]["build"]
         assert build["context"] == ".", f"{name}: the workspace needs the repo root as context"
-        assert (ROOT / build["dockerfile"]).is_file(), f"{name}: {build['dockerfile']} missing"
+        assert build["dockerfile"] == "Dockerfile" and (ROOT / "Dockerfile").is_file(), name
         assert (ROOT / package / package / "__main__.py").is_file(), f"{name}: no python -m {package}"
+        args = build["args"]
+        assert args["PROJECT"] == kit.project_name(package), f"{name}: uv sync --package {args['PROJECT']}"
+        assert args["ENV_PREFIX"] == kit.settings_class(package).env_prefix(), name
+        assert int(args["PORT"]) == kit.container_settings(services[name], env_example, monkeypatch).port
+        assert args["MIGRATE"] == ("false" if package == "telegram_emulator" else "true"), name
+    assert not list(ROOT.glob("*/Dockerfile")), "one Dockerfile, at the root"
 
 
 def test_each_container_gets_settings_that_validate(
@@ -81,10 +88,8 @@ def test_containers_listen_on_all_interfaces_at_the_port_they_publish_and_probe(
     kit: ModuleType, app_services: dict[str, str], services: dict[str, Any], env_example: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name, package in app_services.items():
-        with monkeypatch.context() as patch:
-            env = kit.container_env(services[name], env_example)
-            settings = kit.build_settings(kit.settings_class(package), env, patch)
+    for name in app_services:
+        settings = kit.container_settings(services[name], env_example, monkeypatch)
         probe_port, _ = health_target(services[name])
         assert probe_port == settings.port, f"{name}: healthcheck port {probe_port} != {settings.port}"
         assert settings.host == "0.0.0.0", f"{name}: listens on {settings.host} only"
@@ -108,9 +113,7 @@ def test_containers_are_wired_to_each_other_by_service_name(
         env = kit.container_env(services[name], env_example)
         database = services[db]["environment"]["POSTGRES_DB"]
         password = kit.interpolate(services[db]["environment"]["POSTGRES_PASSWORD"], env_example.values)
-        with monkeypatch.context() as patch:
-            settings = kit.build_settings(kit.settings_class(app_services[name]), env, patch)
-        url = make_url(settings.database_url)
+        url = make_url(kit.container_settings(services[name], env_example, monkeypatch).database_url)
         assert (url.host, url.port, url.database, url.password) == (db, 5432, database, password), name
         assert next(v for k, v in env.items() if k.endswith("_REDIS_URL")) == "redis://shared-redis:6379/0"
 
@@ -149,9 +152,7 @@ def test_the_demo_env_file_starts_the_emulator_and_points_the_bot_at_it(
     bot = kit.container_env(services["bot-gateway"], env_example)
     emulator_port, _ = health_target(services["telegram-emulator"])
     assert bot["BOT_TELEGRAM_API_URL"] == f"http://telegram-emulator:{emulator_port}"
-    with monkeypatch.context() as patch:
-        emulator_env = kit.container_env(services["telegram-emulator"], env_example)
-        emulator = kit.build_settings(kit.settings_class("telegram_emulator"), emulator_env, patch)
+    emulator = kit.container_settings(services["telegram-emulator"], env_example, monkeypatch)
     assert emulator.port == emulator_port
     header = (ROOT / "docker-compose.yml").read_text().split("\nname:", 1)[0]
     assert "docker compose --env-file .env --env-file deploy/demo.env up" in header
@@ -168,10 +169,8 @@ def test_a_postgres_password_with_url_characters_reaches_every_service_intact(
     for name, package in app_services.items():
         if package == "telegram_emulator":
             continue  # no database
-        env = kit.container_env(services[name], example)
-        with monkeypatch.context() as patch:
-            url = make_url(kit.build_settings(kit.settings_class(package), env, patch).database_url)
-        assert url.password == password and url.host.endswith("-db"), name
+        url = make_url(kit.container_settings(services[name], example, monkeypatch).database_url)
+        assert url.password == password and str(url.host).endswith("-db"), name
 
 
 def test_the_integration_api_leaves_background_work_to_the_worker(services: dict[str, Any]) -> None:
@@ -209,9 +208,7 @@ async def test_healthchecks_request_routes_the_apps_really_serve(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     for name, package in app_services.items():
-        with monkeypatch.context() as patch:
-            env = kit.container_env(services[name], env_example)
-            settings = kit.build_settings(kit.settings_class(package), env, patch)
+        settings = kit.container_settings(services[name], env_example, monkeypatch)
         app = kit.create_app(package, settings, services[name])
         _, path = health_target(services[name])
         # No lifespan: nothing is connected, so `/health/ready` may say 503, but the route must exist.
@@ -240,9 +237,12 @@ def test_image_and_compose_commands_exist_in_the_service_clis(
             assert re.search(rf"\b{word}\b", usage), f"{name}: python -m {package} has no {word}: {usage}"
 
 
-def test_dockerfiles_install_from_the_lock_in_a_cached_layer_and_run_unprivileged(kit: ModuleType, ) -> None:
-    for package in PACKAGES:
-        text = (ROOT / package / "Dockerfile").read_text()
+def test_dockerfiles_install_from_the_lock_in_a_cached_layer_and_run_unprivileged(
+    kit: ModuleType, app_services: dict[str, str], services: dict[str, Any]
+) -> None:
+    for name, package in app_services.items():
+        image = kit.image(services[name])
+        text = "\n".join(f"{word} {args}" for word, args in image.steps)
         assert "FROM python:3.11-slim" in text
         project = kit.project_name(package)
         deps = text.index(f"uv sync --frozen --no-dev --package {project} --no-install-workspace")
@@ -251,8 +251,8 @@ def test_dockerfiles_install_from_the_lock_in_a_cached_layer_and_run_unprivilege
         assert text.index("COPY pyproject.toml uv.lock") < deps
         assert deps < text.index(f"COPY {package}/{package} ") < text.index("USER app")
         assert "HEALTHCHECK" in text and "/health" in text
-        migrate = f"python -m {package} migrate && exec python -m {package}"
-        assert (migrate in text) if package != "telegram_emulator" else f"exec python -m {package}" in text
+        migrate = "true" if package != "telegram_emulator" else "false"
+        assert (image.env["APP_PACKAGE"], image.env["APP_MIGRATE"]) == (package, migrate), name
 
 
 def test_volumes_and_network_are_declared(compose: dict[str, Any], services: dict[str, Any]) -> None:

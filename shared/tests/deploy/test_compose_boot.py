@@ -1,4 +1,5 @@
-"""Boot the compose stack without Docker: each container's CMD, its compose environment only,
+"""Boot the compose stack without Docker: each container's command (compose's, else the image's CMD),
+its image's and compose environment only,
 started in `depends_on` order, judged by its own compose healthcheck.
 
 Compose host names are mapped to this machine: the `*-db` services to fresh databases, `shared-redis`
@@ -8,7 +9,6 @@ to the shared suite's Redis DB, services to the free ports they are started on.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import re
 import signal
@@ -39,15 +39,6 @@ def boot_waves(services: dict[str, Any], names: list[str]) -> list[list[str]]:
         started.update(wave)
         pending = [n for n in pending if n not in wave]
     return waves
-
-
-def image_command(package: str, service: dict[str, Any]) -> list[str]:
-    """What the container runs: the compose `command`, else the Dockerfile's CMD."""
-    if service.get("command"):
-        return list(service["command"])
-    match = re.search(r"^CMD (\[.*\])$", (ROOT / package / "Dockerfile").read_text(), re.MULTILINE)
-    assert match, f"{package}/Dockerfile has no exec-form CMD"
-    return list(json.loads(match.group(1)))
 
 
 def localize(env: dict[str, str], hosts: dict[str, str], databases: dict[str, str]) -> dict[str, str]:
@@ -106,13 +97,15 @@ async def test_the_stack_boots_from_compose_env_in_dependency_order(
     async def boot(name: str) -> str:
         package = app_services[name]
         port = free_port()
-        env = {**base, **localize(kit.container_env(services[name], env_example), hosts, databases),
+        image = kit.image(services[name])
+        compose_env = localize(kit.container_env(services[name], env_example), hosts, databases)
+        env = {**base, **image.env, **compose_env,
                f"{PREFIX[package]}_PORT": str(port), f"{PREFIX[package]}_HOST": "127.0.0.1",
-               f"{PREFIX[package]}_LOG_LEVEL": "WARNING"}
+               f"{PREFIX[package]}_LOG_LEVEL": "WARNING", "PATH": base["PATH"]}
         log = tmp_path / f"{name}.log"
         # The container's working directory holds no .env: run where none is.
-        proc = await asyncio.create_subprocess_exec(*image_command(package, services[name]), env=env,
-                                                    cwd=tmp_path, stdout=log.open("wb"),
+        command = services[name].get("command") or image.command
+        proc = await asyncio.create_subprocess_exec(*command, env=env, cwd=tmp_path, stdout=log.open("wb"),
                                                     stderr=asyncio.subprocess.STDOUT, start_new_session=True)
         procs.append(proc)
         try:

@@ -1,6 +1,6 @@
-"""Each Dockerfile's uv steps replayed without Docker: its COPYs into an empty folder, each
-`uv sync` run as written (plus `--dry-run --offline`), so a wrong package name, a missing
-pyproject or a dev tool in the image fails here."""
+"""The Dockerfile replayed without Docker for each service's build arguments: its COPYs into an
+empty folder, each `uv sync` run as written (plus `--dry-run --offline`), so a wrong package name,
+a missing pyproject or a dev tool in the image fails here; its CMD run with a stand-in python."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -16,22 +18,6 @@ PACKAGES = ["core_service", "integration_service", "bot_gateway", "telegram_emul
 DEV_ONLY = ["pytest", "locust", "ruff", "mypy", "playwright", "hypothesis", "respx", "pgserver"]
 KEY_DEPENDENCY = {"core_service": "pyjwt", "integration_service": "gspread", "bot_gateway": "aiogram",
                   "telegram_emulator": "python-multipart"}
-
-
-def instructions(dockerfile: Path) -> list[tuple[str, str]]:
-    """(instruction, arguments) with line continuations joined and comments dropped."""
-    steps: list[tuple[str, str]] = []
-    pending = ""
-    for line in dockerfile.read_text().splitlines():
-        if line.lstrip().startswith("#") and not pending:
-            continue
-        pending += line.rstrip("\\").strip() + " "
-        if not line.endswith("\\"):
-            if pending.strip():
-                word, _, rest = pending.strip().partition(" ")
-                steps.append((word.upper(), rest.strip()))
-            pending = ""
-    return steps
 
 
 def uv() -> list[str]:
@@ -53,14 +39,17 @@ def replay_copy(args: str, context: Path) -> None:
 
 
 @pytest.mark.parametrize("package", PACKAGES)
-def test_the_image_installs_from_the_lock_without_dev_tools(package: str, tmp_path: Path) -> None:
+def test_the_image_installs_from_the_lock_without_dev_tools(
+    package: str, tmp_path: Path, kit: ModuleType, app_services: dict[str, str],
+    services: dict[str, dict[str, Any]],
+) -> None:
     context = tmp_path / "app"
     context.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
     env.update(UV_PROJECT_ENVIRONMENT=str(context / ".venv"), UV_CACHE_DIR=str(tmp_path / "cache"),
                UV_PYTHON_DOWNLOADS="never")
     outputs = []
-    for word, args in instructions(ROOT / package / "Dockerfile"):
+    for word, args in kit.image(services[next(n for n, p in app_services.items() if p == package)]).steps:
         if word == "COPY":
             replay_copy(args, context)
         elif word == "RUN" and "uv sync" in args:
@@ -77,3 +66,27 @@ def test_the_image_installs_from_the_lock_without_dev_tools(package: str, tmp_pa
     assert f"+ {project} @ file://" in code and "+ uk-shared @ file://" in code
     for tool in DEV_ONLY:
         assert f"+ {tool}==" not in dependencies + code, f"{package} image would contain {tool}"
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_the_image_runs_its_service_migrating_first_when_it_has_a_database(
+    package: str, tmp_path: Path, kit: ModuleType, app_services: dict[str, str],
+    services: dict[str, dict[str, Any]],
+) -> None:
+    image = kit.image(services[next(n for n, p in app_services.items() if p == package)])
+    calls = tmp_path / "calls"
+    fake = tmp_path / "bin" / "python"
+    fake.parent.mkdir()
+    # A python that notes its arguments and fails a `migrate` when told to.
+    fake.write_text(f'#!/bin/sh\necho "$*" >> {calls}\n[ "$3" != migrate ] || [ -z "$FAIL_MIGRATE" ]\n')
+    fake.chmod(0o755)
+    env = {**image.env, "PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}"}
+    migrates = package != "telegram_emulator"
+    assert subprocess.run(image.command, env=env, timeout=30).returncode == 0  # noqa: S603
+    expected = [f"-m {package} migrate"] * migrates + [f"-m {package}"]
+    assert calls.read_text().splitlines() == expected
+    if migrates:
+        calls.unlink()
+        failed = subprocess.run(image.command, env={**env, "FAIL_MIGRATE": "1"}, timeout=30)  # noqa: S603
+        assert failed.returncode != 0
+        assert calls.read_text().splitlines() == [f"-m {package} migrate"], "served an unmigrated database"

@@ -98,8 +98,7 @@ def exported(
     errors = import_everything()
     with pytest.MonkeyPatch.context() as patch:
         for name, package in app_services.items():
-            settings = kit.build_settings(kit.settings_class(package),
-                                          kit.container_env(services[name], env_example), patch)
+            settings = kit.container_settings(services[name], env_example, patch)
             kit.create_app(package, settings, services[name])
     return exported_names(), errors
 
@@ -182,10 +181,8 @@ async def test_every_service_serves_prometheus_text_at_metrics(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     for name, package in app_services.items():
-        with monkeypatch.context() as patch:
-            env = kit.container_env(services[name], env_example)
-            app = kit.create_app(package, kit.build_settings(kit.settings_class(package), env, patch),
-                                 services[name])
+        settings = kit.container_settings(services[name], env_example, monkeypatch)
+        app = kit.create_app(package, settings, services[name])
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
             await client.get("/health")
             response = await client.get("/metrics")

@@ -294,10 +294,8 @@ def migrate() -> int:
 
 
 def bench() -> int:
-    """Run every benchmark (`loadtests/bench_*.py`, `<package>.bench`) against real servers."""
+    """Run every benchmark (`loadtests/bench_*.py`) against real servers."""
     modules = [f"loadtests.{p.stem}" for p in sorted((ROOT / "loadtests").glob("bench_*.py"))]
-    modules += [f"{s.package}.bench" for s in SERVICES
-                if (ROOT / s.package / s.package / "bench.py").exists()]
     if not modules:
         print("nothing yet: no benchmarks in this checkout (no figures to report)")
         return 0

@@ -35,7 +35,7 @@ def import_everything() -> list[str]:
     for member in MEMBERS:
         package = importlib.import_module(member)
         for info in pkgutil.walk_packages(package.__path__, prefix=f"{member}."):
-            if re.search(r"\.(migrations|tests|bench)(\.|$)|__main__", info.name):
+            if re.search(r"\.(migrations|tests)(\.|$)|__main__", info.name):
                 continue
             try:
                 importlib.import_module(info.name)

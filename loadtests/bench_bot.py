@@ -1,4 +1,4 @@
-"""`python -m bot_gateway.bench`: update -> reply through the full stack vs a bare aiogram echo bot.
+"""`python -m loadtests.bench_bot`: update -> reply through the full stack vs a bare aiogram echo bot.
 
 Starts the Telegram emulator and the Core Service (fresh databases on TEST_PG_URL), then, one
 after the other, the real bot process (polling; rate limit -> logging -> auth -> handler, Redis
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -20,17 +19,13 @@ from pathlib import Path
 
 import httpx
 
+from loadtests.processes import free_port
+
 USERS = int(os.environ.get("BENCH_USERS", "40"))
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "15"))  # per user: under the 20/min limit
 FULL_TOKEN = "100000010:bench-full-bot"  # noqa: S105 (emulator bots)
 ECHO_TOKEN = "100000011:bench-echo-bot"  # noqa: S105
 CORE_TOKEN = "bench-core-token"  # noqa: S105 (a throwaway local token)
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _spawn(args: list[str], env: dict[str, str], port: int | None = None) -> subprocess.Popen[bytes]:
@@ -131,10 +126,11 @@ def _databases() -> tuple[str, str]:
 
     core_url = asyncio.run(testing.create_database("bench_core"))
     bot_url = asyncio.run(testing.create_database("bench_bot"))
+    import bot_gateway
     import core_service
 
     upgrade(Path(core_service.__file__).parent / "migrations", core_url)
-    upgrade(Path(__file__).parent / "migrations", bot_url)
+    upgrade(Path(bot_gateway.__file__).parent / "migrations", bot_url)
     return core_url, bot_url
 
 
@@ -163,7 +159,7 @@ def main() -> int:
     core_db, bot_db = _databases()
     # Its own logical database, so a bench never mixes keys with the test suites (bot uses 12).
     redis = testing.redis_url("bot").rsplit("/", 1)[0] + "/15"
-    emu_port, core_port, bot_port = _port(), _port(), _port()
+    emu_port, core_port, bot_port = free_port(), free_port(), free_port()
     emulator = f"http://127.0.0.1:{emu_port}"
     procs = [_spawn(["-m", "telegram_emulator"], {"EMULATOR_PORT": str(emu_port),
                                                  "EMULATOR_REDIS_URL": redis}, emu_port)]
@@ -181,7 +177,7 @@ def main() -> int:
         full = asyncio.run(_measure(emulator, FULL_TOKEN, 7_100_001))
         server = _server_side(bot_port)
         _stop(bot)
-        echo = _spawn(["-m", "bot_gateway.bench", "echo"], {"BENCH_API_URL": emulator})
+        echo = _spawn(["-m", "loadtests.bench_bot", "echo"], {"BENCH_API_URL": emulator})
         time.sleep(8)  # the echo bot imports aiogram and starts polling
         bare_one = asyncio.run(_measure(emulator, ECHO_TOKEN, 8_000_001, users=1))
         bare = asyncio.run(_measure(emulator, ECHO_TOKEN, 8_100_001))

@@ -1,4 +1,4 @@
-"""`python -m core_service.bench`: API latency with 100,000 requests stored, and creation throughput.
+"""`python -m loadtests.bench_core`: API latency with 100,000 requests stored, and creation throughput.
 
 Creates a scratch database (on TEST_PG_URL's server, default 127.0.0.1:5432), migrates it, seeds
 users, buildings and requests with set-based SQL, starts the real service (`python -m
@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,7 @@ import asyncpg
 import httpx
 
 from core_service import MIGRATIONS
+from loadtests.processes import free_port
 from shared import testing
 from shared.migrations import upgrade
 
@@ -62,13 +62,6 @@ SEED_SQL = [
        FROM generate_series(0, {requests} - 1) g""",
     "ANALYZE",
 ]
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def seed(url: str, requests: int) -> None:
@@ -210,7 +203,7 @@ async def main(args: argparse.Namespace) -> None:
 
 def cli() -> None:
     """Parse options and run."""
-    parser = argparse.ArgumentParser(prog="python -m core_service.bench")
+    parser = argparse.ArgumentParser(prog="python -m loadtests.bench_core")
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--samples", type=int, default=1000)
     parser.add_argument("--create", type=int, default=2000)

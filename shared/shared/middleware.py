@@ -20,7 +20,7 @@ _QUIET = {"/health", "/health/ready", "/metrics"}
 def _incoming_id(scope: Scope) -> str:
     for name, value in scope.get("headers", []):
         if name == b"x-request-id":
-            text = value.decode("latin-1")
+            text: str = value.decode("latin-1")
             if _VALID_ID.match(text):
                 return text
     return uuid.uuid4().hex

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import random
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -15,6 +12,7 @@ from pydantic import ValidationError
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
+from shared.background import BackgroundLoop
 from shared.events.envelope import Envelope
 from shared.events.metrics import STREAM_HANDLED
 
@@ -70,28 +68,22 @@ class StreamConsumer:
         self.batch = batch
         self.claim_idle_ms = claim_idle_ms
         self.start_id = start_id
-        self.max_backoff = max_backoff
         self.lag_interval = lag_interval
         self._lag_read_at = float("-inf")
         self._group_ready = False
         self._pending_checked = False
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = asyncio.Event()
+        self.loop = BackgroundLoop(
+            f"stream-consumer:{stream}:{group}", self._step, max_backoff=max_backoff,
+            expected=(RedisError, OSError),
+        )
 
     async def start(self) -> None:
         """Consume in the background until `stop()`."""
-        if self._task is None:
-            self._stopping.clear()
-            self._task = asyncio.create_task(self._run(), name=f"consumer:{self.stream}:{self.group}")
+        self.loop.start()
 
     async def stop(self) -> None:
-        """Stop consuming (an entry being handled is left pending, never lost)."""
-        self._stopping.set()
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        """Stop consuming at once (an entry being handled is left pending, never lost)."""
+        await self.loop.stop(grace=0)
 
     async def ensure_group(self) -> None:
         """Create the group (and the stream) unless it exists."""
@@ -145,7 +137,7 @@ class StreamConsumer:
         return handled
 
     async def _read(self, start: str, block: int | None) -> int:
-        reply = await self.redis.xreadgroup(
+        reply: Any = await self.redis.xreadgroup(  # the stubs cover every reply shape of RESP2 and 3
             self.group, self.consumer, {self.stream: start}, count=self.batch, block=block
         )
         handled = 0
@@ -207,22 +199,16 @@ class StreamConsumer:
         log.error("stream entry dead-lettered",
                   extra={"stream": self.stream, "group": self.group, "reason": reason})
 
-    async def _run(self) -> None:
-        failures = 0
-        while not self._stopping.is_set():
-            try:
-                await self.run_once()
-                failures = 0
-                await self._refresh_lag_now_and_then()
-            except (RedisError, OSError) as exc:
-                failures += 1
-                self._group_ready = False
-                self._pending_checked = False
-                delay = min(self.max_backoff, 0.1 * 2**failures) * random.uniform(0.5, 1.0)
-                log.warning("stream read failed, retrying",
-                            extra={"stream": self.stream, "error": str(exc), "retry_in": round(delay, 2)})
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), delay)
+    async def _step(self) -> bool:
+        # The blocking read is the idle wait, so the loop runs the next step at once.
+        try:
+            await self.run_once()
+        except Exception:  # Redis may have restarted: make sure of the group and pending entries again
+            self._group_ready = False
+            self._pending_checked = False
+            raise
+        await self._refresh_lag_now_and_then()
+        return True
 
 
 def _as_bytes(value: Any) -> bytes:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
-import random
 from typing import Any
 
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-log = logging.getLogger("events.listener")
+from shared.background import BackgroundLoop
 
 
 def asyncpg_dsn(engine: AsyncEngine) -> str:
@@ -26,37 +24,25 @@ class PgListener:
         self.dsn = asyncpg_dsn(engine)
         self.channel = channel
         self.wake = wake
-        self._task: asyncio.Task[None] | None = None
         self.connected = asyncio.Event()
+        # A dropped connection is made again after `interval`; failing connects back off.
+        self.loop = BackgroundLoop(
+            f"pg-listen:{channel}", self._listen_once, interval=0.1,
+            expected=(TimeoutError, OSError, asyncpg.PostgresError),
+        )
 
     def start(self) -> None:
         """Start listening in the background."""
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name=f"listen:{self.channel}")
+        self.loop.start()
 
     async def stop(self) -> None:
         """Stop listening and close the connection."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self.loop.stop(grace=0)
 
     def _notified(self, *_: Any) -> None:
         self.wake.set()
 
-    async def _run(self) -> None:
-        failures = 0
-        while True:
-            try:
-                await self._listen_once()
-                failures = 0
-            except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
-                log.warning("listen connection failed", extra={"channel": self.channel, "error": str(exc)})
-            failures += 1
-            await asyncio.sleep(min(5.0, 0.1 * 2**failures) * random.uniform(0.5, 1.0))
-
-    async def _listen_once(self) -> None:
+    async def _listen_once(self) -> bool:
         conn = await asyncpg.connect(self.dsn, timeout=5)
         closed = asyncio.Event()
         try:
@@ -65,6 +51,7 @@ class PgListener:
             self.connected.set()
             self.wake.set()  # notifications may have been missed while disconnected
             await closed.wait()
+            return False
         finally:
             self.connected.clear()
             if not conn.is_closed():

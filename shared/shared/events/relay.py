@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -18,6 +15,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from shared.background import BackgroundLoop
 from shared.events.listener import PgListener
 from shared.events.metrics import OUTBOX_PUBLISH_ERRORS, OUTBOX_PUBLISH_LAG, OUTBOX_PUBLISHED
 from shared.events.outbox import OutboxMixin, notify_channel
@@ -66,8 +64,6 @@ class OutboxRelay:
         self.redis = redis
         self.stream = stream
         self.batch = batch
-        self.interval = interval
-        self.max_backoff = max_backoff
         self.stream_maxlen = stream_maxlen
         self.after_publish = after_publish
         self.dedupe_ttl = dedupe_ttl
@@ -75,43 +71,29 @@ class OutboxRelay:
         self._next_prune = 0.0
         self._script = redis.register_script(_PUBLISH_ONCE)
         self.name = str(self.model.__tablename__)
-        self._wake = asyncio.Event()
-        self._stop_event = asyncio.Event()
-        self._stopping = False
-        self._task: asyncio.Task[None] | None = None
+        self.loop = BackgroundLoop(
+            f"outbox-relay:{self.name}", self._step, interval=interval, max_backoff=max_backoff,
+            expected=(RedisError, SQLAlchemyError, OSError),
+        )
         engine = sessionmaker.kw.get("bind")
         self._listener = (
-            PgListener(engine, notify_channel(model), self._wake)
+            PgListener(engine, notify_channel(model), self.loop.wake_event)
             if listen and isinstance(engine, AsyncEngine) else None
         )
 
     def wake(self) -> None:
         """Publish now instead of at the next poll (call after committing new rows)."""
-        self._wake.set()
+        self.loop.wake()
 
     async def start(self) -> None:
         """Run the relay in the background until `stop()`."""
-        if self._task is not None:
-            return
-        self._stopping = False
-        self._stop_event.clear()
         if self._listener is not None:
             self._listener.start()
-        self._task = asyncio.create_task(self._run(), name=f"outbox-relay:{self.name}")
+        self.loop.start()
 
     async def stop(self, grace: float = 5.0) -> None:
         """Finish the current batch and stop (cancel after `grace` seconds)."""
-        self._stopping = True
-        self._stop_event.set()
-        self._wake.set()
-        if self._task is not None:
-            try:
-                await asyncio.wait_for(self._task, grace)
-            except TimeoutError:
-                self._task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await self._task
-            self._task = None
+        await self.loop.stop(grace)
         if self._listener is not None:
             await self._listener.stop()
 
@@ -159,23 +141,12 @@ class OutboxRelay:
                 await self._script(keys=[marker, stream or marker], args=args, client=pipe)
             await pipe.execute()
 
-    async def _run(self) -> None:
-        failures = 0
-        while not self._stopping:
-            self._wake.clear()
-            try:
-                published = await self.run_once()
-                failures = 0
-            except (RedisError, SQLAlchemyError, OSError) as exc:
-                failures += 1
-                delay = min(self.max_backoff, 0.1 * 2**failures) * random.uniform(0.5, 1.0)
-                log.warning("outbox publish failed, retrying",
-                            extra={"outbox": self.name, "error": str(exc), "retry_in": round(delay, 2)})
-                await _wait(self._stop_event, delay)  # new rows must not cut a backoff short
-                continue
-            if published < self.batch:
-                await self._prune_now_and_then()
-                await _wait(self._wake, self.interval)
+    async def _step(self) -> bool:
+        # Failures are logged and backed off by the loop; a new row must not cut a back-off short.
+        if await self.run_once() >= self.batch:
+            return True
+        await self._prune_now_and_then()
+        return False
 
     async def prune(self) -> int:
         """Delete rows published longer than `keep_published` ago; how many (a bounded batch)."""
@@ -201,8 +172,3 @@ class OutboxRelay:
             return
         if removed:
             log.info("outbox pruned", extra={"outbox": self.name, "rows": removed})
-
-
-async def _wait(event: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(event.wait(), seconds)

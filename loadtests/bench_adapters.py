@@ -24,7 +24,6 @@ import asyncio
 import os
 import random
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -32,14 +31,12 @@ from typing import Any
 
 import httpx
 
+from loadtests.processes import free_port, start_integration
+from telegram_emulator.standins.accounts import make_service_account
+from telegram_emulator.standins.server import StandinServer
+from telegram_emulator.standins.state import Sheet, Spreadsheet, StandinState
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "integration_service" / "tests"))
-
-from standins.accounts import make_service_account  # noqa: E402
-from standins.server import StandinServer  # noqa: E402
-from standins.state import Sheet, Spreadsheet, StandinState  # noqa: E402
-
-from loadtests.processes import free_port, start_integration  # noqa: E402
 
 TOKEN, TENANT = "bench-token", "bench"
 SID = "1BenchRegister000000000000000000000000000000"

@@ -72,10 +72,9 @@ def stack_env() -> dict[str, str]:
 
 def start_standin() -> tuple[Any, dict[str, str]]:
     """The Google stand-in with a register spreadsheet and known places; its settings overrides."""
-    sys.path.insert(0, str(ROOT / "integration_service" / "tests"))
-    from standins.accounts import make_service_account
-    from standins.server import StandinServer
-    from standins.state import Place, Sheet, Spreadsheet, StandinState
+    from telegram_emulator.standins.accounts import make_service_account
+    from telegram_emulator.standins.server import StandinServer
+    from telegram_emulator.standins.state import Place, Sheet, Spreadsheet, StandinState
 
     state = StandinState(google_keys={GOOGLE_KEY}, yandex_keys={YANDEX_KEY})
     server = StandinServer(state).start()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 from redis.asyncio import Redis
-from standins.fixtures import Google
+
+from telegram_emulator.standins.testing import Google
 
 
 async def test_second_lookup_is_a_cache_hit(client: httpx.AsyncClient, google: Google,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import select
-from standins.fixtures import Google
 
 from integration_service.logs.models import IntegrationLog
+from telegram_emulator.standins.testing import Google
 
 
 async def test_provider_calls_are_logged_without_keys(app: FastAPI, client: httpx.AsyncClient,

@@ -6,7 +6,8 @@ from typing import Any
 
 import httpx
 import pytest
-from standins.fixtures import Google
+
+from telegram_emulator.standins.testing import Google
 
 QUOTA_BODIES: list[tuple[int, dict[str, Any]]] = [
     (200, {"results": [], "status": "OVER_QUERY_LIMIT", "error_message": "You have exceeded your quota"}),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from standins.fixtures import Google
+
+from telegram_emulator.standins.testing import Google
 
 
 async def test_address_is_geocoded_by_the_first_provider(client: httpx.AsyncClient, known_place: str,

@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from standins.fixtures import Google
 
 from integration_service.app import create_app
 from integration_service.config import Settings
+from telegram_emulator.standins.testing import Google
 
 
 @pytest.fixture

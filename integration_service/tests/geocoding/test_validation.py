@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from standins.fixtures import Google
+
+from telegram_emulator.standins.testing import Google
 
 
 @pytest.mark.parametrize("address", ["", "   ", "д" * 501])

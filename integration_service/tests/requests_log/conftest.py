@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from standins.fixtures import Google, google, standin_server
-from standins.state import Sheet
-
 from shared.events import Envelope
+from telegram_emulator.standins.state import Sheet
+from telegram_emulator.standins.testing import Google, google, standin_server
 
 __all__ = ["google", "standin_server"]
 

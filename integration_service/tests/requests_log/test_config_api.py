@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import httpx
-from standins.fixtures import Google
-from standins.state import Sheet
+
+from telegram_emulator.standins.state import Sheet
+from telegram_emulator.standins.testing import Google
 
 from .conftest import SID, WORKSHEET
 

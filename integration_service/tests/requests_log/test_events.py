@@ -7,10 +7,10 @@ import asyncio
 import httpx
 import pytest
 from fastapi import FastAPI
-from standins.fixtures import Google
-from standins.state import Sheet
 
 from integration_service.sheets.exceptions import SheetsError
+from telegram_emulator.standins.state import Sheet
+from telegram_emulator.standins.testing import Google
 
 from .conftest import created, event
 

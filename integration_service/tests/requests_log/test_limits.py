@@ -8,7 +8,8 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from standins.state import Sheet
+
+from telegram_emulator.standins.state import Sheet
 
 from .conftest import SID, created
 

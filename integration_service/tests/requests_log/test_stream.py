@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from redis.asyncio import Redis
-from standins.state import Sheet
 
 from shared.events import Envelope
+from telegram_emulator.standins.state import Sheet
 
 from .conftest import created, event
 

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from standins.fixtures import Google, google, standin_server
-from standins.state import Spreadsheet
+from telegram_emulator.standins.state import Spreadsheet
+from telegram_emulator.standins.testing import Google, google, standin_server
 
 __all__ = ["google", "standin_server"]
 

@@ -6,8 +6,9 @@ import asyncio
 
 import httpx
 from redis.asyncio import Redis
-from standins.fixtures import Google
-from standins.state import Spreadsheet
+
+from telegram_emulator.standins.state import Spreadsheet
+from telegram_emulator.standins.testing import Google
 
 from .conftest import SID
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import httpx
 from fastapi import FastAPI
 from sqlalchemy import select
-from standins.fixtures import Google
-from standins.state import Spreadsheet
 
 from integration_service.logs.models import IntegrationLog
+from telegram_emulator.standins.state import Spreadsheet
+from telegram_emulator.standins.testing import Google
 
 from .conftest import SID
 

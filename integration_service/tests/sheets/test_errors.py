@@ -6,8 +6,9 @@ import time
 
 import httpx
 import pytest
-from standins.fixtures import Google
-from standins.state import Spreadsheet
+
+from telegram_emulator.standins.state import Spreadsheet
+from telegram_emulator.standins.testing import Google
 
 from .conftest import SID
 

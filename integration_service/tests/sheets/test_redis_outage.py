@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from standins.fixtures import Google
-from standins.state import Spreadsheet
 
 from integration_service.app import create_app
 from integration_service.config import Settings
+from telegram_emulator.standins.state import Spreadsheet
+from telegram_emulator.standins.testing import Google
 
 from .conftest import SID
 

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from standins.accounts import make_service_account
-from standins.server import StandinServer
-from standins.state import Place, Sheet, Spreadsheet, StandinState
+
+from telegram_emulator.standins.accounts import make_service_account
+from telegram_emulator.standins.server import StandinServer
+from telegram_emulator.standins.state import Place, Sheet, Spreadsheet, StandinState
 
 GOOGLE_KEY = "google-test-key"
 YANDEX_KEY = "yandex-test-key"

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from standins.state import StandinState
+
+from telegram_emulator.standins.state import StandinState
 
 
 def make_service_account(state: StandinState, token_uri: str, directory: Path,

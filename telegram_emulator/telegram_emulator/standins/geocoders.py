@@ -8,7 +8,8 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from standins.state import Place, StandinState
+
+from telegram_emulator.standins.state import Place, StandinState
 
 LONLAT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$")
 

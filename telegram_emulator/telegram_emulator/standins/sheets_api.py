@@ -8,8 +8,9 @@ from urllib.parse import unquote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from standins import a1
-from standins.state import Sheet, Spreadsheet, StandinState
+
+from telegram_emulator.standins import a1
+from telegram_emulator.standins.state import Sheet, Spreadsheet, StandinState
 
 STATUS_NAMES = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED",
                 404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE"}

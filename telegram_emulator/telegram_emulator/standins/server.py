@@ -11,10 +11,11 @@ import jwt
 import uvicorn
 from fastapi import FastAPI, Form, Request
 from fastapi.responses import JSONResponse
-from standins import geocoders, sheets_api
-from standins.state import StandinState
 
-GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"
+from telegram_emulator.standins import geocoders, sheets_api
+from telegram_emulator.standins.state import StandinState
+
+GOOGLE_TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token"  # noqa: S105 (a URL)
 
 
 def create_app(state: StandinState) -> FastAPI:

@@ -1,15 +1,32 @@
-"""Message catalogues (one per language) and lookup with a Russian fallback."""
+"""The bot's messages: gettext catalogues in `locales/`, looked up by key, with a Russian fallback.
+
+Each language is one `locales/<lang>/LC_MESSAGES/messages.po` (compiled to the `.mo` next to it,
+which is what runs). A message id is a key such as `status.new`; a message's `{name}` fields are
+filled with `str.format`, and a plural message (`tn`) gets its count as `{n}`.
+"""
 
 from __future__ import annotations
 
 import string
+from pathlib import Path
 from typing import Any
 
-from bot_gateway.i18n import ru, ru_flows, uz, uz_flows
+from aiogram.utils.i18n import I18n
 
 DEFAULT_LANGUAGE = "ru"
-CATALOGUES = {"ru": ru.MESSAGES | ru_flows.MESSAGES, "uz": uz.MESSAGES | uz_flows.MESSAGES}
-LANGUAGES = tuple(CATALOGUES)
+LOCALES = Path(__file__).resolve().parent.parent / "locales"
+
+# Loaded once: every lookup is a dictionary read on an in-memory catalogue.
+I18N = I18n(path=LOCALES, default_locale=DEFAULT_LANGUAGE, domain="messages")
+LANGUAGES = (DEFAULT_LANGUAGE, *sorted(set(I18N.available_locales) - {DEFAULT_LANGUAGE}))
+CATALOGUES = {language: I18N.locales[language] for language in LANGUAGES}
+for _language in LANGUAGES[1:]:
+    CATALOGUES[_language].add_fallback(CATALOGUES[DEFAULT_LANGUAGE])
+
+
+def N_(key: str) -> str:
+    """`key` unchanged: marks a key the code composes at run time, for `pybabel extract`."""
+    return key
 
 
 def normalize(code: str | None, default: str = DEFAULT_LANGUAGE) -> str:
@@ -22,9 +39,13 @@ def normalize(code: str | None, default: str = DEFAULT_LANGUAGE) -> str:
 
 def t(key: str, language: str | None, /, **values: Any) -> str:
     """The message `key` in `language` (Russian when the language or the key is missing)."""
-    catalogue = CATALOGUES.get(normalize(language), CATALOGUES[DEFAULT_LANGUAGE])
-    text = catalogue.get(key) or CATALOGUES[DEFAULT_LANGUAGE][key]
+    text = I18N.gettext(key, locale=normalize(language))
     return text.format(**values) if values else text
+
+
+def tn(key: str, n: int, language: str | None, /, **values: Any) -> str:
+    """The plural message `key` in the form for the count `n`, which fills `{n}`."""
+    return I18N.gettext(key, key, n, locale=normalize(language)).format(n=n, **values)
 
 
 def placeholders(text: str) -> set[str]:
@@ -34,4 +55,4 @@ def placeholders(text: str) -> set[str]:
 
 def all_texts(key: str) -> set[str]:
     """The message `key` in every language (to match reply-keyboard buttons)."""
-    return {catalogue[key] for catalogue in CATALOGUES.values()}
+    return {I18N.gettext(key, locale=language) for language in LANGUAGES}

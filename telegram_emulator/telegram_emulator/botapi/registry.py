@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram_emulator.botapi.errors import ApiError, not_found, too_many_requests
 from telegram_emulator.botapi.params import Params
@@ -26,6 +26,7 @@ class Call:
 
 
 Handler = Callable[[Call], Awaitable[Any]]
+H = TypeVar("H", bound=Handler)
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,10 @@ class Method:
 METHODS: dict[str, Method] = {}
 
 
-def method(name: str, *, flood: bool = False) -> Callable[[Handler], Handler]:
+def method(name: str, *, flood: bool = False) -> Callable[[H], H]:
     """Register a Bot API method handler under `name`."""
 
-    def register(handler: Handler) -> Handler:
+    def register(handler: H) -> H:
         METHODS[name.lower()] = Method(name, handler, flood)
         return handler
 

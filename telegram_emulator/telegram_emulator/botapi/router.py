@@ -20,26 +20,22 @@ from telegram_emulator.botapi import (  # noqa: F401
 from telegram_emulator.botapi.errors import ApiError, not_found, ok, unauthorized
 from telegram_emulator.botapi.params import Params
 from telegram_emulator.botapi.registry import Call, dispatch
-from telegram_emulator.state.world import World
+from telegram_emulator.dependencies import WebhooksDep, WorldDep
 
 log = logging.getLogger("telegram_emulator.botapi")
 router = APIRouter(tags=["bot api"])
 
 
-def _world(request: Request) -> World:
-    world: World = request.app.state.world
-    return world
-
-
 @router.api_route("/bot{token}/{name}", methods=["GET", "POST"], include_in_schema=False)
-async def call_method(token: str, name: str, request: Request) -> Response:
+async def call_method(
+    token: str, name: str, request: Request, world: WorldDep, webhooks: WebhooksDep
+) -> Response:
     """Run one Bot API method and answer in Telegram's envelope."""
-    world = _world(request)
     try:
         if not world.token_allowed(token):
             raise unauthorized()
         params = await Params.from_request(request, world.settings.max_upload_bytes)
-        call = Call(world, world.bot(token), params, request.app.state.webhooks)
+        call = Call(world, world.bot(token), params, webhooks)
         return ok(await dispatch(call, name))
     except ApiError as exc:
         if exc.code != 409:
@@ -54,9 +50,8 @@ async def call_method(token: str, name: str, request: Request) -> Response:
 
 
 @router.get("/file/bot{token}/{file_path:path}", include_in_schema=False)
-async def download_file(token: str, file_path: str, request: Request) -> Response:
+async def download_file(token: str, file_path: str, world: WorldDep) -> Response:
     """A file's bytes by the path getFile gave."""
-    world = _world(request)
     bot = world.bots.get(token) if world.token_allowed(token) else None
     file_id = bot.file_paths.get(file_path) if bot else None
     if bot is None or file_id is None:

@@ -5,23 +5,17 @@ from __future__ import annotations
 import time
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Response, UploadFile
 from fastapi.responses import JSONResponse
 
 from telegram_emulator.botapi.commands import menu_for
 from telegram_emulator.botapi.errors import ApiError
 from telegram_emulator.botapi.uploads import store_photo
 from telegram_emulator.control import service
-from telegram_emulator.control.dependencies import BotDep, ChatDep, WorldDep
+from telegram_emulator.control.dependencies import BotDep, ChatDep
 from telegram_emulator.control.schemas import BlockIn, CallbackIn, ContactIn, LocationIn, TextIn
+from telegram_emulator.dependencies import WorldDep
 
-
-def get_app(request: Request) -> Any:
-    """The running app (for its webhook sender)."""
-    return request.app
-
-
-AppDep = Annotated[Any, Depends(get_app)]
 router = APIRouter(prefix="/bots/{token}/chats/{user_id}")
 Timeout = Annotated[float, Query(alias="timeout", ge=0, le=600)]
 

@@ -1,23 +1,14 @@
-"""Control API dependencies: the world, a bot by token, a chat by user id."""
+"""Control API dependencies: a bot by token, a chat by user id (and the world they live in)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException
 
+from telegram_emulator.dependencies import WorldDep
 from telegram_emulator.state.bots import BotState
 from telegram_emulator.state.chats import ChatState
-from telegram_emulator.state.world import World
-
-
-def get_world(request: Request) -> World:
-    """The app's world."""
-    world: World = request.app.state.world
-    return world
-
-
-WorldDep = Annotated[World, Depends(get_world)]
 
 
 def get_bot(token: str, world: WorldDep) -> BotState:

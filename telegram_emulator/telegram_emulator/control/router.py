@@ -7,8 +7,8 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 
 from telegram_emulator.control import chats
-from telegram_emulator.control.dependencies import WorldDep
 from telegram_emulator.control.schemas import FloodIn, UserIn
+from telegram_emulator.dependencies import WebhooksDep, WorldDep
 from telegram_emulator.state.users import User
 
 router = APIRouter(prefix="/control", tags=["control"])
@@ -82,9 +82,9 @@ async def set_flood(body: FloodIn, world: WorldDep) -> dict[str, object]:
 
 
 @router.post("/reset")
-async def reset(world: WorldDep, request_app: chats.AppDep) -> dict[str, bool]:
+async def reset(world: WorldDep, webhooks: WebhooksDep) -> dict[str, bool]:
     """Forget everything: users, bots, chats, files, webhooks, flood counters and settings."""
-    await request_app.state.webhooks.stop_all()
+    await webhooks.stop_all()
     world.reset()
     return {"ok": True}
 

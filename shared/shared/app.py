@@ -4,24 +4,52 @@ from __future__ import annotations
 
 import gc
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from redis.asyncio import Redis
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp
 
 from shared.config import ServiceSettings
 from shared.db import create_engine, create_sessionmaker, session_scope
 from shared.errors import install_error_handlers
-from shared.health import database_check, health_router, redis_check
+from shared.health import Check, database_check, health_router, redis_check
 from shared.logging import configure_logging
 from shared.metrics import metrics_router
 from shared.middleware import RequestContextMiddleware
 from shared.redis import create_redis
 
 Hook = Callable[[FastAPI], Awaitable[None]]
+
+
+@dataclass
+class ServiceResources:
+    """What the lifespan builds for a service, in one typed object read by dependency functions.
+
+    `components` is what the service's own `components` factory yielded (its workers, clients,
+    pools); the service's dependency functions narrow it to the service's type.
+    """
+
+    settings: ServiceSettings
+    redis: Redis
+    engine: AsyncEngine | None = None
+    sessionmaker: async_sessionmaker[AsyncSession] | None = None
+    ready_checks: dict[str, Check] = field(default_factory=dict)
+    components: object = None
+
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        """The sessionmaker of a service built with a database."""
+        if self.sessionmaker is None:
+            raise RuntimeError("this service was built without a database")
+        return self.sessionmaker
+
+
+# The service's own part of the lifespan: built from the shared resources, closed before them.
+Components = Callable[[ServiceResources], AbstractAsyncContextManager[object]]
 
 
 _frozen = False
@@ -43,6 +71,7 @@ def create_service_app(
     *,
     title: str,
     routers: Sequence[APIRouter] = (),
+    components: Components | None = None,
     on_startup: Sequence[Hook] = (),
     on_shutdown: Sequence[Hook] = (),
     use_database: bool = True,
@@ -50,31 +79,36 @@ def create_service_app(
 ) -> FastAPI:
     """A service app: logging, DB engine and Redis built in the lifespan, health and metrics.
 
-    `inner_middleware` runs inside the request-context middleware (ids, access log, metrics),
-    innermost last: a service's own short paths in front of the router.
+    The lifespan builds the `ServiceResources`, then enters `components(resources)` (the
+    service's own start-up and shut-down, its result kept as `resources.components`), then runs
+    the `on_startup` hooks; it unwinds in the reverse order. `inner_middleware` runs inside the
+    request-context middleware (ids, access log, metrics), innermost last: a service's own
+    short paths in front of the router.
     """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.service_name, settings.log_level, settings.log_json)
-        app.state.settings = settings
-        app.state.redis = create_redis(settings)
-        app.state.ready_checks = {"redis": redis_check(app.state.redis)}
-        if use_database:
-            app.state.engine = create_engine(settings)
-            app.state.sessionmaker = create_sessionmaker(app.state.engine)
-            app.state.ready_checks["database"] = database_check(app.state.engine)
-        try:
-            for hook in on_startup:
-                await hook(app)
-            _freeze_startup_objects()
-            yield
-        finally:
-            for hook in reversed(on_shutdown):
-                await hook(app)
-            await app.state.redis.aclose()
+        async with AsyncExitStack() as stack:
+            resources = ServiceResources(settings, create_redis(settings))
+            stack.push_async_callback(resources.redis.aclose)
+            resources.ready_checks["redis"] = redis_check(resources.redis)
             if use_database:
-                await app.state.engine.dispose()
+                resources.engine = create_engine(settings)
+                stack.push_async_callback(resources.engine.dispose)
+                resources.sessionmaker = create_sessionmaker(resources.engine)
+                resources.ready_checks["database"] = database_check(resources.engine)
+            _publish(app, resources)
+            if components is not None:
+                resources.components = await stack.enter_async_context(components(resources))
+            try:
+                for hook in on_startup:
+                    await hook(app)
+                _freeze_startup_objects()
+                yield
+            finally:
+                for hook in reversed(on_shutdown):
+                    await hook(app)
 
     app = FastAPI(title=title, lifespan=lifespan)
     app.state.settings = settings
@@ -82,33 +116,73 @@ def create_service_app(
         app.add_middleware(middleware)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     install_error_handlers(app)
-    app.include_router(health_router(settings.service_name))
+    app.include_router(health_router(settings.service_name, get_ready_checks))
     app.include_router(metrics_router())
     for router in routers:
         app.include_router(router)
     return app
 
 
-async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+def _publish(app: FastAPI, resources: ServiceResources) -> None:
+    app.state.service_resources = resources
+    # Start-up hooks that take the app read these names.
+    app.state.redis, app.state.ready_checks = resources.redis, resources.ready_checks
+    app.state.engine, app.state.sessionmaker = resources.engine, resources.sessionmaker
+
+
+def resources_of(app: FastAPI) -> ServiceResources:
+    """The resources of the app's running lifespan (the one place they are read from the app)."""
+    resources = getattr(app.state, "service_resources", None)
+    if not isinstance(resources, ServiceResources):
+        raise RuntimeError("the app's lifespan is not running")
+    return resources
+
+
+def get_resources(request: Request) -> ServiceResources:
+    """The running app's resources."""
+    return resources_of(request.app)
+
+
+ResourcesDep = Annotated[ServiceResources, Depends(get_resources)]
+
+
+def get_ready_checks(resources: ResourcesDep) -> dict[str, Check]:
+    """The readiness checks: the shared ones and those the service added."""
+    return resources.ready_checks
+
+
+def get_settings(resources: ResourcesDep) -> ServiceSettings:
+    """The service's settings."""
+    return resources.settings
+
+
+async def get_session(resources: ResourcesDep) -> AsyncIterator[AsyncSession]:
     """The request's one transaction: committed after the handler, rolled back if it raised."""
-    async for session in session_scope(request.app.state.sessionmaker):
+    async for session in session_scope(resources.sessions):
         yield session
 
 
-def get_redis(request: Request) -> Redis:
+def get_redis(resources: ResourcesDep) -> Redis:
     """The app's Redis client."""
-    redis: Redis = request.app.state.redis
-    return redis
+    return resources.redis
 
 
 # "function" scope: the commit happens before the response is sent, so a 2xx means it is stored.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 RedisDep = Annotated[Redis, Depends(get_redis)]
+SettingsDep = Annotated[ServiceSettings, Depends(get_settings)]
 
 __all__ = [
+    "Components",
     "RedisDep",
+    "ResourcesDep",
+    "ServiceResources",
     "SessionDep",
+    "SettingsDep",
     "create_service_app",
     "get_redis",
+    "get_resources",
     "get_session",
+    "get_settings",
+    "resources_of",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from redis.asyncio import Redis
 from sqlalchemy import text
@@ -51,8 +51,16 @@ async def run_checks(checks: dict[str, Check]) -> dict[str, str]:
     return dict(zip(names, results, strict=True))
 
 
-def health_router(service: str) -> APIRouter:
-    """Health routes; readiness checks are read from `app.state.ready_checks`."""
+def state_ready_checks(request: Request) -> dict[str, Check]:
+    """The checks of an app not built by `create_service_app`: `app.state.ready_checks`."""
+    checks: dict[str, Check] = getattr(request.app.state, "ready_checks", {})
+    return checks
+
+
+def health_router(
+    service: str, ready_checks: Callable[..., dict[str, Check]] = state_ready_checks
+) -> APIRouter:
+    """Health routes; `ready_checks` is the dependency that gives the readiness checks."""
     router = APIRouter(tags=["health"])
 
     @router.get("/health")
@@ -61,9 +69,8 @@ def health_router(service: str) -> APIRouter:
         return {"status": "ok", "service": service}
 
     @router.get("/health/ready")
-    async def ready(request: Request) -> JSONResponse:
+    async def ready(checks: dict[str, Check] = Depends(ready_checks)) -> JSONResponse:
         """Readiness: 200 when every dependency answers, else 503 naming the failing ones."""
-        checks: dict[str, Check] = getattr(request.app.state, "ready_checks", {})
         results = await run_checks(checks)
         failing = [name for name, result in results.items() if result != "ok"]
         body = {"status": "ready" if not failing else "unavailable", "service": service,

@@ -6,8 +6,9 @@ import hmac
 import re
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request, status
+from fastapi import Depends, Header, HTTPException, status
 
+from shared.app import SettingsDep
 from shared.db import DEFAULT_TENANT
 
 TENANT_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -26,11 +27,14 @@ def token_matches(presented: str, accepted: list[str]) -> bool:
 
 
 async def require_api_token(
-    request: Request, authorization: Annotated[str | None, Header()] = None
+    settings: SettingsDep, authorization: Annotated[str | None, Header()] = None
 ) -> str:
-    """Accept only `Authorization: Bearer <one of <PREFIX>API_TOKENS>`; none configured = none."""
-    settings = request.app.state.settings
-    accepted: list[str] = settings.api_tokens
+    """Accept only `Authorization: Bearer <one of <PREFIX>API_TOKENS>`; none configured = none.
+
+    A route takes it as `_: ApiTokenDep`; a router guards all its routes with
+    `dependencies=[Depends(require_api_token)]`.
+    """
+    accepted = settings.api_tokens
     if not accepted:
         raise _unauthorized(
             f"management API disabled: no {settings.env_prefix()}API_TOKENS configured"

@@ -5,18 +5,19 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import httpx
 import pytest
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from pydantic_settings import SettingsConfigDict
 from sqlalchemy import text
 
 from shared import testing
-from shared.app import SessionDep, create_service_app
+from shared.app import ResourcesDep, ServiceResources, SessionDep, SettingsDep, create_service_app
 from shared.config import ServiceSettings
 from shared.logging import JsonFormatter, correlation_id
-from shared.security import ApiTokenDep, TenantDep
+from shared.security import ApiTokenDep, TenantDep, require_api_token
 
 
 class DemoSettings(ServiceSettings):
@@ -24,6 +25,20 @@ class DemoSettings(ServiceSettings):
 
 
 router = APIRouter()
+guarded = APIRouter(dependencies=[Depends(require_api_token)])
+closed: list[str] = []
+
+
+@guarded.get("/api/v1/guarded")
+async def guarded_route(settings: SettingsDep, resources: ResourcesDep) -> dict[str, object]:
+    return {"service": settings.service_name, "components": resources.components}
+
+
+@asynccontextmanager
+async def components(resources: ServiceResources) -> AsyncIterator[str]:
+    resources.ready_checks["extra"] = resources.redis.ping
+    yield "built"
+    closed.append("components")
 
 
 @router.get("/api/v1/whoami")
@@ -40,7 +55,9 @@ async def client_for(**overrides: object) -> AsyncIterator[httpx.AsyncClient]:
     values: dict[str, object] = {"redis_url": testing.redis_url("shared"), "api_tokens": ["tok"],
                                  "database_url": testing.pg_server_url() + "/postgres"}
     values.update(overrides)
-    app = create_service_app(DemoSettings(**values), title="demo", routers=[router])  # type: ignore[arg-type]
+    app = create_service_app(
+        DemoSettings(**values), title="demo", routers=[router, guarded], components=components  # type: ignore[arg-type]
+    )
     transport = httpx.ASGITransport(app=app)
     http = httpx.AsyncClient(transport=transport, base_url="http://t")
     async with app.router.lifespan_context(app), http as c:
@@ -66,6 +83,17 @@ async def test_no_tokens_configured_refuses_everyone() -> None:
         response = await c.get("/api/v1/whoami", headers={"Authorization": "Bearer tok"})
         assert response.status_code == 401
         assert "DEMO_API_TOKENS" in response.json()["detail"]
+
+
+async def test_a_guarded_router_sees_the_resources_and_components() -> None:
+    closed.clear()
+    async for c in client_for():
+        assert (await c.get("/api/v1/guarded")).status_code == 401
+        ok = await c.get("/api/v1/guarded", headers={"Authorization": "Bearer tok"})
+        assert ok.json() == {"service": "service", "components": "built"}
+        ready = (await c.get("/health/ready")).json()
+        assert ready["checks"] == {"redis": "ok", "database": "ok", "extra": "ok"}
+    assert closed == ["components"]
 
 
 async def test_tenant_header_is_validated(client: httpx.AsyncClient) -> None:

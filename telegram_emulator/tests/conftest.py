@@ -1,11 +1,21 @@
-"""Fixtures: the emulator app in its lifespan behind httpx's ASGI transport, users, tiny images."""
+"""Fixtures: the emulator app in its lifespan behind httpx's ASGI transport, users, tiny images, and
+aiogram bots polling a live emulator."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import html
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
 
 import httpx
 import pytest
+from aiogram import Bot, Dispatcher, F, Router
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.filters import CommandStart
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from shared.testing import serve
 from telegram_emulator.app import create_app
@@ -38,14 +48,15 @@ async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-async def user(client: httpx.AsyncClient) -> dict:
+async def user(client: httpx.AsyncClient) -> dict[str, Any]:
     """A Russian-speaking user made through the control API."""
     response = await client.post(
         "/control/users",
         json={"first_name": "Анна", "last_name": "Иванова", "username": "anna_i", "language_code": "ru"},
     )
     assert response.status_code == 201
-    return response.json()
+    made: dict[str, Any] = response.json()
+    return made
 
 
 @pytest.fixture
@@ -62,10 +73,11 @@ def api(client: httpx.AsyncClient):
 def say(client: httpx.AsyncClient):
     """`await say(user_id, text)`: the user sends `text` to bot TOKEN; the stored message."""
 
-    async def send(user_id: int, text: str, token: str = TOKEN) -> dict:
+    async def send(user_id: int, text: str, token: str = TOKEN) -> dict[str, Any]:
         response = await client.post(f"/control/bots/{token}/chats/{user_id}/messages", json={"text": text})
         assert response.status_code == 201, response.text
-        return response.json()
+        sent: dict[str, Any] = response.json()
+        return sent
 
     return send
 
@@ -87,3 +99,50 @@ async def live(settings: Settings) -> AsyncIterator[str]:
 def serve_app():
     """`async with serve_app(app) as url`: run any ASGI app on a real local server."""
     return serve
+
+
+def greeting_router(button: str, data: str, toast: str, edited: str) -> Router:
+    """`/start` -> a bold greeting by first name with one inline button; pressing it -> a toast and the
+    greeting edited to `edited` (its keyboard gone)."""
+    router = Router()
+
+    @router.message(CommandStart())
+    async def start(message: Message) -> None:
+        buttons = [[InlineKeyboardButton(text=button, callback_data=data)]]
+        keyboard = InlineKeyboardMarkup(inline_keyboard=buttons)
+        name = html.escape(message.from_user.first_name if message.from_user else "")
+        await message.answer(f"<b>Привет</b>, {name}!", parse_mode="HTML", reply_markup=keyboard)
+
+    @router.callback_query(F.data == data)
+    async def pressed(query: CallbackQuery) -> None:
+        await query.answer(toast)
+        assert isinstance(query.message, Message)
+        await query.message.edit_text(edited)
+
+    return router
+
+
+@asynccontextmanager
+async def polling(url: str, token: str, router: Router) -> AsyncIterator[Bot]:
+    """An aiogram bot of `token` polling the emulator at `url` with `router`; stopped on exit."""
+    bot = Bot(token, session=AiohttpSession(api=TelegramAPIServer.from_base(url)))
+    dp = Dispatcher()
+    dp.include_router(router)
+    task = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
+    try:
+        yield bot
+    finally:
+        await dp.stop_polling()
+        await task
+
+
+@pytest.fixture
+def greeting() -> Callable[[str, str, str, str], Router]:
+    """`greeting(button, data, toast, edited)`: a router with a greeting and one inline button."""
+    return greeting_router
+
+
+@pytest.fixture
+def polling_bot() -> Callable[[str, str, Router], AbstractAsyncContextManager[Bot]]:
+    """`async with polling_bot(url, token, router) as bot`: an aiogram bot polling the emulator."""
+    return polling

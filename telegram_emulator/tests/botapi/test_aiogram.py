@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from typing import Any
 
 import httpx
 import pytest
@@ -11,12 +12,10 @@ from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
-from aiogram.filters import CommandStart
 from aiogram.types import (
     BotCommand,
     BotCommandScopeAllPrivateChats,
     BufferedInputFile,
-    CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputMediaPhoto,
@@ -32,25 +31,12 @@ def make_bot(url: str) -> Bot:
     return Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(url)))
 
 
-def make_router() -> Router:
-    router = Router()
-
-    @router.message(CommandStart())
-    async def start(message: Message) -> None:
-        keyboard = InlineKeyboardMarkup(
-            inline_keyboard=[[InlineKeyboardButton(text="Да", callback_data="yes")]]
-        )
-        await message.answer(
-            f"<b>Привет</b>, {message.from_user.first_name}!", parse_mode="HTML", reply_markup=keyboard
-        )
-
-    @router.callback_query(F.data == "yes")
-    async def yes(query: CallbackQuery) -> None:
-        await query.answer("Отлично")
-        await query.message.edit_text("Вы нажали «Да»")
+def make_router(greeting) -> Router:
+    router: Router = greeting("Да", "yes", "Отлично", "Вы нажали «Да»")
 
     @router.message(F.photo)
     async def photo(message: Message) -> None:
+        assert message.photo
         await message.answer(f"photo {message.photo[-1].width}x{message.photo[-1].height}: {message.caption}")
 
     return router
@@ -62,18 +48,15 @@ async def control(live):
         yield http
 
 
-async def _user(control) -> dict:
-    return (
+async def _user(control: httpx.AsyncClient) -> dict[str, Any]:
+    made: dict[str, Any] = (
         await control.post("/control/users", json={"first_name": "Dilnoza", "language_code": "uz"})
     ).json()
+    return made
 
 
-async def test_polling_bot_answers_start_and_handles_the_button(live, control):
-    bot = make_bot(live)
-    dp = Dispatcher()
-    dp.include_router(make_router())
-    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
-    try:
+async def test_polling_bot_answers_start_and_handles_the_button(live, control, greeting, polling_bot):
+    async with polling_bot(live, TOKEN, make_router(greeting)):
         user = await _user(control)
         chat = f"/control/bots/{TOKEN}/chats/{user['id']}"
         await control.post(f"{chat}/messages", json={"text": "/start"})
@@ -92,17 +75,10 @@ async def test_polling_bot_answers_start_and_handles_the_button(live, control):
         assert transcript["callbacks"][0]["answer"]["text"] == "Отлично"
         assert transcript["messages"][1]["message"]["text"] == "Вы нажали «Да»"
         assert "reply_markup" not in transcript["messages"][1]["message"]
-    finally:
-        await dp.stop_polling()
-        await polling
 
 
-async def test_polling_bot_receives_a_users_photo(live, control, make_png):
-    bot = make_bot(live)
-    dp = Dispatcher()
-    dp.include_router(make_router())
-    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
-    try:
+async def test_polling_bot_receives_a_users_photo(live, control, make_png, greeting, polling_bot):
+    async with polling_bot(live, TOKEN, make_router(greeting)):
         user = await _user(control)
         chat = f"/control/bots/{TOKEN}/chats/{user['id']}"
         await control.post(
@@ -110,15 +86,12 @@ async def test_polling_bot_receives_a_users_photo(live, control, make_png):
         )
         reply = (await control.get(f"{chat}/wait", params={"timeout": 10})).json()
         assert reply["message"]["text"] == "photo 500x250: кран"
-    finally:
-        await dp.stop_polling()
-        await polling
 
 
-async def test_webhook_delivery_reaches_a_local_receiver_with_the_secret(live, control, serve_app):
+async def test_webhook_delivery_reaches_a_local_receiver_with_the_secret(live, control, serve_app, greeting):
     bot = make_bot(live)
     dp = Dispatcher()
-    dp.include_router(make_router())
+    dp.include_router(make_router(greeting))
     seen_secrets: list[str | None] = []
     receiver = FastAPI()
 
@@ -168,7 +141,7 @@ async def test_aiogram_parses_media_files_commands_and_errors(live, control, mak
         photo = await bot.send_photo(
             user["id"], BufferedInputFile(make_png(1000, 500), "p.png"), caption="фото"
         )
-        assert [p.width for p in photo.photo] == [90, 320, 800, 1000]
+        assert photo.photo and [p.width for p in photo.photo] == [90, 320, 800, 1000]
         file = await bot.get_file(photo.photo[-1].file_id)
         buffer = io.BytesIO()
         await bot.download(file, destination=buffer)
@@ -183,7 +156,7 @@ async def test_aiogram_parses_media_files_commands_and_errors(live, control, mak
         assert len(album) == 2 and album[0].media_group_id == album[1].media_group_id
         assert album[0].caption == "1"
         document = await bot.send_document(user["id"], BufferedInputFile(b"hello", "a.txt"))
-        assert document.document.file_name == "a.txt"
+        assert document.document and document.document.file_name == "a.txt"
         commands = [BotCommand(command="start", description="Boshlash")]
         scope = BotCommandScopeAllPrivateChats()
         assert await bot.set_my_commands(commands, scope=scope, language_code="uz")
@@ -219,9 +192,9 @@ async def test_aiogram_parses_the_remaining_methods(live, control, make_png):
         edited = await bot.edit_message_caption(
             chat_id=user["id"], message_id=photo.message_id, caption="c2", reply_markup=keyboard
         )
-        assert edited.caption == "c2" and edited.edit_date is not None
+        assert isinstance(edited, Message) and edited.caption == "c2" and edited.edit_date is not None
         stripped = await bot.edit_message_reply_markup(chat_id=user["id"], message_id=photo.message_id)
-        assert stripped.reply_markup is None
+        assert isinstance(stripped, Message) and stripped.reply_markup is None
         other = await bot.send_message(user["id"], "to delete")
         assert await bot.delete_messages(user["id"], [other.message_id, photo.message_id])
         assert await bot.set_my_description("Заявки", language_code="ru")
@@ -235,7 +208,7 @@ async def test_aiogram_parses_the_remaining_methods(live, control, make_png):
         assert (await bot.get_webhook_info()).url == ""
         await control.post(f"/control/bots/{TOKEN}/chats/{user['id']}/messages", json={"text": "hi"})
         updates = await bot.get_updates(allowed_updates=["message"], timeout=1)
-        assert updates[0].message.text == "hi"
+        assert updates[0].message and updates[0].message.text == "hi"
         assert await bot.log_out()
         assert await bot.close()
     finally:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 
+import httpx
+
 TOKEN = "123456:test-token"
 
 
-async def _upload_photo(client, user_id, data, **fields):
+async def _upload_photo(
+    client: httpx.AsyncClient, user_id: int, data: bytes, **fields: str
+) -> httpx.Response:
     return await client.post(
         f"/bot{TOKEN}/sendPhoto",
         data={"chat_id": str(user_id), **fields},

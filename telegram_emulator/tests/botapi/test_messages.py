@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import httpx
+
 TOKEN = "123456:test-token"
 KEYBOARD = {"inline_keyboard": [[{"text": "Принять", "callback_data": "accept:5"}]]}
 
 
-async def _transcript(client, user_id):
-    return (await client.get(f"/control/bots/{TOKEN}/chats/{user_id}/transcript")).json()
+async def _transcript(client: httpx.AsyncClient, user_id: int) -> dict[str, Any]:
+    response = await client.get(f"/control/bots/{TOKEN}/chats/{user_id}/transcript")
+    transcript: dict[str, Any] = response.json()
+    return transcript
 
 
 async def test_edit_message_text_changes_the_message_in_place(client, api, user):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import httpx
 import pytest
@@ -28,7 +29,7 @@ async def _until(check, seconds: float = 15.0):
 
 
 async def test_failed_deliveries_are_retried_until_the_receiver_accepts(emulator, serve_app):
-    received: list[dict] = []
+    received: list[dict[str, Any]] = []
     failures = {"left": 2}
     receiver = FastAPI()
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 
-from hypothesis import given
-from hypothesis import strategies as st
-
 TOKEN = "123456:test-token"
 
 
@@ -198,44 +195,3 @@ async def test_pre_with_a_language_code_block_is_one_pre_entity(api, user):
     text = '<pre><code class="language-python">x = 1</code></pre>'
     result = (await api("sendMessage", chat_id=user["id"], text=text, parse_mode="HTML")).json()["result"]
     assert result["entities"] == [{"offset": 0, "length": 5, "type": "pre", "language": "python"}]
-
-
-@given(
-    st.lists(
-        st.sampled_from(
-            [
-                "a",
-                " ",
-                "я",
-                "🏠",
-                "&amp;",
-                "&lt;",
-                "<b>",
-                "</b>",
-                "<i>",
-                "</i>",
-                "<",
-                ">",
-                '<a href="x">',
-                "</a>",
-                "<br>",
-                "<code>",
-                "</code>",
-                "&#128512;",
-            ]
-        ),
-        max_size=12,
-    ).map("".join)
-)
-def test_any_html_parses_or_is_refused_with_a_bad_request(source):
-    from telegram_emulator.botapi.errors import ApiError
-    from telegram_emulator.botapi.formatting import parse_html, utf16_len
-
-    try:
-        text, entities = parse_html(source)
-    except ApiError as exc:
-        assert exc.code == 400
-        return
-    for entity in entities:
-        assert entity["offset"] >= 0 and entity["length"] > 0
-        assert entity["offset"] + entity["length"] <= utf16_len(text)

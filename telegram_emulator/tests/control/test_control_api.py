@@ -142,7 +142,7 @@ async def test_a_user_who_blocked_the_bot_gets_403_and_the_bot_a_my_chat_member_
     assert response.status_code == 403
     assert response.json()["description"] == "Forbidden: bot was blocked by the user"
     update = Update.model_validate((await api("getUpdates")).json()["result"][0])
-    assert update.my_chat_member.new_chat_member.status == "kicked"
+    assert update.my_chat_member and update.my_chat_member.new_chat_member.status == "kicked"
     await say(user["id"], "/start")
     assert (await api("sendMessage", chat_id=user["id"], text="ping")).status_code == 200
 

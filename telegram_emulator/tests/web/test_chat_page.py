@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
-import html
 import os
 import shutil
 
 import httpx
 import pytest
-from aiogram import Bot, Dispatcher, F, Router
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.filters import CommandStart
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -28,25 +21,6 @@ CHROMIUM_ARGS = [
 TOKEN = "100000001:emulator-bot-token"  # the page's default bot
 
 
-def echo_router() -> Router:
-    router = Router()
-
-    @router.message(CommandStart())
-    async def start(message: Message) -> None:
-        keyboard = InlineKeyboardMarkup(
-            inline_keyboard=[[InlineKeyboardButton(text="Нажми", callback_data="pressed")]]
-        )
-        name = html.escape(message.from_user.first_name)
-        await message.answer(f"<b>Привет</b>, {name}!", parse_mode="HTML", reply_markup=keyboard)
-
-    @router.callback_query(F.data == "pressed")
-    async def pressed(query: CallbackQuery) -> None:
-        await query.answer("Принято")
-        await query.message.edit_text("Кнопка нажата")
-
-    return router
-
-
 @pytest.fixture
 def chromium_path() -> str:
     """Debian's chromium (or one on PATH); the test is skipped, with the reason, without one."""
@@ -57,15 +31,13 @@ def chromium_path() -> str:
     return found
 
 
-async def test_a_user_chats_with_the_bot_and_presses_an_inline_button(chromium_path, live):
+async def test_a_user_chats_with_the_bot_and_presses_an_inline_button(
+    chromium_path, live, greeting, polling_bot
+):
     from playwright.async_api import async_playwright, expect
 
     expect.set_options(timeout=20_000)  # generous: CI machines can be slow
-    bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(live)))
-    dp = Dispatcher()
-    dp.include_router(echo_router())
-    polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
-    try:
+    async with polling_bot(live, TOKEN, greeting("Нажми", "pressed", "Принято", "Кнопка нажата")):
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
             try:
@@ -97,6 +69,3 @@ async def test_a_user_chats_with_the_bot_and_presses_an_inline_button(chromium_p
             users = (await control.get("/control/users")).json()
             assert users[0]["first_name"] == "<Тест>"
             assert users[0]["role"] == "executor"
-    finally:
-        await dp.stop_polling()
-        await polling

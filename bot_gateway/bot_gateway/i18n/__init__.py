@@ -16,12 +16,20 @@ from aiogram.utils.i18n import I18n
 DEFAULT_LANGUAGE = "ru"
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 
+
+def load(path: Path) -> I18n:
+    """aiogram's `I18n` over the compiled catalogues in `path`, each falling back to Russian."""
+    i18n = I18n(path=path, default_locale=DEFAULT_LANGUAGE, domain="messages")
+    for language, translations in i18n.locales.items():
+        if language != DEFAULT_LANGUAGE:
+            translations.add_fallback(i18n.locales[DEFAULT_LANGUAGE])
+    return i18n
+
+
 # Loaded once: every lookup is a dictionary read on an in-memory catalogue.
-I18N = I18n(path=LOCALES, default_locale=DEFAULT_LANGUAGE, domain="messages")
+I18N = load(LOCALES)
 LANGUAGES = (DEFAULT_LANGUAGE, *sorted(set(I18N.available_locales) - {DEFAULT_LANGUAGE}))
 CATALOGUES = {language: I18N.locales[language] for language in LANGUAGES}
-for _language in LANGUAGES[1:]:
-    CATALOGUES[_language].add_fallback(CATALOGUES[DEFAULT_LANGUAGE])
 
 
 def N_(key: str) -> str:

@@ -111,6 +111,4 @@ COMPOSED = (
     N_("cancel.nothing"),
     N_("backend.unavailable"),
     N_("error.generic"),
-    N_("ratelimit.messages"),
-    N_("ratelimit.commands"),
 )

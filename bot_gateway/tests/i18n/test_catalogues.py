@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from po_files import messages
 
-from bot_gateway.i18n import LANGUAGES, normalize, placeholders, t
+from bot_gateway.i18n import LANGUAGES, normalize, placeholders, t, tn
 
 RU, UZ = messages("ru"), messages("uz")
 
@@ -39,4 +39,5 @@ def test_telegram_language_codes_are_normalized():
 
 
 def test_placeholders_are_filled():
-    assert "7" in t("ratelimit.messages", "uz", seconds=7)
+    assert "7" in tn("ratelimit.messages", 7, "uz")
+    assert "«Лен»" in tn("nr.building.found", 3, "ru", query="Лен")

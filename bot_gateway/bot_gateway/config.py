@@ -80,7 +80,6 @@ class Settings(ServiceSettings):
     languages: CommaList = Field(default_factory=lambda: list(SUPPORTED_LANGUAGES))
     default_language: str = "ru"
     register_commands: bool = True
-    feature_requests: bool = True
     feature_notifications: bool = True
 
     _split_languages = field_validator("languages", mode="before")(split_commas)

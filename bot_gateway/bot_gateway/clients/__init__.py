@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import httpx
 
 from bot_gateway.clients.base import make_http
-from bot_gateway.clients.core import AuthClient, RequestClient, UserClient
+from bot_gateway.clients.core import AuthClient, BuildingClient, RequestClient, UserClient
 from bot_gateway.clients.errors import ApiError, BackendUnavailable, Forbidden, NotFound, Unauthorized
 from bot_gateway.clients.integration import IntegrationClient
 from bot_gateway.config import Settings
@@ -17,19 +16,15 @@ from shared.http import ServiceClient
 
 @dataclass
 class Clients:
-    """One connection pool per backend; the Core pool is shared by three clients."""
+    """One connection pool per backend; the Core pool is shared by the Core clients."""
 
     core_http: ServiceClient
     integration_http: ServiceClient
     auth: AuthClient
     users: UserClient
+    buildings: BuildingClient
     requests: RequestClient
     integration: IntegrationClient
-
-    def handler_data(self) -> dict[str, Any]:
-        """What handlers receive as keyword arguments."""
-        return {"clients": self, "auth_client": self.auth, "user_client": self.users,
-                "request_client": self.requests, "integration_client": self.integration}
 
     async def aclose(self) -> None:
         """Close both pools."""
@@ -51,7 +46,8 @@ def build_clients(
                             transport=integration_transport, **common)  # type: ignore[arg-type]
     tenant = settings.tenant_id
     return Clients(core, integration, AuthClient(core, tenant), UserClient(core, tenant),
-                   RequestClient(core, tenant), IntegrationClient(integration, tenant))
+                   BuildingClient(core, tenant), RequestClient(core, tenant),
+                   IntegrationClient(integration, tenant))
 
 
 __all__ = ["ApiError", "BackendUnavailable", "Clients", "Forbidden", "NotFound", "Unauthorized",

@@ -1,4 +1,4 @@
-"""Auth, User and Request clients for the Core Service's `/api/v1` endpoints."""
+"""Auth, User, Building and Request clients for the Core Service's `/api/v1` endpoints."""
 
 from __future__ import annotations
 
@@ -83,6 +83,23 @@ class UserClient(BaseApiClient):
         """Activate or block a user (managers/admins)."""
         result: Json = await self.call("PATCH", f"/api/v1/users/{user_id}/status", token=token,
                                        json={"status": status})
+        return result
+
+
+class BuildingClient(BaseApiClient):
+    """Search and read buildings with the user's token."""
+
+    async def search(self, token: str, q: str | None = None, page: int = 1, page_size: int = 6) -> Json:
+        """`{items, total, page, page_size}` of buildings whose address contains `q`."""
+        params: Json = {"page": page, "page_size": page_size}
+        if q:
+            params["q"] = q
+        result: Json = await self.call("GET", "/api/v1/buildings", token=token, params=params)
+        return result
+
+    async def get(self, token: str, building_id: int) -> Json:
+        """One building."""
+        result: Json = await self.call("GET", f"/api/v1/buildings/{building_id}", token=token)
         return result
 
 

@@ -1,19 +1,63 @@
-"""Handlers, one router per feature; issue 7's flow routers go between these and the fallback."""
+"""Every handler, one router per feature, included in one place in the order they must match.
+
+Commands and main-menu buttons come before the flows' state handlers, so they work in any state;
+the fallback is last.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from aiogram import Router
 
-from bot_gateway.handlers import cancel, errors, fallback, language, start
+from bot_gateway.handlers import (
+    actions,
+    assignment,
+    cancel,
+    completion,
+    errors,
+    fallback,
+    help,
+    language,
+    new_request,
+    requests,
+    start,
+    statistics,
+    users,
+)
+
+FEATURES = (
+    errors.router,
+    cancel.router,
+    start.router,
+    help.router,
+    language.router,
+    requests.router,
+    statistics.router,
+    users.router,
+    new_request.router,
+    actions.router,
+    completion.router,
+    assignment.router,
+    fallback.router,
+)
 
 
-def build_router(feature_routers: Sequence[Router] = ()) -> Router:
-    """A fresh root router (a router attaches to one parent only): cancel first, features, fallback."""
-    root = Router(name="root")
-    root.include_routers(errors.build(), cancel.build(), start.build(), language.build())
-    if feature_routers:
-        root.include_routers(*feature_routers)
-    root.include_router(fallback.build())
+def build_router() -> Router:
+    """The root router of one dispatcher.
+
+    Feature routers are module singletons and aiogram attaches a router to one parent only, so a
+    second dispatcher in the same process (tests build one per app) gets copies of them.
+    """
+    root = Router(name=__name__)
+    root.include_routers(*(_attachable(router) for router in FEATURES))
     return root
+
+
+def _attachable(router: Router) -> Router:
+    if router.parent_router is None:
+        return router
+    copy = Router(name=router.name)
+    for name, observer in router.observers.items():
+        copy.observers[name].handlers.extend(observer.handlers)
+    for sub in router.sub_routers:
+        copy.include_router(_attachable(sub))
+    return copy

@@ -6,37 +6,29 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
-from bot_gateway.clients.core import UserClient
-from bot_gateway.i18n import CATALOGUES, all_texts, t
-from bot_gateway.keyboards.callbacks import LanguageCallback
+from bot_gateway.context import Context
+from bot_gateway.handlers.common import menu_button
+from bot_gateway.i18n import LANGUAGES, t
+from bot_gateway.keyboards.callback_data import LanguageCb
 from bot_gateway.keyboards.menus import language_keyboard, main_menu
-from bot_gateway.sessions.schemas import UserSession
-from bot_gateway.sessions.service import SessionService
+
+router = Router(name=__name__)
 
 
-async def ask_language(message: Message, language: str) -> None:
+@router.message(Command("language"))
+@router.message(menu_button("button.language"))
+async def ask_language(message: Message, ctx: Context) -> None:
     """Offer the languages."""
-    await message.answer(t("language.prompt", language), reply_markup=language_keyboard(language))
+    await message.answer(ctx.t("language.prompt"), reply_markup=language_keyboard(ctx.language))
 
 
-async def set_language(
-    query: CallbackQuery, callback_data: LanguageCallback, session: UserSession, sessions: SessionService,
-    user_client: UserClient, role: str,
-) -> None:
+@router.callback_query(LanguageCb.filter(F.code.in_(LANGUAGES)))
+async def set_language(query: CallbackQuery, callback_data: LanguageCb, ctx: Context) -> None:
     """Save the language in the profile, then answer in it."""
-    code = callback_data.code
-    user = await user_client.update(session.access_token, session.core_user_id, language=code)
-    await sessions.update_user(session, {**session.user, **user, "language": code})
+    code, session = callback_data.code, ctx.session
+    user = await ctx.clients.users.update(ctx.token, session.core_user_id, language=code)
+    await ctx.services.sessions.update_user(session, {**session.user, **user, "language": code})
     await query.answer()
     if query.message is not None:
         await query.message.answer(t("language.changed", code, language=t("language.name", code)),
-                                   reply_markup=main_menu(role, code))
-
-
-def build() -> Router:
-    """The language command, its menu button and its inline buttons."""
-    router = Router(name="language")
-    router.message.register(ask_language, Command("language"))
-    router.message.register(ask_language, F.text.in_(all_texts("button.language")))
-    router.callback_query.register(set_language, LanguageCallback.filter(F.code.in_(tuple(CATALOGUES))))
-    return router
+                                   reply_markup=main_menu(ctx.role, code))

@@ -1,4 +1,7 @@
-"""`inline_keyboard_cache`: context for buttons whose data would not fit in 64 bytes."""
+"""`inline_keyboard_cache`: callback data over Telegram's 64 bytes, kept in PostgreSQL under a short key.
+
+A button then carries `k:<key>`; the callback-cache middleware swaps it back before any handler runs.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot_gateway.keyboards.models import InlineKeyboardCache
 
+MAX_CALLBACK_BYTES = 64
+PREFIX = "k:"
+
 
 class KeyboardCache:
-    """`put` stores a context and returns a short key; `get` returns it while it is fresh."""
+    """`pack` keeps long callback data and returns what fits in a button; `resolve` reads it back."""
 
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], *, tenant: str = "default",
                  ttl_seconds: int = 86_400) -> None:
@@ -43,3 +49,20 @@ class KeyboardCache:
         if row is None or (telegram_id is not None and row.telegram_id not in (None, telegram_id)):
             return None
         return dict(row.context)
+
+    async def pack(
+        self, data: str, *, telegram_id: int | None = None, entity: tuple[str, str] | None = None
+    ) -> str:
+        """`data` itself when it fits in a button, else `k:<key>` of a stored copy."""
+        if len(data.encode()) <= MAX_CALLBACK_BYTES:
+            return data
+        entity_type, entity_id = entity or (None, None)
+        key = await self.put({"data": data}, telegram_id=telegram_id, entity_type=entity_type,
+                             entity_id=entity_id)
+        return PREFIX + key
+
+    async def resolve(self, key: str, telegram_id: int | None) -> str | None:
+        """The full data behind `key` (for this user), or None when unknown or expired."""
+        context = await self.get(key, telegram_id)
+        data = context.get("data") if context else None
+        return data if isinstance(data, str) else None

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
-from bot_gateway.i18n import CATALOGUES, t
-from bot_gateway.keyboards.callbacks import LanguageCallback
+from bot_gateway.i18n import LANGUAGES, t
+from bot_gateway.keyboards.callback_data import LanguageCb
 
-# Rows of catalogue keys per role (issue 7 attaches the flows to these buttons).
+# Rows of catalogue keys per role.
 MENUS: dict[str, list[list[str]]] = {
     "applicant": [["button.new_request", "button.my_requests"], ["button.language", "button.help"]],
     "executor": [["button.my_tasks", "button.available_requests"], ["button.language", "button.help"]],
@@ -32,8 +32,8 @@ def language_keyboard(current: str) -> InlineKeyboardMarkup:
     buttons = [
         InlineKeyboardButton(
             text=("✅ " if code == current else "") + t("language.name", code),
-            callback_data=LanguageCallback(code=code).pack(),
+            callback_data=LanguageCb(code=code).pack(),
         )
-        for code in CATALOGUES
+        for code in LANGUAGES
     ]
     return InlineKeyboardMarkup(inline_keyboard=[buttons])

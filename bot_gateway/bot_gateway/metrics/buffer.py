@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot_gateway.commands.models import BotCommand
 from bot_gateway.metrics.models import BotMetric
-from bot_gateway.middlewares.common import command_of, event_type
+from bot_gateway.updates import command_of, event_type
 
 log = logging.getLogger("bot.metrics")
 

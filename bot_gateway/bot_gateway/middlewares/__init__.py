@@ -1,1 +1,39 @@
-"""middlewares."""
+"""The middlewares, registered in one place in the order every update meets them."""
+
+from __future__ import annotations
+
+from aiogram import Dispatcher
+from redis.asyncio import Redis
+
+from bot_gateway.config import Settings
+from bot_gateway.context import Services
+from bot_gateway.metrics.buffer import MetricsBuffer
+from bot_gateway.middlewares.auth import AuthMiddleware, OnLogin
+from bot_gateway.middlewares.callback_cache import CallbackCacheMiddleware
+from bot_gateway.middlewares.inflight import InFlight
+from bot_gateway.middlewares.logging import LoggingMiddleware
+from bot_gateway.middlewares.ratelimit import RateLimitMiddleware
+from shared.ratelimit import RateLimiter
+
+
+def setup_middlewares(
+    dp: Dispatcher, settings: Settings, services: Services, *, inflight: InFlight,
+    metrics: MetricsBuffer | None, on_login: OnLogin | None = None, limiter_redis: Redis | None = None,
+) -> None:
+    """In-flight count -> rate limit -> logging -> auth (-> the callback cache for buttons)."""
+    dp.update.outer_middleware(inflight)
+    redis = limiter_redis or services.redis
+    chain = [
+        LoggingMiddleware(metrics),
+        AuthMiddleware(on_login),
+    ]
+    if settings.rate_limit_enabled:
+        chain.insert(0, RateLimitMiddleware(
+            RateLimiter(redis, "bot", fail_open=True), redis, services.sessions.store,
+            per_minute=settings.rate_limit_per_minute, per_hour=settings.rate_limit_per_hour,
+            commands_per_minute=settings.rate_limit_commands_per_minute, metrics=metrics,
+        ))
+    for observer in (dp.message, dp.callback_query):
+        for middleware in chain:
+            observer.outer_middleware(middleware)
+    dp.callback_query.outer_middleware(CallbackCacheMiddleware())

@@ -13,8 +13,9 @@ from aiogram.dispatcher.event.bases import UNHANDLED
 from aiogram.types import TelegramObject
 from prometheus_client import Counter, Histogram
 
+from bot_gateway.clients.errors import ApiError, BackendUnavailable
 from bot_gateway.metrics.buffer import MetricsBuffer
-from bot_gateway.middlewares.common import command_of, event_type
+from bot_gateway.updates import command_of, event_type
 from shared.logging import correlation_id
 
 log = logging.getLogger("bot.updates")
@@ -24,6 +25,15 @@ LATENCY = Histogram(
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
 )
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+def outcome_of(exc: Exception) -> str:
+    """How an update that raised is counted: a backend outage or refusal is not a bot error."""
+    if isinstance(exc, BackendUnavailable):
+        return "backend_unavailable"
+    if isinstance(exc, ApiError):
+        return "refused"
+    return "error"
 
 
 class LoggingMiddleware(BaseMiddleware):
@@ -42,8 +52,8 @@ class LoggingMiddleware(BaseMiddleware):
             result = await handler(event, data)
             outcome = data.get("outcome") or ("unhandled" if result is UNHANDLED else "handled")
             return result
-        except Exception as exc:
-            outcome, error = "error", f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # recorded here, answered by the error router
+            outcome, error = outcome_of(exc), f"{type(exc).__name__}: {exc}"
             raise
         finally:
             self._finish(event, outcome, error, time.perf_counter() - started)

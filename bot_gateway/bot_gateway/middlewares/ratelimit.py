@@ -15,8 +15,8 @@ from redis.exceptions import RedisError
 
 from bot_gateway.i18n import t
 from bot_gateway.metrics.buffer import MetricsBuffer
-from bot_gateway.middlewares.common import fallback_language, is_command, tell
 from bot_gateway.sessions.store import SessionStore
+from bot_gateway.updates import is_command, language_of, tell
 from shared.ratelimit import Decision, RateLimiter
 
 log = logging.getLogger("bot.ratelimit")
@@ -66,8 +66,6 @@ class RateLimitMiddleware(BaseMiddleware):
             if isinstance(event, CallbackQuery):
                 await event.answer()
             return
-        language = (await self.store.cached_language(user_id) if self.store else None) or fallback_language(
-            event
-        )
+        language = await language_of(getattr(event, "from_user", None), self.store)
         key = "ratelimit.commands" if scope == "commands" else "ratelimit.messages"
         await tell(event, t(key, language, seconds=seconds))

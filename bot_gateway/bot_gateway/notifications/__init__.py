@@ -40,10 +40,10 @@ async def run(runtime: Any) -> None:
     if not runtime.settings.feature_notifications:
         return
     notifier = Notifier(
-        runtime.bot, runtime.sessions.store.redis, runtime.clients.users, PacedSender(),
+        runtime.bot, runtime.services.redis, runtime.services.clients.users, PacedSender(),
         tenant=runtime.settings.tenant_id,
     )
-    running = consumers(notifier, runtime.sessions.store.redis)
+    running = consumers(notifier, runtime.services.redis)
     for consumer in running:
         await consumer.start()
     try:

@@ -22,10 +22,11 @@ def stripe_object(data: dict[str, Any]) -> dict[str, Any]:
     for candidate in (data, data.get("payload"), data.get("body"), data.get("event")):
         if isinstance(candidate, dict):
             inner = candidate.get("data")
-            if isinstance(inner, dict) and isinstance(inner.get("object"), dict):
-                return inner["object"]
-            if isinstance(candidate.get("object"), dict):
-                return candidate["object"]
+            found = inner.get("object") if isinstance(inner, dict) else candidate.get("object")
+            if not isinstance(found, dict):
+                found = candidate.get("object")
+            if isinstance(found, dict):
+                return found
     return data
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
 
-from bot_gateway.flows.keyboards import open_request
-from bot_gateway.flows.texts import category_name, clip, esc, stars, status_name
 from bot_gateway.i18n import normalize, t
+from bot_gateway.keyboards.requests import open_request
+from bot_gateway.texts import category_name, clip, esc, stars, status_name
 
 Data = dict[str, Any]
 

@@ -1,22 +1,19 @@
-"""The Dispatcher: Redis FSM with event isolation, routers, middlewares in the contract's order."""
+"""The Dispatcher: Redis FSM with event isolation, the services as workflow data, routers, middlewares."""
 
 from __future__ import annotations
 
-from aiogram import Dispatcher, Router
+from aiogram import Dispatcher
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 from redis.asyncio import Redis
 
-from bot_gateway.clients import Clients
 from bot_gateway.config import Settings
+from bot_gateway.context import Services
 from bot_gateway.handlers import build_router
 from bot_gateway.metrics.buffer import MetricsBuffer
-from bot_gateway.middlewares.auth import AuthMiddleware, OnLogin
-from bot_gateway.middlewares.logging import LoggingMiddleware
-from bot_gateway.middlewares.ratelimit import RateLimitMiddleware
+from bot_gateway.middlewares import setup_middlewares
+from bot_gateway.middlewares.auth import OnLogin
+from bot_gateway.middlewares.inflight import InFlight
 from bot_gateway.runtime.fsm import ResilientStorage
-from bot_gateway.runtime.inflight import InFlight
-from bot_gateway.sessions.service import SessionService
-from shared.ratelimit import RateLimiter
 
 
 class SharedRedisStorage(ResilientStorage):
@@ -35,26 +32,13 @@ def build_storage(redis: Redis, settings: Settings) -> SharedRedisStorage:
 
 
 def build_dispatcher(
-    settings: Settings, *, redis: Redis, sessions: SessionService, clients: Clients,
-    metrics: MetricsBuffer | None, inflight: InFlight, on_login: OnLogin | None = None,
-    limiter_redis: Redis | None = None, feature_routers: tuple[Router, ...] = (),
+    settings: Settings, services: Services, *, metrics: MetricsBuffer | None, inflight: InFlight,
+    on_login: OnLogin | None = None, limiter_redis: Redis | None = None,
 ) -> Dispatcher:
-    """Everything an update goes through, in order: rate limit -> logging -> auth -> handler."""
-    storage = build_storage(redis, settings)
-    dp = Dispatcher(storage=storage, events_isolation=storage.create_isolation())
-    dp.update.outer_middleware(inflight)
-    dp.include_router(build_router(feature_routers))
-    limiter = RateLimiter(limiter_redis or redis, "bot", fail_open=True)
-    chain = [
-        RateLimitMiddleware(limiter, limiter_redis or redis, sessions.store,
-                            per_minute=settings.rate_limit_per_minute, per_hour=settings.rate_limit_per_hour,
-                            commands_per_minute=settings.rate_limit_commands_per_minute, metrics=metrics)
-        if settings.rate_limit_enabled else None,
-        LoggingMiddleware(metrics),
-        AuthMiddleware(sessions, clients, on_login),
-    ]
-    for observer in (dp.message, dp.callback_query):
-        for middleware in chain:
-            if middleware is not None:
-                observer.outer_middleware(middleware)
+    """Everything an update goes through; `services` is the one workflow-data entry."""
+    storage = build_storage(services.redis, settings)
+    dp = Dispatcher(storage=storage, events_isolation=storage.create_isolation(), services=services)
+    dp.include_router(build_router())
+    setup_middlewares(dp, settings, services, inflight=inflight, metrics=metrics, on_login=on_login,
+                      limiter_redis=limiter_redis)
     return dp

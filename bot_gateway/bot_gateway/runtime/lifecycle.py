@@ -12,15 +12,16 @@ from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
 from fastapi import FastAPI
 
-from bot_gateway import flows, notifications
+from bot_gateway import notifications
 from bot_gateway.clients import Clients, build_clients
 from bot_gateway.commands.service import CommandRegistry
 from bot_gateway.config import Settings
+from bot_gateway.context import Services
 from bot_gateway.keyboards.cache import KeyboardCache
 from bot_gateway.metrics.buffer import MetricsBuffer
 from bot_gateway.metrics.rollup import rollup_loop
+from bot_gateway.middlewares.inflight import InFlight
 from bot_gateway.runtime.dispatcher import build_dispatcher
-from bot_gateway.runtime.inflight import InFlight
 from bot_gateway.runtime.telegram import build_bot
 from bot_gateway.sessions.schemas import UserSession
 from bot_gateway.sessions.service import SessionService
@@ -38,10 +39,8 @@ class BotRuntime:
     settings: Settings
     bot: Bot
     dp: Dispatcher
-    clients: Clients
-    sessions: SessionService
+    services: Services
     registry: CommandRegistry
-    keyboards: KeyboardCache
     metrics: MetricsBuffer
     inflight: InFlight
     accepting: bool = True
@@ -72,12 +71,11 @@ def build_runtime(app: FastAPI, settings: Settings, clients: Clients | None = No
         if chat_id is not None and session.role != "applicant":
             inflight.spawn(registry.register_chat(bot, chat_id, session.role, session.language))
 
-    dp = build_dispatcher(settings, redis=redis, sessions=sessions, clients=clients, metrics=metrics,
-                          inflight=inflight, on_login=on_login,
-                          feature_routers=flows.feature_routers(redis, maker, settings))
     keyboards = KeyboardCache(maker, tenant=settings.tenant_id,
                               ttl_seconds=settings.keyboard_cache_ttl_seconds)
-    return BotRuntime(settings, bot, dp, clients, sessions, registry, keyboards, metrics, inflight)
+    services = Services(clients=clients, sessions=sessions, keyboards=keyboards, redis=redis)
+    dp = build_dispatcher(settings, services, metrics=metrics, inflight=inflight, on_login=on_login)
+    return BotRuntime(settings, bot, dp, services, registry, metrics, inflight)
 
 
 async def start(runtime: BotRuntime) -> None:
@@ -96,8 +94,7 @@ async def start(runtime: BotRuntime) -> None:
         await _best_effort("deleteWebhook", bot.delete_webhook(drop_pending_updates=False))
         runtime.tasks.append(asyncio.create_task(dp.start_polling(
             bot, polling_timeout=s.polling_timeout_seconds, allowed_updates=updates, handle_signals=False,
-            close_bot_session=False, tasks_concurrency_limit=s.max_concurrent_updates,
-            **runtime.clients.handler_data())))
+            close_bot_session=False, tasks_concurrency_limit=s.max_concurrent_updates)))
     else:
         await _best_effort("setWebhook", bot.set_webhook(
             s.webhook_url, secret_token=s.webhook_secret, allowed_updates=updates,
@@ -119,7 +116,7 @@ async def stop(runtime: BotRuntime) -> None:
         task.cancel()
     await asyncio.gather(*runtime.tasks, return_exceptions=True)
     await runtime.metrics.stop()
-    await runtime.clients.aclose()
+    await runtime.services.clients.aclose()
     await runtime.bot.session.close()
     log.info("bot stopped", extra={"mode": runtime.settings.mode})
 

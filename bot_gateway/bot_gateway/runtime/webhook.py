@@ -33,7 +33,7 @@ def webhook_router(path: str) -> APIRouter:
         except ValidationError as exc:
             log.warning("malformed update", extra={"error": str(exc)[:300]})
             return JSONResponse({"detail": "malformed update"}, status_code=400)
-        runtime.inflight.spawn(runtime.dp.feed_update(runtime.bot, update, **runtime.clients.handler_data()))
+        runtime.inflight.spawn(runtime.dp.feed_update(runtime.bot, update))
         return JSONResponse({"ok": True})
 
     return router

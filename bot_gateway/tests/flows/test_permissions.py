@@ -8,16 +8,15 @@ import pytest
 from redis.asyncio import Redis
 
 from bot_gateway.clients import build_clients
-from bot_gateway.flows.context import FlowContext
-from bot_gateway.flows.kbcache import CallbackPacker
-from bot_gateway.flows.permissions import actions
+from bot_gateway.context import Context, Services
+from bot_gateway.handlers.requests.permissions import actions
 from bot_gateway.keyboards.cache import KeyboardCache
 from bot_gateway.sessions.schemas import UserSession
 
 
 def ctx_for(
     role: str, user_id: str, make_settings: Any, specializations: tuple[str, ...] = ()
-) -> FlowContext:
+) -> Context:
     session = UserSession(
         telegram_id=1,
         core_user_id=user_id,
@@ -30,7 +29,8 @@ def ctx_for(
         user={"specializations": list(specializations)},
     )
     clients = build_clients(make_settings())
-    return FlowContext(session, clients, Redis(), CallbackPacker(KeyboardCache(None)), "ru")  # type: ignore[arg-type]
+    services = Services(clients, None, KeyboardCache(None), Redis())  # type: ignore[arg-type]
+    return Context(session, services, "ru")
 
 
 def request(status: str, executor: int | None = None) -> dict[str, Any]:

@@ -41,7 +41,7 @@ async def test_session_comes_from_the_database_when_redis_lost_it(run_app, teleg
 async def test_access_token_is_refreshed_before_it_expires(run_app, telegram, core, redis: Redis):
     async with run_app() as (app, _):
         await _ask(telegram, 703, "/menu", 1)
-        store = app.state.bot.sessions.store
+        store = app.state.bot.services.sessions.store
         session = await store.cached(703)
         await store.save(session.model_copy(update={"access_expires_at": time.time() + 10}))
         await _ask(telegram, 703, "/menu", 2)
@@ -54,7 +54,7 @@ async def test_access_token_is_refreshed_before_it_expires(run_app, telegram, co
 async def test_a_rejected_refresh_signs_in_again(run_app, telegram, core, redis: Redis):
     async with run_app() as (app, _):
         await _ask(telegram, 704, "/menu", 1)
-        store = app.state.bot.sessions.store
+        store = app.state.bot.services.sessions.store
         session = await store.cached(704)
         stale = {"access_expires_at": time.time(), "refresh_token": "old"}
         await store.save(session.model_copy(update=stale))
@@ -109,7 +109,7 @@ async def test_a_pending_user_is_let_in_once_approved(run_app, telegram, core: F
     async with run_app(session_touch_interval_seconds=1) as (app, _):
         await _ask(telegram, 710, "/menu", 1)
         core.users[710]["status"] = "active"
-        store = app.state.bot.sessions.store
+        store = app.state.bot.services.sessions.store
         session = await store.cached(710)
         await store.cache(session.model_copy(update={"touched_at": time.time() - 5}))
         await _ask(telegram, 710, "/menu", 2)

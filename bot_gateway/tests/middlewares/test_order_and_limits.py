@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 
 from bot_gateway.i18n import t
 from bot_gateway.middlewares.auth import AuthMiddleware
+from bot_gateway.middlewares.callback_cache import CallbackCacheMiddleware
 from bot_gateway.middlewares.logging import LoggingMiddleware
 from bot_gateway.middlewares.ratelimit import RateLimitMiddleware
 from shared.ratelimit import RateLimiter
@@ -25,9 +26,9 @@ async def _settle(telegram: FakeTelegram, chat: int, at_least: int) -> list[str]
 async def test_middlewares_are_rate_limit_then_logging_then_auth(run_app):
     async with run_app() as (app, _client):
         dp = app.state.bot.dp
-        for observer in (dp.message, dp.callback_query):
-            kinds = [type(m) for m in observer.outer_middleware]
-            assert kinds == [RateLimitMiddleware, LoggingMiddleware, AuthMiddleware]
+        chain = [RateLimitMiddleware, LoggingMiddleware, AuthMiddleware]
+        assert [type(m) for m in dp.message.outer_middleware] == chain
+        assert [type(m) for m in dp.callback_query.outer_middleware] == [*chain, CallbackCacheMiddleware]
 
 
 async def test_twenty_first_message_in_a_minute_is_dropped_with_one_warning(run_app, telegram, core):

@@ -8,14 +8,14 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 
-from bot_gateway.flows import keyboards
-from bot_gateway.flows.callbacks import ExecutorCb, FlowCb, RequestCb
-from bot_gateway.flows.common import drop_buttons, flow_data, new_flow_id, say, stale
-from bot_gateway.flows.context import FlowContext
-from bot_gateway.flows.states import Reassignment
-from bot_gateway.flows.texts import category_name, esc
+from bot_gateway.context import Context
+from bot_gateway.handlers.common import drop_buttons, finish, flow_data, new_flow_id, say, stale
+from bot_gateway.keyboards import requests as keyboards
+from bot_gateway.keyboards.callback_data import ExecutorCb, FlowCb, RequestCb
+from bot_gateway.states import Reassignment
+from bot_gateway.texts import category_name, esc
 
-router = Router(name="flows.assign")
+router = Router(name=__name__)
 
 
 def _people(answer: Any) -> list[dict[str, Any]]:
@@ -24,7 +24,7 @@ def _people(answer: Any) -> list[dict[str, Any]]:
 
 @router.callback_query(RequestCb.filter(F.action.in_({"assign", "reassign"})))
 async def choose(
-    callback: CallbackQuery, callback_data: RequestCb, state: FSMContext, ctx: FlowContext
+    callback: CallbackQuery, callback_data: RequestCb, state: FSMContext, ctx: Context
 ) -> None:
     """Executors of the request's category."""
     if not ctx.is_staff:
@@ -53,7 +53,7 @@ async def choose(
 
 @router.callback_query(ExecutorCb.filter(), Reassignment.executor)
 async def picked(
-    callback: CallbackQuery, callback_data: ExecutorCb, state: FSMContext, ctx: FlowContext
+    callback: CallbackQuery, callback_data: ExecutorCb, state: FSMContext, ctx: Context
 ) -> None:
     """Confirm the chosen executor."""
     data = await state.get_data()
@@ -72,19 +72,17 @@ async def picked(
 
 @router.callback_query(FlowCb.filter(F.action == "confirm"), Reassignment.confirm)
 async def confirmed(
-    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: FlowContext
+    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: Context
 ) -> None:
     """Assign; the executor is notified by the event Core publishes."""
     data = await flow_data(state, callback_data.flow)
     if data is None:
         return await stale(callback, ctx)
     await ctx.clients.requests.assign(ctx.token, data["number"], data["executor_id"])
-    await state.clear()
-    await drop_buttons(callback)
-    await say(callback, ctx.t("assign.success", name=esc(data["name"]), number=esc(data["number"])))
+    await finish(callback, state, ctx.t("assign.success", name=esc(data["name"]), number=esc(data["number"])))
 
 
 @router.callback_query(ExecutorCb.filter())
-async def stale_executor(callback: CallbackQuery, ctx: FlowContext) -> None:
+async def stale_executor(callback: CallbackQuery, ctx: Context) -> None:
     """An executor button from a finished choice."""
     await stale(callback, ctx)

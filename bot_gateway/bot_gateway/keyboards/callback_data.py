@@ -1,8 +1,14 @@
-"""`CallbackData` factories of the flows (every packed value stays under Telegram's 64 bytes)."""
+"""Every `CallbackData` factory of the bot (longer data goes through `keyboards.cache`)."""
 
 from __future__ import annotations
 
 from aiogram.filters.callback_data import CallbackData
+
+
+class LanguageCb(CallbackData, prefix="lang"):
+    """A language button: `lang:uz`."""
+
+    code: str
 
 
 class RequestCb(CallbackData, prefix="request"):
@@ -60,12 +66,3 @@ class PhotoOfferCb(CallbackData, prefix="photo"):
     """Answer to "file a request with this photo?"."""
 
     answer: str
-
-
-class CachedCb(CallbackData, prefix="k"):
-    """Data too long for a button, kept in `inline_keyboard_cache` under `key`."""
-
-    key: str
-
-
-FLOW_PREFIXES = ("request", "nr", "list", "flow", "rate", "ex", "st", "photo", "k")

@@ -14,7 +14,7 @@ from typing import Any
 
 from redis.exceptions import RedisError
 
-from bot_gateway.flows.context import FlowContext
+from bot_gateway.context import Context
 
 log = logging.getLogger("bot.flows.new_request")
 LOCK_TTL = 120
@@ -32,7 +32,7 @@ return v or ''
 class SubmitKeys:
     """Redis keys that make one flow file one request: a lock while sending, then its number."""
 
-    def __init__(self, ctx: FlowContext, flow: str) -> None:
+    def __init__(self, ctx: Context, flow: str) -> None:
         self.redis = ctx.redis
         self.base = f"bot:newreq:{ctx.session.telegram_id}:{flow}"
         self.uncertain_since: float | None = None
@@ -81,7 +81,7 @@ class SubmitKeys:
         return raw.decode() if isinstance(raw, bytes) else raw
 
 
-async def filed_since(ctx: FlowContext, data: dict[str, Any], since: float) -> str | None:
+async def filed_since(ctx: Context, data: dict[str, Any], since: float) -> str | None:
     """The number of this user's request with the flow's content filed since `since`, if any."""
     start = datetime.fromtimestamp(since, UTC) - CLOCK_SLACK
     page = await ctx.clients.requests.list(

@@ -1,10 +1,13 @@
-"""Helpers the middlewares share: who sent an update, what it is, how to answer briefly."""
+"""What an update is (its kind, command, sender's language) and how to answer it briefly."""
 
 from __future__ import annotations
 
-from aiogram.types import CallbackQuery, Message, TelegramObject
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, Message, TelegramObject, User
+from redis.exceptions import RedisError
 
 from bot_gateway.i18n import normalize
+from bot_gateway.sessions.store import SessionStore
 
 
 def event_type(event: TelegramObject) -> str:
@@ -33,15 +36,26 @@ def is_command(event: TelegramObject) -> bool:
     return isinstance(event, Message) and bool(event.text) and (event.text or "").startswith("/")
 
 
-def fallback_language(event: TelegramObject) -> str:
-    """The language Telegram reports for the sender (before we know their profile)."""
-    user = getattr(event, "from_user", None)
-    return normalize(getattr(user, "language_code", None))
+async def language_of(user: User | None, store: SessionStore | None) -> str:
+    """The user's profile language when their session is cached, else the one Telegram reports."""
+    if user is None:
+        return normalize(None)
+    cached = None
+    if store is not None:
+        try:
+            cached = await store.cached_language(user.id)
+        except (RedisError, OSError):
+            cached = None
+    return normalize(cached or user.language_code)
 
 
 async def tell(event: TelegramObject, text: str) -> None:
-    """Answer a message with a message, a button press with an alert."""
+    """Answer a message with a message; a button with an alert (in the chat if already answered)."""
     if isinstance(event, Message):
         await event.answer(text)
     elif isinstance(event, CallbackQuery):
-        await event.answer(text[:200], show_alert=True)
+        try:
+            await event.answer(text[:200], show_alert=True)
+        except TelegramBadRequest:
+            if isinstance(event.message, Message):
+                await event.message.answer(text)

@@ -5,23 +5,33 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from aiogram import Router
+from aiogram import F, Router
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot_gateway.flows import keyboards
-from bot_gateway.flows.callbacks import ListCb
-from bot_gateway.flows.common import message_of, stale
-from bot_gateway.flows.context import FlowContext
-from bot_gateway.flows.texts import STATUSES, status_name
+from bot_gateway.context import Context
+from bot_gateway.handlers.common import message_of, stale
+from bot_gateway.i18n import all_texts
+from bot_gateway.keyboards import requests as keyboards
+from bot_gateway.keyboards.callback_data import ListCb
+from bot_gateway.texts import STATUSES, status_name
 
-router = Router(name="flows.lists")
+router = Router(name=__name__)
+MENU_BUTTONS = {
+    "button.my_requests": "my",
+    "button.my_tasks": "tasks",
+    "button.available_requests": "available",
+    "button.all_requests": "all",
+    "button.unassigned": "unassigned",
+}
+LIST_BUTTONS = {text: scope for key, scope in MENU_BUTTONS.items() for text in all_texts(key)}
 PAGE_SIZE = 5
 SCOPES = ("my", "tasks", "available", "all", "unassigned")
 # Scopes whose status is fixed have no filter chips.
 FIXED_STATUS = {"available": "new", "unassigned": "new"}
 
 
-def filters_for(scope: str, status: str, ctx: FlowContext) -> dict[str, Any]:
+def filters_for(scope: str, status: str, ctx: Context) -> dict[str, Any]:
     """Core list filters of a scope (Core applies the visibility rule on top)."""
     params: dict[str, Any] = {}
     if scope == "my":
@@ -34,7 +44,7 @@ def filters_for(scope: str, status: str, ctx: FlowContext) -> dict[str, Any]:
     return params
 
 
-async def render(ctx: FlowContext, scope: str, status: str, page: int) -> tuple[str, Any]:
+async def render(ctx: Context, scope: str, status: str, page: int) -> tuple[str, Any]:
     """The list's text and keyboard."""
     found = await ctx.clients.requests.list(
         ctx.token, page=page, page_size=PAGE_SIZE, **filters_for(scope, status, ctx)
@@ -50,14 +60,14 @@ async def render(ctx: FlowContext, scope: str, status: str, page: int) -> tuple[
     return "\n".join(lines), markup
 
 
-async def send_list(message: Message, ctx: FlowContext, scope: str) -> None:
+async def send_list(message: Message, ctx: Context, scope: str) -> None:
     """The first page of a list as a new message."""
     text, markup = await render(ctx, scope, "", 1)
     await message.answer(text, reply_markup=markup)
 
 
 @router.callback_query(ListCb.filter())
-async def page(callback: CallbackQuery, callback_data: ListCb, ctx: FlowContext) -> None:
+async def page(callback: CallbackQuery, callback_data: ListCb, ctx: Context) -> None:
     """Another page or another filter, in place."""
     if callback_data.scope not in SCOPES or (callback_data.status and callback_data.status not in STATUSES):
         return await stale(callback, ctx)
@@ -66,3 +76,10 @@ async def page(callback: CallbackQuery, callback_data: ListCb, ctx: FlowContext)
     if message is not None:
         await message.edit_text(text, reply_markup=markup)
     await callback.answer()
+
+
+@router.message(F.text.in_(LIST_BUTTONS))
+async def open_list(message: Message, state: FSMContext, ctx: Context) -> None:
+    """A list from the main menu (leaving whatever flow was running)."""
+    await state.clear()
+    await send_list(message, ctx, LIST_BUTTONS[message.text or ""])

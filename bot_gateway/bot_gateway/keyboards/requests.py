@@ -7,10 +7,10 @@ from typing import Any
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot_gateway.flows.callbacks import ExecutorCb, FlowCb, ListCb, RateCb, RequestCb, StatusCb
-from bot_gateway.flows.context import FlowContext
-from bot_gateway.flows.texts import icon, list_item, status_name
+from bot_gateway.context import Context
 from bot_gateway.i18n import t
+from bot_gateway.keyboards.callback_data import ExecutorCb, FlowCb, ListCb, RateCb, RequestCb, StatusCb
+from bot_gateway.texts import icon, list_item, status_name
 
 
 def request_actions(number: str, names: list[str], language: str) -> InlineKeyboardMarkup:
@@ -118,7 +118,7 @@ def statuses(number: str, values: tuple[str, ...], language: str) -> InlineKeybo
     return kb.as_markup()
 
 
-def confirm(flow: str, ctx: FlowContext, *, skip: str | None = None) -> InlineKeyboardMarkup:
+def confirm(flow: str, ctx: Context, *, skip: str | None = None) -> InlineKeyboardMarkup:
     """Confirm / cancel (and optionally a skip/done button) for an action flow."""
     kb = InlineKeyboardBuilder()
     if skip:
@@ -130,7 +130,7 @@ def confirm(flow: str, ctx: FlowContext, *, skip: str | None = None) -> InlineKe
     return kb.as_markup()
 
 
-def cancel_only(flow: str, ctx: FlowContext) -> InlineKeyboardMarkup:
+def cancel_only(flow: str, ctx: Context) -> InlineKeyboardMarkup:
     """Just the cancel button of an action flow."""
     kb = InlineKeyboardBuilder()
     kb.button(text=ctx.t("btn.cancel"), callback_data=FlowCb(action="cancel", flow=flow))

@@ -7,14 +7,14 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 
-from bot_gateway.flows import keyboards
-from bot_gateway.flows.callbacks import FlowCb, RateCb, RequestCb
-from bot_gateway.flows.common import PLAIN_TEXT, drop_buttons, flow_data, new_flow_id, say, stale
-from bot_gateway.flows.context import FlowContext
-from bot_gateway.flows.states import Cancellation, Comment, Completion, Return
-from bot_gateway.flows.texts import esc, stars
+from bot_gateway.context import Context
+from bot_gateway.handlers.common import PLAIN_TEXT, drop_buttons, finish, flow_data, new_flow_id, say, stale
+from bot_gateway.keyboards import requests as keyboards
+from bot_gateway.keyboards.callback_data import FlowCb, RateCb, RequestCb
+from bot_gateway.states import Cancellation, Comment, Completion, Return
+from bot_gateway.texts import esc, stars
 
-router = Router(name="flows.actions")
+router = Router(name=__name__)
 TEXT_MAX = 2000
 PROMPTS: dict[str, tuple[State, str]] = {
     "comment": (Comment.text, "comment.prompt"),
@@ -26,7 +26,7 @@ PROMPTS: dict[str, tuple[State, str]] = {
 
 @router.callback_query(RequestCb.filter(F.action.in_(set(PROMPTS))))
 async def begin(
-    callback: CallbackQuery, callback_data: RequestCb, state: FSMContext, ctx: FlowContext
+    callback: CallbackQuery, callback_data: RequestCb, state: FSMContext, ctx: Context
 ) -> None:
     """Start a text step for the action on the request."""
     step, key = PROMPTS[callback_data.action]
@@ -38,7 +38,7 @@ async def begin(
     )
 
 
-async def checked_text(message: Message, ctx: FlowContext, minimum: int = 3) -> str | None:
+async def checked_text(message: Message, ctx: Context, minimum: int = 3) -> str | None:
     """The message's text within limits, else None after telling the user why."""
     text = (message.text or "").strip()
     if len(text) > TEXT_MAX:
@@ -51,7 +51,7 @@ async def checked_text(message: Message, ctx: FlowContext, minimum: int = 3) -> 
 
 
 @router.message(Comment.text, PLAIN_TEXT)
-async def comment(message: Message, state: FSMContext, ctx: FlowContext) -> None:
+async def comment(message: Message, state: FSMContext, ctx: Context) -> None:
     """Post the comment."""
     text = await checked_text(message, ctx, 1)
     if text is None:
@@ -63,7 +63,7 @@ async def comment(message: Message, state: FSMContext, ctx: FlowContext) -> None
 
 
 @router.message(Cancellation.reason, PLAIN_TEXT)
-async def cancel_reason(message: Message, state: FSMContext, ctx: FlowContext) -> None:
+async def cancel_reason(message: Message, state: FSMContext, ctx: Context) -> None:
     """Keep the reason and ask to confirm."""
     reason = await checked_text(message, ctx)
     if reason is None:
@@ -78,7 +78,7 @@ async def cancel_reason(message: Message, state: FSMContext, ctx: FlowContext) -
 
 
 @router.message(Return.reason, PLAIN_TEXT)
-async def return_reason(message: Message, state: FSMContext, ctx: FlowContext) -> None:
+async def return_reason(message: Message, state: FSMContext, ctx: Context) -> None:
     """Return the work with the reason."""
     reason = await checked_text(message, ctx)
     if reason is None:
@@ -91,30 +91,26 @@ async def return_reason(message: Message, state: FSMContext, ctx: FlowContext) -
 
 @router.callback_query(FlowCb.filter(F.action == "confirm"), Cancellation.confirm)
 async def cancel_confirmed(
-    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: FlowContext
+    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: Context
 ) -> None:
     """Cancel the request."""
     data = await flow_data(state, callback_data.flow)
     if data is None:
         return await stale(callback, ctx)
     await ctx.clients.requests.change_status(ctx.token, data["number"], "cancelled", reason=data["reason"])
-    await state.clear()
-    await drop_buttons(callback)
-    await say(callback, ctx.t("cancel.success", number=esc(data["number"])))
+    await finish(callback, state, ctx.t("cancel.success", number=esc(data["number"])))
 
 
 @router.callback_query(FlowCb.filter(F.action == "cancel"))
-async def abort(callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: FlowContext) -> None:
+async def abort(callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: Context) -> None:
     """Leave the action flow."""
     if await flow_data(state, callback_data.flow) is None:
         return await stale(callback, ctx)
-    await state.clear()
-    await drop_buttons(callback)
-    await say(callback, ctx.t("cancel.done"))
+    await finish(callback, state, ctx.t("cancel.done"))
 
 
 @router.callback_query(RequestCb.filter(F.action == "accept"))
-async def accept(callback: CallbackQuery, callback_data: RequestCb, ctx: FlowContext) -> None:
+async def accept(callback: CallbackQuery, callback_data: RequestCb, ctx: Context) -> None:
     """Ask for a rating."""
     await say(
         callback,
@@ -124,7 +120,7 @@ async def accept(callback: CallbackQuery, callback_data: RequestCb, ctx: FlowCon
 
 
 @router.callback_query(RateCb.filter())
-async def rated(callback: CallbackQuery, callback_data: RateCb, ctx: FlowContext) -> None:
+async def rated(callback: CallbackQuery, callback_data: RateCb, ctx: Context) -> None:
     """Accept with the rating (a second tap meets a 409: already accepted)."""
     if not 1 <= callback_data.stars <= 5:
         return await stale(callback, ctx)

@@ -1,4 +1,4 @@
-"""New request, the description step: text of 10+ characters, or photos (several) with a caption."""
+"""New request, what is wrong: the category, then a description of 10+ characters or photos with a caption."""
 
 from __future__ import annotations
 
@@ -8,17 +8,26 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot_gateway.flows import new_request_views as views
-from bot_gateway.flows.callbacks import NewRequestCb
-from bot_gateway.flows.common import NOT_COMMAND, PLAIN_TEXT, drop_buttons, flow_data, message_of, say, stale
-from bot_gateway.flows.context import FlowContext
-from bot_gateway.flows.new_request_steps import show_summary
-from bot_gateway.flows.states import NewRequest
+from bot_gateway.context import Context
+from bot_gateway.handlers.common import (
+    NOT_COMMAND,
+    PLAIN_TEXT,
+    drop_buttons,
+    flow_data,
+    message_of,
+    say,
+    stale,
+)
+from bot_gateway.handlers.new_request import views
+from bot_gateway.handlers.new_request.steps import next_after, show_summary
+from bot_gateway.keyboards.callback_data import NewRequestCb
+from bot_gateway.states import NewRequest
+from bot_gateway.texts import CATEGORIES
 
-router = Router(name="flows.new_request_description")
+router = Router(name=__name__)
 
 
-def description_error(text: str, ctx: FlowContext) -> str | None:
+def description_error(text: str, ctx: Context) -> str | None:
     """Why a description is refused, or None."""
     if len(text) > views.DESCRIPTION_MAX:
         return ctx.t("nr.description.too_long", max=views.DESCRIPTION_MAX, length=len(text))
@@ -27,8 +36,26 @@ def description_error(text: str, ctx: FlowContext) -> str | None:
     return None
 
 
+@router.callback_query(NewRequestCb.filter(F.action == "c"))
+async def pick_category(
+    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context
+) -> None:
+    """A category was chosen: ask for the description."""
+    data = await flow_data(state, callback_data.flow, NewRequest.category.state)
+    if data is None or callback_data.value not in CATEGORIES:
+        return await stale(callback, ctx)
+    await state.update_data(category=callback_data.value)
+    message = message_of(callback)
+    if message is not None:
+        await message.edit_reply_markup(reply_markup=None)
+        await next_after(
+            message, state, ctx, {**data, "category": callback_data.value}, NewRequest.description.state
+        )
+    await callback.answer()
+
+
 @router.message(NewRequest.description, PLAIN_TEXT)
-async def description_text(message: Message, state: FSMContext, ctx: FlowContext) -> None:
+async def description_text(message: Message, state: FSMContext, ctx: Context) -> None:
     """A text description: checked, then the summary."""
     text = (message.text or "").strip()
     error = description_error(text, ctx)
@@ -41,7 +68,7 @@ async def description_text(message: Message, state: FSMContext, ctx: FlowContext
 
 @router.message(NewRequest.description, F.photo)
 @router.message(NewRequest.confirm, F.photo)
-async def description_photo(message: Message, state: FSMContext, ctx: FlowContext) -> None:
+async def description_photo(message: Message, state: FSMContext, ctx: Context) -> None:
     """A photo (its caption may be the description); several are allowed."""
     data = await state.get_data()
     photos = list(data.get("photos") or [])
@@ -68,7 +95,7 @@ async def description_photo(message: Message, state: FSMContext, ctx: FlowContex
 
 @router.callback_query(NewRequestCb.filter(F.action == "done"))
 async def photos_done(
-    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: FlowContext
+    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context
 ) -> None:
     """Done with photos: the summary if there is a description, else ask for one."""
     data = await flow_data(state, callback_data.flow, NewRequest.description.state)
@@ -85,7 +112,7 @@ async def photos_done(
 
 @router.message(NewRequest.description, NOT_COMMAND)
 @router.message(NewRequest.confirm, NOT_COMMAND)
-async def hint(message: Message, state: FSMContext, ctx: FlowContext) -> None:
+async def hint(message: Message, state: FSMContext, ctx: Context) -> None:
     """Anything else in these steps gets the step's hint."""
     current = (await state.get_state() or "").rsplit(":", 1)[-1]
     await message.answer(ctx.t(f"hint.{current}"))

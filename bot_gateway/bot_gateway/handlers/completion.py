@@ -6,21 +6,22 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot_gateway.flows import keyboards, permissions
-from bot_gateway.flows.actions import checked_text
-from bot_gateway.flows.callbacks import FlowCb, RequestCb, StatusCb
-from bot_gateway.flows.common import NOT_COMMAND, PLAIN_TEXT, drop_buttons, flow_data, say, stale
-from bot_gateway.flows.context import FlowContext
-from bot_gateway.flows.details import show
-from bot_gateway.flows.states import Completion
-from bot_gateway.flows.texts import esc, status_name
+from bot_gateway.context import Context
+from bot_gateway.handlers.actions import checked_text
+from bot_gateway.handlers.common import NOT_COMMAND, PLAIN_TEXT, drop_buttons, finish, flow_data, say, stale
+from bot_gateway.handlers.requests import permissions
+from bot_gateway.handlers.requests.card import show
+from bot_gateway.keyboards import requests as keyboards
+from bot_gateway.keyboards.callback_data import FlowCb, RequestCb, StatusCb
+from bot_gateway.states import Completion
+from bot_gateway.texts import esc, status_name
 
-router = Router(name="flows.completion")
+router = Router(name=__name__)
 MAX_PROOF = 10
 
 
 @router.message(Completion.comment, PLAIN_TEXT)
-async def comment(message: Message, state: FSMContext, ctx: FlowContext) -> None:
+async def comment(message: Message, state: FSMContext, ctx: Context) -> None:
     """Keep what was done; ask for photos."""
     text = await checked_text(message, ctx)
     if text is None:
@@ -35,7 +36,7 @@ async def comment(message: Message, state: FSMContext, ctx: FlowContext) -> None
 
 
 @router.message(Completion.photos, F.photo)
-async def photo(message: Message, state: FSMContext, ctx: FlowContext) -> None:
+async def photo(message: Message, state: FSMContext, ctx: Context) -> None:
     """One more proof photo."""
     data = await state.get_data()
     photos = [*data.get("photos", []), message.photo[-1].file_id if message.photo else ""][:MAX_PROOF]
@@ -47,14 +48,14 @@ async def photo(message: Message, state: FSMContext, ctx: FlowContext) -> None:
 
 
 @router.message(Completion.photos, NOT_COMMAND)
-async def photo_hint(message: Message, ctx: FlowContext) -> None:
+async def photo_hint(message: Message, ctx: Context) -> None:
     """Only photos (or the button) here."""
     await message.answer(ctx.t("hint.photo"))
 
 
 @router.callback_query(FlowCb.filter(F.action == "skip"), Completion.photos)
 async def photos_done(
-    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: FlowContext
+    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: Context
 ) -> None:
     """Show what will be sent."""
     data = await flow_data(state, callback_data.flow)
@@ -76,7 +77,7 @@ async def photos_done(
 
 @router.callback_query(FlowCb.filter(F.action == "confirm"), Completion.confirm)
 async def confirmed(
-    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: FlowContext
+    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: Context
 ) -> None:
     """Mark the request completed with the proof photos (the resident gets them with the notice)."""
     data = await flow_data(state, callback_data.flow)
@@ -87,16 +88,15 @@ async def confirmed(
     await ctx.clients.requests.change_status(
         ctx.token, number, "completed", comment=data.get("comment"), media=media or None
     )
-    await state.clear()
-    await drop_buttons(callback)
-    await say(callback, ctx.t("complete.success", number=esc(number)))
+    await finish(callback, state, ctx.t("complete.success", number=esc(number)))
 
 
 @router.callback_query(RequestCb.filter(F.action.in_({"status", "resume"})))
-async def pick_status(callback: CallbackQuery, callback_data: RequestCb, ctx: FlowContext) -> None:
+async def pick_status(callback: CallbackQuery, callback_data: RequestCb, ctx: Context) -> None:
     """The statuses this request can move to (resume: straight back to work)."""
     if callback_data.action == "resume":
-        return await set_status(callback, StatusCb(number=callback_data.number, status="in_progress"), ctx)
+        await set_status(callback, StatusCb(number=callback_data.number, status="in_progress"), ctx)
+        return
     request = await ctx.clients.requests.get(ctx.token, callback_data.number)
     steps = permissions.STATUS_STEPS.get(request["status"], ())
     if not ctx.is_staff:
@@ -111,7 +111,7 @@ async def pick_status(callback: CallbackQuery, callback_data: RequestCb, ctx: Fl
 
 
 @router.callback_query(StatusCb.filter())
-async def set_status(callback: CallbackQuery, callback_data: StatusCb, ctx: FlowContext) -> None:
+async def set_status(callback: CallbackQuery, callback_data: StatusCb, ctx: Context) -> None:
     """Move the request (Core refuses illegal moves with 409)."""
     if callback_data.status not in {s for steps in permissions.STATUS_STEPS.values() for s in steps}:
         return await stale(callback, ctx)

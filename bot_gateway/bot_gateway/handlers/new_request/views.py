@@ -8,9 +8,9 @@ from typing import Any
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot_gateway.flows.callbacks import NewRequestCb
-from bot_gateway.flows.context import FlowContext
-from bot_gateway.flows.texts import CATEGORIES, category_name, clip, esc
+from bot_gateway.context import Context
+from bot_gateway.keyboards.callback_data import NewRequestCb
+from bot_gateway.texts import CATEGORIES, category_name, clip, esc
 
 BUILDINGS_PER_PAGE = 6
 DESCRIPTION_MIN = 10
@@ -24,16 +24,16 @@ def _button(text: str, action: str, flow: str, value: str = "") -> InlineKeyboar
     )
 
 
-def cancel_row(ctx: FlowContext, flow: str) -> list[InlineKeyboardButton]:
+def cancel_row(ctx: Context, flow: str) -> list[InlineKeyboardButton]:
     """The flow's cancel button."""
     return [_button(ctx.t("btn.cancel"), "cancel", flow)]
 
 
 async def building_page(
-    ctx: FlowContext, flow: str, query: str | None, page: int, telegram_id: int
+    ctx: Context, flow: str, query: str | None, page: int, telegram_id: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A page of buildings (matching `query`) as buttons, with pagination and cancel."""
-    found = await ctx.buildings.search(ctx.token, query, page, BUILDINGS_PER_PAGE)
+    found = await ctx.clients.buildings.search(ctx.token, query, page, BUILDINGS_PER_PAGE)
     items, total = found.get("items") or [], int(found.get("total") or 0)
     if query:
         text = (
@@ -63,7 +63,7 @@ async def building_page(
     return text, kb.as_markup()
 
 
-def categories(ctx: FlowContext, flow: str) -> InlineKeyboardMarkup:
+def categories(ctx: Context, flow: str) -> InlineKeyboardMarkup:
     """The eleven categories, two per row, and cancel."""
     kb = InlineKeyboardBuilder()
     for slug in CATEGORIES:
@@ -73,19 +73,19 @@ def categories(ctx: FlowContext, flow: str) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
-def photos_done(ctx: FlowContext, flow: str) -> InlineKeyboardMarkup:
+def photos_done(ctx: Context, flow: str) -> InlineKeyboardMarkup:
     """ "Done" after photos, and cancel."""
     return InlineKeyboardMarkup(
         inline_keyboard=[[_button(ctx.t("btn.done"), "done", flow)], cancel_row(ctx, flow)]
     )
 
 
-def just_cancel(ctx: FlowContext, flow: str) -> InlineKeyboardMarkup:
+def just_cancel(ctx: Context, flow: str) -> InlineKeyboardMarkup:
     """Only the cancel button."""
     return InlineKeyboardMarkup(inline_keyboard=[cancel_row(ctx, flow)])
 
 
-def summary(ctx: FlowContext, data: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup]:
+def summary(ctx: Context, data: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup]:
     """The request as it will be filed, with confirm / edit / cancel."""
     flow = data["flow"]
     text = ctx.t(
@@ -105,7 +105,7 @@ def summary(ctx: FlowContext, data: dict[str, Any]) -> tuple[str, InlineKeyboard
     return text, markup
 
 
-def edit_choices(ctx: FlowContext, flow: str) -> InlineKeyboardMarkup:
+def edit_choices(ctx: Context, flow: str) -> InlineKeyboardMarkup:
     """Which part of the request to change."""
     kb = InlineKeyboardBuilder()
     for field in ("building", "apartment", "category", "description"):

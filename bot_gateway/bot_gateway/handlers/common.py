@@ -1,4 +1,4 @@
-"""Helpers the flow routers share: flow ids, stale buttons, filters for plain text."""
+"""What the handlers share: filters, flow ids, stale buttons, answering a button, menu-button filters."""
 
 from __future__ import annotations
 
@@ -9,11 +9,17 @@ from aiogram import F
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
-from bot_gateway.flows.context import FlowContext
+from bot_gateway.context import Context
+from bot_gateway.i18n import all_texts
 
 # Text that is not a command: commands (/cancel, /help...) always reach their own handlers.
 PLAIN_TEXT = F.text & ~F.text.startswith("/")
 NOT_COMMAND = ~F.text.startswith("/")
+
+
+def menu_button(key: str) -> Any:
+    """A filter for a reply-keyboard button, in whichever language it was pressed."""
+    return F.text.in_(all_texts(key))
 
 
 def new_flow_id() -> str:
@@ -31,7 +37,7 @@ async def flow_data(state: FSMContext, flow: str, *states: str | None) -> dict[s
     return data
 
 
-async def stale(callback: CallbackQuery, ctx: FlowContext) -> None:
+async def stale(callback: CallbackQuery, ctx: Context) -> None:
     """ "This button is out of date"."""
     await callback.answer(ctx.t("button.stale"), show_alert=True)
 
@@ -60,3 +66,10 @@ async def say(callback: CallbackQuery, text: str, **kwargs: Any) -> None:
     elif callback.from_user is not None and callback.bot is not None:
         await callback.bot.send_message(callback.from_user.id, text, **kwargs)
     await callback.answer()
+
+
+async def finish(callback: CallbackQuery, state: FSMContext, text: str) -> None:
+    """End a flow from its last button: clear the state, drop the buttons, say `text`."""
+    await state.clear()
+    await drop_buttons(callback)
+    await say(callback, text)

@@ -10,16 +10,16 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 
 from bot_gateway.clients.errors import ApiError, BackendUnavailable
-from bot_gateway.flows import new_request_views as views
-from bot_gateway.flows.callbacks import NewRequestCb
-from bot_gateway.flows.common import drop_buttons, flow_data, message_of, say, stale
-from bot_gateway.flows.context import FlowContext
-from bot_gateway.flows.new_request_steps import prompt
-from bot_gateway.flows.states import NewRequest
-from bot_gateway.flows.submit_guard import SubmitKeys, filed_since
-from bot_gateway.flows.texts import esc
+from bot_gateway.context import Context
+from bot_gateway.handlers.common import drop_buttons, finish, flow_data, message_of, say, stale
+from bot_gateway.handlers.new_request import views
+from bot_gateway.handlers.new_request.guard import SubmitKeys, filed_since
+from bot_gateway.handlers.new_request.steps import prompt
+from bot_gateway.keyboards.callback_data import NewRequestCb
+from bot_gateway.states import NewRequest
+from bot_gateway.texts import esc
 
-router = Router(name="flows.new_request_submit")
+router = Router(name=__name__)
 EDIT_STEPS = {
     "building": NewRequest.building.state,
     "apartment": NewRequest.apartment.state,
@@ -30,7 +30,7 @@ EDIT_STEPS = {
 
 @router.callback_query(NewRequestCb.filter(F.action.in_({"edit", "summary"})))
 async def edit_menu(
-    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: FlowContext
+    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context
 ) -> None:
     """Edit: which part; back: the summary again."""
     data = await flow_data(state, callback_data.flow, NewRequest.confirm.state)
@@ -49,7 +49,7 @@ async def edit_menu(
 
 @router.callback_query(NewRequestCb.filter(F.action == "ef"))
 async def edit_field(
-    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: FlowContext
+    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context
 ) -> None:
     """Go back to one step; after it (and the apartment, for a new building) the summary returns."""
     data = await flow_data(state, callback_data.flow, NewRequest.confirm.state)
@@ -68,19 +68,17 @@ async def edit_field(
 
 @router.callback_query(NewRequestCb.filter(F.action == "cancel"))
 async def cancel(
-    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: FlowContext
+    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context
 ) -> None:
     """Cancel the flow."""
     if await flow_data(state, callback_data.flow) is None:
         return await stale(callback, ctx)
-    await state.clear()
-    await drop_buttons(callback)
-    await say(callback, ctx.t("nr.cancelled"))
+    await finish(callback, state, ctx.t("nr.cancelled"))
 
 
 @router.callback_query(NewRequestCb.filter(F.action == "confirm"))
 async def confirm(
-    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: FlowContext
+    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context
 ) -> None:
     """File the request exactly once, however often the button is tapped."""
     keys = SubmitKeys(ctx, callback_data.flow)
@@ -109,12 +107,10 @@ async def confirm(
         await keys.unlock()  # the state is kept: confirming again retries
         raise
     await keys.remember(number)
-    await state.clear()
-    await drop_buttons(callback)
-    await say(callback, ctx.t("nr.created", number=esc(number)))
+    await finish(callback, state, ctx.t("nr.created", number=esc(number)))
 
 
-async def _file(ctx: FlowContext, keys: SubmitKeys, data: dict[str, Any]) -> str:
+async def _file(ctx: Context, keys: SubmitKeys, data: dict[str, Any]) -> str:
     """The new request's number; after an attempt of unknown outcome, that one's if Core filed it."""
     if keys.uncertain_since is not None:
         earlier = await filed_since(ctx, data, keys.uncertain_since)

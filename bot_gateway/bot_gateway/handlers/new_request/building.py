@@ -1,4 +1,4 @@
-"""New request, first half: start, building (list, search, pages), apartment, category."""
+"""New request, where: the building (list, search, pages) and the apartment."""
 
 from __future__ import annotations
 
@@ -7,35 +7,19 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from bot_gateway.flows import new_request_views as views
-from bot_gateway.flows.callbacks import NewRequestCb
-from bot_gateway.flows.common import PLAIN_TEXT, flow_data, message_of, new_flow_id, stale
-from bot_gateway.flows.context import FlowContext
-from bot_gateway.flows.new_request_steps import next_after
-from bot_gateway.flows.states import NewRequest
-from bot_gateway.flows.texts import CATEGORIES, esc
+from bot_gateway.context import Context
+from bot_gateway.handlers.common import PLAIN_TEXT, flow_data, message_of, stale
+from bot_gateway.handlers.new_request import views
+from bot_gateway.handlers.new_request.steps import next_after
+from bot_gateway.keyboards.callback_data import NewRequestCb
+from bot_gateway.states import NewRequest
+from bot_gateway.texts import esc
 
-router = Router(name="flows.new_request")
-
-
-async def start(
-    message: Message,
-    state: FSMContext,
-    ctx: FlowContext,
-    photos: list[str] | None = None,
-    description: str | None = None,
-) -> None:
-    """Begin a new request (optionally with photos already sent)."""
-    flow = new_flow_id()
-    await state.set_state(NewRequest.building)
-    await state.set_data({"flow": flow, "photos": photos or [], "description": description})
-    user_id = message.chat.id
-    text, markup = await views.building_page(ctx, flow, None, 1, user_id)
-    await message.answer(text, reply_markup=markup)
+router = Router(name=__name__)
 
 
 @router.message(NewRequest.building, PLAIN_TEXT)
-async def search_buildings(message: Message, state: FSMContext, ctx: FlowContext) -> None:
+async def search_buildings(message: Message, state: FSMContext, ctx: Context) -> None:
     """Text in the building step searches addresses."""
     data = await state.get_data()
     query = (message.text or "").strip()[:100]
@@ -45,7 +29,7 @@ async def search_buildings(message: Message, state: FSMContext, ctx: FlowContext
 
 @router.callback_query(NewRequestCb.filter(F.action == "bp"))
 async def building_page(
-    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: FlowContext
+    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context
 ) -> None:
     """Another page of buildings (the query rides in the button, long ones via the keyboard cache)."""
     if await flow_data(state, callback_data.flow, NewRequest.building.state) is None:
@@ -63,13 +47,13 @@ async def building_page(
 
 @router.callback_query(NewRequestCb.filter(F.action == "b"))
 async def pick_building(
-    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: FlowContext
+    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context
 ) -> None:
     """A building was chosen: ask for the apartment."""
     data = await flow_data(state, callback_data.flow, NewRequest.building.state)
     if data is None or not callback_data.value.isdigit():
         return await stale(callback, ctx)
-    building = await ctx.buildings.get(ctx.token, int(callback_data.value))
+    building = await ctx.clients.buildings.get(ctx.token, int(callback_data.value))
     await state.update_data(
         building_id=building["id"],
         address=building["address"],
@@ -89,7 +73,7 @@ async def pick_building(
 
 
 @router.message(NewRequest.apartment, PLAIN_TEXT)
-async def apartment(message: Message, state: FSMContext, ctx: FlowContext) -> None:
+async def apartment(message: Message, state: FSMContext, ctx: Context) -> None:
     """A number from 1 to the building's apartment count."""
     data = await state.get_data()
     value, limit = (message.text or "").strip(), int(data.get("max_apartment") or 1)
@@ -100,28 +84,10 @@ async def apartment(message: Message, state: FSMContext, ctx: FlowContext) -> No
     await next_after(message, state, ctx, {**data, "apartment": str(int(value))}, NewRequest.category.state)
 
 
-@router.callback_query(NewRequestCb.filter(F.action == "c"))
-async def pick_category(
-    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: FlowContext
-) -> None:
-    """A category was chosen: ask for the description."""
-    data = await flow_data(state, callback_data.flow, NewRequest.category.state)
-    if data is None or callback_data.value not in CATEGORIES:
-        return await stale(callback, ctx)
-    await state.update_data(category=callback_data.value)
-    message = message_of(callback)
-    if message is not None:
-        await message.edit_reply_markup(reply_markup=None)
-        await next_after(
-            message, state, ctx, {**data, "category": callback_data.value}, NewRequest.description.state
-        )
-    await callback.answer()
-
-
 @router.message(
     StateFilter(NewRequest.building, NewRequest.apartment, NewRequest.category), ~F.text.startswith("/")
 )
-async def hint(message: Message, state: FSMContext, ctx: FlowContext) -> None:
+async def hint(message: Message, state: FSMContext, ctx: Context) -> None:
     """Anything else in these steps gets the step's hint."""
     current = (await state.get_state() or "").rsplit(":", 1)[-1]
     await message.answer(ctx.t(f"hint.{current}"))

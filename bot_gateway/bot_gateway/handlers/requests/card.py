@@ -9,18 +9,19 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.types import CallbackQuery
 
-from bot_gateway.flows import keyboards, permissions
-from bot_gateway.flows.callbacks import RequestCb
-from bot_gateway.flows.common import message_of, say
-from bot_gateway.flows.context import FlowContext
-from bot_gateway.flows.texts import card, clip, esc, fit, history_line, person, when
+from bot_gateway.context import Context
+from bot_gateway.handlers.common import message_of, say
+from bot_gateway.handlers.requests import permissions
+from bot_gateway.keyboards import requests as keyboards
+from bot_gateway.keyboards.callback_data import RequestCb
+from bot_gateway.texts import card, clip, esc, fit, history_line, person, when
 
-router = Router(name="flows.details")
+router = Router(name=__name__)
 HISTORY_ITEMS = 15
 
 
 async def show(
-    callback: CallbackQuery, ctx: FlowContext, number: str, *, edit: bool = False, answer: bool = True
+    callback: CallbackQuery, ctx: Context, number: str, *, edit: bool = False, answer: bool = True
 ) -> None:
     """The card of `number`, sent anew or in place of the button's message."""
     request = await ctx.clients.requests.get(ctx.token, number)
@@ -38,13 +39,13 @@ async def show(
 
 
 @router.callback_query(RequestCb.filter(F.action == "view"))
-async def view(callback: CallbackQuery, callback_data: RequestCb, ctx: FlowContext) -> None:
+async def view(callback: CallbackQuery, callback_data: RequestCb, ctx: Context) -> None:
     """Open a request."""
     await show(callback, ctx, callback_data.number)
 
 
 @router.callback_query(RequestCb.filter(F.action == "refresh"))
-async def refresh(callback: CallbackQuery, callback_data: RequestCb, ctx: FlowContext) -> None:
+async def refresh(callback: CallbackQuery, callback_data: RequestCb, ctx: Context) -> None:
     """Reload the card in place."""
     await show(callback, ctx, callback_data.number, edit=True)
 
@@ -56,7 +57,7 @@ def _items(answer: Any) -> list[dict[str, Any]]:
 
 
 async def newest(
-    ctx: FlowContext, number: str, part: str, count: int = HISTORY_ITEMS
+    ctx: Context, number: str, part: str, count: int = HISTORY_ITEMS
 ) -> list[dict[str, Any]]:
     """The last `count` history entries or comments, oldest first (Core pages them oldest first)."""
     url = f"/api/v1/requests/{number}/{part}"
@@ -76,7 +77,7 @@ async def newest(
 
 
 @router.callback_query(RequestCb.filter(F.action == "history"))
-async def history(callback: CallbackQuery, callback_data: RequestCb, ctx: FlowContext) -> None:
+async def history(callback: CallbackQuery, callback_data: RequestCb, ctx: Context) -> None:
     """Every change and the latest comments."""
     number = callback_data.number
     changes, comments = await asyncio.gather(newest(ctx, number, "history"), newest(ctx, number, "comments"))
@@ -92,7 +93,7 @@ async def history(callback: CallbackQuery, callback_data: RequestCb, ctx: FlowCo
 
 
 @router.callback_query(RequestCb.filter(F.action == "take"))
-async def take(callback: CallbackQuery, callback_data: RequestCb, ctx: FlowContext) -> None:
+async def take(callback: CallbackQuery, callback_data: RequestCb, ctx: Context) -> None:
     """An executor takes a request of their specialization."""
     taken = await ctx.clients.requests.take(ctx.token, callback_data.number)
     await show(callback, ctx, callback_data.number, edit=True, answer=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot_gateway.flows.context import FlowContext
+from bot_gateway.context import Context
 
 OPEN = ("in_progress", "purchasing", "clarification", "returned")
 # Status changes offered with the "change status" button (completion and cancellation have flows).
@@ -20,17 +20,17 @@ def _id(value: Any) -> str | None:
     return str(value["id"]) if isinstance(value, dict) and value.get("id") is not None else None
 
 
-def is_applicant(request: dict[str, Any], ctx: FlowContext) -> bool:
+def is_applicant(request: dict[str, Any], ctx: Context) -> bool:
     """Whether the user filed this request."""
     return _id(request.get("applicant")) == ctx.user_id
 
 
-def is_executor(request: dict[str, Any], ctx: FlowContext) -> bool:
+def is_executor(request: dict[str, Any], ctx: Context) -> bool:
     """Whether the request is assigned to the user."""
     return _id(request.get("executor")) == ctx.user_id
 
 
-def may_take(request: dict[str, Any], ctx: FlowContext) -> bool:
+def may_take(request: dict[str, Any], ctx: Context) -> bool:
     """An executor of the request's category, and nobody has it yet."""
     specializations = ctx.session.user.get("specializations") or []
     return (
@@ -41,7 +41,7 @@ def may_take(request: dict[str, Any], ctx: FlowContext) -> bool:
     )
 
 
-def actions(request: dict[str, Any], ctx: FlowContext) -> list[str]:
+def actions(request: dict[str, Any], ctx: Context) -> list[str]:
     """The action buttons for this user at this status."""
     status, found = request["status"], []
     if ctx.is_staff:

@@ -7,14 +7,14 @@ from typing import Any
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
-from bot_gateway.flows import new_request_views as views
-from bot_gateway.flows.context import FlowContext
-from bot_gateway.flows.states import NewRequest
-from bot_gateway.flows.texts import esc
+from bot_gateway.context import Context
+from bot_gateway.handlers.new_request import views
+from bot_gateway.states import NewRequest
+from bot_gateway.texts import esc
 
 
 async def next_after(
-    message: Message, state: FSMContext, ctx: FlowContext, data: dict[str, Any], step: str | None
+    message: Message, state: FSMContext, ctx: Context, data: dict[str, Any], step: str | None
 ) -> None:
     """Go to `step`, or back to the summary when editing a request that has everything."""
     ready = step == NewRequest.description.state and data.get("description")
@@ -27,7 +27,7 @@ async def next_after(
 
 
 async def prompt(
-    message: Message, state: FSMContext, ctx: FlowContext, data: dict[str, Any], step: str | None
+    message: Message, state: FSMContext, ctx: Context, data: dict[str, Any], step: str | None
 ) -> None:
     """Ask for `step` of the flow."""
     flow = data["flow"]
@@ -51,7 +51,7 @@ async def prompt(
         )
 
 
-async def show_summary(message: Message, state: FSMContext, ctx: FlowContext, data: dict[str, Any]) -> None:
+async def show_summary(message: Message, state: FSMContext, ctx: Context, data: dict[str, Any]) -> None:
     """The confirmation step."""
     await state.set_state(NewRequest.confirm)
     await state.update_data(editing=False)

@@ -15,7 +15,6 @@ Environment: LOADTEST_BOT_TOKEN (the bot's token at the emulator), LOADTEST_WEBH
 from __future__ import annotations
 
 import itertools
-import math
 import os
 import random
 import time
@@ -24,9 +23,10 @@ from http.client import RemoteDisconnected
 from typing import Any
 
 import requests
-from locust import HttpUser, LoadTestShape, between, task
+from locust import HttpUser, between, task
 
-from bot_gateway.i18n import CATALOGUES
+from bot_gateway.i18n import all_texts
+from loadtests.shapes import StepLoad
 
 BOT_TOKEN = os.environ.get("LOADTEST_BOT_TOKEN", "100000002:loadtest-bot-token")
 SECRET = os.environ.get("LOADTEST_WEBHOOK_SECRET", "")
@@ -36,8 +36,8 @@ HELP_RU, LANGUAGE_RU = "❓ Помощь", "🌐 Язык"
 FREE_TEXT = ["Здравствуйте", "Когда придёт сантехник?", "Salom", "Спасибо!"]
 _ids = itertools.count(int(time.time() * 1000) % 10**9)
 # A reply that is one of these is the bot saying it failed, not an answer.
-ERROR_REPLIES = tuple(catalogue[key][:30] for catalogue in CATALOGUES.values()
-                      for key in ("backend.unavailable", "error.generic"))
+ERROR_REPLIES = tuple(text[:30] for key in ("backend.unavailable", "error.generic")
+                      for text in all_texts(key))
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:
@@ -168,23 +168,7 @@ class Resident(HttpUser):
         self.await_reply(started, "reply to button press")
 
 
-class StepLoad(LoadTestShape):
-    """Step up to USERS in STEPS steps over the first 20% of DURATION, hold 60%, step down in 20%."""
+class Shape(StepLoad):
+    """The bot scenario's shape: up to 20 users unless USERS says otherwise."""
 
-    users = int(os.environ.get("USERS", "20"))
-    duration = float(os.environ.get("DURATION", "60"))
-    steps = max(1, int(os.environ.get("STEPS", "5")))
-
-    def tick(self) -> tuple[int, float] | None:
-        """(users, spawn rate) now, or None to stop."""
-        elapsed = self.get_run_time()
-        ramp = self.duration * 0.2
-        if elapsed >= self.duration:
-            return None
-        if elapsed < ramp:
-            fraction = math.ceil(self.steps * elapsed / ramp) / self.steps
-        elif elapsed < self.duration - ramp:
-            fraction = 1.0
-        else:
-            fraction = math.ceil(self.steps * (self.duration - elapsed) / ramp) / self.steps
-        return max(1, round(self.users * fraction)), max(1.0, self.users / self.steps)
+    default_users = 20

@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import math
 import os
 import random
 import time
@@ -24,7 +23,9 @@ import uuid
 from typing import Any
 
 import requests
-from locust import HttpUser, LoadTestShape, between, events, task
+from locust import HttpUser, between, events, task
+
+from loadtests.shapes import StepLoad
 
 TOKEN = os.environ.get("LOADTEST_API_TOKEN", "")
 TENANT = os.environ.get("LOADTEST_TENANT", "loadtest")
@@ -87,13 +88,15 @@ def warm_up(host: str) -> None:
                       json={"spreadsheet_id": SPREADSHEET, "range": "Requests!A1:E20"})
 
 
-@events.test_start.add_listener
 def prepare(environment: Any, **_: Any) -> None:
     """Webhook configs for the load-test tenant (signed requests need a known secret), then warm up."""
     host = environment.host or "http://127.0.0.1:8001"
     ensure_config(host, "stripe", STRIPE_SECRET, None)
     ensure_config(host, GENERIC_SOURCE, GENERIC_SECRET, "hmac_sha256")
     warm_up(host)
+
+
+events.test_start.add_listener(prepare)  # type: ignore[no-untyped-call]  # locust leaves it untyped
 
 
 class RegularUser(HttpUser):
@@ -174,24 +177,7 @@ class AdminUser(HttpUser):
         self.client.get("/api/v1/rate-limits", headers=AUTH, name="admin rate limits")
 
 
-class StepLoad(LoadTestShape):
-    """Step up to USERS in STEPS steps over the first 20% of DURATION, hold 60%, step down in 20%."""
+class Shape(StepLoad):
+    """The integration scenario's shape: up to 50 users unless USERS says otherwise."""
 
-    users = int(os.environ.get("USERS", "50"))
-    duration = float(os.environ.get("DURATION", "60"))
-    steps = max(1, int(os.environ.get("STEPS", "5")))
-
-    def tick(self) -> tuple[int, float] | None:
-        """(users, spawn rate) now, or None to stop."""
-        elapsed = self.get_run_time()
-        ramp = self.duration * 0.2
-        if elapsed >= self.duration:
-            return None
-        if elapsed < ramp:
-            fraction = math.ceil(self.steps * elapsed / ramp) / self.steps
-        elif elapsed < self.duration - ramp:
-            fraction = 1.0
-        else:
-            fraction = math.ceil(self.steps * (self.duration - elapsed) / ramp) / self.steps
-        # Each step is reached within about a second.
-        return max(1, round(self.users * fraction)), max(1.0, self.users / self.steps)
+    default_users = 50

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,7 +97,7 @@ def dev_secrets() -> dict[str, str]:
 
     path = DATA / "dev.env"
     values = read_env_file(path)
-    wanted = {
+    wanted: dict[str, Callable[[], str]] = {
         "DEV_API_TOKEN": lambda: "dev-" + secrets.token_urlsafe(16),
         "DEV_FERNET_KEY": lambda: Fernet.generate_key().decode(),
         "DEV_JWT_SECRET": lambda: secrets.token_urlsafe(32),

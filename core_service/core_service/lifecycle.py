@@ -1,48 +1,67 @@
-"""Start-up and shut-down hooks, in order: geocoding client, its retry loop, the outbox relay."""
+"""What the Core Service's lifespan builds besides the shared resources, in one typed object."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
 
-from core_service.buildings import worker as geocode_worker
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from core_service.buildings import worker
 from core_service.buildings.geocoding import Geocoder
 from core_service.config import Settings
-from core_service.events import relay
-from shared.app import Hook
+from core_service.events.models import OutboxEvent
+from shared.app import ServiceResources
+from shared.background import BackgroundLoop
 from shared.db import create_engine
+from shared.events import OutboxRelay
 from shared.http import ServiceClient
 
 
-async def start_geocoder(app: FastAPI) -> None:
-    """A client of the Integration Service's geocoding, when it is configured."""
-    settings: Settings = app.state.settings
-    app.state.geocoder = None
-    if settings.integration_url:
-        client = ServiceClient(
-            "integration", settings.integration_url, token=settings.integration_api_token,
-            timeout=settings.geocode_timeout_seconds, attempts=1,
-        )
-        app.state.geocoder = Geocoder(client)
+@dataclass
+class Core:
+    """The service's components; handlers reach them only through `core_service.dependencies`."""
+
+    settings: Settings
+    # A small autocommit pool of its own for request numbers, so it never waits on the main pool.
+    numbering_engine: AsyncEngine
+    # Publishes `core.*` events and appends them to `stream:core`.
+    relay: OutboxRelay
+    # A client of the Integration Service's geocoding, when it is configured.
+    geocoder: Geocoder | None = None
+    # Fills in the coordinates the Integration Service could not give at once.
+    geocoding: BackgroundLoop | None = None
 
 
-async def start_numbering(app: FastAPI) -> None:
-    """A small autocommit pool of its own for request numbers, so it never waits on the main pool."""
-    settings: Settings = app.state.settings
-    app.state.numbering_engine = create_engine(
-        settings, pool_size=settings.numbering_pool_size, max_overflow=0, isolation_level="AUTOCOMMIT"
+def build_geocoder(settings: Settings) -> Geocoder | None:
+    """The geocoding client, when the Integration Service is configured."""
+    if not settings.integration_url:
+        return None
+    client = ServiceClient(
+        "integration", settings.integration_url, token=settings.integration_api_token,
+        timeout=settings.geocode_timeout_seconds, attempts=1,
     )
+    return Geocoder(client)
 
 
-async def stop_numbering(app: FastAPI) -> None:
-    """Close the numbering pool."""
-    await app.state.numbering_engine.dispose()
-
-
-async def stop_geocoder(app: FastAPI) -> None:
-    """Close the geocoding client."""
-    if getattr(app.state, "geocoder", None) is not None:
-        await app.state.geocoder.aclose()
-
-
-STARTUP: list[Hook] = [start_numbering, start_geocoder, geocode_worker.start, relay.start]
-SHUTDOWN: list[Hook] = [stop_numbering, stop_geocoder, geocode_worker.stop, relay.stop]
+@asynccontextmanager
+async def components(settings: Settings, resources: ServiceResources) -> AsyncIterator[Core]:
+    """Build and start the components (workers only when `run_workers`); stop them in reverse."""
+    async with AsyncExitStack() as stack:
+        numbering = create_engine(
+            settings, pool_size=settings.numbering_pool_size, max_overflow=0, isolation_level="AUTOCOMMIT"
+        )
+        stack.push_async_callback(numbering.dispose)
+        relay = OutboxRelay(resources.sessions, OutboxEvent, resources.redis, stream=settings.events_stream)
+        core = Core(settings, numbering, relay, geocoder=build_geocoder(settings))
+        if core.geocoder is not None:
+            stack.push_async_callback(core.geocoder.aclose)
+        if settings.run_workers:
+            if core.geocoder is not None:
+                core.geocoding = worker.geocoding_loop(resources.sessions, core.geocoder, settings)
+                core.geocoding.start()
+                stack.push_async_callback(core.geocoding.stop)
+            await relay.start()
+            stack.push_async_callback(relay.stop)
+        yield core

@@ -1,33 +1,12 @@
-"""The service's declarative base; every domain's models register on it."""
+"""Every domain's models, imported so that `Base.metadata` holds every table (Alembic, tests)."""
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING
+from core_service.auth import models as auth_models
+from core_service.buildings import models as buildings_models
+from core_service.db import Base
+from core_service.events import models as events_models
+from core_service.requests import models as requests_models
+from core_service.users import models as users_models
 
-from shared.db import base_class
-
-if TYPE_CHECKING:  # mypy cannot follow a class made by a factory
-    from sqlalchemy.orm import DeclarativeBase
-
-    class Base(DeclarativeBase):
-        """The declarative base of the Core Service."""
-
-else:
-    Base = base_class()
-
-
-
-class FetchDefaults:
-    """Server-set columns (`updated_at` on UPDATE too) come back by RETURNING on flush, not lazily."""
-
-    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy reads this attribute
-
-
-DOMAINS = ("users", "auth", "buildings", "requests", "events")
-
-
-def load_all_models() -> None:
-    """Import every domain's models so their tables are on `Base.metadata`."""
-    for name in DOMAINS:
-        importlib.import_module(f"core_service.{name}.models")
+__all__ = ["Base", "auth_models", "buildings_models", "events_models", "requests_models", "users_models"]

@@ -11,12 +11,16 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core_service import MIGRATIONS, cli
 from core_service.app import create_app
 from core_service.config import Settings
-from core_service.models import Base, load_all_models
+from core_service.dependencies import core_of
+from core_service.lifecycle import Core
+from core_service.models import Base
 from shared import testing
+from shared.app import ServiceResources, resources_of
 from shared.db import session_scope
 from shared.migrations import upgrade
 
@@ -61,9 +65,24 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
     async with application.router.lifespan_context(application):
         yield application
-        load_all_models()
-        await testing.truncate_all(application.state.engine, Base.metadata)
-        await application.state.redis.flushdb()
+        await testing.empty_app(application, Base.metadata)
+
+
+@pytest.fixture
+def resources(app: FastAPI) -> ServiceResources:
+    """What the app's lifespan built."""
+    return resources_of(app)
+
+
+@pytest.fixture
+def core(resources: ServiceResources) -> Core:
+    """The Core components (relay, geocoder, numbering pool) of the running app."""
+    return core_of(resources)
+
+
+@pytest.fixture
+def sessionmaker(resources: ServiceResources) -> async_sessionmaker[AsyncSession]:
+    return resources.sessions
 
 
 @pytest.fixture
@@ -80,8 +99,8 @@ def service_headers() -> dict[str, str]:
 
 
 @pytest.fixture
-async def redis(app: FastAPI) -> Redis:
-    return app.state.redis  # type: ignore[no-any-return]
+def redis(resources: ServiceResources) -> Redis:
+    return resources.redis
 
 
 @dataclass
@@ -103,7 +122,9 @@ MakeUser = Callable[..., Awaitable[Actor]]
 
 
 @pytest.fixture
-def make_user(app: FastAPI, client: httpx.AsyncClient, service_headers: dict[str, str]) -> MakeUser:
+def make_user(
+    sessionmaker: async_sessionmaker[AsyncSession], client: httpx.AsyncClient, service_headers: dict[str, str]
+) -> MakeUser:
     """Create a user with roles (through the operator CLI code) and sign them in through the API."""
     counter = iter(range(5_000_000, 6_000_000))
 
@@ -115,7 +136,7 @@ def make_user(app: FastAPI, client: httpx.AsyncClient, service_headers: dict[str
         status: str = "active",
     ) -> Actor:
         tg = telegram_id or next(counter)
-        async for session in session_scope(app.state.sessionmaker):
+        async for session in session_scope(sessionmaker):
             user = await cli.upsert_user(
                 session,
                 tenant,
@@ -133,7 +154,7 @@ def make_user(app: FastAPI, client: httpx.AsyncClient, service_headers: dict[str
         assert answer.status_code == 200, answer.text
         body = answer.json()
         if status != "active":
-            async for session in session_scope(app.state.sessionmaker):
+            async for session in session_scope(sessionmaker):
                 found = await session.get(cli.User, body["user"]["id"])
                 assert found is not None
                 found.status = status
@@ -143,11 +164,11 @@ def make_user(app: FastAPI, client: httpx.AsyncClient, service_headers: dict[str
 
 
 @pytest.fixture
-async def building(app: FastAPI) -> int:
+async def building(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
     """A building of the default tenant; its id."""
     from core_service.buildings.models import Building
 
-    async for session in session_scope(app.state.sessionmaker):
+    async for session in session_scope(sessionmaker):
         row = Building(
             tenant_id="default",
             address="Ташкент, ул. Навои, 1",

@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 from core_service.app import create_app
 from core_service.config import Settings
 from core_service.events.models import OutboxEvent
-from core_service.models import Base, load_all_models
+from core_service.models import Base
 from shared import testing
+from shared.app import resources_of
 from shared.db import session_scope
 
 DEAD_PG = "postgresql+asyncpg://postgres@127.0.0.1:1/core"
@@ -47,8 +48,7 @@ async def test_redis_down_still_stores_changes_and_their_events(settings: Settin
             created = await client.post("/api/v1/requests", json=body, headers=resident.headers)
             assert created.status_code == 201
             assert (await client.get("/health/ready")).status_code == 503
-        async for session in session_scope(app.state.sessionmaker):
+        async for session in session_scope(resources_of(app).sessions):
             count = (await session.execute(select(func.count()).select_from(OutboxEvent))).scalar_one()
         assert count == 1
-        load_all_models()
-        await testing.truncate_all(app.state.engine, Base.metadata)
+        await testing.empty_app(app, Base.metadata, redis=False)

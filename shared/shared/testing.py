@@ -11,8 +11,11 @@ from typing import Any
 
 import asyncpg
 import uvicorn
+from fastapi import FastAPI
 from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.app import resources_of
 
 # Each service's tests use their own Redis logical database, so suites never share keys.
 REDIS_DB = {"shared": 9, "integration": 10, "core": 11, "bot": 12, "emulator": 13}
@@ -60,6 +63,15 @@ async def truncate_all(engine: AsyncEngine, metadata: MetaData) -> None:
     if names:
         async with engine.begin() as conn:
             await conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+async def empty_app(app: FastAPI, metadata: MetaData, *, redis: bool = True) -> None:
+    """Empty every table of `metadata` in the running app's database, and its Redis database."""
+    resources = resources_of(app)
+    if resources.engine is not None:
+        await truncate_all(resources.engine, metadata)
+    if redis:
+        await resources.redis.flushdb()
 
 
 @asynccontextmanager

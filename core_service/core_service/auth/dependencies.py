@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header
 
 from core_service.auth import tokens
+from core_service.dependencies import SettingsDep
 from core_service.errors import Forbidden, Unauthorized
 from core_service.users.models import User
 from shared.app import SessionDep
@@ -22,9 +23,9 @@ def bearer(authorization: str | None) -> str:
     return value.strip()
 
 
-async def _user_from_token(request: Request, session: SessionDep, token: str, tenant: str | None) -> User:
+async def _user_from_token(secret: str, session: SessionDep, token: str, tenant: str | None) -> User:
     try:
-        claims = tokens.decode(request.app.state.settings.jwt_secret, token, tokens.ACCESS)
+        claims = tokens.decode(secret, token, tokens.ACCESS)
     except tokens.InvalidToken as exc:
         raise Unauthorized(str(exc)) from None
     if tenant is not None and tenant != claims.tenant_id:
@@ -38,14 +39,14 @@ async def _user_from_token(request: Request, session: SessionDep, token: str, te
 
 
 async def signed_in_user(
-    request: Request,
+    settings: SettingsDep,
     session: SessionDep,
     authorization: Annotated[str | None, Header()] = None,
     x_tenant_id: Annotated[str | None, Header()] = None,
 ) -> User:
     """The user of the access token; 401 bad token, 403 blocked (pending users pass)."""
     tenant = validate_tenant(x_tenant_id) if x_tenant_id else None
-    return await _user_from_token(request, session, bearer(authorization), tenant)
+    return await _user_from_token(settings.jwt_secret, session, bearer(authorization), tenant)
 
 
 async def active_user(user: Annotated[User, Depends(signed_in_user)]) -> User:
@@ -83,7 +84,7 @@ class Caller:
 
 
 async def user_or_service(
-    request: Request,
+    settings: SettingsDep,
     session: SessionDep,
     authorization: Annotated[str | None, Header()] = None,
     x_tenant_id: Annotated[str | None, Header()] = None,
@@ -91,9 +92,9 @@ async def user_or_service(
     """A service with an API token (tenant from `X-Tenant-ID`) or an active user."""
     token = bearer(authorization)
     tenant = validate_tenant(x_tenant_id) if x_tenant_id else None
-    if token_matches(token, request.app.state.settings.api_tokens):
+    if token_matches(token, settings.api_tokens):
         return Caller(tenant or "default", None)
-    user = await _user_from_token(request, session, token, tenant)
+    user = await _user_from_token(settings.jwt_secret, session, token, tenant)
     if user.status != "active":
         raise Forbidden("user is awaiting approval")
     return Caller(user.tenant_id, user)

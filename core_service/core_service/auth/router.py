@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from core_service.auth import permissions, service
@@ -15,6 +15,7 @@ from core_service.auth.schemas import (
     TelegramLogin,
     TokenPair,
 )
+from core_service.dependencies import SettingsDep
 from core_service.users.schemas import UserOut
 from shared.app import SessionDep
 from shared.security import ApiTokenDep, TenantDep
@@ -24,17 +25,17 @@ router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 @router.post("/telegram")
 async def telegram_login(
-    body: TelegramLogin, request: Request, _: ApiTokenDep, tenant: TenantDep, session: SessionDep
+    body: TelegramLogin, _: ApiTokenDep, tenant: TenantDep, session: SessionDep, settings: SettingsDep
 ) -> TokenPair:
     """Sign in a Telegram user on the bot gateway's behalf (creating them if new)."""
-    return await service.login(session, request.app.state.settings, tenant, body)
+    return await service.login(session, settings, tenant, body)
 
 
 @router.post("/refresh", response_model=TokenPair)
-async def refresh(body: RefreshBody, request: Request, session: SessionDep) -> TokenPair | JSONResponse:
+async def refresh(body: RefreshBody, session: SessionDep, settings: SettingsDep) -> TokenPair | JSONResponse:
     """Rotate a refresh token; presenting an already rotated one revokes the whole family."""
     try:
-        return await service.refresh(session, request.app.state.settings, body.refresh_token)
+        return await service.refresh(session, settings, body.refresh_token)
     except service.RefreshReused:
         # Answered, not raised: the family's revocation must be committed with this 401.
         return JSONResponse(

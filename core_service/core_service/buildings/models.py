@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import DateTime, Float, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core_service.models import Base, FetchDefaults
+from core_service.db import Base, FetchDefaults
 from shared.db import TenantMixin, TimestampMixin
 
 

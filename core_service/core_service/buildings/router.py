@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 
 from core_service.auth.dependencies import CallerDep, StaffUser
 from core_service.buildings import service
 from core_service.buildings.schemas import BuildingIn, BuildingOut, BuildingPage, BuildingUpdate
+from core_service.dependencies import CoreDep
 from shared.app import SessionDep
 
 router = APIRouter(prefix="/api/v1/buildings", tags=["buildings"])
@@ -33,23 +34,23 @@ async def get_building(building_id: int, caller: CallerDep, session: SessionDep)
 
 @router.post("", status_code=201)
 async def create_building(
-    body: BuildingIn, staff: StaffUser, request: Request, session: SessionDep
+    body: BuildingIn, staff: StaffUser, session: SessionDep, core: CoreDep
 ) -> BuildingOut:
     """Add a building; it is geocoded now if the Integration Service answers, else later."""
     building = await service.create(session, staff.tenant_id, body)
-    await service.geocode(session, request.app.state.geocoder, building)
+    await service.geocode(session, core.geocoder, building)
     return BuildingOut.model_validate(building)
 
 
 @router.patch("/{building_id}")
 async def update_building(
-    building_id: int, body: BuildingUpdate, staff: StaffUser, request: Request, session: SessionDep
+    building_id: int, body: BuildingUpdate, staff: StaffUser, session: SessionDep, core: CoreDep
 ) -> BuildingOut:
     """Change a building; a new address is geocoded again."""
     building = await service.get(session, staff.tenant_id, building_id)
     building = await service.update(session, building, body)
     if building.latitude is None:
-        await service.geocode(session, request.app.state.geocoder, building)
+        await service.geocode(session, core.geocoder, building)
     return BuildingOut.model_validate(building)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core_service.models import Base
+from core_service.db import Base
 from shared.events import OutboxMixin
 
 

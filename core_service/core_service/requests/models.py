@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core_service.buildings.models import Building
-from core_service.models import Base, FetchDefaults
+from core_service.db import Base, FetchDefaults
 from core_service.users.models import User
 from shared.db import TenantMixin, TimestampMixin
 

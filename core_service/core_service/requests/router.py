@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, get_args
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 
 from core_service.auth.dependencies import ActiveUser, StaffUser
+from core_service.dependencies import CoreDep
 from core_service.errors import Invalid
 from core_service.requests import queries, service, stats, timeline
 from core_service.requests.schemas import (
@@ -50,11 +51,10 @@ def _sort(value: str) -> str:
 
 @router.post("", status_code=201)
 async def create_request(
-    body: RequestIn, user: ActiveUser, request: Request, session: SessionDep
+    body: RequestIn, user: ActiveUser, session: SessionDep, core: CoreDep
 ) -> RequestOut:
     """File a new request; it gets today's next number and status `new`."""
-    state = request.app.state
-    created = await service.create(session, state.numbering_engine, user, body, state.settings.timezone)
+    created = await service.create(session, core.numbering_engine, user, body, core.settings.timezone)
     return RequestOut.model_validate(created)
 
 

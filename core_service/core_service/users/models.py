@@ -6,7 +6,7 @@ from sqlalchemy import BigInteger, Index, Integer, String, UniqueConstraint
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core_service.models import Base, FetchDefaults
+from core_service.db import Base, FetchDefaults
 from shared.db import TenantMixin, TimestampMixin
 
 ROLES = ("applicant", "executor", "manager", "admin")

@@ -45,7 +45,7 @@ async def test_a_new_building_gets_coordinates_at_once(client, make_user):
 
 @pytest.mark.parametrize("failure", [httpx.ConnectError("refused"), httpx.Response(503), httpx.Response(500)])
 async def test_integration_down_saves_the_building_and_fills_coordinates_later(
-    client, make_user, app, failure
+    client, make_user, core, sessionmaker, failure
 ):
     manager = await make_user("manager")
     with respx.mock() as mock:
@@ -54,7 +54,7 @@ async def test_integration_down_saves_the_building_and_fills_coordinates_later(
     assert answer.status_code == 201 and answer.json()["latitude"] is None
     with respx.mock() as mock:
         mock.get(FORWARD).respond(200, json=FOUND)
-        assert await worker.geocode_pending(app) == 1
+        assert await worker.geocode_pending(sessionmaker, core.geocoder, 10) == 1
     later = (await client.get(f"/api/v1/buildings/{answer.json()['id']}", headers=manager.headers)).json()
     assert later["latitude"] == 41.3111
 

@@ -34,11 +34,11 @@ async def test_a_new_request_is_numbered_for_today_and_new(client, make_user, fi
     assert second["number"] == f"{today}-002"
 
 
-async def test_each_tenant_counts_its_own_numbers(client, make_user, file_request, app):
+async def test_each_tenant_counts_its_own_numbers(client, make_user, file_request, sessionmaker):
     from core_service.buildings.models import Building
     from shared.db import session_scope
 
-    async for session in session_scope(app.state.sessionmaker):
+    async for session in session_scope(sessionmaker):
         other_building = Building(
             tenant_id="other", address="Самарканд, 1", entrances=1, floors=1, apartments=1, geocode_attempts=0
         )

@@ -12,14 +12,14 @@ from core_service.events.models import OutboxEvent
 from shared.db import session_scope
 
 
-async def outbox(app) -> list[OutboxEvent]:
-    async for session in session_scope(app.state.sessionmaker):
+async def outbox(sessionmaker) -> list[OutboxEvent]:
+    async for session in session_scope(sessionmaker):
         return list((await session.execute(select(OutboxEvent).order_by(OutboxEvent.id))).scalars())
     raise AssertionError
 
 
-async def channels(app) -> list[str]:
-    return [row.channel for row in await outbox(app)]
+async def channels(sessionmaker) -> list[str]:
+    return [row.channel for row in await outbox(sessionmaker)]
 
 
 @pytest.fixture
@@ -32,23 +32,23 @@ async def people(make_user):
     }
 
 
-async def test_each_change_emits_its_events_once(client, app, people, file_request):
+async def test_each_change_emits_its_events_once(client, sessionmaker, people, file_request):
     number = (await file_request(people["applicant"]))["number"]
-    assert await channels(app) == ["core.request.created"]
+    assert await channels(sessionmaker) == ["core.request.created"]
     await client.post(f"/api/v1/requests/{number}/take", headers=people["executor"].headers)
-    assert (await channels(app))[1:] == ["core.request.assigned", "core.request.status_changed"]
+    assert (await channels(sessionmaker))[1:] == ["core.request.assigned", "core.request.status_changed"]
     await client.post(
         f"/api/v1/requests/{number}/assign",
         json={"executor_id": people["other_executor"].id},
         headers=people["manager"].headers,
     )
-    assert (await channels(app))[3:] == ["core.request.assigned"]
+    assert (await channels(sessionmaker))[3:] == ["core.request.assigned"]
     await client.post(
         f"/api/v1/requests/{number}/comments",
         json={"text": "Буду в 15:00"},
         headers=people["other_executor"].headers,
     )
-    assert (await channels(app))[4:] == ["core.request.commented"]
+    assert (await channels(sessionmaker))[4:] == ["core.request.commented"]
     await client.patch(
         f"/api/v1/requests/{number}/status",
         json={"status": "completed"},
@@ -59,18 +59,18 @@ async def test_each_change_emits_its_events_once(client, app, people, file_reque
         json={"status": "accepted", "rating": 5},
         headers=people["applicant"].headers,
     )
-    assert (await channels(app))[5:] == [
+    assert (await channels(sessionmaker))[5:] == [
         "core.request.status_changed",
         "core.request.status_changed",
         "core.request.rated",
     ]
-    rows = await outbox(app)
+    rows = await outbox(sessionmaker)
     assert len({row.event_id for row in rows}) == len(rows)
 
 
-async def test_refused_changes_emit_nothing(client, app, people, file_request):
+async def test_refused_changes_emit_nothing(client, sessionmaker, people, file_request):
     number = (await file_request(people["applicant"]))["number"]
-    before = await channels(app)
+    before = await channels(sessionmaker)
     url = f"/api/v1/requests/{number}"
     refused = [
         await client.patch(f"{url}/status", json={"status": "completed"}, headers=people["manager"].headers),
@@ -95,10 +95,10 @@ async def test_refused_changes_emit_nothing(client, app, people, file_request):
         ),
     ]
     assert [r.status_code for r in refused] == [409, 422, 403, 403, 422, 403, 422, 422]
-    assert await channels(app) == before
+    assert await channels(sessionmaker) == before
 
 
-async def test_event_data_carries_what_the_notifier_needs(client, app, people, file_request):
+async def test_event_data_carries_what_the_notifier_needs(client, sessionmaker, people, file_request):
     number = (await file_request(people["applicant"], urgency="critical"))["number"]
     await client.post(
         f"/api/v1/requests/{number}/assign",
@@ -110,7 +110,7 @@ async def test_event_data_carries_what_the_notifier_needs(client, app, people, f
         json={"text": "Откройте дверь"},
         headers=people["executor"].headers,
     )
-    rows = await outbox(app)
+    rows = await outbox(sessionmaker)
     created, assigned, changed, commented = (row.payload for row in rows)
     assert created["event_type"] == "request.created" and created["source"] == "core"
     assert created["tenant_id"] == "default" and created["version"] == 1
@@ -132,12 +132,14 @@ async def test_event_data_carries_what_the_notifier_needs(client, app, people, f
     assert commented["data"]["applicant_telegram_id"] == people["applicant"].telegram_id
 
 
-async def test_the_relay_publishes_to_pubsub_and_stream_core(client, app, redis, people, file_request):
+async def test_the_relay_publishes_to_pubsub_and_stream_core(
+    client, core, sessionmaker, redis, people, file_request
+):
     pubsub = redis.pubsub()
     await pubsub.psubscribe("core.request.*")
     await pubsub.get_message(timeout=1)
     number = (await file_request(people["applicant"]))["number"]
-    assert await app.state.relay.run_once() == 1
+    assert await core.relay.run_once() == 1
     entries = await redis.xrange("stream:core")
     assert len(entries) == 1
     fields = entries[0][1]
@@ -146,8 +148,8 @@ async def test_the_relay_publishes_to_pubsub_and_stream_core(client, app, redis,
     message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=2)
     assert message is not None and message["channel"] == b"core.request.created"
     await pubsub.aclose()
-    assert all(row.published_at is not None for row in await outbox(app))
-    assert await app.state.relay.run_once() == 0
+    assert all(row.published_at is not None for row in await outbox(sessionmaker))
+    assert await core.relay.run_once() == 0
 
 
 @pytest.mark.parametrize("settings_overrides", [{"run_workers": True}])

@@ -25,8 +25,9 @@ from core_service import cli
 from core_service.app import create_app
 from core_service.buildings.models import Building
 from core_service.events.models import OutboxEvent
-from core_service.models import Base, load_all_models
+from core_service.models import Base
 from shared import testing
+from shared.app import resources_of
 from shared.db import session_scope
 
 TABLE = {
@@ -100,10 +101,9 @@ class Harness:
         )
 
     async def reset(self) -> tuple[dict[str, Person], int]:
-        load_all_models()
-        await testing.truncate_all(self.app.state.engine, Base.metadata)
+        await testing.empty_app(self.app, Base.metadata, redis=False)
         people: dict[str, Person] = {}
-        async for session in session_scope(self.app.state.sessionmaker):
+        async for session in session_scope(resources_of(self.app).sessions):
             building = Building(
                 tenant_id="default",
                 address="Фергана, 3",
@@ -130,14 +130,13 @@ class Harness:
         return people, building_id
 
     async def events(self) -> int:
-        async for session in session_scope(self.app.state.sessionmaker):
+        async for session in session_scope(resources_of(self.app).sessions):
             return int((await session.execute(select(func.count()).select_from(OutboxEvent))).scalar_one())
         raise AssertionError
 
     async def _stop(self) -> None:
         # Leave the database as the other tests expect it: empty.
-        await testing.truncate_all(self.app.state.engine, Base.metadata)
-        await self.app.state.redis.flushdb()
+        await testing.empty_app(self.app, Base.metadata)
         await self.stack.aclose()
 
     def close(self) -> None:

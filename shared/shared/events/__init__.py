@@ -7,7 +7,7 @@ Producer::
 
     await emit(session, OutboxEvent, Envelope.new(event_type="request.created", source="core",
                tenant_id=tenant, data={...}), channel="core.request.created")   # before commit
-    relay = OutboxRelay(app.state.sessionmaker, OutboxEvent, app.state.redis, stream="stream:core")
+    relay = OutboxRelay(sessionmaker, OutboxEvent, redis, stream="stream:core")
     await relay.start() ... await relay.stop()
 
 Consumer::

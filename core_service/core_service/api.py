@@ -1,0 +1,16 @@
+"""The Core Service's HTTP API: every domain's router."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from core_service.auth.router import router as auth
+from core_service.buildings.router import router as buildings
+from core_service.requests.router import router as requests
+from core_service.users.router import router as users
+
+router = APIRouter()
+router.include_router(auth)
+router.include_router(users)
+router.include_router(buildings)
+router.include_router(requests)

@@ -9,11 +9,13 @@ import re
 import shlex
 import sys
 import tomllib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import httpx
 import pytest
 import yaml
 
@@ -113,6 +115,20 @@ def container_settings(service: dict[str, Any], example: EnvExample, monkeypatch
     assert package, "not built from our Dockerfile"
     with monkeypatch.context() as patch:
         return build_settings(settings_class(package), container_env(service, example), patch)
+
+
+async def app_clients(
+    services: dict[str, dict[str, Any]], example: EnvExample, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[str, httpx.AsyncClient]]:
+    """(name, client of its app) for each container built from our Dockerfile: the app its compose
+    service runs, with its compose settings, not started (no lifespan: nothing is connected)."""
+    for name, service in services.items():
+        package = package_of(service)
+        if package:
+            app = create_app(package, container_settings(service, example, monkeypatch), service)
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                yield name, client
 
 
 def create_app(package: str, settings: Any, service: dict[str, Any] | None = None) -> Any:

@@ -10,7 +10,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import httpx
 import pytest
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
@@ -207,16 +206,16 @@ async def test_healthchecks_request_routes_the_apps_really_serve(
     kit: ModuleType, app_services: dict[str, str], services: dict[str, Any], env_example: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name, package in app_services.items():
-        settings = kit.container_settings(services[name], env_example, monkeypatch)
-        app = kit.create_app(package, settings, services[name])
+    probed = set()
+    async for name, client in kit.app_clients(services, env_example, monkeypatch):
         _, path = health_target(services[name])
         # No lifespan: nothing is connected, so `/health/ready` may say 503, but the route must exist.
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
-            for probe in {path, "/health", "/metrics"}:
-                response = await client.get(probe)
-                assert response.status_code in (200, 503), f"{name}: GET {probe} -> {response.status_code}"
-            assert (await client.get("/health")).status_code == 200
+        for probe in {path, "/health", "/metrics"}:
+            response = await client.get(probe)
+            assert response.status_code in (200, 503), f"{name}: GET {probe} -> {response.status_code}"
+        assert (await client.get("/health")).status_code == 200
+        probed.add(name)
+    assert probed == set(app_services)
 
 
 @pytest.mark.timeout(600)

@@ -12,7 +12,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import httpx
 import pytest
 import yaml
 from prometheus_client import REGISTRY
@@ -180,12 +179,12 @@ async def test_every_service_serves_prometheus_text_at_metrics(
     kit: ModuleType, app_services: dict[str, str], services: dict[str, Any], env_example: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for name, package in app_services.items():
-        settings = kit.container_settings(services[name], env_example, monkeypatch)
-        app = kit.create_app(package, settings, services[name])
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
-            await client.get("/health")
-            response = await client.get("/metrics")
+    scraped = set()
+    async for name, client in kit.app_clients(services, env_example, monkeypatch):
+        await client.get("/health")
+        response = await client.get("/metrics")
         assert response.status_code == 200, name
         assert response.headers["content-type"].startswith("text/plain"), name
         assert "# TYPE http_requests_total counter" in response.text, name
+        scraped.add(name)
+    assert scraped == set(app_services)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))  # po_files.py (importlib mode)
+sys.path.insert(0, str(Path(__file__).parent))  # catalogues.py (importlib mode)
 
 
 @pytest.fixture(autouse=True)

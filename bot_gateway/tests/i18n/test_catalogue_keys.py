@@ -1,27 +1,19 @@
-"""Every message key the flows and the notifier use exists in both languages."""
+"""Every message key the handlers and the notifier use exists in both languages."""
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
 import pytest
-from po_files import messages
+from catalogues import literal_calls, messages
 
 from bot_gateway.handlers.requests import permissions
 from bot_gateway.handlers.requests.lists import SCOPES
 from bot_gateway.i18n import LANGUAGES
 from bot_gateway.texts import CATEGORIES, STATUSES
 
-PACKAGE = Path(__file__).resolve().parents[2] / "bot_gateway"
-LITERAL = re.compile(r"""\bt\(\s*["']([a-z_.]+)["']""")
-
 
 def used_keys() -> set[str]:
-    found: set[str] = set()
-    for source in PACKAGE.rglob("*.py"):
-        found |= set(LITERAL.findall(source.read_text()))
-    return found
+    """The keys the code passes to `t` and `tn` as literals."""
+    return {key for _, _, key in literal_calls("t", "tn")}
 
 
 def dynamic_keys() -> set[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from po_files import messages
+from catalogues import messages
 
 from bot_gateway.i18n import LANGUAGES, normalize, placeholders, t, tn
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from po_files import catalogue, messages
+from catalogues import catalogue, messages
 
 from bot_gateway.i18n import LANGUAGES, load, placeholders, tn
 

@@ -19,6 +19,7 @@ from core_service.config import Settings
 from core_service.dependencies import core_of
 from core_service.lifecycle import Core
 from core_service.models import Base
+from core_service.users.models import User
 from shared import testing
 from shared.app import ServiceResources, resources_of
 from shared.db import session_scope
@@ -155,7 +156,7 @@ def make_user(
         body = answer.json()
         if status != "active":
             async for session in session_scope(sessionmaker):
-                found = await session.get(cli.User, body["user"]["id"])
+                found = await session.get(User, body["user"]["id"])
                 assert found is not None
                 found.status = status
         return Actor(body["user"]["id"], tg, body["access_token"], body["refresh_token"], tenant)
@@ -201,7 +202,7 @@ def file_request(client: httpx.AsyncClient, building: int) -> FileRequest:
         }
         answer = await client.post("/api/v1/requests", json=body, headers=actor.headers)
         assert answer.status_code == 201, answer.text
-        return answer.json()  # type: ignore[no-any-return]
+        return answer.json()
 
     return file
 

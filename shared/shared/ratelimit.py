@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from prometheus_client import Counter
@@ -105,7 +106,7 @@ class RateLimiter:
         """Count `cost` against `key`; refused calls are not counted."""
         return (await self.hit_all([(key, limit, window_seconds)], cost))[0]
 
-    async def hit_all(self, windows: list[tuple[str, int, float]], cost: int = 1) -> list[Decision]:
+    async def hit_all(self, windows: Sequence[tuple[str, int, float]], cost: int = 1) -> list[Decision]:
         """Count `cost` against every `(key, limit, window_seconds)` only if all allow."""
         call: Call = (tuple((key, limit, int(seconds * 1000)) for key, limit, seconds in windows), cost)
         try:

@@ -12,6 +12,7 @@ from typing import Any
 import asyncpg
 import uvicorn
 from fastapi import FastAPI
+from redis.asyncio import Redis
 from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -72,6 +73,12 @@ async def empty_app(app: FastAPI, metadata: MetaData, *, redis: bool = True) -> 
         await truncate_all(resources.engine, metadata)
     if redis:
         await resources.redis.flushdb()
+
+
+async def stream_entries(redis: Redis, stream: str) -> list[tuple[bytes, dict[bytes, bytes]]]:
+    """Every entry of `stream` as (id, fields) (a client without `decode_responses`)."""
+    entries: list[tuple[bytes, dict[bytes, bytes]]] = await redis.xrange(stream)  # type: ignore[assignment]
+    return entries
 
 
 @asynccontextmanager

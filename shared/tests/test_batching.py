@@ -100,7 +100,7 @@ async def test_callers_within_the_linger_join_the_first_batch() -> None:
         await asyncio.sleep(delay)
         return await batcher.submit(i)
 
-    assert await asyncio.gather(later(1, 0), later(2, 0.01), later(3, 0.02)) == [2, 4, 6]
+    assert list(await asyncio.gather(later(1, 0), later(2, 0.01), later(3, 0.02))) == [2, 4, 6]
     assert flush.batches == [[1, 2, 3]]
 
 

@@ -20,9 +20,9 @@ async def test_a_command_on_a_connection_redis_dropped_is_retried_on_a_new_one()
         await client.set("probe", "1")
         pooled = await client.client_id()  # the pool's one connection
         # What a Redis restart does to every pooled socket: the server side closes it.
-        assert await admin.client_kill_filter(_id=pooled) == 1
+        assert await admin.client_kill_filter(_id=str(pooled)) == 1
         assert await client.get("probe") == b"1"
         assert await client.client_id() != pooled
     finally:
-        await client.aclose()  # type: ignore[attr-defined]
-        await admin.aclose()  # type: ignore[attr-defined]
+        await client.aclose()
+        await admin.aclose()

@@ -8,6 +8,7 @@ import time
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError
 
+from shared import testing
 from shared.events import Envelope, StreamConsumer
 
 STREAM = "stream:test"
@@ -66,7 +67,7 @@ async def test_failed_entry_is_redelivered_then_dead_lettered_after_max_deliveri
     for _ in range(6):
         await consumer.run_once()
     assert calls == ["e1"] * 3
-    dead = await redis.xrange(f"{STREAM}:dead")
+    dead = await testing.stream_entries(redis, f"{STREAM}:dead")
     assert len(dead) == 1
     assert Envelope.from_json(dead[0][1][b"envelope"]).event_id == "e1"
     assert dead[0][1][b"reason"] == b"too many deliveries"

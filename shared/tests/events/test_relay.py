@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared import testing
 from shared.events import Envelope, OutboxRelay, emit
 from shared.events import emit_many as emit_rows
 
@@ -62,7 +63,7 @@ async def test_relay_publishes_to_channel_and_stream_and_marks_rows_sent(session
     while (message := await pubsub.get_message(timeout=1)) is not None:
         received.append(Envelope.from_json(message["data"]).data["n"])
     assert received == [0, 1, 2]
-    entries = await redis.xrange("stream:test")
+    entries = await testing.stream_entries(redis, "stream:test")
     assert [orjson.loads(f[b"envelope"])["data"]["n"] for _, f in entries] == [0, 1, 2]
     assert {f[b"channel"] for _, f in entries} == {b"test.thing"}
     await pubsub.aclose()
@@ -89,7 +90,8 @@ async def test_concurrent_relays_never_publish_a_row_twice(sessionmaker, redis: 
 
     counts = await asyncio.gather(*(drain(r) for r in relays))
     assert sum(counts) == 500
-    ids = [orjson.loads(f[b"envelope"])["event_id"] for _, f in await redis.xrange("stream:test")]
+    entries = await testing.stream_entries(redis, "stream:test")
+    ids = [orjson.loads(f[b"envelope"])["event_id"] for _, f in entries]
     assert len(ids) == len(set(ids)) == 500
 
 

@@ -29,11 +29,15 @@ def load(path: Path) -> I18n:
 # Loaded once: every lookup is a dictionary read on an in-memory catalogue.
 I18N = load(LOCALES)
 LANGUAGES = (DEFAULT_LANGUAGE, *sorted(set(I18N.available_locales) - {DEFAULT_LANGUAGE}))
-CATALOGUES = {language: I18N.locales[language] for language in LANGUAGES}
 
 
 def N_(key: str) -> str:
     """`key` unchanged: marks a key the code composes at run time, for `pybabel extract`."""
+    return key
+
+
+def Nn_(key: str) -> str:
+    """`key` unchanged: marks a plural key (read with `tn`) the code chooses at run time."""
     return key
 
 
@@ -42,7 +46,7 @@ def normalize(code: str | None, default: str = DEFAULT_LANGUAGE) -> str:
     if not code:
         return default
     base = code.replace("_", "-").split("-", 1)[0].lower()
-    return base if base in CATALOGUES else default
+    return base if base in LANGUAGES else default
 
 
 def t(key: str, language: str | None, /, **values: Any) -> str:

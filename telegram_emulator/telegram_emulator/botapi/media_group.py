@@ -10,33 +10,18 @@ from telegram_emulator.botapi.errors import bad_request
 from telegram_emulator.botapi.formatting import parse_text
 from telegram_emulator.botapi.params import Params
 from telegram_emulator.botapi.registry import Call, method
-from telegram_emulator.botapi.uploads import WRONG_FILE, read_input, store_document, store_photo
-from telegram_emulator.state.files import StoredFile
+from telegram_emulator.botapi.uploads import document_input, photo_input
 
 
 async def _photo(call: Call, media: Any) -> dict[str, Any]:
     value = call.params.upload_ref(media)
-    if isinstance(value, str) and not value.startswith(("http://", "https://")):
-        group = call.bot.photo_groups.get(value)
-        if group is None:
-            raise bad_request(WRONG_FILE)
-        sizes = [call.bot.files[file_id] for file_id in group]
-    else:
-        data, _, _ = await read_input(value, call.world.settings.max_upload_bytes)
-        sizes = store_photo(call.bot, data)
+    sizes = await photo_input(call.bot, value, call.world.settings.max_upload_bytes)
     return {"photo": [f.as_photo_size() for f in sizes]}
 
 
 async def _document(call: Call, media: Any) -> dict[str, Any]:
     value = call.params.upload_ref(media)
-    stored: StoredFile | None
-    if isinstance(value, str) and not value.startswith(("http://", "https://")):
-        stored = call.bot.files.get(value)
-        if stored is None:
-            raise bad_request(WRONG_FILE)
-    else:
-        data, name, mime = await read_input(value, call.world.settings.max_upload_bytes)
-        stored = store_document(call.bot, data, name, mime)
+    stored = await document_input(call.bot, value, call.world.settings.max_upload_bytes)
     return {"document": stored.as_document()}
 
 

@@ -44,6 +44,33 @@ def store_document(bot: BotState, data: bytes, file_name: str | None, mime: str 
     return bot.add_file(stored)
 
 
+def _known_id(value: UploadFile | str) -> str | None:
+    """The file_id `value` names; None for an upload or an HTTP(S) URL."""
+    return value if isinstance(value, str) and not value.startswith(("http://", "https://")) else None
+
+
+async def photo_input(bot: BotState, value: UploadFile | str, max_bytes: int) -> list[StoredFile]:
+    """The sizes of a photo sent as an upload, an HTTP(S) URL or a file_id this bot knows."""
+    if (file_id := _known_id(value)) is not None:
+        group = bot.photo_groups.get(file_id)
+        if group is None:
+            raise bad_request(WRONG_FILE)
+        return [bot.files[member] for member in group]
+    data, _, _ = await read_input(value, max_bytes)
+    return store_photo(bot, data)
+
+
+async def document_input(bot: BotState, value: UploadFile | str, max_bytes: int) -> StoredFile:
+    """A document sent as an upload, an HTTP(S) URL or a file_id this bot knows."""
+    if (file_id := _known_id(value)) is not None:
+        stored = bot.files.get(file_id)
+        if stored is None:
+            raise bad_request(WRONG_FILE)
+        return stored
+    data, name, mime = await read_input(value, max_bytes)
+    return store_document(bot, data, name, mime)
+
+
 async def read_input(value: UploadFile | str, max_bytes: int) -> tuple[bytes, str | None, str | None]:
     """The bytes of an upload or of an HTTP(S) URL, with a file name and MIME type if known."""
     if isinstance(value, UploadFile):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from catalogues import messages
 
-from bot_gateway.i18n import LANGUAGES, normalize, placeholders, t, tn
+from bot_gateway.i18n import LANGUAGES, all_texts, normalize, placeholders, t, tn
 
 RU, UZ = messages("ru"), messages("uz")
 
@@ -39,5 +39,10 @@ def test_telegram_language_codes_are_normalized():
 
 
 def test_placeholders_are_filled():
+    assert t("nr.created", "uz", number=42).startswith("<b>№42</b>")
     assert "7" in tn("ratelimit.messages", 7, "uz")
     assert "«Лен»" in tn("nr.building.found", 3, "ru", query="Лен")
+
+
+def test_all_texts_is_the_message_in_every_language():
+    assert all_texts("button.help") == {"❓ Помощь", "❓ Yordam"}

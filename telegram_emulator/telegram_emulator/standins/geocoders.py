@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 from typing import Any
 
@@ -59,22 +58,21 @@ def router(state: StandinState) -> APIRouter:
     """`/maps/api/geocode/json` (Google) and `/1.x/` (Yandex)."""
     api = APIRouter()
 
-    async def canned(route: str, request: Request) -> JSONResponse | None:
-        failure = state.take_failure(route, dict(request.query_params))
-        if failure is None:
-            return None
-        if failure.delay:
-            await asyncio.sleep(failure.delay)
-        return JSONResponse(failure.body, status_code=failure.status, headers=failure.headers)
+    async def refusal(route: str, request: Request, key: str, keys: set[str],
+                      denied: JSONResponse) -> JSONResponse | None:
+        """The failure queued for `route`, else `denied` when the `key` parameter is not one of `keys`."""
+        if (failure := await state.canned_answer(route, request)) is not None:
+            return failure
+        return denied if request.query_params.get(key) not in keys else None
 
     @api.get("/maps/api/geocode/json")
     async def google(request: Request) -> JSONResponse:
-        if (failure := await canned("google.geocode", request)) is not None:
-            return failure
+        denied = JSONResponse({"error_message": "The provided API key is invalid. ", "results": [],
+                               "status": "REQUEST_DENIED"})
+        refused = await refusal("google.geocode", request, "key", state.google_keys, denied)
+        if refused is not None:
+            return refused
         q = request.query_params
-        if q.get("key") not in state.google_keys:
-            return JSONResponse({"error_message": "The provided API key is invalid. ", "results": [],
-                                 "status": "REQUEST_DENIED"})
         if "latlng" in q:
             lat, lon = (float(v) for v in q["latlng"].split(","))
             place = _nearest(state, lat, lon)
@@ -86,11 +84,11 @@ def router(state: StandinState) -> APIRouter:
 
     @api.get("/1.x/")
     async def yandex(request: Request) -> JSONResponse:
-        if (failure := await canned("yandex.geocode", request)) is not None:
-            return failure
+        denied = JSONResponse({"statusCode": 403, "error": "Forbidden", "message": "Invalid api key"}, 403)
+        refused = await refusal("yandex.geocode", request, "apikey", state.yandex_keys, denied)
+        if refused is not None:
+            return refused
         q = request.query_params
-        if q.get("apikey") not in state.yandex_keys:
-            return JSONResponse({"statusCode": 403, "error": "Forbidden", "message": "Invalid api key"}, 403)
         if not q.get("lang"):
             body = {"statusCode": 400, "error": "Bad Request", "message": "lang is required"}
             return JSONResponse(body, 400)

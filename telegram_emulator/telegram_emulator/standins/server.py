@@ -26,8 +26,8 @@ def create_app(state: StandinState) -> FastAPI:
     async def token(request: Request, grant_type: Annotated[str, Form()],
                     assertion: Annotated[str, Form()]) -> JSONResponse:
         """The JWT-bearer grant: the assertion must be signed by a known service-account key."""
-        if (failure := state.take_failure("token", {})) is not None:
-            return JSONResponse(failure.body, status_code=failure.status)
+        if (failure := await state.canned_answer("token", request)) is not None:
+            return failure
         if grant_type != "urn:ietf:params:oauth:grant-type:jwt-bearer":
             return JSONResponse({"error": "unsupported_grant_type"}, status_code=400)
         kid = jwt.get_unverified_header(assertion).get("kid", "")

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from telegram_emulator.standins import a1
-from telegram_emulator.standins.state import Sheet, Spreadsheet, StandinState
+from telegram_emulator.standins.state import Failure, Sheet, Spreadsheet, StandinState
 
 STATUS_NAMES = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED",
                 404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE"}
@@ -20,6 +20,10 @@ def google_error(code: int, message: str, headers: dict[str, str] | None = None)
     """Google's error envelope."""
     body = {"error": {"code": code, "message": message, "status": STATUS_NAMES.get(code, "UNKNOWN")}}
     return JSONResponse(body, status_code=code, headers=headers)
+
+
+def _canned_error(failure: Failure) -> JSONResponse:
+    return google_error(failure.status, "canned failure", failure.headers)
 
 
 def _cell(value: Any) -> str:
@@ -82,16 +86,6 @@ def router(state: StandinState) -> APIRouter:
             return None, google_error(403, "The caller does not have permission")
         return book, None
 
-    async def canned(route: str, request: Request) -> JSONResponse | None:
-        failure = state.take_failure(route, dict(request.query_params))
-        if failure is None:
-            return None
-        if failure.delay:
-            await asyncio.sleep(failure.delay)
-        if failure.body is not None:
-            return JSONResponse(failure.body, status_code=failure.status, headers=failure.headers)
-        return google_error(failure.status, "canned failure", failure.headers)
-
     def span_of(book: Spreadsheet, text: str) -> tuple[Sheet, a1.Span] | JSONResponse:
         try:
             span = a1.parse(text)
@@ -110,7 +104,7 @@ def router(state: StandinState) -> APIRouter:
         route = _route_name(request.method, tail, verb)
         if state.latency:
             await asyncio.sleep(state.latency)
-        if (failure := await canned(route, request)) is not None:
+        if (failure := await state.canned_answer(route, request, _canned_error)) is not None:
             return failure
         book, error = guard(request, route, sid)
         if error is not None or book is None:

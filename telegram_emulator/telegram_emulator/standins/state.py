@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
 
 
 @dataclass
@@ -86,6 +91,19 @@ class StandinState:
             self.seen.append((route, params))
             queue = self.failures.get(route)
             return queue.popleft() if queue else None
+
+    async def canned_answer(self, route: str, request: Request,
+                            default: Callable[[Failure], JSONResponse] | None = None) -> JSONResponse | None:
+        """The failure queued for `route` as the answer (after its delay), or None: answer for real. A
+        failure without a body is answered by `default`, when given."""
+        failure = self.take_failure(route, dict(request.query_params))
+        if failure is None:
+            return None
+        if failure.delay:
+            await asyncio.sleep(failure.delay)
+        if failure.body is None and default is not None:
+            return default(failure)
+        return JSONResponse(failure.body, status_code=failure.status, headers=failure.headers)
 
     def reset(self) -> None:
         """Forget everything a test set up."""

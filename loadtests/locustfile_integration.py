@@ -20,10 +20,11 @@ import os
 import random
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import requests
-from locust import HttpUser, between, events, task
+from locust import HttpUser, TaskSet, between, events, task
 
 from loadtests.shapes import StepLoad
 
@@ -149,32 +150,28 @@ class RegularUser(HttpUser):
                          headers=headers, name="webhook generic")
 
 
+def admin_reads(*reads: tuple[int, str, str]) -> list[TaskSet | Callable[..., Any]]:
+    """Tasks that GET a path of the management API: (weight, path, name reported) each."""
+    tasks: list[TaskSet | Callable[..., Any]] = []
+    for weight, path, name in reads:
+
+        def read(user: HttpUser, path: str = path, name: str = name) -> None:
+            user.client.get(path, headers=AUTH, name=name)
+
+        tasks += [read] * weight
+    return tasks
+
+
 class AdminUser(HttpUser):
     """Operators reading the management API."""
 
     weight = 20
     wait_time = between(1, 3)
-
-    @task(3)
-    def webhook_events(self) -> None:
-        """The latest received webhook events."""
-        self.client.get("/api/v1/webhooks/events", headers=AUTH, name="admin webhook events")
-
-    @task(2)
-    def call_logs(self) -> None:
-        """Outbound call logs."""
-        self.client.get("/api/v1/logs", headers=AUTH, name="admin logs")
-
-    @task(2)
-    def cache_stats(self) -> None:
-        """Cache counters."""
-        self.client.get("/api/v1/cache/stats", headers=AUTH, name="cache stats")
-
-    @task(1)
-    def configs(self) -> None:
-        """Webhook configs and rate limits."""
-        self.client.get("/api/v1/webhooks/configs", headers=AUTH, name="admin webhook configs")
-        self.client.get("/api/v1/rate-limits", headers=AUTH, name="admin rate limits")
+    tasks = admin_reads((3, "/api/v1/webhooks/events", "admin webhook events"),
+                        (2, "/api/v1/logs", "admin logs"),
+                        (2, "/api/v1/cache/stats", "cache stats"),
+                        (1, "/api/v1/webhooks/configs", "admin webhook configs"),
+                        (1, "/api/v1/rate-limits", "admin rate limits"))
 
 
 class Shape(StepLoad):

@@ -112,19 +112,21 @@ def find_infra(pg_url: str | None = None, redis_url: str | None = None) -> Infra
     """The given URLs, else servers on 5432/6379, else embedded ones (`EMBEDDED=1` forces them)."""
     embedded = os.environ.get("EMBEDDED", "") not in ("", "0", "false")
     infra = Infra(pg_url="", redis_url="")
-    if pg_url and not embedded:
-        infra.pg_url = pg_url
-    elif not embedded and port_open("127.0.0.1", 5432):
-        infra.pg_url = "postgresql+asyncpg://postgres@127.0.0.1:5432"
-    else:
-        infra.pg_url = _start_embedded_postgres(infra, free_port(5433 if embedded else 5432))
-    if redis_url and not embedded:
-        infra.redis_url = redis_url
-    elif not embedded and port_open("127.0.0.1", 6379):
-        infra.redis_url = "redis://127.0.0.1:6379"
-    else:
-        infra.redis_url = _start_embedded_redis(infra, free_port(6380 if embedded else 6379))
+    infra.pg_url = _server(pg_url, embedded, 5432, "postgresql+asyncpg://postgres@127.0.0.1:5432",
+                           lambda port: _start_embedded_postgres(infra, port))
+    infra.redis_url = _server(redis_url, embedded, 6379, "redis://127.0.0.1:6379",
+                              lambda port: _start_embedded_redis(infra, port))
     return infra
+
+
+def _server(given: str | None, embedded: bool, port: int, url: str, start: Callable[[int], str]) -> str:
+    """`given`, else `url` when a server listens on `port`, else the URL of one `start` runs on a free
+    port (from `port + 1` when embedded servers are forced, clear of a local one)."""
+    if given and not embedded:
+        return given
+    if not embedded and port_open("127.0.0.1", port):
+        return url
+    return start(free_port(port + 1 if embedded else port))
 
 
 async def ensure_database(server_url: str, name: str) -> None:

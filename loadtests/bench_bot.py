@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 
 from loadtests.processes import free_port
+from scripts.stack import stop_all
 
 USERS = int(os.environ.get("BENCH_USERS", "40"))
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "15"))  # per user: under the 20/min limit
@@ -42,14 +43,6 @@ def _spawn(args: list[str], env: dict[str, str], port: int | None = None) -> sub
         proc.kill()
         raise SystemExit(f"{args} did not become healthy on port {port}")
     return proc
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 async def _exchange(http: httpx.AsyncClient, token: str, user_id: int, text: str) -> float:
@@ -176,15 +169,14 @@ def main() -> int:
         full_one = asyncio.run(_measure(emulator, FULL_TOKEN, 7_000_001, users=1))
         full = asyncio.run(_measure(emulator, FULL_TOKEN, 7_100_001))
         server = _server_side(bot_port)
-        _stop(bot)
+        stop_all([bot])
         echo = _spawn(["-m", "loadtests.bench_bot", "echo"], {"BENCH_API_URL": emulator})
         time.sleep(8)  # the echo bot imports aiogram and starts polling
         bare_one = asyncio.run(_measure(emulator, ECHO_TOKEN, 8_000_001, users=1))
         bare = asyncio.run(_measure(emulator, ECHO_TOKEN, 8_100_001))
-        _stop(echo)
+        stop_all([echo])
     finally:
-        for proc in procs:
-            _stop(proc)
+        stop_all(procs)
         asyncio.run(testing.drop_database(core_db))
         asyncio.run(testing.drop_database(bot_db))
     _report({"1 user": {"full stack": full_one, "bare echo": bare_one},

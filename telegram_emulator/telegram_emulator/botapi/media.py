@@ -7,7 +7,7 @@ from typing import Any
 from telegram_emulator.botapi.common import MAX_CAPTION, bot_message, formatted, target_chat
 from telegram_emulator.botapi.errors import bad_request
 from telegram_emulator.botapi.registry import Call, method
-from telegram_emulator.botapi.uploads import document_input, photo_input
+from telegram_emulator.botapi.uploads import FILE_CONTENT
 
 
 def _caption(call: Call) -> dict[str, Any]:
@@ -20,29 +20,26 @@ def _caption(call: Call) -> dict[str, Any]:
     return content
 
 
+async def _send_file(call: Call, field: str) -> dict[str, Any]:
+    chat = target_chat(call)
+    caption = _caption(call)
+    value = call.params.upload(field)
+    if value is None:
+        raise bad_request(f"there is no {field} in the request")
+    content = await FILE_CONTENT[field](call.bot, value, call.world.settings.max_upload_bytes)
+    return bot_message(call, chat, {**content, **caption}).message
+
+
 @method("sendPhoto", flood=True)
 async def send_photo(call: Call) -> dict[str, Any]:
     """Send a photo: an upload, a file_id this bot knows, or an HTTP URL."""
-    chat = target_chat(call)
-    caption = _caption(call)
-    value = call.params.upload("photo")
-    if value is None:
-        raise bad_request("there is no photo in the request")
-    sizes = await photo_input(call.bot, value, call.world.settings.max_upload_bytes)
-    content = {"photo": [f.as_photo_size() for f in sizes], **caption}
-    return bot_message(call, chat, content).message
+    return await _send_file(call, "photo")
 
 
 @method("sendDocument", flood=True)
 async def send_document(call: Call) -> dict[str, Any]:
     """Send a document: an upload, a file_id this bot knows, or an HTTP URL."""
-    chat = target_chat(call)
-    caption = _caption(call)
-    value = call.params.upload("document")
-    if value is None:
-        raise bad_request("there is no document in the request")
-    stored = await document_input(call.bot, value, call.world.settings.max_upload_bytes)
-    return bot_message(call, chat, {"document": stored.as_document(), **caption}).message
+    return await _send_file(call, "document")
 
 
 @method("getFile")

@@ -10,25 +10,14 @@ from telegram_emulator.botapi.errors import bad_request
 from telegram_emulator.botapi.formatting import parse_text
 from telegram_emulator.botapi.params import Params
 from telegram_emulator.botapi.registry import Call, method
-from telegram_emulator.botapi.uploads import document_input, photo_input
-
-
-async def _photo(call: Call, media: Any) -> dict[str, Any]:
-    value = call.params.upload_ref(media)
-    sizes = await photo_input(call.bot, value, call.world.settings.max_upload_bytes)
-    return {"photo": [f.as_photo_size() for f in sizes]}
-
-
-async def _document(call: Call, media: Any) -> dict[str, Any]:
-    value = call.params.upload_ref(media)
-    stored = await document_input(call.bot, value, call.world.settings.max_upload_bytes)
-    return {"document": stored.as_document()}
+from telegram_emulator.botapi.uploads import FILE_CONTENT
 
 
 async def _content(call: Call, item: Any) -> dict[str, Any]:
     if not isinstance(item, dict) or item.get("type") not in ("photo", "document"):
         raise bad_request("unsupported media type in the group (the emulator knows photo and document)")
-    content = await (_photo if item["type"] == "photo" else _document)(call, item.get("media"))
+    value = call.params.upload_ref(item.get("media"))
+    content = await FILE_CONTENT[item["type"]](call.bot, value, call.world.settings.max_upload_bytes)
     caption = item.get("caption")
     if caption:
         text, entities = parse_text(str(caption), item.get("parse_mode") or call.params.text("parse_mode"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+from typing import Any
 
 import httpx
 from starlette.datastructures import UploadFile
@@ -49,26 +50,34 @@ def _known_id(value: UploadFile | str) -> str | None:
     return value if isinstance(value, str) and not value.startswith(("http://", "https://")) else None
 
 
-async def photo_input(bot: BotState, value: UploadFile | str, max_bytes: int) -> list[StoredFile]:
-    """The sizes of a photo sent as an upload, an HTTP(S) URL or a file_id this bot knows."""
+async def photo_content(bot: BotState, value: UploadFile | str, max_bytes: int) -> dict[str, Any]:
+    """A message's `photo` (its sizes), sent as an upload, an HTTP(S) URL or a file_id this bot knows."""
     if (file_id := _known_id(value)) is not None:
         group = bot.photo_groups.get(file_id)
         if group is None:
             raise bad_request(WRONG_FILE)
-        return [bot.files[member] for member in group]
-    data, _, _ = await read_input(value, max_bytes)
-    return store_photo(bot, data)
+        sizes = [bot.files[member] for member in group]
+    else:
+        data, _, _ = await read_input(value, max_bytes)
+        sizes = store_photo(bot, data)
+    return {"photo": [f.as_photo_size() for f in sizes]}
 
 
-async def document_input(bot: BotState, value: UploadFile | str, max_bytes: int) -> StoredFile:
-    """A document sent as an upload, an HTTP(S) URL or a file_id this bot knows."""
+async def document_content(bot: BotState, value: UploadFile | str, max_bytes: int) -> dict[str, Any]:
+    """A message's `document`, sent as an upload, an HTTP(S) URL or a file_id this bot knows."""
+    stored: StoredFile | None
     if (file_id := _known_id(value)) is not None:
         stored = bot.files.get(file_id)
         if stored is None:
             raise bad_request(WRONG_FILE)
-        return stored
-    data, name, mime = await read_input(value, max_bytes)
-    return store_document(bot, data, name, mime)
+    else:
+        data, name, mime = await read_input(value, max_bytes)
+        stored = store_document(bot, data, name, mime)
+    return {"document": stored.as_document()}
+
+
+# The file a message carries, by its field: what sendPhoto, sendDocument and sendMediaGroup send.
+FILE_CONTENT = {"photo": photo_content, "document": document_content}
 
 
 async def read_input(value: UploadFile | str, max_bytes: int) -> tuple[bytes, str | None, str | None]:

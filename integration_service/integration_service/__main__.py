@@ -29,9 +29,9 @@ async def prune_logs(settings: Settings, days: int) -> int:
 
 async def prune_events(settings: Settings, days: int) -> int:
     """Delete published and filtered webhook events older than `days`; how many were deleted."""
-    from integration_service.webhooks import events as events_service
+    from integration_service.webhooks import event_admin
 
-    return await _prune(settings, events_service.prune, days)
+    return await _prune(settings, event_admin.prune, days)
 
 
 async def _prune(settings: Settings, prune: Callable[[AsyncSession, int], Awaitable[int]], days: int) -> int:

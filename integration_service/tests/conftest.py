@@ -19,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from integration_service.app import create_app
 from integration_service.config import Settings
-from integration_service.models import Base, load_all_models
+from integration_service.lifecycle import resources_of
+from integration_service.models import Base
 from shared import testing
 from shared.migrations import upgrade
 
@@ -67,11 +68,11 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
     application = create_app(settings)
     async with application.router.lifespan_context(application):
         yield application
+        resources = resources_of(application)
         # Write the test's queued call records now, so they cannot land after the truncate.
-        await application.state.call_log.stop()
-        load_all_models()
-        await testing.truncate_all(application.state.engine, Base.metadata)
-        await application.state.redis.flushdb()
+        await resources.call_log.stop()
+        await testing.truncate_all(resources.engine, Base.metadata)
+        await resources.redis.flushdb()
 
 
 @pytest.fixture
@@ -93,13 +94,13 @@ async def anon(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 async def redis(app: FastAPI) -> Redis:
-    return app.state.redis  # type: ignore[no-any-return]
+    return resources_of(app).redis
 
 
 @pytest.fixture
 async def session(app: FastAPI) -> AsyncIterator[AsyncSession]:
     """A session on the app's database for arranging rows and checking what was stored."""
-    async with app.state.sessionmaker() as s:
+    async with resources_of(app).sessionmaker() as s:
         yield s
 
 

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from integration_service.cache.dependencies import CacheDep
-from shared.security import ApiTokenDep, TenantDep
+from integration_service.dependencies import CacheDep
+from shared.security import TenantDep
 
 router = APIRouter(prefix="/api/v1/cache", tags=["cache"])
 
@@ -31,7 +31,7 @@ class Invalidated(BaseModel):
 
 
 @router.get("/stats", response_model=CacheStats)
-async def cache_stats(_: ApiTokenDep, tenant: TenantDep, cache: CacheDep) -> CacheStats:
+async def cache_stats(tenant: TenantDep, cache: CacheDep) -> CacheStats:
     """The tenant's cache counters."""
     stats: dict[str, Any] = await cache.stats(tenant)
     return CacheStats(**stats, default_ttl_seconds=cache.default_ttl)
@@ -39,7 +39,7 @@ async def cache_stats(_: ApiTokenDep, tenant: TenantDep, cache: CacheDep) -> Cac
 
 @router.delete("", response_model=Invalidated)
 async def invalidate(
-    _: ApiTokenDep, tenant: TenantDep, cache: CacheDep,
+    tenant: TenantDep, cache: CacheDep,
     pattern: Annotated[str, Query(min_length=1, max_length=200,
                                   description="Redis glob over the tenant's keys, e.g. geocode:*")] = "*",
 ) -> Invalidated:

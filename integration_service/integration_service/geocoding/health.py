@@ -43,7 +43,8 @@ class HealthBook:
             raw = await self.redis.hgetall(HEALTH_KEY)
         except RedisError:
             return {}
-        return {name.decode(): orjson.loads(value) for name, value in raw.items()}
+        return {(name.decode() if isinstance(name, bytes) else name): orjson.loads(value)
+                for name, value in raw.items()}
 
     async def is_benched(self, provider: str) -> bool:
         """True while a provider that rejected our key is in its cool-down."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import StringConstraints
 
@@ -14,9 +14,8 @@ from integration_service.geocoding.exceptions import GeocodingUnavailable, NotFo
 from integration_service.geocoding.schemas import GeocodeResult, GeocodingHealth, Lang, ProviderState
 from integration_service.logs.context import CallTenantDep
 from shared.ratelimit import Decision
-from shared.security import require_api_token
 
-router = APIRouter(prefix="/api/v1/geocoding", tags=["geocoding"], dependencies=[Depends(require_api_token)])
+router = APIRouter(prefix="/api/v1/geocoding", tags=["geocoding"])
 Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
 

@@ -19,6 +19,7 @@ from integration_service.geocoding.normalize import forward_key, reverse_key
 from integration_service.geocoding.providers import Place
 from integration_service.geocoding.schemas import GeocodeResult
 from shared.cache import Cache
+from shared.http import ServiceClient
 
 log = logging.getLogger("geocoding")
 NAMESPACE = "geocoding"
@@ -42,11 +43,17 @@ class Geocoder:
     """Providers in their configured order, each with its own per-minute limit."""
 
     providers: Sequence[Provider]
+    clients: Sequence[ServiceClient]
     cache: Cache
     health: HealthBook
     limiter: limits.ProviderLimiter
     ttl: int
     per_minute: dict[str, int] = field(default_factory=dict)
+
+    async def aclose(self) -> None:
+        """Close the providers' connection pools."""
+        for client in self.clients:
+            await client.aclose()
 
     async def forward(self, tenant: str, address: str, lang: str) -> GeocodeResult:
         """Coordinates of `address`; NotFound or GeocodingUnavailable when no provider has them."""

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import BigInteger, DateTime, Float, Index, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from integration_service.models import Base
+from integration_service.db import Base
 from shared.db import DEFAULT_TENANT
 
 
-class IntegrationLog(Base):  # type: ignore[misc,valid-type]  # Base is built by a factory
+class IntegrationLog(Base):
     """An outbound call: who was called, how, the answer and how long it took."""
 
     __tablename__ = "integration_logs"

@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from integration_service.logs import service
 from integration_service.logs.schemas import LogOut, LogPage, Outcome
 from shared.app import SessionDep
-from shared.security import ApiTokenDep, TenantDep
+from shared.security import TenantDep
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -23,7 +23,6 @@ router = APIRouter(prefix="/api/v1/logs", tags=["logs"])
 
 @router.get("", response_model=LogPage)
 async def list_logs(
-    _: ApiTokenDep,
     tenant: TenantDep,
     session: SessionDep,
     service_name: Annotated[str | None, Query(alias="service", min_length=1, max_length=100)] = None,

@@ -6,15 +6,16 @@ import asyncio
 import contextlib
 import logging
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
+import httpx
 from prometheus_client import Counter, Gauge
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from integration_service.logs.context import call_tenant
 from integration_service.logs.models import IntegrationLog
-from shared.http import CallRecord
+from shared.http import CallRecord, ServiceClient
 
 log = logging.getLogger("integration.call_log")
 WRITTEN = Counter("integration_call_log_written_total", "Outbound call records written")
@@ -22,7 +23,7 @@ DROPPED = Counter(
     "integration_call_log_dropped_total", "Outbound call records not written", ["reason"]
 )
 QUEUED = Gauge("integration_call_log_queue_depth", "Outbound call records waiting to be written")
-TABLE = IntegrationLog.__table__
+TABLE = cast(Table, IntegrationLog.__table__)
 
 
 class CallLog:
@@ -59,6 +60,17 @@ class CallLog:
             return
         if self.queue.qsize() >= self.batch_size:
             self._batch_ready.set()
+
+    def client(
+        self, service: str, base_url: str, *, timeout: float, attempts: int = 3,
+        transport: httpx.AsyncBaseTransport | None = None, **options: Any,
+    ) -> ServiceClient:
+        """A ServiceClient for `service` whose every call is recorded here; close it with `aclose()`.
+
+        The tenant logged is the one bound by `CallTenantDep` / `use_tenant`.
+        """
+        return ServiceClient(service, base_url, timeout=timeout, attempts=attempts,
+                             recorder=self.record, transport=transport, **options)
 
     def start(self) -> None:
         """Start the writer task."""

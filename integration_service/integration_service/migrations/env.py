@@ -1,7 +1,6 @@
 """Alembic environment: async migrations of the Integration Service database."""
 
-from integration_service.models import Base, load_all_models
+from integration_service.models import Base
 from shared.migrations import run_env
 
-load_all_models()
 run_env(Base.metadata)

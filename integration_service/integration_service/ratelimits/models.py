@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlalchemy import DateTime, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from integration_service.models import Base
+from integration_service.db import Base
 from shared.db import TenantMixin, TimestampMixin
 
 ANY_ENDPOINT = "*"
 
 
-class ApiRateLimit(TenantMixin, TimestampMixin, Base):  # type: ignore[misc,valid-type]  # Base is built by a factory
+class ApiRateLimit(TenantMixin, TimestampMixin, Base):
     """At most `request_limit` calls per `window_seconds`; usage is a snapshot of Redis's count."""
 
     __tablename__ = "api_rate_limits"

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response, status
+from fastapi import APIRouter, HTTPException, Query, Response, status
 
+from integration_service.dependencies import RateLimitsDep
 from integration_service.ratelimits import service
 from integration_service.ratelimits.models import ANY_ENDPOINT, ApiRateLimit
 from integration_service.ratelimits.schemas import RateLimitIn, RateLimitList, RateLimitOut
 from shared.app import SessionDep
-from shared.security import ApiTokenDep, TenantDep
+from shared.security import TenantDep
 
 router = APIRouter(prefix="/api/v1/rate-limits", tags=["rate-limits"])
 
 
-async def _with_usage(request: Request, row: ApiRateLimit) -> RateLimitOut:
-    limits: service.RateLimits = request.app.state.rate_limits
+async def _with_usage(limits: service.RateLimits, row: ApiRateLimit) -> RateLimitOut:
     key = service.counter_key(row.tenant_id, row.service, row.endpoint)
     # Redis holds the truth; the columns keep the last value read, for reports off the database.
     row.current_usage = await limits.limiter.usage(key, row.window_seconds)
@@ -30,32 +30,32 @@ async def _with_usage(request: Request, row: ApiRateLimit) -> RateLimitOut:
 
 @router.get("", response_model=RateLimitList)
 async def list_rate_limits(
-    _: ApiTokenDep, tenant: TenantDep, session: SessionDep, request: Request,
+    tenant: TenantDep, session: SessionDep, limits: RateLimitsDep,
     service_name: Annotated[str | None, Query(alias="service", min_length=1, max_length=100)] = None,
 ) -> RateLimitList:
     """Every limit of the tenant (optionally of one service) with usage in the current window."""
     rows = await service.list_limits(session, tenant, service_name)
-    return RateLimitList(items=[await _with_usage(request, r) for r in rows])
+    return RateLimitList(items=[await _with_usage(limits, r) for r in rows])
 
 
 @router.put("", response_model=RateLimitOut)
 async def put_rate_limit(
-    _: ApiTokenDep, tenant: TenantDep, session: SessionDep, request: Request, body: RateLimitIn
+    tenant: TenantDep, session: SessionDep, limits: RateLimitsDep, body: RateLimitIn
 ) -> RateLimitOut:
     """Create or replace the limit of (service, endpoint)."""
     row = await service.upsert(session, tenant, body)
-    request.app.state.rate_limits.forget(tenant, body.service)
-    return await _with_usage(request, row)
+    limits.forget(tenant, body.service)
+    return await _with_usage(limits, row)
 
 
 @router.delete("", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_rate_limit(
-    _: ApiTokenDep, tenant: TenantDep, session: SessionDep, request: Request,
+    tenant: TenantDep, session: SessionDep, limits: RateLimitsDep,
     service_name: Annotated[str, Query(alias="service", min_length=1, max_length=100)],
     endpoint: Annotated[str, Query(min_length=1, max_length=255)] = ANY_ENDPOINT,
 ) -> Response:
     """Remove one limit (calls to it are then unlimited)."""
     if not await service.remove(session, tenant, service_name, endpoint):
         raise HTTPException(status.HTTP_404_NOT_FOUND, "no such rate limit")
-    request.app.state.rate_limits.forget(tenant, service_name)
+    limits.forget(tenant, service_name)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

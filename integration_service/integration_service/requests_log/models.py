@@ -9,11 +9,11 @@ from sqlalchemy import BigInteger, Boolean, DateTime, Integer, String, UniqueCon
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from integration_service.models import Base
+from integration_service.db import Base
 from shared.db import TenantMixin, TimestampMixin
 
 
-class RequestsLogConfig(TenantMixin, TimestampMixin, Base):  # type: ignore[misc,valid-type]
+class RequestsLogConfig(TenantMixin, TimestampMixin, Base):
     """One spreadsheet and worksheet per tenant."""
 
     __tablename__ = "requests_log_configs"
@@ -25,7 +25,7 @@ class RequestsLogConfig(TenantMixin, TimestampMixin, Base):  # type: ignore[misc
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
 
 
-class RequestsLogEntry(TenantMixin, TimestampMixin, Base):  # type: ignore[misc,valid-type]
+class RequestsLogEntry(TenantMixin, TimestampMixin, Base):
     """A request's merged state: each column with the time of the event that set it.
 
     A column only changes for an event newer than the one that last set it, so a redelivered or

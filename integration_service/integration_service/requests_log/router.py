@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Response, status
+from fastapi import APIRouter, HTTPException, Response, status
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 
@@ -13,10 +13,8 @@ from integration_service.sheets.dependencies import SheetsDep
 from integration_service.sheets.exceptions import SheetsError, not_configured
 from integration_service.sheets.router import error_response
 from shared.app import SessionDep
-from shared.security import require_api_token
 
-router = APIRouter(prefix="/api/v1/sheets/requests-log", tags=["requests-log"],
-                   dependencies=[Depends(require_api_token)])
+router = APIRouter(prefix="/api/v1/sheets/requests-log", tags=["requests-log"])
 
 
 @router.put("", response_model=ConfigOut)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from prometheus_client import Counter
@@ -32,10 +31,10 @@ class SheetsNotConfigured(RuntimeError):
 
 @dataclass
 class RequestsLog:
-    """The stream handler; `sheets` is read at call time (the adapter may be built later)."""
+    """The stream handler; without a Sheets adapter, configured tenants' events fail (and retry)."""
 
     sessionmaker: async_sessionmaker[AsyncSession]
-    sheets: Callable[[], Sheets | None]
+    sheets: Sheets | None
 
     async def handle(self, envelope: Envelope) -> None:
         """Merge the event into the request's row and write the row when anything changed."""
@@ -64,7 +63,7 @@ class RequestsLog:
                 entry.columns = merged or entry.columns
                 entry.events_applied += 1
                 entry.last_event_at = max(filter(None, [entry.last_event_at, envelope.occurred_at]))
-                sheets = self.sheets()
+                sheets = self.sheets
                 if sheets is None:
                     raise SheetsNotConfigured("requests log configured but Google Sheets is not")
                 # Written while the row lock is held, so two instances never append one request twice.

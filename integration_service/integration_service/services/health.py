@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import httpx
-from fastapi import FastAPI
 
 from integration_service.services.models import ExternalService
-from shared.http import CallRecord, ServiceClient
+from shared.http import CallRecord, Recorder, ServiceClient
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,14 +29,14 @@ async def _get(client: ServiceClient, url: str, limit_seconds: float) -> httpx.R
         return await client.request("GET", url)
 
 
-async def probe(app: FastAPI, url: str, service: str, limit_seconds: float,
+async def probe(call_log: Recorder, url: str, service: str, limit_seconds: float,
                 transport: httpx.AsyncBaseTransport | None = None) -> Probe:
     """GET `url` once within `limit_seconds`; healthy means an answer below 400."""
     calls: list[CallRecord] = []
 
     def record(call: CallRecord) -> None:
         calls.append(call)
-        app.state.call_log.record(call)  # the probe is an outbound call like any other
+        call_log(call)  # the probe is an outbound call like any other
 
     client = ServiceClient(service, url, timeout=limit_seconds, attempts=1, recorder=record,
                            transport=transport)

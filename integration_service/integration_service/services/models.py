@@ -9,13 +9,13 @@ from sqlalchemy import Boolean, DateTime, Float, Integer, String, Text, UniqueCo
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from integration_service.models import Base
+from integration_service.db import Base
 from shared.db import TenantMixin, TimestampMixin
 
 HEALTH_STATUSES = ("unknown", "healthy", "unhealthy")
 
 
-class ExternalService(TenantMixin, TimestampMixin, Base):  # type: ignore[misc,valid-type]  # Base is built by a factory
+class ExternalService(TenantMixin, TimestampMixin, Base):
     """Registration and configuration of one upstream API for one tenant."""
 
     __tablename__ = "external_services"

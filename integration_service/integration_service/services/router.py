@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Response, status
 
+from integration_service.dependencies import RateLimitsDep, ResourcesDep, SecretBoxDep
 from integration_service.logs.context import CallTenantDep
 from integration_service.services import health, service
-from integration_service.services.dependencies import SecretBoxDep
 from integration_service.services.exceptions import NoHealthUrl
 from integration_service.services.schemas import (
     HealthResult,
@@ -18,7 +18,7 @@ from integration_service.services.schemas import (
     ServiceUpdate,
 )
 from shared.app import SessionDep
-from shared.security import ApiTokenDep, TenantDep
+from shared.security import TenantDep
 
 router = APIRouter(prefix="/api/v1/services", tags=["services"])
 ServiceId = Annotated[int, Path(ge=1, le=2_147_483_647)]
@@ -26,7 +26,7 @@ ServiceId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 @router.get("", response_model=ServicePage)
 async def list_services(
-    _: ApiTokenDep, tenant: TenantDep, session: SessionDep,
+    tenant: TenantDep, session: SessionDep,
     service_type: Annotated[str | None, Query(min_length=1, max_length=50)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -38,47 +38,45 @@ async def list_services(
 
 @router.post("", response_model=ServiceOut, status_code=status.HTTP_201_CREATED)
 async def create_service(
-    _: ApiTokenDep, tenant: TenantDep, session: SessionDep, box: SecretBoxDep, body: ServiceCreate
+    tenant: TenantDep, session: SessionDep, box: SecretBoxDep, body: ServiceCreate
 ) -> ServiceOut:
     """Register an external service; its API key is stored encrypted."""
     return service.to_out(await service.create(session, box, tenant, body))
 
 
 @router.get("/{service_id}", response_model=ServiceOut)
-async def get_service(_: ApiTokenDep, tenant: TenantDep, session: SessionDep,
-                      service_id: ServiceId) -> ServiceOut:
+async def get_service(tenant: TenantDep, session: SessionDep, service_id: ServiceId) -> ServiceOut:
     """One service of the tenant."""
     return service.to_out(await service.get(session, tenant, service_id))
 
 
 @router.patch("/{service_id}", response_model=ServiceOut)
 async def update_service(
-    _: ApiTokenDep, tenant: TenantDep, session: SessionDep, box: SecretBoxDep,
-    service_id: ServiceId, body: ServiceUpdate, request: Request,
+    tenant: TenantDep, session: SessionDep, box: SecretBoxDep, limits: RateLimitsDep,
+    service_id: ServiceId, body: ServiceUpdate,
 ) -> ServiceOut:
     """Change the fields given."""
     row = await service.get(session, tenant, service_id)
-    request.app.state.rate_limits.forget(tenant, row.name)  # its per-minute limit may change
+    limits.forget(tenant, row.name)  # its per-minute limit may change
     return service.to_out(await service.update(session, box, row, body))
 
 
 @router.delete("/{service_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_service(_: ApiTokenDep, tenant: TenantDep, session: SessionDep,
-                         service_id: ServiceId) -> Response:
+async def delete_service(tenant: TenantDep, session: SessionDep, service_id: ServiceId) -> Response:
     """Remove the service."""
     await service.delete(session, await service.get(session, tenant, service_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/{service_id}/health-check", response_model=HealthResult)
-async def check_health(_: ApiTokenDep, tenant: CallTenantDep, session: SessionDep, request: Request,
+async def check_health(tenant: CallTenantDep, session: SessionDep, resources: ResourcesDep,
                        service_id: ServiceId) -> HealthResult:
     """Probe `health_url` once (bounded by the health-check timeout) and record the result."""
     row = await service.get(session, tenant, service_id)
     if not row.health_url:
         raise NoHealthUrl()
-    timeout = request.app.state.settings.health_check_timeout_seconds
-    result = await health.probe(request.app, row.health_url, row.name, timeout)
+    timeout = resources.settings.health_check_timeout_seconds
+    result = await health.probe(resources.call_log.record, row.health_url, row.name, timeout)
     health.apply(row, result)
     await session.flush()
     await session.refresh(row)

@@ -98,8 +98,10 @@ def _token_session(loop: asyncio.AbstractEventLoop, recorder: Recorder | None) -
 def build_client(account_file: str, base_url: str, timeout: float, recorder: Recorder | None,
                  loop: asyncio.AbstractEventLoop) -> tuple[gspread.Client, str]:
     """A gspread client for the service account in `account_file`, and the account's e-mail."""
-    credentials = Credentials.from_service_account_file(account_file, scopes=SCOPES)
-    session = AuthorizedSession(credentials, auth_request=Request(_token_session(loop, recorder)))
+    # google-auth ships without type hints.
+    credentials = Credentials.from_service_account_file(account_file, scopes=SCOPES)  # type: ignore[no-untyped-call]
+    session = AuthorizedSession(  # type: ignore[no-untyped-call]
+        credentials, auth_request=Request(_token_session(loop, recorder)))
     client = gspread.Client(auth=credentials, session=session, http_client=RebasedHTTPClient)
     http = client.http_client
     assert isinstance(http, RebasedHTTPClient)

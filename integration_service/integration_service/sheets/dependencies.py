@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
+from integration_service.dependencies import ResourcesDep
 from integration_service.sheets.service import Sheets
 
 
-def get_sheets(request: Request) -> Sheets | None:
+def get_sheets(resources: ResourcesDep) -> Sheets | None:
     """The adapter built on start-up, if any."""
-    sheets: Sheets | None = getattr(request.app.state, "sheets", None)
-    return sheets
+    return resources.sheets
 
 
 SheetsDep = Annotated[Sheets | None, Depends(get_sheets)]

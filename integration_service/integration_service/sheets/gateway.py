@@ -9,7 +9,7 @@ import logging
 import random
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import google.auth.exceptions
 import requests
@@ -60,12 +60,15 @@ class SheetsGateway:
             await asyncio.sleep(delay)
         raise AssertionError("unreachable")
 
-    async def _attempt(self, attempt: int, spreadsheet_id: str, fn: Callable[[HTTPClient], Any]) -> Any:
+    async def _attempt(
+        self, attempt: int, spreadsheet_id: str, fn: Callable[[HTTPClient], T]
+    ) -> _Done[T] | float:
         """_Done(value), or the seconds to wait before the next attempt; raises when final."""
         last = attempt == self.attempts
         current_attempt.set(attempt)
         try:
-            return _Done(await self._in_thread(fn))
+            value: T = await self._in_thread(fn)
+            return _Done(value)
         except APIError as exc:
             wait = _retry_after(exc.response)
             if exc.response.status_code not in RETRY_STATUSES or last or (wait or 0) > MAX_RETRY_SLEEP:
@@ -90,8 +93,8 @@ class SheetsGateway:
         return float(self.backoff * 2 ** (attempt - 1) * (0.5 + random.random()))
 
 
-class _Done:
-    def __init__(self, value: Any) -> None:
+class _Done(Generic[T]):
+    def __init__(self, value: T) -> None:
         self.value = value
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 
 from integration_service.logs.context import CallTenantDep
@@ -14,10 +14,9 @@ from integration_service.sheets.dependencies import SheetsDep
 from integration_service.sheets.exceptions import SheetsError, not_configured
 from integration_service.sheets.service import Sheets
 from shared.ratelimit import Decision
-from shared.security import require_api_token
 
 T = TypeVar("T")
-router = APIRouter(prefix="/api/v1/sheets", tags=["sheets"], dependencies=[Depends(require_api_token)])
+router = APIRouter(prefix="/api/v1/sheets", tags=["sheets"])
 Answer = JSONResponse
 
 

@@ -24,14 +24,14 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from integration_service.models import Base
+from integration_service.db import Base
 from shared.db import DEFAULT_TENANT, TenantMixin, TimestampMixin
 from shared.events import OutboxMixin
 
 EVENT_STATUSES = ("received", "processing", "processed", "failed", "dead", "filtered")
 
 
-class WebhookConfig(TenantMixin, TimestampMixin, Base):  # type: ignore[misc,valid-type]  # Base is built by a factory
+class WebhookConfig(TenantMixin, TimestampMixin, Base):
     """How one source's webhooks are verified, filtered and retried for a tenant."""
 
     __tablename__ = "webhook_configs"
@@ -58,7 +58,7 @@ class WebhookConfig(TenantMixin, TimestampMixin, Base):  # type: ignore[misc,val
     )
 
 
-class WebhookEvent(TenantMixin, TimestampMixin, Base):  # type: ignore[misc,valid-type]  # Base is built by a factory
+class WebhookEvent(TenantMixin, TimestampMixin, Base):
     """One delivery of one provider event, stored before it is acknowledged."""
 
     __tablename__ = "webhook_events"
@@ -113,7 +113,7 @@ class WebhookEvent(TenantMixin, TimestampMixin, Base):  # type: ignore[misc,vali
     correlation_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
-class OutboxEvent(OutboxMixin, Base):  # type: ignore[misc,valid-type]  # Base is built by a factory
+class OutboxEvent(OutboxMixin, Base):
     """Envelopes waiting for the relay (written with the change that caused them)."""
 
     __tablename__ = "outbox_events"

@@ -7,10 +7,10 @@ import random
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from fnmatch import fnmatchcase
-from typing import Any
+from typing import Any, cast
 
 import orjson
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -23,6 +23,9 @@ from shared.events import Envelope, emit_many
 log = logging.getLogger("webhooks.processing")
 
 STREAM = "stream:integration"
+EVENTS = cast(Table, WebhookEvent.__table__)  # Core statements: the worker updates rows in bulk
+# NOTIFY here when events are queued again (retry, replay): the worker processes them at once.
+NOTIFY_CHANNEL = "webhook_events"
 EVENT_SOURCE = "integration"
 MAX_BACKOFF = timedelta(hours=24)
 # Per-source transformation of a stored event into envelope data; the default keeps the payload.
@@ -88,8 +91,7 @@ def _failure(event: Any, error: Exception, now: datetime) -> dict[str, Any]:
 
 
 async def _fail(session: AsyncSession, event: Any, error: Exception, now: datetime) -> None:
-    table = WebhookEvent.__table__
-    await session.execute(update(table).where(table.c.id == event.id).values(**_failure(event, error, now)))
+    await session.execute(update(EVENTS).where(EVENTS.c.id == event.id).values(**_failure(event, error, now)))
 
 
 def _outgoing(envelope: Envelope) -> tuple[Envelope, str, str | None]:
@@ -130,11 +132,10 @@ def _raise_if_outage(exc: SQLAlchemyError) -> None:
 
 async def _claim(session: AsyncSession, batch: int) -> Sequence[Any]:
     # Core rows, not ORM objects: the worker reads a few columns and updates in bulk.
-    table = WebhookEvent.__table__
     query = (
-        select(table)
-        .where(table.c.status.in_(("received", "failed")), table.c.next_attempt_at <= datetime.now(UTC))
-        .order_by(table.c.next_attempt_at)
+        select(EVENTS)
+        .where(EVENTS.c.status.in_(("received", "failed")), EVENTS.c.next_attempt_at <= datetime.now(UTC))
+        .order_by(EVENTS.c.next_attempt_at)
         .limit(batch)
         .with_for_update(skip_locked=True)
     )
@@ -186,13 +187,12 @@ async def process_batch(
 
 
 async def _finish(session: AsyncSession, done: dict[str, list[Any]], now: datetime) -> None:
-    table = WebhookEvent.__table__
     for status, ids in done.items():
         if ids:
-            attempts = table.c.attempts + (1 if status == "processed" else 0)
+            attempts = EVENTS.c.attempts + (1 if status == "processed" else 0)
             await session.execute(
-                update(table)
-                .where(table.c.id.in_(ids))
+                update(EVENTS)
+                .where(EVENTS.c.id.in_(ids))
                 .values(status=status, processed_at=now, next_attempt_at=None, attempts=attempts)
             )
 
@@ -212,5 +212,4 @@ async def mark_published(session: AsyncSession, rows: Sequence[Any]) -> None:
             max(0.0, (now - occurred).total_seconds())
         )
     if ids:
-        table = WebhookEvent.__table__
-        await session.execute(update(table).where(table.c.id.in_(ids)).values(published_at=now))
+        await session.execute(update(EVENTS).where(EVENTS.c.id.in_(ids)).values(published_at=now))

@@ -53,7 +53,7 @@ def _digest(raw: bytes) -> str:
 
 
 def identify(source: str, scheme: str, headers: Mapping[str, str], raw: bytes, body: Any) -> Identity:
-    """Event id and type from the provider's natural places (DESIGN.md "Webhooks").
+    """Event id and type from the provider's natural places (docs/ARCHITECTURE.md "The path of a webhook").
 
     The id is what deduplicates, so it comes from signed bytes only: a header the signature does
     not cover (X-Event-ID, X-GitHub-Delivery) would let anyone holding one signed delivery resend

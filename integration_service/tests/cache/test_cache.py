@@ -7,6 +7,8 @@ from fastapi import FastAPI
 from prometheus_client import REGISTRY
 from redis.asyncio import Redis
 
+from integration_service.lifecycle import resources_of
+
 B = {"X-Tenant-ID": "tenant-b"}
 
 
@@ -15,7 +17,7 @@ def _counter(name: str, namespace: str) -> float:
 
 
 async def test_a_miss_then_a_hit_are_counted(app: FastAPI, client: httpx.AsyncClient) -> None:
-    cache = app.state.cache
+    cache = resources_of(app).cache
     hits, misses = _counter("cache_hits_total", "t"), _counter("cache_misses_total", "t")
     assert await cache.get("default", "geocode:tashkent", namespace="t") is None
     await cache.set("default", "geocode:tashkent", {"lat": 41.3})
@@ -29,13 +31,13 @@ async def test_a_miss_then_a_hit_are_counted(app: FastAPI, client: httpx.AsyncCl
 
 
 async def test_entries_expire_after_the_default_ttl(app: FastAPI, redis: Redis) -> None:
-    await app.state.cache.set("default", "k", 1)
-    ttl = await redis.ttl(app.state.cache.key("default", "k"))
+    await resources_of(app).cache.set("default", "k", 1)
+    ttl = await redis.ttl(resources_of(app).cache.key("default", "k"))
     assert 290 < ttl <= 300
 
 
 async def test_tenants_never_read_each_others_entries(app: FastAPI, client: httpx.AsyncClient) -> None:
-    cache = app.state.cache
+    cache = resources_of(app).cache
     await cache.set("default", "k", "mine")
     assert await cache.get("tenant-b", "k") is None
     assert (await client.get("/api/v1/cache/stats", headers=B)).json()["keys"] == 0
@@ -44,7 +46,7 @@ async def test_tenants_never_read_each_others_entries(app: FastAPI, client: http
 async def test_delete_by_pattern_removes_only_the_tenants_matching_keys(
     app: FastAPI, client: httpx.AsyncClient
 ) -> None:
-    cache = app.state.cache
+    cache = resources_of(app).cache
     for key in ("geocode:a", "geocode:b", "sheets:x"):
         await cache.set("default", key, 1)
         await cache.set("tenant-b", key, 1)

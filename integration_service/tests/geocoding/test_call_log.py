@@ -6,6 +6,7 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from integration_service.lifecycle import resources_of
 from integration_service.logs.models import IntegrationLog
 from telegram_emulator.standins.testing import Google
 
@@ -16,8 +17,8 @@ async def test_provider_calls_are_logged_without_keys(app: FastAPI, client: http
     google.place("Yunusobod 7", 41.36, 69.28, "Yunusobod, 7")
     await client.get("/api/v1/geocoding/forward", params={"address": "Yunusobod 7"},
                      headers={"X-Tenant-ID": "uk-geo-log"})
-    await app.state.call_log.flush()
-    async with app.state.sessionmaker() as session:
+    await resources_of(app).call_log.flush()
+    async with resources_of(app).sessionmaker() as session:
         # Filtered by tenant: rows of earlier tests can still be flushed by their app's shutdown.
         query = select(IntegrationLog).where(IntegrationLog.tenant_id == "uk-geo-log")
         rows = list(await session.scalars(query.order_by(IntegrationLog.id)))

@@ -26,8 +26,9 @@ async def _forward(client: httpx.AsyncClient, address: str) -> httpx.Response:
 
 
 @pytest.mark.parametrize(("status", "body"), QUOTA_BODIES + UNAVAILABLE_BODIES)
-async def test_google_failure_falls_back_to_yandex(client: httpx.AsyncClient, google: Google,
-                                                   known_place: str, status: int, body: dict) -> None:
+async def test_google_failure_falls_back_to_yandex(
+    client: httpx.AsyncClient, google: Google, known_place: str, status: int, body: dict[str, Any]
+) -> None:
     google.state.fail("google.geocode", status, body=body)
     response = await _forward(client, known_place)
     assert response.status_code == 200, response.text
@@ -51,8 +52,9 @@ async def test_timeout_falls_back(client: httpx.AsyncClient, google: Google, kno
 @pytest.mark.parametrize("provider_settings", [{"geocoding_providers": "yandex,google"}])
 @pytest.mark.parametrize(("status", "body"), [(429, {"statusCode": 429, "error": "Too Many Requests"}),
                                               (502, None)])
-async def test_yandex_failure_falls_back_to_google(client: httpx.AsyncClient, google: Google,
-                                                   known_place: str, status: int, body: dict | None) -> None:
+async def test_yandex_failure_falls_back_to_google(
+    client: httpx.AsyncClient, google: Google, known_place: str, status: int, body: dict[str, Any] | None
+) -> None:
     google.state.fail("yandex.geocode", status, body=body)
     response = await _forward(client, known_place)
     assert response.json()["provider"] == "google"

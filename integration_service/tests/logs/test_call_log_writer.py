@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from integration_service.app import create_app
 from integration_service.config import Settings
-from integration_service.logs.clients import service_client
+from integration_service.lifecycle import resources_of
 from integration_service.logs.context import use_tenant
 from integration_service.logs.models import IntegrationLog
 from integration_service.logs.writer import CallLog
@@ -46,7 +46,7 @@ async def _wait_for_rows(session: AsyncSession, n: int, seconds: float = 5.0) ->
 async def test_client_calls_are_logged_redacted_with_tenant_and_correlation_id(
     app: FastAPI, session: AsyncSession
 ) -> None:
-    client = service_client(app, "google", "https://maps.example.test")
+    client = resources_of(app).call_log.client("google", "https://maps.example.test", timeout=10)
     token = correlation_id.set("req-42")
     try:
         with respx.mock as mock, use_tenant("acme"):
@@ -67,7 +67,7 @@ async def test_client_calls_are_logged_redacted_with_tenant_and_correlation_id(
 async def test_recording_does_not_wait_for_the_database(app: FastAPI, session: AsyncSession) -> None:
     started = time.perf_counter()
     for n in range(1000):
-        app.state.call_log.record(_call(n))
+        resources_of(app).call_log.record(_call(n))
     elapsed = time.perf_counter() - started
     assert elapsed < 0.1, f"1000 records took {elapsed:.3f}s"
     assert await _count(session) < 1000  # nothing was written while the caller was recording
@@ -75,7 +75,7 @@ async def test_recording_does_not_wait_for_the_database(app: FastAPI, session: A
 
 
 async def test_every_retry_attempt_is_a_row(app: FastAPI, session: AsyncSession) -> None:
-    client = service_client(app, "flaky", "https://flaky.example.test", attempts=2)
+    client = resources_of(app).call_log.client("flaky", "https://flaky.example.test", timeout=10, attempts=2)
     client.backoff = 0.01
     try:
         with respx.mock as mock:
@@ -84,13 +84,13 @@ async def test_every_retry_attempt_is_a_row(app: FastAPI, session: AsyncSession)
             assert (await client.request("GET", "/x")).status_code == 200
     finally:
         await client.aclose()
-    await app.state.call_log.flush()
+    await resources_of(app).call_log.flush()
     rows = (await session.scalars(select(IntegrationLog).order_by(IntegrationLog.attempt))).all()
     assert [(r.attempt, r.status_code) for r in rows] == [(1, 503), (2, 200)]
 
 
 async def test_stop_writes_what_is_still_queued(app: FastAPI, session: AsyncSession) -> None:
-    writer = CallLog(app.state.engine, flush_seconds=60)
+    writer = CallLog(resources_of(app).engine, flush_seconds=60)
     writer.start()
     for n in range(3):
         writer.record(_call(n, service="late"))
@@ -99,7 +99,7 @@ async def test_stop_writes_what_is_still_queued(app: FastAPI, session: AsyncSess
 
 
 async def test_a_full_queue_drops_and_counts(app: FastAPI) -> None:
-    writer = CallLog(app.state.engine, max_queue=5)
+    writer = CallLog(resources_of(app).engine, max_queue=5)
     before = _dropped("queue_full")
     for n in range(8):
         writer.record(_call(n))
@@ -127,7 +127,8 @@ async def test_any_domains_tenant_dependency_binds_the_logged_tenant(
 
     @router.get("/probe-tenant")
     async def probe(tenant: TenantDep, request: Request) -> dict[str, str]:
-        client = service_client(request.app, "other-domain", "https://other.example.test")
+        client = resources_of(request.app).call_log.client("other-domain", "https://other.example.test",
+                                                           timeout=10)
         try:
             await client.request("GET", "/x")
         finally:
@@ -144,6 +145,6 @@ async def test_any_domains_tenant_dependency_binds_the_logged_tenant(
                 response = await c.get("/probe-tenant", headers={"X-Tenant-ID": "zeta"})
                 bad = await c.get("/probe-tenant", headers={"X-Tenant-ID": "Not A Slug"})
         assert response.json() == {"tenant": "zeta"} and bad.status_code == 400
-        await app.state.call_log.flush()
+        await resources_of(app).call_log.flush()
         rows = (await session.scalars(select(IntegrationLog))).all()
         assert [(r.tenant_id, r.service) for r in rows] == [("zeta", "other-domain")]

@@ -70,7 +70,8 @@ async def test_a_tenant_sees_only_its_own_calls(client: httpx.AsyncClient, sessi
 
 
 async def test_bad_filters_are_422_naming_the_parameter(client: httpx.AsyncClient) -> None:
-    cases = [({"limit": 0}, "limit"), ({"limit": 501}, "limit"), ({"offset": -1}, "offset"),
+    cases: list[tuple[dict[str, Any], str]] = [
+             ({"limit": 0}, "limit"), ({"limit": 501}, "limit"), ({"offset": -1}, "offset"),
              ({"status": "maybe"}, "status"), ({"status_code": 99}, "status_code"),
              ({"since": "yesterday"}, "since"),
              ({"since": "2026-02-01T00:00:00Z", "until": "2026-01-01T00:00:00Z"}, "until")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import pytest
@@ -11,16 +12,20 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from integration_service.lifecycle import resources_of
 from integration_service.ratelimits import service as ratelimits
 from integration_service.ratelimits.models import ApiRateLimit
 
 B = {"X-Tenant-ID": "tenant-b"}
 
 
-async def _put(client: httpx.AsyncClient, headers: dict[str, str] | None = None, **body: object) -> dict:
+async def _put(
+    client: httpx.AsyncClient, headers: dict[str, str] | None = None, **body: object
+) -> dict[str, Any]:
     response = await client.put("/api/v1/rate-limits", json=body, headers=headers or {})
     assert response.status_code == 200, response.text
-    return response.json()
+    answer: dict[str, Any] = response.json()
+    return answer
 
 
 async def test_put_creates_then_replaces_one_row(client: httpx.AsyncClient, session: AsyncSession) -> None:
@@ -37,7 +42,7 @@ async def test_usage_comes_from_redis_with_the_window_reset(
 ) -> None:
     await _put(client, service="google", endpoint="geocode", limit=10, window_seconds=3600)
     for _ in range(3):
-        assert (await app.state.rate_limits.check("default", "google", "geocode")).allowed
+        assert (await resources_of(app).rate_limits.check("default", "google", "geocode")).allowed
     items = (await client.get("/api/v1/rate-limits")).json()["items"]
     assert [(i["service"], i["current_usage"]) for i in items] == [("google", 3)]
     assert datetime.fromisoformat(items[0]["reset_at"]) > datetime.now(UTC)
@@ -58,7 +63,7 @@ async def test_check_refuses_over_the_limit_with_retry_after(
 async def test_endpoint_limit_wins_over_the_service_wide_one(app: FastAPI, client: httpx.AsyncClient) -> None:
     await _put(client, service="sheets", limit=100)
     await _put(client, service="sheets", endpoint="append", limit=1)
-    limits = app.state.rate_limits
+    limits = resources_of(app).rate_limits
     assert (await limits.check("default", "sheets", "append")).allowed
     assert not (await limits.check("default", "sheets", "append")).allowed
     other = await limits.check("default", "sheets", "read")
@@ -66,14 +71,14 @@ async def test_endpoint_limit_wins_over_the_service_wide_one(app: FastAPI, clien
 
 
 async def test_no_configured_limit_is_unlimited(app: FastAPI) -> None:
-    decision = await app.state.rate_limits.check("default", "nobody", "x")
+    decision = await resources_of(app).rate_limits.check("default", "nobody", "x")
     assert decision.allowed and decision.limit == 0
 
 
 async def test_tenants_have_their_own_limits_and_counters(app: FastAPI, client: httpx.AsyncClient) -> None:
     await _put(client, service="google", limit=1)
     await _put(client, headers=B, service="google", limit=1)
-    limits = app.state.rate_limits
+    limits = resources_of(app).rate_limits
     assert (await limits.check("default", "google", "geocode")).allowed
     assert not (await limits.check("default", "google", "geocode")).allowed
     assert (await limits.check("tenant-b", "google", "geocode")).allowed
@@ -85,7 +90,7 @@ async def test_tenants_have_their_own_limits_and_counters(app: FastAPI, client: 
 
 async def test_a_change_applies_at_once_in_this_process(app: FastAPI, client: httpx.AsyncClient) -> None:
     await _put(client, service="google", limit=1)
-    limits = app.state.rate_limits
+    limits = resources_of(app).rate_limits
     await limits.check("default", "google", "x")
     assert not (await limits.check("default", "google", "x")).allowed
     await _put(client, service="google", limit=50)
@@ -105,7 +110,7 @@ async def test_delete_removes_a_limit_and_unknown_is_404(app: FastAPI, client: h
     assert (await client.delete("/api/v1/rate-limits", params=params, headers=B)).status_code == 404
     assert (await client.delete("/api/v1/rate-limits", params=params)).status_code == 204
     assert (await client.delete("/api/v1/rate-limits", params=params)).status_code == 404
-    assert (await app.state.rate_limits.check("default", "google", "x")).limit == 0
+    assert (await resources_of(app).rate_limits.check("default", "google", "x")).limit == 0
 
 
 async def test_invalid_limits_are_422_naming_the_field(client: httpx.AsyncClient) -> None:
@@ -125,7 +130,7 @@ async def test_a_registered_services_per_minute_limit_applies_without_a_row(
         "name": "yandex", "service_type": "geocoding", "base_url": "https://y.test",
         "rate_limit_per_minute": 1})
     assert response.status_code == 201
-    limits = app.state.rate_limits
+    limits = resources_of(app).rate_limits
     first, second = [await limits.check("default", "yandex", "geocode") for _ in range(2)]
     assert first.allowed and first.limit == 1 and not second.allowed
     await _put(client, service="yandex", limit=10)

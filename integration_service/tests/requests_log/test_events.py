@@ -8,6 +8,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from integration_service.lifecycle import resources_of
 from integration_service.sheets.exceptions import SheetsError
 from telegram_emulator.standins.state import Sheet
 from telegram_emulator.standins.testing import Google
@@ -24,7 +25,7 @@ def cells(sheet: Sheet, number: str) -> list[str]:
 
 
 async def test_created_request_is_appended_under_a_header(app: FastAPI, sheet: Sheet) -> None:
-    await app.state.requests_log.handle(created("261201-001"))
+    await resources_of(app).requests_log.handle(created("261201-001"))
     assert sheet.rows[0][0] == "Номер"
     row = cells(sheet, "261201-001")
     assert row[2:8] == ["plumbing", "high", "Navoi 12", "45", "Течёт кран", "new"]
@@ -32,7 +33,7 @@ async def test_created_request_is_appended_under_a_header(app: FastAPI, sheet: S
 
 async def test_later_events_update_the_same_row(app: FastAPI, sheet: Sheet,
                                                 client: httpx.AsyncClient) -> None:
-    handle = app.state.requests_log.handle
+    handle = resources_of(app).requests_log.handle
     await handle(created("261201-001"))
     await handle(created("261201-002", minutes=1))
     await handle(event("request.assigned", "261201-001", 2, executor_name="Ivanov", new_status="in_progress"))
@@ -50,15 +51,15 @@ async def test_later_events_update_the_same_row(app: FastAPI, sheet: Sheet,
 async def test_a_redelivered_event_changes_nothing_and_calls_nobody(app: FastAPI, sheet: Sheet,
                                                                      google: Google) -> None:
     first = created("261201-001")
-    await app.state.requests_log.handle(first)
+    await resources_of(app).requests_log.handle(first)
     calls = google.calls("values.get") + google.calls("values.update") + google.calls("values.append")
-    await app.state.requests_log.handle(first)
+    await resources_of(app).requests_log.handle(first)
     assert google.calls("values.get") + google.calls("values.update") + google.calls("values.append") == calls
     assert len([r for r in sheet.rows if r and r[0] == "261201-001"]) == 1
 
 
 async def test_events_out_of_order_end_in_the_newest_state(app: FastAPI, sheet: Sheet) -> None:
-    handle = app.state.requests_log.handle
+    handle = resources_of(app).requests_log.handle
     await handle(event("request.status_changed", "261201-007", 5, new_status="completed"))
     await handle(created("261201-007", minutes=0))  # late: must not put "new" back
     await handle(event("request.status_changed", "261201-007", 3, new_status="in_progress"))  # stale
@@ -71,13 +72,15 @@ async def test_events_out_of_order_end_in_the_newest_state(app: FastAPI, sheet: 
 
 async def test_tenant_without_a_log_is_left_alone(app: FastAPI, sheet: Sheet, google: Google) -> None:
     before = google.calls("values.get")
-    await app.state.requests_log.handle(created("261201-001").model_copy(update={"tenant_id": "uk-other"}))
+    other = created("261201-001").model_copy(update={"tenant_id": "uk-other"})
+    await resources_of(app).requests_log.handle(other)
     assert google.calls("values.get") == before
 
 
 async def test_text_is_written_raw_so_it_is_never_a_formula(app: FastAPI, sheet: Sheet,
                                                             google: Google) -> None:
-    await app.state.requests_log.handle(created("261201-001", description='=IMPORTXML("http://x","//a")'))
+    formula = '=IMPORTXML("http://x","//a")'
+    await resources_of(app).requests_log.handle(created("261201-001", description=formula))
     writes = [params for route, params in google.state.seen if route in ("values.update", "values.append")]
     assert writes and all(p["valueInputOption"] == "RAW" for p in writes)
     assert cells(sheet, "261201-001")[6].startswith("=IMPORTXML")
@@ -85,8 +88,8 @@ async def test_text_is_written_raw_so_it_is_never_a_formula(app: FastAPI, sheet:
 
 async def test_comments_and_unknown_events_do_not_touch_the_sheet(app: FastAPI, sheet: Sheet,
                                                                    google: Google) -> None:
-    await app.state.requests_log.handle(event("request.commented", "261201-001", 1, text="hi"))
-    await app.state.requests_log.handle(event("user.created", "261201-001", 1))
+    await resources_of(app).requests_log.handle(event("request.commented", "261201-001", 1, text="hi"))
+    await resources_of(app).requests_log.handle(event("user.created", "261201-001", 1))
     assert google.calls("values.get") == 0
 
 
@@ -95,18 +98,18 @@ async def test_a_failed_write_is_retried_on_redelivery(app: FastAPI, sheet: Shee
     google.state.fail("values.update", 500, times=3)
     first = created("261201-001")
     with pytest.raises(SheetsError):  # the consumer leaves the entry pending
-        await app.state.requests_log.handle(first)
+        await resources_of(app).requests_log.handle(first)
     assert not [r for r in sheet.rows if r and r[0] == "261201-001"]
-    await app.state.requests_log.handle(first)
+    await resources_of(app).requests_log.handle(first)
     assert cells(sheet, "261201-001")[HEADER_STATUS] == "new"
 
 
 async def test_only_changed_cells_are_written_so_manual_notes_stay(app: FastAPI, sheet: Sheet) -> None:
-    await app.state.requests_log.handle(created("261201-001"))
+    await resources_of(app).requests_log.handle(created("261201-001"))
     row = next(r for r in sheet.rows if r and r[0] == "261201-001")
     row[2] = "plumbing (checked)"
     row.append("call before visiting")
-    await app.state.requests_log.handle(event("request.status_changed", "261201-001", 5,
+    await resources_of(app).requests_log.handle(event("request.status_changed", "261201-001", 5,
                                               new_status="in_progress"))
     row = cells(sheet, "261201-001")
     assert row[HEADER_STATUS] == "in_progress"
@@ -114,7 +117,7 @@ async def test_only_changed_cells_are_written_so_manual_notes_stay(app: FastAPI,
 
 
 async def test_concurrent_events_of_a_new_request_make_one_row(app: FastAPI, sheet: Sheet) -> None:
-    handle = app.state.requests_log.handle
+    handle = resources_of(app).requests_log.handle
     await asyncio.gather(handle(created("261201-005")),
                          handle(event("request.assigned", "261201-005", 1, executor_name="Aliev")),
                          handle(event("request.status_changed", "261201-005", 2, new_status="completed")))

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from integration_service.lifecycle import resources_of
 from telegram_emulator.standins.state import Sheet
 
 from .conftest import SID, created
@@ -23,7 +24,7 @@ def log_settings() -> dict[str, Any]:
 async def test_a_burst_over_the_limit_is_written_late_not_refused(app: FastAPI, sheet: Sheet,
                                                                   client: httpx.AsyncClient) -> None:
     for n in range(1, 4):
-        await app.state.requests_log.handle(created(f"261201-00{n}", minutes=n))
+        await resources_of(app).requests_log.handle(created(f"261201-00{n}", minutes=n))
     assert [r[0] for r in sheet.rows[1:4]] == ["261201-001", "261201-002", "261201-003"]
     # API callers still get only the brief wait (none here): of three reads at once one is refused.
     answers = await asyncio.gather(*(client.post("/api/v1/sheets/read", json={

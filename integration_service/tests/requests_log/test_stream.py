@@ -9,6 +9,7 @@ import pytest
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
+from integration_service.lifecycle import resources_of
 from shared.events import Envelope
 from telegram_emulator.standins.state import Sheet
 
@@ -22,8 +23,8 @@ def log_settings() -> dict[str, Any]:
 
 async def _publish(redis: Redis, stream: str, envelope: Envelope) -> bytes:
     fields: Any = {"envelope": envelope.to_json(), "channel": f"core.{envelope.event_type}"}
-    entry_id: bytes = await redis.xadd(stream, fields)
-    return entry_id
+    entry_id = await redis.xadd(stream, fields)
+    return entry_id if isinstance(entry_id, bytes) else entry_id.encode()
 
 
 async def _drained(redis: Redis, stream: str, group: str, last: bytes) -> bool:
@@ -41,7 +42,7 @@ async def _until(check: Any, seconds: float = 15.0) -> None:
 
 async def test_stream_entries_twice_and_out_of_order_give_one_correct_row(app: FastAPI, redis: Redis,
                                                                          sheet: Sheet) -> None:
-    stream = app.state.settings.requests_log_stream
+    stream = resources_of(app).settings.requests_log_stream
     late_status = event("request.status_changed", "261201-009", 9, new_status="completed")
     create = created("261201-009")
     assigned = event("request.assigned", "261201-009", 1, executor_name="Karimov")
@@ -52,7 +53,7 @@ async def test_stream_entries_twice_and_out_of_order_give_one_correct_row(app: F
         rows = [r for r in sheet.rows if r and r[0] == "261201-009"]
         return bool(rows) and rows[0][7] == "completed" and rows[0][8] == "Karimov"
 
-    group = app.state.settings.requests_log_group
+    group = resources_of(app).settings.requests_log_group
     await _until(lambda: _drained(redis, stream, group, last))
     assert await settled()
     assert len([r for r in sheet.rows if r and r[0] == "261201-009"]) == 1

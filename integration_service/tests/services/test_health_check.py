@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from integration_service.lifecycle import resources_of
 from integration_service.logs.models import IntegrationLog
 
 HEALTH = "https://upstream.example.test/health"
@@ -98,7 +99,7 @@ async def test_probe_is_written_to_the_call_log_for_the_tenant(
     with respx.mock as mock:
         mock.get(url__startswith=HEALTH).respond(204)
         await client.post(f"/api/v1/services/{sid}/health-check", headers=headers)
-    await app.state.call_log.flush()
+    await resources_of(app).call_log.flush()
     row = await session.scalar(select(IntegrationLog))
     assert row is not None
     assert (row.tenant_id, row.service, row.method, row.status_code) == ("acme", "upstream", "GET", 204)

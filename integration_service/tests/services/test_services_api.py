@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,7 +12,7 @@ from integration_service.services.models import ExternalService
 from shared.crypto import SecretBox
 
 B = {"X-Tenant-ID": "tenant-b"}
-BODY = {
+BODY: dict[str, Any] = {
     "name": "google-maps",
     "service_type": "geocoding",
     "base_url": "https://maps.example.test/api",
@@ -21,10 +23,11 @@ BODY = {
 }
 
 
-async def _create(client: httpx.AsyncClient, **changes: object) -> dict:
+async def _create(client: httpx.AsyncClient, **changes: object) -> dict[str, Any]:
     response = await client.post("/api/v1/services", json={**BODY, **changes})
     assert response.status_code == 201, response.text
-    return response.json()
+    created: dict[str, Any] = response.json()
+    return created
 
 
 async def test_created_service_says_a_key_is_set_but_never_returns_it(client: httpx.AsyncClient) -> None:
@@ -136,7 +139,8 @@ async def test_patch_new_api_key_is_encrypted(
     created = await _create(client)
     await client.patch(f"/api/v1/services/{created['id']}", json={"api_key": "rotated-key"})
     stored = await session.scalar(select(ExternalService.api_key_encrypted))
-    assert stored != "rotated-key" and SecretBox(fernet_key).decrypt(stored) == "rotated-key"
+    assert stored is not None and stored != "rotated-key"
+    assert SecretBox(fernet_key).decrypt(stored) == "rotated-key"
 
 
 async def test_patch_null_for_a_required_field_is_422(client: httpx.AsyncClient) -> None:

@@ -6,6 +6,7 @@ import httpx
 from fastapi import FastAPI
 from sqlalchemy import select
 
+from integration_service.lifecycle import resources_of
 from integration_service.logs.models import IntegrationLog
 from telegram_emulator.standins.state import Spreadsheet
 from telegram_emulator.standins.testing import Google
@@ -15,8 +16,8 @@ from .conftest import SID
 
 async def _rows(app: FastAPI, tenant: str) -> list[IntegrationLog]:
     """Rows of one tenant: rows of earlier tests can still be flushed by their app's shutdown."""
-    await app.state.call_log.flush()
-    async with app.state.sessionmaker() as session:
+    await resources_of(app).call_log.flush()
+    async with resources_of(app).sessionmaker() as session:
         found = await session.scalars(select(IntegrationLog).where(IntegrationLog.service == "google_sheets",
                                                                    IntegrationLog.tenant_id == tenant)
                                       .order_by(IntegrationLog.id))
@@ -47,8 +48,8 @@ async def test_the_oauth_grant_is_logged_too(app: FastAPI, client: httpx.AsyncCl
                                              book: Spreadsheet) -> None:
     await client.post("/api/v1/sheets/read", json={"spreadsheet_id": SID, "range": "A1"},
                       headers={"X-Tenant-ID": "uk-oauth-log"})
-    await app.state.call_log.flush()
-    async with app.state.sessionmaker() as session:
+    await resources_of(app).call_log.flush()
+    async with resources_of(app).sessionmaker() as session:
         rows = list(await session.scalars(select(IntegrationLog).where(
             IntegrationLog.tenant_id == "uk-oauth-log").order_by(IntegrationLog.id)))
     assert [(r.service, r.method, r.status_code) for r in rows] == [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -16,13 +18,13 @@ from .conftest import SID
     {"spreadsheet_id": SID, "range": ""},
     {"spreadsheet_id": SID},
 ])
-async def test_bad_read_body_is_422(client: httpx.AsyncClient, google: Google, body: dict) -> None:
+async def test_bad_read_body_is_422(client: httpx.AsyncClient, google: Google, body: dict[str, Any]) -> None:
     assert (await client.post("/api/v1/sheets/read", json=body)).status_code == 422
     assert google.calls("values.get") == 0
 
 
 @pytest.mark.parametrize("values", [[], [[{"nested": 1}]], [["x"] * 50_001]])
-async def test_bad_values_are_422(client: httpx.AsyncClient, values: list) -> None:
+async def test_bad_values_are_422(client: httpx.AsyncClient, values: list[Any]) -> None:
     body = {"spreadsheet_id": SID, "range": "A1", "values": values}
     assert (await client.post("/api/v1/sheets/write", json=body)).status_code == 422
 
@@ -31,7 +33,7 @@ async def test_bad_values_are_422(client: httpx.AsyncClient, values: list) -> No
                                   {"spreadsheet_id": SID, "reads": ["A1"], "writes": [{"range": "A1",
                                                                                        "values": [[1]]}]},
                                   {"spreadsheet_id": SID, "reads": []}])
-async def test_batch_needs_reads_or_writes_not_both(client: httpx.AsyncClient, body: dict) -> None:
+async def test_batch_needs_reads_or_writes_not_both(client: httpx.AsyncClient, body: dict[str, Any]) -> None:
     assert (await client.post("/api/v1/sheets/batch", json=body)).status_code == 422
 
 

@@ -21,8 +21,10 @@ import stripe
 from fastapi import FastAPI
 from sqlalchemy import func, select
 
+from integration_service.lifecycle import resources_of
 from integration_service.webhooks.models import OutboxEvent, WebhookEvent
 from integration_service.webhooks.processing import STREAM, process_batch
+from integration_service.webhooks.receiving import Receivers
 from shared import testing
 
 STRIPE_SECRET = "whsec_test_stripe_secret"
@@ -80,6 +82,13 @@ class Webhooks:
         # test counts only its own events even when another suite publishes at the same time.
         self.run = uuid.uuid4().hex[:8]
 
+    @property
+    def receivers(self) -> Receivers:
+        """The app's receivers (the API always builds them)."""
+        receivers = resources_of(self.app).receivers
+        assert receivers is not None
+        return receivers
+
     def uid(self, name: str) -> str:
         return f"{name}-{self.run}"
 
@@ -99,7 +108,8 @@ class Webhooks:
             headers={"X-Tenant-ID": tenant},
         )
         assert response.status_code == 201, response.text
-        return response.json()  # type: ignore[no-any-return]
+        config: dict[str, Any] = response.json()
+        return config
 
     async def stripe(
         self, body: bytes, tenant: str | None = None, header: str | None = None
@@ -120,18 +130,18 @@ class Webhooks:
         )
 
     async def rows(self, **where: Any) -> list[WebhookEvent]:
-        async with self.app.state.sessionmaker() as session:
+        async with resources_of(self.app).sessionmaker() as session:
             query = select(WebhookEvent).filter_by(**where).order_by(WebhookEvent.received_at)
             return list((await session.execute(query)).scalars().all())
 
     async def outbox_count(self) -> int:
-        async with self.app.state.sessionmaker() as session:
+        async with resources_of(self.app).sessionmaker() as session:
             return int((await session.execute(select(func.count()).select_from(OutboxEvent))).scalar_one())
 
     async def process(self) -> int:
         """Run the worker's processing step until nothing is due."""
         total = 0
-        while (n := await process_batch(self.app.state.sessionmaker)) > 0:
+        while (n := await process_batch(resources_of(self.app).sessionmaker)) > 0:
             total += n
         return total
 

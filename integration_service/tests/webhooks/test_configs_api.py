@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from integration_service.lifecycle import resources_of
 from integration_service.webhooks.models import WebhookConfig
 
 BASE = "/api/v1/webhooks/configs"
@@ -18,7 +19,7 @@ async def test_created_config_takes_the_sources_default_scheme_and_never_shows_i
     assert body["signature_scheme"] == "stripe"
     assert body["has_secret"] is True and "secret" not in body and "secret_encrypted" not in body
     assert body["max_attempts"] == 8 and body["rate_limit_per_minute"] == 12000 and body["event_types"] == []
-    async with app.state.sessionmaker() as session:
+    async with resources_of(app).sessionmaker() as session:
         stored = (await session.execute(select(WebhookConfig))).scalar_one()
     assert stored.secret_encrypted and "whsec_abc" not in stored.secret_encrypted
     assert "whsec_abc" not in (await client.get(f"{BASE}/{body['id']}")).text

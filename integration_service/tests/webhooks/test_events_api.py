@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import orjson
 
+from integration_service.lifecycle import resources_of
 from shared.events import Envelope
 
 EVENTS = "/api/v1/webhooks/events"
@@ -114,7 +115,7 @@ async def test_published_envelopes_carry_their_tenant(wh, redis) -> None:
     await wh.config(source="crm", secret=wh.HMAC_SECRET, tenant="a")
     await deliver(wh, "a1", tenant="a")
     await wh.process()
-    async with wh.app.state.sessionmaker() as session:
+    async with resources_of(wh.app).sessionmaker() as session:
         [row] = (await session.execute(select(OutboxEvent))).scalars().all()
     assert row.tenant_id == "a" and Envelope.model_validate(row.payload).tenant_id == "a"
 

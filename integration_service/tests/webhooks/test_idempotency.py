@@ -9,6 +9,7 @@ import pytest
 from redis.asyncio import Redis
 
 from integration_service.app import create_app
+from integration_service.lifecycle import resources_of
 from integration_service.webhooks import processing
 from integration_service.webhooks.models import OutboxEvent
 from integration_service.webhooks.processing import STREAM
@@ -29,7 +30,7 @@ async def test_twenty_identical_deliveries_at_once_store_one_row_and_publish_onc
     assert len(await wh.rows()) == 1
     await asyncio.gather(*(wh.process() for _ in range(3)))
     relay = OutboxRelay(
-        wh.app.state.sessionmaker,
+        resources_of(wh.app).sessionmaker,
         OutboxEvent,
         redis,
         stream=STREAM,
@@ -70,14 +71,15 @@ async def test_database_lost_after_the_config_was_cached_still_answers_503(wh) -
 
     await wh.config()
     assert (await wh.stripe(wh.stripe_event("evt_ok"))).status_code == 200  # config now cached
-    runtime = wh.app.state.webhooks
-    healthy = runtime.pool
-    runtime.pool = await asyncpg.create_pool("postgresql://postgres@127.0.0.1:1/none", min_size=0, timeout=1)
+    runtime = wh.receivers
+    healthy = runtime.writer.pool
+    nowhere = "postgresql://postgres@127.0.0.1:1/none"
+    runtime.writer.pool = await asyncpg.create_pool(nowhere, min_size=0, timeout=1)
     try:
         response = await wh.stripe(wh.stripe_event("evt_lost"))
     finally:
-        await runtime.pool.close()
-        runtime.pool = healthy
+        await runtime.writer.pool.close()
+        runtime.writer.pool = healthy
     assert response.status_code == 503 and response.headers["Retry-After"]
     assert [r.event_id for r in await wh.rows()] == ["evt_ok"]
 
@@ -128,15 +130,15 @@ async def test_insert_turns_transient_postgres_refusals_into_database_unavailabl
 async def test_postgres_refusing_connections_answers_503_with_retry_after(wh) -> None:
     await wh.config()
     assert (await wh.stripe(wh.stripe_event("evt_ok"))).status_code == 200
-    runtime = wh.app.state.webhooks
-    healthy = runtime.pool
+    runtime = wh.receivers
+    healthy = runtime.writer.pool
     answers = []
     try:
         for n, error in enumerate(refusals()):
-            runtime.pool = RefusingPool(error)
+            runtime.writer.pool = RefusingPool(error)
             answers.append(await wh.stripe(wh.stripe_event(f"evt_refused_{n}")))
     finally:
-        runtime.pool = healthy
+        runtime.writer.pool = healthy
     assert [(r.status_code, r.json()["dependency"]) for r in answers] == [(503, "database")] * 4
     assert all(r.headers["Retry-After"] for r in answers)
     assert [r.event_id for r in await wh.rows()] == ["evt_ok"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from integration_service.lifecycle import resources_of
 from integration_service.webhooks import processing
 from integration_service.webhooks.models import OutboxEvent
 from shared.events import OutboxRelay
@@ -15,7 +16,7 @@ async def test_ingest_and_publishing_metrics_are_exported(wh, redis) -> None:
     await wh.stripe(body, header="t=1,v1=00")
     await wh.process()
     relay = OutboxRelay(
-        wh.app.state.sessionmaker,
+        resources_of(wh.app).sessionmaker,
         OutboxEvent,
         redis,
         stream=processing.STREAM,

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import orjson
 import pytest
 from sqlalchemy import update
 
+from integration_service.lifecycle import resources_of
 from integration_service.webhooks import processing
 from integration_service.webhooks.models import OutboxEvent, WebhookEvent
 from integration_service.webhooks.processing import STREAM, backoff
-from integration_service.worker import WebhookWorker
+from integration_service.webhooks.worker import WebhookWorker
 from shared.events import Envelope, OutboxRelay
 
 
 async def publish(app) -> int:
     relay = OutboxRelay(
-        app.state.sessionmaker,
+        resources_of(app).sessionmaker,
         OutboxEvent,
-        app.state.redis,
+        resources_of(app).redis,
         stream=STREAM,
         listen=False,
         after_publish=processing.mark_published,
@@ -97,7 +99,7 @@ def flaky_source():
 
 
 async def make_due(app) -> None:
-    async with app.state.sessionmaker() as session, session.begin():
+    async with resources_of(app).sessionmaker() as session, session.begin():
         await session.execute(
             update(WebhookEvent)
             .where(WebhookEvent.status == "failed")
@@ -132,7 +134,7 @@ async def test_several_workers_never_process_an_event_twice(wh, redis) -> None:
 
     async def drain() -> int:
         total = 0
-        while (n := await processing.process_batch(wh.app.state.sessionmaker, 25)) > 0:
+        while (n := await processing.process_batch(resources_of(wh.app).sessionmaker, 25)) > 0:
             total += n
         return total
 
@@ -146,9 +148,13 @@ async def test_several_workers_never_process_an_event_twice(wh, redis) -> None:
 
 async def test_running_worker_publishes_within_a_second_of_acceptance(wh, redis) -> None:
     await wh.config()
-    worker = WebhookWorker(wh.app.state.engine, wh.app.state.sessionmaker, redis, interval=30)
+    resources = resources_of(wh.app)
+    worker = WebhookWorker(resources.engine, resources.sessionmaker, redis, interval=30)
     await worker.start()
-    wh.app.state.webhooks.wake = worker.wake  # as the in-process start-up hook wires it
+    assert resources.receivers is not None
+    # Receivers that wake this worker, as the API's start-up builds them when it runs the worker.
+    resources.receivers = replace(resources.receivers, wake=worker.wake)
+    assert worker.relay._listener is not None
     await asyncio.wait_for(worker.relay._listener.connected.wait(), 5)
     await asyncio.sleep(0.1)
     started = asyncio.get_running_loop().time()
@@ -162,7 +168,7 @@ async def test_running_worker_publishes_within_a_second_of_acceptance(wh, redis)
 
 async def add_nul_row(app, config_id: int) -> None:
     """A due row with a NUL in its JSON, stored directly (intake refuses them): JSONB rejects it."""
-    async with app.state.sessionmaker() as session, session.begin():
+    async with resources_of(app).sessionmaker() as session, session.begin():
         session.add(
             WebhookEvent(
                 source="crm", event_id="nul", event_type="event", status="received",
@@ -196,7 +202,8 @@ async def test_an_event_the_outbox_refuses_fails_alone_and_the_rest_of_the_batch
 async def test_running_worker_keeps_publishing_past_an_event_the_outbox_refuses(wh, redis) -> None:
     config = await wh.config(source="crm", secret=wh.HMAC_SECRET)
     await add_nul_row(wh.app, config["id"])
-    worker = WebhookWorker(wh.app.state.engine, wh.app.state.sessionmaker, redis, interval=0.05)
+    resources = resources_of(wh.app)
+    worker = WebhookWorker(resources.engine, resources.sessionmaker, redis, interval=0.05)
     await worker.start()
     try:
         for n in range(3):

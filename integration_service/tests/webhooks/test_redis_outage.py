@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 import orjson
 import pytest
 from redis.asyncio import Redis
 from sqlalchemy import func, select
 
+from integration_service.lifecycle import resources_of
 from integration_service.webhooks.models import OutboxEvent
 from integration_service.webhooks.processing import STREAM
 from shared import testing
@@ -21,7 +23,7 @@ OWN_DB = 7
 
 
 @pytest.fixture
-def settings_overrides(redis_proxy) -> dict:
+def settings_overrides(redis_proxy) -> dict[str, Any]:
     return {
         "redis_url": f"redis://127.0.0.1:{redis_proxy.port}/{OWN_DB}",
         "run_worker": True,
@@ -66,7 +68,7 @@ async def test_subscriber_and_consumer_group_get_every_event_once_across_an_outa
     await redis_proxy.cut()  # the service loses Redis mid-burst; receivers keep accepting
     await asyncio.gather(*(deliver(n) for n in range(60, 120)))
     await asyncio.sleep(1.0)
-    async with wh.app.state.sessionmaker() as session:
+    async with resources_of(wh.app).sessionmaker() as session:
         waiting = (
             await session.execute(
                 select(func.count()).select_from(OutboxEvent).where(OutboxEvent.published_at.is_(None))

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import update
 
 from integration_service.__main__ import prune_events
+from integration_service.lifecycle import resources_of
 from integration_service.webhooks.models import WebhookEvent
 
 NOW = datetime.now(UTC)
@@ -16,7 +17,7 @@ async def _stored(wh, *rows: tuple[str, str, int, bool]) -> None:
     """Deliver one Stripe event per row, then give it (status, age in days, published)."""
     for event_id, _, _, _ in rows:
         assert (await wh.stripe(wh.stripe_event(event_id))).status_code == 200
-    async with wh.app.state.sessionmaker() as session, session.begin():
+    async with resources_of(wh.app).sessionmaker() as session, session.begin():
         for event_id, status, days, published in rows:
             at = NOW - timedelta(days=days)
             await session.execute(
@@ -51,10 +52,10 @@ async def test_prune_events_runs_from_the_command_line(wh, run_command) -> None:
 
 
 async def test_prune_works_through_a_backlog_in_bounded_batches(wh) -> None:
-    from integration_service.webhooks import events as events_service
+    from integration_service.webhooks import event_admin as events_service
 
     await wh.config()
     await _stored(wh, *((f"old-{n}", "processed", 40, True) for n in range(5)))
-    async with wh.app.state.sessionmaker() as session, session.begin():
+    async with resources_of(wh.app).sessionmaker() as session, session.begin():
         assert await events_service.prune(session, 30, batch=2) == 5
     assert await wh.rows() == []

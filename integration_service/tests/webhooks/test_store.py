@@ -19,7 +19,7 @@ def event(event_id: str, config_id: int, **fields: object) -> NewEvent:
 
 async def test_a_batch_answers_new_and_duplicate_per_delivery(wh) -> None:
     config = await wh.config()
-    pool = wh.app.state.webhooks.pool
+    pool = wh.receivers.writer.pool
     first = await insert_events(pool, [event("a", config["id"]), event("b", config["id"])], 5)
     again = await insert_events(pool, [event("b", config["id"]), event("c", config["id"]),
                                        event("c", config["id"]), event("a", config["id"])], 5)
@@ -34,7 +34,7 @@ async def test_a_batch_answers_new_and_duplicate_per_delivery(wh) -> None:
 
 async def test_a_row_the_database_refuses_fails_alone(wh) -> None:
     config = await wh.config()
-    pool = wh.app.state.webhooks.pool
+    pool = wh.receivers.writer.pool
     results = await insert_events(pool, [event("ok-1", config["id"]), event("orphan", 999_999),
                                          event("ok-2", config["id"])], 5)
     assert results[0] is True and results[2] is True
@@ -44,16 +44,16 @@ async def test_a_row_the_database_refuses_fails_alone(wh) -> None:
 
 async def test_ninety_concurrent_deliveries_of_thirty_events_store_thirty_once(wh) -> None:
     config = await wh.config()
-    writer = wh.app.state.webhooks.writer
+    writer = wh.receivers.writer
     events = [event(f"e{n % 30}", config["id"]) for n in range(90)]
-    answers = await asyncio.gather(*(writer.submit(e) for e in events))
+    answers = await asyncio.gather(*(writer.store(e) for e in events))
     assert sum(answers) == 30
     assert len(await wh.rows()) == 30
 
 
 async def test_a_repeat_of_a_refused_delivery_is_tried_itself_not_called_a_duplicate(wh) -> None:
     config = await wh.config()
-    pool = wh.app.state.webhooks.pool
+    pool = wh.receivers.writer.pool
     refused = event("same", config["id"], event_type="t" * 300)  # longer than the column
     batch = [refused, event("same", config["id"]), event("other", config["id"])]
     results = await insert_events(pool, batch, 5)
@@ -64,7 +64,7 @@ async def test_a_repeat_of_a_refused_delivery_is_tried_itself_not_called_a_dupli
 
 async def test_deliveries_beyond_the_waiting_limit_get_503_not_a_queue(wh) -> None:
     await wh.config()
-    wh.app.state.webhooks.writer.max_pending = 0
+    wh.receivers.writer.batches.max_pending = 0
     response = await wh.stripe(wh.stripe_event(wh.uid("evt_over")))
     assert response.status_code == 503 and response.json()["dependency"] == "database"
     assert response.headers["Retry-After"]

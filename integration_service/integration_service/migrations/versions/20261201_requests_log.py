@@ -6,6 +6,7 @@ Create Date: 2026-12-01 10:10:00
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -17,7 +18,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _common() -> list[sa.Column]:
+def _common() -> list[sa.Column[Any]]:
     return [
         sa.Column("tenant_id", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),

@@ -1,4 +1,4 @@
-"""Stored webhook events for the management API: listing, lookup, retry and replay."""
+"""Stored webhook events for operators: listing, lookup, retry, replay, and pruning old ones."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from integration_service.webhooks.exceptions import conflict, not_found
-from integration_service.webhooks.intake import NOTIFY_CHANNEL
 from integration_service.webhooks.models import WebhookEvent
+from integration_service.webhooks.processing import NOTIFY_CHANNEL
 from integration_service.webhooks.schemas import ReplayRequest
 
 REQUEUE = {"status": "received", "next_attempt_at": func.now(), "attempts": 0, "last_error": None}

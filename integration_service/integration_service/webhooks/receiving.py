@@ -1,26 +1,48 @@
-"""Receiving one delivery: size limits, signature, identity, and the idempotent insert."""
+"""Receiving one delivery: its config, size limit, signature, rate, identity, the idempotent insert
+and the answer (the answers of docs/API.md "Webhook receivers")."""
 
 from __future__ import annotations
 
+import logging
+import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 from fastapi import Request
+from fastapi.responses import JSONResponse
+from starlette.background import BackgroundTask
 
 from integration_service.webhooks import metrics
-from integration_service.webhooks.configs import ActiveConfig
-from integration_service.webhooks.dependencies import WebhookRuntime
+from integration_service.webhooks.configs import ActiveConfig, ConfigDirectory
 from integration_service.webhooks.signatures import Verdict, verify
 from integration_service.webhooks.sources import GOOGLE_SHEETS, BadDelivery, Identity, identify
-from integration_service.webhooks.store import NewEvent
+from integration_service.webhooks.store import DATABASE_ERRORS, EventWriter, NewEvent
+from shared.errors import unavailable
 from shared.logging import correlation_id
+from shared.ratelimit import RateLimiter
+from shared.security import validate_tenant
 
+log = logging.getLogger("webhooks.receivers")
 MAX_BODY_BYTES = 1 << 20
-NOTIFY_CHANNEL = "webhook_events"
+SOURCE_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie", "x-goog-channel-token", "x-api-key"}
+
+
+@dataclass
+class Receivers:
+    """What the receivers use: active configs, the senders' rate limiter and the event writer.
+
+    `wake` is called after a new event is committed: the in-process worker's wake-up (None when
+    the worker runs in a process of its own, which polls).
+    """
+
+    directory: ConfigDirectory
+    limiter: RateLimiter
+    writer: EventWriter
+    wake: Callable[[], None] | None = None
 
 
 @dataclass
@@ -100,8 +122,8 @@ def sanitized(headers: Mapping[str, str]) -> dict[str, str]:
     return {k: ("***" if k in _SECRET_HEADERS else v[:1024]) for k, v in list(headers.items())[:64]}
 
 
-async def store(
-    runtime: WebhookRuntime,
+async def _store(
+    writer: EventWriter,
     request: Request,
     *,
     tenant: str,
@@ -131,6 +153,73 @@ async def store(
         ingest_ms=round((time.perf_counter() - started) * 1000, 3),
         correlation_id=correlation_id.get(),
     )
-    new = await runtime.store(event)
+    new = await writer.store(event)
     (metrics.ACCEPTED if new else metrics.DUPLICATE).labels(source).inc()
     return new
+
+
+async def _configs(receivers: Receivers, request: Request, tenant: str, source: str) -> list[ActiveConfig]:
+    configs = await receivers.directory.active(tenant, source) if SOURCE_SLUG.match(source) else []
+    if not configs:
+        raise Rejected(404, "unknown_source", f"no webhook config for source {source!r}")
+    if source == GOOGLE_SHEETS:
+        channel = request.headers.get("x-goog-channel-id")
+        configs = [c for c in configs if channel and c.channel_id == channel]
+        if not configs:
+            raise Rejected(401, "unknown_channel", "unknown X-Goog-Channel-ID")
+    return configs
+
+
+async def _rate_limit(receivers: Receivers, tenant: str, source: str, configs: list[ActiveConfig]) -> None:
+    limit = max(c.rate_limit_per_minute for c in configs)
+    decision = await receivers.limiter.hit(f"{tenant}:{source}", limit, 60)
+    if not decision.allowed:
+        headers = {"Retry-After": decision.retry_after_header}
+        raise Rejected(429, "rate_limited", "too many deliveries", headers)
+
+
+async def receive(receivers: Receivers, request: Request, source: str) -> JSONResponse:
+    """Verify, store and acknowledge one delivery; 200 means stored.
+
+    The event is stored with one autocommit statement before the answer. Refusals answer
+    401/404/413/400/429 with a `reason`; a database that cannot store it answers 503.
+    """
+    started = time.perf_counter()
+    tenant = validate_tenant(request.query_params.get("tenant"))
+    label = "unknown"
+    try:
+        configs = await _configs(receivers, request, tenant, source)
+        label = source
+        metrics.RECEIVED.labels(source).inc()
+        raw = await read_body(request)
+        config = authenticate(configs, request.headers, raw)
+        # Only authenticated deliveries count: unsigned junk must not use up the sender's budget.
+        await _rate_limit(receivers, tenant, source, configs)
+        _body, identity = parse(source, config.scheme, request.headers, raw)
+    except Rejected as rejected:
+        if label == "unknown":
+            metrics.RECEIVED.labels(label).inc()
+        metrics.REJECTED.labels(label, rejected.reason).inc()
+        return JSONResponse(
+            {"detail": rejected.detail, "reason": rejected.reason},
+            status_code=rejected.status,
+            headers=rejected.headers,
+        )
+    try:
+        new = await _store(receivers.writer, request, tenant=tenant, source=source, config=config, raw=raw,
+                           identity=identity, started=started)
+    except DATABASE_ERRORS as exc:
+        log.warning("webhook not stored: database unavailable", extra={"source": source, "error": str(exc)})
+        metrics.REJECTED.labels(source, "database_unavailable").inc()
+        return unavailable("database")
+    metrics.INGEST_LATENCY.labels(source).observe(time.perf_counter() - started)
+    if not new:
+        return JSONResponse({"status": "duplicate", "event_id": identity.event_id})
+    # Background tasks run after the response (the row is committed): wake the in-process worker.
+    wake = BackgroundTask(_wake, receivers.wake) if receivers.wake is not None else None
+    return JSONResponse({"status": "accepted", "event_id": identity.event_id}, background=wake)
+
+
+async def _wake(wake: Callable[[], None]) -> None:
+    # A coroutine, so Starlette runs it inline instead of hopping to a thread per delivery.
+    wake()

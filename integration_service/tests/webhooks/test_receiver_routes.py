@@ -1,0 +1,26 @@
+"""The receivers are routes of the app: logged and measured under their route, other methods and
+paths left to the router, the app's own 400 for a malformed tenant."""
+
+from __future__ import annotations
+
+
+async def test_deliveries_are_logged_and_measured_under_their_route(wh) -> None:
+    await wh.config()
+    response = await wh.stripe(wh.stripe_event(wh.uid("evt_route")), tenant="default")
+    assert response.status_code == 200 and response.headers["x-request-id"]
+    await wh.generic("nobody", b"{}", {})
+    text = (await wh.anon.get("/metrics")).text
+    assert 'route="/api/v1/webhooks/stripe",service="integration",status="200"' in text
+    assert 'route="/api/v1/webhooks/generic/{source}",service="integration",status="404"' in text
+
+
+async def test_other_methods_and_paths_still_reach_fastapi(wh) -> None:
+    assert (await wh.anon.get("/api/v1/webhooks/stripe")).status_code == 405
+    assert (await wh.anon.post("/api/v1/webhooks/generic/a/b", content=b"{}")).status_code == 404
+    configs = await wh.client.get("/api/v1/webhooks/configs")
+    assert configs.status_code == 200 and configs.json() == []
+
+
+async def test_a_malformed_tenant_gets_the_apps_400(wh) -> None:
+    response = await wh.stripe(wh.stripe_event("evt_t"), tenant="Not A Slug")
+    assert response.status_code == 400 and "tenant must be a slug" in response.json()["detail"]

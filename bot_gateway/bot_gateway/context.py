@@ -13,7 +13,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from bot_gateway.clients import Clients
-from bot_gateway.i18n import t
+from bot_gateway.i18n import t, tn
 from bot_gateway.keyboards.cache import KeyboardCache
 from bot_gateway.sessions.schemas import UserSession
 from bot_gateway.sessions.service import SessionService
@@ -76,6 +76,6 @@ class Context:
         """The message `key` in the user's current language."""
         return t(key, self.language, **values)
 
-    def with_language(self, language: str) -> Context:
-        """The same user, answered in `language` from now on."""
-        return Context(self.session, self.services, language)
+    def tn(self, key: str, n: int, **values: Any) -> str:
+        """The plural message `key` for the count `n`, in the user's current language."""
+        return tn(key, n, self.language, **values)

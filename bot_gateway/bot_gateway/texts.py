@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot_gateway.i18n import t
+from bot_gateway.i18n import t, tn
 
 STATUS_ICONS = {
     "new": "🆕",
@@ -101,7 +101,7 @@ def card(request: dict[str, Any], language: str) -> str:
         created=when(request.get("created_at")),
     )
     if request.get("media"):
-        text += "\n" + t("req.photos", language, count=len(request["media"]))
+        text += "\n" + tn("req.photos", len(request["media"]), language)
     if request.get("rating"):
         text += "\n" + t("req.rating", language, stars=stars(request["rating"]))
     return text

@@ -93,9 +93,11 @@ def make_settings(database_url: str, telegram: FakeTelegram) -> Callable[..., Se
 @pytest.fixture
 def run_app(make_settings: Callable[..., Settings], core: FakeCore) -> Callable[..., Any]:
     @asynccontextmanager
-    async def run(**overrides: Any) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
+    async def run(
+        core_transport: httpx.AsyncBaseTransport | None = None, **overrides: Any
+    ) -> AsyncIterator[tuple[Any, httpx.AsyncClient]]:
         settings = make_settings(**overrides)
-        clients = build_clients(settings, core_transport=core.transport())
+        clients = build_clients(settings, core_transport=core_transport or core.transport())
         app = create_app(settings, clients=clients)
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app)

@@ -42,10 +42,10 @@ async def checked_text(message: Message, ctx: Context, minimum: int = 3) -> str 
     """The message's text within limits, else None after telling the user why."""
     text = (message.text or "").strip()
     if len(text) > TEXT_MAX:
-        await message.answer(ctx.t("text.too_long", max=TEXT_MAX, length=len(text)))
+        await message.answer(ctx.tn("text.too_long", TEXT_MAX, length=len(text)))
         return None
     if len(text) < minimum:
-        await message.answer(ctx.t("text.too_short", min=minimum))
+        await message.answer(ctx.tn("text.too_short", minimum))
         return None
     return text
 

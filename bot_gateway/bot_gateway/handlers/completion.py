@@ -42,7 +42,7 @@ async def photo(message: Message, state: FSMContext, ctx: Context) -> None:
     photos = [*data.get("photos", []), message.photo[-1].file_id if message.photo else ""][:MAX_PROOF]
     await state.update_data(photos=photos)
     await message.answer(
-        ctx.t("complete.photo.added", count=len(photos)),
+        ctx.tn("complete.photo.added", len(photos)),
         reply_markup=keyboards.confirm(data["flow"], ctx, skip="btn.done"),
     )
 
@@ -65,12 +65,10 @@ async def photos_done(
     await drop_buttons(callback)
     await say(
         callback,
-        ctx.t(
-            "complete.confirm",
+        ctx.tn(
+            "complete.confirm", len(data.get("photos", [])),
             number=esc(data["number"]),
-            comment=esc(data.get("comment")),
-            photos=len(data.get("photos", [])),
-        ),
+            comment=esc(data.get("comment"))),
         reply_markup=keyboards.confirm(data["flow"], ctx),
     )
 

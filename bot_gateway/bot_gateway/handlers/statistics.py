@@ -26,9 +26,9 @@ async def statistics(message: Message, ctx: Context) -> None:
 def stats_text(stats: dict[str, Any], ctx: Context) -> str:
     """The statistics message."""
     by_status = stats.get("by_status") or {}
-    lines = [ctx.t("stats.title"), ctx.t("stats.total", total=stats.get("total", sum(by_status.values())))]
+    lines = [ctx.t("stats.title"), ctx.tn("stats.total", stats.get("total", sum(by_status.values())))]
     lines += [
-        ctx.t("stats.line", icon=icon(s), status=status_name(s, ctx.language), count=by_status[s])
+        ctx.tn("stats.line", by_status[s], icon=icon(s), status=status_name(s, ctx.language))
         for s in STATUSES
         if by_status.get(s)
     ]
@@ -36,7 +36,7 @@ def stats_text(stats: dict[str, Any], ctx: Context) -> str:
     if by_category:
         lines.append(ctx.t("stats.by_category"))
         lines += [
-            ctx.t("stats.category", category=category_name(c, ctx.language), count=n)
+            ctx.tn("stats.category", n, category=category_name(c, ctx.language))
             for c, n in sorted(by_category.items(), key=lambda kv: -kv[1])
         ]
     hours = stats.get("mean_completion_hours")

@@ -19,7 +19,7 @@ async def users(message: Message, ctx: Context) -> None:
         await message.answer(ctx.t("req.forbidden"))
         return
     page = await ctx.clients.users.search(ctx.token, page=1, page_size=20)
-    lines = [ctx.t("users.title", total=page.get("total", 0))]
+    lines = [ctx.tn("users.title", page.get("total", 0))]
     lines += [
         ctx.t(
             "users.line",

@@ -36,11 +36,6 @@ def N_(key: str) -> str:
     return key
 
 
-def Nn_(key: str) -> str:
-    """`key` unchanged: marks a plural key (read with `tn`) the code chooses at run time."""
-    return key
-
-
 def normalize(code: str | None, default: str = DEFAULT_LANGUAGE) -> str:
     """A supported language for a profile or Telegram `language_code` (`uz-UZ` -> `uz`)."""
     if not code:

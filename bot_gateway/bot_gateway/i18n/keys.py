@@ -4,7 +4,7 @@ Nothing imports this module: `pybabel extract` reads it, so that the template li
 next to the ones the code passes to `t` and `tn` as literals.
 """
 
-from bot_gateway.i18n import N_, Nn_
+from bot_gateway.i18n import N_
 
 COMPOSED = (
     # Request statuses, categories and urgencies
@@ -111,10 +111,4 @@ COMPOSED = (
     N_("cancel.nothing"),
     N_("backend.unavailable"),
     N_("error.generic"),
-)
-
-# Plural messages (read with `tn`) chosen by the limit that was hit
-COMPOSED_PLURAL = (
-    Nn_("ratelimit.messages"),
-    Nn_("ratelimit.commands"),
 )

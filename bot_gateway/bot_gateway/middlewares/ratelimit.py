@@ -13,7 +13,7 @@ from prometheus_client import Counter
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from bot_gateway.i18n import t
+from bot_gateway.i18n import tn
 from bot_gateway.metrics.buffer import MetricsBuffer
 from bot_gateway.sessions.store import SessionStore
 from bot_gateway.updates import is_command, language_of, tell
@@ -67,5 +67,7 @@ class RateLimitMiddleware(BaseMiddleware):
                 await event.answer()
             return
         language = await language_of(getattr(event, "from_user", None), self.store)
-        key = "ratelimit.commands" if scope == "commands" else "ratelimit.messages"
-        await tell(event, t(key, language, seconds=seconds))
+        if scope == "commands":
+            await tell(event, tn("ratelimit.commands", seconds, language))
+        else:
+            await tell(event, tn("ratelimit.messages", seconds, language))

@@ -10,7 +10,6 @@ from typing import Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError
-from fastapi import FastAPI
 
 from bot_gateway import notifications
 from bot_gateway.clients import Clients, build_clients
@@ -26,6 +25,7 @@ from bot_gateway.runtime.telegram import build_bot
 from bot_gateway.sessions.schemas import UserSession
 from bot_gateway.sessions.service import SessionService
 from bot_gateway.sessions.store import SessionStore
+from shared.app import ServiceResources
 from shared.crypto import SecretBox
 
 log = logging.getLogger("bot.runtime")
@@ -34,7 +34,7 @@ TELEGRAM_ERRORS = (TelegramAPIError, TelegramNetworkError, OSError, asyncio.Time
 
 @dataclass
 class BotRuntime:
-    """What the running bot is made of (kept on `app.state.bot`)."""
+    """What the running bot is made of (the app's lifespan components)."""
 
     settings: Settings
     bot: Bot
@@ -52,9 +52,11 @@ class BotRuntime:
         return self.settings.mode == "polling"
 
 
-def build_runtime(app: FastAPI, settings: Settings, clients: Clients | None = None) -> BotRuntime:
+def build_runtime(
+    resources: ServiceResources, settings: Settings, clients: Clients | None = None
+) -> BotRuntime:
     """Wire the bot from the app's Redis and database."""
-    redis, maker = app.state.redis, app.state.sessionmaker
+    redis, maker = resources.redis, resources.sessions
     clients = clients or build_clients(settings)
     store = SessionStore(redis, maker, SecretBox(settings.fernet_key()), bot_id=settings.bot_id,
                          tenant=settings.tenant_id)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
-from bot_gateway.runtime.lifecycle import BotRuntime
+from bot_gateway.dependencies import RuntimeDep
 
 log = logging.getLogger("bot.webhook")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
@@ -21,8 +21,7 @@ def webhook_router(path: str) -> APIRouter:
     router = APIRouter(tags=["telegram"])
 
     @router.post(path, include_in_schema=False)
-    async def receive(request: Request) -> JSONResponse:
-        runtime: BotRuntime = request.app.state.bot
+    async def receive(request: Request, runtime: RuntimeDep) -> JSONResponse:
         given = request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), runtime.settings.webhook_secret.encode()):
             return JSONResponse({"detail": "bad secret token"}, status_code=401)

@@ -38,10 +38,9 @@ async def core_app(core_database: str) -> AsyncIterator[object]:
     app = core_app_module.create_app(settings)
     async with app.router.lifespan_context(app):
         yield app
-        from core_service.models import Base, load_all_models
+        from core_service.models import Base
 
-        load_all_models()
-        await testing.truncate_all(app.state.engine, Base.metadata)
+        await testing.empty_app(app, Base.metadata, redis=False)
 
 
 @pytest.fixture
@@ -106,18 +105,8 @@ async def test_core_unreachable_is_backend_unavailable_and_opens_the_breaker(mak
     await built.aclose()
 
 
-async def test_the_bot_signs_in_and_changes_language_through_real_core(core_app, run_app, telegram,
-                                                                       monkeypatch):
-    import bot_gateway.app as bot_app
-
-    real_build = bot_app.lifecycle.build_runtime
-
-    def with_core(app, settings, clients=None):
-        transport = httpx.ASGITransport(core_app)
-        return real_build(app, settings, build_clients(settings, core_transport=transport))
-
-    monkeypatch.setattr(bot_app.lifecycle, "build_runtime", with_core)
-    async with run_app(core_api_token=SERVICE_TOKEN):
+async def test_the_bot_signs_in_and_changes_language_through_real_core(core_app, run_app, telegram):
+    async with run_app(core_transport=httpx.ASGITransport(core_app), core_api_token=SERVICE_TOKEN):
         await telegram.updates.put(telegram.message(880007, "/start", first_name="Dilnoza", language="ru"))
         await telegram.wait_for(lambda: telegram.texts(880007))
         await telegram.updates.put(telegram.callback(880007, "lang:uz"))

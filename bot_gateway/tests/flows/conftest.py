@@ -27,8 +27,8 @@ from core_service.app import create_app as create_core_app
 from core_service.buildings.models import Building
 from core_service.config import Settings as CoreSettings
 from core_service.models import Base as CoreBase
-from core_service.models import load_all_models
 from shared import testing
+from shared.app import resources_of
 from shared.db import session_scope
 from shared.migrations import upgrade
 from shared.testing import serve
@@ -96,9 +96,8 @@ async def core_app(core_database: str, flows_redis: str) -> AsyncIterator[FastAP
     app = create_core_app(settings)
     async with app.router.lifespan_context(app):
         yield app
-        load_all_models()
-        await testing.truncate_all(app.state.engine, CoreBase.metadata)
-        await reset_redis(app.state.redis)
+        await testing.empty_app(app, CoreBase.metadata, redis=False)
+        await reset_redis(resources_of(app).redis)
 
 
 class CoreSwitch(httpx.AsyncBaseTransport):
@@ -193,7 +192,7 @@ def make_user(core_app: FastAPI, emulator: httpx.AsyncClient) -> Callable[..., A
         name: str = "Test",
     ) -> Chat:
         telegram_id = next(ids)
-        async for session in session_scope(core_app.state.sessionmaker):
+        async for session in session_scope(resources_of(core_app).sessions):
             user = await cli.upsert_user(
                 session,
                 "default",
@@ -216,7 +215,7 @@ def make_user(core_app: FastAPI, emulator: httpx.AsyncClient) -> Callable[..., A
 @pytest.fixture
 def make_building(core_app: FastAPI) -> Callable[..., Any]:
     async def make(address: str = "Ташкент, ул. Навои, 1", apartments: int = 72) -> int:
-        async for session in session_scope(core_app.state.sessionmaker):
+        async for session in session_scope(resources_of(core_app).sessions):
             row = Building(
                 tenant_id="default",
                 address=address,

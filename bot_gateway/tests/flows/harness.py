@@ -10,8 +10,9 @@ import zlib
 from typing import Any
 
 import httpx
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot_gateway.i18n import t
+from bot_gateway.i18n import t, tn
 
 BOT_TOKEN = "100000001:emulator-bot-token"
 
@@ -50,6 +51,11 @@ def buttons(entry: dict[str, Any]) -> list[dict[str, Any]]:
     return [b for row in markup.get("inline_keyboard") or [] for b in row]
 
 
+def one_button(data: str, text: str = "open") -> InlineKeyboardMarkup:
+    """A keyboard of one button with `data`, as a message the bot sent earlier would carry."""
+    return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text=text, callback_data=data)]])
+
+
 class Chat:
     """One emulator user talking to the bot."""
 
@@ -63,6 +69,10 @@ class Chat:
         """A catalogue text in this user's language."""
         return t(key, self.language, **values)
 
+    def tn(self, key: str, n: int, **values: Any) -> str:
+        """A plural catalogue text for the count `n` in this user's language."""
+        return tn(key, n, self.language, **values)
+
     def frag(self, key: str) -> str:
         """The longest fixed piece of a message (as shown: tags and placeholders removed)."""
         return fragment(t(key, self.language))
@@ -71,7 +81,7 @@ class Chat:
         """Everything in the chat."""
         answer = await self.http.get(f"{self.base}/transcript")
         answer.raise_for_status()
-        return answer.json()  # type: ignore[no-any-return]
+        return answer.json()
 
     async def bot_messages(self) -> list[dict[str, Any]]:
         """The bot's messages, oldest first."""
@@ -108,7 +118,7 @@ class Chat:
             f"{self.base}/callbacks", json={"message_id": entry["message_id"], "data": data}
         )
         assert answer.status_code == 201, answer.text
-        return answer.json()  # type: ignore[no-any-return]
+        return answer.json()
 
     async def press_text(self, entry: dict[str, Any], label: str) -> dict[str, Any]:
         """Press the button whose text contains `label`."""
@@ -135,7 +145,7 @@ class Chat:
         while True:
             for callback in (await self.transcript())["callbacks"]:
                 if fragment in str((callback.get("answer") or {}).get("text") or ""):
-                    return callback  # type: ignore[no-any-return]
+                    return callback
             if time.monotonic() > deadline:
                 raise AssertionError(f"no callback answer with {fragment!r}")
             await asyncio.sleep(0.05)

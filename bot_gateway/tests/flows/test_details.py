@@ -5,17 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from harness import text_of
+from harness import one_button, text_of
 from sqlalchemy import select
 from test_roles import file
 
+from bot_gateway.dependencies import runtime_of
 from core_service.requests.models import RepairRequest, RequestComment, RequestHistory
+from shared.app import resources_of
 from shared.db import session_scope
 
 
 async def add_changes(core_app: Any, number: str, count: int) -> None:
     """`count` more changes and comments of the request, a second apart: step-000, note-000..."""
-    async for session in session_scope(core_app.state.sessionmaker):
+    async for session in session_scope(resources_of(core_app).sessions):
         request = await session.scalar(select(RepairRequest).where(RepairRequest.number == number))
         assert request is not None
         start = datetime.now(UTC)
@@ -48,10 +50,10 @@ async def test_the_history_of_a_long_lived_request_shows_its_newest_changes_and_
     number = await file(await core_client(resident.user_id), building)
     await add_changes(core_app, number, 130)  # more than one page of Core's history
     async with run_bot() as app:
-        offer = await app.state.bot.bot.send_message(
+        offer = await runtime_of(app).bot.send_message(
             resident.user_id,
             "link",
-            reply_markup={"inline_keyboard": [[{"text": "h", "callback_data": f"request:history:{number}"}]]},
+            reply_markup=one_button(f"request:history:{number}", "h"),
         )
         mark = await resident.mark()
         await resident.press({"message_id": offer.message_id}, f"request:history:{number}")

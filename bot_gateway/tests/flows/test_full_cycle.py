@@ -11,6 +11,7 @@ from sqlalchemy import select
 from test_new_request import file_until_summary
 
 from core_service.requests.models import RepairRequest
+from shared.app import resources_of
 from shared.db import session_scope
 
 
@@ -109,7 +110,7 @@ async def test_request_from_filing_to_rating(
         await resident.expect(resident.frag("accept.success"))
         await executor.expect(executor.frag("notif.rated"))
 
-    async for session in session_scope(core_app.state.sessionmaker):
+    async for session in session_scope(resources_of(core_app).sessions):
         [request] = (await session.execute(select(RepairRequest))).scalars().all()
         assert request.status == "accepted" and request.rating == 5
         assert len(request.media) == 2  # the resident's photo and the executor's proof

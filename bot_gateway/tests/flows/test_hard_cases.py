@@ -11,9 +11,11 @@ from harness import Chat, buttons, text_of
 from sqlalchemy import func, select, update
 from test_new_request import file_until_summary
 
+from bot_gateway.dependencies import runtime_of
 from bot_gateway.i18n import t
 from bot_gateway.keyboards.models import InlineKeyboardCache
 from core_service.requests.models import RepairRequest
+from shared.app import resources_of
 from shared.db import session_scope
 
 
@@ -26,7 +28,7 @@ async def to_apartment(chat: Chat, address: str = "Навои") -> None:
 
 
 async def request_count(core_app: Any) -> int:
-    async for session in session_scope(core_app.state.sessionmaker):
+    async for session in session_scope(resources_of(core_app).sessions):
         return int(await session.scalar(select(func.count()).select_from(RepairRequest)) or 0)
     return 0
 
@@ -136,7 +138,7 @@ async def test_edited_messages_and_unknown_buttons_do_not_crash(
     await make_building()
     chat = await make_user()
     async with run_bot() as app:
-        runtime = app.state.bot
+        runtime = runtime_of(app)
         await to_apartment(chat)
         user = {"id": chat.user_id, "is_bot": False, "first_name": "Test", "language_code": "ru"}
         edited = Update.model_validate(
@@ -214,7 +216,7 @@ async def test_long_search_pages_go_through_the_keyboard_cache(
             await asyncio.sleep(0.05)
         assert "дом 7" in str(buttons(entry)) and "дом 1" not in str(buttons(entry))
         [back] = [b for b in buttons(entry) if b["text"] == chat.t("btn.prev")]
-        async with app.state.sessionmaker() as db, db.begin():
+        async with resources_of(app).sessions() as db, db.begin():
             await db.execute(update(InlineKeyboardCache).values(expires_at=datetime(2000, 1, 1, tzinfo=UTC)))
         await chat.press(entry, back["callback_data"])
         await chat.expect_answer(chat.t("button.stale"))
@@ -240,6 +242,6 @@ async def test_a_photo_with_no_flow_offers_to_file_a_request(
         assert "перегорела лампочка" in text_of(summary)
         await chat.press_text(summary, chat.t("btn.confirm"))
         await chat.expect(chat.frag("nr.created"))
-    async for session in session_scope(core_app.state.sessionmaker):
+    async for session in session_scope(resources_of(core_app).sessions):
         [request] = (await session.execute(select(RepairRequest))).scalars().all()
         assert request.category == "electricity" and len(request.media) == 1

@@ -35,9 +35,9 @@ def counting_bot(url: str, log: list[tuple[str, float]]) -> Bot:
     bot = Bot(BOT_TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(url)))
 
     @bot.session.middleware
-    async def count(make_request: Any, bot_: Bot, method: Any) -> Any:
+    async def count(make_request: Any, bot: Bot, method: Any) -> Any:
         try:
-            result = await make_request(bot_, method)
+            result = await make_request(bot, method)
         except TelegramRetryAfter:
             log.append(("429", time.monotonic()))
             raise

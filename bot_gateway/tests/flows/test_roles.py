@@ -9,6 +9,7 @@ from harness import Chat, buttons, text_of
 from sqlalchemy import select
 
 from core_service.requests.models import RepairRequest
+from shared.app import resources_of
 from shared.db import session_scope
 
 
@@ -39,7 +40,7 @@ async def press_and_expect(
 
 
 async def number_of(core_app: Any, number: str) -> RepairRequest:
-    async for session in session_scope(core_app.state.sessionmaker):
+    async for session in session_scope(resources_of(core_app).sessions):
         found = await session.scalar(select(RepairRequest).where(RepairRequest.number == number))
         assert found is not None
         return found
@@ -61,14 +62,14 @@ async def test_my_requests_are_paginated_and_filtered_by_status(
         mark = await resident.mark()
         await resident.send(resident.t("button.my_requests"))
         listing = await resident.expect(resident.frag("list.title.my"), after=mark)
-        assert resident.t("list.page", page=1, pages=2, total=7) in text_of(listing)
+        assert resident.tn("list.page", 7, page=1, pages=2) in text_of(listing)
         assert sum(b["callback_data"].startswith("request:view:") for b in buttons(listing)) == 5
         await resident.press_text(listing, resident.t("btn.next"))
         page2 = await wait_for_buttons(resident, listing["message_id"], numbers[0])
         assert sum(b["callback_data"].startswith("request:view:") for b in buttons(page2)) == 2
         await resident.press(page2, "list:my:cancelled:1")
         only = await wait_for_buttons(
-            resident, listing["message_id"], resident.t("list.page", page=1, pages=1, total=1)
+            resident, listing["message_id"], resident.tn("list.page", 1, page=1, pages=1)
         )
         [item] = [b for b in buttons(only) if b["callback_data"].startswith("request:view:")]
         assert item["callback_data"] == f"request:view:{numbers[0]}"
@@ -171,7 +172,7 @@ async def test_manager_assigns_reassigns_changes_status_and_sees_statistics(
         await press_and_expect(manager, statuses, "status.purchasing", manager.frag("status.changed"))
         await manager.send(manager.t("button.statistics"))
         stats = await manager.expect(manager.frag("stats.title"))
-        assert manager.t("stats.total", total=1) in text_of(stats)
+        assert manager.tn("stats.total", 1) in text_of(stats)
         await resident.send(resident.t("button.statistics"))  # residents have no such menu: refused
         await resident.expect(resident.t("req.forbidden"))
     found = await number_of(core_app, number)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiogram.fsm.storage.base import StorageKey
 from bot_fakes import FakeCore, FakeTelegram
 
+from bot_gateway.dependencies import runtime_of
 from bot_gateway.i18n import t
 
 
@@ -18,7 +19,7 @@ async def test_help_mentions_cancel_only_while_a_flow_runs(run_app, telegram):
     key = StorageKey(bot_id=123456, chat_id=801, user_id=801)
     async with run_app() as (app, _):
         plain = await _ask(telegram, 801, "/help", 1)
-        await app.state.bot.dp.storage.set_state(key, "NewRequest:description")
+        await runtime_of(app).dp.storage.set_state(key, "NewRequest:description")
         in_flow = await _ask(telegram, 801, "/help", 2)
     assert t("help.in_state", "ru") not in plain and t("help.applicant", "ru") in plain
     assert in_flow.startswith(t("help.in_state", "ru"))
@@ -27,7 +28,7 @@ async def test_help_mentions_cancel_only_while_a_flow_runs(run_app, telegram):
 async def test_cancel_leaves_any_state_and_clears_its_data(run_app, telegram):
     key = StorageKey(bot_id=123456, chat_id=802, user_id=802)
     async with run_app() as (app, _):
-        storage = app.state.bot.dp.storage
+        storage = runtime_of(app).dp.storage
         await storage.set_state(key, "NewRequest:apartment")
         await storage.set_data(key, {"building_id": 1})
         done = await _ask(telegram, 802, "/cancel", 1)

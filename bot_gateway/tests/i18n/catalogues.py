@@ -63,8 +63,8 @@ def extract(folder: Path) -> Catalog:
 
 
 def literal_calls(*names: str) -> list[tuple[str, int, str]]:
-    """Each call of one of `names` (`t`, `tn`, `N_`, `Nn_`) with a literal key: file, line and key."""
-    keywords = {name: (1, 1) if name in ("tn", "Nn_") else None for name in names}
+    """Each call of one of `names` (`t`, `tn`, `N_`) with a literal key: file, line and key."""
+    keywords = {name: (1, 1) if name == "tn" else None for name in names}
     return [
         (filename, line, message if isinstance(message, str) else str(message[0]))
         for filename, line, message, _, _ in extract_from_dir(

@@ -40,5 +40,5 @@ def test_plural_messages_are_read_with_tn():
     plural = {key for key, is_plural in kinds(read(TEMPLATE)).items() if is_plural}
     through_t = sorted(f"{file}:{line} {key}" for file, line, key in literal_calls("t") if key in plural)
     assert through_t == [], "call tn(key, n, language) for a message that shows a count"
-    without_tn = sorted(plural - {key for _, _, key in literal_calls("tn", "Nn_")})
-    assert without_tn == [], "neither a tn call nor an Nn_ mark names these plural keys"
+    without_tn = sorted(plural - {key for _, _, key in literal_calls("tn")})
+    assert without_tn == [], "no tn call names these plural keys"

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from bot_gateway.commands.models import BotCommand
 from bot_gateway.metrics.models import BotMetric
 from bot_gateway.metrics.rollup import roll_up
+from shared.app import resources_of
 
 
 async def test_updates_are_recorded_in_batches_and_rolled_up(run_app, telegram: FakeTelegram):
@@ -16,7 +17,7 @@ async def test_updates_are_recorded_in_batches_and_rolled_up(run_app, telegram: 
             await telegram.updates.put(telegram.message(1001, "/menu"))
         await telegram.updates.put(telegram.message(1001, "hello"))
         await telegram.wait_for(lambda: len(telegram.texts(1001)) >= 4)
-        maker = app.state.sessionmaker
+        maker = resources_of(app).sessions
     # the app's shutdown flushed what was pending
     async with maker() as db:
         raw = (await db.scalars(select(BotMetric).where(BotMetric.granularity == "raw"))).all()
@@ -38,7 +39,7 @@ async def test_dropped_updates_are_recorded_as_rate_limited(run_app, telegram: F
         await telegram.updates.put(telegram.message(1002, "a"))
         await telegram.updates.put(telegram.message(1002, "b"))
         await telegram.wait_for(lambda: len(telegram.texts(1002)) >= 2)
-        maker = app.state.sessionmaker
+        maker = resources_of(app).sessions
     async with maker() as db:
         outcomes = sorted((await db.scalars(select(BotMetric.outcome))).all())
     assert outcomes == ["handled", "rate_limited"]

@@ -10,7 +10,9 @@ from bot_fakes import FakeCore, FakeTelegram
 from redis.asyncio import Redis
 from sqlalchemy import select
 
+from bot_gateway.dependencies import runtime_of
 from bot_gateway.sessions.models import BotSession
+from shared.app import resources_of
 
 
 async def _ask(telegram: FakeTelegram, chat: int, text: str, count: int) -> None:
@@ -22,7 +24,7 @@ async def test_first_update_signs_in_once_and_stores_encrypted_tokens(run_app, t
     async with run_app() as (app, _):
         await _ask(telegram, 701, "/menu", 1)
         await _ask(telegram, 701, "/menu", 2)
-        async with app.state.sessionmaker() as db:
+        async with resources_of(app).sessions() as db:
             row = (await db.scalars(select(BotSession))).one()
     assert core.count("/api/v1/auth/telegram") == 1
     assert row.telegram_id == 701 and row.role == "applicant" and row.language == "ru"
@@ -41,11 +43,13 @@ async def test_session_comes_from_the_database_when_redis_lost_it(run_app, teleg
 async def test_access_token_is_refreshed_before_it_expires(run_app, telegram, core, redis: Redis):
     async with run_app() as (app, _):
         await _ask(telegram, 703, "/menu", 1)
-        store = app.state.bot.services.sessions.store
+        store = runtime_of(app).services.sessions.store
         session = await store.cached(703)
+        assert session is not None
         await store.save(session.model_copy(update={"access_expires_at": time.time() + 10}))
         await _ask(telegram, 703, "/menu", 2)
         refreshed = await store.cached(703)
+        assert refreshed is not None
     assert core.count("/api/v1/auth/refresh") == 1
     assert refreshed.access_token != session.access_token
     assert refreshed.access_expires_at > time.time() + 800
@@ -54,8 +58,9 @@ async def test_access_token_is_refreshed_before_it_expires(run_app, telegram, co
 async def test_a_rejected_refresh_signs_in_again(run_app, telegram, core, redis: Redis):
     async with run_app() as (app, _):
         await _ask(telegram, 704, "/menu", 1)
-        store = app.state.bot.services.sessions.store
+        store = runtime_of(app).services.sessions.store
         session = await store.cached(704)
+        assert session is not None
         stale = {"access_expires_at": time.time(), "refresh_token": "old"}
         await store.save(session.model_copy(update=stale))
         await _ask(telegram, 704, "/menu", 2)
@@ -77,7 +82,7 @@ async def test_blocked_and_pending_users_get_a_polite_answer_only(run_app, teleg
 async def test_core_down_gets_a_localized_apology_and_keeps_the_state(run_app, telegram, core, redis: Redis):
     key = StorageKey(bot_id=123456, chat_id=707, user_id=707)
     async with run_app() as (app, _):
-        storage = app.state.bot.dp.storage
+        storage = runtime_of(app).dp.storage
         await storage.set_state(key, "NewRequest:description")
         await storage.set_data(key, {"building_id": 3})
         core.down = True
@@ -91,7 +96,7 @@ async def test_core_down_gets_a_localized_apology_and_keeps_the_state(run_app, t
 async def test_fsm_keys_include_the_bot_id_and_expire(run_app, redis: Redis):
     key = StorageKey(bot_id=123456, chat_id=708, user_id=708)
     async with run_app() as (app, _):
-        await app.state.bot.dp.storage.set_state(key, "Some:state")
+        await runtime_of(app).dp.storage.set_state(key, "Some:state")
     names = [k.decode() async for k in redis.scan_iter("fsm:*")]
     assert names == ["fsm:123456:708:708:state"]
     assert 3500 < await redis.ttl(names[0]) <= 3600
@@ -100,7 +105,9 @@ async def test_fsm_keys_include_the_bot_id_and_expire(run_app, redis: Redis):
 async def test_redis_session_copy_has_no_plaintext_tokens(run_app, telegram, redis: Redis):
     async with run_app():
         await _ask(telegram, 709, "/menu", 1)
-    raw = orjson.loads(await redis.get("bot:session:default:123456:709"))
+    stored = await redis.get("bot:session:default:123456:709")
+    assert stored is not None
+    raw = orjson.loads(stored)
     assert not raw["access_token"].startswith("access-")
 
 
@@ -109,8 +116,9 @@ async def test_a_pending_user_is_let_in_once_approved(run_app, telegram, core: F
     async with run_app(session_touch_interval_seconds=1) as (app, _):
         await _ask(telegram, 710, "/menu", 1)
         core.users[710]["status"] = "active"
-        store = app.state.bot.services.sessions.store
+        store = runtime_of(app).services.sessions.store
         session = await store.cached(710)
+        assert session is not None
         await store.cache(session.model_copy(update={"touched_at": time.time() - 5}))
         await _ask(telegram, 710, "/menu", 2)
     assert "ожидает подтверждения" in telegram.texts(710)[0]

@@ -9,6 +9,7 @@ from bot_fakes import FakeCore, FakeTelegram
 from prometheus_client import REGISTRY
 from redis.asyncio import Redis
 
+from bot_gateway.dependencies import runtime_of
 from bot_gateway.i18n import t
 from bot_gateway.middlewares.auth import AuthMiddleware
 from bot_gateway.middlewares.callback_cache import CallbackCacheMiddleware
@@ -25,10 +26,11 @@ async def _settle(telegram: FakeTelegram, chat: int, at_least: int) -> list[str]
 
 async def test_middlewares_are_rate_limit_then_logging_then_auth(run_app):
     async with run_app() as (app, _client):
-        dp = app.state.bot.dp
-        chain = [RateLimitMiddleware, LoggingMiddleware, AuthMiddleware]
+        dp = runtime_of(app).dp
+        chain: list[type] = [RateLimitMiddleware, LoggingMiddleware, AuthMiddleware]
         assert [type(m) for m in dp.message.outer_middleware] == chain
-        assert [type(m) for m in dp.callback_query.outer_middleware] == [*chain, CallbackCacheMiddleware]
+        on_buttons = [type(m) for m in dp.callback_query.outer_middleware]
+        assert on_buttons == [*chain, CallbackCacheMiddleware]
 
 
 async def test_twenty_first_message_in_a_minute_is_dropped_with_one_warning(run_app, telegram, core):

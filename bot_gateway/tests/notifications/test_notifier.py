@@ -164,9 +164,9 @@ async def test_a_burst_of_200_events_is_paced(bot: Bot, redis: Redis, telegram: 
     sent: list[tuple[int, float]] = []
 
     @bot.session.middleware
-    async def timing(make_request: Any, bot_: Bot, method: Any) -> Any:
+    async def timing(make_request: Any, bot: Bot, method: Any) -> Any:
         sent.append((int(method.chat_id), time.monotonic()))
-        return await make_request(bot_, method)
+        return await make_request(bot, method)
 
     http = make_http("core", "http://core.test", "svc", transport=core_users())
     notifier = Notifier(bot, redis, UserClient(http), PacedSender(per_chat_interval=0.05, global_rate=150))
@@ -217,9 +217,9 @@ async def test_a_redelivery_during_a_slow_send_waits_and_the_claim_outlives_its_
     bot: Bot, redis: Redis, telegram: FakeTelegram
 ) -> None:
     @bot.session.middleware
-    async def slow(make_request: Any, bot_: Bot, method: Any) -> Any:
+    async def slow(make_request: Any, bot: Bot, method: Any) -> Any:
         await asyncio.sleep(0.8)
-        return await make_request(bot_, method)
+        return await make_request(bot, method)
 
     http = make_http("core", "http://core.test", "svc", transport=core_users())
     sender = PacedSender(per_chat_interval=0.0, global_rate=1000)
@@ -241,13 +241,13 @@ async def test_a_retry_after_the_text_failed_does_not_send_the_photos_again(
     failures, albums = iter([True]), []
 
     @bot.session.middleware
-    async def flaky(make_request: Any, bot_: Bot, method: Any) -> Any:
+    async def flaky(make_request: Any, bot: Bot, method: Any) -> Any:
         if isinstance(method, SendMediaGroup):
             albums.append(method)
             return []  # the fake Bot API has no album answer
         if isinstance(method, SendMessage) and next(failures, False):
             raise TelegramNetworkError(method, "connection reset")
-        return await make_request(bot_, method)
+        return await make_request(bot, method)
 
     http = make_http("core", "http://core.test", "svc", transport=core_users())
     notifier = Notifier(bot, redis, UserClient(http), PacedSender(per_chat_interval=0.0, global_rate=1000))

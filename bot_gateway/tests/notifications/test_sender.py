@@ -66,7 +66,7 @@ def recorder(clock: Callable[[], float], log: dict[int, list[float]]) -> Callabl
 
 
 async def test_a_burst_of_200_to_distinct_chats_keeps_under_30_per_second() -> None:
-    clock, log = FakeClock(), defaultdict(list)
+    clock, log = FakeClock(), defaultdict[int, list[float]](list)
     sender = PacedSender(clock=clock, sleep=clock.sleep)
     call = recorder(clock, log)
     await clock.run(asyncio.gather(*(sender.send(chat, call(chat)) for chat in range(200))))
@@ -77,7 +77,7 @@ async def test_a_burst_of_200_to_distinct_chats_keeps_under_30_per_second() -> N
 
 
 async def test_a_burst_of_200_to_five_chats_keeps_one_per_second_per_chat() -> None:
-    clock, log = FakeClock(), defaultdict(list)
+    clock, log = FakeClock(), defaultdict[int, list[float]](list)
     sender = PacedSender(clock=clock, sleep=clock.sleep)
     call = recorder(clock, log)
     await clock.run(asyncio.gather(*(sender.send(n % 5, call(n % 5)) for n in range(200))))

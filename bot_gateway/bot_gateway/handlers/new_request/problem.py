@@ -30,9 +30,9 @@ router = Router(name=__name__)
 def description_error(text: str, ctx: Context) -> str | None:
     """Why a description is refused, or None."""
     if len(text) > views.DESCRIPTION_MAX:
-        return ctx.t("nr.description.too_long", max=views.DESCRIPTION_MAX, length=len(text))
+        return ctx.tn("nr.description.too_long", views.DESCRIPTION_MAX, length=len(text))
     if len(text) < views.DESCRIPTION_MIN:
-        return ctx.t("nr.description.too_short", min=views.DESCRIPTION_MIN)
+        return ctx.tn("nr.description.too_short", views.DESCRIPTION_MIN)
     return None
 
 
@@ -73,7 +73,7 @@ async def description_photo(message: Message, state: FSMContext, ctx: Context) -
     data = await state.get_data()
     photos = list(data.get("photos") or [])
     if len(photos) >= views.MAX_PHOTOS:
-        await message.answer(ctx.t("nr.photo.limit", max=views.MAX_PHOTOS))
+        await message.answer(ctx.tn("nr.photo.limit", views.MAX_PHOTOS))
         return
     photos.append(message.photo[-1].file_id if message.photo else "")
     update: dict[str, Any] = {"photos": photos}
@@ -89,7 +89,7 @@ async def description_photo(message: Message, state: FSMContext, ctx: Context) -
         await show_summary(message, state, ctx, await state.get_data())
         return
     await message.answer(
-        ctx.t("nr.photo.added", count=len(photos)), reply_markup=views.photos_done(ctx, data["flow"])
+        ctx.tn("nr.photo.added", len(photos)), reply_markup=views.photos_done(ctx, data["flow"])
     )
 
 
@@ -104,7 +104,7 @@ async def photos_done(
         return await stale(callback, ctx)
     await drop_buttons(callback)
     if not data.get("description"):
-        await say(callback, ctx.t("nr.photo.need_description", min=views.DESCRIPTION_MIN))
+        await say(callback, ctx.tn("nr.photo.need_description", views.DESCRIPTION_MIN))
         return
     await show_summary(message, state, ctx, data)
     await callback.answer()

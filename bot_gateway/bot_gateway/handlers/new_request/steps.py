@@ -46,7 +46,7 @@ async def prompt(
         await message.answer(ctx.t("nr.category.prompt"), reply_markup=views.categories(ctx, flow))
     else:
         await message.answer(
-            ctx.t("nr.description.prompt", min=views.DESCRIPTION_MIN),
+            ctx.tn("nr.description.prompt", views.DESCRIPTION_MIN),
             reply_markup=views.just_cancel(ctx, flow),
         )
 

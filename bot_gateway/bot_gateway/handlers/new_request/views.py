@@ -37,7 +37,7 @@ async def building_page(
     items, total = found.get("items") or [], int(found.get("total") or 0)
     if query:
         text = (
-            ctx.t("nr.building.found", query=esc(query), total=total) if total else ctx.t("nr.building.empty")
+            ctx.tn("nr.building.found", total, query=esc(query)) if total else ctx.t("nr.building.empty")
         )
     else:
         text = ctx.t("nr.building.prompt") if total else ctx.t("nr.building.empty")
@@ -88,14 +88,12 @@ def just_cancel(ctx: Context, flow: str) -> InlineKeyboardMarkup:
 def summary(ctx: Context, data: dict[str, Any]) -> tuple[str, InlineKeyboardMarkup]:
     """The request as it will be filed, with confirm / edit / cancel."""
     flow = data["flow"]
-    text = ctx.t(
-        "nr.confirm.summary",
+    text = ctx.tn(
+        "nr.confirm.summary", len(data.get("photos") or []),
         address=esc(data.get("address")),
         apartment=esc(data.get("apartment")),
         category=category_name(str(data.get("category")), ctx.language),
-        description=esc(clip(str(data.get("description") or ""), 1500)),
-        photos=len(data.get("photos") or []),
-    )
+        description=esc(clip(str(data.get("description") or ""), 1500)))
     markup = InlineKeyboardMarkup(
         inline_keyboard=[
             [_button(ctx.t("btn.confirm"), "confirm", flow)],

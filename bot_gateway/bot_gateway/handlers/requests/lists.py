@@ -54,7 +54,7 @@ async def render(ctx: Context, scope: str, status: str, page: int) -> tuple[str,
     lines = [ctx.t(f"list.title.{scope}")]
     if status:
         lines.append(ctx.t("list.filter", status=status_name(status, ctx.language)))
-    lines.append(ctx.t("list.page", page=page, pages=pages, total=total) if items else ctx.t("list.empty"))
+    lines.append(ctx.tn("list.page", total, page=page, pages=pages) if items else ctx.t("list.empty"))
     chips = () if scope in FIXED_STATUS else STATUSES
     markup = keyboards.request_list(items, scope, status, page, pages, ctx.language, chips)
     return "\n".join(lines), markup

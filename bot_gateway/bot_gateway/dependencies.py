@@ -1,0 +1,28 @@
+"""The running bot, for the webhook route and for whoever holds the app (tests)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, FastAPI
+
+from bot_gateway.runtime.lifecycle import BotRuntime
+from shared.app import ResourcesDep, resources_of
+
+
+def runtime_of(app: FastAPI) -> BotRuntime:
+    """The bot of the app's running lifespan."""
+    runtime = resources_of(app).components
+    if not isinstance(runtime, BotRuntime):
+        raise RuntimeError("the bot is not running")
+    return runtime
+
+
+def get_runtime(resources: ResourcesDep) -> BotRuntime:
+    """The running bot, as a route dependency."""
+    if not isinstance(resources.components, BotRuntime):
+        raise RuntimeError("the bot is not running")
+    return resources.components
+
+
+RuntimeDep = Annotated[BotRuntime, Depends(get_runtime)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -117,20 +118,6 @@ def container_settings(service: dict[str, Any], example: EnvExample, monkeypatch
         return build_settings(settings_class(package), container_env(service, example), patch)
 
 
-async def app_clients(
-    services: dict[str, dict[str, Any]], example: EnvExample, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[tuple[str, httpx.AsyncClient]]:
-    """(name, client of its app) for each container built from our Dockerfile: the app its compose
-    service runs, with its compose settings, not started (no lifespan: nothing is connected)."""
-    for name, service in services.items():
-        package = package_of(service)
-        if package:
-            app = create_app(package, container_settings(service, example, monkeypatch), service)
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-                yield name, client
-
-
 def create_app(package: str, settings: Any, service: dict[str, Any] | None = None) -> Any:
     """The app a compose service runs, built but not started: `<package>.app.create_app`, or for
     `command: [python, -m, <package>, worker]` the worker's (`<package>.worker.create_worker_app`)."""
@@ -238,6 +225,22 @@ def services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
 def app_services(services: dict[str, dict[str, Any]]) -> dict[str, str]:
     """Compose service name -> package, for the containers built from our Dockerfiles."""
     return {name: pkg for name, svc in services.items() if (pkg := package_of(svc))}
+
+
+@pytest.fixture
+async def app_clients(
+    services: dict[str, dict[str, Any]], env_example: EnvExample, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[dict[str, httpx.AsyncClient]]:
+    """Compose service name -> a client of the app its container runs (built from our Dockerfile),
+    with its compose settings (the demo's), not started: no lifespan, nothing is connected."""
+    async with contextlib.AsyncExitStack() as stack:
+        clients = {}
+        for name, service in services.items():
+            if package := package_of(service):
+                app = create_app(package, container_settings(service, env_example, monkeypatch), service)
+                client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
+                clients[name] = await stack.enter_async_context(client)
+        yield clients
 
 
 @pytest.fixture(scope="session")

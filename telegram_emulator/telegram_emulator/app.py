@@ -9,7 +9,7 @@ import httpx
 from fastapi import FastAPI
 
 from shared.errors import install_error_handlers
-from shared.health import health_router
+from shared.health import Check, health_router
 from shared.logging import configure_logging
 from shared.metrics import metrics_router
 from shared.middleware import RequestContextMiddleware
@@ -26,6 +26,11 @@ async def _state_ok() -> None:
     """Everything lives in memory: ready as soon as the app runs (no database, no Redis)."""
 
 
+def _ready_checks() -> dict[str, Check]:
+    """What `/health/ready` checks: nothing outside the process."""
+    return {"state": _state_ok}
+
+
 def create_app(settings: Settings) -> FastAPI:
     """Build the emulator; its world and webhook sender live in the lifespan."""
 
@@ -33,7 +38,6 @@ def create_app(settings: Settings) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.service_name, settings.log_level, settings.log_json)
         app.state.world = World.create(settings)
-        app.state.ready_checks = {"state": _state_ok}
         # trust_env off: webhooks are local receivers and must not go through an HTTP(S)_PROXY.
         async with httpx.AsyncClient(limits=httpx.Limits(max_connections=200), trust_env=False) as client:
             app.state.webhooks = WebhookSender(app.state.world, client)
@@ -47,13 +51,12 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
         description="A local Telegram Bot API server with a control API and a web chat page.",
     )
-    app.state.settings = settings
     # Added innermost first: Restore runs inside RequestContextMiddleware, Redact outside it.
     app.add_middleware(RestoreTokenPaths)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     app.add_middleware(RedactTokenPaths)
     install_error_handlers(app)
-    app.include_router(health_router(settings.service_name))
+    app.include_router(health_router(settings.service_name, _ready_checks))
     app.include_router(metrics_router())
     app.include_router(botapi_router)
     app.include_router(control_router)

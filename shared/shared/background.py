@@ -71,13 +71,8 @@ class BackgroundLoop:
         expected: tuple[type[Exception], ...] = (),
         wake: asyncio.Event | None = None,
     ) -> None:
-        self.name = name
-        self.step = step
-        self.interval = interval
-        self.max_backoff = max_backoff
-        self.grace = grace
-        self.linger = linger
-        self.expected = expected
+        self.name, self.step, self.expected = name, step, expected
+        self.interval, self.linger, self.grace, self.max_backoff = interval, linger, grace, max_backoff
         self.failures = 0
         self.wake_event = wake if wake is not None else asyncio.Event()
         self._stopping = asyncio.Event()

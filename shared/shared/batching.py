@@ -32,11 +32,8 @@ class Coalescer(Generic[T, R]):
         self, flush: Flush[T, R], *, max_batch: int = 256, concurrency: int = 1, linger: float = 0.0,
         max_pending: int = 10_000,
     ) -> None:
-        self._flush = flush
-        self.linger = linger
-        self.max_batch = max_batch
-        self.concurrency = concurrency
-        self.max_pending = max_pending
+        self._flush, self.linger, self.max_batch = flush, linger, max_batch
+        self.concurrency, self.max_pending = concurrency, max_pending
         self._pending: list[tuple[T, asyncio.Future[R]]] = []
         self._tasks: set[asyncio.Task[None]] = set()  # strong references while they run
         self._draining = 0

@@ -57,18 +57,11 @@ class StreamConsumer:
         max_backoff: float = 5.0,
         lag_interval: float = 5.0,
     ) -> None:
-        self.redis = redis
-        self.stream = stream
-        self.group = group
-        self.consumer = consumer
-        self.handler = handler
-        self.max_deliveries = max_deliveries
+        self.redis, self.stream, self.group, self.consumer = redis, stream, group, consumer
+        self.handler, self.max_deliveries = handler, max_deliveries
         self.dead_letter_stream = dead_letter_stream or f"{stream}:dead"
-        self.block_ms = block_ms
-        self.batch = batch
-        self.claim_idle_ms = claim_idle_ms
-        self.start_id = start_id
-        self.lag_interval = lag_interval
+        self.block_ms, self.batch, self.claim_idle_ms = block_ms, batch, claim_idle_ms
+        self.start_id, self.lag_interval = start_id, lag_interval
         self._lag_read_at = float("-inf")
         self._group_ready = False
         self._pending_checked = False

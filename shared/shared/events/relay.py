@@ -59,15 +59,10 @@ class OutboxRelay:
         dedupe_ttl: int = 900,
         keep_published: timedelta | None = timedelta(days=7),
     ) -> None:
-        self.sessionmaker = sessionmaker
         self.model: Any = model
-        self.redis = redis
-        self.stream = stream
-        self.batch = batch
-        self.stream_maxlen = stream_maxlen
+        self.sessionmaker, self.redis, self.stream, self.batch = sessionmaker, redis, stream, batch
+        self.stream_maxlen, self.dedupe_ttl, self.keep_published = stream_maxlen, dedupe_ttl, keep_published
         self.after_publish = after_publish
-        self.dedupe_ttl = dedupe_ttl
-        self.keep_published = keep_published
         self._next_prune = 0.0
         self._script = redis.register_script(_PUBLISH_ONCE)
         self.name = str(self.model.__tablename__)

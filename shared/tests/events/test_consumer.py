@@ -9,7 +9,7 @@ from redis.asyncio import Redis
 from redis.exceptions import ConnectionError
 
 from shared import testing
-from shared.events import Envelope, StreamConsumer
+from shared.events import Envelope, Handler, StreamConsumer
 
 STREAM = "stream:test"
 
@@ -74,11 +74,18 @@ async def test_failed_entry_is_redelivered_then_dead_lettered_after_max_deliveri
     assert (await redis.xpending(STREAM, "g"))["pending"] == 0
 
 
-async def test_malformed_entry_goes_straight_to_the_dead_letter_stream(redis: Redis) -> None:
-    async def handler(env: Envelope) -> None:
-        raise AssertionError("must not be called")
+def failing(exc: Exception) -> Handler:
+    """A handler that raises `exc` for every entry."""
 
-    consumer = StreamConsumer(redis, STREAM, "g", "c1", handler, block_ms=10)
+    async def handler(env: Envelope) -> None:
+        raise exc
+
+    return handler
+
+
+async def test_malformed_entry_goes_straight_to_the_dead_letter_stream(redis: Redis) -> None:
+    unexpected = failing(AssertionError("must not be called"))
+    consumer = StreamConsumer(redis, STREAM, "g", "c1", unexpected, block_ms=10)
     await consumer.ensure_group()
     await redis.xadd(STREAM, {"envelope": b"not json"})
     await consumer.run_once()
@@ -87,10 +94,7 @@ async def test_malformed_entry_goes_straight_to_the_dead_letter_stream(redis: Re
 
 
 async def test_entries_of_a_crashed_consumer_are_claimed_by_another(redis: Redis) -> None:
-    async def crash(env: Envelope) -> None:
-        raise RuntimeError("crashed before ack")
-
-    first = StreamConsumer(redis, STREAM, "g", "c1", crash, block_ms=10)
+    first = StreamConsumer(redis, STREAM, "g", "c1", failing(RuntimeError("crashed before ack")), block_ms=10)
     await first.ensure_group()
     await add(redis, 1)
     await first.run_once()

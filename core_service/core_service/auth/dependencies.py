@@ -12,6 +12,7 @@ from core_service.dependencies import SettingsDep
 from core_service.errors import Forbidden, Unauthorized
 from core_service.users.models import User
 from shared.app import SessionDep
+from shared.db import DEFAULT_TENANT
 from shared.security import token_matches, validate_tenant
 
 
@@ -23,12 +24,32 @@ def bearer(authorization: str | None) -> str:
     return value.strip()
 
 
-async def _user_from_token(secret: str, session: SessionDep, token: str, tenant: str | None) -> User:
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What a caller presents: a bearer token, and the tenant it names (if it names one)."""
+
+    token: str
+    tenant: str | None
+
+
+async def credentials(
+    authorization: Annotated[str | None, Header()] = None,
+    x_tenant_id: Annotated[str | None, Header()] = None,
+) -> Credentials:
+    """The bearer token (401 when absent) and the `X-Tenant-ID` (400 when malformed)."""
+    tenant = validate_tenant(x_tenant_id) if x_tenant_id else None
+    return Credentials(bearer(authorization), tenant)
+
+
+CredentialsDep = Annotated[Credentials, Depends(credentials)]
+
+
+async def _user_from_token(secret: str, session: SessionDep, presented: Credentials) -> User:
     try:
-        claims = tokens.decode(secret, token, tokens.ACCESS)
+        claims = tokens.decode(secret, presented.token, tokens.ACCESS)
     except tokens.InvalidToken as exc:
         raise Unauthorized(str(exc)) from None
-    if tenant is not None and tenant != claims.tenant_id:
+    if presented.tenant is not None and presented.tenant != claims.tenant_id:
         raise Forbidden("the token belongs to another tenant")
     user = await session.get(User, claims.user_id)
     if user is None or user.tenant_id != claims.tenant_id or user.token_version != claims.version:
@@ -38,15 +59,9 @@ async def _user_from_token(secret: str, session: SessionDep, token: str, tenant:
     return user
 
 
-async def signed_in_user(
-    settings: SettingsDep,
-    session: SessionDep,
-    authorization: Annotated[str | None, Header()] = None,
-    x_tenant_id: Annotated[str | None, Header()] = None,
-) -> User:
+async def signed_in_user(settings: SettingsDep, session: SessionDep, presented: CredentialsDep) -> User:
     """The user of the access token; 401 bad token, 403 blocked (pending users pass)."""
-    tenant = validate_tenant(x_tenant_id) if x_tenant_id else None
-    return await _user_from_token(settings.jwt_secret, session, bearer(authorization), tenant)
+    return await _user_from_token(settings.jwt_secret, session, presented)
 
 
 async def active_user(user: Annotated[User, Depends(signed_in_user)]) -> User:
@@ -83,18 +98,11 @@ class Caller:
         return self.user is None
 
 
-async def user_or_service(
-    settings: SettingsDep,
-    session: SessionDep,
-    authorization: Annotated[str | None, Header()] = None,
-    x_tenant_id: Annotated[str | None, Header()] = None,
-) -> Caller:
+async def user_or_service(settings: SettingsDep, session: SessionDep, presented: CredentialsDep) -> Caller:
     """A service with an API token (tenant from `X-Tenant-ID`) or an active user."""
-    token = bearer(authorization)
-    tenant = validate_tenant(x_tenant_id) if x_tenant_id else None
-    if token_matches(token, settings.api_tokens):
-        return Caller(tenant or "default", None)
-    user = await _user_from_token(settings.jwt_secret, session, token, tenant)
+    if token_matches(presented.token, settings.api_tokens):
+        return Caller(presented.tenant or DEFAULT_TENANT, None)
+    user = await _user_from_token(settings.jwt_secret, session, presented)
     if user.status != "active":
         raise Forbidden("user is awaiting approval")
     return Caller(user.tenant_id, user)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 
 from core_service.auth.dependencies import CallerDep, StaffUser
 from core_service.buildings import service
 from core_service.buildings.schemas import BuildingIn, BuildingOut, BuildingPage, BuildingUpdate
 from core_service.dependencies import CoreDep
+from core_service.schemas import PageNumber, PageSize
 from shared.app import SessionDep
 
 router = APIRouter(prefix="/api/v1/buildings", tags=["buildings"])
@@ -18,12 +17,11 @@ router = APIRouter(prefix="/api/v1/buildings", tags=["buildings"])
 @router.get("")
 async def list_buildings(
     caller: CallerDep, session: SessionDep, q: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1, page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+    page: PageNumber = 1, page_size: PageSize = 20,
 ) -> BuildingPage:
     """Buildings whose address contains `q`, by address."""
     found, total = await service.search(session, caller.tenant_id, q, page, page_size)
-    items = [BuildingOut.model_validate(b) for b in found]
-    return BuildingPage(items=items, total=total, page=page, page_size=page_size)
+    return BuildingPage.of(found, total, page, page_size)
 
 
 @router.get("/{building_id}")

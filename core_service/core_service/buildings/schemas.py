@@ -6,6 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from core_service.schemas import Page
+
 
 def _clean_address(value: str | None) -> str | None:
     if value is None:
@@ -64,10 +66,4 @@ class BuildingRef(BaseModel):
     address: str
 
 
-class BuildingPage(BaseModel):
-    """One page of buildings."""
-
-    items: list[BuildingOut]
-    total: int
-    page: int
-    page_size: int
+BuildingPage = Page[BuildingOut]

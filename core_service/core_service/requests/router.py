@@ -5,19 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, get_args
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
 from core_service.auth.dependencies import ActiveUser, StaffUser
 from core_service.dependencies import CoreDep
 from core_service.errors import Invalid
 from core_service.requests import queries, service, stats, timeline
+from core_service.requests.models import RepairRequest
 from core_service.requests.schemas import (
     AssignBody,
     Category,
     CommentIn,
     CommentOut,
     CommentPage,
-    HistoryOut,
     HistoryPage,
     RequestIn,
     RequestOut,
@@ -26,11 +26,10 @@ from core_service.requests.schemas import (
     StatusBody,
     Urgency,
 )
+from core_service.schemas import PageNumber, PageSize
 from shared.app import SessionDep
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
-Page = Annotated[int, Query(ge=1)]
-PageSize = Annotated[int, Query(ge=1, le=100)]
 Many = Annotated[list[str] | None, Query()]
 
 
@@ -64,7 +63,7 @@ async def list_requests(
     urgency: Many = None, building_id: int | None = None, executor_id: int | None = None,
     applicant_id: int | None = None, unassigned: bool | None = None, created_from: datetime | None = None,
     created_to: datetime | None = None, q: str | None = None, sort: str = "-created_at",
-    page: Page = 1, page_size: PageSize = 20,
+    page: PageNumber = 1, page_size: PageSize = 20,
 ) -> RequestPage:
     """The requests the caller may see, filtered, sorted and paginated."""
     filters = queries.Filters(
@@ -76,8 +75,7 @@ async def list_requests(
     found, total = await queries.search(
         session, user, filters, sort=_sort(sort), page=page, page_size=page_size
     )
-    items = [RequestOut.model_validate(r) for r in found]
-    return RequestPage(items=items, total=total, page=page, page_size=page_size)
+    return RequestPage.of(found, total, page, page_size)
 
 
 @router.get("/stats")
@@ -115,15 +113,20 @@ async def change_status(number: str, body: StatusBody, user: ActiveUser, session
     return RequestOut.model_validate(await service.change_status(session, user, number, body))
 
 
+async def visible_request(number: str, user: ActiveUser, session: SessionDep) -> RepairRequest:
+    """The request of the path's `number`, if the caller may see it (else 404)."""
+    return await queries.visible(session, user, number)
+
+
+VisibleRequest = Annotated[RepairRequest, Depends(visible_request)]
+
+
 @router.get("/{number}/comments")
 async def list_comments(
-    number: str, user: ActiveUser, session: SessionDep, page: Page = 1, page_size: PageSize = 100
+    found: VisibleRequest, session: SessionDep, page: PageNumber = 1, page_size: PageSize = 100
 ) -> CommentPage:
     """The request's comments, oldest first."""
-    found = await queries.visible(session, user, number)
-    rows, total = await timeline.comments(session, found, page, page_size)
-    items = [CommentOut.model_validate(c) for c in rows]
-    return CommentPage(items=items, total=total, page=page, page_size=page_size)
+    return CommentPage.of(*await timeline.comments(session, found, page, page_size), page, page_size)
 
 
 @router.post("/{number}/comments", status_code=201)
@@ -134,10 +137,7 @@ async def add_comment(number: str, body: CommentIn, user: ActiveUser, session: S
 
 @router.get("/{number}/history")
 async def history(
-    number: str, user: ActiveUser, session: SessionDep, page: Page = 1, page_size: PageSize = 100
+    found: VisibleRequest, session: SessionDep, page: PageNumber = 1, page_size: PageSize = 100
 ) -> HistoryPage:
     """Every change of the request with who and when, oldest first."""
-    found = await queries.visible(session, user, number)
-    rows, total = await timeline.history(session, found, page, page_size)
-    items = [HistoryOut.model_validate(h) for h in rows]
-    return HistoryPage(items=items, total=total, page=page, page_size=page_size)
+    return HistoryPage.of(*await timeline.history(session, found, page, page_size), page, page_size)

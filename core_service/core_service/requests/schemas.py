@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from core_service.buildings.schemas import BuildingRef
+from core_service.schemas import Page
 from core_service.users.schemas import Specialization, UserRef
 
 Status = Literal[
@@ -16,6 +17,17 @@ Status = Literal[
 Category = Specialization
 Urgency = Literal["low", "normal", "high", "critical"]
 MAX_MEDIA = 10
+
+
+def _stripped(value: str) -> str:
+    stripped = value.strip()
+    if not stripped:
+        raise ValueError("must not be blank")
+    return stripped
+
+
+# Text without its surrounding blanks; all blanks is refused.
+Stripped = Annotated[str, AfterValidator(_stripped)]
 
 
 class MediaItem(BaseModel):
@@ -29,19 +41,11 @@ class RequestIn(BaseModel):
     """A resident's new request."""
 
     building_id: int = Field(gt=0)
-    apartment: str = Field(min_length=1, max_length=16)
+    apartment: Stripped = Field(min_length=1, max_length=16)
     category: Category
     urgency: Urgency = "normal"
-    description: str = Field(min_length=3, max_length=4000)
+    description: Stripped = Field(min_length=3, max_length=4000)
     media: list[str | MediaItem] = Field(default_factory=list, max_length=MAX_MEDIA)
-
-    @field_validator("apartment", "description")
-    @classmethod
-    def _strip(cls, value: str) -> str:
-        stripped = value.strip()
-        if not stripped:
-            raise ValueError("must not be blank")
-        return stripped
 
     @field_validator("media")
     @classmethod
@@ -74,13 +78,7 @@ class RequestOut(BaseModel):
     updated_at: datetime
 
 
-class RequestPage(BaseModel):
-    """One page of requests."""
-
-    items: list[RequestOut]
-    total: int
-    page: int
-    page_size: int
+RequestPage = Page[RequestOut]
 
 
 class AssignBody(BaseModel):
@@ -103,15 +101,7 @@ class StatusBody(BaseModel):
 class CommentIn(BaseModel):
     """A new comment."""
 
-    text: str = Field(min_length=1, max_length=4000)
-
-    @field_validator("text")
-    @classmethod
-    def _strip(cls, value: str) -> str:
-        stripped = value.strip()
-        if not stripped:
-            raise ValueError("must not be blank")
-        return stripped
+    text: Stripped = Field(min_length=1, max_length=4000)
 
 
 class CommentOut(BaseModel):
@@ -125,13 +115,7 @@ class CommentOut(BaseModel):
     created_at: datetime
 
 
-class CommentPage(BaseModel):
-    """One page of comments, oldest first."""
-
-    items: list[CommentOut]
-    total: int
-    page: int
-    page_size: int
+CommentPage = Page[CommentOut]
 
 
 class HistoryOut(BaseModel):
@@ -150,10 +134,4 @@ class HistoryOut(BaseModel):
     created_at: datetime
 
 
-class HistoryPage(BaseModel):
-    """One page of history, oldest first."""
-
-    items: list[HistoryOut]
-    total: int
-    page: int
-    page_size: int
+HistoryPage = Page[HistoryOut]

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from core_service.auth.dependencies import AdminUser, Caller, CallerDep, SignedInUser, StaffUser
 from core_service.errors import Forbidden, NotFound
+from core_service.schemas import PageNumber, PageSize
 from core_service.users import service
 from core_service.users.models import User
 from core_service.users.schemas import (
@@ -23,8 +22,6 @@ from core_service.users.schemas import (
 from shared.app import SessionDep
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
-Page = Annotated[int, Query(ge=1)]
-PageSize = Annotated[int, Query(ge=1, le=100)]
 
 
 def _require_staff_or_service(caller: Caller) -> None:
@@ -32,28 +29,23 @@ def _require_staff_or_service(caller: Caller) -> None:
         raise Forbidden("managers and admins only")
 
 
-def _page(users: list[User], total: int, page: int, page_size: int) -> UserPage:
-    items = [UserOut.model_validate(u) for u in users]
-    return UserPage(items=items, total=total, page=page, page_size=page_size)
-
-
 @router.get("")
 async def list_users(
     caller: CallerDep, session: SessionDep, q: str | None = None, role: Role | None = None,
-    status: UserStatus | None = None, page: Page = 1, page_size: PageSize = 20,
+    status: UserStatus | None = None, page: PageNumber = 1, page_size: PageSize = 20,
 ) -> UserPage:
     """Search users by name, phone or Telegram id; filter by role and status."""
     _require_staff_or_service(caller)
     users, total = await service.search(
         session, caller.tenant_id, q=q, role=role, status=status, page=page, page_size=page_size
     )
-    return _page(users, total, page, page_size)
+    return UserPage.of(users, total, page, page_size)
 
 
 @router.get("/executors")
 async def list_executors(
     caller: CallerDep, session: SessionDep, specialization: Specialization | None = None,
-    page: Page = 1, page_size: PageSize = 100,
+    page: PageNumber = 1, page_size: PageSize = 100,
 ) -> UserPage:
     """Active executors, optionally of one specialization."""
     _require_staff_or_service(caller)
@@ -61,7 +53,7 @@ async def list_executors(
         session, caller.tenant_id, q=None, role="executor", status="active",
         specialization=specialization, page=page, page_size=page_size,
     )
-    return _page(users, total, page, page_size)
+    return UserPage.of(users, total, page, page_size)
 
 
 def _may_read(caller: Caller, user: User) -> bool:

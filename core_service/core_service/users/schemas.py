@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from core_service.schemas import Page
+
 Role = Literal["applicant", "executor", "manager", "admin"]
 UserStatus = Literal["pending", "active", "blocked"]
 Language = Literal["ru", "uz"]
@@ -48,13 +50,7 @@ class UserRef(BaseModel):
     name: str
 
 
-class UserPage(BaseModel):
-    """One page of users."""
-
-    items: list[UserOut]
-    total: int
-    page: int
-    page_size: int
+UserPage = Page[UserOut]
 
 
 class ProfileUpdate(BaseModel):

@@ -1,0 +1,28 @@
+"""API shapes every domain shares: paging parameters and a page of items."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated, Generic, Self, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel
+
+T = TypeVar("T", bound=BaseModel)
+PageNumber = Annotated[int, Query(ge=1)]
+PageSize = Annotated[int, Query(ge=1, le=100)]
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a listing, and how many items the whole listing has."""
+
+    items: list[T]
+    total: int
+    page: int
+    page_size: int
+
+    @classmethod
+    def of(cls, rows: Sequence[object], total: int, page: int, page_size: int) -> Self:
+        """The page of `rows` (database rows, read into the item model)."""
+        body = {"items": rows, "total": total, "page": page, "page_size": page_size}
+        return cls.model_validate(body, from_attributes=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core_service import MIGRATIONS, cli
 from core_service.app import create_app
+from core_service.buildings import service as buildings
+from core_service.buildings.schemas import BuildingIn
 from core_service.config import Settings
 from core_service.dependencies import core_of
 from core_service.lifecycle import Core
@@ -23,7 +24,6 @@ from core_service.users.models import User
 from shared import testing
 from shared.app import ServiceResources, resources_of
 from shared.db import session_scope
-from shared.migrations import upgrade
 
 TOKEN = "test-service-token"
 SECRET = "test-jwt-secret-0123456789abcdef"
@@ -32,10 +32,8 @@ SECRET = "test-jwt-secret-0123456789abcdef"
 @pytest.fixture(scope="session")
 async def database_url() -> AsyncIterator[str]:
     """A fresh database migrated with the real migrations."""
-    url = await testing.create_database("core")
-    await asyncio.to_thread(upgrade, MIGRATIONS, url)
-    yield url
-    await testing.drop_database(url)
+    async with testing.migrated_database("core", MIGRATIONS) as url:
+        yield url
 
 
 @pytest.fixture
@@ -89,8 +87,7 @@ def sessionmaker(resources: ServiceResources) -> async_sessionmaker[AsyncSession
 @pytest.fixture
 async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client without credentials (tests pass a user's or the service's headers)."""
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+    async with testing.asgi_client(app) as c:
         yield c
 
 
@@ -167,21 +164,23 @@ def make_user(
 @pytest.fixture
 async def building(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
     """A building of the default tenant; its id."""
-    from core_service.buildings.models import Building
-
+    body = BuildingIn(address="Ташкент, ул. Навои, 1", entrances=2, floors=9, apartments=72)
     async for session in session_scope(sessionmaker):
-        row = Building(
-            tenant_id="default",
-            address="Ташкент, ул. Навои, 1",
-            entrances=2,
-            floors=9,
-            apartments=72,
-            geocode_attempts=0,
-        )
-        session.add(row)
-        await session.flush()
-        building_id = row.id
+        building_id = (await buildings.create(session, "default", body)).id
     return building_id
+
+
+@pytest.fixture
+async def people(make_user: MakeUser) -> dict[str, Actor]:
+    """The cast of the request tests: a resident and a stranger, a manager, executors of two trades."""
+    return {
+        "applicant": await make_user(),
+        "manager": await make_user("manager"),
+        "executor": await make_user("executor", specializations=("plumbing",)),
+        "other_executor": await make_user("executor", specializations=("plumbing",)),
+        "electrician": await make_user("executor", specializations=("electricity",)),
+        "stranger": await make_user(),
+    }
 
 
 FileRequest = Callable[..., Awaitable[dict[str, Any]]]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import httpx
 from sqlalchemy import func, select
 
 from core_service.app import create_app
@@ -19,26 +18,23 @@ DEAD_REDIS = "redis://127.0.0.1:1/0"
 
 async def test_database_down_answers_503_with_retry_after(settings: Settings):
     app = create_app(settings.model_copy(update={"database_url": DEAD_PG, "db_connect_timeout_seconds": 0.5}))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-            login = await client.post(
-                "/api/v1/auth/telegram",
-                json={"telegram_id": 1},
-                headers={"Authorization": "Bearer test-service-token"},
-            )
-            assert login.status_code == 503
-            assert login.headers["Retry-After"] and login.json()["dependency"] == "database"
-            ready = await client.get("/health/ready")
-            assert ready.status_code == 503 and "database" in ready.text
+    async with app.router.lifespan_context(app), testing.asgi_client(app) as client:
+        login = await client.post(
+            "/api/v1/auth/telegram",
+            json={"telegram_id": 1},
+            headers={"Authorization": "Bearer test-service-token"},
+        )
+        assert login.status_code == 503
+        assert login.headers["Retry-After"] and login.json()["dependency"] == "database"
+        ready = await client.get("/health/ready")
+        assert ready.status_code == 503 and "database" in ready.text
 
 
 async def test_redis_down_still_stores_changes_and_their_events(settings: Settings, make_user, building):
     resident = await make_user()
     app = create_app(settings.model_copy(update={"redis_url": DEAD_REDIS, "redis_timeout_seconds": 0.3}))
     async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        async with testing.asgi_client(app) as client:
             body = {
                 "building_id": building,
                 "apartment": "3",

@@ -7,9 +7,11 @@ import os
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import uvicorn
 from fastapi import FastAPI
 from redis.asyncio import Redis
@@ -17,6 +19,7 @@ from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.app import resources_of
+from shared.migrations import upgrade
 
 # Each service's tests use their own Redis logical database, so suites never share keys.
 REDIS_DB = {"shared": 9, "integration": 10, "core": 11, "bot": 12, "emulator": 13}
@@ -58,6 +61,17 @@ async def drop_database(url: str) -> None:
         await conn.close()
 
 
+@asynccontextmanager
+async def migrated_database(prefix: str, migrations: Path) -> AsyncIterator[str]:
+    """A fresh database upgraded with the Alembic scripts in `migrations`, dropped afterwards; its URL."""
+    url = await create_database(prefix)
+    try:
+        await asyncio.to_thread(upgrade, migrations, url)
+        yield url
+    finally:
+        await drop_database(url)
+
+
 async def truncate_all(engine: AsyncEngine, metadata: MetaData) -> None:
     """Empty every table of `metadata` (between tests)."""
     names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
@@ -79,6 +93,16 @@ async def stream_entries(redis: Redis, stream: str) -> list[tuple[bytes, dict[by
     """Every entry of `stream` as (id, fields) (a client without `decode_responses`)."""
     entries: list[tuple[bytes, dict[bytes, bytes]]] = await redis.xrange(stream)  # type: ignore[assignment]
     return entries
+
+
+@asynccontextmanager
+async def asgi_client(
+    app: FastAPI, headers: dict[str, str] | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client that calls `app` in this process (its lifespan must be running)."""
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test", headers=headers) as client:
+        yield client
 
 
 @asynccontextmanager

@@ -8,14 +8,9 @@ CHECK = "/api/v1/auth/permissions/check"
 
 
 @pytest.fixture
-async def people(make_user):
-    return {
-        "applicant": await make_user(),
-        "manager": await make_user("manager"),
-        "executor": await make_user("executor", specializations=("plumbing",)),
-        "electrician": await make_user("executor", specializations=("electricity",)),
-        "admin": await make_user("admin"),
-    }
+async def people(people, make_user):
+    """The common cast and an admin."""
+    return {**people, "admin": await make_user("admin")}
 
 
 async def ask(client, actor, action, number=None):

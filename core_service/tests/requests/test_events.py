@@ -22,16 +22,6 @@ async def channels(sessionmaker) -> list[str]:
     return [row.channel for row in await outbox(sessionmaker)]
 
 
-@pytest.fixture
-async def people(make_user):
-    return {
-        "applicant": await make_user(),
-        "manager": await make_user("manager"),
-        "executor": await make_user("executor", specializations=("plumbing",)),
-        "other_executor": await make_user("executor", specializations=("plumbing",)),
-    }
-
-
 async def test_each_change_emits_its_events_once(client, sessionmaker, people, file_request):
     number = (await file_request(people["applicant"]))["number"]
     assert await channels(sessionmaker) == ["core.request.created"]

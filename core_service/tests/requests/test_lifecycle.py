@@ -9,18 +9,6 @@ from core_service.requests.lifecycle import TRANSITIONS
 STATUSES = list(TRANSITIONS)
 
 
-@pytest.fixture
-async def people(make_user):
-    return {
-        "applicant": await make_user(),
-        "manager": await make_user("manager"),
-        "executor": await make_user("executor", specializations=("plumbing",)),
-        "other_executor": await make_user("executor", specializations=("plumbing",)),
-        "electrician": await make_user("executor", specializations=("electricity",)),
-        "stranger": await make_user(),
-    }
-
-
 def status_url(number):
     return f"/api/v1/requests/{number}/status"
 

@@ -23,7 +23,8 @@ from sqlalchemy import func, select
 
 from core_service import cli
 from core_service.app import create_app
-from core_service.buildings.models import Building
+from core_service.buildings import service as buildings
+from core_service.buildings.schemas import BuildingIn
 from core_service.events.models import OutboxEvent
 from core_service.models import Base
 from shared import testing
@@ -104,17 +105,8 @@ class Harness:
         await testing.empty_app(self.app, Base.metadata, redis=False)
         people: dict[str, Person] = {}
         async for session in session_scope(resources_of(self.app).sessions):
-            building = Building(
-                tenant_id="default",
-                address="Фергана, 3",
-                entrances=1,
-                floors=5,
-                apartments=20,
-                geocode_attempts=0,
-            )
-            session.add(building)
-            await session.flush()
-            building_id = building.id
+            body = BuildingIn(address="Фергана, 3", entrances=1, floors=5, apartments=20)
+            building_id = (await buildings.create(session, "default", body)).id
             for tg, (name, (roles, specs)) in enumerate(PEOPLE.items(), start=700):
                 await cli.upsert_user(session, "default", tg, roles, specs, first_name=name)
         for tg, (name, (roles, specs)) in enumerate(PEOPLE.items(), start=700):

@@ -2,19 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
 REQUESTS = "/api/v1/requests"
-
-
-@pytest.fixture
-async def people(make_user):
-    return {
-        "applicant": await make_user(),
-        "manager": await make_user("manager"),
-        "executor": await make_user("executor", specializations=("plumbing",)),
-        "stranger": await make_user(),
-    }
 
 
 async def test_comments_are_added_and_listed_oldest_first(client, people, file_request):

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 
 from bot_gateway.context import Context
-from bot_gateway.handlers.common import PLAIN_TEXT, drop_buttons, finish, flow_data, new_flow_id, say, stale
+from bot_gateway.handlers.common import (
+    PLAIN_TEXT,
+    InFlow,
+    drop_buttons,
+    finish,
+    new_flow_id,
+    say,
+    stale,
+)
 from bot_gateway.keyboards import requests as keyboards
 from bot_gateway.keyboards.callback_data import FlowCb, RateCb, RequestCb
 from bot_gateway.states import Cancellation, Comment, Completion, Return
@@ -89,23 +99,19 @@ async def return_reason(message: Message, state: FSMContext, ctx: Context) -> No
     await message.answer(ctx.t("return.success", number=esc(number)))
 
 
-@router.callback_query(FlowCb.filter(F.action == "confirm"), Cancellation.confirm)
+@router.callback_query(FlowCb.filter(F.action == "confirm"), Cancellation.confirm, InFlow())
 async def cancel_confirmed(
-    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: Context
+    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: Context,
+    draft: dict[str, Any],
 ) -> None:
     """Cancel the request."""
-    data = await flow_data(state, callback_data.flow)
-    if data is None:
-        return await stale(callback, ctx)
-    await ctx.clients.requests.change_status(ctx.token, data["number"], "cancelled", reason=data["reason"])
-    await finish(callback, state, ctx.t("cancel.success", number=esc(data["number"])))
+    await ctx.clients.requests.change_status(ctx.token, draft["number"], "cancelled", reason=draft["reason"])
+    await finish(callback, state, ctx.t("cancel.success", number=esc(draft["number"])))
 
 
-@router.callback_query(FlowCb.filter(F.action == "cancel"))
-async def abort(callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: Context) -> None:
+@router.callback_query(FlowCb.filter(F.action == "cancel"), InFlow())
+async def abort(callback: CallbackQuery, state: FSMContext, ctx: Context) -> None:
     """Leave the action flow."""
-    if await flow_data(state, callback_data.flow) is None:
-        return await stale(callback, ctx)
     await finish(callback, state, ctx.t("cancel.done"))
 
 

@@ -9,7 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 
 from bot_gateway.context import Context
-from bot_gateway.handlers.common import drop_buttons, finish, flow_data, new_flow_id, say, stale
+from bot_gateway.handlers.common import InFlow, drop_buttons, finish, new_flow_id, say, stale
 from bot_gateway.keyboards import requests as keyboards
 from bot_gateway.keyboards.callback_data import ExecutorCb, FlowCb, RequestCb
 from bot_gateway.states import Reassignment
@@ -70,19 +70,12 @@ async def picked(
     )
 
 
-@router.callback_query(FlowCb.filter(F.action == "confirm"), Reassignment.confirm)
+@router.callback_query(FlowCb.filter(F.action == "confirm"), Reassignment.confirm, InFlow())
 async def confirmed(
-    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: Context
+    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: Context,
+    draft: dict[str, Any],
 ) -> None:
     """Assign; the executor is notified by the event Core publishes."""
-    data = await flow_data(state, callback_data.flow)
-    if data is None:
-        return await stale(callback, ctx)
-    await ctx.clients.requests.assign(ctx.token, data["number"], data["executor_id"])
-    await finish(callback, state, ctx.t("assign.success", name=esc(data["name"]), number=esc(data["number"])))
-
-
-@router.callback_query(ExecutorCb.filter())
-async def stale_executor(callback: CallbackQuery, ctx: Context) -> None:
-    """An executor button from a finished choice."""
-    await stale(callback, ctx)
+    await ctx.clients.requests.assign(ctx.token, draft["number"], draft["executor_id"])
+    done = ctx.t("assign.success", name=esc(draft["name"]), number=esc(draft["number"]))
+    await finish(callback, state, done)

@@ -6,7 +6,9 @@ import secrets
 from typing import Any
 
 from aiogram import F
+from aiogram.filters import Filter
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
 from bot_gateway.context import Context
@@ -35,6 +37,23 @@ async def flow_data(state: FSMContext, flow: str, *states: str | None) -> dict[s
     if states and await state.get_state() not in states:
         return None
     return data
+
+
+class InFlow(Filter):
+    """A button of the flow running now (in one of `states`, if given): the handler gets what the
+    user entered so far as `draft`. A button of a finished flow matches nothing here and reaches
+    the fallback's "this button is out of date"."""
+
+    def __init__(self, *states: State) -> None:
+        self.states = tuple(s.state for s in states)
+
+    async def __call__(
+        self, callback: CallbackQuery, state: FSMContext, callback_data: Any = None
+    ) -> bool | dict[str, Any]:
+        """`{"draft": data}` for a button of the running flow, else False."""
+        flow = getattr(callback_data, "flow", None)
+        draft = await flow_data(state, flow, *self.states) if isinstance(flow, str) else None
+        return False if draft is None else {"draft": draft}
 
 
 async def stale(callback: CallbackQuery, ctx: Context) -> None:

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot_gateway.context import Context
 from bot_gateway.handlers.actions import checked_text
-from bot_gateway.handlers.common import NOT_COMMAND, PLAIN_TEXT, drop_buttons, finish, flow_data, say, stale
+from bot_gateway.handlers.common import (
+    NOT_COMMAND,
+    PLAIN_TEXT,
+    InFlow,
+    drop_buttons,
+    finish,
+    say,
+    stale,
+)
 from bot_gateway.handlers.requests import permissions
 from bot_gateway.handlers.requests.card import show
 from bot_gateway.keyboards import requests as keyboards
@@ -53,38 +63,34 @@ async def photo_hint(message: Message, ctx: Context) -> None:
     await message.answer(ctx.t("hint.photo"))
 
 
-@router.callback_query(FlowCb.filter(F.action == "skip"), Completion.photos)
+@router.callback_query(FlowCb.filter(F.action == "skip"), Completion.photos, InFlow())
 async def photos_done(
-    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: Context
+    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: Context,
+    draft: dict[str, Any],
 ) -> None:
     """Show what will be sent."""
-    data = await flow_data(state, callback_data.flow)
-    if data is None:
-        return await stale(callback, ctx)
     await state.set_state(Completion.confirm)
     await drop_buttons(callback)
     await say(
         callback,
         ctx.tn(
-            "complete.confirm", len(data.get("photos", [])),
-            number=esc(data["number"]),
-            comment=esc(data.get("comment"))),
-        reply_markup=keyboards.confirm(data["flow"], ctx),
+            "complete.confirm", len(draft.get("photos", [])),
+            number=esc(draft["number"]),
+            comment=esc(draft.get("comment"))),
+        reply_markup=keyboards.confirm(draft["flow"], ctx),
     )
 
 
-@router.callback_query(FlowCb.filter(F.action == "confirm"), Completion.confirm)
+@router.callback_query(FlowCb.filter(F.action == "confirm"), Completion.confirm, InFlow())
 async def confirmed(
-    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: Context
+    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: Context,
+    draft: dict[str, Any],
 ) -> None:
     """Mark the request completed with the proof photos (the resident gets them with the notice)."""
-    data = await flow_data(state, callback_data.flow)
-    if data is None:
-        return await stale(callback, ctx)
-    number, photos = data["number"], data.get("photos", [])
+    number, photos = draft["number"], draft.get("photos", [])
     media = [{"file_id": file_id, "type": "photo"} for file_id in photos]
     await ctx.clients.requests.change_status(
-        ctx.token, number, "completed", comment=data.get("comment"), media=media or None
+        ctx.token, number, "completed", comment=draft.get("comment"), media=media or None
     )
     await finish(callback, state, ctx.t("complete.success", number=esc(number)))
 

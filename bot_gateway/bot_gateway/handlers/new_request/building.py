@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot_gateway.context import Context
-from bot_gateway.handlers.common import PLAIN_TEXT, flow_data, message_of, stale
+from bot_gateway.handlers.common import PLAIN_TEXT, InFlow, message_of, stale
 from bot_gateway.handlers.new_request import views
 from bot_gateway.handlers.new_request.steps import next_after
 from bot_gateway.keyboards.callback_data import NewRequestCb
@@ -27,13 +29,9 @@ async def search_buildings(message: Message, state: FSMContext, ctx: Context) ->
     await message.answer(text, reply_markup=markup)
 
 
-@router.callback_query(NewRequestCb.filter(F.action == "bp"))
-async def building_page(
-    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context
-) -> None:
+@router.callback_query(NewRequestCb.filter(F.action == "bp"), InFlow(NewRequest.building))
+async def building_page(callback: CallbackQuery, callback_data: NewRequestCb, ctx: Context) -> None:
     """Another page of buildings (the query rides in the button, long ones via the keyboard cache)."""
-    if await flow_data(state, callback_data.flow, NewRequest.building.state) is None:
-        return await stale(callback, ctx)
     page_text, _, query = callback_data.value.partition("|")
     page = int(page_text) if page_text.isdigit() else 1
     text, markup = await views.building_page(
@@ -45,13 +43,13 @@ async def building_page(
     await callback.answer()
 
 
-@router.callback_query(NewRequestCb.filter(F.action == "b"))
+@router.callback_query(NewRequestCb.filter(F.action == "b"), InFlow(NewRequest.building))
 async def pick_building(
-    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context
+    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context,
+    draft: dict[str, Any],
 ) -> None:
     """A building was chosen: ask for the apartment."""
-    data = await flow_data(state, callback_data.flow, NewRequest.building.state)
-    if data is None or not callback_data.value.isdigit():
+    if not callback_data.value.isdigit():
         return await stale(callback, ctx)
     building = await ctx.clients.buildings.get(ctx.token, int(callback_data.value))
     await state.update_data(

@@ -12,8 +12,8 @@ from bot_gateway.context import Context
 from bot_gateway.handlers.common import (
     NOT_COMMAND,
     PLAIN_TEXT,
+    InFlow,
     drop_buttons,
-    flow_data,
     message_of,
     say,
     stale,
@@ -36,20 +36,20 @@ def description_error(text: str, ctx: Context) -> str | None:
     return None
 
 
-@router.callback_query(NewRequestCb.filter(F.action == "c"))
+@router.callback_query(NewRequestCb.filter(F.action == "c"), InFlow(NewRequest.category))
 async def pick_category(
-    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context
+    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context,
+    draft: dict[str, Any],
 ) -> None:
     """A category was chosen: ask for the description."""
-    data = await flow_data(state, callback_data.flow, NewRequest.category.state)
-    if data is None or callback_data.value not in CATEGORIES:
+    if callback_data.value not in CATEGORIES:
         return await stale(callback, ctx)
     await state.update_data(category=callback_data.value)
     message = message_of(callback)
     if message is not None:
         await message.edit_reply_markup(reply_markup=None)
         await next_after(
-            message, state, ctx, {**data, "category": callback_data.value}, NewRequest.description.state
+            message, state, ctx, {**draft, "category": callback_data.value}, NewRequest.description.state
         )
     await callback.answer()
 
@@ -93,20 +93,20 @@ async def description_photo(message: Message, state: FSMContext, ctx: Context) -
     )
 
 
-@router.callback_query(NewRequestCb.filter(F.action == "done"))
+@router.callback_query(NewRequestCb.filter(F.action == "done"), InFlow(NewRequest.description))
 async def photos_done(
-    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context
+    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context,
+    draft: dict[str, Any],
 ) -> None:
     """Done with photos: the summary if there is a description, else ask for one."""
-    data = await flow_data(state, callback_data.flow, NewRequest.description.state)
     message = message_of(callback)
-    if data is None or message is None:
+    if message is None:
         return await stale(callback, ctx)
     await drop_buttons(callback)
-    if not data.get("description"):
+    if not draft.get("description"):
         await say(callback, ctx.tn("nr.photo.need_description", views.DESCRIPTION_MIN))
         return
-    await show_summary(message, state, ctx, data)
+    await show_summary(message, state, ctx, draft)
     await callback.answer()
 
 

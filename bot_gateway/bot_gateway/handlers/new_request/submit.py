@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery
 
 from bot_gateway.clients.errors import ApiError, BackendUnavailable
 from bot_gateway.context import Context
-from bot_gateway.handlers.common import drop_buttons, finish, flow_data, message_of, say, stale
+from bot_gateway.handlers.common import InFlow, drop_buttons, finish, flow_data, message_of, say, stale
 from bot_gateway.handlers.new_request import views
 from bot_gateway.handlers.new_request.guard import SubmitKeys, filed_since
 from bot_gateway.handlers.new_request.steps import prompt
@@ -28,51 +28,47 @@ EDIT_STEPS = {
 }
 
 
-@router.callback_query(NewRequestCb.filter(F.action.in_({"edit", "summary"})))
+@router.callback_query(NewRequestCb.filter(F.action.in_({"edit", "summary"})), InFlow(NewRequest.confirm))
 async def edit_menu(
-    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context
+    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context,
+    draft: dict[str, Any],
 ) -> None:
     """Edit: which part; back: the summary again."""
-    data = await flow_data(state, callback_data.flow, NewRequest.confirm.state)
     message = message_of(callback)
-    if data is None or message is None:
+    if message is None:
         return await stale(callback, ctx)
     if callback_data.action == "edit":
         await message.edit_text(
             ctx.t("nr.edit.prompt"), reply_markup=views.edit_choices(ctx, callback_data.flow)
         )
     else:
-        text, markup = views.summary(ctx, data)
+        text, markup = views.summary(ctx, draft)
         await message.edit_text(text, reply_markup=markup)
     await callback.answer()
 
 
-@router.callback_query(NewRequestCb.filter(F.action == "ef"))
+@router.callback_query(NewRequestCb.filter(F.action == "ef"), InFlow(NewRequest.confirm))
 async def edit_field(
-    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context
+    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context,
+    draft: dict[str, Any],
 ) -> None:
     """Go back to one step; after it (and the apartment, for a new building) the summary returns."""
-    data = await flow_data(state, callback_data.flow, NewRequest.confirm.state)
     message = message_of(callback)
     step = EDIT_STEPS.get(callback_data.value)
-    if data is None or message is None or step is None:
+    if message is None or step is None:
         return await stale(callback, ctx)
     await drop_buttons(callback)
     update: dict[str, Any] = {"editing": True}
     if callback_data.value == "building":
         update["apartment"] = None  # a new building needs its apartment checked again
     await state.update_data(update)
-    await prompt(message, state, ctx, {**data, **update}, step)
+    await prompt(message, state, ctx, {**draft, **update}, step)
     await callback.answer()
 
 
-@router.callback_query(NewRequestCb.filter(F.action == "cancel"))
-async def cancel(
-    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context
-) -> None:
+@router.callback_query(NewRequestCb.filter(F.action == "cancel"), InFlow())
+async def cancel(callback: CallbackQuery, state: FSMContext, ctx: Context) -> None:
     """Cancel the flow."""
-    if await flow_data(state, callback_data.flow) is None:
-        return await stale(callback, ctx)
     await finish(callback, state, ctx.t("nr.cancelled"))
 
 

@@ -4,26 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
-from integration_service.config import Settings
-from integration_service.lifecycle import Resources, resources_of
+from integration_service.lifecycle import Resources
 from integration_service.ratelimits.service import RateLimits
+from shared.app import ResourcesDep as ServiceResourcesDep
 from shared.cache import Cache
 from shared.crypto import SecretBox
 
 
-def get_resources(request: Request) -> Resources:
-    """What start-up built."""
-    return resources_of(request.app)
+def get_resources(service: ServiceResourcesDep) -> Resources:
+    """What start-up built for this service."""
+    resources = service.components
+    assert isinstance(resources, Resources), "built by integration_service.lifecycle.components"
+    return resources
 
 
 ResourcesDep = Annotated[Resources, Depends(get_resources)]
-
-
-def get_settings(resources: ResourcesDep) -> Settings:
-    """The service's settings."""
-    return resources.settings
 
 
 def get_secret_box(resources: ResourcesDep) -> SecretBox:
@@ -41,7 +38,6 @@ def get_rate_limits(resources: ResourcesDep) -> RateLimits:
     return resources.rate_limits
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 SecretBoxDep = Annotated[SecretBox, Depends(get_secret_box)]
 CacheDep = Annotated[Cache, Depends(get_cache)]
 RateLimitsDep = Annotated[RateLimits, Depends(get_rate_limits)]

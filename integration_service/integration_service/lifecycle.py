@@ -1,15 +1,17 @@
-"""What the lifespan builds, in one typed object, and the start-up and shut-down hooks that build it.
+"""What the lifespan builds for the service, in one typed object: built at start-up, closed at shut-down.
 
 The API (`create_app`) builds everything; the worker alone (`create_worker_app`) builds no
-receivers and no geocoder. Handlers reach the object only through `integration_service.dependencies`.
+receivers and no geocoder. It lives in the lifespan's `ServiceResources` as its `components`;
+handlers reach it only through `integration_service.dependencies`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from fastapi import FastAPI
@@ -19,7 +21,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from integration_service.config import Settings
 from integration_service.geocoding import lifecycle as geocoding
 from integration_service.geocoding.service import Geocoder
-from integration_service.logs.context import bind_tenant_everywhere
 from integration_service.logs.writer import CallLog
 from integration_service.ratelimits.service import RateLimits
 from integration_service.requests_log.service import RequestsLog
@@ -29,7 +30,8 @@ from integration_service.webhooks.configs import ConfigDirectory
 from integration_service.webhooks.receiving import Receivers
 from integration_service.webhooks.store import BATCH_LINGER_SECONDS, EventWriter, create_pool
 from integration_service.webhooks.worker import WebhookWorker
-from shared.app import Hook
+from shared.app import Components, ServiceResources
+from shared.app import resources_of as shared_resources_of
 from shared.cache import Cache
 from shared.crypto import SecretBox
 from shared.events import StreamConsumer
@@ -57,9 +59,10 @@ class Resources:
     consumer: StreamConsumer | None = None
 
 
-async def build(settings: Settings, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession],
-                redis: Redis, *, api: bool) -> Resources:
+async def build(shared: ServiceResources, *, api: bool) -> Resources:
     """Build and start everything (no connection is opened that PostgreSQL or Redis must answer)."""
+    settings, engine, sessionmaker, redis = _settings(shared), shared.engine, shared.sessions, shared.redis
+    assert engine is not None, "the Integration Service is built with a database"
     call_log = CallLog(engine, batch_size=settings.call_log_batch_size,
                        flush_seconds=settings.call_log_flush_seconds, max_queue=settings.call_log_queue_size)
     call_log.start()
@@ -113,37 +116,33 @@ async def close(resources: Resources) -> None:
     await resources.call_log.stop()
 
 
-async def start_api(app: FastAPI) -> None:
-    """Start-up hook of the API: receivers, adapters and, unless turned off, the workers."""
-    await _start(app, api=True)
+def components(*, api: bool) -> Components:
+    """The service's part of the lifespan: build at start-up, close at shut-down.
+
+    `api=False` is the worker alone: no receivers, no geocoder, log lines saying `integration-worker`.
+    """
+
+    @asynccontextmanager
+    async def built(shared: ServiceResources) -> AsyncIterator[Resources]:
+        if not api:
+            settings = _settings(shared)
+            configure_logging(f"{settings.service_name}-worker", settings.log_level, settings.log_json)
+        resources = await build(shared, api=api)
+        try:
+            yield resources
+        finally:
+            await close(resources)
+
+    return built
 
 
-async def start_worker(app: FastAPI) -> None:
-    """Start-up hook of the worker alone: its log lines say `integration-worker`."""
-    settings: Settings = app.state.settings
-    configure_logging(f"{settings.service_name}-worker", settings.log_level, settings.log_json)
-    await _start(app, api=False)
-
-
-async def _start(app: FastAPI, *, api: bool) -> None:
-    # What `shared.app` built in the lifespan; everything else is built here, once.
-    state = app.state
-    app.state.resources = await build(state.settings, state.engine, state.sessionmaker, state.redis, api=api)
-    bind_tenant_everywhere(app)
-
-
-async def stop(app: FastAPI) -> None:
-    """Shut-down hook: close what start-up built (nothing when start-up failed before building it)."""
-    with contextlib.suppress(AttributeError):
-        await close(resources_of(app))
+def _settings(shared: ServiceResources) -> Settings:
+    assert isinstance(shared.settings, Settings)
+    return shared.settings
 
 
 def resources_of(app: FastAPI) -> Resources:
-    """The app's resources; the one place they are read from the app (dependency functions use it)."""
-    resources: Resources = app.state.resources
+    """The running app's resources (what its components factory built)."""
+    resources = shared_resources_of(app).components
+    assert isinstance(resources, Resources), "the Integration Service's lifespan is not running"
     return resources
-
-
-API_STARTUP: list[Hook] = [start_api]
-WORKER_STARTUP: list[Hook] = [start_worker]
-SHUTDOWN: list[Hook] = [stop]

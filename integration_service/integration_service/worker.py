@@ -27,8 +27,7 @@ def create_worker_app(settings: Settings) -> FastAPI:
     return create_service_app(
         settings.model_copy(update={"run_worker": True}),
         title="UK Integration Service worker",
-        on_startup=lifecycle.WORKER_STARTUP,
-        on_shutdown=lifecycle.SHUTDOWN,
+        components=lifecycle.components(api=False),
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -15,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from integration_service.logs.context import call_tenant
 from integration_service.logs.models import IntegrationLog
+from shared.background import BackgroundLoop
 from shared.http import CallRecord, ServiceClient
 
 log = logging.getLogger("integration.call_log")
@@ -37,8 +37,7 @@ class CallLog:
         self.batch_size = batch_size
         self.flush_seconds = flush_seconds
         self.queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=max_queue)
-        self._task: asyncio.Task[None] | None = None
-        self._batch_ready = asyncio.Event()
+        self.loop = BackgroundLoop("call-log-writer", self._step, interval=flush_seconds)
 
     @property
     def pending(self) -> int:
@@ -59,7 +58,7 @@ class CallLog:
             DROPPED.labels("queue_full").inc()
             return
         if self.queue.qsize() >= self.batch_size:
-            self._batch_ready.set()
+            self.loop.wake()
 
     def client(
         self, service: str, base_url: str, *, timeout: float, attempts: int = 3,
@@ -74,30 +73,21 @@ class CallLog:
 
     def start(self) -> None:
         """Start the writer task."""
-        if self._task is None:
-            self._task = asyncio.create_task(self._run(), name="call-log-writer")
+        self.loop.start()
 
     async def stop(self) -> None:
         """Stop the task and write whatever is still queued."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self.loop.stop()
         while not self.queue.empty():
             if not await self.flush():
                 # The database is gone: don't hold shutdown up batch after batch.
                 DROPPED.labels("write_failed").inc(self.queue.qsize())
                 break
 
-    async def _run(self) -> None:
-        while True:
-            # Wait for a full batch, but never longer than `flush_seconds` once records exist.
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._batch_ready.wait(), self.flush_seconds)
-            self._batch_ready.clear()
-            while self.queue.qsize():
-                await self.flush()
+    async def _step(self) -> bool:
+        # Woken by a full batch, else every `flush_seconds`: write until the queue is empty.
+        await self.flush()
+        return self.queue.qsize() > 0
 
     async def flush(self) -> int:
         """Write up to one batch of queued records in one statement; the number written."""

@@ -112,7 +112,6 @@ BY_VARIABLE = {
     "BOT_LANGUAGES": "Languages offered (comma list of ru, uz).",
     "BOT_DEFAULT_LANGUAGE": "Language of users who have not chosen one (one of BOT_LANGUAGES).",
     "BOT_REGISTER_COMMANDS": "Register the command menu with setMyCommands at start.",
-    "BOT_FEATURE_REQUESTS": "Feature switch: repair requests.",
     "BOT_FEATURE_NOTIFICATIONS": "Feature switch: notifications from Core events.",
     # Emulator
     "EMULATOR_DEFAULT_BOT_TOKEN": "The bot the chat page opens first (the one `make run` gives the bot).",

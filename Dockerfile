@@ -5,15 +5,6 @@
 #     --build-arg ENV_PREFIX=CORE_ --build-arg PORT=8000 --build-arg MIGRATE=true -t uk/core-service .
 FROM python:3.11-slim
 
-# PACKAGE: the member's folder and Python package; PROJECT: its name in pyproject.toml (what
-# `uv sync --package` takes); ENV_PREFIX: its settings' prefix; PORT: where it listens;
-# MIGRATE: true for a service with a database, which migrates it before it starts.
-ARG PACKAGE
-ARG PROJECT
-ARG ENV_PREFIX
-ARG PORT
-ARG MIGRATE
-
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     UV_COMPILE_BYTECODE=1 \
@@ -22,11 +13,22 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_PROJECT_ENVIRONMENT=/app/.venv \
     PATH=/app/.venv/bin:$PATH
 
-RUN : "${PACKAGE:?}" "${PROJECT:?}" "${ENV_PREFIX:?}" "${PORT:?}" "${MIGRATE:?}" \
-    && pip install --no-cache-dir "uv==0.13.9" \
+RUN pip install --no-cache-dir "uv==0.13.9" \
     && useradd --create-home --uid 10001 --shell /usr/sbin/nologin app
 
 WORKDIR /app
+
+# The build arguments come after the steps every image shares, so those layers are built once.
+# PROJECT: the member's name in pyproject.toml (what
+# `uv sync --package` takes); PACKAGE: its folder and Python package; ENV_PREFIX: its settings'
+# prefix; PORT: where it listens; MIGRATE: true for a service with a database, which it migrates
+# before it starts.
+ARG PROJECT
+ARG PACKAGE
+ARG ENV_PREFIX
+ARG PORT
+ARG MIGRATE
+RUN : "${PROJECT:?}" "${PACKAGE:?}" "${ENV_PREFIX:?}" "${PORT:?}" "${MIGRATE:?}"
 
 # Dependencies only, from uv.lock: this layer is rebuilt when a lock or a pyproject changes, not the code.
 COPY pyproject.toml uv.lock ./

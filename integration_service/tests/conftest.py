@@ -44,12 +44,20 @@ def fernet_key() -> str:
 
 @pytest.fixture
 def settings_overrides() -> dict[str, Any]:
-    """Per-test settings changes (override this fixture in a module)."""
+    """Settings changes of a package of tests (override this fixture in its conftest)."""
     return {}
 
 
 @pytest.fixture
-def settings(database_url: str, fernet_key: str, settings_overrides: dict[str, Any]) -> Settings:
+def module_settings() -> dict[str, Any]:
+    """Settings changes of one test module or test, on top of its package's (override or parametrize)."""
+    return {}
+
+
+@pytest.fixture
+def settings(
+    database_url: str, fernet_key: str, settings_overrides: dict[str, Any], module_settings: dict[str, Any]
+) -> Settings:
     values: dict[str, Any] = {
         "database_url": database_url,
         "redis_url": testing.redis_url("integration"),
@@ -59,6 +67,7 @@ def settings(database_url: str, fernet_key: str, settings_overrides: dict[str, A
         "run_worker": False,
     }
     values.update(settings_overrides)
+    values.update(module_settings)
     return Settings(**values)
 
 
@@ -117,3 +126,15 @@ def run_command(settings: Settings) -> Any:
         )
 
     return run
+
+
+@pytest.fixture
+async def no_redis(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """A management client of an app whose Redis is unreachable (its own app: the `app` fixture
+    flushes Redis afterwards)."""
+    app = create_app(settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"}))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        headers = {"Authorization": f"Bearer {TOKEN}"}
+        async with httpx.AsyncClient(transport=transport, base_url="http://t", headers=headers) as c:
+            yield c

@@ -54,18 +54,24 @@ def _json(response: httpx.Response) -> dict[str, Any]:
     return body
 
 
-class GoogleProvider:
-    """Google Geocoding API: HTTP 200 with a `status` field saying what happened."""
+class _KeyedProvider:
+    """A provider over HTTP that needs an API key."""
 
-    name = "google"
+    name: str
 
     def __init__(self, client: ServiceClient, url: str, key: str | None) -> None:
         self.client, self.url, self.key = client, url, key
 
     @property
     def configured(self) -> bool:
-        """Google needs an API key."""
+        """Whether the API key is set."""
         return bool(self.key)
+
+
+class GoogleProvider(_KeyedProvider):
+    """Google Geocoding API: HTTP 200 with a `status` field saying what happened."""
+
+    name = "google"
 
     async def forward(self, address: str, lang: str) -> Place:
         """Coordinates of an address."""
@@ -97,18 +103,10 @@ class GoogleProvider:
         )
 
 
-class YandexProvider:
+class YandexProvider(_KeyedProvider):
     """Yandex Geocoder HTTP API 1.x: errors as HTTP statuses, `Point.pos` is "lon lat"."""
 
     name = "yandex"
-
-    def __init__(self, client: ServiceClient, url: str, key: str | None) -> None:
-        self.client, self.url, self.key = client, url, key
-
-    @property
-    def configured(self) -> bool:
-        """Yandex needs an API key."""
-        return bool(self.key)
 
     async def forward(self, address: str, lang: str) -> Place:
         """Coordinates of an address."""

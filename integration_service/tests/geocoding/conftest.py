@@ -14,14 +14,8 @@ TASHKENT = "Ташкент, улица Навои, 12"
 
 
 @pytest.fixture
-def provider_settings() -> dict[str, Any]:
-    """Per-module geocoding settings (override in a module)."""
-    return {}
-
-
-@pytest.fixture
-def settings_overrides(google: Google, provider_settings: dict[str, Any]) -> dict[str, Any]:
-    return {**google.settings(), "geocoding_providers": "google,yandex", **provider_settings}
+def settings_overrides(google: Google) -> dict[str, Any]:
+    return {**google.settings(), "geocoding_providers": "google,yandex"}
 
 
 @pytest.fixture

@@ -51,7 +51,7 @@ async def test_reverse_results_are_cached(client: httpx.AsyncClient, google: Goo
     assert google.calls("google.geocode") == 1
 
 
-@pytest.mark.parametrize("provider_settings", [{"google_geocoding_rate_limit_per_minute": 2}])
+@pytest.mark.parametrize("module_settings", [{"google_geocoding_rate_limit_per_minute": 2}])
 async def test_provider_limit_sends_the_rest_to_the_next_provider(client: httpx.AsyncClient,
                                                                   google: Google) -> None:
     providers = []
@@ -66,7 +66,7 @@ async def test_provider_limit_sends_the_rest_to_the_next_provider(client: httpx.
     assert health["yandex"]["used_last_minute"] == 1
 
 
-@pytest.mark.parametrize("provider_settings", [{"geocoding_providers": "google",
+@pytest.mark.parametrize("module_settings", [{"geocoding_providers": "google",
                                                 "google_geocoding_rate_limit_per_minute": 1}])
 async def test_over_every_limit_is_429_with_retry_after(client: httpx.AsyncClient, known_place: str) -> None:
     await client.get("/api/v1/geocoding/forward", params={"address": known_place})

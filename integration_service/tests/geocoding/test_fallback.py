@@ -42,14 +42,14 @@ async def test_zero_results_fall_back(client: httpx.AsyncClient, google: Google,
     assert response.json()["provider"] == "yandex"
 
 
-@pytest.mark.parametrize("provider_settings", [{"outbound_timeout_seconds": 0.3}])
+@pytest.mark.parametrize("module_settings", [{"outbound_timeout_seconds": 0.3}])
 async def test_timeout_falls_back(client: httpx.AsyncClient, google: Google, known_place: str) -> None:
     google.state.fail("google.geocode", 200, body={"results": [], "status": "OK"}, delay=1.0)
     response = await _forward(client, known_place)
     assert response.json()["provider"] == "yandex"
 
 
-@pytest.mark.parametrize("provider_settings", [{"geocoding_providers": "yandex,google"}])
+@pytest.mark.parametrize("module_settings", [{"geocoding_providers": "yandex,google"}])
 @pytest.mark.parametrize(("status", "body"), [(429, {"statusCode": 429, "error": "Too Many Requests"}),
                                               (502, None)])
 async def test_yandex_failure_falls_back_to_google(
@@ -103,7 +103,7 @@ async def test_every_provider_down_is_503_with_retry_after(client: httpx.AsyncCl
     assert response.json()["dependency"] == "geocoding"
 
 
-@pytest.mark.parametrize("provider_settings", [{"google_api_key": None, "yandex_api_key": None}])
+@pytest.mark.parametrize("module_settings", [{"google_api_key": None, "yandex_api_key": None}])
 async def test_no_configured_provider_is_503_and_health_says_so(client: httpx.AsyncClient) -> None:
     assert (await _forward(client, "Anything 1")).status_code == 503
     health = (await client.get("/api/v1/geocoding/health")).json()

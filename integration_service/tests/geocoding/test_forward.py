@@ -18,7 +18,7 @@ async def test_address_is_geocoded_by_the_first_provider(client: httpx.AsyncClie
     assert google.calls("yandex.geocode") == 0
 
 
-@pytest.mark.parametrize("provider_settings", [{"geocoding_providers": "yandex,google"}])
+@pytest.mark.parametrize("module_settings", [{"geocoding_providers": "yandex,google"}])
 async def test_yandex_point_is_read_as_lon_lat(client: httpx.AsyncClient, known_place: str,
                                                google: Google) -> None:
     response = await client.get("/api/v1/geocoding/forward", params={"address": known_place, "lang": "uz"})
@@ -35,7 +35,7 @@ async def test_reverse_geocoding_finds_the_address(client: httpx.AsyncClient, kn
     assert response.json()["formatted_address"] == "Tashkent, Navoi Street, 12"
 
 
-@pytest.mark.parametrize("provider_settings", [{"geocoding_providers": "yandex"}])
+@pytest.mark.parametrize("module_settings", [{"geocoding_providers": "yandex"}])
 async def test_yandex_reverse_sends_lon_first(client: httpx.AsyncClient, known_place: str,
                                               google: Google) -> None:
     response = await client.get("/api/v1/geocoding/reverse", params={"lat": 41.3111, "lon": 69.2797})

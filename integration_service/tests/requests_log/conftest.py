@@ -20,14 +20,8 @@ T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def log_settings() -> dict[str, Any]:
-    """Per-module settings (override in a module)."""
-    return {}
-
-
-@pytest.fixture
-def settings_overrides(google: Google, log_settings: dict[str, Any]) -> dict[str, Any]:
-    return {**google.settings(), **log_settings}
+def settings_overrides(google: Google) -> dict[str, Any]:
+    return google.settings()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from .conftest import SID, created
 
 
 @pytest.fixture
-def log_settings() -> dict[str, Any]:
+def module_settings() -> dict[str, Any]:
     return {"google_sheets_rate_limit_per_minute": 2, "google_sheets_rate_window_seconds": 1.0,
             "google_sheets_max_wait_seconds": 0}
 

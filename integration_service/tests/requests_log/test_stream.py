@@ -17,7 +17,7 @@ from .conftest import created, event
 
 
 @pytest.fixture
-def log_settings() -> dict[str, Any]:
+def module_settings() -> dict[str, Any]:
     return {"run_worker": True, "requests_log_stream": "stream:core:test-requests-log"}
 
 

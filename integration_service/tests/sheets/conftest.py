@@ -16,14 +16,8 @@ ROWS = [["Number", "Status", "Executor"], ["261201-001", "new", ""], ["261201-00
 
 
 @pytest.fixture
-def sheet_settings() -> dict[str, Any]:
-    """Per-module Sheets settings (override in a module)."""
-    return {}
-
-
-@pytest.fixture
-def settings_overrides(google: Google, sheet_settings: dict[str, Any]) -> dict[str, Any]:
-    return {**google.settings(), **sheet_settings}
+def settings_overrides(google: Google) -> dict[str, Any]:
+    return google.settings()
 
 
 @pytest.fixture

@@ -94,7 +94,7 @@ async def test_token_grant_refused_is_502(client: httpx.AsyncClient, google: Goo
     assert "service account" in response.json()["detail"]
 
 
-@pytest.mark.parametrize("sheet_settings", [{"google_sheets_url": "http://127.0.0.1:9",
+@pytest.mark.parametrize("module_settings", [{"google_sheets_url": "http://127.0.0.1:9",
                                              "google_sheets_attempts": 2}])
 async def test_google_unreachable_is_503(client: httpx.AsyncClient, google: Google,
                                          book: Spreadsheet) -> None:
@@ -103,14 +103,14 @@ async def test_google_unreachable_is_503(client: httpx.AsyncClient, google: Goog
     assert response.headers["retry-after"] == "5"
 
 
-@pytest.mark.parametrize("sheet_settings", [{"google_service_account_file": None}])
+@pytest.mark.parametrize("module_settings", [{"google_service_account_file": None}])
 async def test_without_a_service_account_every_call_is_503(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/sheets/read", json=READ)
     assert response.status_code == 503
     assert "INTEGRATION_GOOGLE_SERVICE_ACCOUNT_FILE" in response.json()["detail"]
 
 
-@pytest.mark.parametrize("sheet_settings", [{"google_service_account_file": "/nonexistent/sa.json"}])
+@pytest.mark.parametrize("module_settings", [{"google_service_account_file": "/nonexistent/sa.json"}])
 async def test_unreadable_service_account_still_starts_and_answers_503(client: httpx.AsyncClient) -> None:
     assert (await client.get("/health")).status_code == 200
     assert (await client.post("/api/v1/sheets/read", json=READ)).status_code == 503

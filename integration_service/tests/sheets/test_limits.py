@@ -14,7 +14,7 @@ from telegram_emulator.standins.testing import Google
 from .conftest import SID
 
 
-@pytest.mark.parametrize("sheet_settings", [{"google_sheets_max_wait_seconds": 0}])
+@pytest.mark.parametrize("module_settings", [{"google_sheets_max_wait_seconds": 0}])
 async def test_sixty_calls_a_minute_then_429(client: httpx.AsyncClient, google: Google,
                                              book: Spreadsheet) -> None:
     async def read(n: int) -> httpx.Response:
@@ -33,7 +33,7 @@ async def test_sixty_calls_a_minute_then_429(client: httpx.AsyncClient, google: 
     assert google.calls("values.get") == 60
 
 
-@pytest.mark.parametrize("sheet_settings", [{"google_sheets_rate_limit_per_minute": 2,
+@pytest.mark.parametrize("module_settings", [{"google_sheets_rate_limit_per_minute": 2,
                                              "google_sheets_rate_window_seconds": 1.0,
                                              "google_sheets_max_wait_seconds": 2.0}])
 async def test_a_caller_just_over_the_limit_waits_instead_of_failing(client: httpx.AsyncClient,

@@ -1,4 +1,9 @@
-"""Bot gateway test fixtures: a migrated database, Redis DB "bot", a fake Bot API and Core."""
+"""Bot gateway test fixtures.
+
+Two kinds: a migrated database, Redis DB "bot", a fake Bot API and a fake Core (`run_app`); and
+the real stack (`run_bot`): the real Core app (PostgreSQL, Redis, outbox relay), the Telegram
+emulator on a real port, and the real bot app polling it with every handler and the notifier.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ if getattr(sys.modules.get("bot_gateway"), "__file__", None) is None:
     sys.modules.pop("bot_gateway", None)
 
 import asyncio
+import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -17,6 +23,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -24,11 +31,22 @@ from bot_gateway.app import create_app
 from bot_gateway.clients import build_clients
 from bot_gateway.config import Settings
 from bot_gateway.models import Base
+from core_service import cli
+from core_service.app import create_app as create_core_app
+from core_service.buildings.models import Building
+from core_service.config import Settings as CoreSettings
+from core_service.models import Base as CoreBase
+from shared import testing
+from shared.app import resources_of
+from shared.db import session_scope
 from shared.migrations import upgrade
-from shared.testing import create_database, drop_database, redis_url, truncate_all
+from shared.testing import create_database, drop_database, redis_url, serve, truncate_all
+from telegram_emulator.app import create_app as create_emulator_app
+from telegram_emulator.config import Settings as EmulatorSettings
 
-sys.path.insert(0, str(Path(__file__).parent))  # the suite's HTTP fakes (importlib mode)
+sys.path.insert(0, str(Path(__file__).parent))  # the suite's fakes and chat harness (importlib mode)
 from bot_fakes import SECRET, TOKEN, FakeCore, FakeTelegram
+from harness import BOT_TOKEN, Chat
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "bot_gateway" / "migrations"
 
@@ -105,3 +123,224 @@ def run_app(make_settings: Callable[..., Settings], core: FakeCore) -> Callable[
                 yield app, client
 
     return run
+
+
+# The real stack: Core, the emulator and the bot.
+
+CORE_MIGRATIONS = Path(__file__).resolve().parents[2] / "core_service" / "core_service" / "migrations"
+SERVICE_TOKEN = "flows-service-token"
+CLAIM = "flows-tests:claim"
+# Core and the bot share one Redis, as in production. The logical DB is claimed per run (not the
+# suite's "bot" DB, which every bot_gateway run flushes), so two runs on one workstation never
+# share streams, consumer groups or FSM keys.
+FREE_DBS = (14, 15, 8, 7, 6, 5, 4, 3, 2, 1)
+
+
+@pytest.fixture(scope="session")
+async def flows_redis() -> AsyncIterator[str]:
+    """The URL of a Redis logical DB no other test run is using."""
+    base = testing.redis_url("bot").rsplit("/", 1)[0]
+    for db in FREE_DBS:
+        client = Redis.from_url(f"{base}/{db}")
+        claimed = await client.set(CLAIM, str(os.getpid()), nx=True, ex=3600)
+        if claimed:
+            await client.flushdb()
+            await client.set(CLAIM, str(os.getpid()), ex=3600)
+            yield f"{base}/{db}"
+            await client.flushdb()
+            await client.aclose()
+            return
+        await client.aclose()
+    raise RuntimeError("no free Redis logical DB for the flow tests")
+
+
+async def reset_redis(client: Redis) -> None:
+    """Empty the run's DB between tests, keeping the claim."""
+    claim = await client.get(CLAIM)
+    await client.flushdb()
+    if claim is not None:
+        await client.set(CLAIM, claim, ex=3600)
+
+
+@pytest.fixture(scope="session")
+async def core_database() -> AsyncIterator[str]:
+    url = await testing.create_database("botcore")
+    await asyncio.to_thread(upgrade, CORE_MIGRATIONS, url)
+    yield url
+    await testing.drop_database(url)
+
+
+@pytest.fixture
+async def core_app(core_database: str, flows_redis: str) -> AsyncIterator[FastAPI]:
+    """The real Core Service; its relay appends events to `stream:core` in the bot's Redis."""
+    settings = CoreSettings(
+        database_url=core_database,
+        redis_url=flows_redis,
+        api_tokens=[SERVICE_TOKEN],
+        jwt_secret="flows-jwt-secret-0123456789abcdef",
+        log_json=False,
+        run_workers=True,
+        integration_url=None,
+        integration_api_token=None,
+        db_pool_size=4,  # a shared test server: keep the footprint small
+        db_max_overflow=2,
+    )
+    app = create_core_app(settings)
+    async with app.router.lifespan_context(app):
+        yield app
+        await testing.empty_app(app, CoreBase.metadata, redis=False)
+        await reset_redis(resources_of(app).redis)
+
+
+class CoreSwitch(httpx.AsyncBaseTransport):
+    """The network between the bot and Core: up (the ASGI app) or down (connection refused).
+
+    `lose_answer = ("POST", "/api/v1/requests")`: the next such call reaches Core, which handles
+    it, but its answer never comes back (a read timeout).
+    """
+
+    def __init__(self, app: FastAPI) -> None:
+        self.inner = httpx.ASGITransport(app=app)
+        self.down = False
+        self.lose_answer: tuple[str, str] | None = None
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self.down:
+            raise httpx.ConnectError("core is down", request=request)
+        response = await self.inner.handle_async_request(request)
+        if self.lose_answer == (request.method, request.url.path):
+            self.lose_answer = None
+            await response.aread()
+            raise httpx.ReadTimeout("the answer was lost", request=request)
+        return response
+
+
+@pytest.fixture
+def core_net(core_app: FastAPI) -> CoreSwitch:
+    return CoreSwitch(core_app)
+
+
+@pytest.fixture(scope="session")
+async def emulator_url() -> AsyncIterator[str]:
+    settings = EmulatorSettings(log_json=False, flood_control=False, allowed_tokens=[])
+    async with serve(create_emulator_app(settings)) as url:
+        yield url
+
+
+@pytest.fixture
+async def emulator(emulator_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=emulator_url, timeout=30) as http:
+        yield http
+        await http.post("/control/reset")
+
+
+@pytest.fixture
+def bot_settings(
+    make_settings: Callable[..., Settings], emulator_url: str, flows_redis: str
+) -> Callable[..., Settings]:
+    def make(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "telegram_token": BOT_TOKEN,
+            "telegram_api_url": emulator_url,
+            "core_url": "http://core.test",
+            "core_api_token": SERVICE_TOKEN,
+            "feature_notifications": True,
+            "rate_limit_enabled": False,
+            "register_commands": False,
+            "breaker_threshold": 50,
+            "breaker_cooldown_seconds": 1.0,
+            "redis_url": flows_redis,
+            "db_pool_size": 3,
+        }
+        return make_settings(**{**values, **overrides})
+
+    return make
+
+
+@pytest.fixture
+def run_bot(bot_settings: Callable[..., Settings], core_net: CoreSwitch) -> Callable[..., Any]:
+    """`async with run_bot() as app:` the real bot app polling the emulator."""
+
+    @asynccontextmanager
+    async def run(**overrides: Any) -> AsyncIterator[FastAPI]:
+        settings = bot_settings(**overrides)
+        app = create_app(settings, clients=build_clients(settings, core_transport=core_net))
+        async with app.router.lifespan_context(app):
+            await asyncio.sleep(0.2)  # the notifier's consumer group exists before events come
+            yield app
+
+    return run
+
+
+@pytest.fixture
+def make_user(core_app: FastAPI, emulator: httpx.AsyncClient) -> Callable[..., Any]:
+    """A Core user with roles and language, and the same person in the emulator; their chat."""
+    ids = iter(range(810_000_001, 810_100_000))
+
+    async def make(
+        role: str = "applicant",
+        language: str = "ru",
+        specializations: tuple[str, ...] = (),
+        name: str = "Test",
+    ) -> Chat:
+        telegram_id = next(ids)
+        async for session in session_scope(resources_of(core_app).sessions):
+            user = await cli.upsert_user(
+                session,
+                "default",
+                telegram_id,
+                [role],
+                list(specializations),
+                first_name=f"{name}{telegram_id % 1000}",
+            )
+            user.language = language
+        answer = await emulator.post(
+            "/control/users",
+            json={"id": telegram_id, "first_name": name, "language_code": language, "role": role},
+        )
+        assert answer.status_code == 201, answer.text
+        return Chat(emulator, telegram_id, language)
+
+    return make
+
+
+@pytest.fixture
+def make_building(core_app: FastAPI) -> Callable[..., Any]:
+    async def make(address: str = "Ташкент, ул. Навои, 1", apartments: int = 72) -> int:
+        async for session in session_scope(resources_of(core_app).sessions):
+            row = Building(
+                tenant_id="default",
+                address=address,
+                entrances=2,
+                floors=9,
+                apartments=apartments,
+                geocode_attempts=0,
+            )
+            session.add(row)
+            await session.flush()
+            building_id = row.id
+        return building_id
+
+    return make
+
+
+@pytest.fixture
+async def core_client(core_app: FastAPI) -> AsyncIterator[Callable[..., Any]]:
+    """`await core_client(telegram_id)`: an httpx client to Core signed in as that user."""
+    clients: list[httpx.AsyncClient] = []
+
+    async def signed_in(telegram_id: int) -> httpx.AsyncClient:
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=core_app), base_url="http://core.test")
+        clients.append(http)
+        answer = await http.post(
+            "/api/v1/auth/telegram",
+            json={"telegram_id": telegram_id, "first_name": "X"},
+            headers={"Authorization": f"Bearer {SERVICE_TOKEN}"},
+        )
+        assert answer.status_code == 200, answer.text
+        http.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
+        return http
+
+    yield signed_in
+    for http in clients:
+        await http.aclose()

@@ -5,21 +5,12 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from harness import Chat, buttons, text_of
+from harness import Chat, buttons, file_request, text_of
 from sqlalchemy import select
 
 from core_service.requests.models import RepairRequest
 from shared.app import resources_of
 from shared.db import session_scope
-
-
-async def file(
-    http: Any, building: int, category: str = "plumbing", text: str = "Течёт кран на кухне"
-) -> str:
-    body = {"building_id": building, "apartment": "5", "category": category, "description": text}
-    answer = await http.post("/api/v1/requests", json=body)
-    assert answer.status_code == 201, answer.text
-    return str(answer.json()["number"])
 
 
 async def wait_for_buttons(chat: Chat, message_id: int, fragment: str) -> dict[str, Any]:
@@ -53,7 +44,7 @@ async def test_my_requests_are_paginated_and_filtered_by_status(
     building = await make_building()
     resident = await make_user("applicant", "uz")
     http = await core_client(resident.user_id)
-    numbers = [await file(http, building) for _ in range(7)]
+    numbers = [await file_request(http, building) for _ in range(7)]
     answer = await http.patch(
         f"/api/v1/requests/{numbers[0]}/status", json={"status": "cancelled", "reason": "x"}
     )
@@ -85,7 +76,7 @@ async def test_resident_comments_and_cancels_with_a_reason(
 ) -> None:
     building = await make_building()
     resident = await make_user()
-    number = await file(await core_client(resident.user_id), building)
+    number = await file_request(await core_client(resident.user_id), building)
     async with run_bot():
         await resident.send(resident.t("button.my_requests"))
         listing = await resident.expect(resident.frag("list.title.my"))
@@ -113,8 +104,8 @@ async def test_executor_takes_an_available_request_of_their_specialization(
     resident = await make_user()
     plumber = await make_user("executor", "uz", specializations=("plumbing",))
     http = await core_client(resident.user_id)
-    number = await file(http, building)
-    await file(http, building, category="elevator", text="Лифт застрял между этажами")
+    number = await file_request(http, building)
+    await file_request(http, building, category="elevator", text="Лифт застрял между этажами")
     async with run_bot():
         await plumber.send(plumber.t("button.available_requests"))
         listing = await plumber.expect(plumber.frag("list.title.available"))
@@ -141,7 +132,7 @@ async def test_manager_assigns_reassigns_changes_status_and_sees_statistics(
     manager = await make_user("manager", "ru")
     first = await make_user("executor", "ru", specializations=("plumbing",), name="First")
     second = await make_user("executor", "uz", specializations=("plumbing",), name="Second")
-    number = await file(await core_client(resident.user_id), building)
+    number = await file_request(await core_client(resident.user_id), building)
     async with run_bot():
         await manager.send(manager.t("button.unassigned"))
         listing = await manager.expect(manager.frag("list.title.unassigned"))

@@ -7,9 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from harness import Chat, buttons, text_of
+from harness import Chat, buttons, file_until_summary, text_of
 from sqlalchemy import func, select, update
-from test_new_request import file_until_summary
 
 from bot_gateway.dependencies import runtime_of
 from bot_gateway.i18n import t

@@ -153,3 +153,33 @@ class Chat:
     async def count(self, fragment: str) -> int:
         """How many bot messages contain `fragment`."""
         return sum(1 for m in await self.bot_messages() if fragment in text_of(m))
+
+
+async def file_until_summary(chat: Chat, address: str, *, photo: bool = False) -> dict[str, Any]:
+    """Menu → building → apartment → category → description; the summary message."""
+    await chat.send(chat.t("button.new_request"))
+    listing = await chat.expect(chat.frag("nr.building.prompt"))
+    await chat.press_text(listing, address)
+    mark = await chat.mark()
+    await chat.send("12")
+    categories = await chat.expect(chat.frag("nr.category.prompt"), after=mark)
+    await chat.press_text(categories, chat.t("category.plumbing"))
+    await chat.expect(chat.frag("nr.description.prompt"))
+    mark = await chat.mark()
+    if photo:
+        await chat.photo("Течёт кран на кухне, вода на полу")
+        added = await chat.expect(chat.frag("nr.photo.added"), after=mark)
+        await chat.press_text(added, chat.t("btn.done"))
+    else:
+        await chat.send("Течёт кран на кухне, вода на полу")
+    return await chat.expect(chat.frag("nr.confirm.summary"), after=mark)
+
+
+async def file_request(
+    http: Any, building: int, category: str = "plumbing", text: str = "Течёт кран на кухне"
+) -> str:
+    """File a request through Core's API as the user `http` signs in as; its number."""
+    body = {"building_id": building, "apartment": "5", "category": category, "description": text}
+    answer = await http.post("/api/v1/requests", json=body)
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["number"])

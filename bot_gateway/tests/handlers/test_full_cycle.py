@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from harness import Chat, buttons, text_of
+from harness import Chat, buttons, file_until_summary, text_of
 from sqlalchemy import select
-from test_new_request import file_until_summary
 
 from core_service.requests.models import RepairRequest
 from shared.app import resources_of

@@ -6,33 +6,13 @@ import asyncio
 from typing import Any
 
 import pytest
-from harness import Chat, buttons, one_button, text_of
+from harness import Chat, buttons, file_until_summary, one_button, text_of
 from sqlalchemy import func, select
 
 from bot_gateway.dependencies import runtime_of
 from core_service.requests.models import RepairRequest
 from shared.app import resources_of
 from shared.db import session_scope
-
-
-async def file_until_summary(chat: Chat, address: str, *, photo: bool = False) -> dict[str, Any]:
-    """Menu → building → apartment → category → description; the summary message."""
-    await chat.send(chat.t("button.new_request"))
-    listing = await chat.expect(chat.frag("nr.building.prompt"))
-    await chat.press_text(listing, address)
-    mark = await chat.mark()
-    await chat.send("12")
-    categories = await chat.expect(chat.frag("nr.category.prompt"), after=mark)
-    await chat.press_text(categories, chat.t("category.plumbing"))
-    await chat.expect(chat.frag("nr.description.prompt"))
-    mark = await chat.mark()
-    if photo:
-        await chat.photo("Течёт кран на кухне, вода на полу")
-        added = await chat.expect(chat.frag("nr.photo.added"), after=mark)
-        await chat.press_text(added, chat.t("btn.done"))
-    else:
-        await chat.send("Течёт кран на кухне, вода на полу")
-    return await chat.expect(chat.frag("nr.confirm.summary"), after=mark)
 
 
 async def requests_in_core(core_app: Any) -> list[RepairRequest]:

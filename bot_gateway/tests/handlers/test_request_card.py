@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from harness import one_button, text_of
+from harness import file_request, one_button, text_of
 from sqlalchemy import select
-from test_roles import file
 
 from bot_gateway.dependencies import runtime_of
 from core_service.requests.models import RepairRequest, RequestComment, RequestHistory
@@ -47,7 +46,7 @@ async def test_the_history_of_a_long_lived_request_shows_its_newest_changes_and_
 ) -> None:
     building = await make_building()
     resident = await make_user()
-    number = await file(await core_client(resident.user_id), building)
+    number = await file_request(await core_client(resident.user_id), building)
     await add_changes(core_app, number, 130)  # more than one page of Core's history
     async with run_bot() as app:
         offer = await runtime_of(app).bot.send_message(

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from shared.config import ENV_FILE, CommaList, ServiceSettings, split_commas
+
+Count = Annotated[int, Field(ge=1)]
+Seconds = Annotated[float, Field(gt=0)]
 
 
 class Settings(ServiceSettings):
@@ -22,21 +27,21 @@ class Settings(ServiceSettings):
     bot_first_name: str = "UK Emulator Bot"
 
     flood_control: bool = False
-    flood_chat_limit: int = Field(default=1, ge=1)
-    flood_chat_window_seconds: float = Field(default=1.0, gt=0)
-    flood_global_limit: int = Field(default=30, ge=1)
-    flood_global_window_seconds: float = Field(default=1.0, gt=0)
+    flood_chat_limit: Count = 1
+    flood_chat_window_seconds: Seconds = 1.0
+    flood_global_limit: Count = 30
+    flood_global_window_seconds: Seconds = 1.0
 
-    long_poll_max_seconds: float = Field(default=50.0, gt=0)
-    updates_max_pending: int = Field(default=10_000, ge=1)
-    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
-    webhook_retry_seconds: float = Field(default=1.0, gt=0)
-    webhook_retry_max_seconds: float = Field(default=30.0, gt=0)
+    long_poll_max_seconds: Seconds = 50.0
+    updates_max_pending: Count = 10_000
+    webhook_timeout_seconds: Seconds = 10.0
+    webhook_retry_seconds: Seconds = 1.0
+    webhook_retry_max_seconds: Seconds = 30.0
     webhook_allow_http: bool = True
     # Like Telegram: a bot cannot write first to a user who never wrote to it (403). Off by default.
     require_start: bool = False
-    callback_answer_ttl_seconds: float = Field(default=60.0, gt=0)
-    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
-    control_wait_max_seconds: float = Field(default=60.0, gt=0)
+    callback_answer_ttl_seconds: Seconds = 60.0
+    max_upload_bytes: Count = 20 * 1024 * 1024
+    control_wait_max_seconds: Seconds = 60.0
 
     _split_allowed = field_validator("allowed_tokens", mode="before")(split_commas)

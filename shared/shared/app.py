@@ -8,7 +8,7 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontext
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, status
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp
@@ -139,8 +139,12 @@ def resources_of(app: FastAPI) -> ServiceResources:
 
 
 def get_resources(request: Request) -> ServiceResources:
-    """The running app's resources."""
-    return resources_of(request.app)
+    """The running app's resources; 503 while the service is starting or stopping."""
+    resources = getattr(request.app.state, "service_resources", None)
+    if not isinstance(resources, ServiceResources):
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "the service is starting or stopping",
+                            {"Retry-After": "1"})
+    return resources
 
 
 ResourcesDep = Annotated[ServiceResources, Depends(get_resources)]

@@ -1,4 +1,4 @@
-"""The request lifecycle table (DESIGN.md "Lifecycle"): which transitions exist and who may make them."""
+"""The request lifecycle table: which transitions exist and who may make them."""
 
 from __future__ import annotations
 

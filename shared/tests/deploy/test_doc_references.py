@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
-DOCS = sorted([ROOT / "README.md", *ROOT.glob("*/README.md"), *(ROOT / "docs").glob("*.md")])
+DOCS = sorted([ROOT / "README.md", ROOT / "CONTRIBUTING.md", *ROOT.glob("*/README.md"),
+               *(ROOT / "docs").glob("*.md")])
 MEMBERS = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["uv"]["workspace"]["members"]
 EXTENSIONS = {"py", "md", "yml", "yaml", "toml", "json", "lock", "example", "env", "sh", "txt", "js", "html",
               "css", "po", "pot", "mo", "ini", "cfg", "sql"}

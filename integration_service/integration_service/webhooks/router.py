@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.routing import APIRoute
+from starlette.routing import Match
 from starlette.types import Receive, Scope, Send
 
 from integration_service.dependencies import SecretBoxDep
@@ -40,6 +41,16 @@ class ReceiverRoute(APIRoute):
     def __init__(self, path: str, endpoint: Callable[..., Any], **options: Any) -> None:
         super().__init__(path, endpoint, **options)
         self.app = self._serve
+        self.literal = self.path.split("{", 1)[0]
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        """Whether the request is for this receiver: the receivers are the app's first routes, so
+        every request meets them, and a literal prefix turns most away before the regex."""
+        path: str = scope["path"]
+        root: str = scope.get("root_path", "")
+        if not path.removeprefix(root).startswith(self.literal):
+            return Match.NONE, {}
+        return super().matches(scope)
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         response: Response = await self.endpoint(Request(scope, receive), **scope["path_params"])

@@ -1,7 +1,9 @@
 """The receivers are routes of the app: logged and measured under their route, other methods and
-paths left to the router, the app's own 400 for a malformed tenant."""
+paths left to the router, the app's own 400 for a malformed tenant, the same under a root_path."""
 
 from __future__ import annotations
+
+import httpx
 
 
 async def test_deliveries_are_logged_and_measured_under_their_route(wh) -> None:
@@ -24,3 +26,13 @@ async def test_other_methods_and_paths_still_reach_fastapi(wh) -> None:
 async def test_a_malformed_tenant_gets_the_apps_400(wh) -> None:
     response = await wh.stripe(wh.stripe_event("evt_t"), tenant="Not A Slug")
     assert response.status_code == 400 and "tenant must be a slug" in response.json()["detail"]
+
+
+async def test_receivers_answer_under_a_root_path(wh) -> None:
+    await wh.config()
+    body = wh.stripe_event(wh.uid("evt_root"))
+    transport = httpx.ASGITransport(app=wh.app, root_path="/integration")
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as proxied:
+        response = await proxied.post("/integration/api/v1/webhooks/stripe", content=body,
+                                      headers={"Stripe-Signature": wh.stripe_header(body)})
+    assert response.status_code == 200 and response.json()["status"] == "accepted"

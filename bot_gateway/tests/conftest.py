@@ -39,24 +39,21 @@ from core_service.models import Base as CoreBase
 from shared import testing
 from shared.app import resources_of
 from shared.db import session_scope
-from shared.migrations import upgrade
-from shared.testing import create_database, drop_database, redis_url, serve, truncate_all
+from shared.testing import redis_url, serve, truncate_all
 from telegram_emulator.app import create_app as create_emulator_app
 from telegram_emulator.config import Settings as EmulatorSettings
 
 sys.path.insert(0, str(Path(__file__).parent))  # the suite's fakes and chat harness (importlib mode)
 from bot_fakes import SECRET, TOKEN, FakeCore, FakeTelegram
-from harness import BOT_TOKEN, Chat
+from harness import BOT_TOKEN, SERVICE_TOKEN, Chat
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "bot_gateway" / "migrations"
 
 
 @pytest.fixture(scope="session")
 async def database_url() -> AsyncIterator[str]:
-    url = await create_database("bot")
-    await asyncio.to_thread(upgrade, MIGRATIONS, url)
-    yield url
-    await drop_database(url)
+    async with testing.migrated_database("bot", MIGRATIONS) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -128,7 +125,6 @@ def run_app(make_settings: Callable[..., Settings], core: FakeCore) -> Callable[
 # The real stack: Core, the emulator and the bot.
 
 CORE_MIGRATIONS = Path(__file__).resolve().parents[2] / "core_service" / "core_service" / "migrations"
-SERVICE_TOKEN = "flows-service-token"
 CLAIM = "flows-tests:claim"
 # Core and the bot share one Redis, as in production. The logical DB is claimed per run (not the
 # suite's "bot" DB, which every bot_gateway run flushes), so two runs on one workstation never
@@ -164,10 +160,8 @@ async def reset_redis(client: Redis) -> None:
 
 @pytest.fixture(scope="session")
 async def core_database() -> AsyncIterator[str]:
-    url = await testing.create_database("botcore")
-    await asyncio.to_thread(upgrade, CORE_MIGRATIONS, url)
-    yield url
-    await testing.drop_database(url)
+    async with testing.migrated_database("botcore", CORE_MIGRATIONS) as url:
+        yield url
 
 
 @pytest.fixture

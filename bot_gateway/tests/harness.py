@@ -4,33 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import re
-import struct
 import time
-import zlib
 from typing import Any
 
 import httpx
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot_gateway.i18n import t, tn
+from telegram_emulator.testing import png
 
 BOT_TOKEN = "100000001:emulator-bot-token"
-
-
-def png(width: int = 4, height: int = 4) -> bytes:
-    """A valid grey PNG."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
+SERVICE_TOKEN = "bot-tests-service-token"  # the bot's token for the real Core in these tests
 
 
 def fragment(text: str) -> str:

@@ -101,8 +101,7 @@ async def return_reason(message: Message, state: FSMContext, ctx: Context) -> No
 
 @router.callback_query(FlowCb.filter(F.action == "confirm"), Cancellation.confirm, InFlow())
 async def cancel_confirmed(
-    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: Context,
-    draft: dict[str, Any],
+    callback: CallbackQuery, state: FSMContext, ctx: Context, draft: dict[str, Any]
 ) -> None:
     """Cancel the request."""
     await ctx.clients.requests.change_status(ctx.token, draft["number"], "cancelled", reason=draft["reason"])

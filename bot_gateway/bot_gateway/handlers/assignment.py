@@ -71,10 +71,7 @@ async def picked(
 
 
 @router.callback_query(FlowCb.filter(F.action == "confirm"), Reassignment.confirm, InFlow())
-async def confirmed(
-    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: Context,
-    draft: dict[str, Any],
-) -> None:
+async def confirmed(callback: CallbackQuery, state: FSMContext, ctx: Context, draft: dict[str, Any]) -> None:
     """Assign; the executor is notified by the event Core publishes."""
     await ctx.clients.requests.assign(ctx.token, draft["number"], draft["executor_id"])
     done = ctx.t("assign.success", name=esc(draft["name"]), number=esc(draft["number"]))

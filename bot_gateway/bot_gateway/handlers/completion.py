@@ -65,8 +65,7 @@ async def photo_hint(message: Message, ctx: Context) -> None:
 
 @router.callback_query(FlowCb.filter(F.action == "skip"), Completion.photos, InFlow())
 async def photos_done(
-    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: Context,
-    draft: dict[str, Any],
+    callback: CallbackQuery, state: FSMContext, ctx: Context, draft: dict[str, Any]
 ) -> None:
     """Show what will be sent."""
     await state.set_state(Completion.confirm)
@@ -82,10 +81,7 @@ async def photos_done(
 
 
 @router.callback_query(FlowCb.filter(F.action == "confirm"), Completion.confirm, InFlow())
-async def confirmed(
-    callback: CallbackQuery, callback_data: FlowCb, state: FSMContext, ctx: Context,
-    draft: dict[str, Any],
-) -> None:
+async def confirmed(callback: CallbackQuery, state: FSMContext, ctx: Context, draft: dict[str, Any]) -> None:
     """Mark the request completed with the proof photos (the resident gets them with the notice)."""
     number, photos = draft["number"], draft.get("photos", [])
     media = [{"file_id": file_id, "type": "photo"} for file_id in photos]

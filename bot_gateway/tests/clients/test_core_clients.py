@@ -2,45 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
+from harness import SERVICE_TOKEN
 
 from bot_gateway.clients import BackendUnavailable, Clients, NotFound, Unauthorized, build_clients
 from bot_gateway.config import Settings
-from shared import testing
-from shared.migrations import upgrade
-
-core_app_module = pytest.importorskip("core_service.app")
-from core_service.config import Settings as CoreSettings  # noqa: E402
-
-CORE_MIGRATIONS = Path(core_app_module.__file__).parent / "migrations"
-SERVICE_TOKEN = "bot-service-token"
-
-
-@pytest.fixture(scope="session")
-async def core_database() -> AsyncIterator[str]:
-    url = await testing.create_database("bot_core")
-    await asyncio.to_thread(upgrade, CORE_MIGRATIONS, url)
-    yield url
-    await testing.drop_database(url)
-
-
-@pytest.fixture
-async def core_app(core_database: str) -> AsyncIterator[object]:
-    settings = CoreSettings(database_url=core_database, redis_url=testing.redis_url("bot"),
-                            api_tokens=[SERVICE_TOKEN], jwt_secret="bot-suite-jwt-secret-0123456789abcdef",
-                            run_workers=False, integration_url=None, integration_api_token=None,
-                            log_json=False)
-    app = core_app_module.create_app(settings)
-    async with app.router.lifespan_context(app):
-        yield app
-        from core_service.models import Base
-
-        await testing.empty_app(app, Base.metadata, redis=False)
 
 
 @pytest.fixture

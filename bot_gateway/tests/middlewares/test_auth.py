@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import orjson
 from aiogram.fsm.storage.base import StorageKey
@@ -12,12 +13,21 @@ from sqlalchemy import select
 
 from bot_gateway.dependencies import runtime_of
 from bot_gateway.sessions.models import BotSession
+from bot_gateway.sessions.schemas import UserSession
+from bot_gateway.sessions.store import SessionStore
 from shared.app import resources_of
 
 
 async def _ask(telegram: FakeTelegram, chat: int, text: str, count: int) -> None:
     await telegram.updates.put(telegram.message(chat, text))
     await telegram.wait_for(lambda: len(telegram.texts(chat)) >= count)
+
+
+async def _cached_session(app: Any, chat: int) -> tuple[SessionStore, UserSession]:
+    store = runtime_of(app).services.sessions.store
+    session = await store.cached(chat)
+    assert session is not None
+    return store, session
 
 
 async def test_first_update_signs_in_once_and_stores_encrypted_tokens(run_app, telegram, core: FakeCore):
@@ -43,9 +53,7 @@ async def test_session_comes_from_the_database_when_redis_lost_it(run_app, teleg
 async def test_access_token_is_refreshed_before_it_expires(run_app, telegram, core, redis: Redis):
     async with run_app() as (app, _):
         await _ask(telegram, 703, "/menu", 1)
-        store = runtime_of(app).services.sessions.store
-        session = await store.cached(703)
-        assert session is not None
+        store, session = await _cached_session(app, 703)
         await store.save(session.model_copy(update={"access_expires_at": time.time() + 10}))
         await _ask(telegram, 703, "/menu", 2)
         refreshed = await store.cached(703)
@@ -58,9 +66,7 @@ async def test_access_token_is_refreshed_before_it_expires(run_app, telegram, co
 async def test_a_rejected_refresh_signs_in_again(run_app, telegram, core, redis: Redis):
     async with run_app() as (app, _):
         await _ask(telegram, 704, "/menu", 1)
-        store = runtime_of(app).services.sessions.store
-        session = await store.cached(704)
-        assert session is not None
+        store, session = await _cached_session(app, 704)
         stale = {"access_expires_at": time.time(), "refresh_token": "old"}
         await store.save(session.model_copy(update=stale))
         await _ask(telegram, 704, "/menu", 2)
@@ -116,9 +122,7 @@ async def test_a_pending_user_is_let_in_once_approved(run_app, telegram, core: F
     async with run_app(session_touch_interval_seconds=1) as (app, _):
         await _ask(telegram, 710, "/menu", 1)
         core.users[710]["status"] = "active"
-        store = runtime_of(app).services.sessions.store
-        session = await store.cached(710)
-        assert session is not None
+        store, session = await _cached_session(app, 710)
         await store.cache(session.model_copy(update={"touched_at": time.time() - 5}))
         await _ask(telegram, 710, "/menu", 2)
     assert "ожидает подтверждения" in telegram.texts(710)[0]

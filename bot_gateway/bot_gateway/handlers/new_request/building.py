@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
@@ -45,8 +43,7 @@ async def building_page(callback: CallbackQuery, callback_data: NewRequestCb, ct
 
 @router.callback_query(NewRequestCb.filter(F.action == "b"), InFlow(NewRequest.building))
 async def pick_building(
-    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context,
-    draft: dict[str, Any],
+    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context
 ) -> None:
     """A building was chosen: ask for the apartment."""
     if not callback_data.value.isdigit():

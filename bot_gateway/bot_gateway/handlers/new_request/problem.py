@@ -95,8 +95,7 @@ async def description_photo(message: Message, state: FSMContext, ctx: Context) -
 
 @router.callback_query(NewRequestCb.filter(F.action == "done"), InFlow(NewRequest.description))
 async def photos_done(
-    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context,
-    draft: dict[str, Any],
+    callback: CallbackQuery, state: FSMContext, ctx: Context, draft: dict[str, Any]
 ) -> None:
     """Done with photos: the summary if there is a description, else ask for one."""
     message = message_of(callback)

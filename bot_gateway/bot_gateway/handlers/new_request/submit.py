@@ -30,8 +30,7 @@ EDIT_STEPS = {
 
 @router.callback_query(NewRequestCb.filter(F.action.in_({"edit", "summary"})), InFlow(NewRequest.confirm))
 async def edit_menu(
-    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context,
-    draft: dict[str, Any],
+    callback: CallbackQuery, callback_data: NewRequestCb, ctx: Context, draft: dict[str, Any]
 ) -> None:
     """Edit: which part; back: the summary again."""
     message = message_of(callback)

@@ -1,28 +1,35 @@
-"""The tenant an outbound call is made for, carried to the call log without extra arguments."""
+"""What an outbound call is made under, carried without extra arguments: the tenant the call log
+records, and any other context variable bound for a block."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, FastAPI, Header
 
 from shared.db import DEFAULT_TENANT
 from shared.security import TenantDep, tenant_from_header, validate_tenant
 
+T = TypeVar("T")
 call_tenant: ContextVar[str] = ContextVar("call_tenant", default=DEFAULT_TENANT)
 
 
 @contextmanager
-def use_tenant(tenant: str) -> Iterator[None]:
-    """Calls made inside the block are logged for `tenant` (for workers and scripts)."""
-    token = call_tenant.set(tenant)
+def bound(variable: ContextVar[T], value: T) -> Iterator[None]:
+    """`variable` is `value` inside the block (in the tasks and threads started there too)."""
+    token = variable.set(value)
     try:
         yield
     finally:
-        call_tenant.reset(token)
+        variable.reset(token)
+
+
+def use_tenant(tenant: str) -> AbstractContextManager[None]:
+    """Calls made inside the block are logged for `tenant` (for workers and scripts)."""
+    return bound(call_tenant, tenant)
 
 
 async def bind_call_tenant(tenant: TenantDep) -> str:

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from integration_service.logs.context import use_tenant
 from integration_service.requests_log import columns
 from integration_service.requests_log.models import RequestsLogConfig, RequestsLogEntry
-from integration_service.requests_log.sync import write_row
+from integration_service.requests_log.sheet_row import write_row
 from integration_service.sheets.limits import wait_up_to
 from integration_service.sheets.service import Sheets
 from shared.events import Envelope

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
 from typing import Any
 
 from redis.asyncio import Redis
 
+from integration_service.logs.context import bound
 from integration_service.sheets.exceptions import SheetsError
 from shared.ratelimit import RateLimiter
 
@@ -19,14 +19,9 @@ SERVICE = "google_sheets"
 patience: ContextVar[float | None] = ContextVar("sheets_patience", default=None)
 
 
-@contextmanager
-def wait_up_to(seconds: float) -> Iterator[None]:
+def wait_up_to(seconds: float) -> AbstractContextManager[None]:
     """Calls made inside wait up to `seconds` for the limiter (background work, not API callers)."""
-    token = patience.set(seconds)
-    try:
-        yield
-    finally:
-        patience.reset(token)
+    return bound(patience, seconds)
 
 
 class SheetsLimiter:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from integration_service.geocoding import limits
+from integration_service.geocoding.cache_keys import forward_key, reverse_key
 from integration_service.geocoding.exceptions import (
     TRANSIENT,
     GeocodingUnavailable,
@@ -15,7 +16,6 @@ from integration_service.geocoding.exceptions import (
     ProviderFailure,
 )
 from integration_service.geocoding.health import HealthBook
-from integration_service.geocoding.normalize import forward_key, reverse_key
 from integration_service.geocoding.providers import Place
 from integration_service.geocoding.schemas import GeocodeResult
 from shared.cache import Cache

@@ -60,12 +60,11 @@ class Resources:
 
 
 async def build(shared: ServiceResources, *, api: bool) -> Resources:
-    """Build and start everything (no connection is opened that PostgreSQL or Redis must answer)."""
+    """Build everything; nothing runs and no connection is opened until `start`."""
     settings, engine, sessionmaker, redis = _settings(shared), shared.engine, shared.sessions, shared.redis
     assert engine is not None, "the Integration Service is built with a database"
     call_log = CallLog(engine, batch_size=settings.call_log_batch_size,
                        flush_seconds=settings.call_log_flush_seconds, max_queue=settings.call_log_queue_size)
-    call_log.start()
     rate_limits = RateLimits(redis, sessionmaker)
     adapter = await sheets.build(settings, redis, rate_limits, call_log)
     resources = Resources(
@@ -77,12 +76,10 @@ async def build(shared: ServiceResources, *, api: bool) -> Resources:
     )
     if settings.run_worker:
         resources.worker = WebhookWorker(engine, sessionmaker, redis)
-        await resources.worker.start()
         if settings.run_requests_log:
             resources.consumer = StreamConsumer(
                 redis, settings.requests_log_stream, settings.requests_log_group,
                 f"{socket.gethostname()}-{os.getpid()}", resources.requests_log.handle)
-            await resources.consumer.start()
     if api:
         resources.geocoder = geocoding.build(settings, redis, call_log)
         resources.receivers = await _receivers(resources)
@@ -101,8 +98,18 @@ async def _receivers(resources: Resources) -> Receivers:
     )
 
 
+async def start(resources: Resources) -> None:
+    """Start the background work: the call-log writer, then the workers that are built."""
+    resources.call_log.start()
+    if resources.worker is not None:
+        await resources.worker.start()
+    if resources.consumer is not None:
+        await resources.consumer.start()
+
+
 async def close(resources: Resources) -> None:
-    """Stop in the reverse order: receivers, workers, adapters, then the queued call records."""
+    """Stop in the reverse order (what never started stops at once): receivers, workers, adapters,
+    then the queued call records."""
     if resources.receivers is not None:
         await resources.receivers.writer.close()
     if resources.consumer is not None:
@@ -129,6 +136,7 @@ def components(*, api: bool) -> Components:
             configure_logging(f"{settings.service_name}-worker", settings.log_level, settings.log_json)
         resources = await build(shared, api=api)
         try:
+            await start(resources)
             yield resources
         finally:
             await close(resources)

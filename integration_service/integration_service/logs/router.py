@@ -42,5 +42,5 @@ async def list_logs(
     f = service.LogFilter(service=service_name, status_code=status_code, outcome=status,
                           since=since, until=until)
     rows, total = await service.page(session, tenant, f, limit, offset)
-    return LogPage(items=[LogOut.model_validate(r) for r in rows], total=total, limit=limit,
+    return LogPage(items=[LogOut.of(r) for r in rows], total=total, limit=limit,
                    offset=offset)

@@ -2,30 +2,30 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
+from pydantic.dataclasses import dataclass
+
+from shared.http import CallRecord
 
 Outcome = Literal["ok", "failed"]
 
 
-class LogOut(BaseModel):
-    """One outbound call."""
-
-    model_config = ConfigDict(from_attributes=True)
+@dataclass
+class LogOut(CallRecord):
+    """One outbound call: the call as its client recorded it, with the row's id, tenant and time."""
 
     id: int
     tenant_id: str
-    service: str
-    method: str
-    url: str
-    status_code: int | None
-    duration_ms: float
-    error: str | None
-    correlation_id: str | None
-    attempt: int
     created_at: datetime
+
+    @classmethod
+    def of(cls, row: Any) -> LogOut:
+        """The API view of an `integration_logs` row."""
+        return cls(**{f.name: getattr(row, f.name) for f in fields(cls)})
 
 
 class LogPage(BaseModel):

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Response, status
-from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert
 
 from integration_service.logs.context import CallTenantDep
-from integration_service.requests_log.models import RequestsLogConfig, RequestsLogEntry
+from integration_service.requests_log import service
 from integration_service.requests_log.schemas import ConfigIn, ConfigOut
 from integration_service.sheets.dependencies import SheetsDep
 from integration_service.sheets.exceptions import SheetsError, not_configured
@@ -30,30 +28,26 @@ async def configure(body: ConfigIn, session: SessionDep, sheets: SheetsDep, tena
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
                             [{"loc": ["body", "worksheet"], "msg": f"no worksheet {body.worksheet!r}",
                               "type": "value_error"}])
-    values = {**body.model_dump(), "tenant_id": tenant}
-    row = await session.scalar(insert(RequestsLogConfig).values(**values).on_conflict_do_update(
-        constraint="uq_requests_log_configs_tenant", set_={**body.model_dump()},
-    ).returning(RequestsLogConfig), execution_options={"populate_existing": True})
-    return ConfigOut.model_validate(row)
+    return ConfigOut.model_validate(await service.save_config(session, tenant, body))
 
 
 @router.get("", response_model=ConfigOut)
 async def show(session: SessionDep, tenant: CallTenantDep) -> ConfigOut:
     """The tenant's configuration with the number of requests logged; 404 when none."""
-    row = await session.scalar(select(RequestsLogConfig).where(RequestsLogConfig.tenant_id == tenant))
+    row = await service.get_config(session, tenant)
     if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no requests log configured for this tenant")
-    count, last = (await session.execute(
-        select(func.count(), func.max(RequestsLogEntry.last_event_at))
-        .where(RequestsLogEntry.tenant_id == tenant, RequestsLogEntry.synced.is_(True)))).one()
+        raise _not_configured()
+    count, last = await service.progress(session, tenant)
     return ConfigOut.model_validate(row).model_copy(update={"requests": count, "last_event_at": last})
 
 
 @router.delete("", status_code=204)
 async def remove(session: SessionDep, tenant: CallTenantDep) -> Response:
     """Stop logging this tenant's requests."""
-    result = await session.execute(delete(RequestsLogConfig).where(RequestsLogConfig.tenant_id == tenant)
-                                   .returning(RequestsLogConfig.id))
-    if result.first() is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, "no requests log configured for this tenant")
+    if not await service.delete_config(session, tenant):
+        raise _not_configured()
     return Response(status_code=204)
+
+
+def _not_configured() -> HTTPException:
+    return HTTPException(status.HTTP_404_NOT_FOUND, "no requests log configured for this tenant")

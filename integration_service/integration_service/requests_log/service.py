@@ -1,18 +1,21 @@
-"""Apply one core event to the tenant's requests log, idempotently and in any order."""
+"""The requests log: each tenant's configuration, and applying one core event to its log,
+idempotently and in any order."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from prometheus_client import Counter
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from integration_service.logs.context import use_tenant
 from integration_service.requests_log import columns
 from integration_service.requests_log.models import RequestsLogConfig, RequestsLogEntry
+from integration_service.requests_log.schemas import ConfigIn
 from integration_service.requests_log.sheet_row import write_row
 from integration_service.sheets.limits import wait_up_to
 from integration_service.sheets.service import Sheets
@@ -23,6 +26,37 @@ log = logging.getLogger("requests_log")
 # a burst of events is written late rather than dead-lettered after a few refused deliveries.
 LIMITER_PATIENCE_SECONDS = 120.0
 EVENTS = Counter("requests_log_events_total", "Core events seen by the requests log", ["outcome"])
+
+
+async def save_config(session: AsyncSession, tenant: str, body: ConfigIn) -> RequestsLogConfig:
+    """Create or replace the tenant's configuration."""
+    upsert = insert(RequestsLogConfig).values(**body.model_dump(), tenant_id=tenant).on_conflict_do_update(
+        constraint="uq_requests_log_configs_tenant", set_=body.model_dump(),
+    ).returning(RequestsLogConfig)
+    row: RequestsLogConfig | None = await session.scalar(upsert,
+                                                         execution_options={"populate_existing": True})
+    assert row is not None
+    return row
+
+
+async def get_config(session: AsyncSession, tenant: str) -> RequestsLogConfig | None:
+    """The tenant's configuration, if any."""
+    return await session.scalar(select(RequestsLogConfig).where(RequestsLogConfig.tenant_id == tenant))
+
+
+async def progress(session: AsyncSession, tenant: str) -> tuple[int, datetime | None]:
+    """How many requests the tenant's spreadsheet shows, and the time of the newest event applied."""
+    count, last = (await session.execute(
+        select(func.count(), func.max(RequestsLogEntry.last_event_at))
+        .where(RequestsLogEntry.tenant_id == tenant, RequestsLogEntry.synced.is_(True)))).one()
+    return int(count), last
+
+
+async def delete_config(session: AsyncSession, tenant: str) -> bool:
+    """Stop logging the tenant's requests; whether a configuration existed."""
+    result = await session.execute(delete(RequestsLogConfig).where(RequestsLogConfig.tenant_id == tenant)
+                                   .returning(RequestsLogConfig.id))
+    return result.first() is not None
 
 
 class SheetsNotConfigured(RuntimeError):

@@ -57,6 +57,25 @@ class ReceiverRoute(APIRoute):
         await response(scope, receive, send)
 
 
+# What the endpoints read themselves, for the OpenAPI document: the sender's tenant and the answers.
+RECEIVER_DOCS: dict[str, Any] = {
+    "openapi_extra": {"parameters": [{
+        "name": "tenant", "in": "query", "required": False,
+        "schema": {"type": "string", "default": "default"},
+        "description": "The tenant whose configs verify the delivery (a slug).",
+    }]},
+    "responses": {
+        200: {"description": "`accepted` (stored) or `duplicate` (stored before), with the event id"},
+        400: {"description": "Not JSON, a U+0000 in a JSON string, no usable event id or type, "
+                             "or a malformed tenant"},
+        401: {"description": "Missing, invalid or stale signature, or an unknown Drive channel "
+                             "(`reason` says which)"},
+        404: {"description": "No active config for this source and tenant"},
+        413: {"description": "Body over 1 MiB"},
+        429: {"description": "Over the source's deliveries per minute (`Retry-After`)"},
+        503: {"description": "The database cannot store the event now (`Retry-After`)"},
+    },
+}
 receivers = APIRouter(prefix="/api/v1/webhooks", tags=["webhook receivers"], route_class=ReceiverRoute)
 # The receivers with a fixed source: (path, source, summary, description).
 FIXED_RECEIVERS = [
@@ -77,10 +96,11 @@ def _fixed_receiver(source: str) -> Callable[[Request], Coroutine[Any, Any, Resp
 for _path, _source, _summary, _description in FIXED_RECEIVERS:
     receivers.add_api_route(_path, _fixed_receiver(_source), methods=["POST"], summary=_summary,
                             description=_description, name=_source,
-                            operation_id=f"{_source}_api_v1_webhooks{_path.replace('/', '_')}_post")
+                            operation_id=f"{_source}_api_v1_webhooks{_path.replace('/', '_')}_post",
+                            **RECEIVER_DOCS)
 
 
-@receivers.post("/generic/{source}", summary="Any HMAC / GitHub / Standard Webhooks sender")
+@receivers.post("/generic/{source}", summary="Any HMAC / GitHub / Standard Webhooks sender", **RECEIVER_DOCS)
 async def generic(request: Request, source: str) -> Response:
     """Receive an event of a configured generic source."""
     return await receiving.receive(receivers_of(request), request, source)

@@ -17,10 +17,7 @@ router = APIRouter(prefix="/api/v1/rate-limits", tags=["rate-limits"])
 
 
 async def _with_usage(limits: service.RateLimits, row: ApiRateLimit) -> RateLimitOut:
-    key = service.counter_key(row.tenant_id, row.service, row.endpoint)
-    # Redis holds the truth; the columns keep the last value read, for reports off the database.
-    row.current_usage = await limits.limiter.usage(key, row.window_seconds)
-    row.reset_at = service.reset_at(row.window_seconds)
+    await limits.read_usage(row)
     return RateLimitOut(
         service=row.service, endpoint=row.endpoint, limit=row.request_limit,
         window_seconds=row.window_seconds, current_usage=row.current_usage, reset_at=row.reset_at,

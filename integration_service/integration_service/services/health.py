@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from integration_service.services.exceptions import NoHealthUrl
 from integration_service.services.models import ExternalService
 from shared.http import CallRecord, Recorder, ServiceClient
 
@@ -56,9 +58,17 @@ async def probe(call_log: Recorder, url: str, service: str, limit_seconds: float
     return Probe(error is None, status, latency, error, datetime.now(UTC))
 
 
-def apply(row: ExternalService, result: Probe) -> None:
-    """Store the probe's result on the service row."""
+async def check(
+    session: AsyncSession, row: ExternalService, call_log: Recorder, limit_seconds: float
+) -> Probe:
+    """Probe the service's `health_url` and store the result on its row (409 without one)."""
+    if not row.health_url:
+        raise NoHealthUrl()
+    result = await probe(call_log, row.health_url, row.name, limit_seconds)
     row.health_status = "healthy" if result.healthy else "unhealthy"
     row.last_health_check_at = result.checked_at
     row.last_health_error = result.error
     row.last_health_latency_ms = result.latency_ms
+    await session.flush()
+    await session.refresh(row)
+    return result

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Path, Query, Response, status
 from integration_service.dependencies import RateLimitsDep, ResourcesDep, SecretBoxDep
 from integration_service.logs.context import CallTenantDep
 from integration_service.services import health, service
-from integration_service.services.exceptions import NoHealthUrl
 from integration_service.services.schemas import (
     HealthResult,
     ServiceCreate,
@@ -73,13 +72,8 @@ async def check_health(tenant: CallTenantDep, session: SessionDep, resources: Re
                        service_id: ServiceId) -> HealthResult:
     """Probe `health_url` once (bounded by the health-check timeout) and record the result."""
     row = await service.get(session, tenant, service_id)
-    if not row.health_url:
-        raise NoHealthUrl()
     timeout = resources.settings.health_check_timeout_seconds
-    result = await health.probe(resources.call_log.record, row.health_url, row.name, timeout)
-    health.apply(row, result)
-    await session.flush()
-    await session.refresh(row)
+    result = await health.check(session, row, resources.call_log.record, timeout)
     return HealthResult(healthy=result.healthy, status_code=result.status_code,
                         latency_ms=result.latency_ms, error=result.error,
                         checked_at=result.checked_at, service=service.to_out(row))

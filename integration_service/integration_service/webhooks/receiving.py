@@ -1,5 +1,5 @@
 """Receiving one delivery: its config, size limit, signature, rate, identity, the idempotent insert
-and the answer (the answers of docs/API.md "Webhook receivers")."""
+and the answer (docs/ARCHITECTURE.md, "The path of a webhook")."""
 
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, status
+from fastapi_offline import FastAPIOffline
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.types import ASGIApp
@@ -23,6 +24,7 @@ from shared.middleware import RequestContextMiddleware
 from shared.redis import create_redis
 
 Hook = Callable[[FastAPI], Awaitable[None]]
+DOCS_ASSETS_URL = "/docs-assets"
 
 
 @dataclass
@@ -77,7 +79,7 @@ def create_service_app(
     use_database: bool = True,
     inner_middleware: Sequence[Callable[[ASGIApp], ASGIApp]] = (),
 ) -> FastAPI:
-    """A service app: logging, DB engine and Redis built in the lifespan, health and metrics.
+    """A service app: logging, DB engine and Redis built in the lifespan, health, metrics, docs.
 
     The lifespan builds the `ServiceResources`, then enters `components(resources)` (the
     service's own start-up and shut-down, its result kept as `resources.components`), then runs
@@ -110,7 +112,8 @@ def create_service_app(
                 for hook in reversed(on_shutdown):
                     await hook(app)
 
-    app = FastAPI(title=title, lifespan=lifespan)
+    # Swagger UI and ReDoc are served from the package's own copies: /docs works without a CDN.
+    app = FastAPIOffline(title=title, lifespan=lifespan, static_url=DOCS_ASSETS_URL)
     app.state.settings = settings
     for middleware in reversed(inner_middleware):
         app.add_middleware(middleware)

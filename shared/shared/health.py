@@ -1,4 +1,4 @@
-"""`/health` (liveness, touches nothing) and `/health/ready` (names the failing dependency)."""
+"""`/health` and `/health/live` (liveness, touch nothing), `/health/ready` (names the failing dependency)."""
 
 from __future__ import annotations
 
@@ -63,6 +63,8 @@ def health_router(
     """Health routes; `ready_checks` is the dependency that gives the readiness checks."""
     router = APIRouter(tags=["health"])
 
+    # `/health/live` is the same probe under the name Kubernetes manifests use.
+    @router.get("/health/live", include_in_schema=False)
     @router.get("/health")
     async def health() -> dict[str, str]:
         """Liveness: the process answers (no dependency is touched)."""

@@ -14,7 +14,7 @@ from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 log = logging.getLogger("http")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
-_QUIET = {"/health", "/health/ready", "/metrics"}
+_QUIET = {"/health", "/health/live", "/health/ready", "/metrics"}
 
 
 def _incoming_id(scope: Scope) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -94,6 +95,23 @@ async def test_a_guarded_router_sees_the_resources_and_components() -> None:
         ready = (await c.get("/health/ready")).json()
         assert ready["checks"] == {"redis": "ok", "database": "ok", "extra": "ok"}
     assert closed == ["components"]
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+async def test_api_docs_load_only_assets_the_service_serves(client: httpx.AsyncClient, page: str) -> None:
+    html = await client.get(page)
+    assert html.status_code == 200
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html.text)
+    assert assets and all(url.startswith("/") and not url.startswith("//") for url in assets), assets
+    for url in assets:
+        asset = await client.get(url)
+        assert asset.status_code == 200 and len(asset.content) > 1000, url
+
+
+@pytest.mark.parametrize("probe", ["/health", "/health/live"])
+async def test_liveness_answers_under_both_names(client: httpx.AsyncClient, probe: str) -> None:
+    answer = await client.get(probe)
+    assert answer.status_code == 200 and answer.json()["status"] == "ok"
 
 
 async def test_tenant_header_is_validated(client: httpx.AsyncClient) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core_service.buildings import worker
+from core_service.buildings import geocoding, worker
 from core_service.buildings.geocoding import Geocoder
 from core_service.config import Settings
 from core_service.events.models import OutboxEvent
@@ -16,7 +16,6 @@ from shared.app import ServiceResources
 from shared.background import BackgroundLoop
 from shared.db import create_engine
 from shared.events import OutboxRelay
-from shared.http import ServiceClient
 
 
 @dataclass
@@ -28,21 +27,10 @@ class Core:
     numbering_engine: AsyncEngine
     # Publishes `core.*` events and appends them to `stream:core`.
     relay: OutboxRelay
-    # A client of the Integration Service's geocoding, when it is configured.
+    # A client of the Integration Service's geocoding, when a geocoder is configured there.
     geocoder: Geocoder | None = None
     # Fills in the coordinates the Integration Service could not give at once.
     geocoding: BackgroundLoop | None = None
-
-
-def build_geocoder(settings: Settings) -> Geocoder | None:
-    """The geocoding client, when the Integration Service is configured."""
-    if not settings.integration_url:
-        return None
-    client = ServiceClient(
-        "integration", settings.integration_url, token=settings.integration_api_token,
-        timeout=settings.geocode_timeout_seconds, attempts=1,
-    )
-    return Geocoder(client)
 
 
 @asynccontextmanager
@@ -54,7 +42,7 @@ async def components(settings: Settings, resources: ServiceResources) -> AsyncIt
         )
         stack.push_async_callback(numbering.dispose)
         relay = OutboxRelay(resources.sessions, OutboxEvent, resources.redis, stream=settings.events_stream)
-        core = Core(settings, numbering, relay, geocoder=build_geocoder(settings))
+        core = Core(settings, numbering, relay, geocoder=await geocoding.connect(settings))
         if core.geocoder is not None:
             stack.push_async_callback(core.geocoder.aclose)
         if settings.run_workers:

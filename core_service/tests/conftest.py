@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AsyncExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
+import respx
 from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -58,11 +60,41 @@ def settings(database_url: str, settings_overrides: dict[str, Any]) -> Settings:
     return Settings(_env_file=None, **values)  # a developer's .env must not change the tests
 
 
+GEOCODER_CONFIGURED: dict[str, Any] = {
+    "status": "ok",
+    "providers": [{"name": "google", "position": 1, "configured": True, "state": "unknown",
+                   "limit_per_minute": 50}],
+}
+
+
 @pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+def geocoding_health() -> dict[str, Any] | None:
+    """What the Integration Service's geocoding health answers Core at start (None: unreachable)."""
+    return GEOCODER_CONFIGURED
+
+
+@contextmanager
+def integration_at_start(settings: Settings, health: dict[str, Any] | None) -> Iterator[None]:
+    """While the app starts, the Integration Service (when configured) answers Core's probe."""
+    if not settings.integration_url:
+        yield
+        return
+    with respx.mock() as mock:
+        probe = mock.get(f"{settings.integration_url}/api/v1/geocoding/health")
+        if health is None:
+            probe.mock(side_effect=httpx.ConnectError("refused"))
+        else:
+            probe.respond(200, json=health)
+        yield
+
+
+@pytest.fixture
+async def app(settings: Settings, geocoding_health: dict[str, Any] | None) -> AsyncIterator[FastAPI]:
     """The real app with its lifespan running; tables and Redis emptied afterwards."""
     application = create_app(settings)
-    async with application.router.lifespan_context(application):
+    async with AsyncExitStack() as running:
+        with integration_at_start(settings, geocoding_health):
+            await running.enter_async_context(application.router.lifespan_context(application))
         yield application
         await testing.empty_app(application, Base.metadata)
 

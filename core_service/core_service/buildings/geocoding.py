@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from core_service.config import Settings
 from shared.http import CircuitOpen, ServiceClient
 
 log = logging.getLogger("core.geocoding")
@@ -50,6 +51,35 @@ class Geocoder:
         except (ValueError, KeyError, TypeError) as exc:
             raise GeocodingUnavailable(f"unexpected geocoding answer: {exc}") from exc
 
+    async def has_provider(self) -> bool | None:
+        """Whether the Integration Service has a geocoder configured; None when it cannot say now."""
+        try:
+            response = await self.client.request("GET", "/api/v1/geocoding/health")
+            providers = response.json()["providers"] if response.status_code == 200 else None
+            return None if providers is None else any(p["configured"] for p in providers)
+        except (httpx.HTTPError, CircuitOpen, ValueError, KeyError, TypeError):
+            return None
+
     async def aclose(self) -> None:
         """Close the HTTP pool."""
         await self.client.aclose()
+
+
+async def connect(settings: Settings) -> Geocoder | None:
+    """The geocoding client, or None (said once in the log) when no geocoder is configured.
+
+    An Integration Service that cannot answer at start keeps geocoding on: buildings are then
+    geocoded later by the retry, as when it fails afterwards.
+    """
+    if not settings.integration_url:
+        log.info("geocoding is off: CORE_INTEGRATION_URL is not set")
+        return None
+    geocoder = Geocoder(ServiceClient(
+        "integration", settings.integration_url, token=settings.integration_api_token,
+        timeout=settings.geocode_timeout_seconds, attempts=1,
+    ))
+    if await geocoder.has_provider() is False:
+        await geocoder.aclose()
+        log.info("geocoding is off: the Integration Service has no geocoding provider configured")
+        return None
+    return geocoder

@@ -10,7 +10,11 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from bot_gateway.context import Context
 from bot_gateway.i18n import t
 from bot_gateway.keyboards.callback_data import ExecutorCb, FlowCb, ListCb, RateCb, RequestCb, StatusCb
-from bot_gateway.texts import icon, list_item, status_name
+from bot_gateway.texts import icon, list_item, stars, status_name
+
+# Two filter chips a row: on a 390 px phone three columns leave a chip about 80 px of text, and
+# "материалов" or "Выполнена" break in the middle of the word.
+FILTER_COLUMNS = 2
 
 
 def request_actions(number: str, names: list[str], language: str) -> InlineKeyboardMarkup:
@@ -78,19 +82,17 @@ def request_list(
                 callback_data=ListCb(scope=scope, status=value, page=1).pack(),
             )
         )
-    for start in range(0, len(chips), 3):
-        kb.row(*chips[start : start + 3])
+    for start in range(0, len(chips), FILTER_COLUMNS):
+        kb.row(*chips[start : start + FILTER_COLUMNS])
     return kb.as_markup()
 
 
 def rating(number: str) -> InlineKeyboardMarkup:
-    """Five star buttons."""
+    """Five star buttons, one a row, each as many stars as it gives."""
     kb = InlineKeyboardBuilder()
     for value in range(1, 6):
-        kb.button(
-            text="⭐" * value if value < 4 else f"{value}⭐", callback_data=RateCb(number=number, stars=value)
-        )
-    kb.adjust(5)
+        kb.button(text=stars(value), callback_data=RateCb(number=number, stars=value))
+    kb.adjust(1)
     return kb.as_markup()
 
 

@@ -75,9 +75,11 @@ class FakeTelegram:
     def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getMe":
             return {"id": 123456, "is_bot": True, "first_name": "Test bot", "username": "test_bot"}
-        if method in ("sendMessage", "editMessageText"):
+        if method in ("sendMessage", "sendPhoto", "editMessageText"):
             return {"message_id": next(self.message_ids), "date": int(time.time()),
                     "chat": {"id": int(params["chat_id"]), "type": "private"}, "text": params.get("text", "")}
+        if method == "sendMediaGroup":
+            return []
         return True
 
     def texts(self, chat_id: int | None = None) -> list[str]:

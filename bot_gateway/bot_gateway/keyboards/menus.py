@@ -27,6 +27,14 @@ def main_menu(role: str, language: str) -> ReplyKeyboardMarkup:
     )
 
 
+def menu_guide(role: str, language: str) -> str:
+    """One line per button of the role's main menu: its label and what it opens."""
+    keys = [key for row in MENUS.get(role, MENUS["applicant"]) for key in row]
+    return "\n".join(
+        t("guide.line", language, button=t(key, language), about=t(f"guide.{key}", language)) for key in keys
+    )
+
+
 def language_keyboard(current: str) -> InlineKeyboardMarkup:
     """One button per language, the current one ticked."""
     buttons = [

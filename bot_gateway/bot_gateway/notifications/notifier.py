@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
@@ -28,6 +29,7 @@ SKIPPED = Counter(
 )
 OWNER_TTL = 180 * 86_400
 MANAGERS_TTL = 60.0
+CAPTION_MAX = 1024  # Telegram's limit on a photo's caption
 
 
 class Notifier:
@@ -65,6 +67,8 @@ class Notifier:
             await self._remember_owner(envelope)
             if kind == "request.created":
                 return render.created(data, await self.managers())
+            if kind == "request.status_changed" and data.get("status") == "returned":
+                return [*render.status_changed(data), *render.returned(data, await self.managers())]
             renderer = render.CORE_RENDERERS.get(kind)
             return renderer(data) if renderer else []
         if payments.is_payment(kind):
@@ -94,25 +98,37 @@ class Notifier:
                 log.info("notification not deliverable", extra=extra)
 
     async def _send(self, message: Outgoing, key: str) -> None:
+        # The photos never come before the text that explains them: one photo carries the text
+        # as its caption; an album follows the text, and a retry after the album failed must not
+        # send the text again.
         chat = message.chat_id
-        if message.photos and not await self.redis.exists(f"{key}:photos"):
-            await self._send_photos(message)
-            # A retry after the text failed must not send the photos again.
-            await self.redis.set(f"{key}:photos", SENT, ex=SENT_TTL)
-        await self.sender.send(
-            chat, lambda: self.bot.send_message(chat, message.text, reply_markup=message.markup)
+        if len(message.photos) == 1 and len(message.text) <= CAPTION_MAX and await self._captioned(message):
+            return
+        if not await self.redis.exists(f"{key}:text"):
+            await self.sender.send(
+                chat, lambda: self.bot.send_message(chat, message.text, reply_markup=message.markup)
+            )
+            if message.photos:
+                await self.redis.set(f"{key}:text", SENT, ex=SENT_TTL)
+        if len(message.photos) > 1:
+            media = [InputMediaPhoto(media=file_id) for file_id in message.photos]
+            await self._photos(chat, lambda: self.bot.send_media_group(chat, media))  # type: ignore[arg-type]
+
+    async def _captioned(self, message: Outgoing) -> bool:
+        """The one photo with the text as its caption; False when Telegram refused the file."""
+        chat, photo = message.chat_id, message.photos[0]
+        return await self._photos(
+            chat,
+            lambda: self.bot.send_photo(chat, photo, caption=message.text, reply_markup=message.markup),
         )
 
-    async def _send_photos(self, message: Outgoing) -> None:
-        chat = message.chat_id
+    async def _photos(self, chat: int, call: Callable[[], Awaitable[Any]]) -> bool:
         try:
-            if len(message.photos) == 1:
-                await self.sender.send(chat, lambda: self.bot.send_photo(chat, message.photos[0]))
-            else:
-                media = [InputMediaPhoto(media=file_id) for file_id in message.photos]
-                await self.sender.send(chat, lambda: self.bot.send_media_group(chat, media))  # type: ignore[arg-type]
+            await self.sender.send(chat, call)
         except TelegramBadRequest as exc:  # an unusable file id must not cost the resident the message
             log.info("notification photos not sent", extra={"chat_id": chat, "error": str(exc)})
+            return False
+        return True
 
     async def _remember_owner(self, envelope: Envelope) -> None:
         # Payment events name only the request; the resident is whoever filed it.

@@ -61,6 +61,16 @@ def created(data: Data, managers: list[Person]) -> list[Outgoing]:
     return [_message(m, key, data) for m in managers if m.telegram_id != data.get("actor_telegram_id")]
 
 
+def returned(data: Data, managers: list[Person]) -> list[Outgoing]:
+    """Managers hear that a resident returned the work, and why."""
+    reason = esc(clip(str(data.get("reason") or ""), 500))
+    return [
+        _message(m, "notif.returned.manager", data, reason=reason or t("notif.reason_none", m.language))
+        for m in managers
+        if m.telegram_id != data.get("actor_telegram_id")
+    ]
+
+
 def _media_ids(data: Data) -> list[str]:
     items = data.get("media") or []
     return [str(i.get("file_id") if isinstance(i, dict) else i) for i in items if i][:10]

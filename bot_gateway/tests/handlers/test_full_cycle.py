@@ -87,6 +87,7 @@ async def test_request_from_filing_to_rating(
         await resident.expect(resident.frag("return.success"))
         notice = await executor.expect("Всё ещё капает по ночам")
         assert executor.frag("notif.returned") in text_of(notice)
+        await manager.expect(manager.frag("notif.returned.manager"))
 
         # The executor resumes and completes again (no photo this time).
         mark = await executor.mark()

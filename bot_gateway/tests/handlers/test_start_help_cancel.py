@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from aiogram.fsm.storage.base import StorageKey
 from bot_fakes import FakeCore, FakeTelegram
+from harness import text_of
 
 from bot_gateway.dependencies import runtime_of
 from bot_gateway.i18n import t
+from bot_gateway.keyboards.menus import MENUS
 
 
 async def _ask(telegram: FakeTelegram, chat: int, text: str, count: int) -> str:
@@ -76,3 +81,25 @@ async def test_an_unknown_button_answers_instead_of_spinning(run_app, telegram):
         await telegram.wait_for(lambda: telegram.of("answerCallbackQuery"))
     answer = telegram.of("answerCallbackQuery")[0]
     assert answer["text"] == t("button.stale", "ru")
+
+
+@pytest.mark.parametrize("language", ["ru", "uz"])
+async def test_greeting_and_help_describe_exactly_the_roles_keyboard(
+    language: str, make_user: Any, run_bot: Any
+) -> None:
+    chats = {role: await make_user(role, language) for role in MENUS}
+    every_button = {key for rows in MENUS.values() for row in rows for key in row}
+    async with run_bot():
+        for role, chat in chats.items():
+            mine = {key for row in MENUS[role] for key in row}
+            for command in ("/start", "/help"):
+                mark = await chat.mark()
+                await chat.send(command)
+                answer = await chat.expect(chat.frag("guide.button.help"), after=mark)
+                text = text_of(answer)
+                assert all(f"«{chat.t(key)}»" in text for key in mine), (role, command)
+                assert not any(f"«{chat.t(key)}»" in text for key in every_button - mine), (role, command)
+                assert not any(chat.t(f"guide.{key}") in text for key in every_button - mine), (role, command)
+                if command == "/start":
+                    keyboard = [b["text"] for row in answer["reply_markup"]["keyboard"] for b in row]
+                    assert keyboard == [chat.t(key) for row in MENUS[role] for key in row]

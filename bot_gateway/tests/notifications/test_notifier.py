@@ -121,6 +121,27 @@ async def test_assignment_comment_return_and_rating_reach_the_right_people(
     assert resident == [t("notif.commented", "uz", number="261201-001", author="E", text="Буду в 15:00")]
 
 
+async def test_managers_hear_that_a_resident_returned_the_work_and_why(
+    notifier: Notifier, telegram: FakeTelegram
+) -> None:
+    await notifier.handle(
+        event("request.status_changed", status="returned", reason="Капает", actor_telegram_id=RESIDENT)
+    )
+    reason = "Капает"
+    assert telegram.texts(MANAGER) == [t("notif.returned.manager", "uz", number="261201-001", reason=reason)]
+
+
+async def test_a_completion_photo_carries_its_text_and_an_album_follows_the_text(
+    notifier: Notifier, telegram: FakeTelegram
+) -> None:
+    await notifier.handle(event("request.status_changed", status="completed", media=["photo-a"]))
+    [photo] = telegram.of("sendPhoto")
+    assert photo["caption"] == t("notif.completed", "uz", number="261201-001") and photo["reply_markup"]
+    await notifier.handle(event("request.status_changed", status="completed", media=["photo-a", "photo-b"]))
+    sent = [method for method, params in telegram.calls if int(params["chat_id"]) == RESIDENT]
+    assert sent == ["sendPhoto", "sendMessage", "sendMediaGroup"]
+
+
 async def test_a_stripe_payment_with_a_request_number_confirms_to_the_resident(
     notifier: Notifier, telegram: FakeTelegram
 ) -> None:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import StringConstraints
 
-from integration_service.geocoding.dependencies import GeocoderDep
+from integration_service.dependencies import GeocoderDep
 from integration_service.geocoding.exceptions import GeocodingUnavailable, NotFound
 from integration_service.geocoding.schemas import GeocodeResult, GeocodingHealth, Lang, ProviderState
 from integration_service.logs.context import CallTenantDep

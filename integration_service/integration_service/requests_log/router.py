@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Response, status
 
+from integration_service.dependencies import SheetsDep
 from integration_service.logs.context import CallTenantDep
 from integration_service.requests_log import service
 from integration_service.requests_log.schemas import ConfigIn, ConfigOut
-from integration_service.sheets.dependencies import SheetsDep
 from integration_service.sheets.exceptions import SheetsError, not_configured
 from integration_service.sheets.router import error_response
 from shared.app import SessionDep

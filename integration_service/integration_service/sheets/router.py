@@ -8,9 +8,9 @@ from typing import Annotated, TypeVar
 from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 
+from integration_service.dependencies import SheetsDep
 from integration_service.logs.context import CallTenantDep
 from integration_service.sheets import schemas
-from integration_service.sheets.dependencies import SheetsDep
 from integration_service.sheets.exceptions import SheetsError, not_configured
 from integration_service.sheets.service import Sheets
 from shared.ratelimit import Decision

@@ -11,9 +11,8 @@ from fastapi.routing import APIRoute
 from starlette.routing import Match
 from starlette.types import Receive, Scope, Send
 
-from integration_service.dependencies import SecretBoxDep
+from integration_service.dependencies import ConfigDirectoryDep, SecretBoxDep, receivers_of
 from integration_service.webhooks import configs, event_admin, receiving
-from integration_service.webhooks.dependencies import ConfigDirectoryDep, receivers_of
 from integration_service.webhooks.schemas import (
     ConfigCreate,
     ConfigOut,

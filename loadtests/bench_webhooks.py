@@ -198,11 +198,10 @@ async def _setup(url: str, key: str) -> None:
     from sqlalchemy import insert
     from sqlalchemy.ext.asyncio import create_async_engine
 
-    from integration_service.models import load_all_models
+    import integration_service.models  # noqa: F401 (every table on the metadata)
     from integration_service.webhooks.models import WebhookConfig
     from shared.crypto import SecretBox
 
-    load_all_models()
     engine = create_async_engine(url)
     async with engine.begin() as conn:
         await conn.execute(insert(WebhookConfig).values(

@@ -9,8 +9,4 @@ from integration_service.requests_log import models as requests_log
 from integration_service.services import models as services
 from integration_service.webhooks import models as webhooks
 
-__all__ = ["Base", "load_all_models", "logs", "ratelimits", "requests_log", "services", "webhooks"]
-
-
-def load_all_models() -> None:
-    """Every table is on `Base.metadata` once this module is imported: nothing more to load."""
+__all__ = ["Base", "logs", "ratelimits", "requests_log", "services", "webhooks"]

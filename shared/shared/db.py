@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.config import ServiceSettings
 
@@ -86,11 +86,3 @@ async def session_scope(maker: async_sessionmaker[AsyncSession]) -> AsyncIterato
             await session.rollback()
             raise
 
-
-def base_class() -> type[DeclarativeBase]:
-    """A fresh declarative base with its own metadata (each service owns one)."""
-
-    class Base(DeclarativeBase):
-        metadata = make_metadata()
-
-    return Base

@@ -13,15 +13,18 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase
 
 from shared import testing
-from shared.db import base_class, create_sessionmaker
+from shared.db import create_sessionmaker, make_metadata
 from shared.events import OutboxMixin
 
-Base = base_class()
+
+class Base(DeclarativeBase):
+    metadata = make_metadata()
 
 
-class OutboxEvent(OutboxMixin, Base):  # type: ignore[valid-type, misc]
+class OutboxEvent(OutboxMixin, Base):
     __tablename__ = "outbox_events"
 
 

@@ -9,12 +9,12 @@ from sqlalchemy.orm import aliased
 
 from core_service.buildings.models import Building
 from core_service.requests.models import RepairRequest
-from core_service.users.models import User, display_name
+from core_service.users.models import NAME_COLUMNS, User, display_name
 
 R = RepairRequest
 Applicant = aliased(User, name="applicant")
 Executor = aliased(User, name="executor")
-PERSON = ("id", "telegram_id", "first_name", "last_name", "username")
+PERSON = ("id", "telegram_id", *NAME_COLUMNS)
 FIELDS = ("id", "number", "status", "category", "urgency", "description", "apartment", "media", "rating",
           "review", "completed_at", "created_at", "updated_at")
 
@@ -35,9 +35,9 @@ ROWS = (
 def _person(row: RowMapping, prefix: str) -> dict[str, Any] | None:
     if row[f"{prefix}_id"] is None:
         return None
-    names = (row[f"{prefix}_first_name"], row[f"{prefix}_last_name"], row[f"{prefix}_username"])
+    names = [row[f"{prefix}_{column}"] for column in NAME_COLUMNS]
     tg = row[f"{prefix}_telegram_id"]
-    return {"id": row[f"{prefix}_id"], "telegram_id": tg, "name": display_name(*names, tg)}
+    return {"id": row[f"{prefix}_id"], "telegram_id": tg, "name": display_name(names, tg)}
 
 
 def shape(row: RowMapping) -> dict[str, Any]:

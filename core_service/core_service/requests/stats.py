@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core_service.requests.models import RepairRequest
-from core_service.users.models import User
+from core_service.users.models import NAME_COLUMNS, User, display_name
 
 R = RepairRequest
 COMPLETION_SECONDS = extract("epoch", R.completed_at - R.created_at)
@@ -47,17 +47,16 @@ async def summary(
         select(func.count(), func.avg(COMPLETION_SECONDS), func.avg(R.rating)).where(*where)
     )).one()
     per_executor = await session.execute(
-        select(User.id, User.telegram_id, User.first_name, User.last_name, User.username,
+        select(User.id, User.telegram_id, *(getattr(User, column) for column in NAME_COLUMNS),
                func.count(), func.count().filter(R.status.in_(DONE)),
                func.avg(COMPLETION_SECONDS), func.avg(R.rating))
         .join(User, User.id == R.executor_id).where(*where)
         .group_by(User.id).order_by(func.count().desc())
     )
     executors = []
-    for uid, tg, first, last, username, total, done, seconds, rating in per_executor.all():
-        name = " ".join(p for p in (first, last) if p) or username or str(tg)
+    for uid, tg, *names, total, done, seconds, rating in per_executor.all():
         executors.append({
-            "executor": {"id": uid, "telegram_id": tg, "name": name}, "total": total,
+            "executor": {"id": uid, "telegram_id": tg, "name": display_name(names, tg)}, "total": total,
             "completed": done, "mean_completion_hours": _hours(seconds),
             "mean_rating": round(float(rating), 2) if rating is not None else None,
         })

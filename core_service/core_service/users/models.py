@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import BigInteger, Index, Integer, String, UniqueConstraint
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
@@ -12,11 +14,17 @@ from shared.db import TenantMixin, TimestampMixin
 ROLES = ("applicant", "executor", "manager", "admin")
 STATUSES = ("pending", "active", "blocked")
 LANGUAGES = ("ru", "uz")
+# The columns `display_name` reads, in its order (request lists select them by name).
+NAME_COLUMNS = ("first_name", "last_name", "telegram_first_name", "telegram_last_name", "username")
 
 
-def display_name(first: str | None, last: str | None, username: str | None, telegram_id: int) -> str:
-    """First and last name, else username, else the Telegram id."""
-    return " ".join(p for p in (first, last) if p) or username or str(telegram_id)
+def display_name(names: Sequence[str | None], telegram_id: int) -> str:
+    """From `names` (NAME_COLUMNS' values): the office's names, else Telegram's, else the username,
+    else the Telegram id."""
+    first, last, telegram_first, telegram_last, username = names
+    office = " ".join(p for p in (first, last) if p)
+    telegram = " ".join(p for p in (telegram_first, telegram_last) if p)
+    return office or telegram or username or str(telegram_id)
 
 
 class User(FetchDefaults, TenantMixin, TimestampMixin, Base):
@@ -30,8 +38,12 @@ class User(FetchDefaults, TenantMixin, TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     telegram_id: Mapped[int] = mapped_column(BigInteger)
+    # The names the office (or the user through the API) set; they win over Telegram's.
     first_name: Mapped[str | None] = mapped_column(String(128))
     last_name: Mapped[str | None] = mapped_column(String(128))
+    # What Telegram says at each sign-in; shown only while the office has set no name.
+    telegram_first_name: Mapped[str | None] = mapped_column(String(128))
+    telegram_last_name: Mapped[str | None] = mapped_column(String(128))
     username: Mapped[str | None] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(2), default="ru")
@@ -44,8 +56,23 @@ class User(FetchDefaults, TenantMixin, TimestampMixin, Base):
 
     @property
     def name(self) -> str:
-        """Display name: first and last name, else username, else the Telegram id."""
-        return display_name(self.first_name, self.last_name, self.username, self.telegram_id)
+        """Display name: the office's names, else Telegram's, else username, else the Telegram id."""
+        return display_name([getattr(self, column) for column in NAME_COLUMNS], self.telegram_id)
+
+    @property
+    def office_named(self) -> bool:
+        """Whether the office (or the user through the API) set a name: Telegram's is then not shown."""
+        return bool(self.first_name or self.last_name)
+
+    @property
+    def shown_first_name(self) -> str | None:
+        """The first name as shown: the office's when it set a name, else Telegram's."""
+        return self.first_name if self.office_named else self.telegram_first_name
+
+    @property
+    def shown_last_name(self) -> str | None:
+        """The last name as shown: the office's when it set a name, else Telegram's."""
+        return self.last_name if self.office_named else self.telegram_last_name
 
     def has_role(self, *roles: str) -> bool:
         """Whether the user holds any of `roles`."""

@@ -26,8 +26,11 @@ class UserOut(BaseModel):
     id: int
     tenant_id: str
     telegram_id: int
-    first_name: str | None
-    last_name: str | None
+    # The names shown: the office's when it set any, else those Telegram gives.
+    first_name: str | None = Field(validation_alias="shown_first_name")
+    last_name: str | None = Field(validation_alias="shown_last_name")
+    telegram_first_name: str | None
+    telegram_last_name: str | None
     username: str | None
     name: str
     phone: str | None

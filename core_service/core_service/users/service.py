@@ -39,13 +39,12 @@ async def by_telegram(session: AsyncSession, tenant: str, telegram_id: int) -> U
 
 async def find_or_create(
     session: AsyncSession, tenant: str, telegram_id: int, *, status: str, language: str,
-    first_name: str | None, last_name: str | None, username: str | None,
+    **names: str | None,
 ) -> User:
-    """The user with this Telegram id, created as an applicant if new (race-free upsert)."""
-    values = {"tenant_id": tenant, "telegram_id": telegram_id, "first_name": first_name,
-              "last_name": last_name, "username": username, "language": language,
+    """The user with this Telegram id, created as an applicant with `names` if new (race-free upsert)."""
+    values = {"tenant_id": tenant, "telegram_id": telegram_id, "language": language,
               "status": status, "roles": ["applicant"], "active_role": "applicant",
-              "specializations": [], "token_version": 0}
+              "specializations": [], "token_version": 0, **names}
     stmt = insert(User).values(**values).on_conflict_do_nothing(
         index_elements=["tenant_id", "telegram_id"]
     )
@@ -66,8 +65,11 @@ async def search(
         like = f"%{q.strip()}%"
         query = query.where(or_(
             User.first_name.ilike(like), User.last_name.ilike(like), User.username.ilike(like),
+            User.telegram_first_name.ilike(like), User.telegram_last_name.ilike(like),
             User.phone.ilike(like), cast(User.telegram_id, String).like(like),
             (func.coalesce(User.first_name, "") + " " + func.coalesce(User.last_name, "")).ilike(like),
+            (func.coalesce(User.telegram_first_name, "") + " "
+             + func.coalesce(User.telegram_last_name, "")).ilike(like),
         ))
     if role:
         query = query.where(User.roles.contains([role]))

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import sys
 
-import uvicorn
-
 from shared.config import load_settings
-from telegram_emulator.app import create_app
+from telegram_emulator.app import serve
 from telegram_emulator.config import Settings
 
 
@@ -20,9 +18,8 @@ def main(argv: list[str]) -> int:
     if argv:
         print(f"usage: python -m telegram_emulator [migrate]; unknown: {' '.join(argv)}", file=sys.stderr)
         return 2
-    app = create_app(settings)
     print(f"Telegram emulator: chat page at http://{settings.host}:{settings.port}/", flush=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_config=None, timeout_graceful_shutdown=5)
+    serve(settings)
     return 0
 
 

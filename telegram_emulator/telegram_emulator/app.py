@@ -1,11 +1,14 @@
-"""The emulator app: Bot API, control API, chat page, and the shared health/metrics/middleware."""
+"""The emulator app (Bot API, control API, chat page, and the shared health/metrics/middleware) and the
+server that runs it."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
+import uvicorn
 from fastapi import FastAPI
 
 from shared.errors import install_error_handlers
@@ -31,19 +34,23 @@ def _ready_checks() -> dict[str, Check]:
     return {"state": _state_ok}
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """Build the emulator; its world and webhook sender live in the lifespan."""
+def create_app(settings: Settings, world: World | None = None) -> FastAPI:
+    """Build the emulator over `world` (a fresh one by default); its webhook sender lives in the
+    lifespan, whose end also ends the long polls still open."""
+    world = world or World.create(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(settings.service_name, settings.log_level, settings.log_json)
-        app.state.world = World.create(settings)
+        world.opened()
+        app.state.world = world
         # trust_env off: webhooks are local receivers and must not go through an HTTP(S)_PROXY.
         async with httpx.AsyncClient(limits=httpx.Limits(max_connections=200), trust_env=False) as client:
-            app.state.webhooks = WebhookSender(app.state.world, client)
+            app.state.webhooks = WebhookSender(world, client)
             try:
                 yield
             finally:
+                world.close()
                 await app.state.webhooks.stop_all()
 
     app = FastAPI(
@@ -62,3 +69,28 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(control_router)
     app.include_router(web_router)
     return app
+
+
+class EmulatorServer(uvicorn.Server):
+    """uvicorn, ending the world's long polls (getUpdates, `/wait`, transcripts) as soon as it starts
+    to stop: it would otherwise wait for them to time out, then cancel them with an error."""
+
+    def __init__(self, config: uvicorn.Config, world: World) -> None:
+        super().__init__(config)
+        self.world = world
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """End the long polls, then shut down as uvicorn does (open requests finish, lifespan ends)."""
+        self.world.close()
+        await super().shutdown(sockets)
+
+
+def serve(settings: Settings) -> None:
+    """Run the emulator on `settings.host:port` until a signal stops it."""
+    world = World.create(settings)
+    config = uvicorn.Config(create_app(settings, world), host=settings.host, port=settings.port,
+                            log_config=None, timeout_graceful_shutdown=5)
+    server = EmulatorServer(config, world)
+    server.run()
+    if not server.started:  # start-up failed (port taken, ...): uvicorn said why
+        raise SystemExit(3)

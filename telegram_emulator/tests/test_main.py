@@ -8,12 +8,16 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
 
 from shared.config import load_settings
 from telegram_emulator.config import Settings
+
+TOKEN = "123456:test-token"
 
 
 def _free_port() -> int:
@@ -22,7 +26,9 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_the_module_runs_the_server_and_stops_on_sigterm():
+@pytest.fixture
+def emulator_process() -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """`python -m telegram_emulator` on a free port, answering `/health`: the process and its URL."""
     port = _free_port()
     env = {**os.environ, "EMULATOR_PORT": str(port), "EMULATOR_LOG_JSON": "false"}
     proc = subprocess.Popen(
@@ -31,27 +37,53 @@ def test_the_module_runs_the_server_and_stops_on_sigterm():
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+    url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
         else:
             pytest.fail("the emulator did not answer /health within 90 s")
-        assert httpx.get(f"http://127.0.0.1:{port}/health/ready").status_code == 200
-        assert "chat" in httpx.get(f"http://127.0.0.1:{port}/").text
-        proc.send_signal(signal.SIGTERM)
-        # uvicorn shuts down gracefully, then re-raises the signal it caught (exit -15).
-        assert proc.wait(timeout=20) in (0, -signal.SIGTERM)
-        output = proc.stdout.read().decode() if proc.stdout else ""
-        assert "Application shutdown complete" in output
+        yield proc, url
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def _stopped_by_sigterm(proc: subprocess.Popen[bytes]) -> str:
+    """Send SIGTERM, check the exit, and return what the process printed."""
+    proc.send_signal(signal.SIGTERM)
+    # uvicorn shuts down gracefully, then re-raises the signal it caught (exit -15).
+    assert proc.wait(timeout=20) in (0, -signal.SIGTERM)
+    return proc.stdout.read().decode() if proc.stdout else ""
+
+
+def test_the_module_runs_the_server_and_stops_on_sigterm(emulator_process):
+    proc, url = emulator_process
+    assert httpx.get(f"{url}/health/ready").status_code == 200
+    assert "chat" in httpx.get(f"{url}/").text
+    output = _stopped_by_sigterm(proc)
+    assert "Application shutdown complete" in output
+
+
+def test_stopping_ends_open_long_polls_first_and_cleanly(emulator_process):
+    proc, url = emulator_process
+    user = httpx.post(f"{url}/control/users", json={"first_name": "Ali"}).json()
+    with ThreadPoolExecutor(2) as pool:
+        updates = pool.submit(httpx.get, f"{url}/bot{TOKEN}/getUpdates", params={"timeout": 45}, timeout=60)
+        reply = pool.submit(httpx.get, f"{url}/control/bots/{TOKEN}/chats/{user['id']}/wait",
+                            params={"timeout": 45}, timeout=60)
+        time.sleep(1)  # both requests are in and waiting
+        output = _stopped_by_sigterm(proc)
+        assert updates.result().json() == {"ok": True, "result": []}
+        assert reply.result().status_code == 503
+    assert "graceful shutdown exceeded" not in output
+    assert "Application shutdown complete" in output
 
 
 def test_migrate_is_accepted_and_does_nothing():

@@ -54,7 +54,7 @@ async def get_updates(call: Call) -> list[dict[str, Any]]:
     while True:
         ready = [u for u in bot.updates if u.update_id >= offset and bot.wants(u.kind)][:limit]
         remaining = deadline - time.monotonic()
-        if ready or remaining <= 0 or bot.webhook is not None:
+        if ready or remaining <= 0 or bot.webhook is not None or call.world.closing:
             return [u.as_dict() for u in ready]
         await bot.updates_changed.wait(remaining)
         if bot.poll_generation != generation:

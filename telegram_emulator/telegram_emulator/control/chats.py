@@ -95,7 +95,7 @@ async def transcript(
     """Both sides' messages (edits applied, deletions marked) and callbacks; with `after_version`,
     waits up to `timeout` s for a newer version."""
     deadline = time.monotonic() + min(wait_seconds, world.settings.control_wait_max_seconds)
-    while after_version is not None and chat.version <= after_version:
+    while after_version is not None and chat.version <= after_version and not world.closing:
         remaining = deadline - time.monotonic()
         if remaining <= 0 or not await chat.changed.wait(remaining):
             break
@@ -107,11 +107,14 @@ async def wait_for_bot(
     chat: ChatDep, world: WorldDep, after_message_id: int | None = None, wait_seconds: Timeout = 10
 ) -> dict[str, Any] | Response:
     """The first bot message after `after_message_id` (default: the user's latest message);
-    408 if none comes within `timeout` seconds."""
+    408 if none comes within `timeout` seconds, 503 if the emulator stops meanwhile."""
     after = chat.last_user_message_id() if after_message_id is None else after_message_id
     deadline = time.monotonic() + min(wait_seconds, world.settings.control_wait_max_seconds)
     while (found := chat.first_bot_message_after(after)) is None:
         remaining = deadline - time.monotonic()
+        if world.closing:
+            return JSONResponse({"detail": "the emulator is shutting down"}, status_code=503,
+                                headers={"Retry-After": "1"})
         if remaining <= 0:
             return JSONResponse({"detail": f"no bot message within {wait_seconds} s"}, status_code=408)
         await chat.changed.wait(remaining)

@@ -25,6 +25,7 @@ class World:
     flood: FloodControl = field(default_factory=FloodControl)
     changed: Signal = field(default_factory=Signal)
     next_user_id: int = FIRST_USER_ID
+    closing: bool = False  # the server is stopping: long polls answer at once
 
     @classmethod
     def create(cls, settings: Settings) -> World:
@@ -68,6 +69,19 @@ class World:
         self.users[user.id] = user
         self.changed.fire()
         return user
+
+    def opened(self) -> None:
+        """The app (re)starts: long polls wait again."""
+        self.closing = False
+
+    def close(self) -> None:
+        """End every long poll now and from now on (the server is stopping)."""
+        self.closing = True
+        self.changed.fire()
+        for bot in self.bots.values():
+            bot.updates_changed.fire()
+            for chat in bot.chats.values():
+                chat.changed.fire()
 
     def reset(self) -> None:
         """Forget users, messages, files, webhooks and flood counters (bots keep their update ids)."""

@@ -11,6 +11,9 @@ from shared.config import ENV_FILE, CommaList, ServiceSettings, split_commas
 
 Count = Annotated[int, Field(ge=1)]
 Seconds = Annotated[float, Field(gt=0)]
+# The zone the bot writes times in (bot_gateway's texts): the chat page shows message times in it too,
+# so a time on the page and a time in the bot's text agree.
+TIME_ZONE = "Asia/Tashkent"
 
 
 class Settings(ServiceSettings):

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException
 
+from telegram_emulator.config import TIME_ZONE
 from telegram_emulator.control import chats
 from telegram_emulator.control.schemas import FloodIn, UserIn
 from telegram_emulator.dependencies import WebhooksDep, WorldDep
@@ -16,7 +17,7 @@ router = APIRouter(prefix="/control", tags=["control"])
 
 @router.get("/config")
 async def config(world: WorldDep) -> dict[str, Any]:
-    """What the chat page needs first: the default bot and the flood switch."""
+    """What the chat page needs first: the default bot, the flood switch, the zone of its times."""
     bot = (
         world.bot(world.settings.default_bot_token)
         if world.token_allowed(world.settings.default_bot_token)
@@ -26,6 +27,7 @@ async def config(world: WorldDep) -> dict[str, Any]:
         "default_bot_token": world.settings.default_bot_token,
         "default_bot": bot.as_control() if bot else None,
         "flood": world.flood.as_dict(),
+        "time_zone": TIME_ZONE,
     }
 
 

@@ -3,7 +3,10 @@
 
 const $ = (id) => document.getElementById(id);
 const state = { token: "", userId: 0, users: [], version: -1, action: null, poll: null, seenAnswers: new Set(),
-                atBottom: true };
+                atBottom: true, timeZone: undefined };
+// The control API's field names as the new-user form labels them, for its error messages.
+const FIELDS = { first_name: "First name", last_name: "Last name", username: "Username",
+                 phone_number: "Phone", language_code: "Language" };
 
 function el(tag, attrs, children) {
   const node = document.createElement(tag);
@@ -32,7 +35,9 @@ async function call(method, path, body) {
 
 function describe(data) {
   if (!data) return "";
-  if (Array.isArray(data.detail)) return data.detail.map((e) => `${e.loc.at(-1)}: ${e.msg}`).join("; ");
+  if (Array.isArray(data.detail)) {
+    return data.detail.map((e) => `${FIELDS[e.loc.at(-1)] || e.loc.at(-1)}: ${e.msg}`).join("\n");
+  }
   return data.detail || data.description || "";
 }
 
@@ -149,7 +154,8 @@ function renderInline(entry) {
 
 function renderEntry(entry) {
   const message = entry.message;
-  const time = new Date(message.date * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const time = new Date(message.date * 1000).toLocaleTimeString("en-GB", {
+    hour: "2-digit", minute: "2-digit", timeZone: state.timeZone });
   const notes = [entry.deleted ? "deleted" : "", entry.edits ? "edited" : "", time].filter(Boolean).join(" · ");
   const node = el("div", { class: `msg ${entry.sender}${entry.deleted ? " deleted" : ""}`,
                            "data-message-id": entry.message_id }, [renderBody(message)]);
@@ -286,7 +292,8 @@ async function toggleMenu() {
 // ---- Users and bots -------------------------------------------------------------------------
 function userLabel(user) {
   const name = [user.first_name, user.last_name].filter(Boolean).join(" ");
-  return `${name} (${[user.language_code, user.role].filter(Boolean).join(", ")}) #${user.id}`;
+  const about = [user.language_code, user.role].filter(Boolean).join(", ");
+  return `${name}${about ? ` (${about})` : ""} #${user.id}`;
 }
 
 async function loadUsers() {
@@ -317,8 +324,7 @@ async function loadBots(defaultToken) {
 
 async function createUser(event) {
   event.preventDefault();
-  const body = { first_name: $("first-name").value.trim(), language_code: $("language").value,
-                 role: $("role").value };
+  const body = { first_name: $("first-name").value.trim(), language_code: $("language").value };
   for (const [key, id] of [["last_name", "last-name"], ["username", "username"], ["phone_number", "phone"]]) {
     const value = $(id).value.trim();
     if (value) body[key] = value;
@@ -341,6 +347,10 @@ async function start() {
   const config = await call("GET", "/control/config");
   state.token = saved.token || config.default_bot_token;
   state.userId = saved.userId || 0;
+  state.timeZone = config.time_zone;
+  const offset = new Intl.DateTimeFormat("en-GB", { timeZone: config.time_zone, timeZoneName: "shortOffset" })
+    .formatToParts().find((part) => part.type === "timeZoneName")?.value;
+  $("zone").textContent = `times: ${config.time_zone}${offset ? ` (${offset})` : ""}`;
   await loadBots(config.default_bot_token);
   await loadUsers();
   $("bot-select").addEventListener("change", (e) => { state.token = e.target.value; openChat(); });

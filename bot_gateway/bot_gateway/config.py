@@ -69,6 +69,8 @@ class Settings(ServiceSettings):
     rate_limit_per_minute: int = Field(default=20, ge=1)
     rate_limit_per_hour: int = Field(default=100, ge=1)
     rate_limit_commands_per_minute: int = Field(default=5, ge=1)
+    rate_limit_callbacks_per_minute: int = Field(default=60, ge=1)
+    rate_limit_callbacks_per_hour: int = Field(default=600, ge=1)
 
     # Metrics
     metrics_flush_seconds: float = Field(default=2.0, gt=0)

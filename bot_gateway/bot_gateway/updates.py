@@ -59,3 +59,12 @@ async def tell(event: TelegramObject, text: str) -> None:
         except TelegramBadRequest:
             if isinstance(event.message, Message):
                 await event.message.answer(text)
+
+
+async def say_in_chat(event: TelegramObject, text: str) -> None:
+    """A message in the chat the update came from (a button's too), not a popup."""
+    if isinstance(event, Message):
+        await event.answer(text)
+    elif isinstance(event, CallbackQuery) and event.bot is not None:
+        chat = event.message.chat.id if event.message is not None else event.from_user.id
+        await event.bot.send_message(chat, text)

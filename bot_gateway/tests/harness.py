@@ -47,6 +47,7 @@ class Chat:
         self.http = http
         self.user_id = user_id
         self.language = language
+        self.pace = 0.0  # seconds a person takes before each button press
         self.base = f"/control/bots/{BOT_TOKEN}/chats/{user_id}"
 
     def t(self, key: str, **values: Any) -> str:
@@ -97,7 +98,8 @@ class Chat:
         assert answer.status_code == 201, answer.text
 
     async def press(self, entry: dict[str, Any], data: str) -> dict[str, Any]:
-        """Press the button with `data` on `entry`."""
+        """Press the button with `data` on `entry` (after `pace` seconds)."""
+        await asyncio.sleep(self.pace)
         answer = await self.http.post(
             f"{self.base}/callbacks", json={"message_id": entry["message_id"], "data": data}
         )

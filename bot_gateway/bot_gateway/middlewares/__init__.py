@@ -31,7 +31,9 @@ def setup_middlewares(
         chain.insert(0, RateLimitMiddleware(
             RateLimiter(redis, "bot", fail_open=True), redis, services.sessions.store,
             per_minute=settings.rate_limit_per_minute, per_hour=settings.rate_limit_per_hour,
-            commands_per_minute=settings.rate_limit_commands_per_minute, metrics=metrics,
+            commands_per_minute=settings.rate_limit_commands_per_minute,
+            callbacks_per_minute=settings.rate_limit_callbacks_per_minute,
+            callbacks_per_hour=settings.rate_limit_callbacks_per_hour, metrics=metrics,
         ))
     for observer in (dp.message, dp.callback_query):
         for middleware in chain:

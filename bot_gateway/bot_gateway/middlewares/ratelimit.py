@@ -1,4 +1,5 @@
-"""First middleware: per-user sliding windows; one localized warning per window; fail open."""
+"""First middleware: per-user sliding windows, messages and button presses apart; one localized
+warning in the chat per window; fail open."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from redis.exceptions import RedisError
 from bot_gateway.i18n import tn
 from bot_gateway.metrics.buffer import MetricsBuffer
 from bot_gateway.sessions.store import SessionStore
-from bot_gateway.updates import is_command, language_of, tell
+from bot_gateway.updates import is_command, language_of, say_in_chat
 from shared.ratelimit import Decision, RateLimiter
 
 log = logging.getLogger("bot.ratelimit")
@@ -25,10 +26,12 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 class RateLimitMiddleware(BaseMiddleware):
-    """20/min and 100/h per user for every update, 5/min for commands; drops what is over."""
+    """Per user: messages 20/min and 100/h, commands also 5/min, button presses 60/min and 600/h
+    (a person taps faster than they type); what is over is dropped with one warning per window."""
 
     def __init__(self, limiter: RateLimiter, redis: Redis, store: SessionStore | None, *,
                  per_minute: int, per_hour: int, commands_per_minute: int,
+                 callbacks_per_minute: int = 60, callbacks_per_hour: int = 600,
                  metrics: MetricsBuffer | None = None) -> None:
         self.limiter = limiter
         self.redis = redis
@@ -36,13 +39,21 @@ class RateLimitMiddleware(BaseMiddleware):
         self.metrics = metrics
         self.windows = [("minute", per_minute, 60), ("hour", per_hour, 3600)]
         self.command_window = ("commands", commands_per_minute, 60)
+        self.button_windows = [
+            ("buttons:minute", callbacks_per_minute, 60), ("buttons:hour", callbacks_per_hour, 3600)
+        ]
+
+    def _windows(self, event: TelegramObject) -> list[tuple[str, int, int]]:
+        if isinstance(event, CallbackQuery):
+            return self.button_windows
+        return [*self.windows, self.command_window] if is_command(event) else self.windows
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         """Count the update; pass it on, or warn once and drop it."""
         user = data.get("event_from_user")
         if user is None:
             return await handler(event, data)
-        windows = [*self.windows, self.command_window] if is_command(event) else self.windows
+        windows = self._windows(event)
         decisions = await self.limiter.hit_all(
             [(f"{user.id}:{name}", limit, seconds) for name, limit, seconds in windows]
         )
@@ -57,17 +68,21 @@ class RateLimitMiddleware(BaseMiddleware):
         return None
 
     async def _warn(self, event: TelegramObject, user_id: int, scope: str, decision: Decision) -> None:
+        # The warning is a message in the chat, not only a popup: on a button a popup is easy to
+        # miss and the button then seems dead. Once per window; later refusals only stop the spinner.
         seconds = max(1, math.ceil(decision.retry_after))
         try:
             first = await self.redis.set(f"bot:rlwarn:{user_id}:{scope}", b"1", nx=True, ex=seconds)
         except RedisError:
             first = True
-        if not first:
-            if isinstance(event, CallbackQuery):
-                await event.answer()
-            return
         language = await language_of(getattr(event, "from_user", None), self.store)
         if scope == "commands":
-            await tell(event, tn("ratelimit.commands", seconds, language))
+            text = tn("ratelimit.commands", seconds, language)
+        elif scope.startswith("buttons"):
+            text = tn("ratelimit.buttons", seconds, language)
         else:
-            await tell(event, tn("ratelimit.messages", seconds, language))
+            text = tn("ratelimit.messages", seconds, language)
+        if isinstance(event, CallbackQuery):
+            await event.answer(text[:200])
+        if first:
+            await say_in_chat(event, text)

@@ -10,7 +10,7 @@ from prometheus_client import REGISTRY
 from redis.asyncio import Redis
 
 from bot_gateway.dependencies import runtime_of
-from bot_gateway.i18n import t
+from bot_gateway.i18n import t, tn
 from bot_gateway.middlewares.auth import AuthMiddleware
 from bot_gateway.middlewares.callback_cache import CallbackCacheMiddleware
 from bot_gateway.middlewares.logging import LoggingMiddleware
@@ -59,6 +59,21 @@ async def test_commands_are_limited_to_five_a_minute(run_app, telegram):
         texts = await _settle(telegram, 603, 6)
     assert texts.count(t("menu.prompt", "ru")) == 5
     assert sum(x.startswith("Слишком много команд") for x in texts) == 1
+
+
+async def test_button_presses_are_counted_apart_and_a_refusal_is_said_in_the_chat_once(run_app, telegram):
+    async with run_app(rate_limit_per_minute=2, rate_limit_callbacks_per_minute=3):
+        for _ in range(2):
+            await telegram.updates.put(telegram.message(607, "hello"))
+        await _settle(telegram, 607, 2)
+        for _ in range(5):  # the messages' window is full; presses have their own
+            await telegram.updates.put(telegram.callback(607, "gone:1"))
+        texts = await _settle(telegram, 607, 3)
+    answers = [a.get("text", "") for a in telegram.of("answerCallbackQuery")]
+    assert answers.count(t("button.stale", "ru")) == 3  # three presses served
+    warning = [x for x in texts if x.startswith("Слишком частые нажатия")]
+    assert len(warning) == 1 and warning[0] in {tn("ratelimit.buttons", n, "ru") for n in range(1, 61)}
+    assert sum(x.startswith("Слишком частые нажатия") for x in answers) == 2  # the button stops spinning
 
 
 async def test_a_dropped_update_never_reaches_auth(run_app, telegram, core: FakeCore):

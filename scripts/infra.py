@@ -1,9 +1,11 @@
-"""PostgreSQL and Redis for development: the configured ones, the default ports, or embedded."""
+"""What the stack needs from the machine: PostgreSQL and Redis (the configured ones, the default ports,
+or embedded) and, for the chat page's tests, Debian's Chromium."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import time
@@ -139,3 +141,28 @@ async def ensure_database(server_url: str, name: str) -> None:
             await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
         await conn.close()
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+def ensure_chromium() -> str | None:
+    """Debian's Chromium for the chat page's tests: installed once with apt-get when missing (as
+    root); None, with the reason printed, when it cannot be."""
+    if os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    print(f"no {CHROMIUM}: installing Debian's chromium for the chat page's tests (once) ...", flush=True)
+    apt = shutil.which("apt-get")
+    if apt is None or os.geteuid() != 0:
+        print("cannot install chromium (needs apt-get as root): `sudo apt-get install -y chromium`;"
+              " the page tests will fail until it is there")
+        return None
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = [apt, "install", "-y", "--no-install-recommends", "chromium"]
+    if subprocess.run(install, env=env).returncode != 0:  # noqa: S603 (a stale package list: refresh once)
+        subprocess.run([apt, "update"], env=env)  # noqa: S603
+        subprocess.run(install, env=env)  # noqa: S603
+    if os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    print("installing chromium failed (see apt-get above); the page tests will fail until it is there")
+    return None

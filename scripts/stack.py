@@ -10,11 +10,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.infra import DATA, ROOT, Infra, ensure_database, find_infra
+from scripts.infra import DATA, ROOT, Infra, ensure_chromium, ensure_database, find_infra
 
 PYTHON = sys.executable
 
@@ -72,6 +73,26 @@ def run_steps(steps: list[list[str]], env: dict[str, str]) -> int:
         print("FAILED:", ", ".join(failed))
         return 1
     return 0
+
+
+def suite_totals(reports: dict[str, Path]) -> str:
+    """`N passed, N failed, N skipped` over the members' JUnit reports (errors count as failed),
+    naming any member that left no report."""
+    passed = failed = skipped = 0
+    missing = []
+    for member, path in reports.items():
+        try:
+            root = ET.parse(path).getroot()  # noqa: S314 (pytest's own report, written just now)
+        except (OSError, ET.ParseError):
+            missing.append(member)
+            continue
+        for suite in root.iter("testsuite"):
+            counts = {key: int(suite.get(key, "0")) for key in ("tests", "failures", "errors", "skipped")}
+            failed += counts["failures"] + counts["errors"]
+            skipped += counts["skipped"]
+            passed += counts["tests"] - counts["failures"] - counts["errors"] - counts["skipped"]
+    line = f"{passed} passed, {failed} failed, {skipped} skipped"
+    return line + (f" (no report from {', '.join(missing)})" if missing else "")
 
 
 def read_env_file(path: Path) -> dict[str, str]:
@@ -266,19 +287,29 @@ def run() -> int:
 
 
 def test(pytest_args: list[str]) -> int:
-    """ruff, mypy and pytest against real PostgreSQL and Redis; non-zero on any failure."""
+    """ruff, mypy and pytest against real PostgreSQL and Redis (and Chromium for the chat page);
+    non-zero on any failure; the last line totals every suite's tests."""
     env = configured()
     infra = find_infra(env.get("TEST_PG_URL"), env.get("TEST_REDIS_URL"))
     try:
         for note in infra.notes:
             print(note)
-        child = {**os.environ, "TEST_PG_URL": infra.pg_url, "TEST_REDIS_URL": infra.redis_url}
+        ensure_chromium()
+        # REQUIRE_BROWSER: without Chromium the page tests fail rather than skip.
+        child = {**os.environ, "TEST_PG_URL": infra.pg_url, "TEST_REDIS_URL": infra.redis_url,
+                 "REQUIRE_BROWSER": "1"}
         steps = [*lint_steps(), [PYTHON, "-m", "scripts.openapi", "--check"]]
+        reports: dict[str, Path] = {}
         # One pytest run per member, rooted there, so `<member>.tests` never shadows `<member>`.
         for member in MEMBERS:
             if any((ROOT / member / "tests").rglob("test_*.py")):
-                steps.append([PYTHON, "-m", "pytest", f"--rootdir={member}", f"{member}/tests", *pytest_args])
-        return run_steps(steps, child)
+                reports[member] = DATA / "junit" / f"{member}.xml"
+                reports[member].unlink(missing_ok=True)
+                steps.append([PYTHON, "-m", "pytest", f"--rootdir={member}", f"{member}/tests",
+                              f"--junitxml={reports[member]}", *pytest_args])
+        code = run_steps(steps, child)
+        print(suite_totals(reports), flush=True)
+        return code
     finally:
         infra.stop()
 

@@ -204,16 +204,18 @@ def wait_healthy(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) 
 
 
 def stop_all(procs: list[subprocess.Popen[bytes]]) -> None:
-    """SIGTERM every child, wait, then SIGKILL what is left."""
-    for proc in reversed(procs):  # the bot first, the emulator it talks to last
+    """Stop the children one at a time, the last started first, each with SIGTERM (SIGKILL for what
+    is left after 10 s in all): every service stops while what it calls still answers, so the bot's
+    last poll of the emulator and Core's last call to the Integration Service get an answer."""
+    deadline = time.monotonic() + 10
+    for proc in reversed(procs):
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 10
-    for proc in procs:
         try:
             proc.wait(max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             proc.kill()
+            proc.wait()
 
 
 class Stack:
@@ -234,7 +236,9 @@ class Stack:
             if skip_running and port_open("127.0.0.1", service.port):
                 print(f"{service.package} already answers on port {service.port}; using it")
                 continue
-            proc = subprocess.Popen([PYTHON, "-m", service.package], env=self.env)  # noqa: S603
+            # A process group of its own: Ctrl-C reaches only us, and `stop` stops them in order.
+            proc = subprocess.Popen([PYTHON, "-m", service.package], env=self.env,  # noqa: S603
+                                    process_group=0)
             self.procs.append(proc)
             if not wait_healthy(service.port, proc):
                 print(f"{service.package} did not become healthy on port {service.port}")

@@ -1,4 +1,5 @@
-"""`make test`'s last line: the totals over every member's JUnit report."""
+"""The stack runner: `make test`'s last line (the totals over every member's JUnit report), and the
+demo staff `make run` adds to the emulator."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from core_service.cli import DEMO_EXECUTORS, DEMO_MANAGER
 from scripts.stack import suite_totals
+from scripts.urls import DEMO_PEOPLE
 
 SUITE = '''
 import pytest
@@ -43,3 +46,8 @@ def test_totals_add_every_suite_and_count_errors_as_failed(tmp_path):
 def test_a_suite_that_left_no_report_is_named(tmp_path):
     reports = {"one": _report(tmp_path, "one", "def test_ok(): pass\n"), "gone": tmp_path / "gone.xml"}
     assert suite_totals(reports) == "1 passed, 0 failed, 0 skipped (no report from gone)"
+
+
+def test_the_demo_staffs_roles_in_the_emulators_list_are_their_roles_in_core():
+    roles = {DEMO_MANAGER[0]: "manager", **{executor[0]: "executor" for executor in DEMO_EXECUTORS}}
+    assert {user_id: role for user_id, _, role in DEMO_PEOPLE} == roles

@@ -1,8 +1,16 @@
-"""App-level behaviour: tokens stay out of access logs, metrics still label Bot API routes."""
+"""App-level behaviour: tokens stay out of access logs, metrics still label Bot API routes, long polls
+end with the app."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+
+import httpx
+
+from telegram_emulator.app import create_app
+
+TOKEN = "123456:test-token"
 
 
 async def test_access_logs_mask_the_bot_token(client, caplog):
@@ -37,3 +45,21 @@ async def test_the_page_script_never_uses_inner_html():
 
     script = (Path(web.__file__).parent / "static" / "app.js").read_text()
     assert "innerHTML" not in script.replace("never innerHTML", "")
+
+
+async def test_long_polls_in_flight_answer_when_the_app_stops(settings):
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://emulator") as http:
+        async with app.router.lifespan_context(app):
+            user = (await http.post("/control/users", json={"first_name": "Ali"})).json()
+            chat = f"/control/bots/{TOKEN}/chats/{user['id']}"
+            waits = [(f"/bot{TOKEN}/getUpdates", {"timeout": 50}), (f"{chat}/wait", {"timeout": 60}),
+                     (f"{chat}/transcript", {"after_version": 9, "timeout": 60})]
+            polls = [asyncio.create_task(http.get(path, params=params)) for path, params in waits]
+            await asyncio.sleep(0.2)  # all three are waiting
+            assert not any(poll.done() for poll in polls)
+        updates, reply, transcript = await asyncio.wait_for(asyncio.gather(*polls), 5)
+    assert updates.json() == {"ok": True, "result": []}
+    assert reply.status_code == 503 and reply.headers["retry-after"] == "1"
+    assert transcript.status_code == 200

@@ -5,6 +5,7 @@ users, buildings and requests with set-based SQL, starts the real service (`pyth
 core_service`) in a subprocess and measures it over HTTP from this process:
 
 - list-my-requests (`GET /api/v1/requests`, an applicant's first page) and get-by-number, p50/p95;
+- building search (`GET /api/v1/buildings?q=`, Latin and Cyrillic queries over 5,000 buildings);
 - creation throughput (`POST /api/v1/requests` from concurrent clients, all in one tenant-day).
 """
 
@@ -25,6 +26,7 @@ import asyncpg
 import httpx
 
 from core_service import MIGRATIONS
+from core_service.buildings.search_key import search_key
 from loadtests.processes import free_port
 from shared import testing
 from shared.migrations import upgrade
@@ -64,12 +66,29 @@ SEED_SQL = [
 ]
 
 
+DISTRICTS = ("Юнусабад", "Чиланзар", "Мирзо-Улугбек", "Яккасарай", "Yunusobod", "Chilonzor",
+             "Sergeli", "Olmazor", "Шайхантахур", "Bektemir")
+STREETS = ("ул. Амира Темура", "ул. Навои", "Bogʻishamol koʻchasi", "ул. Бабура", "Qoratosh koʻchasi",
+           "ул. Халклар дустлиги", "Mustaqillik shoh koʻchasi", "ул. Шота Руставели")
+SEARCHES = ("Yunusobod", "Chilonzor", "Amira Temura", "юнусобод", "Xalqlar doʻstligi", "Navoiy 12",
+            "Мирзо Улугбек", "Qoratosh", "nothing like it")
+
+
 async def seed(url: str, requests: int) -> None:
-    """Fill the scratch database with users, buildings and `requests` requests."""
+    """Fill the scratch database with users, buildings and `requests` requests, then 5,000 more
+    buildings in either script (their search keys computed as the service computes them)."""
     conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
     try:
-        for sql in SEED_SQL:
+        for sql in SEED_SQL[:-1]:
             await conn.execute(sql.format(base=BASE_TELEGRAM_ID, applicants=APPLICANTS, requests=requests))
+        addresses = [f"Ташкент, {d}, {s}, {n}" for d in DISTRICTS for s in STREETS for n in range(1, 63)]
+        await conn.executemany(
+            "INSERT INTO buildings (tenant_id, address, search_key, entrances, floors, apartments,"
+            " geocode_attempts) VALUES ('default', $1, $2, 1, 9, 36, 0)",
+            [(address, search_key(address)) for address in addresses])
+        # As autovacuum would: the trigram index's pending list is merged into the index.
+        await conn.execute("VACUUM buildings")
+        await conn.execute(SEED_SQL[-1])
     finally:
         await conn.close()
 
@@ -146,6 +165,12 @@ async def latency(client: httpx.AsyncClient, n: int) -> None:
         return client.get(f"/api/v1/requests/{number}", headers=headers)
 
     report("get-by-number", await timed(by_number, n))
+    staff = {"Authorization": f"Bearer {TOKEN}"}
+
+    def search() -> Awaitable[httpx.Response]:
+        return client.get("/api/v1/buildings", params={"q": random.choice(SEARCHES)}, headers=staff)
+
+    report("building-search", await timed(search, n))
 
 
 async def creation(client: httpx.AsyncClient, total: int, concurrency: int) -> None:

@@ -31,6 +31,8 @@ class Core:
     geocoder: Geocoder | None = None
     # Fills in the coordinates the Integration Service could not give at once.
     geocoding: BackgroundLoop | None = None
+    # Whether the database has pg_trgm for building search; learnt at the first search.
+    trigram_search: bool | None = None
 
 
 @asynccontextmanager

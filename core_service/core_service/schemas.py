@@ -1,4 +1,4 @@
-"""API shapes every domain shares: paging parameters and a page of items."""
+"""API shapes every domain shares: paging and search parameters and a page of items."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pydantic import BaseModel
 T = TypeVar("T", bound=BaseModel)
 PageNumber = Annotated[int, Query(ge=1)]
 PageSize = Annotated[int, Query(ge=1, le=100)]
+SearchText = Annotated[str, Query(max_length=300)]
 
 
 class Page(BaseModel, Generic[T]):

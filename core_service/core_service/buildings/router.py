@@ -6,9 +6,10 @@ from fastapi import APIRouter, Response
 
 from core_service.auth.dependencies import CallerDep, StaffUser
 from core_service.buildings import service
+from core_service.buildings.dependencies import TrigramSearchDep
 from core_service.buildings.schemas import BuildingIn, BuildingOut, BuildingPage, BuildingUpdate
 from core_service.dependencies import CoreDep
-from core_service.schemas import PageNumber, PageSize
+from core_service.schemas import PageNumber, PageSize, SearchText
 from shared.app import SessionDep
 
 router = APIRouter(prefix="/api/v1/buildings", tags=["buildings"])
@@ -16,11 +17,16 @@ router = APIRouter(prefix="/api/v1/buildings", tags=["buildings"])
 
 @router.get("")
 async def list_buildings(
-    caller: CallerDep, session: SessionDep, q: str | None = None,
+    caller: CallerDep, session: SessionDep, trigrams: TrigramSearchDep, q: SearchText | None = None,
     page: PageNumber = 1, page_size: PageSize = 20,
 ) -> BuildingPage:
-    """Buildings whose address contains `q`, by address."""
-    found, total = await service.search(session, caller.tenant_id, q, page, page_size)
+    """Buildings matching `q` in Cyrillic or Latin, Russian or Uzbek spelling; exact matches first.
+
+    `q` is compared with each address in one Latin spelling (transliterated both ways, the vowels
+    and letters the spellings disagree on merged): addresses containing it come first, then
+    similar spellings (trigram similarity), each group by address. Without `q`: all, by address.
+    """
+    found, total = await service.search(session, caller.tenant_id, q, page, page_size, trigrams=trigrams)
     return BuildingPage.of(found, total, page, page_size)
 
 

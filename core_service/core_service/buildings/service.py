@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, case, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core_service.buildings.geocoding import Geocoder, GeocodingUnavailable
 from core_service.buildings.models import Building
 from core_service.buildings.schemas import BuildingIn, BuildingUpdate
+from core_service.buildings.search_key import search_key
 from core_service.errors import Conflict, NotFound
 
 log = logging.getLogger("core.buildings")
@@ -26,17 +28,42 @@ async def get(session: AsyncSession, tenant: str, building_id: int) -> Building:
 
 
 async def search(
-    session: AsyncSession, tenant: str, q: str | None, page: int, page_size: int
+    session: AsyncSession, tenant: str, q: str | None, page: int, page_size: int, *, trigrams: bool
 ) -> tuple[list[Building], int]:
-    """Buildings of the tenant whose address matches `q`, by address."""
+    """Buildings of the tenant matching `q` in either script: those containing it first, then
+    similar spellings (with `trigrams`), each group by address."""
     query = select(Building).where(Building.tenant_id == tenant, Building.deleted_at.is_(None))
-    if q:
-        query = query.where(Building.address.ilike(f"%{q.strip()}%"))
-    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
-    rows = await session.execute(
-        query.order_by(Building.address, Building.id).offset((page - 1) * page_size).limit(page_size)
-    )
-    return list(rows.scalars()), total
+    order: list[ColumnElement[Any]] = [Building.address.asc(), Building.id.asc()]
+    words, key = (q or "").strip(), search_key(q or "")
+    if words:
+        # The key of an address contains the key of any part of it, so the key alone is compared
+        # (the address itself only for a query of punctuation): both conditions use the index.
+        if key:
+            contains = Building.search_key.contains(key, autoescape=True)
+        else:
+            contains = Building.address.icontains(words, autoescape=True)
+        if trigrams and key:
+            # `%>>`: strict word similarity over pg_trgm's threshold (0.5), served by the GIN index.
+            query = query.where(or_(contains, Building.search_key.op("%>>")(key)))
+            similarity = func.strict_word_similarity(key, Building.search_key)
+            order = [case((contains, 0), else_=1), similarity.desc(), *order]
+        else:
+            query = query.where(contains)
+    # The total rides on each row (one pass over the matches); counted apart only past the end.
+    counted = query.add_columns(func.count().over().label("total")).order_by(*order)
+    rows = (await session.execute(counted.offset((page - 1) * page_size).limit(page_size))).all()
+    if rows or page == 1:
+        return [row[0] for row in rows], rows[0].total if rows else 0
+    return [], (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+
+
+async def trigrams_installed(session: AsyncSession) -> bool:
+    """Whether the database has pg_trgm (a PostgreSQL without its contrib modules has not)."""
+    found = await session.execute(text("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'"))
+    if found.first() is None:
+        log.warning("building search matches spellings by substring only: pg_trgm is not installed")
+        return False
+    return True
 
 
 async def create(session: AsyncSession, tenant: str, body: BuildingIn) -> Building:

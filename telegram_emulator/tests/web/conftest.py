@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
+from playwright.async_api import async_playwright, expect
 
 CHROMIUM = "/usr/bin/chromium"
 # What Chromium needs on a machine with no display and a closed network.
@@ -40,8 +41,6 @@ def chromium_path() -> str:
 @pytest.fixture
 async def browser(chromium_path: str) -> AsyncIterator[Any]:
     """A headless Chromium (Playwright's `Browser`), closed after the test."""
-    from playwright.async_api import async_playwright, expect
-
     expect.set_options(timeout=20_000)  # generous: CI machines can be slow
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)

@@ -19,6 +19,7 @@ from bot_gateway.handlers.common import (
     say,
     stale,
 )
+from bot_gateway.handlers.requests.freshness import current
 from bot_gateway.keyboards import requests as keyboards
 from bot_gateway.keyboards.callback_data import FlowCb, RateCb, RequestCb
 from bot_gateway.states import Cancellation, Comment, Completion, Return
@@ -38,7 +39,9 @@ PROMPTS: dict[str, tuple[State, str]] = {
 async def begin(
     callback: CallbackQuery, callback_data: RequestCb, state: FSMContext, ctx: Context
 ) -> None:
-    """Start a text step for the action on the request."""
+    """Start a text step for the action on the request, if it still applies."""
+    if await current(callback, ctx, callback_data.number, callback_data.action) is None:
+        return
     step, key = PROMPTS[callback_data.action]
     flow = new_flow_id()
     await state.set_state(step)
@@ -116,7 +119,9 @@ async def abort(callback: CallbackQuery, state: FSMContext, ctx: Context) -> Non
 
 @router.callback_query(RequestCb.filter(F.action == "accept"))
 async def accept(callback: CallbackQuery, callback_data: RequestCb, ctx: Context) -> None:
-    """Ask for a rating."""
+    """Ask for a rating, if the request still waits for acceptance."""
+    if await current(callback, ctx, callback_data.number, "accept") is None:
+        return
     await say(
         callback,
         ctx.t("accept.rating.prompt", number=esc(callback_data.number)),
@@ -126,9 +131,11 @@ async def accept(callback: CallbackQuery, callback_data: RequestCb, ctx: Context
 
 @router.callback_query(RateCb.filter())
 async def rated(callback: CallbackQuery, callback_data: RateCb, ctx: Context) -> None:
-    """Accept with the rating (a second tap meets a 409: already accepted)."""
+    """Accept with the rating (a later tap hears who accepted it already)."""
     if not 1 <= callback_data.stars <= 5:
         return await stale(callback, ctx)
+    if await current(callback, ctx, callback_data.number, "accept") is None:
+        return
     await ctx.clients.requests.change_status(
         ctx.token, callback_data.number, "accepted", rating=callback_data.stars
     )

@@ -10,6 +10,7 @@ from aiogram.types import CallbackQuery
 
 from bot_gateway.context import Context
 from bot_gateway.handlers.common import InFlow, drop_buttons, finish, new_flow_id, say, stale
+from bot_gateway.handlers.requests.freshness import current
 from bot_gateway.keyboards import requests as keyboards
 from bot_gateway.keyboards.callback_data import ExecutorCb, FlowCb, RequestCb
 from bot_gateway.states import Reassignment
@@ -29,10 +30,12 @@ async def choose(
     """Executors of the request's category."""
     if not ctx.is_staff:
         return await stale(callback, ctx)
-    request = await ctx.clients.requests.get(ctx.token, callback_data.number)
+    request = await current(callback, ctx, callback_data.number, callback_data.action)
+    if request is None:
+        return
     people = _people(await ctx.clients.users.executors(ctx.token, request["category"]))
-    current = (request.get("executor") or {}).get("id")
-    people = [p for p in people if p.get("id") != current]
+    executor = (request.get("executor") or {}).get("id")
+    people = [p for p in people if p.get("id") != executor]
     category = category_name(request["category"], ctx.language)
     if not people:
         return await say(callback, ctx.t("assign.none", category=category))

@@ -21,6 +21,7 @@ from bot_gateway.handlers.common import (
 )
 from bot_gateway.handlers.requests import permissions
 from bot_gateway.handlers.requests.card import show
+from bot_gateway.handlers.requests.freshness import current
 from bot_gateway.keyboards import requests as keyboards
 from bot_gateway.keyboards.callback_data import FlowCb, RequestCb, StatusCb
 from bot_gateway.states import Completion
@@ -97,7 +98,9 @@ async def pick_status(callback: CallbackQuery, callback_data: RequestCb, ctx: Co
     if callback_data.action == "resume":
         await set_status(callback, StatusCb(number=callback_data.number, status="in_progress"), ctx)
         return
-    request = await ctx.clients.requests.get(ctx.token, callback_data.number)
+    request = await current(callback, ctx, callback_data.number, "status")
+    if request is None:
+        return
     steps = permissions.STATUS_STEPS.get(request["status"], ())
     if not ctx.is_staff:
         steps = tuple(s for s in steps if s != "completed")  # executors complete with proof
@@ -112,9 +115,11 @@ async def pick_status(callback: CallbackQuery, callback_data: RequestCb, ctx: Co
 
 @router.callback_query(StatusCb.filter())
 async def set_status(callback: CallbackQuery, callback_data: StatusCb, ctx: Context) -> None:
-    """Move the request (Core refuses illegal moves with 409)."""
+    """Move the request, if it can still move there (Core refuses illegal moves with 409)."""
     if callback_data.status not in {s for steps in permissions.STATUS_STEPS.values() for s in steps}:
         return await stale(callback, ctx)
+    if await current(callback, ctx, callback_data.number, "status", to=callback_data.status) is None:
+        return
     await ctx.clients.requests.change_status(ctx.token, callback_data.number, callback_data.status)
     await drop_buttons(callback)
     await show(callback, ctx, callback_data.number, answer=False)

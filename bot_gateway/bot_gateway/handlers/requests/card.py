@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import math
-from typing import Any
 
 from aiogram import F, Router
 from aiogram.types import CallbackQuery
@@ -12,12 +10,12 @@ from aiogram.types import CallbackQuery
 from bot_gateway.context import Context
 from bot_gateway.handlers.common import message_of, say
 from bot_gateway.handlers.requests import permissions
+from bot_gateway.handlers.requests.freshness import current, newest
 from bot_gateway.keyboards import requests as keyboards
 from bot_gateway.keyboards.callback_data import RequestCb
 from bot_gateway.texts import card, clip, esc, fit, history_line, person, when
 
 router = Router(name=__name__)
-HISTORY_ITEMS = 15
 
 
 async def show(
@@ -50,32 +48,6 @@ async def refresh(callback: CallbackQuery, callback_data: RequestCb, ctx: Contex
     await show(callback, ctx, callback_data.number, edit=True)
 
 
-def _items(answer: Any) -> list[dict[str, Any]]:
-    if isinstance(answer, dict):
-        return list(answer.get("items") or [])
-    return list(answer or [])
-
-
-async def newest(
-    ctx: Context, number: str, part: str, count: int = HISTORY_ITEMS
-) -> list[dict[str, Any]]:
-    """The last `count` history entries or comments, oldest first (Core pages them oldest first)."""
-    url = f"/api/v1/requests/{number}/{part}"
-
-    async def page(n: int, size: int) -> Any:
-        params = {"page": n, "page_size": size}
-        return await ctx.clients.requests.call("GET", url, token=ctx.token, params=params)
-
-    first = await page(1, 100)
-    items = _items(first)
-    total = int(first.get("total") or 0) if isinstance(first, dict) else len(items)
-    if total <= len(items):
-        return items[-count:]
-    last = math.ceil(total / count)  # the newest `count` span the last page and the one before it
-    pages = await asyncio.gather(*(page(n, count) for n in range(max(1, last - 1), last + 1)))
-    return [item for answer in pages for item in _items(answer)][-count:]
-
-
 @router.callback_query(RequestCb.filter(F.action == "history"))
 async def history(callback: CallbackQuery, callback_data: RequestCb, ctx: Context) -> None:
     """Every change and the latest comments."""
@@ -94,7 +66,9 @@ async def history(callback: CallbackQuery, callback_data: RequestCb, ctx: Contex
 
 @router.callback_query(RequestCb.filter(F.action == "take"))
 async def take(callback: CallbackQuery, callback_data: RequestCb, ctx: Context) -> None:
-    """An executor takes a request of their specialization."""
+    """An executor takes a request of their specialization (unless someone took it meanwhile)."""
+    if await current(callback, ctx, callback_data.number, "take") is None:
+        return
     taken = await ctx.clients.requests.take(ctx.token, callback_data.number)
     await show(callback, ctx, callback_data.number, edit=True, answer=False)
     await say(callback, ctx.t("take.success", number=esc(taken.get("number", callback_data.number))))

@@ -6,7 +6,7 @@ import gc
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, status
 from fastapi_offline import FastAPIOffline
@@ -112,8 +112,7 @@ def create_service_app(
                 for hook in reversed(on_shutdown):
                     await hook(app)
 
-    # Swagger UI and ReDoc are served from the package's own copies: /docs works without a CDN.
-    app = FastAPIOffline(title=title, lifespan=lifespan, static_url=DOCS_ASSETS_URL)
+    app = offline_docs_app(title=title, lifespan=lifespan)
     app.state.settings = settings
     for middleware in reversed(inner_middleware):
         app.add_middleware(middleware)
@@ -124,6 +123,12 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+def offline_docs_app(**options: Any) -> FastAPI:
+    """A FastAPI app (`options` as FastAPI takes them) whose `/docs` and `/redoc` load Swagger UI
+    and ReDoc from the app itself, under `/docs-assets/`: they work offline, without a CDN."""
+    return FastAPIOffline(static_url=DOCS_ASSETS_URL, **options)
 
 
 def _publish(app: FastAPI, resources: ServiceResources) -> None:
@@ -191,5 +196,6 @@ __all__ = [
     "get_resources",
     "get_session",
     "get_settings",
+    "offline_docs_app",
     "resources_of",
 ]

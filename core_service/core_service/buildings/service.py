@@ -27,30 +27,35 @@ async def get(session: AsyncSession, tenant: str, building_id: int) -> Building:
     return building
 
 
+def _matching(q: str, trigrams: bool) -> tuple[ColumnElement[bool], list[ColumnElement[Any]]]:
+    """The condition of a search for `q` (not blank) and the sort keys that put the best first."""
+    key = search_key(q)
+    if not key:  # a query of punctuation alone
+        return Building.address.icontains(q, autoescape=True), []
+    # The key of an address contains the key of any part of it, so only keys are compared: both
+    # conditions are served by the trigram index.
+    contains = Building.search_key.contains(key, autoescape=True)
+    if not trigrams:
+        return contains, []
+    # `%>>`: strict word similarity over pg_trgm's threshold (0.5).
+    similar = Building.search_key.op("%>>")(key)
+    similarity = func.strict_word_similarity(key, Building.search_key)
+    return or_(contains, similar), [case((contains, 0), else_=1), similarity.desc()]
+
+
 async def search(
     session: AsyncSession, tenant: str, q: str | None, page: int, page_size: int, *, trigrams: bool
 ) -> tuple[list[Building], int]:
     """Buildings of the tenant matching `q` in either script: those containing it first, then
     similar spellings (with `trigrams`), each group by address."""
     query = select(Building).where(Building.tenant_id == tenant, Building.deleted_at.is_(None))
-    order: list[ColumnElement[Any]] = [Building.address.asc(), Building.id.asc()]
-    words, key = (q or "").strip(), search_key(q or "")
-    if words:
-        # The key of an address contains the key of any part of it, so the key alone is compared
-        # (the address itself only for a query of punctuation): both conditions use the index.
-        if key:
-            contains = Building.search_key.contains(key, autoescape=True)
-        else:
-            contains = Building.address.icontains(words, autoescape=True)
-        if trigrams and key:
-            # `%>>`: strict word similarity over pg_trgm's threshold (0.5), served by the GIN index.
-            query = query.where(or_(contains, Building.search_key.op("%>>")(key)))
-            similarity = func.strict_word_similarity(key, Building.search_key)
-            order = [case((contains, 0), else_=1), similarity.desc(), *order]
-        else:
-            query = query.where(contains)
+    best: list[ColumnElement[Any]] = []
+    if q and q.strip():
+        condition, best = _matching(q.strip(), trigrams)
+        query = query.where(condition)
     # The total rides on each row (one pass over the matches); counted apart only past the end.
-    counted = query.add_columns(func.count().over().label("total")).order_by(*order)
+    counted = query.add_columns(func.count().over().label("total"))
+    counted = counted.order_by(*best, Building.address, Building.id)
     rows = (await session.execute(counted.offset((page - 1) * page_size).limit(page_size))).all()
     if rows or page == 1:
         return [row[0] for row in rows], rows[0].total if rows else 0

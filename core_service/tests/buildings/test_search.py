@@ -84,3 +84,13 @@ async def test_a_page_past_the_last_is_empty_and_keeps_the_total(search, client,
     params = {"q": "Yunusobod", "page": 5, "page_size": 1}
     body = (await client.get(BUILDINGS, params=params, headers=service_headers)).json()
     assert body["items"] == [] and body["total"] == 2
+
+
+async def test_a_changed_address_is_found_by_its_new_spelling(client, make_user):
+    manager = await make_user("manager")
+    created = (await client.post(BUILDINGS, json={"address": "ул. Навои, 5"}, headers=manager.headers)).json()
+    moved = {"address": "Olmazor, 9"}
+    await client.patch(f"{BUILDINGS}/{created['id']}", json=moved, headers=manager.headers)
+    found = (await client.get(BUILDINGS, params={"q": "Алмазар"}, headers=manager.headers)).json()
+    assert [b["address"] for b in found["items"]] == ["Olmazor, 9"]
+    assert (await client.get(BUILDINGS, params={"q": "Навои"}, headers=manager.headers)).json()["total"] == 0

@@ -1,4 +1,5 @@
-"""FSM state groups of the flows (kept in Redis by the dispatcher's storage)."""
+"""FSM state groups of the flows (kept in Redis by the dispatcher's storage), and the first step
+of each request action that asks for a text."""
 
 from aiogram.fsm.state import State, StatesGroup
 
@@ -45,3 +46,12 @@ class Reassignment(StatesGroup):
 
     executor = State()
     confirm = State()
+
+
+# The request actions that begin with a text step: its state and its prompt.
+ACTION_PROMPTS: dict[str, tuple[State, str]] = {
+    "comment": (Comment.text, "comment.prompt"),
+    "cancel": (Cancellation.reason, "cancel.reason.prompt"),
+    "return": (Return.reason, "return.reason.prompt"),
+    "complete": (Completion.comment, "complete.comment.prompt"),
+}

@@ -141,16 +141,21 @@ class Chat:
         return sum(1 for m in await self.bot_messages() if fragment in text_of(m))
 
 
-async def file_until_summary(chat: Chat, address: str, *, photo: bool = False) -> dict[str, Any]:
-    """Menu → building → apartment → category → description; the summary message."""
+async def to_description(chat: Chat, address: str, apartment: str = "12", category: str = "plumbing") -> None:
+    """Menu → building → apartment → category: the description step."""
     await chat.send(chat.t("button.new_request"))
     listing = await chat.expect(chat.frag("nr.building.prompt"))
     await chat.press_text(listing, address)
     mark = await chat.mark()
-    await chat.send("12")
+    await chat.send(apartment)
     categories = await chat.expect(chat.frag("nr.category.prompt"), after=mark)
-    await chat.press_text(categories, chat.t("category.plumbing"))
+    await chat.press_text(categories, chat.t(f"category.{category}"))
     await chat.expect(chat.frag("nr.description.prompt"))
+
+
+async def file_until_summary(chat: Chat, address: str, *, photo: bool = False) -> dict[str, Any]:
+    """Menu → building → apartment → category → description; the summary message."""
+    await to_description(chat, address)
     mark = await chat.mark()
     if photo:
         await chat.photo("Течёт кран на кухне, вода на полу")

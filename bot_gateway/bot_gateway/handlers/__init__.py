@@ -13,6 +13,7 @@ from bot_gateway.handlers import (
     assignment,
     cancel,
     completion,
+    drafts,
     errors,
     fallback,
     help,
@@ -27,6 +28,7 @@ from bot_gateway.handlers import (
 FEATURES = (
     errors.router,
     cancel.router,
+    drafts.router,
     start.router,
     help.router,
     language.router,

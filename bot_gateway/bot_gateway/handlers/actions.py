@@ -6,7 +6,6 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message
 
 from bot_gateway.context import Context
@@ -22,27 +21,21 @@ from bot_gateway.handlers.common import (
 from bot_gateway.handlers.requests.freshness import current
 from bot_gateway.keyboards import requests as keyboards
 from bot_gateway.keyboards.callback_data import FlowCb, RateCb, RequestCb
-from bot_gateway.states import Cancellation, Comment, Completion, Return
+from bot_gateway.states import ACTION_PROMPTS, Cancellation, Comment, Return
 from bot_gateway.texts import esc, stars
 
 router = Router(name=__name__)
 TEXT_MAX = 2000
-PROMPTS: dict[str, tuple[State, str]] = {
-    "comment": (Comment.text, "comment.prompt"),
-    "cancel": (Cancellation.reason, "cancel.reason.prompt"),
-    "return": (Return.reason, "return.reason.prompt"),
-    "complete": (Completion.comment, "complete.comment.prompt"),
-}
 
 
-@router.callback_query(RequestCb.filter(F.action.in_(set(PROMPTS))))
+@router.callback_query(RequestCb.filter(F.action.in_(set(ACTION_PROMPTS))))
 async def begin(
     callback: CallbackQuery, callback_data: RequestCb, state: FSMContext, ctx: Context
 ) -> None:
     """Start a text step for the action on the request, if it still applies."""
     if await current(callback, ctx, callback_data.number, callback_data.action) is None:
         return
-    step, key = PROMPTS[callback_data.action]
+    step, key = ACTION_PROMPTS[callback_data.action]
     flow = new_flow_id()
     await state.set_state(step)
     await state.set_data({"flow": flow, "number": callback_data.number, "photos": []})

@@ -120,6 +120,7 @@ COMPOSED = (
     N_("account.pending"),
     N_("account.blocked"),
     N_("cancel.nothing"),
+    N_("draft.dropped"),
     N_("backend.unavailable"),
     N_("error.generic"),
 )

@@ -66,3 +66,9 @@ class PhotoOfferCb(CallbackData, prefix="photo"):
     """Answer to "file a request with this photo?"."""
 
     answer: str
+
+
+class DraftCb(CallbackData, prefix="draft"):
+    """The "continue" button of a flow put aside: `draft:resume`."""
+
+    action: str

@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from harness import Chat, buttons, file_until_summary, one_button, text_of
+from harness import Chat, buttons, file_until_summary, one_button, text_of, to_description
 from sqlalchemy import func, select
 
 from bot_gateway.dependencies import runtime_of
@@ -98,14 +98,7 @@ async def test_several_photos_are_attached(
     await make_building()
     resident = await make_user("applicant", "uz")
     async with run_bot():
-        await resident.send(resident.t("button.new_request"))
-        listing = await resident.expect(resident.frag("nr.building.prompt"))
-        await resident.press_text(listing, "Навои")
-        mark = await resident.mark()
-        await resident.send("1")
-        categories = await resident.expect(resident.frag("nr.category.prompt"), after=mark)
-        await resident.press_text(categories, resident.t("category.heating"))
-        await resident.expect(resident.frag("nr.description.prompt"))
+        await to_description(resident, "Навои", "1", "heating")
         for _ in range(3):  # sent together, like an album; none is lost
             await resident.photo()
         await resident.expect(resident.tn("nr.photo.added", 3))

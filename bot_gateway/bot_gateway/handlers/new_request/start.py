@@ -8,6 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot_gateway.context import Context
+from bot_gateway.handlers import drafts
 from bot_gateway.handlers.common import drop_buttons, menu_button, message_of, new_flow_id, say
 from bot_gateway.handlers.new_request import views
 from bot_gateway.keyboards.callback_data import PhotoOfferCb
@@ -34,8 +35,10 @@ async def start(
 
 @router.message(menu_button("button.new_request"))
 async def new(message: Message, state: FSMContext, ctx: Context) -> None:
-    """Start a new request (leaving whatever flow was running)."""
+    """Start a new request; a flow running is put aside, and the user told how to go back."""
+    aside = await drafts.put_aside(state, ctx)
     await start(message, state, ctx)
+    await drafts.tell_aside(message, ctx, aside)
 
 
 @router.message(StateFilter(None), F.photo)

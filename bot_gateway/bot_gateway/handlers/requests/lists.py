@@ -10,6 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot_gateway.context import Context
+from bot_gateway.handlers import drafts
 from bot_gateway.handlers.common import message_of, stale
 from bot_gateway.i18n import all_texts
 from bot_gateway.keyboards import requests as keyboards
@@ -80,6 +81,7 @@ async def page(callback: CallbackQuery, callback_data: ListCb, ctx: Context) -> 
 
 @router.message(F.text.in_(LIST_BUTTONS))
 async def open_list(message: Message, state: FSMContext, ctx: Context) -> None:
-    """A list from the main menu (leaving whatever flow was running)."""
-    await state.clear()
+    """A list from the main menu; a flow running is put aside, and the user told how to go back."""
+    aside = await drafts.put_aside(state, ctx)
     await send_list(message, ctx, LIST_BUTTONS[message.text or ""])
+    await drafts.tell_aside(message, ctx, aside)

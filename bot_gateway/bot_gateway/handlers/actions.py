@@ -18,7 +18,7 @@ from bot_gateway.handlers.common import (
     say,
     stale,
 )
-from bot_gateway.handlers.requests.freshness import current
+from bot_gateway.handlers.requests.freshness import current, still_current
 from bot_gateway.keyboards import requests as keyboards
 from bot_gateway.keyboards.callback_data import FlowCb, RateCb, RequestCb
 from bot_gateway.states import ACTION_PROMPTS, Cancellation, Comment, Return
@@ -99,7 +99,9 @@ async def return_reason(message: Message, state: FSMContext, ctx: Context) -> No
 async def cancel_confirmed(
     callback: CallbackQuery, state: FSMContext, ctx: Context, draft: dict[str, Any]
 ) -> None:
-    """Cancel the request."""
+    """Cancel the request (unless it changed since the reason was asked)."""
+    if not await still_current(callback, state, ctx, draft["number"], "cancel"):
+        return
     await ctx.clients.requests.change_status(ctx.token, draft["number"], "cancelled", reason=draft["reason"])
     await finish(callback, state, ctx.t("cancel.success", number=esc(draft["number"])))
 

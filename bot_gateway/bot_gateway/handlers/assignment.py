@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery
 
 from bot_gateway.context import Context
 from bot_gateway.handlers.common import InFlow, drop_buttons, finish, new_flow_id, say, stale
-from bot_gateway.handlers.requests.freshness import current
+from bot_gateway.handlers.requests.freshness import current, still_current
 from bot_gateway.keyboards import requests as keyboards
 from bot_gateway.keyboards.callback_data import ExecutorCb, FlowCb, RequestCb
 from bot_gateway.states import Reassignment
@@ -43,6 +43,7 @@ async def choose(
     await state.set_data(
         {
             "flow": new_flow_id(),
+            "action": callback_data.action,
             "number": request["number"],
             "names": {str(p["id"]): str(p.get("name") or p["id"]) for p in people[:30]},
         }
@@ -75,7 +76,9 @@ async def picked(
 
 @router.callback_query(FlowCb.filter(F.action == "confirm"), Reassignment.confirm, InFlow())
 async def confirmed(callback: CallbackQuery, state: FSMContext, ctx: Context, draft: dict[str, Any]) -> None:
-    """Assign; the executor is notified by the event Core publishes."""
+    """Assign (unless the request changed meanwhile); the executor hears of it from Core's event."""
+    if not await still_current(callback, state, ctx, draft["number"], draft.get("action") or "assign"):
+        return
     await ctx.clients.requests.assign(ctx.token, draft["number"], draft["executor_id"])
     done = ctx.t("assign.success", name=esc(draft["name"]), number=esc(draft["number"]))
     await finish(callback, state, done)

@@ -21,7 +21,7 @@ from bot_gateway.handlers.common import (
 )
 from bot_gateway.handlers.requests import permissions
 from bot_gateway.handlers.requests.card import show
-from bot_gateway.handlers.requests.freshness import current
+from bot_gateway.handlers.requests.freshness import current, still_current
 from bot_gateway.keyboards import requests as keyboards
 from bot_gateway.keyboards.callback_data import FlowCb, RequestCb, StatusCb
 from bot_gateway.states import Completion
@@ -83,8 +83,11 @@ async def photos_done(
 
 @router.callback_query(FlowCb.filter(F.action == "confirm"), Completion.confirm, InFlow())
 async def confirmed(callback: CallbackQuery, state: FSMContext, ctx: Context, draft: dict[str, Any]) -> None:
-    """Mark the request completed with the proof photos (the resident gets them with the notice)."""
+    """Mark the request completed with the proof photos (the resident gets them with the notice),
+    unless it changed since the work was described."""
     number, photos = draft["number"], draft.get("photos", [])
+    if not await still_current(callback, state, ctx, number, "complete"):
+        return
     media = [{"file_id": file_id, "type": "photo"} for file_id in photos]
     await ctx.clients.requests.change_status(
         ctx.token, number, "completed", comment=draft.get("comment"), media=media or None

@@ -129,3 +129,27 @@ async def test_accepting_twice_from_two_cards_asks_for_stars_once(
         assert resident.t("status.accepted") in text_of(news)
         assert await resident.count(resident.frag("accept.rating.prompt")) == 1
         assert await resident.count(resident.frag("accept.success")) == 1
+
+
+async def test_a_flows_confirm_after_the_request_changed_says_so_and_ends_the_flow(
+    make_user: Any, make_building: Any, run_bot: Any, core_client: Any
+) -> None:
+    building = await make_building()
+    resident = await make_user("applicant")
+    manager = await make_user("manager", name="Manager")
+    number = await file_request(await core_client(resident.user_id), building)
+    async with run_bot():
+        card = await card_of(resident, "button.my_requests", number)
+        mark = await resident.mark()
+        await resident.press_text(card, resident.t("act.cancel"))
+        await resident.expect(resident.frag("cancel.reason.prompt"), after=mark)
+        await resident.send("Починили сами")
+        confirm = await resident.expect(resident.frag("cancel.confirm"), after=mark)
+        await moved(await core_client(manager.user_id), number, "cancelled", reason="Дубликат")
+        await resident.press_text(confirm, resident.t("btn.confirm"))
+        news = await resident.expect(resident.frag("req.changed"), after=mark)
+        assert resident.t("status.cancelled") in text_of(news)
+        assert await resident.count(resident.frag("cancel.success")) == 0
+        mark = await resident.mark()
+        await resident.send("/cancel")
+        await resident.expect(resident.t("cancel.nothing"), after=mark)  # the flow ended

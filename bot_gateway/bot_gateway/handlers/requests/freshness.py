@@ -7,11 +7,12 @@ import asyncio
 import math
 from typing import Any
 
+from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 
 from bot_gateway.clients.errors import NotFound
 from bot_gateway.context import Context
-from bot_gateway.handlers.common import say
+from bot_gateway.handlers.common import drop_buttons, say
 from bot_gateway.handlers.requests import permissions
 from bot_gateway.keyboards import requests as keyboards
 from bot_gateway.texts import esc, history_line, status_name
@@ -71,3 +72,15 @@ async def current(
     lines += [history_line(item, ctx.language) for item in await newest(ctx, number, "history", 1)]
     await say(callback, "\n".join(lines), reply_markup=keyboards.request_actions(number, now, ctx.language))
     return None
+
+
+async def still_current(
+    callback: CallbackQuery, state: FSMContext, ctx: Context, number: str, action: str
+) -> bool:
+    """For a flow's last button: whether `action` still applies; if not, the flow ends, its
+    buttons go, and the user hears what changed meanwhile."""
+    if await current(callback, ctx, number, action) is not None:
+        return True
+    await state.clear()
+    await drop_buttons(callback)
+    return False

@@ -53,8 +53,9 @@ TITLES = {
 }
 API_HEADER = """# HTTP APIs
 
-Every service serves `GET /health`, `GET /health/ready` and `GET /metrics`, and its interactive
-documentation at `/docs` while it runs. The full OpenAPI documents are in
+Every service serves `GET /health` (and the same as `GET /health/live`), `GET /health/ready` and
+`GET /metrics`, and its interactive documentation at `/docs` and `/redoc` while it runs (served
+with its own assets: it works offline). The full OpenAPI documents are in
 [openapi/](openapi/) (`make openapi` regenerates them and this page's tables; a test fails when
 they are stale).
 

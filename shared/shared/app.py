@@ -12,7 +12,6 @@ from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, status
 from fastapi_offline import FastAPIOffline
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from starlette.types import ASGIApp
 
 from shared.config import ServiceSettings
 from shared.db import create_engine, create_sessionmaker, session_scope
@@ -74,18 +73,13 @@ def create_service_app(
     title: str,
     routers: Sequence[APIRouter] = (),
     components: Components | None = None,
-    on_startup: Sequence[Hook] = (),
-    on_shutdown: Sequence[Hook] = (),
     use_database: bool = True,
-    inner_middleware: Sequence[Callable[[ASGIApp], ASGIApp]] = (),
 ) -> FastAPI:
     """A service app: logging, DB engine and Redis built in the lifespan, health, metrics, docs.
 
     The lifespan builds the `ServiceResources`, then enters `components(resources)` (the
-    service's own start-up and shut-down, its result kept as `resources.components`), then runs
-    the `on_startup` hooks; it unwinds in the reverse order. `inner_middleware` runs inside the
-    request-context middleware (ids, access log, metrics), innermost last: a service's own
-    short paths in front of the router.
+    service's own start-up and shut-down, its result kept as `resources.components`); it unwinds
+    in the reverse order.
     """
 
     @asynccontextmanager
@@ -100,22 +94,13 @@ def create_service_app(
                 stack.push_async_callback(resources.engine.dispose)
                 resources.sessionmaker = create_sessionmaker(resources.engine)
                 resources.ready_checks["database"] = database_check(resources.engine)
-            _publish(app, resources)
+            app.state.service_resources = resources
             if components is not None:
                 resources.components = await stack.enter_async_context(components(resources))
-            try:
-                for hook in on_startup:
-                    await hook(app)
-                _freeze_startup_objects()
-                yield
-            finally:
-                for hook in reversed(on_shutdown):
-                    await hook(app)
+            _freeze_startup_objects()
+            yield
 
     app = offline_docs_app(title=title, lifespan=lifespan)
-    app.state.settings = settings
-    for middleware in reversed(inner_middleware):
-        app.add_middleware(middleware)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     install_error_handlers(app)
     app.include_router(health_router(settings.service_name, get_ready_checks))
@@ -129,13 +114,6 @@ def offline_docs_app(**options: Any) -> FastAPI:
     """A FastAPI app (`options` as FastAPI takes them) whose `/docs` and `/redoc` load Swagger UI
     and ReDoc from the app itself, under `/docs-assets/`: they work offline, without a CDN."""
     return FastAPIOffline(static_url=DOCS_ASSETS_URL, **options)
-
-
-def _publish(app: FastAPI, resources: ServiceResources) -> None:
-    app.state.service_resources = resources
-    # Start-up hooks that take the app read these names.
-    app.state.redis, app.state.ready_checks = resources.redis, resources.ready_checks
-    app.state.engine, app.state.sessionmaker = resources.engine, resources.sessionmaker
 
 
 def resources_of(app: FastAPI) -> ServiceResources:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
 from redis.asyncio import Redis
 from sqlalchemy import text
@@ -51,14 +51,8 @@ async def run_checks(checks: dict[str, Check]) -> dict[str, str]:
     return dict(zip(names, results, strict=True))
 
 
-def state_ready_checks(request: Request) -> dict[str, Check]:
-    """The checks of an app not built by `create_service_app`: `app.state.ready_checks`."""
-    checks: dict[str, Check] = getattr(request.app.state, "ready_checks", {})
-    return checks
-
-
 def health_router(
-    service: str, ready_checks: Callable[..., dict[str, Check]] = state_ready_checks
+    service: str, ready_checks: Callable[..., dict[str, Check]]
 ) -> APIRouter:
     """Health routes; `ready_checks` is the dependency that gives the readiness checks."""
     router = APIRouter(tags=["health"])

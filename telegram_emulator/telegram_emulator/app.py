@@ -11,6 +11,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
+from shared.app import offline_docs_app
 from shared.errors import install_error_handlers
 from shared.health import Check, health_router
 from shared.logging import configure_logging
@@ -53,7 +54,7 @@ def create_app(settings: Settings, world: World | None = None) -> FastAPI:
                 world.close()
                 await app.state.webhooks.stop_all()
 
-    app = FastAPI(
+    app = offline_docs_app(
         title="Telegram emulator",
         lifespan=lifespan,
         description="A local Telegram Bot API server with a control API and a web chat page.",

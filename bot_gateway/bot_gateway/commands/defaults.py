@@ -17,4 +17,6 @@ DEFAULT_COMMANDS: list[dict[str, Any]] = [
      "descriptions": {"ru": "Сменить язык", "uz": "Tilni oʻzgartirish"}},
     {"command": "cancel", "position": 5, "roles": ALL_ROLES, "core_endpoint": None,
      "descriptions": {"ru": "Отменить текущее действие", "uz": "Joriy amalni bekor qilish"}},
+    {"command": "resume", "position": 6, "roles": ALL_ROLES, "core_endpoint": None,
+     "descriptions": {"ru": "Вернуться к отложенному действию", "uz": "Chetga qoʻyilgan amalga qaytish"}},
 ]

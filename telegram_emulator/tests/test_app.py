@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 
 import httpx
 
@@ -63,3 +64,11 @@ async def test_long_polls_in_flight_answer_when_the_app_stops(settings):
     assert updates.json() == {"ok": True, "result": []}
     assert reply.status_code == 503 and reply.headers["retry-after"] == "1"
     assert transcript.status_code == 200
+
+
+async def test_api_docs_work_offline(client):
+    page = await client.get("/docs")
+    assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert assets and all(url.startswith("/") and not url.startswith("//") for url in assets), assets
+    for url in assets:
+        assert (await client.get(url)).status_code == 200, url

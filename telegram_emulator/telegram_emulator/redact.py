@@ -1,4 +1,5 @@
-"""Keep bot tokens out of access logs: the shared middleware sees `/bot<redacted>/...` paths."""
+"""Keep bot tokens out of access logs and metrics: the shared middleware sees `/bot<id>:***/...` and
+`/control/bots/<id>:***/...` paths."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import re
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-_TOKEN_PATH = re.compile(r"^/(file/)?bot(\d+):[^/]+/")
+# The Bot API's `/bot<token>/`, `/file/bot<token>/` and the control API's `/control/bots/<token>/`.
+_TOKEN_PATH = re.compile(r"^(/(?:file/)?bot|/control/bots/)(\d+):[^/]+(?=/|$)")
 _ORIGINAL = "emulator.original_path"
 
 
@@ -23,7 +25,7 @@ class RedactTokenPaths:
         if match is None:
             await self.app(scope, receive, send)
             return
-        masked = f"/{match.group(1) or ''}bot{match.group(2)}:***/" + path[match.end():]
+        masked = f"{match.group(1)}{match.group(2)}:***" + path[match.end():]
         await self.app({**scope, "path": masked, _ORIGINAL: path}, receive, send)
 
 

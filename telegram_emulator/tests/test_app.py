@@ -23,6 +23,19 @@ async def test_access_logs_mask_the_bot_token(client, caplog):
     assert not any("very-secret" in p for p in paths)
 
 
+async def test_access_logs_and_metrics_mask_the_token_in_control_paths(client, caplog, user):
+    with caplog.at_level(logging.INFO, logger="http"):
+        sent = await client.post(f"/control/bots/{TOKEN}/chats/{user['id']}/messages", json={"text": "hi"})
+        unknown = await client.get(f"/control/bots/{TOKEN}")
+    assert sent.status_code == 201 and unknown.status_code == 404
+    paths = [getattr(r, "path", "") for r in caplog.records if r.name == "http"]
+    assert f"/control/bots/123456:***/chats/{user['id']}/messages" in paths
+    assert "/control/bots/123456:***" in paths
+    metrics = (await client.get("/metrics")).text
+    assert re.search(r'route="[^"]*/bots/\{token\}/chats/\{user_id\}/messages"', metrics)
+    assert not any("test-token" in p for p in paths) and "test-token" not in metrics
+
+
 async def test_metrics_label_bot_api_calls_by_route_template(client):
     await client.get("/bot123456:very-secret/getMe")
     metrics = (await client.get("/metrics")).text

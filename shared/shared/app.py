@@ -21,6 +21,7 @@ from shared.logging import configure_logging
 from shared.metrics import metrics_router
 from shared.middleware import RequestContextMiddleware
 from shared.redis import create_redis
+from shared.schemas import refuse_nul_parameters
 
 Hook = Callable[[FastAPI], Awaitable[None]]
 DOCS_ASSETS_URL = "/docs-assets"
@@ -100,7 +101,7 @@ def create_service_app(
             _freeze_startup_objects()
             yield
 
-    app = offline_docs_app(title=title, lifespan=lifespan)
+    app = offline_docs_app(title=title, lifespan=lifespan, dependencies=[Depends(refuse_nul_parameters)])
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     install_error_handlers(app)
     app.include_router(health_router(settings.service_name, get_ready_checks))

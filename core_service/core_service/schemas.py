@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Annotated, Generic, Self, TypeVar
 
-from fastapi import Query
+from fastapi import Path, Query
 from pydantic import BaseModel
 
 T = TypeVar("T", bound=BaseModel)
-PageNumber = Annotated[int, Query(ge=1)]
+MAX_PAGE = 10_000_000
+PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 PageSize = Annotated[int, Query(ge=1, le=100)]
 SearchText = Annotated[str, Query(max_length=300)]
+# A request's number, `YYMMDD-NNN`, as a path parameter.
+RequestNumber = Annotated[str, Path(max_length=32)]
 
 
 class Page(BaseModel, Generic[T]):

@@ -5,28 +5,29 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from core_service.users.schemas import UserOut
+from shared.schemas import ApiModel, BigId
 
 
-class TelegramLogin(BaseModel):
+class TelegramLogin(ApiModel):
     """What the bot gateway knows about a Telegram user."""
 
-    telegram_id: int = Field(gt=0)
+    telegram_id: BigId
     first_name: str | None = Field(default=None, max_length=128)
     last_name: str | None = Field(default=None, max_length=128)
     username: str | None = Field(default=None, max_length=64)
     language_code: str | None = Field(default=None, max_length=16)
 
 
-class RefreshBody(BaseModel):
+class RefreshBody(ApiModel):
     """A refresh token to rotate."""
 
-    refresh_token: str = Field(min_length=1)
+    refresh_token: str = Field(min_length=1, max_length=4096)
 
 
-class LogoutBody(BaseModel):
+class LogoutBody(ApiModel):
     """Optionally the refresh token of the session being closed."""
 
-    refresh_token: str | None = None
+    refresh_token: str | None = Field(default=None, max_length=4096)
 
 
 class TokenPair(BaseModel):
@@ -39,7 +40,7 @@ class TokenPair(BaseModel):
     user: UserOut
 
 
-class PermissionQuery(BaseModel):
+class PermissionQuery(ApiModel):
     """May the caller do `action` (on request `request_number`)?"""
 
     action: str = Field(min_length=1, max_length=64)

@@ -11,6 +11,7 @@ from core_service.buildings.schemas import BuildingIn, BuildingOut, BuildingPage
 from core_service.dependencies import CoreDep
 from core_service.schemas import PageNumber, PageSize, SearchText
 from shared.app import SessionDep
+from shared.schemas import Id
 
 router = APIRouter(prefix="/api/v1/buildings", tags=["buildings"])
 
@@ -31,7 +32,7 @@ async def list_buildings(
 
 
 @router.get("/{building_id}")
-async def get_building(building_id: int, caller: CallerDep, session: SessionDep) -> BuildingOut:
+async def get_building(building_id: Id, caller: CallerDep, session: SessionDep) -> BuildingOut:
     """One building."""
     return BuildingOut.model_validate(await service.get(session, caller.tenant_id, building_id))
 
@@ -48,7 +49,7 @@ async def create_building(
 
 @router.patch("/{building_id}")
 async def update_building(
-    building_id: int, body: BuildingUpdate, staff: StaffUser, session: SessionDep, core: CoreDep
+    building_id: Id, body: BuildingUpdate, staff: StaffUser, session: SessionDep, core: CoreDep
 ) -> BuildingOut:
     """Change a building; a new address is geocoded again."""
     building = await service.get(session, staff.tenant_id, building_id)
@@ -59,7 +60,7 @@ async def update_building(
 
 
 @router.delete("/{building_id}", status_code=204)
-async def delete_building(building_id: int, staff: StaffUser, session: SessionDep) -> Response:
+async def delete_building(building_id: Id, staff: StaffUser, session: SessionDep) -> Response:
     """Remove a building (409 while it has open requests)."""
     await service.delete(session, await service.get(session, staff.tenant_id, building_id))
     return Response(status_code=204)

@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core_service.schemas import Page
+from shared.schemas import ApiModel
 
 
 def _clean_address(value: str | None) -> str | None:
@@ -18,7 +19,7 @@ def _clean_address(value: str | None) -> str | None:
     return cleaned
 
 
-class BuildingIn(BaseModel):
+class BuildingIn(ApiModel):
     """A new building."""
 
     address: str = Field(min_length=1, max_length=300)
@@ -29,7 +30,7 @@ class BuildingIn(BaseModel):
     _address = field_validator("address")(lambda cls, v: _clean_address(v))
 
 
-class BuildingUpdate(BaseModel):
+class BuildingUpdate(ApiModel):
     """A change to a building."""
 
     address: str | None = Field(default=None, min_length=1, max_length=300)

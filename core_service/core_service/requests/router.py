@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, Depends, Query
@@ -26,11 +25,13 @@ from core_service.requests.schemas import (
     StatusBody,
     Urgency,
 )
-from core_service.schemas import PageNumber, PageSize
+from core_service.schemas import PageNumber, PageSize, RequestNumber, SearchText
 from shared.app import SessionDep
+from shared.schemas import Id, IsoDatetime
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
-Many = Annotated[list[str] | None, Query()]
+Many = Annotated[list[str] | None, Query(max_length=50)]
+SortText = Annotated[str, Query(max_length=32)]
 
 
 def _choices(name: str, values: list[str] | None, allowed: Any) -> list[str]:
@@ -60,9 +61,9 @@ async def create_request(
 @router.get("")
 async def list_requests(
     user: ActiveUser, session: SessionDep, status: Many = None, category: Many = None,
-    urgency: Many = None, building_id: int | None = None, executor_id: int | None = None,
-    applicant_id: int | None = None, unassigned: bool | None = None, created_from: datetime | None = None,
-    created_to: datetime | None = None, q: str | None = None, sort: str = "-created_at",
+    urgency: Many = None, building_id: Id | None = None, executor_id: Id | None = None,
+    applicant_id: Id | None = None, unassigned: bool | None = None, created_from: IsoDatetime | None = None,
+    created_to: IsoDatetime | None = None, q: SearchText | None = None, sort: SortText = "-created_at",
     page: PageNumber = 1, page_size: PageSize = 20,
 ) -> RequestPage:
     """The requests the caller may see, filtered, sorted and paginated."""
@@ -80,8 +81,8 @@ async def list_requests(
 
 @router.get("/stats")
 async def request_stats(
-    staff: StaffUser, session: SessionDep, created_from: datetime | None = None,
-    created_to: datetime | None = None, building_id: int | None = None,
+    staff: StaffUser, session: SessionDep, created_from: IsoDatetime | None = None,
+    created_to: IsoDatetime | None = None, building_id: Id | None = None,
 ) -> dict[str, Any]:
     """Counts by status and category, mean time to completion, per executor (managers)."""
     return await stats.summary(session, staff.tenant_id, created_from=created_from,
@@ -89,31 +90,35 @@ async def request_stats(
 
 
 @router.get("/{number}")
-async def get_request(number: str, user: ActiveUser, session: SessionDep) -> RequestOut:
+async def get_request(number: RequestNumber, user: ActiveUser, session: SessionDep) -> RequestOut:
     """One request by number; someone else's request is 404."""
     return RequestOut.model_validate(await queries.read_one(session, user, number))
 
 
 @router.post("/{number}/assign")
-async def assign(number: str, body: AssignBody, user: ActiveUser, session: SessionDep) -> RequestOut:
+async def assign(
+    number: RequestNumber, body: AssignBody, user: ActiveUser, session: SessionDep
+) -> RequestOut:
     """A manager assigns (new -> in_progress) or reassigns an executor."""
     found = await service.assign(session, user, number, body.executor_id, body.comment)
     return RequestOut.model_validate(found)
 
 
 @router.post("/{number}/take")
-async def take(number: str, user: ActiveUser, session: SessionDep) -> RequestOut:
+async def take(number: RequestNumber, user: ActiveUser, session: SessionDep) -> RequestOut:
     """An executor of the request's specialization takes it (new -> in_progress)."""
     return RequestOut.model_validate(await service.take(session, user, number))
 
 
 @router.patch("/{number}/status")
-async def change_status(number: str, body: StatusBody, user: ActiveUser, session: SessionDep) -> RequestOut:
+async def change_status(
+    number: RequestNumber, body: StatusBody, user: ActiveUser, session: SessionDep
+) -> RequestOut:
     """Move the request along the lifecycle; 409 names the allowed transitions."""
     return RequestOut.model_validate(await service.change_status(session, user, number, body))
 
 
-async def visible_request(number: str, user: ActiveUser, session: SessionDep) -> RepairRequest:
+async def visible_request(number: RequestNumber, user: ActiveUser, session: SessionDep) -> RepairRequest:
     """The request of the path's `number`, if the caller may see it (else 404)."""
     return await queries.visible(session, user, number)
 
@@ -130,7 +135,9 @@ async def list_comments(
 
 
 @router.post("/{number}/comments", status_code=201)
-async def add_comment(number: str, body: CommentIn, user: ActiveUser, session: SessionDep) -> CommentOut:
+async def add_comment(
+    number: RequestNumber, body: CommentIn, user: ActiveUser, session: SessionDep
+) -> CommentOut:
     """Comment on a request the caller can see."""
     return CommentOut.model_validate(await service.comment(session, user, number, body.text))
 

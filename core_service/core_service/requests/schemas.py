@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from core_service.buildings.schemas import BuildingRef
 from core_service.schemas import Page
 from core_service.users.schemas import Specialization, UserRef
+from shared.schemas import ApiModel, Id
 
 Status = Literal[
     "new", "in_progress", "purchasing", "clarification", "completed", "accepted", "returned", "cancelled"
@@ -30,17 +31,17 @@ def _stripped(value: str) -> str:
 Stripped = Annotated[str, AfterValidator(_stripped)]
 
 
-class MediaItem(BaseModel):
+class MediaItem(ApiModel):
     """A Telegram file attached to a request."""
 
     file_id: str = Field(min_length=1, max_length=256)
     type: Literal["photo", "video", "document", "voice"] = "photo"
 
 
-class RequestIn(BaseModel):
+class RequestIn(ApiModel):
     """A resident's new request."""
 
-    building_id: int = Field(gt=0)
+    building_id: Id
     apartment: Stripped = Field(min_length=1, max_length=16)
     category: Category
     urgency: Urgency = "normal"
@@ -81,14 +82,14 @@ class RequestOut(BaseModel):
 RequestPage = Page[RequestOut]
 
 
-class AssignBody(BaseModel):
+class AssignBody(ApiModel):
     """Who should do the work."""
 
-    executor_id: int = Field(gt=0)
+    executor_id: Id
     comment: str | None = Field(default=None, max_length=2000)
 
 
-class StatusBody(BaseModel):
+class StatusBody(ApiModel):
     """A status change with what it needs: a rating to accept, a reason to return or cancel."""
 
     status: Status
@@ -98,7 +99,7 @@ class StatusBody(BaseModel):
     media: list[str | MediaItem] = Field(default_factory=list, max_length=MAX_MEDIA)
 
 
-class CommentIn(BaseModel):
+class CommentIn(ApiModel):
     """A new comment."""
 
     text: Stripped = Field(min_length=1, max_length=4000)

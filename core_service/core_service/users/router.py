@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from core_service.auth.dependencies import AdminUser, Caller, CallerDep, SignedInUser, StaffUser
 from core_service.errors import Forbidden, NotFound
-from core_service.schemas import PageNumber, PageSize
+from core_service.schemas import PageNumber, PageSize, SearchText
 from core_service.users import service
 from core_service.users.models import User
 from core_service.users.schemas import (
@@ -20,6 +20,7 @@ from core_service.users.schemas import (
     UserStatus,
 )
 from shared.app import SessionDep
+from shared.schemas import BigId, Id
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"])
 
@@ -31,7 +32,7 @@ def _require_staff_or_service(caller: Caller) -> None:
 
 @router.get("")
 async def list_users(
-    caller: CallerDep, session: SessionDep, q: str | None = None, role: Role | None = None,
+    caller: CallerDep, session: SessionDep, q: SearchText | None = None, role: Role | None = None,
     status: UserStatus | None = None, page: PageNumber = 1, page_size: PageSize = 20,
 ) -> UserPage:
     """Search users by name, phone or Telegram id; filter by role and status."""
@@ -61,7 +62,7 @@ def _may_read(caller: Caller, user: User) -> bool:
 
 
 @router.get("/by-telegram/{telegram_id}")
-async def get_by_telegram(telegram_id: int, caller: CallerDep, session: SessionDep) -> UserOut:
+async def get_by_telegram(telegram_id: BigId, caller: CallerDep, session: SessionDep) -> UserOut:
     """The user with this Telegram id (services, staff, or the user themselves)."""
     user = await service.by_telegram(session, caller.tenant_id, telegram_id)
     if user is None or not _may_read(caller, user):
@@ -70,7 +71,7 @@ async def get_by_telegram(telegram_id: int, caller: CallerDep, session: SessionD
 
 
 @router.get("/{user_id}")
-async def get_user(user_id: int, caller: CallerDep, session: SessionDep) -> UserOut:
+async def get_user(user_id: Id, caller: CallerDep, session: SessionDep) -> UserOut:
     """One user (services, staff, or the user themselves)."""
     user = await service.get(session, caller.tenant_id, user_id)
     if not _may_read(caller, user):
@@ -79,7 +80,7 @@ async def get_user(user_id: int, caller: CallerDep, session: SessionDep) -> User
 
 
 @router.patch("/{user_id}")
-async def update_user(user_id: int, body: ProfileUpdate, me: SignedInUser, session: SessionDep) -> UserOut:
+async def update_user(user_id: Id, body: ProfileUpdate, me: SignedInUser, session: SessionDep) -> UserOut:
     """Change one's own names, phone, language or active role (admins: anyone's); pending users too."""
     if me.id != user_id and not (me.has_role("admin") and me.status == "active"):
         raise Forbidden("you may change only your own profile")
@@ -88,14 +89,14 @@ async def update_user(user_id: int, body: ProfileUpdate, me: SignedInUser, sessi
 
 
 @router.put("/{user_id}/roles")
-async def set_roles(user_id: int, body: RolesUpdate, admin: AdminUser, session: SessionDep) -> UserOut:
+async def set_roles(user_id: Id, body: RolesUpdate, admin: AdminUser, session: SessionDep) -> UserOut:
     """Replace a user's roles and specializations (admins)."""
     user = await service.get(session, admin.tenant_id, user_id)
     return UserOut.model_validate(await service.set_roles(session, user, body))
 
 
 @router.patch("/{user_id}/status")
-async def set_status(user_id: int, body: StatusUpdate, staff: StaffUser, session: SessionDep) -> UserOut:
+async def set_status(user_id: Id, body: StatusUpdate, staff: StaffUser, session: SessionDep) -> UserOut:
     """Approve (`active`), block or return a user to `pending` (managers and admins)."""
     user = await service.get(session, staff.tenant_id, user_id)
     return UserOut.model_validate(await service.set_status(session, staff, user, body.status))

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core_service.schemas import Page
+from shared.schemas import ApiModel
 
 Role = Literal["applicant", "executor", "manager", "admin"]
 UserStatus = Literal["pending", "active", "blocked"]
@@ -56,7 +57,7 @@ class UserRef(BaseModel):
 UserPage = Page[UserOut]
 
 
-class ProfileUpdate(BaseModel):
+class ProfileUpdate(ApiModel):
     """What a user may change about themselves."""
 
     first_name: str | None = Field(default=None, max_length=128)
@@ -66,7 +67,7 @@ class ProfileUpdate(BaseModel):
     active_role: Role | None = None
 
 
-class RolesUpdate(BaseModel):
+class RolesUpdate(ApiModel):
     """An admin's assignment of roles (and executor specializations)."""
 
     roles: list[Role] = Field(min_length=1)
@@ -79,7 +80,7 @@ class RolesUpdate(BaseModel):
         return list(dict.fromkeys(value)) if value is not None else None
 
 
-class StatusUpdate(BaseModel):
+class StatusUpdate(ApiModel):
     """A manager's approval or blocking of a user."""
 
     status: UserStatus

@@ -5,9 +5,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Annotated, Any
 
 import jwt
+from annotated_types import Le
+from pydantic import ConfigDict, Field, StrictInt, StrictStr, ValidationError
+
+from shared.db import DEFAULT_TENANT
+from shared.schemas import INT4_MAX, ApiModel
+from shared.security import TENANT_PATTERN
 
 ALGORITHM = "HS256"
 ACCESS = "access"
@@ -52,20 +58,50 @@ def encode(
     return jwt.encode(payload, secret, algorithm=ALGORITHM), claims
 
 
+# The latest expiry a token may carry: 9999-12-31, the last second `datetime` can hold.
+MAX_EXP = 253_402_300_799
+Text = Annotated[StrictStr, Field(min_length=1, max_length=36)]
+
+
+class _Payload(ApiModel):
+    """The claims a token must carry to be read; anything else in it is an invalid token."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    sub: Annotated[StrictStr, Field(pattern=r"^[1-9][0-9]{0,9}$")]
+    typ: StrictStr
+    jti: Text
+    exp: Annotated[StrictInt, Field(gt=0), Le(MAX_EXP)]
+    tid: Annotated[StrictStr, Field(pattern=TENANT_PATTERN.pattern)] = DEFAULT_TENANT
+    ver: Annotated[StrictInt, Field(ge=0), Le(INT4_MAX)] = 0
+    fam: Text | None = None
+
+
+def _claims(payload: Any, kind: str) -> TokenClaims:
+    if not isinstance(payload, dict):
+        raise InvalidToken("invalid token")
+    try:
+        read = _Payload.model_validate(payload)
+    except ValidationError as exc:
+        raise InvalidToken("invalid token") from exc
+    if read.typ != kind:
+        raise InvalidToken(f"not an {kind} token")
+    if int(read.sub) > INT4_MAX:
+        raise InvalidToken("invalid token")
+    return TokenClaims(
+        user_id=int(read.sub), tenant_id=read.tid, kind=kind, jti=read.jti, version=read.ver,
+        family_id=read.fam, expires_at=datetime.fromtimestamp(read.exp, UTC),
+    )
+
+
 def decode(secret: str, token: str, kind: str) -> TokenClaims:
-    """Verify signature, expiry and type; raise InvalidToken otherwise."""
+    """Verify signature, expiry, type and every claim's shape and range; raise InvalidToken otherwise."""
     try:
         payload = jwt.decode(
             token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "typ", "jti"]}
         )
-        if payload["typ"] != kind:
-            raise InvalidToken(f"not an {kind} token")
-        return TokenClaims(
-            user_id=int(payload["sub"]), tenant_id=str(payload.get("tid", "default")), kind=kind,
-            jti=str(payload["jti"]), version=int(payload.get("ver", 0)),
-            family_id=payload.get("fam"), expires_at=datetime.fromtimestamp(payload["exp"], UTC),
-        )
     except jwt.ExpiredSignatureError as exc:
         raise InvalidToken("token expired") from exc
-    except (jwt.PyJWTError, ValueError, KeyError) as exc:
+    except (jwt.PyJWTError, ValueError, TypeError, OverflowError) as exc:
         raise InvalidToken("invalid token") from exc
+    return _claims(payload, kind)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import jwt
+import pytest
 
 SECRET = "test-jwt-secret-0123456789abcdef"
 REFRESH = "/api/v1/auth/refresh"
@@ -121,3 +122,36 @@ async def test_blocked_user_gets_403_everywhere(client, make_user, building):
         answer = await client.request(method, url, json=body, headers=user.headers)
         assert answer.status_code == 403, (method, url, answer.text)
     assert (await client.post(REFRESH, json={"refresh_token": user.refresh_token})).status_code == 403
+
+
+def _signed(user_id: int, **changes: object) -> str:
+    """An access token signed with the real key, its claims changed (None removes one)."""
+    claims: dict[str, object] = {"sub": str(user_id), "tid": "default", "typ": "access", "jti": "j", "ver": 0,
+                                 "exp": int((datetime.now(UTC) + timedelta(minutes=5)).timestamp())}
+    claims.update(changes)
+    return jwt.encode({k: v for k, v in claims.items() if v is not None}, SECRET, algorithm="HS256")
+
+
+MISSHAPEN: list[dict[str, object]] = [
+    {"exp": 10**20}, {"exp": 2**63}, {"exp": "soon"}, {"exp": 1.5e300}, {"exp": True},
+    {"sub": "1" * 40}, {"sub": "3000000000"}, {"sub": "abc"}, {"sub": "-1"}, {"sub": 5}, {"sub": "0"},
+    {"sub": None}, {"typ": None}, {"jti": None}, {"exp": None}, {"jti": ["x"]}, {"jti": "x" * 37},
+    {"jti": "a\x00b"}, {"tid": 5}, {"tid": "../x"}, {"ver": "0"}, {"ver": 2**40}, {"fam": {"a": 1}},
+    {"iat": 10**20}, {"nbf": 10**20},
+]
+
+
+@pytest.mark.parametrize("changes", MISSHAPEN, ids=[repr(c)[:40] for c in MISSHAPEN])
+async def test_a_validly_signed_token_with_misshapen_claims_is_401(client, make_user, changes):
+    user = await make_user()
+    token = _signed(user.id, **changes)
+    answer = await client.get(ME, headers=bearer(token))
+    assert answer.status_code == 401, answer.text
+    refresh = _signed(user.id, **{"typ": "refresh", "fam": "f", **changes})
+    assert (await client.post(REFRESH, json={"refresh_token": refresh})).status_code == 401
+    assert (await client.get(ME, headers=user.headers)).status_code == 200
+
+
+async def test_a_token_signed_with_the_real_key_and_sane_claims_is_accepted(client, make_user):
+    user = await make_user()
+    assert (await client.get(ME, headers=bearer(_signed(user.id)))).status_code == 200

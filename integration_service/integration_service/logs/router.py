@@ -10,7 +10,9 @@ from fastapi.exceptions import RequestValidationError
 
 from integration_service.logs import service
 from integration_service.logs.schemas import LogOut, LogPage, Outcome
+from integration_service.schemas import Offset, PageSize
 from shared.app import SessionDep
+from shared.schemas import IsoDatetime
 from shared.security import TenantDep
 
 
@@ -28,10 +30,10 @@ async def list_logs(
     service_name: Annotated[str | None, Query(alias="service", min_length=1, max_length=100)] = None,
     status_code: Annotated[int | None, Query(ge=100, le=599)] = None,
     status: Annotated[Outcome | None, Query(description="ok: <400 and no error; failed: the rest")] = None,
-    since: Annotated[datetime | None, Query(description="ISO-8601, inclusive")] = None,
-    until: Annotated[datetime | None, Query(description="ISO-8601, exclusive")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    since: Annotated[IsoDatetime | None, Query(description="ISO-8601, inclusive")] = None,
+    until: Annotated[IsoDatetime | None, Query(description="ISO-8601, exclusive")] = None,
+    limit: PageSize = 50,
+    offset: Offset = 0,
 ) -> LogPage:
     """Outbound calls of the caller's tenant, newest first (times without a zone are UTC)."""
     since, until = _utc(since), _utc(until)

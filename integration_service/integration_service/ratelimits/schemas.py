@@ -7,9 +7,10 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from integration_service.ratelimits.models import ANY_ENDPOINT
+from shared.schemas import ApiModel
 
 
-class RateLimitIn(BaseModel):
+class RateLimitIn(ApiModel):
     """At most `limit` calls to `service` (`endpoint`, or `*` for all of it) per `window_seconds`."""
 
     model_config = ConfigDict(extra="forbid")

@@ -5,19 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import ConfigDict, StrictBool, StringConstraints
 
 from integration_service.sheets.schemas import SpreadsheetId
+from shared.schemas import ApiModel
 
 Worksheet = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
-class ConfigIn(BaseModel):
+class ConfigIn(ApiModel):
     """Which spreadsheet and worksheet hold the tenant's log."""
 
     spreadsheet_id: SpreadsheetId
     worksheet: Worksheet
-    is_active: bool = True
+    is_active: StrictBool = True
 
 
 class ConfigOut(ConfigIn):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from integration_service.dependencies import RateLimitsDep, ResourcesDep, SecretBoxDep
 from integration_service.logs.context import CallTenantDep
+from integration_service.schemas import Offset, PageSize
 from integration_service.services import health, service
 from integration_service.services.schemas import (
     HealthResult,
@@ -17,18 +18,18 @@ from integration_service.services.schemas import (
     ServiceUpdate,
 )
 from shared.app import SessionDep
+from shared.schemas import Id
 from shared.security import TenantDep
 
 router = APIRouter(prefix="/api/v1/services", tags=["services"])
-ServiceId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
 @router.get("", response_model=ServicePage)
 async def list_services(
     tenant: TenantDep, session: SessionDep,
     service_type: Annotated[str | None, Query(min_length=1, max_length=50)] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: PageSize = 50,
+    offset: Offset = 0,
 ) -> ServicePage:
     """The tenant's services, by name."""
     rows, total = await service.page(session, tenant, service_type, limit, offset)
@@ -44,7 +45,7 @@ async def create_service(
 
 
 @router.get("/{service_id}", response_model=ServiceOut)
-async def get_service(tenant: TenantDep, session: SessionDep, service_id: ServiceId) -> ServiceOut:
+async def get_service(tenant: TenantDep, session: SessionDep, service_id: Id) -> ServiceOut:
     """One service of the tenant."""
     return service.to_out(await service.get(session, tenant, service_id))
 
@@ -52,7 +53,7 @@ async def get_service(tenant: TenantDep, session: SessionDep, service_id: Servic
 @router.patch("/{service_id}", response_model=ServiceOut)
 async def update_service(
     tenant: TenantDep, session: SessionDep, box: SecretBoxDep, limits: RateLimitsDep,
-    service_id: ServiceId, body: ServiceUpdate,
+    service_id: Id, body: ServiceUpdate,
 ) -> ServiceOut:
     """Change the fields given."""
     row = await service.get(session, tenant, service_id)
@@ -61,7 +62,7 @@ async def update_service(
 
 
 @router.delete("/{service_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_service(tenant: TenantDep, session: SessionDep, service_id: ServiceId) -> Response:
+async def delete_service(tenant: TenantDep, session: SessionDep, service_id: Id) -> Response:
     """Remove the service."""
     await service.delete(session, await service.get(session, tenant, service_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -69,7 +70,7 @@ async def delete_service(tenant: TenantDep, session: SessionDep, service_id: Ser
 
 @router.post("/{service_id}/health-check", response_model=HealthResult)
 async def check_health(tenant: CallTenantDep, session: SessionDep, resources: ResourcesDep,
-                       service_id: ServiceId) -> HealthResult:
+                       service_id: Id) -> HealthResult:
     """Probe `health_url` once (bounded by the health-check timeout) and record the result."""
     row = await service.get(session, tenant, service_id)
     timeout = resources.settings.health_check_timeout_seconds

@@ -11,10 +11,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictBool,
     TypeAdapter,
     ValidationError,
     field_validator,
 )
+
+from shared.schemas import ApiModel
 
 NAME: dict[str, Any] = {"min_length": 1, "max_length": 100, "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"}
 TYPE: dict[str, Any] = {"min_length": 1, "max_length": 50, "pattern": r"^[a-z0-9][a-z0-9_.-]*$"}
@@ -36,7 +39,7 @@ def _url(value: str) -> str:
 HttpUrl = Annotated[str, AfterValidator(_url)]
 
 
-class ServiceCreate(BaseModel):
+class ServiceCreate(ApiModel):
     """A new external service."""
 
     model_config = ConfigDict(extra="forbid")
@@ -48,10 +51,10 @@ class ServiceCreate(BaseModel):
     health_url: HttpUrl | None = None
     rate_limit_per_minute: int | None = Field(default=None, ge=1, le=10_000_000)
     config: dict[str, Any] = Field(default_factory=dict)
-    is_active: bool = True
+    is_active: StrictBool = True
 
 
-class ServiceUpdate(BaseModel):
+class ServiceUpdate(ApiModel):
     """Fields to change; `api_key`, `health_url` and `rate_limit_per_minute` may be set to null."""
 
     model_config = ConfigDict(extra="forbid")
@@ -63,7 +66,7 @@ class ServiceUpdate(BaseModel):
     health_url: HttpUrl | None = None
     rate_limit_per_minute: int | None = Field(default=None, ge=1, le=10_000_000)
     config: dict[str, Any] | None = None
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
 
     @field_validator("name", "service_type", "base_url", "config", "is_active", mode="after")
     @classmethod

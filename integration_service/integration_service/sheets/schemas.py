@@ -6,6 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, field_validator, model_validator
 
+from shared.schemas import ApiModel
+
 SpreadsheetId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{10,128}$")]
 A1Range = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=256)]
 Cell = str | int | float | bool | None
@@ -20,7 +22,7 @@ def _bounded(values: list[list[Cell]]) -> list[list[Cell]]:
     return values
 
 
-class ReadIn(BaseModel):
+class ReadIn(ApiModel):
     """`POST /read`."""
 
     spreadsheet_id: SpreadsheetId
@@ -28,7 +30,7 @@ class ReadIn(BaseModel):
     value_render_option: Render = "FORMATTED_VALUE"
 
 
-class WriteIn(BaseModel):
+class WriteIn(ApiModel):
     """`POST /write` and `/append`."""
 
     spreadsheet_id: SpreadsheetId
@@ -39,14 +41,14 @@ class WriteIn(BaseModel):
     _cells = field_validator("values")(lambda cls, v: _bounded(v))
 
 
-class RangeValues(BaseModel):
+class RangeValues(ApiModel):
     """One range of a batch write."""
 
     range: A1Range
     values: list[list[Cell]] = Field(min_length=1, max_length=10_000)
 
 
-class BatchIn(BaseModel):
+class BatchIn(ApiModel):
     """`POST /batch`: several reads or several writes of one spreadsheet, never both."""
 
     spreadsheet_id: SpreadsheetId

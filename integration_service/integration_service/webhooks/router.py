@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
-from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 from fastapi.routing import APIRoute
 from starlette.routing import Match
 from starlette.types import Receive, Scope, Send
 
 from integration_service.dependencies import ConfigDirectoryDep, SecretBoxDep, receivers_of
+from integration_service.schemas import Offset, PageSize
 from integration_service.webhooks import configs, event_admin, receiving
 from integration_service.webhooks.schemas import (
     ConfigCreate,
@@ -26,6 +26,7 @@ from integration_service.webhooks.schemas import (
 )
 from integration_service.webhooks.sources import GOOGLE_SHEETS, STRIPE, YANDEX_MAPS
 from shared.app import SessionDep
+from shared.schemas import Id, IsoDatetime
 from shared.security import TenantDep
 
 
@@ -106,11 +107,14 @@ async def generic(request: Request, source: str) -> Response:
 
 
 router = APIRouter(prefix="/api/v1/webhooks", tags=["webhooks management"])
+SourceFilter = Annotated[str | None, Query(min_length=1, max_length=64)]
+# A row's UUID or the provider's event id (at most 255 characters, like its column).
+EventKey = Annotated[str, Path(min_length=1, max_length=255)]
 
 
 @router.get("/configs", response_model=list[ConfigOut])
 async def list_configs(
-    session: SessionDep, tenant: TenantDep, source: str | None = None
+    session: SessionDep, tenant: TenantDep, source: SourceFilter = None
 ) -> list[ConfigOut]:
     """The tenant's webhook configs (secrets never shown)."""
     return [configs.to_out(c) for c in await configs.list_configs(session, tenant, source)]
@@ -128,14 +132,14 @@ async def create_config(
 
 
 @router.get("/configs/{config_id}", response_model=ConfigOut)
-async def get_config(config_id: int, session: SessionDep, tenant: TenantDep) -> ConfigOut:
+async def get_config(config_id: Id, session: SessionDep, tenant: TenantDep) -> ConfigOut:
     """One config."""
     return configs.to_out(await configs.get(session, tenant, config_id))
 
 
 @router.patch("/configs/{config_id}", response_model=ConfigOut)
 async def update_config(
-    config_id: int,
+    config_id: Id,
     body: ConfigUpdate,
     session: SessionDep,
     tenant: TenantDep,
@@ -150,7 +154,7 @@ async def update_config(
 
 @router.delete("/configs/{config_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_config(
-    config_id: int, session: SessionDep, tenant: TenantDep, directory: ConfigDirectoryDep
+    config_id: Id, session: SessionDep, tenant: TenantDep, directory: ConfigDirectoryDep
 ) -> Response:
     """Remove a config."""
     config = await configs.get(session, tenant, config_id)
@@ -164,12 +168,12 @@ async def list_events(
     session: SessionDep,
     tenant: TenantDep,
     status_: Annotated[Status | None, Query(alias="status")] = None,
-    source: Annotated[str | None, Query(max_length=64)] = None,
+    source: SourceFilter = None,
     event_type: Annotated[str | None, Query(alias="type", max_length=255)] = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    since: IsoDatetime | None = None,
+    until: IsoDatetime | None = None,
+    limit: PageSize = 50,
+    offset: Offset = 0,
 ) -> EventPage:
     """The tenant's events, newest first, filtered by status, source, type and time range."""
     items, total = await event_admin.list_events(
@@ -198,7 +202,7 @@ async def replay_events(
 
 @router.get("/events/{event_id}", response_model=EventDetail)
 async def get_event(
-    event_id: str, session: SessionDep, tenant: TenantDep, source: str | None = None
+    event_id: EventKey, session: SessionDep, tenant: TenantDep, source: SourceFilter = None
 ) -> EventDetail:
     """One event by row id or provider event id, with headers, body and errors."""
     event = await event_admin.get_event(session, tenant, event_id, source)
@@ -209,7 +213,7 @@ async def get_event(
 
 @router.post("/events/{event_id}/retry", response_model=EventOut, status_code=status.HTTP_202_ACCEPTED)
 async def retry_event(
-    event_id: str, session: SessionDep, tenant: TenantDep, source: str | None = None
+    event_id: EventKey, session: SessionDep, tenant: TenantDep, source: SourceFilter = None
 ) -> EventOut:
     """Queue one event again (a processed event is published again: replay)."""
     return EventOut.model_validate(await event_admin.retry(session, tenant, event_id, source))

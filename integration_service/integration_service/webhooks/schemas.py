@@ -6,7 +6,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
+
+from shared.schemas import ApiModel, IsoDatetime
 
 Scheme = Literal["stripe", "google_channel", "hmac_sha256", "github", "standard_webhooks"]
 Source = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
@@ -14,7 +16,7 @@ Glob = Annotated[str, StringConstraints(min_length=1, max_length=255)]
 Status = Literal["received", "processing", "processed", "failed", "dead", "filtered"]
 
 
-class ConfigCreate(BaseModel):
+class ConfigCreate(ApiModel):
     """A new webhook config; `secret` is write-only and stored encrypted."""
 
     model_config = ConfigDict(extra="forbid")
@@ -26,10 +28,10 @@ class ConfigCreate(BaseModel):
     event_types: list[Glob] = Field(default_factory=list, max_length=100)
     max_attempts: int = Field(default=8, ge=1, le=50)
     rate_limit_per_minute: int = Field(default=12_000, ge=1, le=1_000_000)
-    is_active: bool = True
+    is_active: StrictBool = True
 
 
-class ConfigUpdate(BaseModel):
+class ConfigUpdate(ApiModel):
     """Fields to change; absent fields keep their value."""
 
     model_config = ConfigDict(extra="forbid")
@@ -40,7 +42,7 @@ class ConfigUpdate(BaseModel):
     event_types: list[Glob] | None = Field(default=None, max_length=100)
     max_attempts: int | None = Field(default=None, ge=1, le=50)
     rate_limit_per_minute: int | None = Field(default=None, ge=1, le=1_000_000)
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
 
     @model_validator(mode="after")
     def _not_null(self) -> ConfigUpdate:
@@ -113,13 +115,13 @@ class EventPage(BaseModel):
     offset: int
 
 
-class ReplayRequest(BaseModel):
+class ReplayRequest(ApiModel):
     """Events of a time range (and filters) to process and publish again."""
 
     model_config = ConfigDict(extra="forbid")
 
-    since: datetime
-    until: datetime
+    since: IsoDatetime
+    until: IsoDatetime
     source: Source | None = None
     event_type: str | None = Field(default=None, max_length=255)
     status: Status | None = None

@@ -8,7 +8,15 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from shared.errors import error_responses
+
 log = logging.getLogger("errors")
+
+# What every call with credentials may answer: a malformed `X-Tenant-ID`, bad credentials, a role,
+# status or tenant that may not, a database that is down.
+SIGNED_IN = error_responses(400, 401, 403, 503)
+NOT_FOUND = error_responses(404)
+CONFLICT = error_responses(404, 409)
 
 
 class ApiError(Exception):

@@ -1,11 +1,14 @@
-"""Dependency failures become 503 with a retry hint, never a 500 with a stack trace."""
+"""Dependency failures become 503 with a retry hint, never a 500 with a stack trace; the OpenAPI
+description of the error answers every service gives (`error_responses`)."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -21,6 +24,33 @@ class DependencyUnavailable(Exception):
     def __init__(self, dependency: str) -> None:
         super().__init__(dependency)
         self.dependency = dependency
+
+
+class ErrorBody(BaseModel):
+    """An error answer: `detail` says what is wrong; some add fields (`dependency`, `allowed_transitions`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    detail: str
+
+
+ERROR_DESCRIPTIONS = {
+    400: "A malformed header or parameter (such as `X-Tenant-ID`)",
+    401: "Missing, invalid or expired credentials",
+    403: "The caller's role, ownership or tenant does not allow this",
+    404: "Not found, or not the caller's to see",
+    409: "Not possible in the current state",
+    413: "The body is too large",
+    429: "Over a rate limit; retry after `Retry-After`",
+    431: "Too many request headers, or too large",
+    503: "A dependency (named in `dependency`) is down, or the service is starting or stopping; "
+         "retry after `Retry-After`",
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` for the error statuses an operation answers, each a `{"detail": ...}` body."""
+    return {status: {"model": ErrorBody, "description": ERROR_DESCRIPTIONS[status]} for status in statuses}
 
 
 def unavailable(dependency: str) -> JSONResponse:

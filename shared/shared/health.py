@@ -64,7 +64,7 @@ def health_router(
         """Liveness: the process answers (no dependency is touched)."""
         return {"status": "ok", "service": service}
 
-    @router.get("/health/ready")
+    @router.get("/health/ready", responses={503: {"description": "A dependency does not answer"}})
     async def ready(checks: dict[str, Check] = Depends(ready_checks)) -> JSONResponse:
         """Readiness: 200 when every dependency answers, else 503 naming the failing ones."""
         results = await run_checks(checks)

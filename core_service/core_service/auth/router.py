@@ -16,14 +16,16 @@ from core_service.auth.schemas import (
     TokenPair,
 )
 from core_service.dependencies import SettingsDep
+from core_service.errors import SIGNED_IN
 from core_service.users.schemas import UserOut
 from shared.app import SessionDep
+from shared.errors import error_responses
 from shared.security import ApiTokenDep, TenantDep
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
-@router.post("/telegram")
+@router.post("/telegram", responses=SIGNED_IN)
 async def telegram_login(
     body: TelegramLogin, _: ApiTokenDep, tenant: TenantDep, session: SessionDep, settings: SettingsDep
 ) -> TokenPair:
@@ -31,7 +33,7 @@ async def telegram_login(
     return await service.login(session, settings, tenant, body)
 
 
-@router.post("/refresh", response_model=TokenPair)
+@router.post("/refresh", response_model=TokenPair, responses=error_responses(401, 403, 503))
 async def refresh(body: RefreshBody, session: SessionDep, settings: SettingsDep) -> TokenPair | JSONResponse:
     """Rotate a refresh token; presenting an already rotated one revokes the whole family."""
     try:
@@ -44,20 +46,20 @@ async def refresh(body: RefreshBody, session: SessionDep, settings: SettingsDep)
         )
 
 
-@router.post("/logout")
+@router.post("/logout", responses=SIGNED_IN)
 async def logout(user: SignedInUser, session: SessionDep, body: LogoutBody | None = None) -> dict[str, str]:
     """End the user's sessions: their access and refresh tokens stop working."""
     await service.logout(session, user)
     return {"status": "logged_out"}
 
 
-@router.get("/me")
+@router.get("/me", responses=SIGNED_IN)
 async def me(user: SignedInUser) -> UserOut:
     """The signed-in user."""
     return UserOut.model_validate(user)
 
 
-@router.post("/permissions/check")
+@router.post("/permissions/check", responses=SIGNED_IN)
 async def check_permission(
     body: PermissionQuery, user: SignedInUser, session: SessionDep
 ) -> PermissionAnswer:

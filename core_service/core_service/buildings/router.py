@@ -9,11 +9,12 @@ from core_service.buildings import service
 from core_service.buildings.dependencies import TrigramSearchDep
 from core_service.buildings.schemas import BuildingIn, BuildingOut, BuildingPage, BuildingUpdate
 from core_service.dependencies import CoreDep
+from core_service.errors import CONFLICT, NOT_FOUND, SIGNED_IN
 from core_service.schemas import PageNumber, PageSize, SearchText
 from shared.app import SessionDep
 from shared.schemas import Id
 
-router = APIRouter(prefix="/api/v1/buildings", tags=["buildings"])
+router = APIRouter(prefix="/api/v1/buildings", tags=["buildings"], responses=SIGNED_IN)
 
 
 @router.get("")
@@ -31,7 +32,7 @@ async def list_buildings(
     return BuildingPage.of(found, total, page, page_size)
 
 
-@router.get("/{building_id}")
+@router.get("/{building_id}", responses=NOT_FOUND)
 async def get_building(building_id: Id, caller: CallerDep, session: SessionDep) -> BuildingOut:
     """One building."""
     return BuildingOut.model_validate(await service.get(session, caller.tenant_id, building_id))
@@ -47,7 +48,7 @@ async def create_building(
     return BuildingOut.model_validate(building)
 
 
-@router.patch("/{building_id}")
+@router.patch("/{building_id}", responses=NOT_FOUND)
 async def update_building(
     building_id: Id, body: BuildingUpdate, staff: StaffUser, session: SessionDep, core: CoreDep
 ) -> BuildingOut:
@@ -59,7 +60,7 @@ async def update_building(
     return BuildingOut.model_validate(building)
 
 
-@router.delete("/{building_id}", status_code=204)
+@router.delete("/{building_id}", status_code=204, responses=CONFLICT)
 async def delete_building(building_id: Id, staff: StaffUser, session: SessionDep) -> Response:
     """Remove a building (409 while it has open requests)."""
     await service.delete(session, await service.get(session, staff.tenant_id, building_id))

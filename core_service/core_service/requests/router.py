@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 
 from core_service.auth.dependencies import ActiveUser, StaffUser
 from core_service.dependencies import CoreDep
-from core_service.errors import Invalid
+from core_service.errors import CONFLICT, NOT_FOUND, SIGNED_IN, Invalid
 from core_service.requests import queries, service, stats, timeline
 from core_service.requests.models import RepairRequest
 from core_service.requests.schemas import (
@@ -29,7 +29,7 @@ from core_service.schemas import PageNumber, PageSize, RequestNumber, SearchText
 from shared.app import SessionDep
 from shared.schemas import Id, IsoDatetime
 
-router = APIRouter(prefix="/api/v1/requests", tags=["requests"])
+router = APIRouter(prefix="/api/v1/requests", tags=["requests"], responses=SIGNED_IN)
 Many = Annotated[list[str] | None, Query(max_length=50)]
 SortText = Annotated[str, Query(max_length=32)]
 
@@ -89,13 +89,13 @@ async def request_stats(
                                created_to=created_to, building_id=building_id)
 
 
-@router.get("/{number}")
+@router.get("/{number}", responses=NOT_FOUND)
 async def get_request(number: RequestNumber, user: ActiveUser, session: SessionDep) -> RequestOut:
     """One request by number; someone else's request is 404."""
     return RequestOut.model_validate(await queries.read_one(session, user, number))
 
 
-@router.post("/{number}/assign")
+@router.post("/{number}/assign", responses=CONFLICT)
 async def assign(
     number: RequestNumber, body: AssignBody, user: ActiveUser, session: SessionDep
 ) -> RequestOut:
@@ -104,13 +104,13 @@ async def assign(
     return RequestOut.model_validate(found)
 
 
-@router.post("/{number}/take")
+@router.post("/{number}/take", responses=CONFLICT)
 async def take(number: RequestNumber, user: ActiveUser, session: SessionDep) -> RequestOut:
     """An executor of the request's specialization takes it (new -> in_progress)."""
     return RequestOut.model_validate(await service.take(session, user, number))
 
 
-@router.patch("/{number}/status")
+@router.patch("/{number}/status", responses=CONFLICT)
 async def change_status(
     number: RequestNumber, body: StatusBody, user: ActiveUser, session: SessionDep
 ) -> RequestOut:
@@ -126,7 +126,7 @@ async def visible_request(number: RequestNumber, user: ActiveUser, session: Sess
 VisibleRequest = Annotated[RepairRequest, Depends(visible_request)]
 
 
-@router.get("/{number}/comments")
+@router.get("/{number}/comments", responses=NOT_FOUND)
 async def list_comments(
     found: VisibleRequest, session: SessionDep, page: PageNumber = 1, page_size: PageSize = 100
 ) -> CommentPage:
@@ -134,7 +134,7 @@ async def list_comments(
     return CommentPage.of(*await timeline.comments(session, found, page, page_size), page, page_size)
 
 
-@router.post("/{number}/comments", status_code=201)
+@router.post("/{number}/comments", status_code=201, responses=NOT_FOUND)
 async def add_comment(
     number: RequestNumber, body: CommentIn, user: ActiveUser, session: SessionDep
 ) -> CommentOut:
@@ -142,7 +142,7 @@ async def add_comment(
     return CommentOut.model_validate(await service.comment(session, user, number, body.text))
 
 
-@router.get("/{number}/history")
+@router.get("/{number}/history", responses=NOT_FOUND)
 async def history(
     found: VisibleRequest, session: SessionDep, page: PageNumber = 1, page_size: PageSize = 100
 ) -> HistoryPage:

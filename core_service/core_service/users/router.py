@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from core_service.auth.dependencies import AdminUser, Caller, CallerDep, SignedInUser, StaffUser
-from core_service.errors import Forbidden, NotFound
+from core_service.errors import NOT_FOUND, SIGNED_IN, Forbidden, NotFound
 from core_service.schemas import PageNumber, PageSize, SearchText
 from core_service.users import service
 from core_service.users.models import User
@@ -22,7 +22,7 @@ from core_service.users.schemas import (
 from shared.app import SessionDep
 from shared.schemas import BigId, Id
 
-router = APIRouter(prefix="/api/v1/users", tags=["users"])
+router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=SIGNED_IN)
 
 
 def _require_staff_or_service(caller: Caller) -> None:
@@ -61,7 +61,7 @@ def _may_read(caller: Caller, user: User) -> bool:
     return caller.user is None or caller.user.is_staff or caller.user.id == user.id
 
 
-@router.get("/by-telegram/{telegram_id}")
+@router.get("/by-telegram/{telegram_id}", responses=NOT_FOUND)
 async def get_by_telegram(telegram_id: BigId, caller: CallerDep, session: SessionDep) -> UserOut:
     """The user with this Telegram id (services, staff, or the user themselves)."""
     user = await service.by_telegram(session, caller.tenant_id, telegram_id)
@@ -70,7 +70,7 @@ async def get_by_telegram(telegram_id: BigId, caller: CallerDep, session: Sessio
     return UserOut.model_validate(user)
 
 
-@router.get("/{user_id}")
+@router.get("/{user_id}", responses=NOT_FOUND)
 async def get_user(user_id: Id, caller: CallerDep, session: SessionDep) -> UserOut:
     """One user (services, staff, or the user themselves)."""
     user = await service.get(session, caller.tenant_id, user_id)
@@ -79,7 +79,7 @@ async def get_user(user_id: Id, caller: CallerDep, session: SessionDep) -> UserO
     return UserOut.model_validate(user)
 
 
-@router.patch("/{user_id}")
+@router.patch("/{user_id}", responses=NOT_FOUND)
 async def update_user(user_id: Id, body: ProfileUpdate, me: SignedInUser, session: SessionDep) -> UserOut:
     """Change one's own names, phone, language or active role (admins: anyone's); pending users too."""
     if me.id != user_id and not (me.has_role("admin") and me.status == "active"):
@@ -88,14 +88,14 @@ async def update_user(user_id: Id, body: ProfileUpdate, me: SignedInUser, sessio
     return UserOut.model_validate(await service.update_profile(session, user, body))
 
 
-@router.put("/{user_id}/roles")
+@router.put("/{user_id}/roles", responses=NOT_FOUND)
 async def set_roles(user_id: Id, body: RolesUpdate, admin: AdminUser, session: SessionDep) -> UserOut:
     """Replace a user's roles and specializations (admins)."""
     user = await service.get(session, admin.tenant_id, user_id)
     return UserOut.model_validate(await service.set_roles(session, user, body))
 
 
-@router.patch("/{user_id}/status")
+@router.patch("/{user_id}/status", responses=NOT_FOUND)
 async def set_status(user_id: Id, body: StatusUpdate, staff: StaffUser, session: SessionDep) -> UserOut:
     """Approve (`active`), block or return a user to `pending` (managers and admins)."""
     user = await service.get(session, staff.tenant_id, user_id)

@@ -54,6 +54,8 @@ BY_VARIABLE = {
     "INTEGRATION_EVENT_RETENTION_DAYS": "Days finished webhook events are kept (`prune-events`).",
     "INTEGRATION_CACHE_TTL_SECONDS": "Default lifetime of cached external answers.",
     "INTEGRATION_HEALTH_CHECK_TIMEOUT_SECONDS": "Timeout of one external health check.",
+    "INTEGRATION_HEALTH_CHECK_ALLOW_PRIVATE": "Let health checks reach loopback, private and link-local "
+    "addresses (local stand-ins only; off, a health_url resolving there is refused with 409).",
     "INTEGRATION_CALL_LOG_FLUSH_SECONDS": "Outbound call log: flush interval.",
     "INTEGRATION_CALL_LOG_BATCH_SIZE": "Outbound call log: rows per insert.",
     "INTEGRATION_CALL_LOG_QUEUE_SIZE": "Outbound call log: records buffered in memory before dropping.",

@@ -32,6 +32,8 @@ class Settings(ServiceSettings):
     event_retention_days: int = Field(default=30, ge=1)
     cache_ttl_seconds: int = Field(default=300, ge=1)
     health_check_timeout_seconds: float = Field(default=5.0, gt=0)
+    # Health checks refuse loopback, private and link-local addresses unless this is on (local stand-ins).
+    health_check_allow_private: bool = False
     # Outbound call log writer: flushed every interval or batch, whichever comes first.
     call_log_flush_seconds: float = Field(default=0.5, gt=0)
     call_log_batch_size: int = Field(default=200, ge=1, le=2000)

@@ -19,6 +19,13 @@ class ServiceNameTaken(HTTPException):
         super().__init__(status.HTTP_409_CONFLICT, f"a service named {name!r} already exists")
 
 
+class ProbeRefused(HTTPException):
+    """409: the health URL is outside the service's base URL or reaches a non-public address."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(status.HTTP_409_CONFLICT, f"health_url not probed: {reason}")
+
+
 class NoHealthUrl(HTTPException):
     """409: the service has nothing to probe."""
 

@@ -71,10 +71,16 @@ async def delete_service(tenant: TenantDep, session: SessionDep, service_id: Id)
 @router.post("/{service_id}/health-check", response_model=HealthResult)
 async def check_health(tenant: CallTenantDep, session: SessionDep, resources: ResourcesDep,
                        service_id: Id) -> HealthResult:
-    """Probe `health_url` once (bounded by the health-check timeout) and record the result."""
+    """Probe `health_url` once (under `base_url`, public addresses only) and record the result.
+
+    Bounded by the health-check timeout. 409 when the service has no `health_url`, when it is not
+    under `base_url`, or when its host resolves to a loopback, private or link-local address
+    (unless `INTEGRATION_HEALTH_CHECK_ALLOW_PRIVATE` is on).
+    """
     row = await service.get(session, tenant, service_id)
-    timeout = resources.settings.health_check_timeout_seconds
-    result = await health.check(session, row, resources.call_log.record, timeout)
+    settings = resources.settings
+    result = await health.check(session, row, resources.call_log.record,
+                                settings.health_check_timeout_seconds, settings.health_check_allow_private)
     return HealthResult(healthy=result.healthy, status_code=result.status_code,
                         latency_ms=result.latency_ms, error=result.error,
                         checked_at=result.checked_at, service=service.to_out(row))

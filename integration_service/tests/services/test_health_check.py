@@ -18,9 +18,9 @@ from integration_service.logs.models import IntegrationLog
 HEALTH = "https://upstream.example.test/health"
 
 
-async def _service(client: httpx.AsyncClient, health_url: str | None = HEALTH) -> int:
-    body: dict[str, Any] = {"name": "upstream", "service_type": "generic",
-                            "base_url": "https://upstream.example.test/"}
+async def _service(client: httpx.AsyncClient, health_url: str | None = HEALTH,
+                   base_url: str = "https://upstream.example.test/") -> int:
+    body: dict[str, Any] = {"name": "upstream", "service_type": "generic", "base_url": base_url}
     if health_url:
         body["health_url"] = health_url
     response = await client.post("/api/v1/services", json=body)
@@ -30,7 +30,8 @@ async def _service(client: httpx.AsyncClient, health_url: str | None = HEALTH) -
 
 @pytest.fixture
 def settings_overrides() -> dict[str, Any]:
-    return {"health_check_timeout_seconds": 0.3}
+    # The stand-ins answer on made-up hosts (respx) and on loopback.
+    return {"health_check_timeout_seconds": 0.3, "health_check_allow_private": True}
 
 
 async def test_healthy_answer_is_recorded_with_the_time(client: httpx.AsyncClient) -> None:
@@ -58,7 +59,7 @@ async def test_server_error_marks_the_service_unhealthy(client: httpx.AsyncClien
 
 
 async def test_unreachable_service_is_unhealthy_not_an_error(client: httpx.AsyncClient) -> None:
-    sid = await _service(client, "http://127.0.0.1:1/health")
+    sid = await _service(client, "http://127.0.0.1:1/health", "http://127.0.0.1:1/")
     response = await client.post(f"/api/v1/services/{sid}/health-check")
     assert response.status_code == 200
     body = response.json()
@@ -105,3 +106,45 @@ async def test_probe_is_written_to_the_call_log_for_the_tenant(
     assert (row.tenant_id, row.service, row.method, row.status_code) == ("acme", "upstream", "GET", 204)
     assert row.correlation_id == "probe-1"
     assert "hunter2" not in row.url and "api_key=***" in row.url
+
+
+@pytest.mark.parametrize(("base_url", "health_url"), [
+    ("https://upstream.example.test/", "http://127.0.0.1:1/health"),
+    ("https://upstream.example.test/api/", "https://upstream.example.test/apiother"),
+    ("https://upstream.example.test/", "https://upstream.example.test:8443/health"),
+])
+async def test_a_health_url_outside_the_base_url_is_never_fetched(
+    client: httpx.AsyncClient, base_url: str, health_url: str
+) -> None:
+    sid = await _service(client, health_url, base_url)
+    with respx.mock(assert_all_called=False) as mock:
+        route = mock.route().respond(200)
+        response = await client.post(f"/api/v1/services/{sid}/health-check")
+    assert response.status_code == 409 and "base_url" in response.json()["detail"]
+    assert not route.called
+
+
+@pytest.mark.parametrize("module_settings", [{"health_check_allow_private": False}])
+@pytest.mark.parametrize("origin", [
+    "http://127.0.0.1:8001", "http://localhost:8001", "http://10.1.2.3", "http://192.168.0.1",
+    "http://169.254.169.254", "http://[::1]:8001", "http://[fe80::1]", "http://0.0.0.0",
+])
+async def test_private_loopback_and_link_local_addresses_are_refused(
+    client: httpx.AsyncClient, origin: str
+) -> None:
+    sid = await _service(client, f"{origin}/health", f"{origin}/")
+    with respx.mock(assert_all_called=False) as mock:
+        route = mock.route().respond(200)
+        response = await client.post(f"/api/v1/services/{sid}/health-check")
+    assert response.status_code == 409 and "not a public address" in response.json()["detail"]
+    assert not route.called
+    assert (await client.get(f"/api/v1/services/{sid}")).json()["last_health_check_at"] is None
+
+
+@pytest.mark.parametrize("module_settings", [{"health_check_allow_private": False}])
+async def test_a_public_address_is_probed(client: httpx.AsyncClient) -> None:
+    sid = await _service(client, "https://93.184.215.14/health", "https://93.184.215.14/")
+    with respx.mock(assert_all_called=True) as mock:
+        mock.get("https://93.184.215.14/health").respond(200)
+        response = await client.post(f"/api/v1/services/{sid}/health-check")
+    assert response.status_code == 200 and response.json()["healthy"] is True

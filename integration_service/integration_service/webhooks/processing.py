@@ -16,7 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from integration_service.webhooks import metrics
 from integration_service.webhooks.models import OutboxEvent, WebhookConfig, WebhookEvent
-from integration_service.webhooks.sources import GOOGLE_SHEETS, google_data, published_type
+from integration_service.webhooks.sources import (
+    GOOGLE_SHEETS,
+    google_data,
+    published_type,
+    unsigned_type_hint,
+)
 from shared.errors import is_transient_db_error
 from shared.events import Envelope, emit_many
 
@@ -35,16 +40,19 @@ PROCESSORS: dict[str, Processor] = {}
 
 
 def default_data(event: Any) -> dict[str, Any]:
-    """`{source, type, webhook_event_id, payload}`; a Drive notification's payload is its headers."""
+    """`{source, type, webhook_event_id, payload}` and, when an unsigned header named a type,
+    `unsigned_type_hint`; a Drive notification's payload is its headers."""
     payload: Any = orjson.loads(event.raw_body) if event.raw_body.strip() else None
     if event.source == GOOGLE_SHEETS:
         payload = {**google_data(event.headers), **({"body": payload} if payload is not None else {})}
-    return {
+    data = {
         "source": event.source,
         "type": event.event_type,
         "webhook_event_id": str(event.id),
         "payload": payload,
     }
+    hint = unsigned_type_hint(event.source, event.headers)
+    return data if hint is None else {**data, "unsigned_type_hint": hint}
 
 
 def envelope_for(event: Any) -> Envelope:

@@ -14,6 +14,12 @@ GENERIC_DEFAULT_SCHEME = "hmac_sha256"
 SIGNED_ID_SCHEME = "standard_webhooks"
 # Published names: integration.webhook.<prefix>.<type> (the contract's "Events" section).
 EVENT_PREFIXES = {STRIPE: "stripe", GOOGLE_SHEETS: "google.sheets", YANDEX_MAPS: "yandex.maps"}
+# Where a body signed by HMAC, GitHub or Standard Webhooks names its type, first found wins.
+BODY_TYPE_FIELDS = ("type", "event_type", "event")
+# Headers that name the type but no scheme signs: a sender could relabel any event with them, so
+# their value is published only as `unsigned_type_hint`, never as the type or the channel.
+UNSIGNED_TYPE_HEADERS = ("x-event-type", "x-github-event")
+FALLBACK_TYPE = "event"
 
 
 def default_scheme(source: str) -> str:
@@ -57,7 +63,8 @@ def identify(source: str, scheme: str, headers: Mapping[str, str], raw: bytes, b
 
     The id is what deduplicates, so it comes from signed bytes only: a header the signature does
     not cover (X-Event-ID, X-GitHub-Delivery) would let anyone holding one signed delivery resend
-    it under fresh ids. Only Standard Webhooks signs its `webhook-id`.
+    it under fresh ids. Only Standard Webhooks signs its `webhook-id`. The type, which names the
+    channel, comes from signed bytes too: the body's `type`, `event_type` or `event`, else `event`.
     """
     if source == STRIPE:
         event_id, event_type = _body_field(body, "id"), _body_field(body, "type")
@@ -72,9 +79,15 @@ def identify(source: str, scheme: str, headers: Mapping[str, str], raw: bytes, b
         return Identity(f"{headers.get('x-goog-channel-id', '')}:{number}"[:255], state[:255])
     event_id = headers.get("webhook-id") if scheme == SIGNED_ID_SCHEME else None
     event_id = event_id or _body_field(body, "id", "event_id") or _digest(raw)
-    event_type = (headers.get("x-event-type") or headers.get("x-github-event")
-                  or _body_field(body, "type", "event_type") or "event")
-    return Identity(event_id[:255], event_type[:255])
+    event_type = _body_field(body, *BODY_TYPE_FIELDS) or FALLBACK_TYPE
+    return Identity(event_id[:255], event_type)
+
+
+def unsigned_type_hint(source: str, headers: Mapping[str, str]) -> str | None:
+    """What an unsigned header says the type is, for sources whose type comes from the body."""
+    if source in (STRIPE, GOOGLE_SHEETS):
+        return None
+    return next((headers[name][:255] for name in UNSIGNED_TYPE_HEADERS if headers.get(name)), None)
 
 
 def google_data(headers: Mapping[str, str]) -> dict[str, Any]:

@@ -71,6 +71,27 @@ async def test_generic_and_google_event_names(wh, redis) -> None:
     assert channels == [b"integration.webhook.generic.crm.order.paid"]
 
 
+async def test_an_unsigned_type_header_is_a_hint_never_the_channel(wh, redis) -> None:
+    await wh.config(source="crm", secret=wh.HMAC_SECRET)
+    await wh.config(source="github", secret=wh.HMAC_SECRET, signature_scheme="github")
+    body = orjson.dumps({"id": wh.uid("t1"), "event": "order.paid"})
+    await wh.generic("crm", body, {"X-Signature": wh.hmac_hex(body), "X-Event-Type": "refund.issued"})
+    push = orjson.dumps({"id": wh.uid("t2"), "ref": "refs/heads/main"})
+    hub = {"X-Hub-Signature-256": "sha256=" + wh.hmac_hex(push), "X-GitHub-Event": "push"}
+    await wh.generic("github", push, hub)
+    await wh.process()
+    await publish(wh.app)
+    published = {
+        envelope.event_id: (f[b"channel"], envelope.data.get("unsigned_type_hint"))
+        for _, f in await redis.xrange(STREAM)
+        if (envelope := Envelope.from_json(f[b"envelope"])).event_id in (wh.uid("t1"), wh.uid("t2"))
+    }
+    assert published == {
+        wh.uid("t1"): (b"integration.webhook.generic.crm.order.paid", "refund.issued"),
+        wh.uid("t2"): (b"integration.webhook.generic.github.event", "push"),
+    }
+
+
 async def test_event_types_matching_no_glob_are_filtered_and_not_published(wh) -> None:
     await wh.config(source="crm", secret=wh.HMAC_SECRET, event_types=["order.*"])
     for event_id, event_type in (("a", "order.paid"), ("b", "user.created")):

@@ -50,15 +50,17 @@ async def language_of(user: User | None, store: SessionStore | None) -> str:
 
 
 async def tell(event: TelegramObject, text: str) -> None:
-    """Answer a message with a message; a button with an alert (in the chat if already answered)."""
+    """Answer a message with a message; a button with an alert (in the chat if the alert cannot be
+    shown: the button was answered already, or pressed too long ago)."""
     if isinstance(event, Message):
         await event.answer(text)
     elif isinstance(event, CallbackQuery):
         try:
-            await event.answer(text[:200], show_alert=True)
+            shown = await event.answer(text[:200], show_alert=True)
         except TelegramBadRequest:
-            if isinstance(event.message, Message):
-                await event.message.answer(text)
+            shown = False
+        if not shown and isinstance(event.message, Message):
+            await event.message.answer(text)
 
 
 async def say_in_chat(event: TelegramObject, text: str) -> None:

@@ -215,9 +215,15 @@ def core_net(core_app: FastAPI) -> CoreSwitch:
 
 
 @pytest.fixture(scope="session")
-async def emulator_url() -> AsyncIterator[str]:
-    settings = EmulatorSettings(log_json=False, flood_control=False, allowed_tokens=[])
-    async with serve(create_emulator_app(settings)) as url:
+def emulator_settings() -> EmulatorSettings:
+    """The running emulator's settings (a test may change one with monkeypatch, such as the
+    window in which a button press can still be answered)."""
+    return EmulatorSettings(log_json=False, flood_control=False, allowed_tokens=[])
+
+
+@pytest.fixture(scope="session")
+async def emulator_url(emulator_settings: EmulatorSettings) -> AsyncIterator[str]:
+    async with serve(create_emulator_app(emulator_settings)) as url:
         yield url
 
 

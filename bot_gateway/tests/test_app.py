@@ -23,7 +23,8 @@ async def test_commands_are_registered_per_language_at_start(run_app, telegram: 
         calls = telegram.of("setMyCommands")
     by_language = {c.get("language_code", ""): c["commands"] for c in calls}
     assert set(by_language) == {"", "ru", "uz"}
-    assert [c["command"] for c in by_language["uz"]] == ["start", "menu", "help", "language", "cancel", "resume"]
+    commands = ["start", "menu", "help", "language", "cancel", "resume"]
+    assert [c["command"] for c in by_language["uz"]] == commands
     assert by_language["uz"][1]["description"] == "Asosiy menyu"
 
 

@@ -13,6 +13,7 @@ from aiogram.types import CallbackQuery, InaccessibleMessage, Message
 
 from bot_gateway.context import Context
 from bot_gateway.i18n import all_texts
+from bot_gateway.updates import tell
 
 # Text that is not a command: commands (/cancel, /help...) always reach their own handlers.
 PLAIN_TEXT = F.text & ~F.text.startswith("/")
@@ -57,8 +58,8 @@ class InFlow(Filter):
 
 
 async def stale(callback: CallbackQuery, ctx: Context) -> None:
-    """ "This button is out of date"."""
-    await callback.answer(ctx.t("button.stale"), show_alert=True)
+    """ "This button is out of date" (in the chat when the alert cannot show)."""
+    await tell(callback, ctx.t("button.stale"))
 
 
 def message_of(callback: CallbackQuery) -> Message | None:

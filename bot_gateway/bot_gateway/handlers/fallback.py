@@ -8,6 +8,7 @@ from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 
 from bot_gateway.context import Context
+from bot_gateway.handlers import common
 
 log = logging.getLogger("bot.handlers")
 router = Router(name=__name__)
@@ -23,4 +24,4 @@ async def unknown(message: Message, ctx: Context) -> None:
 async def stale(query: CallbackQuery, ctx: Context) -> None:
     """Say the button is out of date instead of leaving a spinner."""
     log.info("stale button", extra={"data": (query.data or "")[:64]})
-    await query.answer(ctx.t("button.stale"), show_alert=True)
+    await common.stale(query, ctx)

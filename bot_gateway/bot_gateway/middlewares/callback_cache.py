@@ -11,6 +11,7 @@ from aiogram.types import CallbackQuery, TelegramObject
 from bot_gateway.context import Context, Services
 from bot_gateway.i18n import t
 from bot_gateway.keyboards.cache import PREFIX
+from bot_gateway.updates import tell
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -26,6 +27,6 @@ class CallbackCacheMiddleware(BaseMiddleware):
         full = await services.keyboards.resolve((event.data or "")[len(PREFIX):], event.from_user.id)
         if full is None:
             ctx: Context | None = data.get("ctx")
-            await event.answer(t("button.stale", ctx.language if ctx else None), show_alert=True)
+            await tell(event, t("button.stale", ctx.language if ctx else None))
             return None
         return await handler(event.model_copy(update={"data": full}), data)

@@ -1,10 +1,11 @@
-"""The aiogram Bot: Bot API URL from settings, HTML by default, 429 `retry_after` honoured."""
+"""The aiogram Bot: Bot API URL from settings, HTML by default, 429 `retry_after` honoured, a button
+answer Telegram no longer takes tolerated."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Any, cast
 
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
@@ -12,13 +13,15 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.exceptions import TelegramRetryAfter
-from aiogram.methods import TelegramMethod
+from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
+from aiogram.methods import AnswerCallbackQuery, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 
 from bot_gateway.config import Settings
 
 log = logging.getLogger("bot.telegram")
+# Telegram's refusal of an answer to a press older than its window (or one answered already).
+QUERY_TOO_OLD = "query is too old"
 
 
 class RetryAfter(BaseRequestMiddleware):
@@ -45,6 +48,26 @@ class RetryAfter(BaseRequestMiddleware):
         raise AssertionError("unreachable")
 
 
+class ExpiredButtonAnswers(BaseRequestMiddleware):
+    """An answer to a button press that Telegram refuses as too old comes back as False (not
+    shown) instead of an exception: the press was handled, and whatever the handler does after
+    answering must still happen. Every other error is raised as before."""
+
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        """Send; swallow only the "query is too old" refusal of `answerCallbackQuery`."""
+        try:
+            return await make_request(bot, method)
+        except TelegramBadRequest as exc:
+            if not isinstance(method, AnswerCallbackQuery) or QUERY_TOO_OLD not in exc.message:
+                raise
+            log.info("button answer refused as too old", extra={"error": exc.message})
+            # The session's chain passes results, not Response objects, despite aiogram's hints.
+            return cast(Response[TelegramType], False)
+
+
 def build_bot(settings: Settings, **session_kwargs: Any) -> Bot:
     """A Bot talking to `BOT_TELEGRAM_API_URL` (Telegram, the emulator, or any stand-in)."""
     session = AiohttpSession(
@@ -52,5 +75,6 @@ def build_bot(settings: Settings, **session_kwargs: Any) -> Bot:
         **session_kwargs,
     )
     session.middleware(RetryAfter())
+    session.middleware(ExpiredButtonAnswers())
     defaults = DefaultBotProperties(parse_mode=ParseMode.HTML)
     return Bot(settings.telegram_token, session=session, default=defaults)

@@ -29,6 +29,11 @@ log = logging.getLogger("webhooks.receivers")
 MAX_BODY_BYTES = 1 << 20
 SOURCE_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie", "x-goog-channel-token", "x-api-key"}
+# Refusals a stranger gets one answer for, so it cannot learn which (tenant, source) pairs exist;
+# the metrics and the log keep the real reason. A stale timestamp is told apart: only a sender
+# holding the secret can sign one.
+_UNAUTHENTICATED = frozenset({"unknown_source", "unknown_channel", "missing_signature", "invalid_signature"})
+UNAUTHENTICATED_ANSWER = {"detail": "missing or invalid signature", "reason": "unauthenticated"}
 
 
 @dataclass
@@ -47,7 +52,7 @@ class Receivers:
 
 @dataclass
 class Rejected(Exception):
-    """A delivery refused with `status` (401, 404, 413, 400, 429); nothing was stored."""
+    """A delivery refused with `status` (401, 413, 400, 429); nothing was stored."""
 
     status: int
     reason: str
@@ -161,7 +166,7 @@ async def _store(
 async def _configs(receivers: Receivers, request: Request, tenant: str, source: str) -> list[ActiveConfig]:
     configs = await receivers.directory.active(tenant, source) if SOURCE_SLUG.match(source) else []
     if not configs:
-        raise Rejected(404, "unknown_source", f"no webhook config for source {source!r}")
+        raise Rejected(401, "unknown_source", f"no webhook config for source {source!r}")
     if source == GOOGLE_SHEETS:
         channel = request.headers.get("x-goog-channel-id")
         configs = [c for c in configs if channel and c.channel_id == channel]
@@ -182,16 +187,17 @@ async def receive(receivers: Receivers, request: Request, source: str) -> JSONRe
     """Verify, store and acknowledge one delivery; 200 means stored.
 
     The event is stored with one autocommit statement before the answer. Refusals answer
-    401/404/413/400/429 with a `reason`; a database that cannot store it answers 503.
+    401/413/400/429 with a `reason`; a database that cannot store it answers 503. The body is read
+    before the config is looked up, so an unconfigured pair answers exactly as a configured one.
     """
     started = time.perf_counter()
     tenant = validate_tenant(request.query_params.get("tenant"))
     label = "unknown"
     try:
+        raw = await read_body(request)
         configs = await _configs(receivers, request, tenant, source)
         label = source
         metrics.RECEIVED.labels(source).inc()
-        raw = await read_body(request)
         config = authenticate(configs, request.headers, raw)
         # Only authenticated deliveries count: unsigned junk must not use up the sender's budget.
         await _rate_limit(receivers, tenant, source, configs)
@@ -200,11 +206,7 @@ async def receive(receivers: Receivers, request: Request, source: str) -> JSONRe
         if label == "unknown":
             metrics.RECEIVED.labels(label).inc()
         metrics.REJECTED.labels(label, rejected.reason).inc()
-        return JSONResponse(
-            {"detail": rejected.detail, "reason": rejected.reason},
-            status_code=rejected.status,
-            headers=rejected.headers,
-        )
+        return _refusal(rejected, tenant, source)
     try:
         new = await _store(receivers.writer, request, tenant=tenant, source=source, config=config, raw=raw,
                            identity=identity, started=started)
@@ -218,6 +220,16 @@ async def receive(receivers: Receivers, request: Request, source: str) -> JSONRe
     # Background tasks run after the response (the row is committed): wake the in-process worker.
     wake = BackgroundTask(_wake, receivers.wake) if receivers.wake is not None else None
     return JSONResponse({"status": "accepted", "event_id": identity.event_id}, background=wake)
+
+
+def _refusal(rejected: Rejected, tenant: str, source: str) -> JSONResponse:
+    """The answer to a refused delivery; the unauthenticated ones are alike, the log tells them apart."""
+    if rejected.reason not in _UNAUTHENTICATED:
+        return JSONResponse({"detail": rejected.detail, "reason": rejected.reason},
+                            status_code=rejected.status, headers=rejected.headers)
+    log.info("webhook refused", extra={"tenant": tenant, "source": source[:64], "reason": rejected.reason,
+                                       "detail": rejected.detail[:200]})
+    return JSONResponse(UNAUTHENTICATED_ANSWER, status_code=401)
 
 
 async def _wake(wake: Callable[[], None]) -> None:

@@ -61,16 +61,16 @@ class ReceiverRoute(APIRoute):
 RECEIVER_DOCS: dict[str, Any] = {
     "openapi_extra": {"parameters": [{
         "name": "tenant", "in": "query", "required": False,
-        "schema": {"type": "string", "default": "default"},
+        "schema": {"type": "string", "default": "default", "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$"},
         "description": "The tenant whose configs verify the delivery (a slug).",
     }]},
     "responses": {
         200: {"description": "`accepted` (stored) or `duplicate` (stored before), with the event id"},
         400: {"description": "Not JSON, a U+0000 in a JSON string, no usable event id or type, "
                              "or a malformed tenant"},
-        401: {"description": "Missing, invalid or stale signature, or an unknown Drive channel "
-                             "(`reason` says which)"},
-        404: {"description": "No active config for this source and tenant"},
+        401: {"description": "Not authenticated: one answer (`reason` `unauthenticated`) for a missing "
+                             "or invalid signature, an unknown Drive channel and a (tenant, source) "
+                             "with no active config; `stale_timestamp` for a valid but stale signature"},
         413: {"description": "Body over 1 MiB"},
         429: {"description": "Over the source's deliveries per minute (`Retry-After`)"},
         503: {"description": "The database cannot store the event now (`Retry-After`)"},

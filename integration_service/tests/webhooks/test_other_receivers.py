@@ -149,10 +149,18 @@ async def test_standard_webhooks_rejects_stale_future_tampered_and_unsigned(wh) 
     assert await wh.rows() == []
 
 
-async def test_unknown_generic_source_is_404(wh) -> None:
+async def test_unknown_generic_source_answers_as_a_bad_signature(wh) -> None:
+    await wh.config(source="crm", secret=wh.HMAC_SECRET)
     body = b"{}"
-    assert (await wh.generic("nobody", body, {"X-Signature": wh.hmac_hex(body)})).status_code == 404
-    assert (await wh.generic("BAD!", body, {})).status_code == 404
+    forged = {"X-Signature": wh.hmac_hex(body, "guess")}
+    answers = [await wh.generic("nobody", body, forged), await wh.generic("BAD!", body, {}),
+               await wh.generic("crm", body, forged), await wh.generic("crm", body, {}),
+               await wh.generic("crm", body, forged, tenant="elsewhere")]
+    assert {(a.status_code, a.text) for a in answers} == {
+        (401, '{"detail":"missing or invalid signature","reason":"unauthenticated"}')}
+    text = (await wh.anon.get("/metrics")).text
+    for reason in ("unknown_source", "invalid_signature", "missing_signature"):
+        assert f'reason="{reason}"' in text
 
 
 async def test_receivers_are_rate_limited_per_tenant_and_source(wh) -> None:

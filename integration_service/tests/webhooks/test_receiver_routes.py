@@ -13,7 +13,7 @@ async def test_deliveries_are_logged_and_measured_under_their_route(wh) -> None:
     await wh.generic("nobody", b"{}", {})
     text = (await wh.anon.get("/metrics")).text
     assert 'route="/api/v1/webhooks/stripe",service="integration",status="200"' in text
-    assert 'route="/api/v1/webhooks/generic/{source}",service="integration",status="404"' in text
+    assert 'route="/api/v1/webhooks/generic/{source}",service="integration",status="401"' in text
 
 
 async def test_other_methods_and_paths_still_reach_fastapi(wh) -> None:

@@ -88,7 +88,7 @@ async def test_any_v1_may_match_and_rotated_secrets_both_work(wh) -> None:
 async def test_deactivated_secret_no_longer_verifies(wh, client) -> None:
     config = await wh.config()
     await client.patch(f"/api/v1/webhooks/configs/{config['id']}", json={"is_active": False})
-    assert (await wh.stripe(wh.stripe_event("evt_off"))).status_code == 404
+    assert (await wh.stripe(wh.stripe_event("evt_off"))).status_code == 401
 
 
 async def test_huge_body_is_413(wh) -> None:
@@ -118,8 +118,8 @@ async def test_signed_but_not_json_is_400(wh) -> None:
     assert await wh.rows() == []
 
 
-async def test_no_config_is_404_and_a_bad_tenant_400(wh) -> None:
-    assert (await wh.stripe(wh.stripe_event())).status_code == 404
+async def test_no_config_is_401_and_a_bad_tenant_400(wh) -> None:
+    assert (await wh.stripe(wh.stripe_event())).status_code == 401
     assert (await wh.stripe(wh.stripe_event(), tenant="Not A Slug")).status_code == 400
 
 
@@ -129,7 +129,7 @@ async def test_the_same_event_id_in_two_tenants_is_two_events(wh) -> None:
     body = wh.stripe_event("evt_shared")
     assert (await wh.stripe(body, tenant="a")).json()["status"] == "accepted"
     assert (await wh.stripe(body, tenant="b")).json()["status"] == "accepted"
-    assert (await wh.stripe(body)).status_code == 404
+    assert (await wh.stripe(body)).status_code == 401
     assert {r.tenant_id for r in await wh.rows()} == {"a", "b"}
 
 

@@ -21,6 +21,8 @@ COMMON = {
     "db_connect_timeout_seconds": "Timeout of one database connection attempt.",
     "redis_pool_size": "Redis connections kept in the pool.",
     "redis_timeout_seconds": "Timeout of one Redis command.",
+    "max_headers": "Requests with more headers are refused with 431 before any route runs.",
+    "max_header_bytes": "Requests whose headers (names and values) exceed this are refused with 431.",
 }
 
 BY_VARIABLE = {

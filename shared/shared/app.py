@@ -15,11 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.config import ServiceSettings
 from shared.db import create_engine, create_sessionmaker, session_scope
-from shared.errors import install_error_handlers
+from shared.errors import error_responses, install_error_handlers
 from shared.health import Check, database_check, health_router, redis_check
 from shared.logging import configure_logging
 from shared.metrics import metrics_router
-from shared.middleware import RequestContextMiddleware
+from shared.middleware import HeaderLimits, RequestContextMiddleware
 from shared.redis import create_redis
 from shared.schemas import refuse_nul_parameters
 
@@ -101,7 +101,9 @@ def create_service_app(
             _freeze_startup_objects()
             yield
 
-    app = offline_docs_app(title=title, lifespan=lifespan, dependencies=[Depends(refuse_nul_parameters)])
+    app = offline_docs_app(title=title, lifespan=lifespan, dependencies=[Depends(refuse_nul_parameters)],
+                           responses=error_responses(431))
+    app.add_middleware(HeaderLimits, max_headers=settings.max_headers, max_bytes=settings.max_header_bytes)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     install_error_handlers(app)
     app.include_router(health_router(settings.service_name, get_ready_checks))
@@ -109,6 +111,16 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+def server_options(settings: ServiceSettings) -> dict[str, Any]:
+    """What `uvicorn.run` takes besides the app: where to listen, no access log of its own (the
+    app logs every request), and the header limit applied while reading, before the app sees it."""
+    return {
+        "host": settings.host, "port": settings.port, "log_config": None, "access_log": False,
+        # Request line and headers together; beyond it the h11 parser answers 431 itself.
+        "h11_max_incomplete_event_size": settings.max_header_bytes + 8192,
+    }
 
 
 def offline_docs_app(**options: Any) -> FastAPI:
@@ -177,4 +189,5 @@ __all__ = [
     "get_settings",
     "offline_docs_app",
     "resources_of",
+    "server_options",
 ]

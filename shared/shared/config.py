@@ -50,6 +50,9 @@ class ServiceSettings(BaseSettings):
     db_connect_timeout_seconds: float = Field(default=3.0, gt=0)
     redis_pool_size: int = Field(default=50, ge=1)
     redis_timeout_seconds: float = Field(default=2.0, gt=0)
+    # Requests with more headers than this are refused with 431 before any route runs.
+    max_headers: int = Field(default=100, ge=10, le=10_000)
+    max_header_bytes: int = Field(default=16_384, ge=1024, le=1_048_576)
 
     _split_tokens = field_validator("api_tokens", mode="before")(split_commas)
 

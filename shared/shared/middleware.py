@@ -1,4 +1,4 @@
-"""One pure-ASGI middleware: correlation id in and out, access log, per-route metrics."""
+"""Pure-ASGI middleware: correlation id in and out, access log, per-route metrics; header limits."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 import time
 import uuid
 
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.logging import correlation_id
@@ -74,3 +75,25 @@ class RequestContextMiddleware:
                     "duration_ms": round(elapsed * 1000, 2),
                 },
             )
+
+
+class HeaderLimits:
+    """Answers 431 to a request with more than `max_headers` headers or `max_bytes` of them (names
+    and values), before any route, dependency or body read runs."""
+
+    def __init__(self, app: ASGIApp, max_headers: int, max_bytes: int) -> None:
+        self.app = app
+        self.max_headers = max_headers
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Check one request's headers; pass it on when they are within the limits."""
+        if scope["type"] == "http":
+            headers = scope["headers"]
+            size = sum(len(name) + len(value) for name, value in headers)
+            if len(headers) > self.max_headers or size > self.max_bytes:
+                detail = (f"request headers too large: at most {self.max_headers} headers "
+                          f"of {self.max_bytes} bytes in all")
+                await JSONResponse({"detail": detail}, status_code=431)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)

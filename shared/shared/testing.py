@@ -106,10 +106,11 @@ async def asgi_client(
 
 
 @asynccontextmanager
-async def serve(app: Any) -> AsyncIterator[str]:
-    """Run an ASGI app (its lifespan included) on a real uvicorn server on a free local port."""
+async def serve(app: Any, **options: Any) -> AsyncIterator[str]:
+    """Run an ASGI app (its lifespan included) on a real uvicorn server on a free local port;
+    `options` are more of `uvicorn.Config`'s."""
     config = uvicorn.Config(app, host="127.0.0.1", port=0, log_config=None, lifespan="on",
-                            timeout_graceful_shutdown=1)
+                            timeout_graceful_shutdown=1, **options)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:

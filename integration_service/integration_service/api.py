@@ -1,5 +1,5 @@
 """Every route of the Integration Service: the public webhook receivers, and the management API,
-every route of which needs the management token."""
+every route of which needs the management token; each declares the errors it answers."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ from integration_service.requests_log import router as requests_log
 from integration_service.services import router as services
 from integration_service.sheets import router as sheets
 from integration_service.webhooks import router as webhooks
+from shared.errors import error_responses
 from shared.security import require_api_token
 
 receivers = webhooks.receivers
 
-router = APIRouter(dependencies=[Depends(require_api_token)])
+# Any management call: a malformed X-Tenant-ID or a body that is not JSON, the token, an outage.
+router = APIRouter(dependencies=[Depends(require_api_token)], responses=error_responses(400, 401, 503))
 router.include_router(webhooks.router)
 router.include_router(services.router)
 router.include_router(logs.router)

@@ -13,9 +13,12 @@ from integration_service.dependencies import GeocoderDep
 from integration_service.geocoding.exceptions import GeocodingUnavailable, NotFound
 from integration_service.geocoding.schemas import GeocodeResult, GeocodingHealth, Lang, ProviderState
 from integration_service.logs.context import CallTenantDep
+from shared.errors import error_responses
 from shared.ratelimit import Decision
 
 router = APIRouter(prefix="/api/v1/geocoding", tags=["geocoding"])
+# No provider found the place (404), or none can answer now (429 our limit, 503 theirs).
+LOOKUP_ERRORS = error_responses(404, 429, 503)
 Address = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 
 
@@ -31,7 +34,7 @@ async def _answer(lookup: Awaitable[GeocodeResult]) -> GeocodeResult | JSONRespo
                             status_code=exc.status_code, headers={"Retry-After": retry})
 
 
-@router.get("/forward", response_model=GeocodeResult)
+@router.get("/forward", response_model=GeocodeResult, responses=LOOKUP_ERRORS)
 async def forward(
     geocoder: GeocoderDep, tenant: CallTenantDep, address: Annotated[Address, Query()], lang: Lang = "ru"
 ) -> GeocodeResult | JSONResponse:
@@ -39,7 +42,7 @@ async def forward(
     return await _answer(geocoder.forward(tenant, address, lang))
 
 
-@router.get("/reverse", response_model=GeocodeResult)
+@router.get("/reverse", response_model=GeocodeResult, responses=LOOKUP_ERRORS)
 async def reverse(
     geocoder: GeocoderDep,
     tenant: CallTenantDep,

@@ -11,6 +11,7 @@ from integration_service.ratelimits import service
 from integration_service.ratelimits.models import ANY_ENDPOINT, ApiRateLimit
 from integration_service.ratelimits.schemas import RateLimitIn, RateLimitList, RateLimitOut
 from shared.app import SessionDep
+from shared.errors import error_responses
 from shared.security import TenantDep
 
 router = APIRouter(prefix="/api/v1/rate-limits", tags=["rate-limits"])
@@ -45,7 +46,7 @@ async def put_rate_limit(
     return await _with_usage(limits, row)
 
 
-@router.delete("", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(404))
 async def delete_rate_limit(
     tenant: TenantDep, session: SessionDep, limits: RateLimitsDep,
     service_name: Annotated[str, Query(alias="service", min_length=1, max_length=100)],

@@ -18,6 +18,7 @@ from integration_service.services.schemas import (
     ServiceUpdate,
 )
 from shared.app import SessionDep
+from shared.errors import error_responses
 from shared.schemas import Id
 from shared.security import TenantDep
 
@@ -36,7 +37,8 @@ async def list_services(
     return ServicePage(items=[service.to_out(r) for r in rows], total=total, limit=limit, offset=offset)
 
 
-@router.post("", response_model=ServiceOut, status_code=status.HTTP_201_CREATED)
+@router.post("", response_model=ServiceOut, status_code=status.HTTP_201_CREATED,
+             responses=error_responses(409))
 async def create_service(
     tenant: TenantDep, session: SessionDep, box: SecretBoxDep, body: ServiceCreate
 ) -> ServiceOut:
@@ -44,13 +46,13 @@ async def create_service(
     return service.to_out(await service.create(session, box, tenant, body))
 
 
-@router.get("/{service_id}", response_model=ServiceOut)
+@router.get("/{service_id}", response_model=ServiceOut, responses=error_responses(404))
 async def get_service(tenant: TenantDep, session: SessionDep, service_id: Id) -> ServiceOut:
     """One service of the tenant."""
     return service.to_out(await service.get(session, tenant, service_id))
 
 
-@router.patch("/{service_id}", response_model=ServiceOut)
+@router.patch("/{service_id}", response_model=ServiceOut, responses=error_responses(404, 409))
 async def update_service(
     tenant: TenantDep, session: SessionDep, box: SecretBoxDep, limits: RateLimitsDep,
     service_id: Id, body: ServiceUpdate,
@@ -61,14 +63,14 @@ async def update_service(
     return service.to_out(await service.update(session, box, row, body))
 
 
-@router.delete("/{service_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/{service_id}", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(404))
 async def delete_service(tenant: TenantDep, session: SessionDep, service_id: Id) -> Response:
     """Remove the service."""
     await service.delete(session, await service.get(session, tenant, service_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/{service_id}/health-check", response_model=HealthResult)
+@router.post("/{service_id}/health-check", response_model=HealthResult, responses=error_responses(404, 409))
 async def check_health(tenant: CallTenantDep, session: SessionDep, resources: ResourcesDep,
                        service_id: Id) -> HealthResult:
     """Probe `health_url` once (under `base_url`, public addresses only) and record the result.

@@ -6,6 +6,12 @@ import google.auth.exceptions
 import requests
 from gspread.exceptions import APIError
 
+from shared.errors import ErrorBody, error_responses
+
+# What a call to Google Sheets may answer besides its result (OpenAPI `responses=`).
+SHEETS_ERRORS = {**error_responses(403, 404, 429, 503),
+                 502: {"model": ErrorBody, "description": "Google Sheets rejected the service account"}}
+
 
 class SheetsError(Exception):
     """An answer for the caller: status, a clear detail and, for waits, seconds to retry after."""

@@ -11,12 +11,12 @@ from fastapi.responses import JSONResponse
 from integration_service.dependencies import SheetsDep
 from integration_service.logs.context import CallTenantDep
 from integration_service.sheets import schemas
-from integration_service.sheets.exceptions import SheetsError, not_configured
+from integration_service.sheets.exceptions import SHEETS_ERRORS, SheetsError, not_configured
 from integration_service.sheets.service import Sheets
 from shared.ratelimit import Decision
 
 T = TypeVar("T")
-router = APIRouter(prefix="/api/v1/sheets", tags=["sheets"])
+router = APIRouter(prefix="/api/v1/sheets", tags=["sheets"], responses=SHEETS_ERRORS)
 Answer = JSONResponse
 
 

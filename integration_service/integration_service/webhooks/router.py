@@ -26,6 +26,7 @@ from integration_service.webhooks.schemas import (
 )
 from integration_service.webhooks.sources import GOOGLE_SHEETS, STRIPE, YANDEX_MAPS
 from shared.app import SessionDep
+from shared.errors import error_responses
 from shared.schemas import Id, IsoDatetime
 from shared.security import TenantDep
 
@@ -120,7 +121,8 @@ async def list_configs(
     return [configs.to_out(c) for c in await configs.list_configs(session, tenant, source)]
 
 
-@router.post("/configs", response_model=ConfigOut, status_code=status.HTTP_201_CREATED)
+@router.post("/configs", response_model=ConfigOut, status_code=status.HTTP_201_CREATED,
+             responses=error_responses(409))
 async def create_config(
     body: ConfigCreate, session: SessionDep, tenant: TenantDep, directory: ConfigDirectoryDep,
     box: SecretBoxDep,
@@ -131,13 +133,15 @@ async def create_config(
     return configs.to_out(config)
 
 
-@router.get("/configs/{config_id}", response_model=ConfigOut)
+@router.get("/configs/{config_id}", response_model=ConfigOut,
+             responses=error_responses(404))
 async def get_config(config_id: Id, session: SessionDep, tenant: TenantDep) -> ConfigOut:
     """One config."""
     return configs.to_out(await configs.get(session, tenant, config_id))
 
 
-@router.patch("/configs/{config_id}", response_model=ConfigOut)
+@router.patch("/configs/{config_id}", response_model=ConfigOut,
+             responses=error_responses(404, 409))
 async def update_config(
     config_id: Id,
     body: ConfigUpdate,
@@ -152,7 +156,8 @@ async def update_config(
     return configs.to_out(config)
 
 
-@router.delete("/configs/{config_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/configs/{config_id}", status_code=status.HTTP_204_NO_CONTENT,
+             responses=error_responses(404))
 async def delete_config(
     config_id: Id, session: SessionDep, tenant: TenantDep, directory: ConfigDirectoryDep
 ) -> Response:
@@ -200,7 +205,8 @@ async def replay_events(
     return Queued(queued=await event_admin.replay(session, tenant, body))
 
 
-@router.get("/events/{event_id}", response_model=EventDetail)
+@router.get("/events/{event_id}", response_model=EventDetail,
+             responses=error_responses(404, 409))
 async def get_event(
     event_id: EventKey, session: SessionDep, tenant: TenantDep, source: SourceFilter = None
 ) -> EventDetail:
@@ -211,7 +217,8 @@ async def get_event(
     return EventDetail(**detail, headers=event.headers, errors=event.errors, body=body)
 
 
-@router.post("/events/{event_id}/retry", response_model=EventOut, status_code=status.HTTP_202_ACCEPTED)
+@router.post("/events/{event_id}/retry", response_model=EventOut, status_code=status.HTTP_202_ACCEPTED,
+             responses=error_responses(404, 409))
 async def retry_event(
     event_id: EventKey, session: SessionDep, tenant: TenantDep, source: SourceFilter = None
 ) -> EventOut:

@@ -83,9 +83,9 @@ def main() -> None:
         asyncio.run(run_alone(settings, args.port))
     else:
         from integration_service.app import create_app
+        from shared.app import server_options
 
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port,
-                    log_config=None, access_log=False)
+        uvicorn.run(create_app(settings), **server_options(settings))
 
 
 if __name__ == "__main__":

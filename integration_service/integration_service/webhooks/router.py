@@ -75,6 +75,7 @@ RECEIVER_DOCS: dict[str, Any] = {
         413: {"description": "Body over 1 MiB"},
         429: {"description": "Over the source's deliveries per minute (`Retry-After`)"},
         503: {"description": "The database cannot store the event now (`Retry-After`)"},
+        **error_responses(431),
     },
 }
 receivers = APIRouter(prefix="/api/v1/webhooks", tags=["webhook receivers"], route_class=ReceiverRoute)

@@ -36,3 +36,13 @@ async def test_receivers_answer_under_a_root_path(wh) -> None:
         response = await proxied.post("/integration/api/v1/webhooks/stripe", content=body,
                                       headers={"Stripe-Signature": wh.stripe_header(body)})
     assert response.status_code == 200 and response.json()["status"] == "accepted"
+
+
+async def test_a_delivery_with_hundreds_of_headers_is_431(wh) -> None:
+    await wh.config()
+    body = wh.stripe_event(wh.uid("evt_headers"))
+    headers = {"Stripe-Signature": wh.stripe_header(body), **{f"X-Pad-{i}": "x" for i in range(500)}}
+    response = await wh.anon.post("/api/v1/webhooks/stripe", content=body, headers=headers)
+    assert response.status_code == 431 and await wh.rows() == []
+    padded = {"Stripe-Signature": wh.stripe_header(body), "X-Pad": "x" * 64 * 1024}
+    assert (await wh.anon.post("/api/v1/webhooks/stripe", content=body, headers=padded)).status_code == 431

@@ -2,7 +2,7 @@
 UV := ./scripts/uv
 RUN := $(UV) run --frozen --no-sync
 
-.PHONY: install run test lint migrate bench loadtest fmt openapi
+.PHONY: install run test lint migrate bench loadtest fmt openapi fuzz
 
 install:
 	$(UV) sync --frozen
@@ -24,6 +24,10 @@ migrate: install
 
 bench: install
 	$(RUN) python -m scripts.stack bench
+
+# The fuzz tests of `make test` with FUZZ_EXAMPLES (default 500) generated requests per operation.
+fuzz: install
+	$(RUN) python -m scripts.stack fuzz
 
 loadtest: install
 	$(RUN) python -m scripts.stack loadtest

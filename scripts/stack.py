@@ -318,6 +318,24 @@ def test(pytest_args: list[str]) -> int:
         infra.stop()
 
 
+FUZZED = ["core_service", "integration_service"]
+
+
+def fuzz(pytest_args: list[str]) -> int:
+    """The standing fuzz tests with many more examples per operation (`FUZZ_EXAMPLES`, 500 unless
+    set) and a seed of their own (each example count draws other requests)."""
+    env = configured()
+    infra = find_infra(env.get("TEST_PG_URL"), env.get("TEST_REDIS_URL"))
+    child = {**os.environ, "TEST_PG_URL": infra.pg_url, "TEST_REDIS_URL": infra.redis_url,
+             "FUZZ_EXAMPLES": env.get("FUZZ_EXAMPLES", "500")}
+    steps = [[PYTHON, "-m", "pytest", f"--rootdir={member}", f"{member}/tests/test_fuzz.py", "-rxX",
+              "--durations=5", *pytest_args] for member in FUZZED]
+    try:
+        return run_steps(steps, child)
+    finally:
+        infra.stop()
+
+
 def migrate() -> int:
     """Create and migrate every existing service's database."""
     env = configured()
@@ -366,7 +384,7 @@ def loadtest() -> int:
 
 
 def main(argv: list[str]) -> int:
-    """Dispatch `test`, `lint`, `run`, `migrate`, `bench`, `loadtest`."""
+    """Dispatch `test`, `lint`, `run`, `migrate`, `bench`, `loadtest`, `fuzz`."""
     command = argv[0] if argv else "run"
     if command == "test":
         return test(argv[1:])
@@ -378,9 +396,11 @@ def main(argv: list[str]) -> int:
         return migrate()
     if command == "bench":
         return bench()
+    if command == "fuzz":
+        return fuzz(argv[1:])
     if command == "loadtest":
         return loadtest()
-    print(f"unknown command {command!r}: use test, lint, run, migrate, bench or loadtest")
+    print(f"unknown command {command!r}: use test, lint, run, migrate, bench, loadtest or fuzz")
     return 2
 
 

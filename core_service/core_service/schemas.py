@@ -8,13 +8,15 @@ from typing import Annotated, Generic, Self, TypeVar
 from fastapi import Path, Query
 from pydantic import BaseModel
 
+from shared.schemas import NO_NUL
+
 T = TypeVar("T", bound=BaseModel)
 MAX_PAGE = 10_000_000
 PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE)]
 PageSize = Annotated[int, Query(ge=1, le=100)]
-SearchText = Annotated[str, Query(max_length=300)]
+SearchText = Annotated[str, Query(max_length=300, pattern=NO_NUL)]
 # A request's number, `YYMMDD-NNN`, as a path parameter.
-RequestNumber = Annotated[str, Path(max_length=32)]
+RequestNumber = Annotated[str, Path(max_length=32, pattern=NO_NUL)]
 
 
 class Page(BaseModel, Generic[T]):

@@ -3,10 +3,13 @@ description of the error answers every service gives (`error_responses`)."""
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -35,7 +38,7 @@ class ErrorBody(BaseModel):
 
 
 ERROR_DESCRIPTIONS = {
-    400: "A malformed header or parameter (such as `X-Tenant-ID`)",
+    400: "A malformed header (such as `X-Tenant-ID`), or a body that cannot be read as JSON",
     401: "Missing, invalid or expired credentials",
     403: "The caller's role, ownership or tenant does not allow this",
     404: "Not found, or not the caller's to see",
@@ -76,8 +79,21 @@ def is_transient_db_error(exc: DBAPIError) -> bool:
     return sqlstate[:2] in TRANSIENT_SQLSTATE_CLASSES or sqlstate == "25006"
 
 
+class AsciiJSONResponse(JSONResponse):
+    """JSON with every non-ASCII character escaped: a lone surrogate echoed from the input (which
+    UTF-8 cannot encode) is written as `\\udXXX` instead of failing the answer."""
+
+    def render(self, content: Any) -> bytes:
+        """The body."""
+        return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode()
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Map database/Redis outages to 503 for every route of `app`."""
+    """Map database/Redis outages to 503 for every route of `app`; 422s always render."""
+
+    async def on_invalid(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        return AsciiJSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
 
     async def on_db_error(request: Request, exc: Exception) -> JSONResponse:
         if isinstance(exc, DBAPIError) and not is_transient_db_error(exc):
@@ -101,3 +117,4 @@ def install_error_handlers(app: FastAPI) -> None:
     for exc_type in redis_errors:
         app.add_exception_handler(exc_type, on_redis_error)
     app.add_exception_handler(DependencyUnavailable, on_dependency)
+    app.add_exception_handler(RequestValidationError, on_invalid)

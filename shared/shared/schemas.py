@@ -21,13 +21,15 @@ from urllib.parse import parse_qsl
 from annotated_types import Ge, Gt, Le
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, BeforeValidator, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
 INT4_MAX = 2**31 - 1
 INT8_MAX = 2**63 - 1
 NUL = "\x00"
 NUL_MESSAGE = "must not contain the NUL character (U+0000)"
+# The JSON Schema `pattern` that says so, for clients and fuzzers reading the OpenAPI document.
+NO_NUL = "^[^\\u0000]*$"
 
 # A serial (int4) primary or foreign key.
 Id = Annotated[int, Gt(0), Le(INT4_MAX)]
@@ -49,8 +51,22 @@ def contains_nul(value: Any) -> bool:
     return False
 
 
+def _declare_no_nul(node: Any) -> None:
+    """Give every free string of a JSON schema (not an enum, a format or a pattern) the NO_NUL pattern."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not {"pattern", "enum", "const", "format"} & node.keys():
+            node["pattern"] = NO_NUL
+        for value in node.values():
+            _declare_no_nul(value)
+    elif isinstance(node, list):
+        for item in node:
+            _declare_no_nul(item)
+
+
 class ApiModel(BaseModel):
     """The base of every request body: a string with U+0000 anywhere in a field is a 422 naming it."""
+
+    model_config = ConfigDict(json_schema_extra=lambda schema: _declare_no_nul(schema.get("properties")))
 
     @field_validator("*", mode="after")
     @classmethod

@@ -14,7 +14,7 @@ from pydantic_settings import SettingsConfigDict
 from shared import testing
 from shared.app import create_service_app
 from shared.config import ServiceSettings
-from shared.schemas import ApiModel, BigId, Id, IsoDatetime
+from shared.schemas import NO_NUL, ApiModel, BigId, Id, IsoDatetime
 
 
 class GuardSettings(ServiceSettings):
@@ -111,3 +111,16 @@ async def test_ids_and_dates_in_the_url(client: httpx.AsyncClient) -> None:
         assert ["query", "when"] in _locs(await client.get("/things/1/at", params={"when": number}))
     ok = await client.get("/things/1/at", params={"when": "2026-01-31T12:00:00Z"})
     assert datetime.fromisoformat(ok.json()["when"]).year == 2026
+
+
+async def test_a_lone_surrogate_is_a_422_that_renders(client: httpx.AsyncClient) -> None:
+    raw = b'{"name": "a \\ud800 b"}'
+    response = await client.post("/things/k", content=raw, headers={"Content-Type": "application/json"})
+    assert ["body", "name"] in _locs(response)
+
+
+def test_the_schema_says_strings_hold_no_nul() -> None:
+    schema = Body.model_json_schema()
+    assert schema["properties"]["name"]["pattern"] == NO_NUL
+    assert schema["properties"]["tags"]["items"]["pattern"] == NO_NUL
+    assert "pattern" not in schema["properties"]["owner_id"]["anyOf"][0]

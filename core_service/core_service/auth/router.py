@@ -19,7 +19,6 @@ from core_service.dependencies import SettingsDep
 from core_service.errors import SIGNED_IN
 from core_service.users.schemas import UserOut
 from shared.app import SessionDep
-from shared.errors import error_responses
 from shared.security import ApiTokenDep, TenantDep
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -33,7 +32,7 @@ async def telegram_login(
     return await service.login(session, settings, tenant, body)
 
 
-@router.post("/refresh", response_model=TokenPair, responses=error_responses(401, 403, 503))
+@router.post("/refresh", response_model=TokenPair, responses=SIGNED_IN)
 async def refresh(body: RefreshBody, session: SessionDep, settings: SettingsDep) -> TokenPair | JSONResponse:
     """Rotate a refresh token; presenting an already rotated one revokes the whole family."""
     try:

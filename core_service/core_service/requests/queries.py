@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,9 +24,9 @@ SORTS = ("created_at", "updated_at", "number", "status", "urgency")
 class Filters:
     """What a list of requests is narrowed to."""
 
-    statuses: list[str] = field(default_factory=list)
-    categories: list[str] = field(default_factory=list)
-    urgencies: list[str] = field(default_factory=list)
+    statuses: Sequence[str] = ()
+    categories: Sequence[str] = ()
+    urgencies: Sequence[str] = ()
     building_id: int | None = None
     executor_id: int | None = None
     applicant_id: int | None = None

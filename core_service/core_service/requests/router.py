@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, get_args
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import BeforeValidator
 
 from core_service.auth.dependencies import ActiveUser, StaffUser
 from core_service.dependencies import CoreDep
-from core_service.errors import CONFLICT, NOT_FOUND, SIGNED_IN, Invalid
+from core_service.errors import CONFLICT, NOT_FOUND, SIGNED_IN
 from core_service.requests import queries, service, stats, timeline
 from core_service.requests.models import RepairRequest
 from core_service.requests.schemas import (
@@ -30,23 +31,20 @@ from shared.app import SessionDep
 from shared.schemas import Id, IsoDatetime
 
 router = APIRouter(prefix="/api/v1/requests", tags=["requests"], responses=SIGNED_IN)
-Many = Annotated[list[str] | None, Query(max_length=50)]
-SortText = Annotated[str, Query(max_length=32)]
 
 
-def _choices(name: str, values: list[str] | None, allowed: Any) -> list[str]:
-    """Repeated and/or comma-separated query values, each checked against `allowed`."""
-    picked = [v.strip() for value in values or [] for v in value.split(",") if v.strip()]
-    known = set(get_args(allowed))
-    if bad := [v for v in picked if v not in known]:
-        raise Invalid(name, f"unknown {name}: {', '.join(bad)}; use {', '.join(sorted(known))}", "query")
-    return picked
+def _split(values: Any) -> Any:
+    """Repeated and/or comma-separated query values: `?status=new&status=in_progress,returned`."""
+    if not isinstance(values, list):
+        return values
+    return [part.strip() for value in values for part in str(value).split(",") if part.strip()]
 
 
-def _sort(value: str) -> str:
-    if value.lstrip("-") not in queries.SORTS:
-        raise Invalid("sort", f"sort by one of {', '.join(queries.SORTS)} (prefix - for descending)", "query")
-    return value
+Statuses = Annotated[list[Status] | None, BeforeValidator(_split), Query(max_length=50)]
+Categories = Annotated[list[Category] | None, BeforeValidator(_split), Query(max_length=50)]
+Urgencies = Annotated[list[Urgency] | None, BeforeValidator(_split), Query(max_length=50)]
+# A sort key, `-` first for descending.
+SortKey = Annotated[str, Query(pattern=f"^-?({'|'.join(queries.SORTS)})$")]
 
 
 @router.post("", status_code=201)
@@ -60,21 +58,21 @@ async def create_request(
 
 @router.get("")
 async def list_requests(
-    user: ActiveUser, session: SessionDep, status: Many = None, category: Many = None,
-    urgency: Many = None, building_id: Id | None = None, executor_id: Id | None = None,
+    user: ActiveUser, session: SessionDep, status: Statuses = None, category: Categories = None,
+    urgency: Urgencies = None, building_id: Id | None = None, executor_id: Id | None = None,
     applicant_id: Id | None = None, unassigned: bool | None = None, created_from: IsoDatetime | None = None,
-    created_to: IsoDatetime | None = None, q: SearchText | None = None, sort: SortText = "-created_at",
+    created_to: IsoDatetime | None = None, q: SearchText | None = None, sort: SortKey = "-created_at",
     page: PageNumber = 1, page_size: PageSize = 20,
 ) -> RequestPage:
     """The requests the caller may see, filtered, sorted and paginated."""
     filters = queries.Filters(
-        statuses=_choices("status", status, Status), categories=_choices("category", category, Category),
-        urgencies=_choices("urgency", urgency, Urgency), building_id=building_id,
+        statuses=list(status or []), categories=list(category or []), urgencies=list(urgency or []),
+        building_id=building_id,
         executor_id=executor_id, applicant_id=applicant_id, unassigned=unassigned, created_from=created_from,
         created_to=created_to, q=q,
     )
     found, total = await queries.search(
-        session, user, filters, sort=_sort(sort), page=page, page_size=page_size
+        session, user, filters, sort=sort, page=page, page_size=page_size
     )
     return RequestPage.of(found, total, page, page_size)
 

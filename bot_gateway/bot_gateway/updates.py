@@ -11,9 +11,9 @@ from bot_gateway.sessions.store import SessionStore
 
 
 def event_type(event: TelegramObject) -> str:
-    """`message`, `callback_query` or the class name."""
+    """`message`, `edited_message`, `callback_query` or the class name."""
     if isinstance(event, Message):
-        return "message"
+        return "edited_message" if event.edit_date else "message"
     if isinstance(event, CallbackQuery):
         return "callback_query"
     return type(event).__name__.lower()

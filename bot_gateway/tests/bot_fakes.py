@@ -111,6 +111,12 @@ class FakeTelegram:
                if text.startswith("/") else {}),
         }}
 
+    def edited(self, user_id: int, text: str, *, language: str = "ru") -> dict[str, Any]:
+        """An `edited_message` update: `user_id` edits one of their messages to `text`."""
+        update = self.message(user_id, text, language=language)
+        return {"update_id": update["update_id"],
+                "edited_message": {**update["message"], "edit_date": int(time.time())}}
+
     def callback(self, user_id: int, data: str, *, language: str = "ru") -> dict[str, Any]:
         """A button press from `user_id` on a bot message."""
         user = {"id": user_id, "is_bot": False, "first_name": "Ali", "language_code": language}

@@ -83,6 +83,11 @@ class Chat:
         assert answer.status_code == 201, answer.text
         return int(answer.json()["message_id"])
 
+    async def edit(self, message_id: int, text: str) -> None:
+        """Edit one of the user's text messages (the bot gets an `edited_message`)."""
+        answer = await self.http.post(f"{self.base}/messages/{message_id}/edit", json={"text": text})
+        assert answer.status_code == 200, answer.text
+
     async def photo(self, caption: str | None = None) -> int:
         """Send a photo (with a caption)."""
         data = {"caption": caption} if caption else {}

@@ -34,7 +34,7 @@ async def test_webhook_mode_sets_webhook_with_secret_and_update_types(run_app, t
     hook = telegram.of("setWebhook")[0]
     assert hook["url"] == "https://bot.example/telegram/webhook"
     assert hook["secret_token"] == SECRET
-    assert set(hook["allowed_updates"]) == {"message", "callback_query"}
+    assert set(hook["allowed_updates"]) == {"message", "edited_message", "callback_query"}
     assert not telegram.of("deleteWebhook")
 
 

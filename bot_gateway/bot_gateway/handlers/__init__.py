@@ -14,6 +14,7 @@ from bot_gateway.handlers import (
     cancel,
     completion,
     drafts,
+    edits,
     errors,
     fallback,
     help,
@@ -39,6 +40,7 @@ FEATURES = (
     actions.router,
     completion.router,
     assignment.router,
+    edits.router,
     fallback.router,
 )
 

@@ -21,7 +21,7 @@ router = Router(name=__name__)
 
 def _event(error: ErrorEvent) -> TelegramObject | None:
     update = error.update
-    return update.message or update.callback_query
+    return update.message or update.edited_message or update.callback_query
 
 
 async def _answer(error: ErrorEvent, services: Services, key: str) -> None:

@@ -11,6 +11,7 @@ from bot_gateway.metrics.buffer import MetricsBuffer
 from bot_gateway.middlewares.auth import AuthMiddleware, OnLogin
 from bot_gateway.middlewares.callback_cache import CallbackCacheMiddleware
 from bot_gateway.middlewares.inflight import InFlight
+from bot_gateway.middlewares.last_text import LastTextMiddleware
 from bot_gateway.middlewares.logging import LoggingMiddleware
 from bot_gateway.middlewares.ratelimit import RateLimitMiddleware
 from shared.ratelimit import RateLimiter
@@ -20,7 +21,8 @@ def setup_middlewares(
     dp: Dispatcher, settings: Settings, services: Services, *, inflight: InFlight,
     metrics: MetricsBuffer | None, on_login: OnLogin | None = None, limiter_redis: Redis | None = None,
 ) -> None:
-    """In-flight count -> rate limit -> logging -> auth (-> the callback cache for buttons)."""
+    """In-flight count -> rate limit -> logging -> auth, on messages, edited messages and buttons
+    alike (-> the last text a flow took for messages, the callback cache for buttons)."""
     dp.update.outer_middleware(inflight)
     redis = limiter_redis or services.redis
     chain = [
@@ -35,7 +37,8 @@ def setup_middlewares(
             callbacks_per_minute=settings.rate_limit_callbacks_per_minute,
             callbacks_per_hour=settings.rate_limit_callbacks_per_hour, metrics=metrics,
         ))
-    for observer in (dp.message, dp.callback_query):
+    for observer in (dp.message, dp.edited_message, dp.callback_query):
         for middleware in chain:
             observer.outer_middleware(middleware)
+    dp.message.outer_middleware(LastTextMiddleware())
     dp.callback_query.outer_middleware(CallbackCacheMiddleware())

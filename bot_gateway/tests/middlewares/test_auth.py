@@ -80,8 +80,11 @@ async def test_blocked_and_pending_users_get_a_polite_answer_only(run_app, teleg
     async with run_app():
         await _ask(telegram, 705, "/start", 1)
         await _ask(telegram, 706, "/start", 1)
+        await telegram.updates.put(telegram.edited(705, "hello"))  # an edit is signed in too
+        await telegram.wait_for(lambda: len(telegram.texts(705)) >= 2)
     assert "заблокирована" in telegram.texts(705)[0]
     assert "ожидает подтверждения" in telegram.texts(706)[0]
+    assert "заблокирована" in telegram.texts(705)[1]
     assert not any("Здравствуйте" in x for x in telegram.texts())
 
 

@@ -1,4 +1,4 @@
-"""Rate limit -> logging -> auth, on messages and button presses; limits; fail-open."""
+"""Rate limit -> logging -> auth, on messages, edited messages and button presses; limits; fail-open."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from bot_gateway.dependencies import runtime_of
 from bot_gateway.i18n import t, tn
 from bot_gateway.middlewares.auth import AuthMiddleware
 from bot_gateway.middlewares.callback_cache import CallbackCacheMiddleware
+from bot_gateway.middlewares.last_text import LastTextMiddleware
 from bot_gateway.middlewares.logging import LoggingMiddleware
 from bot_gateway.middlewares.ratelimit import RateLimitMiddleware
 from shared.ratelimit import RateLimiter
@@ -28,7 +29,8 @@ async def test_middlewares_are_rate_limit_then_logging_then_auth(run_app):
     async with run_app() as (app, _client):
         dp = runtime_of(app).dp
         chain: list[type] = [RateLimitMiddleware, LoggingMiddleware, AuthMiddleware]
-        assert [type(m) for m in dp.message.outer_middleware] == chain
+        assert [type(m) for m in dp.message.outer_middleware] == [*chain, LastTextMiddleware]
+        assert [type(m) for m in dp.edited_message.outer_middleware] == chain
         on_buttons = [type(m) for m in dp.callback_query.outer_middleware]
         assert on_buttons == [*chain, CallbackCacheMiddleware]
 
@@ -50,6 +52,18 @@ async def test_hourly_limit_applies_too(run_app, telegram):
         texts = await _settle(telegram, 602, 4)
     assert texts.count(t("unknown.message", "uz")) == 3
     assert sum(x.startswith("Xabarlar juda koʻp") for x in texts) == 1
+
+
+async def test_edited_messages_count_as_messages(run_app, telegram):
+    async with run_app(rate_limit_per_hour=3):
+        for _ in range(2):
+            await telegram.updates.put(telegram.message(608, "hello"))
+        await _settle(telegram, 608, 2)
+        for _ in range(3):
+            await telegram.updates.put(telegram.edited(608, "hello!"))
+        texts = await _settle(telegram, 608, 4)
+    assert texts.count(t("unknown.message", "ru")) == 2 and texts.count(t("edit.not_read", "ru")) == 1
+    assert sum(x.startswith("Слишком много сообщений") for x in texts) == 1
 
 
 async def test_commands_are_limited_to_five_a_minute(run_app, telegram):

@@ -28,9 +28,10 @@ def main(argv: list[str]) -> int:
     import uvicorn
 
     from bot_gateway.app import create_app
+    from shared.app import server_options
 
     logging.getLogger("aiogram").setLevel(settings.log_level)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None,
+    uvicorn.run(create_app(settings), **server_options(settings),
                 timeout_graceful_shutdown=int(settings.shutdown_grace_seconds) + 5)
     return 0
 

@@ -64,6 +64,13 @@ async def test_webhook_rejects_a_malformed_update(run_app):
     assert response.status_code == 400
 
 
+async def test_too_many_headers_are_refused_with_431(run_app):
+    async with run_app(mode="polling") as (_app, client):
+        many = await client.get("/health", headers={f"x-h{i}": "1" for i in range(150)})
+        large = await client.get("/health", headers={"x-large": "a" * 20_000})
+    assert many.status_code == 431 and large.status_code == 431
+
+
 async def test_polling_route_has_no_webhook(run_app):
     async with run_app(mode="polling") as (_app, client):
         assert (await client.post("/telegram/webhook", json={})).status_code == 404

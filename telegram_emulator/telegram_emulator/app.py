@@ -11,12 +11,12 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from shared.app import offline_docs_app
+from shared.app import offline_docs_app, server_options
 from shared.errors import install_error_handlers
 from shared.health import Check, health_router
 from shared.logging import configure_logging
 from shared.metrics import metrics_router
-from shared.middleware import RequestContextMiddleware
+from shared.middleware import HeaderLimits, RequestContextMiddleware
 from telegram_emulator.botapi.router import router as botapi_router
 from telegram_emulator.botapi.webhook import WebhookSender
 from telegram_emulator.config import Settings
@@ -61,6 +61,7 @@ def create_app(settings: Settings, world: World | None = None) -> FastAPI:
     )
     # Added innermost first: Restore runs inside RequestContextMiddleware, Redact outside it.
     app.add_middleware(RestoreTokenPaths)
+    app.add_middleware(HeaderLimits, max_headers=settings.max_headers, max_bytes=settings.max_header_bytes)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     app.add_middleware(RedactTokenPaths)
     install_error_handlers(app)
@@ -89,8 +90,8 @@ class EmulatorServer(uvicorn.Server):
 def serve(settings: Settings) -> None:
     """Run the emulator on `settings.host:port` until a signal stops it."""
     world = World.create(settings)
-    config = uvicorn.Config(create_app(settings, world), host=settings.host, port=settings.port,
-                            log_config=None, timeout_graceful_shutdown=5)
+    app = create_app(settings, world)
+    config = uvicorn.Config(app, **server_options(settings), timeout_graceful_shutdown=5)
     server = EmulatorServer(config, world)
     server.run()
     if not server.started:  # start-up failed (port taken, ...): uvicorn said why

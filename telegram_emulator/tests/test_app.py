@@ -36,6 +36,15 @@ async def test_access_logs_and_metrics_mask_the_token_in_control_paths(client, c
     assert not any("test-token" in p for p in paths) and "test-token" not in metrics
 
 
+async def test_too_many_or_too_large_headers_are_refused_with_431(client):
+    many = {f"x-h{i}": "1" for i in range(150)}
+    large = {"x-large": "a" * 20_000}
+    for headers in (many, large):
+        response = await client.get(f"/bot{TOKEN}/getMe", headers=headers)
+        assert response.status_code == 431, response.text
+    assert (await client.get(f"/bot{TOKEN}/getMe", headers={"x-h": "1"})).status_code == 200
+
+
 async def test_metrics_label_bot_api_calls_by_route_template(client):
     await client.get("/bot123456:very-secret/getMe")
     metrics = (await client.get("/metrics")).text

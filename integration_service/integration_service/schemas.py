@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query
 
@@ -12,3 +12,18 @@ MAX_PAGE = 500
 
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"Rows to skip, at most {MAX_OFFSET}")]
 PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE)]
+
+
+def not_nullable(schema: dict[str, Any]) -> None:
+    """`json_schema_extra` of an `X | None = None` update field whose null is refused: the document
+    says the field may be left out, never that it may be null."""
+    branches = [branch for branch in schema.pop("anyOf", []) if branch.get("type") != "null"]
+    schema.pop("default", None)
+    if len(branches) == 1:
+        schema.update(branches[0])
+    elif branches:
+        schema["anyOf"] = branches
+
+
+# `Field(**OMITTABLE, ...)`: an update field that may be left out but not set to null.
+OMITTABLE: dict[str, Any] = {"default": None, "json_schema_extra": not_nullable}

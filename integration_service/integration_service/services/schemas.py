@@ -17,6 +17,7 @@ from pydantic import (
     field_validator,
 )
 
+from integration_service.schemas import OMITTABLE
 from shared.schemas import ApiModel
 
 NAME: dict[str, Any] = {"min_length": 1, "max_length": 100, "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"}
@@ -59,14 +60,14 @@ class ServiceUpdate(ApiModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, **NAME)
-    service_type: str | None = Field(default=None, **TYPE)
-    base_url: HttpUrl | None = None
+    name: str | None = Field(**OMITTABLE, **NAME)
+    service_type: str | None = Field(**OMITTABLE, **TYPE)
+    base_url: HttpUrl | None = Field(**OMITTABLE)
     api_key: str | None = Field(default=None, min_length=1, max_length=4096)
     health_url: HttpUrl | None = None
     rate_limit_per_minute: int | None = Field(default=None, ge=1, le=10_000_000)
-    config: dict[str, Any] | None = None
-    is_active: StrictBool | None = None
+    config: dict[str, Any] | None = Field(**OMITTABLE)
+    is_active: StrictBool | None = Field(**OMITTABLE)
 
     @field_validator("name", "service_type", "base_url", "config", "is_active", mode="after")
     @classmethod

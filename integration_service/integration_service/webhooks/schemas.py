@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
 
+from integration_service.schemas import OMITTABLE
 from shared.schemas import ApiModel, IsoDatetime
 
 Scheme = Literal["stripe", "google_channel", "hmac_sha256", "github", "standard_webhooks"]
@@ -36,13 +37,13 @@ class ConfigUpdate(ApiModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    secret: str | None = Field(default=None, min_length=1, max_length=1024)
-    signature_scheme: Scheme | None = None
+    secret: str | None = Field(**OMITTABLE, min_length=1, max_length=1024)
+    signature_scheme: Scheme | None = Field(**OMITTABLE)
     channel_id: str | None = Field(default=None, min_length=1, max_length=255)
-    event_types: list[Glob] | None = Field(default=None, max_length=100)
-    max_attempts: int | None = Field(default=None, ge=1, le=50)
-    rate_limit_per_minute: int | None = Field(default=None, ge=1, le=1_000_000)
-    is_active: StrictBool | None = None
+    event_types: list[Glob] | None = Field(**OMITTABLE, max_length=100)
+    max_attempts: int | None = Field(**OMITTABLE, ge=1, le=50)
+    rate_limit_per_minute: int | None = Field(**OMITTABLE, ge=1, le=1_000_000)
+    is_active: StrictBool | None = Field(**OMITTABLE)
 
     @model_validator(mode="after")
     def _not_null(self) -> ConfigUpdate:

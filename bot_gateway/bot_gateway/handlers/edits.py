@@ -23,11 +23,14 @@ async def edited(
     """Read the corrected text at its step (the flow's later steps follow again), or explain."""
     name, draft = await state.get_state(), await state.get_data()
     last = draft.get(LAST_TEXT) or {}
-    if name is None:
-        await message.answer(ctx.t("edit.not_read"))
-        return
-    if last.get("message_id") != message.message_id or not message.text or is_command(message):
+    plain = bool(message.text) and not is_command(message)
+    corrects_last = plain and last.get("message_id") == message.message_id
+    if name is not None and not corrects_last:
         await message.answer(ctx.t("edit.not_last"))
+        return
+    if name is None or (last["step"] != name and not last.get("moved")):
+        # No flow, or a text that entered nothing (a search) in a step the flow has left since.
+        await message.answer(ctx.t("edit.not_read"))
         return
     step = last["step"]
     await message.answer(ctx.t("edit.reread"))
@@ -35,9 +38,18 @@ async def edited(
     # The root router (a dispatcher's copy of this one hangs under it) finds the step's handler
     # with the same data a new message would have; its errors reach the error router as usual.
     root = event_router.parent_router or event_router
-    await root.propagate_event("message", message, **{**data, "state": state, "ctx": ctx, "raw_state": step})
+    again = {**data, "state": state, "ctx": ctx, "raw_state": step}
+    try:
+        await root.propagate_event("message", message, **again)
+    except Exception:
+        await _back(state, name, draft)
+        raise
     if step != name and await state.get_state() == step:
-        # The step refused the corrected text: the flow stays where it was, with what it had.
-        await state.set_state(name)
-        await state.set_data(draft)
+        await _back(state, name, draft)
         await message.answer(ctx.t("edit.kept"))
+
+
+async def _back(state: FSMContext, name: str, draft: dict[str, Any]) -> None:
+    # The step refused the corrected text (or failed): the flow stays where it was, as it was.
+    await state.set_state(name)
+    await state.set_data(draft)

@@ -13,7 +13,7 @@ from aiogram.types import Message, TelegramObject
 from bot_gateway.updates import is_command
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
-LAST_TEXT = "last_text"  # in the flow's FSM data: {"message_id": ..., "step": ...}
+LAST_TEXT = "last_text"  # in the flow's FSM data: {"message_id": ..., "step": ..., "moved": ...}
 
 
 class LastTextMiddleware(BaseMiddleware):
@@ -29,8 +29,9 @@ class LastTextMiddleware(BaseMiddleware):
             return await handler(event, data)
         flow = (await state.get_data()).get("flow")
         result = await handler(event, data)
-        if flow is not None and await state.get_state() is not None:
-            after = await state.get_data()
-            if after.get("flow") == flow:
-                await state.update_data({LAST_TEXT: {"message_id": text.message_id, "step": step}})
+        now = await state.get_state()
+        if flow is not None and now is not None and (await state.get_data()).get("flow") == flow:
+            # `moved`: the step took the text and the flow went on (a search or a refusal stays).
+            last = {"message_id": text.message_id, "step": step, "moved": now != step}
+            await state.update_data({LAST_TEXT: last})
         return result

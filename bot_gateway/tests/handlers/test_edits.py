@@ -93,3 +93,28 @@ async def test_other_edits_are_answered_with_why_they_are_not_read(
         mark = await chat.mark()
         await chat.send("Oshxonada kran oqyapti, polda suv")
         await chat.expect(chat.frag("nr.confirm.summary"), after=mark)
+
+
+async def test_a_search_is_read_again_only_while_its_step_runs(
+    make_user: Any, make_building: Any, run_bot: Any
+) -> None:
+    await make_building()
+    await make_building("Ташкент, ул. Бабура, 5")
+    chat: Chat = await make_user()
+    async with run_bot():
+        await chat.send(chat.t("button.new_request"))
+        await chat.expect(chat.frag("nr.building.prompt"))
+        mark = await chat.mark()
+        search = await chat.send("Навои")
+        await chat.expect("Навои", after=mark)
+        mark = await chat.mark()
+        await chat.edit(search, "Бабура")  # the building step still runs: searched again
+        await chat.expect(chat.t("edit.reread"), after=mark)
+        found = await chat.expect("Бабура", after=mark)
+        await chat.press_text(found, "Бабура")
+        await chat.expect(chat.frag("nr.apartment.prompt").split("(")[0].strip(), after=mark)
+        mark = await chat.mark()
+        await chat.edit(search, "Навои")  # the building was picked since: the search entered nothing
+        await chat.expect(chat.t("edit.not_read"), after=mark)
+        await chat.send("12")
+        await chat.expect(chat.frag("nr.category.prompt"), after=mark)

@@ -30,6 +30,10 @@ NUL = "\x00"
 NUL_MESSAGE = "must not contain the NUL character (U+0000)"
 # The JSON Schema `pattern` that says so, for clients and fuzzers reading the OpenAPI document.
 NO_NUL = "^[^\\u0000]*$"
+# The same for a text that must not be blank either: something besides whitespace (as `str.strip`
+# sees it). Declared with `Field(json_schema_extra={"pattern": NOT_BLANK})`: the validator that
+# strips the text enforces it.
+NOT_BLANK = "^[^\\u0000]*[^\\s\\u0000][^\\u0000]*$"
 
 # A serial (int4) primary or foreign key.
 Id = Annotated[int, Gt(0), Le(INT4_MAX)]

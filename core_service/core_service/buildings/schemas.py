@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core_service.schemas import Page
-from shared.schemas import ApiModel
+from shared.schemas import NOT_BLANK, ApiModel
 
 
 def _clean_address(value: str | None) -> str | None:
@@ -22,7 +22,7 @@ def _clean_address(value: str | None) -> str | None:
 class BuildingIn(ApiModel):
     """A new building."""
 
-    address: str = Field(min_length=1, max_length=300)
+    address: str = Field(min_length=1, max_length=300, json_schema_extra={"pattern": NOT_BLANK})
     entrances: int = Field(default=1, ge=1, le=100)
     floors: int = Field(default=1, ge=1, le=200)
     apartments: int = Field(default=1, ge=1, le=10_000)
@@ -33,7 +33,9 @@ class BuildingIn(ApiModel):
 class BuildingUpdate(ApiModel):
     """A change to a building."""
 
-    address: str | None = Field(default=None, min_length=1, max_length=300)
+    address: str | None = Field(
+        default=None, min_length=1, max_length=300, json_schema_extra={"pattern": NOT_BLANK}
+    )
     entrances: int | None = Field(default=None, ge=1, le=100)
     floors: int | None = Field(default=None, ge=1, le=200)
     apartments: int | None = Field(default=None, ge=1, le=10_000)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, get_args
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BeforeValidator
+from pydantic import StringConstraints
 
 from core_service.auth.dependencies import ActiveUser, StaffUser
 from core_service.dependencies import CoreDep
@@ -33,16 +33,23 @@ from shared.schemas import Id, IsoDatetime
 router = APIRouter(prefix="/api/v1/requests", tags=["requests"], responses=SIGNED_IN)
 
 
-def _split(values: Any) -> Any:
-    """Repeated and/or comma-separated query values: `?status=new&status=in_progress,returned`."""
-    if not isinstance(values, list):
-        return values
-    return [part.strip() for value in values for part in str(value).split(",") if part.strip()]
+def _one_or_more(choices: Any) -> str:
+    """A pattern of one or more comma-separated values of the Literal `choices`."""
+    one = "|".join(get_args(choices))
+    return f"^({one})(,({one}))*$"
 
 
-Statuses = Annotated[list[Status] | None, BeforeValidator(_split), Query(max_length=50)]
-Categories = Annotated[list[Category] | None, BeforeValidator(_split), Query(max_length=50)]
-Urgencies = Annotated[list[Urgency] | None, BeforeValidator(_split), Query(max_length=50)]
+def _flat(values: list[str] | None) -> list[str]:
+    return [part for value in values or [] for part in value.split(",")]
+
+
+# Repeated and/or comma-separated values: `?status=new&status=in_progress,returned`.
+Statuses = Annotated[list[Annotated[str, StringConstraints(pattern=_one_or_more(Status))]] | None,
+                     Query(max_length=50)]
+Categories = Annotated[list[Annotated[str, StringConstraints(pattern=_one_or_more(Category))]] | None,
+                       Query(max_length=50)]
+Urgencies = Annotated[list[Annotated[str, StringConstraints(pattern=_one_or_more(Urgency))]] | None,
+                      Query(max_length=50)]
 # A sort key, `-` first for descending.
 SortKey = Annotated[str, Query(pattern=f"^-?({'|'.join(queries.SORTS)})$")]
 
@@ -66,7 +73,7 @@ async def list_requests(
 ) -> RequestPage:
     """The requests the caller may see, filtered, sorted and paginated."""
     filters = queries.Filters(
-        statuses=list(status or []), categories=list(category or []), urgencies=list(urgency or []),
+        statuses=_flat(status), categories=_flat(category), urgencies=_flat(urgency),
         building_id=building_id,
         executor_id=executor_id, applicant_id=applicant_id, unassigned=unassigned, created_from=created_from,
         created_to=created_to, q=q,

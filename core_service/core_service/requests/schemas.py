@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from core_service.buildings.schemas import BuildingRef
 from core_service.schemas import Page
 from core_service.users.schemas import Specialization, UserRef
-from shared.schemas import ApiModel, Id
+from shared.schemas import NOT_BLANK, ApiModel, Id
 
 Status = Literal[
     "new", "in_progress", "purchasing", "clarification", "completed", "accepted", "returned", "cancelled"
@@ -28,13 +28,17 @@ def _stripped(value: str) -> str:
 
 
 # Text without its surrounding blanks; all blanks is refused.
-Stripped = Annotated[str, AfterValidator(_stripped)]
+Stripped = Annotated[str, AfterValidator(_stripped), Field(json_schema_extra={"pattern": NOT_BLANK})]
+
+
+# A Telegram file id, as a request's media may list it.
+FileId = Annotated[str, Field(min_length=1, max_length=256)]
 
 
 class MediaItem(ApiModel):
     """A Telegram file attached to a request."""
 
-    file_id: str = Field(min_length=1, max_length=256)
+    file_id: FileId
     type: Literal["photo", "video", "document", "voice"] = "photo"
 
 
@@ -46,14 +50,7 @@ class RequestIn(ApiModel):
     category: Category
     urgency: Urgency = "normal"
     description: Stripped = Field(min_length=3, max_length=4000)
-    media: list[str | MediaItem] = Field(default_factory=list, max_length=MAX_MEDIA)
-
-    @field_validator("media")
-    @classmethod
-    def _file_ids(cls, value: list[str | MediaItem]) -> list[str | MediaItem]:
-        if any(isinstance(v, str) and not 0 < len(v) <= 256 for v in value):
-            raise ValueError("file ids are 1 to 256 characters")
-        return value
+    media: list[FileId | MediaItem] = Field(default_factory=list, max_length=MAX_MEDIA)
 
 
 class RequestOut(BaseModel):
@@ -96,7 +93,7 @@ class StatusBody(ApiModel):
     comment: str | None = Field(default=None, max_length=2000)
     reason: str | None = Field(default=None, max_length=2000)
     rating: int | None = Field(default=None, ge=1, le=5)
-    media: list[str | MediaItem] = Field(default_factory=list, max_length=MAX_MEDIA)
+    media: list[FileId | MediaItem] = Field(default_factory=list, max_length=MAX_MEDIA)
 
 
 class CommentIn(ApiModel):

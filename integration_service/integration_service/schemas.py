@@ -1,10 +1,12 @@
-"""Paging parameters every listing of the Integration API shares, bounded to sane limits."""
+"""Types the Integration API shares: bounded paging, update fields that are never null, integers
+that are numbers."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import Query
+from pydantic_core import PydanticCustomError
 
 # Deeper pages make PostgreSQL walk every skipped row: narrow by time (since/until) instead.
 MAX_OFFSET = 100_000
@@ -27,3 +29,11 @@ def not_nullable(schema: dict[str, Any]) -> None:
 
 # `Field(**OMITTABLE, ...)`: an update field that may be left out but not set to null.
 OMITTABLE: dict[str, Any] = {"default": None, "json_schema_extra": not_nullable}
+
+
+def number_only(value: Any) -> Any:
+    """A mode="before" field validator of a body's integers: lax pydantic reads true as 1 and "5"
+    as 5, but the document says integer, so only a JSON number is one."""
+    if isinstance(value, bool | str | bytes):
+        raise PydanticCustomError("int_type", "an integer is expected")
+    return value

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from integration_service.ratelimits.models import ANY_ENDPOINT
+from integration_service.schemas import number_only
 from shared.schemas import ApiModel
 
 
@@ -19,6 +20,8 @@ class RateLimitIn(ApiModel):
     endpoint: str = Field(default=ANY_ENDPOINT, min_length=1, max_length=255, pattern=r"^\S+$")
     limit: int = Field(ge=1, le=10_000_000)
     window_seconds: int = Field(default=60, ge=1, le=86_400)
+
+    _numbers = field_validator("limit", "window_seconds", mode="before")(lambda cls, v: number_only(v))
 
 
 class RateLimitOut(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -14,17 +15,27 @@ from pydantic import (
     StrictBool,
     TypeAdapter,
     ValidationError,
+    WithJsonSchema,
     field_validator,
 )
 
-from integration_service.schemas import OMITTABLE
+from integration_service.schemas import OMITTABLE, number_only
 from shared.schemas import ApiModel
 
 NAME: dict[str, Any] = {"min_length": 1, "max_length": 100, "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"}
 TYPE: dict[str, Any] = {"min_length": 1, "max_length": 50, "pattern": r"^[a-z0-9][a-z0-9_.-]*$"}
 URL_MAX = 2048
-
-
+# What the document promises is exactly what is taken: an http(s) URL with an ASCII host name (its
+# last label not a number, which URL parsers would read as an IPv4 address) or a dotted IPv4
+# address, a port up to 65535, and a path and query of unreserved and sub-delimiter characters.
+_OCTET = r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_LABEL = r"[A-Za-z0-9]+(-[A-Za-z0-9]+)*"
+URL_PATTERN = (
+    rf"^[Hh][Tt][Tt][Pp][Ss]?://(({_LABEL}\.)*[A-Za-z][A-Za-z0-9]*(-[A-Za-z0-9]+)*|{_OCTET}(\.{_OCTET}){{3}})"
+    r"(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}))?"
+    r"(/[A-Za-z0-9._~!$&'()*+,;=:@-]*)*(\?[A-Za-z0-9._~!$&'()*+,;=:@/?-]*)?$"
+)
+_URL = re.compile(URL_PATTERN)
 _HTTP_URL: TypeAdapter[AnyHttpUrl] = TypeAdapter(AnyHttpUrl)
 
 
@@ -32,12 +43,15 @@ def _url(value: str) -> str:
     if len(value) > URL_MAX:
         raise ValueError(f"at most {URL_MAX} characters")
     try:
+        if not _URL.fullmatch(value):
+            raise ValueError
         return str(_HTTP_URL.validate_python(value))
-    except ValidationError:
-        raise ValueError("must be an absolute http:// or https:// URL") from None
+    except (ValueError, ValidationError):
+        raise ValueError("must be an absolute http:// or https:// URL (ASCII host or IPv4 address)") from None
 
 
-HttpUrl = Annotated[str, AfterValidator(_url)]
+HttpUrl = Annotated[str, AfterValidator(_url),
+                    WithJsonSchema({"type": "string", "maxLength": URL_MAX, "pattern": URL_PATTERN})]
 
 
 class ServiceCreate(ApiModel):
@@ -54,6 +68,8 @@ class ServiceCreate(ApiModel):
     config: dict[str, Any] = Field(default_factory=dict)
     is_active: StrictBool = True
 
+    _numbers = field_validator("rate_limit_per_minute", mode="before")(lambda cls, v: number_only(v))
+
 
 class ServiceUpdate(ApiModel):
     """Fields to change; `api_key`, `health_url` and `rate_limit_per_minute` may be set to null."""
@@ -68,6 +84,8 @@ class ServiceUpdate(ApiModel):
     rate_limit_per_minute: int | None = Field(default=None, ge=1, le=10_000_000)
     config: dict[str, Any] | None = Field(**OMITTABLE)
     is_active: StrictBool | None = Field(**OMITTABLE)
+
+    _numbers = field_validator("rate_limit_per_minute", mode="before")(lambda cls, v: number_only(v))
 
     @field_validator("name", "service_type", "base_url", "config", "is_active", mode="after")
     @classmethod

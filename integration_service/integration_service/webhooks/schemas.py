@@ -6,9 +6,17 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
-from integration_service.schemas import OMITTABLE
+from integration_service.schemas import OMITTABLE, number_only
 from shared.schemas import ApiModel, IsoDatetime
 
 Scheme = Literal["stripe", "google_channel", "hmac_sha256", "github", "standard_webhooks"]
@@ -31,6 +39,9 @@ class ConfigCreate(ApiModel):
     rate_limit_per_minute: int = Field(default=12_000, ge=1, le=1_000_000)
     is_active: StrictBool = True
 
+    _numbers = field_validator("max_attempts", "rate_limit_per_minute", mode="before")(
+        lambda cls, v: number_only(v))
+
 
 class ConfigUpdate(ApiModel):
     """Fields to change; absent fields keep their value."""
@@ -44,6 +55,9 @@ class ConfigUpdate(ApiModel):
     max_attempts: int | None = Field(**OMITTABLE, ge=1, le=50)
     rate_limit_per_minute: int | None = Field(**OMITTABLE, ge=1, le=1_000_000)
     is_active: StrictBool | None = Field(**OMITTABLE)
+
+    _numbers = field_validator("max_attempts", "rate_limit_per_minute", mode="before")(
+        lambda cls, v: number_only(v))
 
     @model_validator(mode="after")
     def _not_null(self) -> ConfigUpdate:

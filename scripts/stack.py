@@ -146,6 +146,8 @@ def service_env(infra: Infra, env: dict[str, str]) -> dict[str, str]:
         "BOT_INTEGRATION_URL": "http://127.0.0.1:8001", "BOT_INTEGRATION_API_TOKEN": token,
         "BOT_WEBHOOK_SECRET": dev["DEV_WEBHOOK_SECRET"], "BOT_FEATURE_NOTIFICATIONS": "true",
         "INTEGRATION_LOG_JSON": "false",
+        # The local stand-ins listen on loopback: let `make run` health-check them.
+        "INTEGRATION_HEALTH_CHECK_ALLOW_PRIVATE": "true",
         "CORE_LOG_JSON": "false", "BOT_LOG_JSON": "false", "EMULATOR_LOG_JSON": "false",
     }
     for service in SERVICES:

@@ -14,14 +14,14 @@ is a 422 too, and `IsoDatetime` takes only a date and time (not a number read as
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qsl
 
 from annotated_types import Ge, Gt, Le
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, field_validator
 from pydantic_core import PydanticCustomError
 
 INT4_MAX = 2**31 - 1
@@ -93,8 +93,19 @@ def _not_a_number(value: Any) -> Any:
     return value
 
 
+def _within_utc(value: datetime) -> datetime:
+    # 0001-01-01T00:30+01:00 is a valid ISO date whose UTC time is before year 1: the database
+    # driver cannot convert it. Such a bound means "since/until the beginning/end of time".
+    if value.tzinfo is None:
+        return value
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        return (datetime.min if value.year < 2 else datetime.max).replace(tzinfo=UTC)
+
+
 # A date and time in ISO 8601 (`2026-01-31`, `2026-01-31T12:00:00Z`), never a Unix timestamp.
-IsoDatetime = Annotated[datetime, BeforeValidator(_not_a_number)]
+IsoDatetime = Annotated[datetime, BeforeValidator(_not_a_number), AfterValidator(_within_utc)]
 
 
 def _nul_parameters(request: Request) -> list[tuple[str, str]]:

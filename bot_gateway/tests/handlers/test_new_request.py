@@ -135,32 +135,23 @@ async def confirm_and_expect_unavailable(chat: Chat, summary: dict[str, Any]) ->
     await chat.expect_answer(chat.t("backend.unavailable")[:60])
 
 
-async def test_a_retry_after_a_lost_answer_finds_the_request_instead_of_filing_another(
-    make_user: Any, make_building: Any, run_bot: Any, core_app: Any, core_net: Any
+@pytest.mark.parametrize("outage", ["answer lost", "core unreachable"])
+async def test_a_retry_after_an_outage_files_the_request_exactly_once(
+    outage: str, make_user: Any, make_building: Any, run_bot: Any, core_app: Any, core_net: Any
 ) -> None:
+    """Answer lost: Core filed it, the bot never heard, and the retry finds it instead of filing
+    another. Core unreachable: nothing was filed, and the retry files it."""
     await make_building()
     resident = await make_user()
     async with run_bot():
         summary = await file_until_summary(resident, "Навои")
-        core_net.lose_answer = ("POST", "/api/v1/requests")  # Core files it; the bot never hears
-        await confirm_and_expect_unavailable(resident, summary)
-        await resident.press_text(summary, resident.t("btn.confirm"))  # the resident tries again
-        done = await resident.expect(resident.frag("nr.created"))
-    [request] = await requests_in_core(core_app)
-    assert request.number in text_of(done)
-
-
-async def test_a_retry_after_core_was_unreachable_files_the_request(
-    make_user: Any, make_building: Any, run_bot: Any, core_app: Any, core_net: Any
-) -> None:
-    await make_building()
-    resident = await make_user()
-    async with run_bot():
-        summary = await file_until_summary(resident, "Навои")
-        core_net.down = True
+        if outage == "answer lost":
+            core_net.lose_answer = ("POST", "/api/v1/requests")
+        else:
+            core_net.down = True
         await confirm_and_expect_unavailable(resident, summary)
         core_net.down = False
-        await resident.press_text(summary, resident.t("btn.confirm"))
+        await resident.press_text(summary, resident.t("btn.confirm"))  # the resident tries again
         done = await resident.expect(resident.frag("nr.created"))
     [request] = await requests_in_core(core_app)
     assert request.number in text_of(done)

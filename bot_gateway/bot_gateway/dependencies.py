@@ -10,19 +10,20 @@ from bot_gateway.runtime.lifecycle import BotRuntime
 from shared.app import ResourcesDep, resources_of
 
 
+def _bot(components: object) -> BotRuntime:
+    if not isinstance(components, BotRuntime):
+        raise RuntimeError("the bot is not running")
+    return components
+
+
 def runtime_of(app: FastAPI) -> BotRuntime:
     """The bot of the app's running lifespan."""
-    runtime = resources_of(app).components
-    if not isinstance(runtime, BotRuntime):
-        raise RuntimeError("the bot is not running")
-    return runtime
+    return _bot(resources_of(app).components)
 
 
 def get_runtime(resources: ResourcesDep) -> BotRuntime:
     """The running bot, as a route dependency."""
-    if not isinstance(resources.components, BotRuntime):
-        raise RuntimeError("the bot is not running")
-    return resources.components
+    return _bot(resources.components)
 
 
 RuntimeDep = Annotated[BotRuntime, Depends(get_runtime)]

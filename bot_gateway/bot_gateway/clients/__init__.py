@@ -7,7 +7,15 @@ from dataclasses import dataclass
 import httpx
 
 from bot_gateway.clients.base import make_http
-from bot_gateway.clients.core import AuthClient, BuildingClient, RequestClient, UserClient
+from bot_gateway.clients.core import (
+    AnnouncementClient,
+    AuthClient,
+    BuildingClient,
+    InviteClient,
+    RequestClient,
+    ResidencyClient,
+    UserClient,
+)
 from bot_gateway.clients.errors import ApiError, BackendUnavailable, Forbidden, NotFound, Unauthorized
 from bot_gateway.clients.integration import IntegrationClient
 from bot_gateway.config import Settings
@@ -25,6 +33,9 @@ class Clients:
     buildings: BuildingClient
     requests: RequestClient
     integration: IntegrationClient
+    residencies: ResidencyClient
+    invites: InviteClient
+    announcements: AnnouncementClient
 
     async def aclose(self) -> None:
         """Close both pools."""
@@ -47,7 +58,8 @@ def build_clients(
     tenant = settings.tenant_id
     return Clients(core, integration, AuthClient(core, tenant), UserClient(core, tenant),
                    BuildingClient(core, tenant), RequestClient(core, tenant),
-                   IntegrationClient(integration, tenant))
+                   IntegrationClient(integration, tenant), ResidencyClient(core, tenant),
+                   InviteClient(core, tenant), AnnouncementClient(core, tenant))
 
 
 __all__ = ["ApiError", "BackendUnavailable", "Clients", "Forbidden", "NotFound", "Unauthorized",

@@ -1,4 +1,4 @@
-"""Auth, User, Building and Request clients for the Core Service's `/api/v1` endpoints."""
+"""Auth, User, Building, Request, Residency and Invite clients for the Core Service's `/api/v1` endpoints."""
 
 from __future__ import annotations
 
@@ -73,17 +73,30 @@ class UserClient(BaseApiClient):
         params = {"specialization": specialization} if specialization else {}
         return await self.call("GET", "/api/v1/users/executors", token=token, params=params)
 
-    async def set_roles(self, token: str, user_id: int | str, roles: list[str]) -> Json:
-        """Replace a user's roles (admin)."""
-        result: Json = await self.call("PUT", f"/api/v1/users/{user_id}/roles", token=token,
-                                       json={"roles": roles})
+    async def set_roles(
+        self, token: str, user_id: int | str, roles: list[str], comment: str,
+        specializations: list[str] | None = None,
+    ) -> Json:
+        """Replace a user's roles (and executor specializations) with a required comment (admin)."""
+        body: Json = {"roles": roles, "comment": comment}
+        if specializations is not None:
+            body["specializations"] = specializations
+        result: Json = await self.call("PUT", f"/api/v1/users/{user_id}/roles", token=token, json=body)
         return result
 
-    async def set_status(self, token: str, user_id: int | str, status: str) -> Json:
-        """Activate or block a user (managers/admins)."""
-        result: Json = await self.call("PATCH", f"/api/v1/users/{user_id}/status", token=token,
-                                       json={"status": status})
+    async def set_status(
+        self, token: str, user_id: int | str, status: str, comment: str | None = None
+    ) -> Json:
+        """Activate or block a user (managers/admins), with an optional comment."""
+        body: Json = {"status": status}
+        if comment:
+            body["comment"] = comment
+        result: Json = await self.call("PATCH", f"/api/v1/users/{user_id}/status", token=token, json=body)
         return result
+
+    async def history(self, token: str, user_id: int | str) -> Any:
+        """The user's administrative history, newest first (staff)."""
+        return await self.call("GET", f"/api/v1/users/{user_id}/history", token=token)
 
 
 class BuildingClient(BaseApiClient):
@@ -100,6 +113,16 @@ class BuildingClient(BaseApiClient):
     async def get(self, token: str, building_id: int) -> Json:
         """One building."""
         result: Json = await self.call("GET", f"/api/v1/buildings/{building_id}", token=token)
+        return result
+
+    async def create(self, token: str, **fields: Any) -> Json:
+        """Add a building (staff); Core geocodes its address."""
+        result: Json = await self.call("POST", "/api/v1/buildings", token=token, json=fields)
+        return result
+
+    async def update(self, token: str, building_id: int, **fields: Any) -> Json:
+        """Change a building's fields (staff)."""
+        result: Json = await self.call("PATCH", f"/api/v1/buildings/{building_id}", token=token, json=fields)
         return result
 
 
@@ -155,6 +178,116 @@ class RequestClient(BaseApiClient):
     async def stats(self, token: str) -> Json:
         """Counts by status and category, completion times, per executor."""
         result: Json = await self.call("GET", "/api/v1/requests/stats", token=token)
+        return result
+
+
+class ResidencyClient(BaseApiClient):
+    """`/api/v1/residencies/*`: a user's apartments and the office's decisions on them."""
+
+    async def create(self, token: str, **fields: Any) -> Json:
+        """Apply for an apartment (or bind one, staff with `user_id`)."""
+        result: Json = await self.call("POST", "/api/v1/residencies", token=token, json=_params(fields))
+        return result
+
+    async def list(self, token: str, **filters: Any) -> Json:
+        """`{items, total, page, page_size}`: staff see the tenant's, others their own."""
+        result: Json = await self.call("GET", "/api/v1/residencies", token=token, params=_params(filters))
+        return result
+
+    async def get(self, token: str, residency_id: int) -> Json:
+        """One residency with its questions and answers."""
+        result: Json = await self.call("GET", f"/api/v1/residencies/{residency_id}", token=token)
+        return result
+
+    async def approve(self, token: str, residency_id: int) -> Json:
+        """Approve a pending application (staff; 409 names who decided first)."""
+        result: Json = await self.call("POST", f"/api/v1/residencies/{residency_id}/approve", token=token)
+        return result
+
+    async def reject(self, token: str, residency_id: int, reason: str) -> Json:
+        """Reject a pending application with a reason (staff)."""
+        result: Json = await self.call("POST", f"/api/v1/residencies/{residency_id}/reject", token=token,
+                                       json={"reason": reason})
+        return result
+
+    async def ask(self, token: str, residency_id: int, text: str) -> Json:
+        """Ask the applicant a question (staff, while pending)."""
+        result: Json = await self.call("POST", f"/api/v1/residencies/{residency_id}/questions", token=token,
+                                       json={"text": text})
+        return result
+
+    async def answer(self, token: str, residency_id: int, text: str) -> Json:
+        """Answer the office's question (the applicant, while pending)."""
+        result: Json = await self.call("POST", f"/api/v1/residencies/{residency_id}/answers", token=token,
+                                       json={"text": text})
+        return result
+
+    async def remove(self, token: str, residency_id: int) -> None:
+        """Remove an apartment binding (owner or staff)."""
+        await self.call("DELETE", f"/api/v1/residencies/{residency_id}", token=token)
+
+
+class InviteClient(BaseApiClient):
+    """`/api/v1/invites/*`: single-use links that give a role."""
+
+    async def create(
+        self, token: str, role: str, specializations: list[str] | None = None, expires_in_hours: int = 72
+    ) -> Json:
+        """A new invite (admin); its `token` is shown only in this answer."""
+        body: Json = {"role": role, "expires_in_hours": expires_in_hours}
+        if specializations:
+            body["specializations"] = specializations
+        result: Json = await self.call("POST", "/api/v1/invites", token=token, json=body)
+        return result
+
+    async def list(self, token: str, **filters: Any) -> Json:
+        """`{items, total, page, page_size}` of invites, newest first (admin)."""
+        result: Json = await self.call("GET", "/api/v1/invites", token=token, params=_params(filters))
+        return result
+
+    async def redeem(self, token: str, invite_token: str) -> Json:
+        """Take the invite's role (any signed-in user); the user as it is now."""
+        result: Json = await self.call("POST", "/api/v1/invites/redeem", token=token,
+                                       json={"token": invite_token})
+        return result
+
+
+class AnnouncementClient(BaseApiClient):
+    """`/api/v1/announcements/*`: staff compose and publish; the delivery worker claims and reports."""
+
+    async def preview(self, token: str, audience: Json) -> Json:
+        """`{recipients, by_language}` for an audience (staff)."""
+        result: Json = await self.call(
+            "POST", "/api/v1/announcements/preview", token=token, json={"audience": audience}
+        )
+        return result
+
+    async def create(self, token: str, texts: dict[str, str], audience: Json, photo_file_id: str | None) -> Json:
+        """Publish an announcement (staff): AnnouncementOut, its recipients written with it."""
+        body: Json = {"texts": texts, "audience": audience}
+        if photo_file_id:
+            body["photo_file_id"] = photo_file_id
+        result: Json = await self.call("POST", "/api/v1/announcements", token=token, json=body)
+        return result
+
+    async def get(self, token: str, announcement_id: int) -> Json:
+        """One announcement with its counts (staff)."""
+        result: Json = await self.call("GET", f"/api/v1/announcements/{announcement_id}", token=token)
+        return result
+
+    async def claim(self, limit: int, lease_seconds: int) -> list[Json]:
+        """Lease up to `limit` pending deliveries (service token; retried: unclaimed rows wait)."""
+        body = {"limit": limit, "lease_seconds": lease_seconds}
+        result: list[Json] = await self.call(
+            "POST", "/api/v1/announcements/deliveries/claim", json=body, retry=True
+        )
+        return result
+
+    async def report(self, results: list[Json]) -> Json:
+        """Record outcomes `[{recipient_id, outcome}]` (service token; idempotent, so retried)."""
+        result: Json = await self.call(
+            "POST", "/api/v1/announcements/deliveries/report", json={"results": results}, retry=True
+        )
         return result
 
 

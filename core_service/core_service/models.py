@@ -6,7 +6,10 @@ from core_service.auth import models as auth_models
 from core_service.buildings import models as buildings_models
 from core_service.db import Base
 from core_service.events import models as events_models
+from core_service.invites import models as invites_models
 from core_service.requests import models as requests_models
+from core_service.residency import models as residency_models
 from core_service.users import models as users_models
 
-__all__ = ["Base", "auth_models", "buildings_models", "events_models", "requests_models", "users_models"]
+__all__ = ["Base", "auth_models", "buildings_models", "events_models", "invites_models", "requests_models",
+           "residency_models", "users_models"]

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from typing import Annotated, Generic, Self, TypeVar
 
 from fastapi import Path, Query
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel, Field
 
-from shared.schemas import NO_NUL
+from shared.schemas import NO_NUL, NOT_BLANK
 
 T = TypeVar("T", bound=BaseModel)
 MAX_PAGE = 10_000_000
@@ -17,6 +17,17 @@ PageSize = Annotated[int, Query(ge=1, le=100)]
 SearchText = Annotated[str, Query(max_length=300, pattern=NO_NUL)]
 # A request's number, `YYMMDD-NNN`, as a path parameter.
 RequestNumber = Annotated[str, Path(max_length=32, pattern=NO_NUL)]
+
+
+def _stripped(value: str) -> str:
+    stripped = value.strip()
+    if not stripped:
+        raise ValueError("must not be blank")
+    return stripped
+
+
+# Text without its surrounding blanks; all blanks is refused.
+Stripped = Annotated[str, AfterValidator(_stripped), Field(json_schema_extra={"pattern": NOT_BLANK})]
 
 
 class Page(BaseModel, Generic[T]):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from core_service.buildings.schemas import BuildingRef
-from core_service.schemas import Page
+from core_service.schemas import Page, Stripped
 from core_service.users.schemas import Specialization, UserRef
-from shared.schemas import NOT_BLANK, ApiModel, Id
+from shared.schemas import ApiModel, Id
 
 Status = Literal[
     "new", "in_progress", "purchasing", "clarification", "completed", "accepted", "returned", "cancelled"
@@ -18,17 +18,6 @@ Status = Literal[
 Category = Specialization
 Urgency = Literal["low", "normal", "high", "critical"]
 MAX_MEDIA = 10
-
-
-def _stripped(value: str) -> str:
-    stripped = value.strip()
-    if not stripped:
-        raise ValueError("must not be blank")
-    return stripped
-
-
-# Text without its surrounding blanks; all blanks is refused.
-Stripped = Annotated[str, AfterValidator(_stripped), Field(json_schema_extra={"pattern": NOT_BLANK})]
 
 
 # A Telegram file id, as a request's media may list it.

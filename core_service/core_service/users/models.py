@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import BigInteger, Index, Integer, String, UniqueConstraint
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core_service.db import Base, FetchDefaults
 from shared.db import TenantMixin, TimestampMixin
@@ -82,3 +83,20 @@ class User(FetchDefaults, TenantMixin, TimestampMixin, Base):
     def is_staff(self) -> bool:
         """Managers and admins see and manage everything of their tenant."""
         return self.has_role("manager", "admin")
+
+
+class UserHistory(FetchDefaults, TenantMixin, TimestampMixin, Base):
+    """One administrative change of a user: roles, blocking, approval, an invite, a residency decision."""
+
+    __tablename__ = "user_history"
+    __table_args__ = (Index("ix_user_history_user", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(32))
+    comment: Mapped[str | None] = mapped_column(Text)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id], lazy="raise")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from core_service.announcements.router import router as announcements
 from core_service.auth.router import router as auth
 from core_service.buildings.router import router as buildings
 from core_service.requests.router import router as requests
@@ -16,3 +17,4 @@ router.include_router(users)
 router.include_router(buildings)
 router.include_router(requests)
 router.include_router(residencies)
+router.include_router(announcements)

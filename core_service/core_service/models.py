@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core_service.announcements import models as announcements_models
 from core_service.auth import models as auth_models
 from core_service.buildings import models as buildings_models
 from core_service.db import Base
@@ -11,5 +12,5 @@ from core_service.requests import models as requests_models
 from core_service.residency import models as residency_models
 from core_service.users import models as users_models
 
-__all__ = ["Base", "auth_models", "buildings_models", "events_models", "invites_models", "requests_models",
-           "residency_models", "users_models"]
+__all__ = ["Base", "announcements_models", "auth_models", "buildings_models", "events_models",
+           "invites_models", "requests_models", "residency_models", "users_models"]

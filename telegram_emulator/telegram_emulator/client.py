@@ -54,6 +54,31 @@ class EmulatorClient:
         files = {"file": ("photo", data)}
         return dict(await self._call("POST", self._chat(user_id, "/photos"), data=form, files=files))
 
+    async def send_document(self, user_id: int, data: bytes, file_name: str, mime_type: str | None = None,
+                            caption: str | None = None) -> dict[str, Any]:
+        """The user sends a file as a document (MIME type guessed from the name when not given)."""
+        form = {"caption": caption} if caption else {}
+        part = (file_name, data, mime_type) if mime_type else (file_name, data)
+        files = {"file": part}
+        return dict(await self._call("POST", self._chat(user_id, "/documents"), data=form, files=files))
+
+    async def start(self, user_id: int, payload: str | None = None) -> dict[str, Any]:
+        """The user starts the bot: `/start <payload>`, as a `t.me/<bot>?start=<payload>` link sends."""
+        body = {"payload": payload} if payload else {}
+        return dict(await self._call("POST", self._chat(user_id, "/start"), json=body))
+
+    async def open_link(self, user_id: int, url: str) -> dict[str, Any]:
+        """The user clicks a link to a bot (t.me/<bot>?start=..., tg://resolve?...), whichever bot it
+        names: `{"bot": {...}, "message": the /start message or None}`."""
+        return dict(await self._call("POST", f"/control/users/{user_id}/open-link", json={"url": url}))
+
+    async def download(self, user_id: int, file_id: str) -> bytes:
+        """The bytes of a file in this bot's chat (a document or photo the bot sent)."""
+        response = await self.http.get(self._chat(user_id, f"/files/{file_id}"))
+        if response.status_code >= 400:
+            raise EmulatorError(response.status_code, response.json().get("detail"))
+        return response.content
+
     async def share_contact(self, user_id: int, phone_number: str | None = None) -> dict[str, Any]:
         """The user shares a phone number (theirs by default)."""
         body = {"phone_number": phone_number} if phone_number else {}

@@ -40,3 +40,25 @@ async def test_the_client_drives_a_chat_against_a_running_emulator(make_png):
         await emu.reset()
         with pytest.raises(EmulatorError):
             await emu.say(user["id"], "gone")
+
+
+async def test_the_client_starts_bots_by_payload_or_link_and_sends_documents():
+    async with running_emulator() as url, EmulatorClient(url, TOKEN) as emu:
+        user = await emu.create_user("Анна")
+        async with httpx.AsyncClient(base_url=url) as http:
+            other = "42:other-bot"
+            name = (await http.get(f"/bot{other}/getMe")).json()["result"]["username"]
+            started = await emu.start(user["id"], "inv_1")
+            opened = await emu.open_link(user["id"], f"https://t.me/{name}?start=inv_2")
+            sent = await emu.send_document(user["id"], b"report", "report.xlsx", caption="май")
+            ours = (await http.get(f"/bot{TOKEN}/getUpdates")).json()["result"]
+            theirs = (await http.get(f"/bot{other}/getUpdates")).json()["result"]
+        assert started["text"] == "/start inv_1"
+        assert opened["bot"]["token"] == other and opened["message"]["text"] == "/start inv_2"
+        assert [u["message"].get("text") for u in ours] == ["/start inv_1", None]
+        assert [u["message"]["text"] for u in theirs] == ["/start inv_2"]
+        assert sent["document"]["file_name"] == "report.xlsx"
+        assert await emu.download(user["id"], sent["document"]["file_id"]) == b"report"
+        with pytest.raises(EmulatorError) as caught:
+            await emu.open_link(user["id"], "https://t.me/nobody_knows_bot?start=x")
+        assert caught.value.status == 404

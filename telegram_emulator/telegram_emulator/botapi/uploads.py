@@ -14,6 +14,11 @@ from telegram_emulator.state.files import StoredFile, image_size, new_file_id, n
 
 WRONG_FILE = "wrong file identifier/HTTP URL specified"
 _EXT = {"image/png": "png", "image/gif": "gif", "image/jpeg": "jpg"}
+GENERIC_MIME = "application/octet-stream"
+# Office types a slim image's mimetypes may not know (no /etc/mime.types): the reports the bot sends.
+_OFFICE = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+           "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
 
 
 def store_photo(bot: BotState, data: bytes) -> list[StoredFile]:
@@ -37,7 +42,8 @@ def store_photo(bot: BotState, data: bytes) -> list[StoredFile]:
 
 def store_document(bot: BotState, data: bytes, file_name: str | None, mime: str | None) -> StoredFile:
     """Keep a document with its name and MIME type."""
-    mime = mime or (mimetypes.guess_type(file_name)[0] if file_name else None) or "application/octet-stream"
+    if not mime or mime == GENERIC_MIME:  # an HTTP client's default says nothing: go by the name
+        mime = _guess_mime(file_name) or GENERIC_MIME
     ext = (file_name or "").rsplit(".", 1)[-1] if file_name and "." in file_name else "bin"
     stored = StoredFile(file_id=new_file_id("document"), file_unique_id=new_unique_id(), data=data,
                         file_path=f"documents/file_{len(bot.files) + 1}.{ext}", mime_type=mime,
@@ -98,6 +104,13 @@ async def read_input(value: UploadFile | str, max_bytes: int) -> tuple[bytes, st
         raise bad_request("failed to get HTTP URL content")
     name = value.rsplit("/", 1)[-1] or None
     return response.content, name, response.headers.get("content-type")
+
+
+def _guess_mime(file_name: str | None) -> str | None:
+    if not file_name:
+        return None
+    extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    return _OFFICE.get(extension) or mimetypes.guess_type(file_name)[0]
 
 
 def _sniff_mime(data: bytes) -> str:

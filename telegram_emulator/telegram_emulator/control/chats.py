@@ -1,19 +1,22 @@
-"""Control API for one chat: the user sends things and presses buttons; read or await the bot."""
+"""Control API for one chat: the user sends things, starts the bot and presses buttons; read or await
+the bot."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import quote
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Response, UploadFile
 from fastapi.responses import JSONResponse
 
 from telegram_emulator.botapi.commands import menu_for
 from telegram_emulator.botapi.errors import ApiError
-from telegram_emulator.botapi.uploads import store_photo
+from telegram_emulator.botapi.uploads import store_document, store_photo
 from telegram_emulator.control import service
 from telegram_emulator.control.dependencies import BotDep, ChatDep
-from telegram_emulator.control.schemas import BlockIn, CallbackIn, ContactIn, LocationIn, TextIn
+from telegram_emulator.control.schemas import BlockIn, CallbackIn, ContactIn, LocationIn, StartIn, TextIn
 from telegram_emulator.dependencies import WorldDep
 
 router = APIRouter(prefix="/bots/{token}/chats/{user_id}")
@@ -34,26 +37,59 @@ async def edit_text(
     return service.edit_user_message(world, bot, chat, message_id, body.text)
 
 
-@router.post("/photos", status_code=201)
-async def send_photo(
-    chat: ChatDep,
-    bot: BotDep,
+@dataclass
+class Upload:
+    """A file the user sends: its bytes (checked: not empty, not too large), name, type and caption."""
+
+    data: bytes
+    file_name: str | None
+    mime_type: str | None
+    caption: str | None
+
+    def message(self, content: dict[str, Any]) -> dict[str, Any]:
+        """The message's fields: the file's `content` and the caption if any."""
+        return {**content, "caption": self.caption} if self.caption else content
+
+
+async def read_upload(
     world: WorldDep,
     file: Annotated[UploadFile, File()],
     caption: Annotated[str | None, Form(max_length=1024)] = None,
-) -> dict[str, Any]:
-    """The user sends a photo (PNG, JPEG or GIF bytes) with an optional caption."""
+) -> Upload:
+    """The multipart `file` (+ `caption`) of a user's photo or document; 413 too large, 422 empty."""
     data = await file.read(world.settings.max_upload_bytes + 1)
     if len(data) > world.settings.max_upload_bytes:
-        raise HTTPException(413, "photo too large")
+        raise HTTPException(413, f"file too large (over {world.settings.max_upload_bytes} bytes)")
+    if not data:
+        raise HTTPException(422, "the file is empty")
+    return Upload(data, file.filename, file.content_type, caption)
+
+
+UploadDep = Annotated[Upload, Depends(read_upload)]
+
+
+@router.post("/photos", status_code=201)
+async def send_photo(upload: UploadDep, chat: ChatDep, bot: BotDep, world: WorldDep) -> dict[str, Any]:
+    """The user sends a photo (PNG, JPEG or GIF bytes) with an optional caption."""
     try:
-        sizes = store_photo(bot, data)
+        sizes = store_photo(bot, upload.data)
     except ApiError:
         raise HTTPException(422, "not a PNG, JPEG or GIF image") from None
-    content: dict[str, Any] = {"photo": [f.as_photo_size() for f in sizes]}
-    if caption:
-        content["caption"] = caption
-    return service.user_message(world, bot, chat, content)
+    content = {"photo": [f.as_photo_size() for f in sizes]}
+    return service.user_message(world, bot, chat, upload.message(content))
+
+
+@router.post("/documents", status_code=201)
+async def send_document(upload: UploadDep, chat: ChatDep, bot: BotDep, world: WorldDep) -> dict[str, Any]:
+    """The user sends any file as a document (its name and MIME type kept; the bot can getFile it)."""
+    stored = store_document(bot, upload.data, upload.file_name, upload.mime_type)
+    return service.user_message(world, bot, chat, upload.message({"document": stored.as_document()}))
+
+
+@router.post("/start", status_code=201)
+async def start(body: StartIn, chat: ChatDep, bot: BotDep, world: WorldDep) -> dict[str, Any]:
+    """The user starts the bot, as from a `t.me/<bot>?start=<payload>` link: `/start <payload>`."""
+    return service.start_bot(world, bot, chat, body.payload)
 
 
 @router.post("/contact", status_code=201)
@@ -129,12 +165,11 @@ async def commands(chat: ChatDep, bot: BotDep) -> list[dict[str, str]]:
 
 @router.get("/files/{file_id}")
 async def download(file_id: str, chat: ChatDep, bot: BotDep) -> Response:
-    """A file's bytes by file_id (the chat page shows photos with this)."""
+    """A file's bytes by file_id (the chat page shows photos and downloads documents with this)."""
     stored = bot.files.get(file_id)
     if stored is None:
         raise HTTPException(404, "file not found")
-    return Response(
-        stored.data,
-        media_type=stored.mime_type or "application/octet-stream",
-        headers={"Cache-Control": "private, max-age=86400, immutable"},
-    )  # a file_id never changes
+    headers = {"Cache-Control": "private, max-age=86400, immutable"}  # a file_id never changes
+    if stored.file_name:  # a document downloads under its own name
+        headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(stored.file_name)}"
+    return Response(stored.data, media_type=stored.mime_type or "application/octet-stream", headers=headers)

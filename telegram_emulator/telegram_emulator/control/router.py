@@ -1,4 +1,4 @@
-"""Control API: users, bots, flood switch, reset; chat actions are in `chats`."""
+"""Control API: users, bots, flood switch, reset; chat actions are in `chats`, links to bots in `links`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 
 from telegram_emulator.config import TIME_ZONE
-from telegram_emulator.control import chats
+from telegram_emulator.control import chats, links
 from telegram_emulator.control.schemas import FloodIn, UserIn
 from telegram_emulator.dependencies import WebhooksDep, WorldDep
 from telegram_emulator.state.users import User
@@ -92,3 +92,4 @@ async def reset(world: WorldDep, webhooks: WebhooksDep) -> dict[str, bool]:
 
 
 router.include_router(chats.router)
+router.include_router(links.router)

@@ -11,6 +11,9 @@ from pydantic_core import PydanticCustomError
 
 UZ_PHONE = re.compile(r"^998\d{9}$")
 E164_DIGITS = re.compile(r"^[1-9]\d{7,14}$")
+# Telegram's deep-link payload: what `t.me/<bot>?start=<payload>` may carry.
+START_PAYLOAD = r"^[A-Za-z0-9_-]{1,64}$"
+START_PAYLOAD_WANTED = "up to 64 characters: Latin letters, digits, _ or -"
 PHONE_WANTED = ("a phone number with its country code: +998 and 9 digits in Uzbekistan (+998901234567), "
                 "elsewhere + and 8 to 15 digits")
 
@@ -44,6 +47,7 @@ LanguageCode = Annotated[str, AfterValidator(_matching(
     r"^[a-z]{2}(-[A-Za-z]{2,4})?$",
     "a two-letter language code such as ru or uz (a region may follow: pt-BR)"))]
 Phone = Annotated[str, Field(max_length=32), AfterValidator(phone_number)]
+StartPayload = Annotated[str, AfterValidator(_matching(START_PAYLOAD, START_PAYLOAD_WANTED))]
 
 
 class UserIn(BaseModel):
@@ -65,6 +69,18 @@ class TextIn(BaseModel):
 
     text: str = Field(min_length=1, max_length=4096)
     reply_to_message_id: int | None = Field(default=None, gt=0)
+
+
+class StartIn(BaseModel):
+    """The user starts the bot, with the payload of a `t.me/<bot>?start=<payload>` link if any."""
+
+    payload: StartPayload | None = None
+
+
+class LinkIn(BaseModel):
+    """A link the user clicks: `https://t.me/<bot>?start=<payload>` or `tg://resolve?domain=<bot>&...`."""
+
+    url: str = Field(min_length=1, max_length=2048)
 
 
 class CallbackIn(BaseModel):

@@ -1,4 +1,5 @@
-"""What users do: send texts, photos, contacts, locations, press buttons; each becomes an update."""
+"""What users do: send texts, files, contacts, locations, start bots, press buttons; each becomes an
+update."""
 
 from __future__ import annotations
 
@@ -50,6 +51,12 @@ def text_content(text: str) -> dict[str, Any]:
     if entities:
         content["entities"] = entities
     return content
+
+
+def start_bot(world: World, bot: BotState, chat: ChatState, payload: str | None) -> dict[str, Any]:
+    """What a click on `t.me/<bot>?start=<payload>` sends: `/start <payload>`, the command an entity."""
+    text = f"/start {payload}" if payload else "/start"
+    return user_message(world, bot, chat, text_content(text))
 
 
 def _has_button(record: MessageRecord, data: str) -> bool:

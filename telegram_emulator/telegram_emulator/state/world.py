@@ -59,6 +59,11 @@ class World:
             self.changed.fire()
         return bot
 
+    def bot_by_username(self, username: str) -> BotState | None:
+        """The known bot with this @username (case-insensitive, as Telegram's); None if none."""
+        wanted = username.removeprefix("@").lower()
+        return next((bot for bot in self.bots.values() if bot.username.lower() == wanted), None)
+
     def add_user(self, user: User) -> User:
         """Register a user (a new id when 0)."""
         if not user.id:

@@ -2,8 +2,8 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { token: "", userId: 0, users: [], version: -1, action: null, poll: null, seenAnswers: new Set(),
-                atBottom: true, timeZone: undefined };
+const state = { token: "", defaultToken: "", userId: 0, users: [], version: -1, action: null, poll: null,
+                seenAnswers: new Set(), atBottom: true, timeZone: undefined };
 // The control API's field names as the new-user form labels them, for its error messages.
 const FIELDS = { first_name: "First name", last_name: "Last name", username: "Username",
                  phone_number: "Phone", language_code: "Language" };
@@ -29,7 +29,11 @@ async function call(method, path, body) {
   }
   const response = await fetch(path, options);
   const data = response.headers.get("content-type")?.includes("json") ? await response.json() : null;
-  if (!response.ok) throw new Error(describe(data) || `HTTP ${response.status}`);
+  if (!response.ok) {
+    const error = new Error(describe(data) || `HTTP ${response.status}`);
+    error.status = response.status;
+    throw error;
+  }
   return data;
 }
 
@@ -55,6 +59,35 @@ function toast(text) {
 
 // ---- Telegram entities -> safe DOM ----------------------------------------------------------
 const SAFE_URL = /^(https?:|tg:|mailto:)/i;
+// Bare links in a text, as Telegram finds them: with a scheme, or t.me/... without one.
+const BARE_URL = /(?:https?|tg):\/\/[^\s<>"]+|\b(?:www\.)?(?:t|telegram)\.me\/[^\s<>"]+/gi;
+const TRAILING_PUNCTUATION = /[.,;:!?'")\]»]+$/;
+// Entities whose text may hold bare links (inside a link, code or a command none is looked for).
+const FORMATTING = new Set(["bold", "italic", "underline", "strikethrough", "spoiler", "blockquote",
+                            "expandable_blockquote"]);
+
+function linkNode(href) {
+  const absolute = /^[a-z][a-z0-9+.-]*:/i.test(href || "") ? href : `https://${href}`;
+  if (!SAFE_URL.test(absolute)) return el("span");
+  return el("a", { href: absolute, target: "_blank", rel: "noopener noreferrer" });
+}
+
+function plainText(text, findLinks) {
+  if (!findLinks) return document.createTextNode(text);
+  const fragment = document.createDocumentFragment();
+  let cursor = 0;
+  for (const match of text.matchAll(BARE_URL)) {
+    const url = match[0].replace(TRAILING_PUNCTUATION, "");
+    if (!url) continue;
+    fragment.append(text.slice(cursor, match.index));
+    const link = linkNode(url);
+    link.textContent = url;
+    fragment.append(link);
+    cursor = match.index + url.length;
+  }
+  fragment.append(text.slice(cursor));
+  return fragment;
+}
 
 function entityNode(entity, text) {
   switch (entity.type) {
@@ -69,11 +102,7 @@ function entityNode(entity, text) {
     case "spoiler": return el("span", { class: "spoiler", onclick: (e) => e.currentTarget.classList.add("shown") });
     case "bot_command": return el("span", { class: "cmd", onclick: () => sendText(text) });
     case "text_link":
-    case "url": {
-      const href = entity.type === "url" ? text : entity.url;
-      if (!SAFE_URL.test(href || "")) return el("span");
-      return el("a", { href, target: "_blank", rel: "noopener noreferrer" });
-    }
+    case "url": return linkNode(entity.type === "url" ? text : entity.url);
     default: return el("span", { class: entity.type });
   }
 }
@@ -81,11 +110,11 @@ function entityNode(entity, text) {
 function renderText(text, entities) {
   const sorted = [...(entities || [])].sort((a, b) => a.offset - b.offset || b.length - a.length);
   const fragment = document.createDocumentFragment();
-  fill(fragment, text, sorted, 0, text.length);
+  fill(fragment, text, sorted, 0, text.length, true);
   return fragment;
 }
 
-function fill(parent, text, entities, start, end) {
+function fill(parent, text, entities, start, end, findLinks) {
   let cursor = start;
   let index = 0;
   while (index < entities.length) {
@@ -94,15 +123,15 @@ function fill(parent, text, entities, start, end) {
     const to = Math.min(entity.offset + entity.length, end);
     index += 1;
     if (from >= to) continue;
-    if (from > cursor) parent.append(document.createTextNode(text.slice(cursor, from)));
+    if (from > cursor) parent.append(plainText(text.slice(cursor, from), findLinks));
     const node = entityNode(entity, text.slice(from, to));
     const inner = [];
     while (index < entities.length && entities[index].offset < to) inner.push(entities[index++]);
-    fill(node, text, inner, from, to);
+    fill(node, text, inner, from, to, findLinks && FORMATTING.has(entity.type));
     parent.append(node);
     cursor = to;
   }
-  if (cursor < end) parent.append(document.createTextNode(text.slice(cursor, end)));
+  if (cursor < end) parent.append(plainText(text.slice(cursor, end), findLinks));
 }
 
 // ---- Messages -------------------------------------------------------------------------------
@@ -241,6 +270,39 @@ function openChat() {
   if (ready) pollLoop(state.token, state.userId);
 }
 
+// ---- Links to bots: t.me/<bot>?start=<payload> starts that bot, as Telegram does -------------
+const BOT_HOSTS = /^(www\.)?(t|telegram)\.me$|^telegram\.dog$/i;
+
+function isBotLink(href) {
+  let url;
+  try { url = new URL(href); } catch { return false; }
+  if (url.protocol === "tg:") return url.hostname.toLowerCase() === "resolve" && url.searchParams.has("domain");
+  return /^https?:$/.test(url.protocol) && BOT_HOSTS.test(url.hostname) && /^\/[A-Za-z]\w+\/?$/.test(url.pathname);
+}
+
+// The emulator decides whose link it is: a bot it knows gets `/start <payload>` from the current user
+// (the page moves to that bot's chat); any other link opens in a new tab.
+async function openLink(event) {
+  const anchor = event.target.closest("a[href]");
+  if (!anchor || anchor.hasAttribute("download") || !isBotLink(anchor.href)) return;
+  event.preventDefault();
+  if (!state.userId) { toast("Pick a user first"); return; }
+  let opened;
+  try {
+    opened = await call("POST", `/control/users/${state.userId}/open-link`, { url: anchor.href });
+  } catch (error) {
+    if (error.status === 404) window.open(anchor.href, "_blank", "noopener");  // not a bot we know
+    else toast(error.message);
+    return;
+  }
+  if (opened.bot.token !== state.token) {
+    state.token = opened.bot.token;
+    await loadBots(state.defaultToken);
+    $("bot-select").value = state.token;
+    openChat();
+  }
+}
+
 // ---- What the user does ---------------------------------------------------------------------
 async function act(promise) {
   try { await promise; } catch (error) { toast(error.message); }
@@ -270,13 +332,16 @@ function replyButton(button) {
   }
 }
 
-async function sendPhoto(file) {
+// Images Telegram takes as photos go as photos; any other file as a document.
+const PHOTO_TYPES = new Set(["image/png", "image/jpeg", "image/gif"]);
+
+async function sendFile(file) {
   const form = new FormData();
   form.append("file", file);
   const caption = $("text").value.trim();
   if (caption) form.append("caption", caption);
   $("text").value = "";
-  await act(call("POST", chatPath("/photos"), form));
+  await act(call("POST", chatPath(PHOTO_TYPES.has(file.type) ? "/photos" : "/documents"), form));
 }
 
 async function toggleMenu() {
@@ -345,6 +410,7 @@ async function createUser(event) {
 async function start() {
   const saved = JSON.parse(localStorage.getItem("emulator.chat") || "{}");
   const config = await call("GET", "/control/config");
+  state.defaultToken = config.default_bot_token;
   state.token = saved.token || config.default_bot_token;
   state.userId = saved.userId || 0;
   state.timeZone = config.time_zone;
@@ -361,11 +427,12 @@ async function start() {
   $("cancel-user").addEventListener("click", () => { $("user-form").hidden = true; });
   $("user-form").addEventListener("submit", createUser);
   $("menu-button").addEventListener("click", toggleMenu);
+  $("messages").addEventListener("click", openLink);
   $("flood").checked = Boolean(config.flood?.enabled);
   $("flood").addEventListener("change", (e) => act(call("PUT", "/control/flood", { enabled: e.target.checked })));
   $("blocked").addEventListener("change", (e) => act(call("PUT", chatPath("/blocked"), { blocked: e.target.checked })));
-  $("photo-input").addEventListener("change", (e) => {
-    if (e.target.files[0]) sendPhoto(e.target.files[0]);
+  $("file-input").addEventListener("change", (e) => {
+    if (e.target.files[0]) sendFile(e.target.files[0]);
     e.target.value = "";
   });
   $("composer").addEventListener("submit", (event) => {

@@ -48,6 +48,76 @@ class Reassignment(StatesGroup):
     confirm = State()
 
 
+class Announcement(StatesGroup):
+    """Staff composing an announcement: Russian text → Uzbek text → photo → audience → preview."""
+
+    text_ru = State()
+    text_uz = State()
+    photo = State()
+    audience = State()
+    buildings = State()
+    entrance_building = State()
+    entrance = State()
+    confirm = State()
+
+
+class Onboarding(StatesGroup):
+    """Joining: the language, then the phone (the apartment steps are `Residence`)."""
+
+    language = State()
+    phone = State()
+
+
+class Residence(StatesGroup):
+    """Applying for an apartment: building → apartment → entrance → document photo → confirm."""
+
+    building = State()
+    apartment = State()
+    entrance = State()
+    document = State()
+    confirm = State()
+
+
+class Answering(StatesGroup):
+    """An applicant answering the office's question about their application."""
+
+    text = State()
+
+
+class Decision(StatesGroup):
+    """Staff on an application: the rejection reason, or the question for the applicant."""
+
+    reason = State()
+    question = State()
+
+
+class UserAdmin(StatesGroup):
+    """Staff on users: the search text, role toggles, the required comment of a change."""
+
+    search = State()
+    roles = State()
+    roles_comment = State()
+    status_comment = State()
+
+
+class BuildingAdmin(StatesGroup):
+    """An admin adding a building (address → entrances → floors → apartments) or editing a field."""
+
+    address = State()
+    entrances = State()
+    floors = State()
+    apartments = State()
+    edit = State()
+
+
+class InviteCreation(StatesGroup):
+    """An admin making an invite link: role → specializations (executors) → expiry."""
+
+    role = State()
+    specializations = State()
+    expiry = State()
+
+
 # The request actions that begin with a text step: its state and its prompt.
 ACTION_PROMPTS: dict[str, tuple[State, str]] = {
     "comment": (Comment.text, "comment.prompt"),
@@ -55,3 +125,4 @@ ACTION_PROMPTS: dict[str, tuple[State, str]] = {
     "return": (Return.reason, "return.reason.prompt"),
     "complete": (Completion.comment, "complete.comment.prompt"),
 }
+

@@ -72,3 +72,54 @@ class DraftCb(CallbackData, prefix="draft"):
     """The "continue" button of a flow put aside: `draft:resume`."""
 
     action: str
+
+
+class AnnouncementCb(CallbackData, prefix="ann"):
+    """A step of composing an announcement; `flow` ties the button to one run of the flow."""
+
+    action: str
+    flow: str
+    value: str = ""
+
+
+class OnboardCb(CallbackData, prefix="ob"):
+    """A step of joining or adding an apartment (language, building, entrance, photo, summary)."""
+
+    action: str
+    flow: str
+    value: str = ""
+
+
+class AddressCb(CallbackData, prefix="addr"):
+    """The "My addresses" buttons: add one, remove one (asked first): `addr:rm:{residency_id}`."""
+
+    action: str
+    residency_id: int = 0
+
+
+class ResidencyAnswer(CallbackData, prefix="rans"):
+    """The applicant's "Answer" button under the office's question about their application."""
+
+    residency_id: int
+
+
+class ResidencyCb(CallbackData, prefix="res"):
+    """The office's buttons on an application card: `res:approve:{id}`, reject, ask, open."""
+
+    action: str
+    residency_id: int
+
+
+class StaffCb(CallbackData, prefix="staff"):
+    """Pages and cards of the staff screens (applications, users, buildings): `staff:user:{id}`."""
+
+    action: str
+    item: int = 0
+
+
+class AdminFlowCb(CallbackData, prefix="adm"):
+    """A step of an admin flow (roles, invite, building); `flow` ties it to one run of the flow."""
+
+    action: str
+    flow: str
+    value: str = ""

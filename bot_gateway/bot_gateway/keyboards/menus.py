@@ -9,12 +9,15 @@ from bot_gateway.keyboards.callback_data import LanguageCb
 
 # Rows of catalogue keys per role.
 MENUS: dict[str, list[list[str]]] = {
-    "applicant": [["button.new_request", "button.my_requests"], ["button.language", "button.help"]],
+    "applicant": [["button.new_request", "button.my_requests"], ["button.my_addresses"],
+                  ["button.language", "button.help"]],
     "executor": [["button.my_tasks", "button.available_requests"], ["button.language", "button.help"]],
-    "manager": [["button.all_requests", "button.unassigned"], ["button.statistics", "button.help"],
-                ["button.language"]],
-    "admin": [["button.all_requests", "button.unassigned"], ["button.statistics", "button.users"],
-              ["button.language", "button.help"]],
+    "manager": [["button.all_requests", "button.unassigned"], ["button.applications", "button.users"],
+                ["button.statistics", "button.help"],
+                ["button.announcement", "button.language"]],
+    "admin": [["button.all_requests", "button.unassigned"], ["button.applications", "button.users"],
+              ["button.statistics", "button.buildings"],
+              ["button.announcement"], ["button.language", "button.help"]],
 }
 
 

@@ -10,13 +10,16 @@ import os
 import socket
 from typing import Any
 
+from bot_gateway.notifications.announcements import AnnouncementWorker
 from bot_gateway.notifications.notifier import Notifier
+from bot_gateway.notifications.progress import Progress
 from bot_gateway.notifications.sender import PacedSender
 from shared.events import StreamConsumer
 
 STREAMS = ("stream:core", "stream:integration")
 
-__all__ = ["STREAMS", "Notifier", "PacedSender", "consumers", "group", "run"]
+__all__ = ["STREAMS", "AnnouncementWorker", "Notifier", "PacedSender", "announcement_worker", "consumers",
+           "group", "run"]
 
 
 def group(tenant: str) -> str:
@@ -39,15 +42,31 @@ async def run(runtime: Any) -> None:
     """Consume until cancelled (nothing when BOT_FEATURE_NOTIFICATIONS is off)."""
     if not runtime.settings.feature_notifications:
         return
+    settings, sender = runtime.settings, PacedSender()  # one sender: announcements pace behind notifications
+    worker = announcement_worker(runtime, sender)
     notifier = Notifier(
-        runtime.bot, runtime.services.redis, runtime.services.clients.users, PacedSender(),
-        tenant=runtime.settings.tenant_id,
+        runtime.bot, runtime.services.redis, runtime.services.clients.users, sender,
+        tenant=runtime.settings.tenant_id, sessions=runtime.services.sessions.store,
+        on_announcement=worker.on_event,
     )
     running = consumers(notifier, runtime.services.redis)
     for consumer in running:
         await consumer.start()
+    worker.loop.start()
     try:
         await asyncio.Event().wait()
     finally:
+        await worker.loop.stop(min(settings.shutdown_grace_seconds, 5.0))
         for consumer in running:
             await consumer.stop()
+
+
+def announcement_worker(runtime: Any, sender: PacedSender) -> AnnouncementWorker:
+    """The delivery worker of announcements, sharing the notifier's sender."""
+    settings, redis = runtime.settings, runtime.services.redis
+    progress = Progress(runtime.bot, redis, sender, tenant=settings.tenant_id)
+    return AnnouncementWorker(
+        runtime.bot, redis, runtime.services.clients.announcements, sender, progress,
+        tenant=settings.tenant_id, poll_seconds=settings.announcement_poll_seconds,
+        rate=settings.announcement_rate_per_second, lease_seconds=settings.announcement_lease_seconds,
+    )

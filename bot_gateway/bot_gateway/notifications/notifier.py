@@ -19,8 +19,10 @@ from bot_gateway.clients.core import UserClient
 from bot_gateway.i18n import normalize
 from bot_gateway.notifications import payments, render
 from bot_gateway.notifications.claims import CLAIM_TTL, SENT, SENT_TTL, Claims
+from bot_gateway.notifications.people import PeopleEvents
 from bot_gateway.notifications.render import Outgoing, Person
 from bot_gateway.notifications.sender import PacedSender
+from bot_gateway.sessions.store import SessionStore
 from shared.events import Envelope
 
 log = logging.getLogger("bot.notifications")
@@ -37,7 +39,8 @@ class Notifier:
 
     def __init__(
         self, bot: Bot, redis: Redis, users: UserClient, sender: PacedSender, *,
-        tenant: str = "default", claim_ttl: float = CLAIM_TTL,
+        tenant: str = "default", claim_ttl: float = CLAIM_TTL, sessions: SessionStore | None = None,
+        on_announcement: Callable[[Envelope], Awaitable[None]] | None = None,
     ) -> None:
         self.bot = bot
         self.tenant = tenant
@@ -46,12 +49,19 @@ class Notifier:
         self.users = users
         self.sender = sender
         self._managers: tuple[float, list[Person]] = (0.0, [])
+        self._staff: tuple[float, list[Person]] = (0.0, [])
+        self.people = PeopleEvents(users, sessions)
+        self.on_announcement = on_announcement  # the delivery worker: wake-ups and final figures
 
     async def handle(self, envelope: Envelope) -> None:
         """Turn the event into messages and send those not sent yet (recipients in parallel)."""
         if envelope.tenant_id != self.tenant:
             # The streams carry every tenant's events: another tenant's bot tells its own people.
             SKIPPED.labels("other_tenant").inc()
+            return
+        if envelope.source == "core" and envelope.event_type.startswith("announcement."):
+            if self.on_announcement is not None:
+                await self.on_announcement(envelope)
             return
         results = await asyncio.gather(
             *(self.deliver(envelope, m) for m in await self.messages(envelope)), return_exceptions=True
@@ -69,6 +79,9 @@ class Notifier:
                 return render.created(data, await self.managers())
             if kind == "request.status_changed" and data.get("status") == "returned":
                 return [*render.status_changed(data), *render.returned(data, await self.managers())]
+            if kind.startswith(("residency.", "user.")):
+                staff = await self.staff() if kind in ("residency.requested", "residency.answered") else []
+                return await self.people.messages(kind, data, staff)
             renderer = render.CORE_RENDERERS.get(kind)
             return renderer(data) if renderer else []
         if payments.is_payment(kind):
@@ -84,6 +97,19 @@ class Notifier:
         people = [Person(int(u["telegram_id"]), normalize(u.get("language"))) for u in page.get("items", [])]
         self._managers = (time.monotonic(), people)
         return people
+
+    async def staff(self) -> list[Person]:
+        """Active managers and admins, each once (cached for a minute)."""
+        fetched_at, cached = self._staff
+        if time.monotonic() - fetched_at < MANAGERS_TTL:
+            return cached
+        people: dict[int, Person] = {}
+        for role in ("manager", "admin"):
+            page = await self.users.search("", role=role, status="active", page_size=100)
+            for u in page.get("items", []):
+                people[int(u["telegram_id"])] = Person(int(u["telegram_id"]), normalize(u.get("language")))
+        self._staff = (time.monotonic(), list(people.values()))
+        return self._staff[1]
 
     async def deliver(self, envelope: Envelope, message: Outgoing) -> None:
         """Send once: claimed (and renewed) while sending, marked after; a failure releases the claim."""

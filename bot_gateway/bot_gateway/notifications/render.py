@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
 from bot_gateway.i18n import normalize, t
 from bot_gateway.keyboards.requests import open_request
@@ -20,7 +20,7 @@ class Outgoing:
 
     chat_id: int
     text: str
-    markup: InlineKeyboardMarkup | None = None
+    markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None
     photos: list[str] = field(default_factory=list)
 
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from core_service.announcements.router import router as announcements
 from core_service.auth.router import router as auth
 from core_service.buildings.router import router as buildings
+from core_service.invites.router import router as invites
 from core_service.requests.router import router as requests
 from core_service.residency.router import router as residencies
 from core_service.users.router import router as users
@@ -17,4 +18,5 @@ router.include_router(users)
 router.include_router(buildings)
 router.include_router(requests)
 router.include_router(residencies)
+router.include_router(invites)
 router.include_router(announcements)

@@ -48,6 +48,12 @@ class Conflict(ApiError):
     status_code = 409
 
 
+class Gone(ApiError):
+    """The thing existed but is no longer usable (an expired invite)."""
+
+    status_code = 410
+
+
 class Unauthorized(ApiError):
     """Missing, invalid or expired credentials."""
 

@@ -42,7 +42,8 @@ async def issue(
 
 
 async def login(session: AsyncSession, settings: Settings, tenant: str, body: TelegramLogin) -> TokenPair:
-    """Find or create the Telegram user and sign them in; blocked users are refused."""
+    """Find or create the Telegram user and sign them in (blocked users too: the answer says
+    `blocked`, so the bot can tell them; every other call of theirs is refused)."""
     telegram_names = {"telegram_first_name": body.first_name, "telegram_last_name": body.last_name,
                       "username": body.username}
     user = await users_service.find_or_create(
@@ -50,8 +51,6 @@ async def login(session: AsyncSession, settings: Settings, tenant: str, body: Te
         status="pending" if settings.requires_approval(tenant) else "active",
         language=users_service.language_from_code(body.language_code), **telegram_names,
     )
-    if user.status == "blocked":
-        raise Forbidden("user is blocked")
     # Telegram's names are kept apart: a name the office set is never replaced by them.
     for name, value in telegram_names.items():
         if value is not None and getattr(user, name) != value:

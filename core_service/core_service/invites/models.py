@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, ForeignKey, Integer, String
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -28,3 +28,11 @@ class Invite(FetchDefaults, TenantMixin, TimestampMixin, Base):
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     used_by: Mapped[User | None] = relationship(foreign_keys=[used_by_id], lazy="raise")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id], lazy="raise")
+
+    @property
+    def state(self) -> str:
+        """`used` once redeemed, else `expired` past its time, else `active`."""
+        if self.used_at is not None:
+            return "used"
+        return "expired" if self.expires_at <= datetime.now(UTC) else "active"

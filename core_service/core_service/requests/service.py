@@ -17,6 +17,7 @@ from core_service.errors import Conflict, Forbidden, Invalid, NotFound
 from core_service.requests import events, lifecycle, numbering, queries
 from core_service.requests.models import RepairRequest, RequestComment, RequestHistory
 from core_service.requests.schemas import MediaItem, RequestIn, StatusBody
+from core_service.residency import service as residency_service
 from core_service.users.models import User
 
 
@@ -38,13 +39,19 @@ def _history(request: RepairRequest, actor: User, action: str, **fields: Any) ->
 
 
 async def create(
-    session: AsyncSession, numbering_engine: AsyncEngine, user: User, body: RequestIn, zone: str
+    session: AsyncSession, numbering_engine: AsyncEngine, user: User, body: RequestIn, zone: str,
+    *, approval: bool = False,
 ) -> RepairRequest:
-    """A new request of `user`, numbered for today, status `new`."""
+    """A new request of `user`, numbered for today, status `new`; with `approval` (the tenant
+    approves residents) a resident files only for an apartment of theirs that staff approved."""
     try:
         building = await buildings_service.get(session, user.tenant_id, body.building_id)
     except NotFound:
         raise Invalid("building_id", f"building {body.building_id} does not exist") from None
+    if approval and not user.is_staff and not await residency_service.holds_apartment(
+        session, user, building.id, body.apartment
+    ):
+        raise Forbidden("you can file requests only for your approved apartments")
     media = media_list(body.media)
     number = await numbering.next_number(numbering_engine, user.tenant_id, zone)
     request = RepairRequest(

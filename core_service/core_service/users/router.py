@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from core_service.auth.dependencies import AdminUser, Caller, CallerDep, SignedInUser, StaffUser
 from core_service.errors import NOT_FOUND, SIGNED_IN, Forbidden, NotFound
 from core_service.schemas import PageNumber, PageSize, SearchText
-from core_service.users import service
+from core_service.users import history, service
 from core_service.users.models import User
 from core_service.users.schemas import (
+    HistoryOut,
     ProfileUpdate,
     Role,
     RolesUpdate,
@@ -23,6 +26,7 @@ from shared.app import SessionDep
 from shared.schemas import BigId, Id
 
 router = APIRouter(prefix="/api/v1/users", tags=["users"], responses=SIGNED_IN)
+Apartment = Annotated[int, Query(ge=1, le=10_000)]
 
 
 def _require_staff_or_service(caller: Caller) -> None:
@@ -33,12 +37,14 @@ def _require_staff_or_service(caller: Caller) -> None:
 @router.get("")
 async def list_users(
     caller: CallerDep, session: SessionDep, q: SearchText | None = None, role: Role | None = None,
-    status: UserStatus | None = None, page: PageNumber = 1, page_size: PageSize = 20,
+    status: UserStatus | None = None, building_id: Id | None = None, apartment: Apartment | None = None,
+    page: PageNumber = 1, page_size: PageSize = 20,
 ) -> UserPage:
-    """Search users by name, phone or Telegram id; filter by role and status."""
+    """Search users by name, @username, phone or Telegram id; filter by role, status, apartment."""
     _require_staff_or_service(caller)
     users, total = await service.search(
-        session, caller.tenant_id, q=q, role=role, status=status, page=page, page_size=page_size
+        session, caller.tenant_id, q=q, role=role, status=status, building_id=building_id,
+        apartment=apartment, page=page, page_size=page_size,
     )
     return UserPage.of(users, total, page, page_size)
 
@@ -90,13 +96,22 @@ async def update_user(user_id: Id, body: ProfileUpdate, me: SignedInUser, sessio
 
 @router.put("/{user_id}/roles", responses=NOT_FOUND)
 async def set_roles(user_id: Id, body: RolesUpdate, admin: AdminUser, session: SessionDep) -> UserOut:
-    """Replace a user's roles and specializations (admins)."""
+    """Replace a user's roles and specializations (admins), saying why."""
     user = await service.get(session, admin.tenant_id, user_id)
-    return UserOut.model_validate(await service.set_roles(session, user, body))
+    changed = await service.set_roles(session, admin, user, body.roles, body.specializations,
+                                      body.active_role, body.comment)
+    return UserOut.model_validate(changed)
 
 
 @router.patch("/{user_id}/status", responses=NOT_FOUND)
 async def set_status(user_id: Id, body: StatusUpdate, staff: StaffUser, session: SessionDep) -> UserOut:
     """Approve (`active`), block or return a user to `pending` (managers and admins)."""
     user = await service.get(session, staff.tenant_id, user_id)
-    return UserOut.model_validate(await service.set_status(session, staff, user, body.status))
+    return UserOut.model_validate(await service.set_status(session, staff, user, body.status, body.comment))
+
+
+@router.get("/{user_id}/history", responses=NOT_FOUND)
+async def user_history(user_id: Id, staff: StaffUser, session: SessionDep) -> list[HistoryOut]:
+    """The user's roles, blocking, approval, invite and residency decisions, newest first (staff)."""
+    user = await service.get(session, staff.tenant_id, user_id)
+    return [HistoryOut.model_validate(entry) for entry in await history.of(session, user)]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from core_service.schemas import Page
+from core_service.schemas import Page, Stripped
 from shared.schemas import ApiModel
 
 Role = Literal["applicant", "executor", "manager", "admin"]
@@ -73,6 +73,8 @@ class RolesUpdate(ApiModel):
     roles: list[Role] = Field(min_length=1)
     specializations: list[Specialization] | None = None
     active_role: Role | None = None
+    # Why the roles change: kept in the user's history and told to them.
+    comment: Stripped = Field(min_length=1, max_length=500)
 
     @field_validator("roles", "specializations")
     @classmethod
@@ -84,3 +86,27 @@ class StatusUpdate(ApiModel):
     """A manager's approval or blocking of a user."""
 
     status: UserStatus
+    comment: Stripped | None = Field(default=None, min_length=1, max_length=500)
+
+
+class Actor(BaseModel):
+    """Who made a change."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+
+
+class HistoryOut(BaseModel):
+    """One administrative change of a user; `before` and `after` hold what changed."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    action: str
+    comment: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    actor: Actor | None
+    created_at: datetime

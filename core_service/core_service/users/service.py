@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, cast, func, or_, select
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, String, cast, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core_service.errors import Forbidden, NotFound
+from core_service.residency.models import LIVE, Residency
+from core_service.users import events, history
 from core_service.users.models import User
-from core_service.users.schemas import ProfileUpdate, RolesUpdate
+from core_service.users.schemas import ProfileUpdate
 
 ROLE_PRIORITY = ("admin", "manager", "executor", "applicant")
 
@@ -55,16 +59,29 @@ async def find_or_create(
     return user
 
 
+def _living_in(building_id: int | None, apartment: int | None) -> ColumnElement[bool]:
+    """Users with a pending or active residency in the building and/or apartment."""
+    conditions = [Residency.user_id == User.id, Residency.status.in_(LIVE)]
+    if building_id is not None:
+        conditions.append(Residency.building_id == building_id)
+    if apartment is not None:
+        conditions.append(Residency.apartment == apartment)
+    return exists().where(*conditions)
+
+
 async def search(
     session: AsyncSession, tenant: str, *, q: str | None, role: str | None, status: str | None,
-    specialization: str | None = None, page: int = 1, page_size: int = 20,
+    specialization: str | None = None, building_id: int | None = None, apartment: int | None = None,
+    page: int = 1, page_size: int = 20,
 ) -> tuple[list[User], int]:
     """Users of the tenant matching the filters, newest first, and the total count."""
     query = select(User).where(User.tenant_id == tenant)
     if q:
         like = f"%{q.strip()}%"
+        # "@name" finds the username as Telegram shows it.
+        handle = f"%{q.strip().removeprefix('@')}%"
         query = query.where(or_(
-            User.first_name.ilike(like), User.last_name.ilike(like), User.username.ilike(like),
+            User.first_name.ilike(like), User.last_name.ilike(like), User.username.ilike(handle),
             User.telegram_first_name.ilike(like), User.telegram_last_name.ilike(like),
             User.phone.ilike(like), cast(User.telegram_id, String).like(like),
             (func.coalesce(User.first_name, "") + " " + func.coalesce(User.last_name, "")).ilike(like),
@@ -77,6 +94,8 @@ async def search(
         query = query.where(User.status == status)
     if specialization:
         query = query.where(User.specializations.contains([specialization]))
+    if building_id is not None or apartment is not None:
+        query = query.where(_living_in(building_id, apartment))
     total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
     rows = await session.execute(
         query.order_by(User.id.desc()).offset((page - 1) * page_size).limit(page_size)
@@ -97,25 +116,55 @@ async def update_profile(session: AsyncSession, user: User, change: ProfileUpdat
     return user
 
 
-async def set_roles(session: AsyncSession, user: User, change: RolesUpdate) -> User:
-    """Replace the user's roles (and specializations when given)."""
-    user.roles = list(change.roles)
-    if change.specializations is not None:
-        user.specializations = list(change.specializations)
-    wanted = change.active_role or main_role(user.roles)
+async def set_roles(
+    session: AsyncSession, actor: User | None, user: User, roles: Sequence[str],
+    specializations: Sequence[str] | None, active_role: str | None, comment: str, *,
+    action: str = "roles_changed",
+) -> User:
+    """Replace the user's roles (and specializations when given); history and `user.roles_changed`."""
+    before = {"roles": list(user.roles), "specializations": list(user.specializations)}
+    user.roles = list(roles)
+    if specializations is not None:
+        user.specializations = list(specializations)
+    wanted = active_role or main_role(user.roles)
     user.active_role = wanted if wanted in user.roles else main_role(user.roles)
+    after = {"roles": list(user.roles), "specializations": list(user.specializations)}
+    history.add(session, user, actor, action, comment=comment, before=before, after=after)
     await session.flush()
     await session.refresh(user)
+    await events.record(
+        session, events.ROLES_CHANGED, user, actor, roles=after["roles"],
+        specializations=after["specializations"], previous_roles=before["roles"],
+        previous_specializations=before["specializations"], comment=comment,
+    )
     return user
 
 
-async def set_status(session: AsyncSession, actor: User, user: User, status: str) -> User:
-    """Approve, block or unblock a user; managers cannot change admins or themselves."""
+def _status_action(old: str, new: str) -> str | None:
+    if new == "blocked":
+        return "blocked"
+    if old == "blocked":
+        return "unblocked"
+    return "approved" if old == "pending" and new == "active" else None
+
+
+async def set_status(
+    session: AsyncSession, actor: User, user: User, status: str, comment: str | None = None
+) -> User:
+    """Approve, block or unblock a user; nobody changes themselves, only admins change staff."""
     if user.id == actor.id:
         raise Forbidden("you cannot change your own status")
-    if user.has_role("admin") and not actor.has_role("admin"):
-        raise Forbidden("only an admin can change an admin's status")
+    if user.is_staff and not actor.has_role("admin"):
+        raise Forbidden("only an admin can change a manager's or an admin's status")
+    old = user.status
     user.status = status
+    action = _status_action(old, status) if old != status else None
+    if action is not None:
+        history.add(session, user, actor, action, comment=comment, before={"status": old},
+                    after={"status": status})
     await session.flush()
     await session.refresh(user)
+    if action in ("blocked", "unblocked"):
+        kind = events.BLOCKED if action == "blocked" else events.UNBLOCKED
+        await events.record(session, kind, user, actor, comment=comment)
     return user

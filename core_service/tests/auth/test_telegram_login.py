@@ -81,10 +81,15 @@ async def test_users_of_two_tenants_are_separate(client, service_headers):
     assert me.status_code == 403
 
 
-async def test_blocked_user_cannot_sign_in(client, service_headers, make_user):
+async def test_a_blocked_user_signs_in_to_learn_they_are_blocked_and_can_do_nothing(
+    client, service_headers, make_user
+):
     user = await make_user(status="blocked")
     answer = await client.post(LOGIN, json={"telegram_id": user.telegram_id}, headers=service_headers)
-    assert answer.status_code == 403
+    assert answer.status_code == 200 and answer.json()["user"]["status"] == "blocked"
+    token = {"Authorization": f"Bearer {answer.json()['access_token']}"}
+    me = await client.get("/api/v1/auth/me", headers=token)
+    assert me.status_code == 403 and me.json()["detail"] == "user is blocked"
 
 
 @pytest.mark.parametrize("settings_overrides", [{"approval_required_tenants": ["strict"]}])

@@ -96,7 +96,8 @@ async def test_active_role_must_be_one_of_the_users_roles(client, make_user):
 
 async def test_only_admins_set_roles_and_specializations(client, make_user):
     admin, manager, user = await make_user("admin"), await make_user("manager"), await make_user()
-    body = {"roles": ["executor", "applicant"], "specializations": ["plumbing", "heating"]}
+    body = {"roles": ["executor", "applicant"], "specializations": ["plumbing", "heating"],
+            "comment": "plumber from December"}
     assert (
         await client.put(f"{USERS}/{user.id}/roles", json=body, headers=manager.headers)
     ).status_code == 403
@@ -105,10 +106,11 @@ async def test_only_admins_set_roles_and_specializations(client, make_user):
     assert answer.json()["roles"] == ["executor", "applicant"]
     assert answer.json()["specializations"] == ["plumbing", "heating"]
     assert answer.json()["active_role"] == "executor"
-    bad = await client.put(f"{USERS}/{user.id}/roles", json={"roles": ["wizard"]}, headers=admin.headers)
+    roles = f"{USERS}/{user.id}/roles"
+    bad = await client.put(roles, json={"roles": ["wizard"], "comment": "x"}, headers=admin.headers)
     assert bad.status_code == 422
     assert (
-        await client.put(f"{USERS}/{user.id}/roles", json={"roles": []}, headers=admin.headers)
+        await client.put(roles, json={"roles": [], "comment": "x"}, headers=admin.headers)
     ).status_code == 422
 
 

@@ -78,6 +78,12 @@ class Settings(ServiceSettings):
     metrics_rollup_seconds: float = Field(default=300.0, gt=0)
     metrics_raw_retention_days: int = Field(default=7, ge=1)
 
+    # Announcements: the delivery worker's idle poll (Core's `announcement.published` wakes it
+    # sooner), its share of the ~28 messages/s the sender allows, and Core's lease on a claimed batch
+    announcement_poll_seconds: float = Field(default=5.0, gt=0, le=300)
+    announcement_rate_per_second: float = Field(default=20.0, gt=0, le=28)
+    announcement_lease_seconds: int = Field(default=60, ge=10, le=3600)
+
     # Languages and switches
     languages: CommaList = Field(default_factory=lambda: list(SUPPORTED_LANGUAGES))
     default_language: str = "ru"

@@ -7,6 +7,7 @@ from typing import Any
 from bot_gateway.clients.base import BaseApiClient
 
 Json = dict[str, Any]
+Deliveries = list[Json]  # a module alias: inside a client with a `list` method, `list` is that method
 
 
 class AuthClient(BaseApiClient):
@@ -262,7 +263,9 @@ class AnnouncementClient(BaseApiClient):
         )
         return result
 
-    async def create(self, token: str, texts: dict[str, str], audience: Json, photo_file_id: str | None) -> Json:
+    async def create(
+        self, token: str, texts: dict[str, str], audience: Json, photo_file_id: str | None
+    ) -> Json:
         """Publish an announcement (staff): AnnouncementOut, its recipients written with it."""
         body: Json = {"texts": texts, "audience": audience}
         if photo_file_id:
@@ -270,20 +273,26 @@ class AnnouncementClient(BaseApiClient):
         result: Json = await self.call("POST", "/api/v1/announcements", token=token, json=body)
         return result
 
+    async def list(self, token: str, page: int = 1, page_size: int = 20) -> Json:
+        """`{items, total, page, page_size}` of the tenant's announcements, newest first (staff)."""
+        params = {"page": page, "page_size": page_size}
+        result: Json = await self.call("GET", "/api/v1/announcements", token=token, params=params)
+        return result
+
     async def get(self, token: str, announcement_id: int) -> Json:
         """One announcement with its counts (staff)."""
         result: Json = await self.call("GET", f"/api/v1/announcements/{announcement_id}", token=token)
         return result
 
-    async def claim(self, limit: int, lease_seconds: int) -> list[Json]:
+    async def claim(self, limit: int, lease_seconds: int) -> Deliveries:
         """Lease up to `limit` pending deliveries (service token; retried: unclaimed rows wait)."""
         body = {"limit": limit, "lease_seconds": lease_seconds}
-        result: list[Json] = await self.call(
+        result: Deliveries = await self.call(
             "POST", "/api/v1/announcements/deliveries/claim", json=body, retry=True
         )
         return result
 
-    async def report(self, results: list[Json]) -> Json:
+    async def report(self, results: Deliveries) -> Json:
         """Record outcomes `[{recipient_id, outcome}]` (service token; idempotent, so retried)."""
         result: Json = await self.call(
             "POST", "/api/v1/announcements/deliveries/report", json={"results": results}, retry=True

@@ -30,11 +30,12 @@ return v or ''
 
 
 class SubmitKeys:
-    """Redis keys that make one flow file one request: a lock while sending, then its number."""
+    """Redis keys that make one flow file one thing (a request; `kind` names others): a lock
+    while sending, then its number."""
 
-    def __init__(self, ctx: Context, flow: str) -> None:
+    def __init__(self, ctx: Context, flow: str, kind: str = "newreq") -> None:
         self.redis = ctx.redis
-        self.base = f"bot:newreq:{ctx.session.telegram_id}:{flow}"
+        self.base = f"bot:{kind}:{ctx.session.telegram_id}:{flow}"
         self.uncertain_since: float | None = None
 
     async def lock(self) -> bool:

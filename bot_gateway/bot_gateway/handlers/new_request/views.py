@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot_gateway.context import Context
+from bot_gateway.handlers import building_search
 from bot_gateway.keyboards.callback_data import NewRequestCb
 from bot_gateway.texts import CATEGORIES, category_name, clip, esc
 
@@ -33,34 +33,12 @@ async def building_page(
     ctx: Context, flow: str, query: str | None, page: int, telegram_id: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A page of buildings (matching `query`) as buttons, with pagination and cancel."""
-    found = await ctx.clients.buildings.search(ctx.token, query, page, BUILDINGS_PER_PAGE)
-    items, total = found.get("items") or [], int(found.get("total") or 0)
-    if query:
-        text = (
-            ctx.tn("nr.building.found", total, query=esc(query)) if total else ctx.t("nr.building.empty")
-        )
-    else:
-        text = ctx.t("nr.building.prompt") if total else ctx.t("nr.building.empty")
-    kb = InlineKeyboardBuilder()
-    for building in items:
-        kb.row(_button(clip(str(building["address"]), 60), "b", flow, str(building["id"])))
-    pages = max(1, math.ceil(total / BUILDINGS_PER_PAGE))
-    nav = []
-    for target, label in ((page - 1, "btn.prev"), (page + 1, "btn.next")):
-        if 1 <= target <= pages and target != page:
-            data = f"nr:bp:{flow}:{target}|{(query or '').replace(':', ' ')}"
-            nav.append(
-                InlineKeyboardButton(
-                    text=ctx.t(label),
-                    callback_data=await ctx.keyboards.pack(
-                        data, telegram_id=telegram_id, entity=("building_search", flow)
-                    ),
-                )
-            )
-    if nav:
-        kb.row(*nav)
-    kb.row(*cancel_row(ctx, flow))
-    return text, kb.as_markup()
+    return await building_search.building_page(
+        ctx, query, page, telegram_id, flow=flow, prompt=ctx.t("nr.building.prompt"),
+        pick=lambda b: _button(clip(str(b["address"]), 60), "b", flow, str(b["id"])),
+        page_data=lambda target: f"nr:bp:{flow}:{building_search.page_value(target, query)}",
+        footer=[cancel_row(ctx, flow)],
+    )
 
 
 def categories(ctx: Context, flow: str) -> InlineKeyboardMarkup:

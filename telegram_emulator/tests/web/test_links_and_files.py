@@ -3,9 +3,11 @@ links open in a new tab), files both ways, and the reply keyboard's contact butt
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import httpx
+import pytest
 from aiogram import Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import Message
@@ -50,18 +52,24 @@ async def _chat_page(phone_page: Any, user: dict[str, Any]) -> Any:
     return page
 
 
+@pytest.mark.parametrize("link", ["https://t.me/{name}?start=inv_42", "tg://resolve?domain={name}&start=inv_42"])
 async def test_a_start_link_in_a_bot_message_starts_the_bot_with_its_payload(
-    phone_page, live, polling_bot
+    phone_page, live, polling_bot, link
 ):
     user = await _user(live)
     async with polling_bot(live, TOKEN, deep_link_router("Бот")) as bot:
         name = (await bot.me()).username
-        link = f'<a href="https://t.me/{name}?start=inv_42">Принять</a> приглашение'
-        await _bot_says(live, user, text=link, parse_mode="HTML")
+        text = f'<a href="{html.escape(link.format(name=name))}">Принять</a> приглашение'
+        button = {"text": "Открыть", "url": f"https://t.me/{name}?start=button_7"}
+        keyboard = {"inline_keyboard": [[button]]}
+        await _bot_says(live, user, text=text, parse_mode="HTML", reply_markup=keyboard)
         page = await _chat_page(phone_page, user)
         await page.locator(".msg.bot a", has_text="Принять").click()
         await expect(page.locator(".msg.user .body")).to_have_text(["/start inv_42"])
         await expect(page.locator(".msg.bot").last).to_contain_text("Бот: приглашение inv_42 принято")
+        await page.locator(".msg.bot .inline-kb a", has_text="Открыть").click()
+        await expect(page.locator(".msg.user .body")).to_have_text(["/start inv_42", "/start button_7"])
+        await expect(page.locator(".msg.bot").last).to_contain_text("Бот: приглашение button_7 принято")
         assert len(page.context.pages) == 1  # the chat stayed here, no tab opened
 
 

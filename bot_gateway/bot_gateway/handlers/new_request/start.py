@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot_gateway.context import Context
 from bot_gateway.handlers import drafts
 from bot_gateway.handlers.common import drop_buttons, menu_button, message_of, new_flow_id, say
-from bot_gateway.handlers.new_request import views
+from bot_gateway.handlers.new_request import steps
 from bot_gateway.keyboards.callback_data import PhotoOfferCb
 from bot_gateway.states import NewRequest
 
@@ -25,12 +25,9 @@ async def start(
     description: str | None = None,
 ) -> None:
     """Begin a new request (optionally with photos already sent)."""
-    flow = new_flow_id()
-    await state.set_state(NewRequest.building)
-    await state.set_data({"flow": flow, "photos": photos or [], "description": description})
-    user_id = message.chat.id
-    text, markup = await views.building_page(ctx, flow, None, 1, user_id)
-    await message.answer(text, reply_markup=markup)
+    data = {"flow": new_flow_id(), "photos": photos or [], "description": description}
+    await state.set_data(data)
+    await steps.prompt(message, state, ctx, data, NewRequest.building.state)
 
 
 @router.message(menu_button("button.new_request"))

@@ -8,7 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot_gateway.context import Context
-from bot_gateway.handlers.new_request import views
+from bot_gateway.handlers.new_request import views, where
 from bot_gateway.states import NewRequest
 from bot_gateway.texts import esc
 
@@ -31,10 +31,13 @@ async def prompt(
 ) -> None:
     """Ask for `step` of the flow."""
     flow = data["flow"]
+    if step == NewRequest.apartment.state and data.get("home"):
+        step = NewRequest.building.state  # an apartment of the user's own is chosen, never typed
     await state.set_state(step)
     if step == NewRequest.building.state:
-        text, markup = await views.building_page(ctx, flow, None, 1, message.chat.id)
-        await message.answer(text, reply_markup=markup)
+        chosen = await where.ask_where(message, state, ctx, data)
+        if chosen is not None:
+            await next_after(message, state, ctx, chosen, NewRequest.category.state)
     elif step == NewRequest.apartment.state:
         await message.answer(
             ctx.t(

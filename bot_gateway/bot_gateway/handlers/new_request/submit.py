@@ -91,6 +91,10 @@ async def confirm(
         number = await _file(ctx, keys, data)
     except ApiError as exc:
         await keys.unlock()
+        if exc.status == 403 and not ctx.is_staff:
+            # approval is on and this address is not one of the user's approved apartments
+            await say(callback, ctx.t("nr.home.only_yours"))
+            return
         if exc.status != 422:
             raise
         await say(callback, ctx.t("nr.invalid", reason=esc(str(exc.detail)[:300])))

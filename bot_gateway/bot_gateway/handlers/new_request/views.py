@@ -9,35 +9,38 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot_gateway.context import Context
 from bot_gateway.handlers import building_search
-from bot_gateway.keyboards.callback_data import NewRequestCb
+from bot_gateway.keyboards.callback_data import NewRequestCb, OnboardCb
 from bot_gateway.texts import CATEGORIES, category_name, clip, esc
 
-BUILDINGS_PER_PAGE = 6
 DESCRIPTION_MIN = 10
 DESCRIPTION_MAX = 4000  # Core's limit, under Telegram's 4096
 MAX_PHOTOS = 10
+# The flows that pick a building with this search: their buttons are `b` (a building), `bp` (a
+# page of the search) and `cancel`, each under the flow's own callback prefix.
+FlowCb = type[NewRequestCb] | type[OnboardCb]
 
 
-def _button(text: str, action: str, flow: str, value: str = "") -> InlineKeyboardButton:
-    return InlineKeyboardButton(
-        text=text, callback_data=NewRequestCb(action=action, flow=flow, value=value).pack()
-    )
+def flow_button(
+    text: str, action: str, flow: str, value: str = "", cb: FlowCb = NewRequestCb
+) -> InlineKeyboardButton:
+    """A button of one run of the flow."""
+    return InlineKeyboardButton(text=text, callback_data=cb(action=action, flow=flow, value=value).pack())
 
 
-def cancel_row(ctx: Context, flow: str) -> list[InlineKeyboardButton]:
+def cancel_row(ctx: Context, flow: str, cb: FlowCb = NewRequestCb) -> list[InlineKeyboardButton]:
     """The flow's cancel button."""
-    return [_button(ctx.t("btn.cancel"), "cancel", flow)]
+    return [flow_button(ctx.t("btn.cancel"), "cancel", flow, cb=cb)]
 
 
 async def building_page(
-    ctx: Context, flow: str, query: str | None, page: int, telegram_id: int
+    ctx: Context, flow: str, query: str | None, page: int, telegram_id: int, cb: FlowCb = NewRequestCb
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A page of buildings (matching `query`) as buttons, with pagination and cancel."""
     return await building_search.building_page(
         ctx, query, page, telegram_id, flow=flow, prompt=ctx.t("nr.building.prompt"),
-        pick=lambda b: _button(clip(str(b["address"]), 60), "b", flow, str(b["id"])),
-        page_data=lambda target: f"nr:bp:{flow}:{building_search.page_value(target, query)}",
-        footer=[cancel_row(ctx, flow)],
+        pick=lambda b: flow_button(clip(str(b["address"]), 60), "b", flow, str(b["id"]), cb=cb),
+        page_data=lambda target: f"{cb.__prefix__}:bp:{flow}:{building_search.page_value(target, query)}",
+        footer=[cancel_row(ctx, flow, cb)],
     )
 
 
@@ -45,7 +48,7 @@ def categories(ctx: Context, flow: str) -> InlineKeyboardMarkup:
     """The eleven categories, two per row, and cancel."""
     kb = InlineKeyboardBuilder()
     for slug in CATEGORIES:
-        kb.add(_button(category_name(slug, ctx.language), "c", flow, slug))
+        kb.add(flow_button(category_name(slug, ctx.language), "c", flow, slug))
     kb.adjust(2)
     kb.row(*cancel_row(ctx, flow))
     return kb.as_markup()
@@ -54,7 +57,7 @@ def categories(ctx: Context, flow: str) -> InlineKeyboardMarkup:
 def photos_done(ctx: Context, flow: str) -> InlineKeyboardMarkup:
     """ "Done" after photos, and cancel."""
     return InlineKeyboardMarkup(
-        inline_keyboard=[[_button(ctx.t("btn.done"), "done", flow)], cancel_row(ctx, flow)]
+        inline_keyboard=[[flow_button(ctx.t("btn.done"), "done", flow)], cancel_row(ctx, flow)]
     )
 
 
@@ -74,8 +77,8 @@ def summary(ctx: Context, data: dict[str, Any]) -> tuple[str, InlineKeyboardMark
         description=esc(clip(str(data.get("description") or ""), 1500)))
     markup = InlineKeyboardMarkup(
         inline_keyboard=[
-            [_button(ctx.t("btn.confirm"), "confirm", flow)],
-            [_button(ctx.t("btn.edit"), "edit", flow), _button(ctx.t("btn.cancel"), "cancel", flow)],
+            [flow_button(ctx.t("btn.confirm"), "confirm", flow)],
+            [flow_button(ctx.t("btn.edit"), "edit", flow), flow_button(ctx.t("btn.cancel"), "cancel", flow)],
         ]
     )
     return text, markup
@@ -85,7 +88,7 @@ def edit_choices(ctx: Context, flow: str) -> InlineKeyboardMarkup:
     """Which part of the request to change."""
     kb = InlineKeyboardBuilder()
     for field in ("building", "apartment", "category", "description"):
-        kb.add(_button(ctx.t(f"btn.edit.{field}"), "ef", flow, field))
+        kb.add(flow_button(ctx.t(f"btn.edit.{field}"), "ef", flow, field))
     kb.adjust(2)
-    kb.row(_button(ctx.t("btn.back"), "summary", flow))
+    kb.row(flow_button(ctx.t("btn.back"), "summary", flow))
     return kb.as_markup()

@@ -157,6 +157,9 @@ async def test_aiogram_parses_media_files_commands_and_errors(live, control, mak
         assert album[0].caption == "1"
         document = await bot.send_document(user["id"], BufferedInputFile(b"hello", "a.txt"))
         assert document.document and document.document.file_name == "a.txt"
+        report = await bot.send_document(user["id"], BufferedInputFile(b"PK\x03\x04", "report.xlsx"))
+        assert report.document and report.document.mime_type == (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # not aiogram's octet-stream
         commands = [BotCommand(command="start", description="Boshlash")]
         scope = BotCommandScopeAllPrivateChats()
         assert await bot.set_my_commands(commands, scope=scope, language_code="uz")

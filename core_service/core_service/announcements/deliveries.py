@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-from sqlalchemy import BigInteger, Select, String, column, exists, func, or_, select, update, values
+from sqlalchemy import BigInteger, Select, String, column, exists, func, literal, or_, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -27,8 +28,9 @@ def claim_query(tenant: str, limit: int, lease_seconds: int) -> Claimed:
     free = or_(R.lease_until.is_(None), R.lease_until < func.now())
     picked = (select(R.id).where(R.tenant_id == tenant, R.state == "pending", free)
               .order_by(R.announcement_id, R.id).limit(limit)
-              .with_for_update(skip_locked=True).cte("picked"))
-    leased = (update(R).where(R.id == picked.c.id)
+              .with_for_update(skip_locked=True).scalar_subquery())
+    # `id = ANY(ARRAY(...))`: the picked rows are updated through the primary key, never by a scan.
+    leased = (update(R).where(R.id == func.any(func.array(picked)))
               .values(lease_until=func.now() + timedelta(seconds=lease_seconds), claims=R.claims + 1)
               .returning(R.id, R.announcement_id, R.user_id).cte("leased"))
     A = Announcement
@@ -51,11 +53,13 @@ async def report(session: AsyncSession, tenant: str, results: list[DeliveryResul
     """Record outcomes of pending rows (a row already reported stays as it was); finish every
     announcement left with no pending row. How many rows changed."""
     outcomes = {result.recipient_id: result.outcome for result in results}
+    # Two array parameters whatever the batch size: one statement text, prepared once.
+    ids = literal(list(outcomes), ARRAY(BigInteger))
+    mine = R.tenant_id == tenant, R.state == "pending", R.id == func.any(ids)
     # Lock in id order first, so that two reports sharing rows wait for each other instead of deadlocking.
-    mine = R.tenant_id == tenant, R.state == "pending", R.id.in_(outcomes)
     await session.execute(select(R.id).where(*mine).order_by(R.id).with_for_update())
-    given = values(column("id", BigInteger), column("outcome", String), name="given")
-    given = given.data(list(outcomes.items()))
+    given = func.unnest(ids, literal(list(outcomes.values()), ARRAY(String))).table_valued(
+        column("id", BigInteger), column("outcome", String)).render_derived(name="given")
     changed = await session.execute(
         update(R).where(*mine, R.id == given.c.id)
         .values(state=given.c.outcome, reported_at=func.now(), lease_until=None)

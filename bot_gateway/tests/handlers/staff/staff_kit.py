@@ -23,6 +23,16 @@ async def until_changed(chat: Chat, message_id: int, fragment: str, timeout: flo
     raise AssertionError(f"message {message_id} never showed {fragment!r}: {text_of(entry)!r}")
 
 
+async def until_button(chat: Chat, message_id: int, label: str, timeout: float = 10.0) -> dict[str, Any]:
+    """The message once one of its buttons reads `label`."""
+    for _ in range(int(timeout / 0.05)):
+        entry = await message(chat, message_id)
+        if label in labels(entry):
+            return entry
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"message {message_id} never had a button {label!r}: {labels(entry)}")
+
+
 async def photo_file_id(chat: Chat) -> str:
     """The user sends a photo; the file id Telegram gave it."""
     message_id = await chat.photo()
@@ -35,4 +45,4 @@ def labels(entry: dict[str, Any]) -> list[str]:
     return [b["text"] for b in buttons(entry)]
 
 
-__all__ = ["labels", "message", "photo_file_id", "text_of", "until_changed"]
+__all__ = ["labels", "message", "photo_file_id", "text_of", "until_button", "until_changed"]

@@ -42,7 +42,7 @@ async def run(runtime: Any) -> None:
     """Consume until cancelled (nothing when BOT_FEATURE_NOTIFICATIONS is off)."""
     if not runtime.settings.feature_notifications:
         return
-    settings, sender = runtime.settings, PacedSender()  # one sender: announcements pace behind notifications
+    sender = PacedSender()  # one sender for both: announcements pace behind notifications
     worker = announcement_worker(runtime, sender)
     notifier = Notifier(
         runtime.bot, runtime.services.redis, runtime.services.clients.users, sender,
@@ -52,11 +52,11 @@ async def run(runtime: Any) -> None:
     running = consumers(notifier, runtime.services.redis)
     for consumer in running:
         await consumer.start()
-    worker.loop.start()
+    worker.start()
     try:
         await asyncio.Event().wait()
     finally:
-        await worker.loop.stop(min(settings.shutdown_grace_seconds, 5.0))
+        await worker.stop()
         for consumer in running:
             await consumer.stop()
 

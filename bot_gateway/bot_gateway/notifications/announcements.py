@@ -37,9 +37,14 @@ from shared.events import Envelope
 log = logging.getLogger("bot.notifications.announcements")
 DELIVERED = Counter("bot_announcement_messages_total", "Announcement messages handled", ["outcome"])
 BATCH = 50
+STOP_GRACE = 10.0  # seconds a stopping worker lets the messages already being sent finish
 REPORT_EVERY = 1.0  # seconds: outcomes of a batch still sending are reported this often
 MARKS = {SENT: "sent", b"failed": "failed", b"blocked": "blocked"}
 Result = dict[str, Any]
+
+
+class Stopping(Exception):
+    """The worker stops: a message not begun yet is left to a later claim."""
 
 
 class Pace:
@@ -83,6 +88,7 @@ class AnnouncementWorker:
         self.claims = Claims(redis)
         self.pace = Pace(rate)
         self.unreported: list[Result] = []
+        self.stopping = False
         self.loop = BackgroundLoop(
             "announcement-delivery",
             self.step,
@@ -90,6 +96,16 @@ class AnnouncementWorker:
             grace=grace,
             expected=(BackendUnavailable, ApiError, RedisError, OSError),
         )
+
+    def start(self) -> None:
+        """Start the loop."""
+        self.stopping = False
+        self.loop.start()
+
+    async def stop(self, grace: float = STOP_GRACE) -> None:
+        """Send nothing new; let the messages being sent finish and be reported (for `grace` s)."""
+        self.stopping = True
+        await self.loop.stop(grace)
 
     async def on_event(self, envelope: Envelope) -> None:
         """`announcement.published` wakes the loop; `announcement.finished` shows the final figures."""
@@ -113,7 +129,7 @@ class AnnouncementWorker:
                 await self.flush(strict=False)
         finally:
             for task in tasks:
-                task.cancel()  # stopped mid-batch: unsent rows wait for their lease to expire
+                task.cancel()  # stopped past the grace: unsent rows wait for their lease to expire
         await self.flush(strict=True)
         return len(rows) >= self.batch
 
@@ -147,6 +163,8 @@ class AnnouncementWorker:
                 await self.redis.set(key, outcome.encode(), ex=SENT_TTL)
         except DeliveryInProgress:
             return None  # another replica is sending it right now
+        except Stopping:
+            return None
         except Exception as exc:  # Telegram or Redis unreachable: the row's lease expires and it comes back
             log.warning("announcement message not sent", extra={"chat_id": chat, "error": repr(exc)})
             return None
@@ -156,6 +174,8 @@ class AnnouncementWorker:
     async def _send(self, chat: int, row: Result) -> str:
         text, photo = str(row["text"]), row.get("photo_file_id")
         await self.pace.wait()
+        if self.stopping:
+            raise Stopping  # not begun: the row waits for its lease to expire, then another worker
         try:
             if photo and await self._photo(
                 chat, lambda: self.bot.send_photo(chat, photo, caption=text, parse_mode=None)

@@ -20,6 +20,7 @@ from announcing import (
 from harness import buttons, text_of
 
 from bot_gateway.notifications.progress import final_text
+from telegram_emulator.testing import png
 
 RU = "Завтра с 10:00 до 14:00 не будет горячей воды."
 UZ = "Ertaga soat 10:00 dan 14:00 gacha issiq suv boʻlmaydi."
@@ -120,9 +121,12 @@ async def test_bad_input_at_each_step_is_refused_and_the_flow_stays(
         mark = await manager.mark()
         await manager.photo()
         await manager.expect(manager.frag("ann.caption.too_long"), after=mark)
-        # Something that is not a photo, and a text, where a photo is expected.
+        # The picture sent as a file, and a text, where a photo is expected.
         mark = await manager.mark()
-        await manager.location()
+        answer = await manager.http.post(
+            f"{manager.base}/documents", files={"file": ("notice.png", png(), "image/png")}
+        )
+        assert answer.status_code == 201, answer.text
         await manager.expect(manager.frag("ann.hint.photo"), after=mark)
         await send_and_expect(manager, "вот фото", "ann.hint.photo")
         choices = await press_and_expect(manager, ask_photo, manager.t("ann.skip"), "ann.audience.prompt")
@@ -156,3 +160,25 @@ async def test_residents_and_executors_have_no_announcements(make_user: Any, run
 async def _done(core_app: Any) -> bool:
     found = await announcements(core_app)
     return bool(found) and all(a.status == "done" for a in found)
+
+
+async def test_with_a_photo_residents_get_the_photo_with_the_text_as_its_caption(
+    make_user: Any, make_building: Any, run_bot: Any, core_app: Any
+) -> None:
+    navoi = await make_building("Ташкент, ул. Навои, 1")
+    manager = await make_user("manager", "ru", name="Manager")
+    resident = await make_user("applicant", "uz")
+    await live_in(core_app, resident, navoi)
+    async with run_bot():
+        await send_and_expect(manager, manager.t("button.announcement"), "ann.text_ru.prompt")
+        ask_uz = await send_and_expect(manager, RU, "ann.text_uz.prompt")
+        await press_and_expect(manager, ask_uz, manager.t("ann.skip"), "ann.photo.prompt")
+        mark = await manager.mark()
+        await manager.photo()
+        choices = await manager.expect(manager.frag("ann.audience.prompt"), after=mark)
+        summary = await choose_audience(manager, choices, "all")
+        assert manager.t("ann.preview.photo") in text_of(summary)
+        await manager.press_text(summary, manager.t("btn.confirm"))
+        got = await resident.expect(RU)
+    assert (got.get("message") or {}).get("photo")
+    assert await resident.count(RU) == 1

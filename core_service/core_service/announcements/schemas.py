@@ -48,6 +48,11 @@ class SomeBuildings(ApiModel):
     kind: Literal["buildings"]
     building_ids: list[Id] = Field(min_length=1, max_length=100)
 
+    @field_validator("building_ids")
+    @classmethod
+    def _once_each(cls, ids: list[int]) -> list[int]:
+        return list(dict.fromkeys(ids))
+
 
 class OneEntrance(ApiModel):
     """The residents of one entrance of a building."""
@@ -115,7 +120,7 @@ class AnnouncementOut(BaseModel):
     status: Literal["sending", "done"]
     texts: dict[str, str]
     photo_file_id: str | None
-    audience: dict[str, object]
+    audience: Audience
     author: AuthorRef
     recipients: int
     sent: int

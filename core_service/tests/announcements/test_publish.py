@@ -16,7 +16,7 @@ async def test_publishing_fixes_the_recipients_and_tells_the_bot(
     await settle(second, 1, 1)
     manager = await make_user("manager")
     texts = {"ru": "Отключение воды", "uz": "Suv o'chiriladi"}
-    answer = await announce(client, manager.headers, {"kind": "buildings", "building_ids": [first]},
+    answer = await announce(client, manager.headers, {"kind": "buildings", "building_ids": [first, first]},
                             texts=texts, photo_file_id="AgAC-photo")
     assert answer.status_code == 201, answer.text
     body = answer.json()

@@ -30,6 +30,9 @@ SERVICE_CALLS = {"POST /api/v1/auth/telegram"}
 # Operations whose 422 may refuse what JSON Schema cannot state: a photo's shorter caption, an
 # audience naming a building the tenant does not have (the contract asks for a 422 naming it).
 RELATIONS = {"POST /api/v1/announcements", "POST /api/v1/announcements/preview"}
+# A residency's apartment or entrance beyond its building's, an invite's specializations for a
+# role other than executor.
+RELATIONS |= {"POST /api/v1/residencies", "POST /api/v1/invites"}
 # Holes other work is closing; each entry names what the fuzzer finds there.
 KNOWN: dict[str, str] = {
     "POST /api/v1/requests": "a building_id of no building is a 422, which a schema-valid request "

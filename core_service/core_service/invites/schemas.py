@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from core_service.schemas import Page
-from core_service.users.schemas import Specialization
+from core_service.users.schemas import PersonRef, Specialization
 from shared.schemas import NO_NUL, ApiModel
 
 InviteRole = Literal["executor", "manager", "admin"]
@@ -40,15 +40,6 @@ class InviteCreated(BaseModel):
     created_at: datetime
 
 
-class UsedBy(BaseModel):
-    """Who redeemed an invite."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    name: str
-
-
 class InviteOut(BaseModel):
     """An invite as the list shows it (without its token)."""
 
@@ -59,7 +50,7 @@ class InviteOut(BaseModel):
     specializations: list[str]
     expires_at: datetime
     used_at: datetime | None
-    used_by: UsedBy | None
+    used_by: PersonRef | None
     state: InviteState
     created_at: datetime
 

@@ -58,8 +58,9 @@ SortKey = Annotated[str, Query(pattern=f"^-?({'|'.join(queries.SORTS)})$")]
 async def create_request(
     body: RequestIn, user: ActiveUser, session: SessionDep, core: CoreDep
 ) -> RequestOut:
-    """File a new request; it gets today's next number and status `new` (where the company approves
-    residents, a resident files only for their approved apartments)."""
+    """File a new request; it gets today's next number and status `new`.
+
+    Where the company approves residents, a resident files only for their approved apartments."""
     settings = core.settings
     created = await service.create(session, core.numbering_engine, user, body, settings.timezone,
                                    approval=settings.requires_approval(user.tenant_id))

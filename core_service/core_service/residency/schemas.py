@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from core_service.buildings.schemas import BuildingRef
 from core_service.requests.schemas import FileId
 from core_service.schemas import Page, Stripped
+from core_service.users.schemas import PersonRef
 from shared.schemas import ApiModel, Id
 
 ResidencyStatus = Literal["pending", "active", "rejected"]
@@ -62,15 +63,6 @@ class Decider(BaseModel):
     name: str
 
 
-class Author(BaseModel):
-    """Who wrote a message."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    name: str
-
-
 class MessageOut(BaseModel):
     """A question or an answer about a residency."""
 
@@ -79,7 +71,7 @@ class MessageOut(BaseModel):
     id: int
     kind: str
     text: str
-    author: Author | None
+    author: PersonRef | None
     created_at: datetime
 
 

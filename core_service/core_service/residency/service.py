@@ -40,10 +40,11 @@ def _with_people(query: Select[Residency]) -> Select[Residency]:
 
 
 async def _load(session: AsyncSession, residency_id: int, *, lock: bool = False) -> Residency | None:
-    query = _with_people(select(Residency).where(Residency.id == residency_id))
     if lock:
-        # Decisions lock the row: of two managers deciding at once, the second sees the first's.
-        query = query.with_for_update(of=Residency)
+        # Decisions lock the row first: of two managers deciding at once, the second waits, and
+        # the read below (a new snapshot) sees the first one's decision with who made it.
+        await session.execute(select(Residency.id).where(Residency.id == residency_id).with_for_update())
+    query = _with_people(select(Residency).where(Residency.id == residency_id))
     result = await session.execute(query.execution_options(populate_existing=True))
     return result.scalars().unique().one_or_none()
 
@@ -156,50 +157,51 @@ async def _pending(session: AsyncSession, caller: User, residency_id: int, zone:
     return residency
 
 
-async def _decide(session: AsyncSession, staff: User, residency: Residency, status: str) -> None:
-    residency.status, residency.decided_by_id = status, staff.id
+async def _decide(
+    session: AsyncSession, staff: User, residency: Residency, status: str, reason: str | None = None
+) -> Residency:
+    """Record the decision and the owner's history entry; the residency re-read."""
+    residency.status, residency.decided_by_id, residency.reason = status, staff.id, reason
     residency.decided_at = datetime.now(UTC)
+    action = "residency_approved" if status == "active" else "residency_rejected"
+    history.add(session, residency.user, staff, action, comment=reason,
+                after=_where(residency, residency.building))
     await session.flush()
+    return await visible(session, staff, residency.id)
 
 
 async def approve(session: AsyncSession, staff: User, residency_id: int, zone: str) -> Residency:
     """Staff approve a pending residency (and its pending user); 409 names who decided before."""
     residency = await _pending(session, staff, residency_id, zone)
-    await _decide(session, staff, residency, "active")
     await _activate_owner(session, residency.user, staff)
-    history.add(session, residency.user, staff, "residency_approved",
-                after=_where(residency, residency.building))
-    await session.flush()
-    residency = await visible(session, staff, residency_id)
+    residency = await _decide(session, staff, residency, "active")
     await events.record(session, events.APPROVED, residency, staff)
     return residency
 
 
 async def reject(session: AsyncSession, staff: User, residency_id: int, reason: str, zone: str) -> Residency:
     """Staff refuse a pending residency with a reason the resident is told."""
-    residency = await _pending(session, staff, residency_id, zone)
-    residency.reason = reason
-    await _decide(session, staff, residency, "rejected")
-    history.add(session, residency.user, staff, "residency_rejected", comment=reason,
-                after=_where(residency, residency.building))
-    await session.flush()
-    residency = await visible(session, staff, residency_id)
+    residency = await _decide(session, staff, await _pending(session, staff, residency_id, zone),
+                              "rejected", reason)
     await events.record(session, events.REJECTED, residency, staff)
     return residency
 
 
-async def _message(session: AsyncSession, residency: Residency, author: User, kind: str, text: str) -> None:
+async def _message(
+    session: AsyncSession, residency: Residency, author: User, kind: str, text: str
+) -> Residency:
+    """Add a question or an answer; the residency re-read with it."""
     session.add(ResidencyMessage(tenant_id=residency.tenant_id, residency_id=residency.id,
                                  author_id=author.id, kind=kind, text=text))
     residency.updated_at = datetime.now(UTC)
     await session.flush()
+    return await visible(session, author, residency.id)
 
 
 async def ask(session: AsyncSession, staff: User, residency_id: int, text: str, zone: str) -> Residency:
     """Staff ask the owner of a pending residency a question."""
-    residency = await _pending(session, staff, residency_id, zone)
-    await _message(session, residency, staff, "question", text)
-    residency = await visible(session, staff, residency_id)
+    residency = await _message(session, await _pending(session, staff, residency_id, zone), staff,
+                               "question", text)
     await events.record(session, events.QUESTION_ASKED, residency, staff, question=text)
     return residency
 
@@ -212,8 +214,7 @@ async def answer(session: AsyncSession, owner: User, residency_id: int, text: st
     if residency.status != "pending":
         raise Conflict(_decided(residency, zone))
     questions = [m.text for m in residency.messages if m.kind == "question"]
-    await _message(session, residency, owner, "answer", text)
-    residency = await visible(session, owner, residency_id)
+    residency = await _message(session, residency, owner, "answer", text)
     await events.record(session, events.ANSWERED, residency, owner, answer=text,
                         question=questions[-1] if questions else None)
     return residency

@@ -89,8 +89,8 @@ class StatusUpdate(ApiModel):
     comment: Stripped | None = Field(default=None, min_length=1, max_length=500)
 
 
-class Actor(BaseModel):
-    """Who made a change."""
+class PersonRef(BaseModel):
+    """A person inside another object by id and name (an actor, an author)."""
 
     model_config = ConfigDict(from_attributes=True)
 
@@ -108,5 +108,5 @@ class HistoryOut(BaseModel):
     comment: str | None
     before: dict[str, Any] | None
     after: dict[str, Any] | None
-    actor: Actor | None
+    actor: PersonRef | None
     created_at: datetime

@@ -136,6 +136,10 @@ def _maybe_json(value: str) -> Any:
     return value
 
 
+APARTMENT = {"id": 1, "status": "active", "apartment": 12, "entrance": 1,
+             "building": {"id": 1, "address": "Навои, 1"}, "messages": [], "reason": None}
+
+
 class FakeCore:
     """Core's auth and users endpoints as an httpx transport (until the real app is on main)."""
 
@@ -149,6 +153,10 @@ class FakeCore:
         self.delay = 0.0
         self.request_ids: list[str] = []
         self.started = asyncio.Event()
+        # Apartments by Telegram id; an active user not listed has one (so `/start` welcomes them
+        # instead of asking them to join), a pending one none.
+        self.residencies: dict[int, list[dict[str, Any]]] = {}
+        self.token_owner: dict[str, int] = {}
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self.handle)
@@ -172,6 +180,11 @@ class FakeCore:
             return httpx.Response(200, json={"access_token": f"access-{next(self.counter)}",
                                              "refresh_token": f"refresh-{next(self.counter)}",
                                              "token_type": "bearer", "expires_in": 900})
+        if path == "/api/v1/residencies" and request.method == "GET":
+            owner = self.token_owner.get(request.headers.get("Authorization", "").removeprefix("Bearer "), 0)
+            active = (self.users.get(owner) or {}).get("status") == "active"
+            items = self.residencies.get(owner, [APARTMENT] if active else [])
+            return httpx.Response(200, json={"items": items, "total": len(items), "page": 1, "page_size": 50})
         if path.startswith("/api/v1/users/") and request.method == "PATCH":
             user_id = int(path.rsplit("/", 1)[1])
             user = next(u for u in self.users.values() if u["id"] == user_id)
@@ -188,7 +201,9 @@ class FakeCore:
             "active_role": self.role_for.get(tid, "applicant"),
             "status": self.status_for.get(tid, "active"),
         })
-        return {"access_token": f"access-{next(self.counter)}",
+        access = f"access-{next(self.counter)}"
+        self.token_owner[access] = tid
+        return {"access_token": access,
                 "refresh_token": f"refresh-{next(self.counter)}",
                 "token_type": "bearer", "expires_in": 900, "user": user}
 

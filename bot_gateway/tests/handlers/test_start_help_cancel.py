@@ -85,9 +85,13 @@ async def test_an_unknown_button_answers_instead_of_spinning(run_app, telegram):
 
 @pytest.mark.parametrize("language", ["ru", "uz"])
 async def test_greeting_and_help_describe_exactly_the_roles_keyboard(
-    language: str, make_user: Any, run_bot: Any
+    language: str, make_user: Any, make_building: Any, core_client: Any, run_bot: Any
 ) -> None:
     chats = {role: await make_user(role, language) for role in MENUS}
+    building = await make_building()  # a resident with an apartment is welcomed (others join first)
+    home = {"building_id": building, "apartment": 1}
+    resident = await core_client(chats["applicant"].user_id)
+    assert (await resident.post("/api/v1/residencies", json=home)).is_success
     every_button = {key for rows in MENUS.values() for row in rows for key in row}
     async with run_bot():
         for role, chat in chats.items():

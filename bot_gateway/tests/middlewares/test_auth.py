@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 from sqlalchemy import select
 
 from bot_gateway.dependencies import runtime_of
+from bot_gateway.i18n import t
 from bot_gateway.sessions.models import BotSession
 from bot_gateway.sessions.schemas import UserSession
 from bot_gateway.sessions.store import SessionStore
@@ -74,18 +75,18 @@ async def test_a_rejected_refresh_signs_in_again(run_app, telegram, core, redis:
     assert core.count("/api/v1/auth/telegram") == 2
 
 
-async def test_blocked_and_pending_users_get_a_polite_answer_only(run_app, telegram, core: FakeCore):
+async def test_blocked_users_get_a_polite_answer_only_and_pending_ones_the_joining_steps(
+    run_app, telegram, core: FakeCore
+):
     core.status_for[705] = "blocked"
     core.status_for[706] = "pending"
     async with run_app():
         await _ask(telegram, 705, "/start", 1)
-        await _ask(telegram, 706, "/start", 1)
+        await _ask(telegram, 706, "/start", 2)
         await telegram.updates.put(telegram.edited(705, "hello"))  # an edit is signed in too
         await telegram.wait_for(lambda: len(telegram.texts(705)) >= 2)
-    assert "заблокирована" in telegram.texts(705)[0]
-    assert "ожидает подтверждения" in telegram.texts(706)[0]
-    assert "заблокирована" in telegram.texts(705)[1]
-    assert not any("Здравствуйте" in x for x in telegram.texts())
+    assert telegram.texts(705) == [t("account.blocked", "ru")] * 2
+    assert telegram.texts(706) == [t("ob.welcome", "ru"), t("ob.language.prompt", "ru")]
 
 
 async def test_core_down_gets_a_localized_apology_and_keeps_the_state(run_app, telegram, core, redis: Redis):
@@ -123,13 +124,13 @@ async def test_redis_session_copy_has_no_plaintext_tokens(run_app, telegram, red
 async def test_a_pending_user_is_let_in_once_approved(run_app, telegram, core: FakeCore):
     core.status_for[710] = "pending"
     async with run_app(session_touch_interval_seconds=1) as (app, _):
-        await _ask(telegram, 710, "/menu", 1)
+        await _ask(telegram, 710, "/menu", 2)
         core.users[710]["status"] = "active"
         store, session = await _cached_session(app, 710)
         await store.cache(session.model_copy(update={"touched_at": time.time() - 5}))
-        await _ask(telegram, 710, "/menu", 2)
-    assert "ожидает подтверждения" in telegram.texts(710)[0]
-    assert telegram.texts(710)[1] == "Главное меню. Выберите действие:"
+        await _ask(telegram, 710, "/menu", 3)
+    assert telegram.texts(710)[:2] == [t("ob.welcome", "ru"), t("ob.language.prompt", "ru")]  # no menu yet
+    assert telegram.texts(710)[2] == "Главное меню. Выберите действие:"
 
 
 async def test_core_calls_carry_the_updates_request_id(run_app, telegram, core: FakeCore):

@@ -120,3 +120,27 @@ async def test_approval_tells_the_resident_and_a_second_press_says_who_decided(
         refreshed = await until_changed(second, stale["message_id"], "Aziz")
         assert labels(refreshed) == []
         assert await resident.count(resident.frag("app.notify.approved")) == 1
+
+
+async def test_the_applications_button_lists_pending_ones_oldest_first(
+    approval: None, make_user: Any, make_building: Any, apply: Any, run_bot: Any
+) -> None:
+    building = await make_building(ADDRESS, apartments=120)
+    manager = await make_user("manager", "uz", name="Aziz")
+    first = await make_user("applicant", "ru", name="Dilnoza")
+    second = await make_user("applicant", "ru", name="Kamola")
+    older = await apply(first, building, 12)
+    await apply(second, building, 14)
+    resident = await make_user("applicant", "ru", name="Resident")
+    async with run_bot():
+        await resident.send(resident.t("button.applications"))
+        await resident.expect(resident.t("req.forbidden"))
+        mark = await manager.mark()
+        await manager.send(manager.t("button.applications"))
+        listing = await manager.expect(manager.frag("app.list.title"), after=mark)
+        shown = labels(listing)
+        assert "Dilnoza" in shown[0] and "Kamola" in shown[1]
+        mark = await manager.mark()
+        await manager.press_text(listing, "Dilnoza")
+        card = await manager.expect(f"№{older['id']}", after=mark)
+        assert labels(card) == decisions(manager)

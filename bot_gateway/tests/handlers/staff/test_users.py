@@ -70,6 +70,9 @@ async def test_an_admin_changes_roles_with_a_comment_and_the_user_is_told(
         assert worker.t("button.my_tasks") in menu
         user = await stored(core_app, worker.user_id)
         assert set(user.roles) == {"applicant", "executor"} and user.specializations == ["plumbing"]
+        mark = await worker.mark()
+        await worker.send(worker.t("button.my_tasks"))  # the session knows the new role at once
+        await worker.expect(worker.frag("list.title.tasks"), after=mark)
 
 
 async def test_saving_no_role_at_all_is_refused(make_user: Any, run_bot: Any) -> None:

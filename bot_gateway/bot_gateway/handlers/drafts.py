@@ -14,9 +14,18 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from bot_gateway.context import Context
 from bot_gateway.handlers.common import message_of
 from bot_gateway.handlers.new_request import steps
+from bot_gateway.handlers.onboarding import views as onboarding_views
 from bot_gateway.keyboards import requests as keyboards
 from bot_gateway.keyboards.callback_data import DraftCb
-from bot_gateway.states import ACTION_PROMPTS, Cancellation, Completion, NewRequest, Reassignment
+from bot_gateway.states import (
+    ACTION_PROMPTS,
+    Cancellation,
+    Completion,
+    NewRequest,
+    Onboarding,
+    Reassignment,
+    Residence,
+)
 from bot_gateway.texts import esc
 
 router = Router(name=__name__)
@@ -92,6 +101,8 @@ async def ask_again(
     this bot does not know (a draft older than the code)."""
     if name == NewRequest.confirm.state:
         await steps.show_summary(message, state, ctx, data)
+    elif name.split(":", 1)[0] in (Onboarding.__name__, Residence.__name__):
+        await onboarding_views.ask(message, ctx, data, name)
     elif name.startswith(f"{NewRequest.__name__}:"):
         await steps.prompt(message, state, ctx, data, name)
     else:

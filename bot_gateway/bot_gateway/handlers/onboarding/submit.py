@@ -8,9 +8,10 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 
-from bot_gateway.clients.errors import ApiError, Conflict
+from bot_gateway.clients.errors import ApiError
 from bot_gateway.context import Context
 from bot_gateway.handlers.common import InFlow, drop_buttons, finish, say
+from bot_gateway.handlers.new_request.guard import SubmitKeys
 from bot_gateway.keyboards.callback_data import OnboardCb
 from bot_gateway.keyboards.menus import main_menu
 from bot_gateway.states import Residence
@@ -31,7 +32,12 @@ async def cancel(callback: CallbackQuery, state: FSMContext, ctx: Context, draft
 
 @router.callback_query(OnboardCb.filter(F.action == "confirm"), InFlow(Residence.confirm))
 async def confirm(callback: CallbackQuery, state: FSMContext, ctx: Context, draft: dict[str, Any]) -> None:
-    """Send the application; pending: it is with the office, active: the apartment is added."""
+    """Send the application once however often it is tapped; pending: it is with the office,
+    active: the apartment is added."""
+    keys = SubmitKeys(ctx, draft["flow"], kind="residence")
+    if not await keys.lock():
+        await callback.answer(ctx.t("nr.submitting"))
+        return
     try:
         created = await ctx.clients.residencies.create(
             ctx.token,
@@ -40,14 +46,16 @@ async def confirm(callback: CallbackQuery, state: FSMContext, ctx: Context, draf
             entrance=draft.get("entrance"),
             document_file_id=draft.get("document"),
         )
-    except Conflict:
-        await say(callback, ctx.t("ob.duplicate"))
-        return
     except ApiError as exc:
-        if exc.status != 422:
+        await keys.unlock()  # the state is kept: confirming again retries
+        if exc.status not in (409, 422):
             raise
-        await say(callback, ctx.t("ob.refused", reason=esc(str(exc.detail)[:300])))
+        refusal = ctx.t("ob.refused", reason=esc(str(exc.detail)[:300]))
+        await say(callback, ctx.t("ob.duplicate") if exc.status == 409 else refusal)
         return
+    except BaseException:
+        await keys.unlock()
+        raise
     building = created.get("building") or {}
     place = ctx.t("residency.place", address=esc(building.get("address")), apartment=created.get("apartment"))
     if created.get("status") != "active":

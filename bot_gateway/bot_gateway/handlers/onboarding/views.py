@@ -145,7 +145,8 @@ async def ask(message: Message, ctx: Context, data: dict[str, Any], step: str | 
         )
     elif name == "entrance":
         count = int(data.get("entrances") or 1)
-        await message.answer(ctx.t("ob.entrance.prompt", last=count), reply_markup=entrances(ctx, flow, count))
+        markup = entrances(ctx, flow, count)
+        await message.answer(ctx.t("ob.entrance.prompt", last=count), reply_markup=markup)
     elif name == "document":
         await message.answer(ctx.t("ob.document.prompt"), reply_markup=document(ctx, flow))
     else:

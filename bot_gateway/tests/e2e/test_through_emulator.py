@@ -156,9 +156,12 @@ async def _user(http: httpx.AsyncClient, language: str) -> Chat:
 
 async def test_start_language_and_cancel_work_end_to_end(bot: str, emulator: httpx.AsyncClient):
     chat = await _user(emulator, "ru")
-    welcome = await chat.say("/start")
-    assert "Malika" in welcome["message"]["text"]
-    assert welcome["reply_markup"]["keyboard"][0][0]["text"] == "📝 Новая заявка"
+    joining = await chat.say("/start")  # someone new is asked to bind their apartment first
+    assert joining["message"]["text"].startswith("Здравствуйте! Чтобы подавать заявки")
+    languages = await chat.reply(after=joining["message_id"])
+    assert [b["callback_data"][:3] for b in languages["reply_markup"]["inline_keyboard"][0]] == ["ob:", "ob:"]
+    left = await chat.say("/cancel")
+    assert left["reply_markup"]["keyboard"][0][0]["text"] == "📝 Новая заявка"
     prompt = await chat.say("/language")
     buttons = prompt["reply_markup"]["inline_keyboard"][0]
     assert [b["callback_data"] for b in buttons] == ["lang:ru", "lang:uz"]

@@ -10,6 +10,7 @@ from core_service.buildings.router import router as buildings
 from core_service.invites.router import router as invites
 from core_service.requests.router import router as requests
 from core_service.residency.router import router as residencies
+from core_service.sla.router import router as sla
 from core_service.users.router import router as users
 
 router = APIRouter()
@@ -17,6 +18,7 @@ router.include_router(auth)
 router.include_router(users)
 router.include_router(buildings)
 router.include_router(requests)
+router.include_router(sla)
 router.include_router(residencies)
 router.include_router(invites)
 router.include_router(announcements)

@@ -28,8 +28,9 @@ SECRET = secrets.token_urlsafe(32)
 SERVICE = {"Authorization": f"Bearer {TOKEN}", "X-Tenant-ID": TENANT}
 SERVICE_CALLS = {"POST /api/v1/auth/telegram"}
 # Operations whose 422 may refuse what JSON Schema cannot state: a photo's shorter caption, an
-# audience naming a building the tenant does not have (the contract asks for a 422 naming it).
-RELATIONS = {"POST /api/v1/announcements", "POST /api/v1/announcements/preview"}
+# audience naming a building the tenant does not have (the contract asks for a 422 naming it),
+# SLA working intervals that overlap or end before they start, a time zone that does not exist.
+RELATIONS = {"POST /api/v1/announcements", "POST /api/v1/announcements/preview", "PUT /api/v1/sla"}
 # A residency's apartment or entrance beyond its building's, an invite's specializations for a
 # role other than executor.
 RELATIONS |= {"POST /api/v1/residencies", "POST /api/v1/invites"}

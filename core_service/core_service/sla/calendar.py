@@ -146,7 +146,7 @@ def counted_spans(
 
 
 def add(
-    calendar: Calendar, start: datetime, minutes: int, business_hours: bool, pauses: Iterable[Span] = ()
+    calendar: Calendar, start: datetime, minutes: float, business_hours: bool, pauses: Iterable[Span] = ()
 ) -> datetime:
     """The UTC instant by which `minutes` of counted time have passed since `start`."""
     remaining = timedelta(minutes=minutes)

@@ -58,12 +58,16 @@ def card_text(residency: Json, language: str) -> str:
             entrance=esc(residency.get("entrance") or "—"), created=when(residency.get("created_at")),
         )
     ]
+    thread = []
     for item in residency.get("messages") or []:
         key = "app.thread.answer" if item.get("kind") == "answer" else "app.thread.question"
         author = (item.get("author") or {}).get("name") or "—"
-        lines.append(t(key, language, author=esc(author), text=esc(clip(str(item.get("text") or ""), 300))))
-    lines.append(decision_line(residency, language))
-    return clip("\n".join(lines), CAPTION_BUDGET)
+        thread.append(t(key, language, author=esc(author), text=esc(clip(str(item.get("text") or ""), 300))))
+    decision = decision_line(residency, language)
+    # The oldest questions and answers give way first: cutting the HTML would break the message.
+    while thread and len("\n".join([*lines, *thread, decision])) > CAPTION_BUDGET:
+        thread.pop(0)
+    return "\n".join([*lines, *thread, decision])
 
 
 def decision_line(residency: Json, language: str) -> str:

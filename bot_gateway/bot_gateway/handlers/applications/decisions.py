@@ -36,7 +36,7 @@ async def already_decided(callback: CallbackQuery, ctx: Context, residency: Json
     await tell(callback, ctx.t("app.stale", decision=decision_line(residency, ctx.language)))
 
 
-async def _lost_race(ctx: Context, residency_id: int, exc: Conflict) -> tuple[str, Json | None]:
+async def _lost_race(ctx: Context, residency_id: int, exc: Conflict) -> tuple[str, Json]:
     """What to say when Core refused a decision: the decision now, else Core's own words."""
     residency = await ctx.clients.residencies.get(ctx.token, residency_id)
     if residency.get("status") != "pending":
@@ -83,8 +83,7 @@ async def approve(callback: CallbackQuery, ctx: Context, residency_id: int) -> N
         residency = await ctx.clients.residencies.approve(ctx.token, residency_id)
     except Conflict as exc:
         text, now = await _lost_race(ctx, residency_id, exc)
-        if now is not None:
-            await card.refresh_message(message_of(callback), ctx, now)
+        await card.refresh_message(message_of(callback), ctx, now)
         await tell(callback, text)
         return
     await card.refresh_message(message_of(callback), ctx, residency)

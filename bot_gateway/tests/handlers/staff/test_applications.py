@@ -144,3 +144,27 @@ async def test_the_applications_button_lists_pending_ones_oldest_first(
         await manager.press_text(listing, "Dilnoza")
         card = await manager.expect(f"№{older['id']}", after=mark)
         assert labels(card) == decisions(manager)
+
+
+async def test_a_reason_written_after_someone_else_approved_is_not_sent(
+    approval: None, make_user: Any, make_building: Any, apply: Any, run_bot: Any, core_client: Any
+) -> None:
+    building = await make_building(ADDRESS, apartments=120)
+    manager = await make_user("manager", "uz", name="Aziz")
+    other = await make_user("admin", "ru", name="Bobur")
+    resident = await make_user("applicant", "ru", name="Dilnoza")
+    async with run_bot():
+        residency = await apply(resident, building, 12)
+        card = await manager.expect(manager.frag("app.card"))
+        mark = await manager.mark()
+        await manager.press_text(card, manager.t("app.btn.reject"))
+        await manager.expect(manager.frag("app.reason.prompt"), after=mark)
+        http = await core_client(other.user_id)
+        assert (await http.post(f"/api/v1/residencies/{residency['id']}/approve")).status_code == 200
+        await manager.send("Нет договора")
+        refused = await manager.expect(manager.frag("app.stale"), after=mark)
+        assert "Bobur" in text_of(refused)
+        decided = await until_changed(manager, card["message_id"], "Bobur")
+        assert labels(decided) == []
+        await resident.expect(resident.frag("app.notify.approved"))
+        assert await resident.count(resident.frag("app.notify.rejected")) == 0

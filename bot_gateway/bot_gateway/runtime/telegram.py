@@ -16,12 +16,16 @@ from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
 from aiogram.methods import AnswerCallbackQuery, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
+from prometheus_client import Counter
 
 from bot_gateway.config import Settings
 
 log = logging.getLogger("bot.telegram")
 # Telegram's refusal of an answer to a press older than its window (or one answered already).
 QUERY_TOO_OLD = "query is too old"
+FLOOD_WAITS = Counter(
+    "bot_telegram_retry_after_total", "429 answers from Telegram, by what the bot did", ["action"]
+)
 
 
 class RetryAfter(BaseRequestMiddleware):
@@ -41,7 +45,9 @@ class RetryAfter(BaseRequestMiddleware):
                 return await make_request(bot, method)
             except TelegramRetryAfter as exc:
                 if attempt == self.attempts or exc.retry_after > self.max_wait:
+                    FLOOD_WAITS.labels("raised").inc()  # to the caller (the paced sender waits and retries)
                     raise
+                FLOOD_WAITS.labels("waited").inc()
                 log.warning("telegram flood limit", extra={"method": type(method).__name__,
                                                            "retry_after": exc.retry_after})
                 await asyncio.sleep(exc.retry_after)

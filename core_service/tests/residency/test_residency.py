@@ -153,6 +153,23 @@ async def test_the_same_apartment_twice_is_a_conflict_and_an_unknown_building_40
     assert (await bind(client, resident, 999_999)).status_code == 404
 
 
+async def test_the_same_apartment_sent_twice_at_once_is_bound_once(client, make_user, building):
+    resident = await make_user()
+    answers = await asyncio.gather(bind(client, resident, building), bind(client, resident, building))
+    assert sorted(a.status_code for a in answers) == [201, 409]
+    mine = (await client.get(RESIDENCIES, headers=resident.headers)).json()
+    assert mine["total"] == 1
+
+
+async def test_a_rejected_apartment_may_be_asked_for_again(client, make_user, building):
+    resident, manager = await make_user(), await make_user("manager")
+    first = (await bind(client, resident, building)).json()
+    await client.post(f"{RESIDENCIES}/{first['id']}/reject", json={"reason": "нет документа"},
+                      headers=manager.headers)
+    again = await bind(client, resident, building, document_file_id="AgAD-lease")
+    assert again.status_code == 201 and again.json()["status"] == "pending"
+
+
 async def test_others_do_not_see_a_residency_and_staff_see_pending_oldest_first(client, make_user, building):
     first, second, stranger = await make_user(), await make_user(), await make_user()
     manager = await make_user("manager")

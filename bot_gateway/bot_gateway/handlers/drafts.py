@@ -12,6 +12,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot_gateway.context import Context
+from bot_gateway.handlers.announcements import steps as announcement_steps
 from bot_gateway.handlers.common import message_of
 from bot_gateway.handlers.new_request import steps
 from bot_gateway.handlers.onboarding import views as onboarding_views
@@ -19,6 +20,7 @@ from bot_gateway.keyboards import requests as keyboards
 from bot_gateway.keyboards.callback_data import DraftCb
 from bot_gateway.states import (
     ACTION_PROMPTS,
+    Announcement,
     Cancellation,
     Completion,
     NewRequest,
@@ -56,7 +58,12 @@ async def tell_aside(message: Message, ctx: Context, data: dict[str, Any] | None
     if data is None:
         return
     number = data.get("number")
-    text = ctx.t("draft.aside.request", number=esc(number)) if number else ctx.t("draft.aside.new_request")
+    if data.get("kind") == "announcement":
+        text = ctx.t("draft.aside.announcement")
+    elif number:
+        text = ctx.t("draft.aside.request", number=esc(number))
+    else:
+        text = ctx.t("draft.aside.new_request")
     button = InlineKeyboardButton(text=ctx.t("btn.resume"), callback_data=DraftCb(action="resume").pack())
     markup = InlineKeyboardMarkup(inline_keyboard=[[button]])
     await message.answer(text, reply_markup=markup)
@@ -105,6 +112,8 @@ async def ask_again(
         await onboarding_views.ask(message, ctx, data, name)
     elif name.startswith(f"{NewRequest.__name__}:"):
         await steps.prompt(message, state, ctx, data, name)
+    elif name.startswith(f"{Announcement.__name__}:"):
+        await announcement_steps.ask_again(message, state, ctx, data, name)
     else:
         prompt = _action_prompt(ctx, name, data)
         if prompt is None:

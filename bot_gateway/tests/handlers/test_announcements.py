@@ -182,3 +182,21 @@ async def test_with_a_photo_residents_get_the_photo_with_the_text_as_its_caption
         got = await resident.expect(RU)
     assert (got.get("message") or {}).get("photo")
     assert await resident.count(RU) == 1
+
+
+@pytest.mark.parametrize("language", ["ru", "uz"])
+async def test_a_draft_put_aside_comes_back_at_its_step_with_what_was_typed(
+    language: str, make_user: Any, run_bot: Any
+) -> None:
+    manager = await make_user("manager", language, name="Manager")
+    async with run_bot():
+        await send_and_expect(manager, manager.t("button.announcement"), "ann.text_ru.prompt")
+        await send_and_expect(manager, RU, "ann.text_uz.prompt")
+        # Starting another one puts this one aside, and says how to get it back.
+        aside = await send_and_expect(manager, manager.t("button.announcement"), "draft.aside.announcement")
+        back = await press_and_expect(manager, aside, manager.t("btn.resume"), "ann.text_uz.prompt")
+        ask_photo = await press_and_expect(manager, back, manager.t("ann.skip"), "ann.photo.prompt")
+        choices = await press_and_expect(manager, ask_photo, manager.t("ann.skip"), "ann.audience.prompt")
+        await choose_audience(manager, choices, "all")
+    shown = [text_of(m) for m in await manager.bot_messages()]
+    assert RU in shown  # the Russian text typed before the draft was put aside

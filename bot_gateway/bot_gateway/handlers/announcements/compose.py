@@ -38,7 +38,7 @@ async def start(message: Message, state: FSMContext, ctx: Context) -> None:
     aside = await drafts.put_aside(state, ctx)
     flow = new_flow_id()
     await state.set_state(Announcement.text_ru)
-    await state.set_data({"flow": flow})
+    await state.set_data({"flow": flow, "kind": "announcement"})
     await message.answer(
         ctx.tn("ann.text_ru.prompt", views.TEXT_MAX), reply_markup=views.just_cancel(ctx, flow)
     )

@@ -53,3 +53,14 @@ async def show_preview(message: Message, state: FSMContext, ctx: Context, data: 
     await views.show_as_residents_see(message, data)
     text, markup = views.summary(ctx, data)
     await message.answer(text, reply_markup=markup)
+
+
+async def ask_again(
+    message: Message, state: FSMContext, ctx: Context, data: dict[str, Any], step: str
+) -> None:
+    """A draft put aside comes back: its preview, or its step (a building search starts again at
+    the audience choice, the ticked buildings kept)."""
+    if step == Announcement.confirm.state and data.get("audience"):
+        await show_preview(message, state, ctx, data)
+    else:
+        await prompt(message, state, ctx, data, step)

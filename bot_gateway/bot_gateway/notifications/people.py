@@ -23,6 +23,7 @@ log = logging.getLogger("bot.notifications")
 Data = dict[str, Any]
 ROLE_PRIORITY = ("admin", "manager", "executor", "applicant")
 # Events after which the user's cached session no longer says who they are.
+INVITE_COMMENT = "invite"  # Core's comment on the role an invite gave
 SESSION_EVENTS = ("user.blocked", "user.unblocked", "user.roles_changed", "residency.approved")
 
 
@@ -112,6 +113,8 @@ class PeopleEvents:
             return rejected(data)
         if kind == "residency.question_asked":
             return question(data)
+        if kind == "user.roles_changed" and data.get("comment") == INVITE_COMMENT:
+            return []  # the invite's own answer greets them in the new role
         if kind in ("user.blocked", "user.unblocked", "user.roles_changed"):
             return access(kind, data, await self._role(data))
         return []

@@ -103,6 +103,8 @@ async def test_a_block_drops_the_session_every_replica_reads_and_tells_the_user(
 
 
 async def test_a_new_role_comes_with_its_menu(notifier: Notifier, telegram: FakeTelegram) -> None:
+    await notifier.handle(event("user.roles_changed", roles=["applicant", "executor"], comment="invite"))
+    assert telegram.texts(RESIDENT) == [], "an invite's own answer greets the user"
     await notifier.handle(event("user.roles_changed", roles=["applicant", "executor"], comment="x"))
     assert telegram.texts(RESIDENT) == [t("users.notify.roles", "uz", role=t("role.executor", "uz"))]
     keyboard = telegram.of("sendMessage")[0]["reply_markup"]["keyboard"]

@@ -87,12 +87,20 @@ async def save(callback: CallbackQuery, state: FSMContext, ctx: Context, draft: 
     await say(callback, ctx.t("users.comment.prompt"), reply_markup=cancel_only(draft["flow"], ctx))
 
 
-@router.message(UserAdmin.roles_comment, PLAIN_TEXT)
-async def comment(message: Message, state: FSMContext, ctx: Context) -> None:
-    """The comment (required): the roles are saved and the card shown again."""
+async def comment_of(message: Message, ctx: Context) -> str | None:
+    """The comment typed, or None (and what fits said) when it is too long."""
     text = (message.text or "").strip()
     if len(text) > COMMENT_MAX:
         await message.answer(ctx.t("users.comment.invalid", high=COMMENT_MAX, length=len(text)))
+        return None
+    return text
+
+
+@router.message(UserAdmin.roles_comment, PLAIN_TEXT)
+async def comment(message: Message, state: FSMContext, ctx: Context) -> None:
+    """The comment (required): the roles are saved and the card shown again."""
+    text = await comment_of(message, ctx)
+    if text is None:
         return
     draft = await state.get_data()
     roles = list(draft["roles"])

@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery, Message
 from bot_gateway.context import Context
 from bot_gateway.handlers.common import PLAIN_TEXT, new_flow_id, say
 from bot_gateway.handlers.users import card
-from bot_gateway.handlers.users.roles import COMMENT_MAX
+from bot_gateway.handlers.users.roles import comment_of
 from bot_gateway.keyboards.callback_data import StaffCb
 from bot_gateway.keyboards.requests import cancel_only
 from bot_gateway.states import UserAdmin
@@ -36,9 +36,8 @@ async def start(callback: CallbackQuery, callback_data: StaffCb, state: FSMConte
 @router.message(UserAdmin.status_comment, PLAIN_TEXT)
 async def comment(message: Message, state: FSMContext, ctx: Context) -> None:
     """The comment: the status changes and the card is shown again."""
-    text = (message.text or "").strip()
-    if len(text) > COMMENT_MAX:
-        await message.answer(ctx.t("users.comment.invalid", high=COMMENT_MAX, length=len(text)))
+    text = await comment_of(message, ctx)
+    if text is None:
         return
     draft = await state.get_data()
     await ctx.clients.users.set_status(ctx.token, draft["user_id"], draft["status"], text)

@@ -101,6 +101,8 @@ async def test_a_blocked_user_is_refused_on_every_update_until_unblocked(
         mark = await manager.mark()
         await manager.press_text(card, manager.t("users.btn.block"))
         await manager.expect(manager.frag("users.block.prompt"), after=mark)
+        await manager.send("Нарушил правила. " * 40)
+        await manager.expect(manager.frag("users.comment.invalid"), after=mark)
         await manager.send("Нарушил правила")
         await manager.expect(manager.frag("users.blocked.done"), after=mark)
 

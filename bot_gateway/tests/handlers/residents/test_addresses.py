@@ -78,6 +78,33 @@ async def test_the_applicant_answers_the_offices_question(
     ]
 
 
+async def test_my_addresses_shows_a_rejection_with_its_reason_and_a_waiting_one_files_nothing(
+    approval: None, make_user: Any, make_building: Any, run_bot: Any, core_client: Any
+) -> None:
+    navoi = await make_building("Ташкент, ул. Навои, 1")
+    amir = await make_building("Ташкент, ул. Амира Темура, 7")
+    chat = await make_user("applicant", "uz")
+    applicant = await core_client(chat.user_id)
+    manager = await core_client((await make_user("manager")).user_id)
+    ids = []
+    for building in (navoi, amir):
+        applied = await applicant.post("/api/v1/residencies", json={"building_id": building, "apartment": 9})
+        ids.append(applied.json()["id"])
+    rejected = await manager.post(
+        f"/api/v1/residencies/{ids[0]}/reject", json={"reason": "Нет такого жильца"}
+    )
+    assert rejected.status_code == 200, rejected.text
+    async with run_bot():
+        await chat.send(chat.t("button.my_addresses"))
+        listing = await chat.expect(chat.frag("addr.title"))
+        text = text_of(listing)
+        assert chat.t("residency.status.rejected") in text and "Нет такого жильца" in text
+        assert chat.t("residency.status.pending") in text
+        mark = await chat.mark()
+        await chat.send(chat.t("button.new_request"))  # only a waiting application: nothing to file for
+        await chat.expect(chat.frag("nr.home.waiting"), after=mark)
+
+
 async def requests_in_core(core_app: Any) -> list[RepairRequest]:
     async for session in session_scope(resources_of(core_app).sessions):
         found = list((await session.execute(select(RepairRequest))).scalars())

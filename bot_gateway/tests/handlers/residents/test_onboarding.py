@@ -154,3 +154,30 @@ async def test_an_image_sent_as_a_file_is_taken_as_the_document(
         await chat.expect(chat.frag("ob.sent"), after=mark)
     _, [residency] = await stored(core_app, chat.user_id)
     assert residency.document_file_id and residency.apartment == 7 and residency.entrance == 1
+
+
+async def test_core_down_at_confirm_keeps_the_application_for_a_retry(
+    approval: None, newcomer: Any, make_building: Any, run_bot: Any, core_app: Any, core_net: Any
+) -> None:
+    await make_building("Ташкент, ул. Навои, 1")
+    chat = await newcomer("uz")
+    async with run_bot():
+        await chat.send("/start")
+        choice = await chat.expect(chat.frag("ob.language.prompt"))
+        mark = await chat.mark()
+        await chat.send("uzbek")  # text where a button is expected
+        await chat.expect(chat.t("hint.language"), after=mark)
+        await chat.press_text(choice, chat.t("language.name"))
+        await chat.expect(chat.frag("ob.phone.prompt"), after=mark)
+        await chat.send("+998 (90) 123 45 67")
+        await chat.expect(chat.frag("nr.building.prompt"), after=mark)
+        summary = await apply_until_summary(chat, "Навои")
+        mark = await chat.mark()
+        core_net.down = True
+        await chat.press_text(summary, chat.t("btn.confirm"))
+        await chat.expect_answer(chat.t("backend.unavailable"))
+        core_net.down = False
+        await chat.press_text(summary, chat.t("btn.confirm"))  # the same summary, still there
+        await chat.expect(chat.frag("ob.sent"), after=mark)
+    user, [residency] = await stored(core_app, chat.user_id)
+    assert user.phone == "+998901234567" and residency.apartment == 12 and residency.status == "pending"

@@ -50,7 +50,7 @@ class Notifier:
         self.sender = sender
         self._managers: tuple[float, list[Person]] = (0.0, [])
         self._staff: tuple[float, list[Person]] = (0.0, [])
-        self.people = PeopleEvents(users, sessions)
+        self.people = PeopleEvents(users, sessions, redis, tenant)
         self.on_announcement = on_announcement  # the delivery worker: wake-ups and final figures
 
     async def handle(self, envelope: Envelope) -> None:
@@ -81,7 +81,7 @@ class Notifier:
                 return [*render.status_changed(data), *render.returned(data, await self.managers())]
             if kind.startswith(("residency.", "user.")):
                 staff = await self.staff() if kind in ("residency.requested", "residency.answered") else []
-                return await self.people.messages(kind, data, staff)
+                return await self.people.messages(envelope, staff)
             renderer = render.CORE_RENDERERS.get(kind)
             return renderer(data) if renderer else []
         if payments.is_payment(kind):

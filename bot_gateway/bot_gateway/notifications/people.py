@@ -7,7 +7,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import orjson
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardRemove
+from redis.asyncio import Redis
 
 from bot_gateway.clients.core import UserClient
 from bot_gateway.clients.errors import ApiError
@@ -18,12 +20,14 @@ from bot_gateway.keyboards.menus import main_menu
 from bot_gateway.notifications.render import Outgoing, Person
 from bot_gateway.sessions.store import SessionStore
 from bot_gateway.texts import clip, esc
+from shared.events import Envelope
 
 log = logging.getLogger("bot.notifications")
 Data = dict[str, Any]
 ROLE_PRIORITY = ("admin", "manager", "executor", "applicant")
 # Events after which the user's cached session no longer says who they are.
 INVITE_COMMENT = "invite"  # Core's comment on the role an invite gave
+THREAD_TTL = 90 * 86_400  # an application's questions and answers, for its next card
 SESSION_EVENTS = ("user.blocked", "user.unblocked", "user.roles_changed", "residency.approved")
 
 
@@ -33,9 +37,12 @@ def applicant(data: Data) -> Person | None:
     return Person(int(telegram_id), normalize(data.get("user_language"))) if telegram_id else None
 
 
-def application(data: Data, staff: list[Person]) -> list[Outgoing]:
-    """The application card (the document photo when given) for every manager and admin."""
+def application(data: Data, staff: list[Person], thread: list[Data] | None = None) -> list[Outgoing]:
+    """The application card (the document photo when given, the questions and answers so far) for
+    every manager and admin."""
     residency = from_event(data)
+    if thread:
+        residency["messages"] = thread
     photo = [str(residency["document_file_id"])] if residency.get("document_file_id") else []
     return [
         Outgoing(p.telegram_id, card_text(residency, p.language), card_markup(residency, p.language), photo)
@@ -95,18 +102,24 @@ def access(kind: str, data: Data, role: str) -> list[Outgoing]:
 
 
 class PeopleEvents:
-    """Renders the people events and drops the sessions they make stale."""
+    """Renders the people events, keeps each application's questions and answers, and drops the
+    sessions the events make stale."""
 
-    def __init__(self, users: UserClient, sessions: SessionStore | None) -> None:
+    def __init__(self, users: UserClient, sessions: SessionStore | None, redis: Redis, tenant: str) -> None:
         self.users = users
         self.sessions = sessions
+        self.redis = redis
+        self.tenant = tenant
 
-    async def messages(self, kind: str, data: Data, staff: list[Person]) -> list[Outgoing]:
+    async def messages(self, envelope: Envelope, staff: list[Person]) -> list[Outgoing]:
         """Who hears what about a `residency.*` or `user.*` event."""
+        kind, data = envelope.event_type, envelope.data
         if kind in SESSION_EVENTS:
             await self._forget(data)
+        if kind in ("residency.question_asked", "residency.answered"):
+            await self._remember(envelope)
         if kind in ("residency.requested", "residency.answered"):
-            return application(data, staff)
+            return application(data, staff, await self._thread(data))
         if kind == "residency.approved":
             return approved(data, await self._role(data))
         if kind == "residency.rejected":
@@ -118,6 +131,29 @@ class PeopleEvents:
         if kind in ("user.blocked", "user.unblocked", "user.roles_changed"):
             return access(kind, data, await self._role(data))
         return []
+
+    def _thread_key(self, data: Data) -> str:
+        return f"bot:resthread:{self.tenant}:{data.get('residency_id')}"
+
+    async def _remember(self, envelope: Envelope) -> None:
+        """The question or the answer, once (a member per event), in the order they were made."""
+        data = envelope.data
+        asked = envelope.event_type == "residency.question_asked"
+        entry = {"event": envelope.event_id, "kind": "question" if asked else "answer",
+                 "text": data.get("question" if asked else "answer") or "",
+                 "author": {"name": data.get("actor_name" if asked else "user_name")}}
+        key = self._thread_key(data)
+        member = orjson.dumps(entry, option=orjson.OPT_SORT_KEYS)
+        await self.redis.zadd(key, {member: envelope.occurred_at.timestamp()})
+        await self.redis.expire(key, THREAD_TTL)
+
+    async def _thread(self, data: Data) -> list[Data]:
+        """The questions and answers seen so far; a question the bot missed comes from the event."""
+        stored = await self.redis.zrange(self._thread_key(data), 0, -1)
+        thread = [orjson.loads(raw) for raw in stored if isinstance(raw, bytes | str)]
+        if data.get("question") and not any(item.get("kind") == "question" for item in thread):
+            return []  # the event's own question and answer are shown instead
+        return thread
 
     async def _forget(self, data: Data) -> None:
         telegram_id = data.get("user_telegram_id")

@@ -120,3 +120,25 @@ async def test_an_apartment_the_resident_bound_themselves_is_not_announced_to_th
     await notifier.handle(event("residency.approved", status="active"))
     told = t("app.notify.approved", "uz", address="ул. Навои, 1", apartment="12")
     assert telegram.texts(RESIDENT) == [told]
+
+
+async def test_each_answer_brings_back_the_card_with_the_whole_thread(
+    notifier: Notifier, telegram: FakeTelegram
+) -> None:
+    first_question = event("residency.question_asked", question="Собственник?")
+    first_answer = event("residency.answered", question="Собственник?", answer="Владелец я")
+    for step in (
+        first_question,
+        first_answer,
+        first_answer,  # redelivered: neither the card nor the thread doubles
+        event("residency.question_asked", question="Есть договор?"),
+        event("residency.answered", question="Есть договор?", answer="Есть, <фото>"),
+    ):
+        await notifier.handle(step)
+    cards = telegram.texts(ADMIN)
+    assert len(cards) == 2
+    last = cards[-1]
+    thread = ("Собственник?", "Владелец я", "Есть договор?", "Есть, &lt;фото&gt;")
+    order = [last.index(text) for text in thread]
+    assert order == sorted(order) and last.count("Собственник?") == 1
+    assert "Aziz" in last

@@ -150,8 +150,9 @@ async def to_description(chat: Chat, address: str, apartment: str = "12", catego
     """Menu → building → apartment → category: the description step."""
     await chat.send(chat.t("button.new_request"))
     listing = await chat.expect(chat.frag("nr.building.prompt"))
-    await chat.press_text(listing, address)
     mark = await chat.mark()
+    await chat.press_text(listing, address)
+    await chat.expect(chat.frag("nr.apartment.prompt"), after=mark)  # the apartment is typed after its prompt
     await chat.send(apartment)
     categories = await chat.expect(chat.frag("nr.category.prompt"), after=mark)
     await chat.press_text(categories, chat.t(f"category.{category}"))

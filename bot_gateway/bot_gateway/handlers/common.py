@@ -93,3 +93,16 @@ async def finish(callback: CallbackQuery, state: FSMContext, text: str) -> None:
     await state.clear()
     await drop_buttons(callback)
     await say(callback, text)
+
+
+async def edit_target(
+    callback: CallbackQuery, ctx: Context, steps: dict[str, str | None], field: str
+) -> tuple[Message, str | None] | None:
+    """The message and the step a flow's "change this part" button goes back to, with the
+    button's keyboard dropped; None (the button answered as out of date) when either is gone."""
+    message = message_of(callback)
+    if message is None or field not in steps:
+        await stale(callback, ctx)
+        return None
+    await drop_buttons(callback)
+    return message, steps[field]

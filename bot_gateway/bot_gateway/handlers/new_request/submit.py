@@ -11,7 +11,15 @@ from aiogram.types import CallbackQuery
 
 from bot_gateway.clients.errors import ApiError, BackendUnavailable
 from bot_gateway.context import Context
-from bot_gateway.handlers.common import InFlow, drop_buttons, finish, flow_data, message_of, say, stale
+from bot_gateway.handlers.common import (
+    InFlow,
+    edit_target,
+    finish,
+    flow_data,
+    message_of,
+    say,
+    stale,
+)
 from bot_gateway.handlers.new_request import views
 from bot_gateway.handlers.new_request.guard import SubmitKeys, filed_since
 from bot_gateway.handlers.new_request.steps import prompt
@@ -20,7 +28,7 @@ from bot_gateway.states import NewRequest
 from bot_gateway.texts import esc
 
 router = Router(name=__name__)
-EDIT_STEPS = {
+EDIT_STEPS: dict[str, str | None] = {
     "building": NewRequest.building.state,
     "apartment": NewRequest.apartment.state,
     "category": NewRequest.category.state,
@@ -52,11 +60,10 @@ async def edit_field(
     draft: dict[str, Any],
 ) -> None:
     """Go back to one step; after it (and the apartment, for a new building) the summary returns."""
-    message = message_of(callback)
-    step = EDIT_STEPS.get(callback_data.value)
-    if message is None or step is None:
-        return await stale(callback, ctx)
-    await drop_buttons(callback)
+    target = await edit_target(callback, ctx, EDIT_STEPS, callback_data.value)
+    if target is None:
+        return
+    message, step = target
     update: dict[str, Any] = {"editing": True}
     if callback_data.value == "building":
         update["apartment"] = None  # a new building needs its apartment checked again

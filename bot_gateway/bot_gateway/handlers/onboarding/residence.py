@@ -11,7 +11,15 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot_gateway.context import Context
-from bot_gateway.handlers.common import NOT_COMMAND, PLAIN_TEXT, InFlow, drop_buttons, message_of, stale
+from bot_gateway.handlers.common import (
+    NOT_COMMAND,
+    PLAIN_TEXT,
+    InFlow,
+    drop_buttons,
+    edit_target,
+    message_of,
+    stale,
+)
 from bot_gateway.handlers.new_request.building import turn_page
 from bot_gateway.handlers.new_request.views import building_page
 from bot_gateway.handlers.onboarding.views import ask, edit_choices, reader, summary
@@ -27,7 +35,7 @@ HINTS = {
     "document": N_("hint.document"),
     "confirm": N_("hint.confirm"),
 }
-EDIT_STEPS = {
+EDIT_STEPS: dict[str, str | None] = {
     "building": Residence.building.state,
     "apartment": Residence.apartment.state,
     "entrance": Residence.entrance.state,
@@ -173,11 +181,10 @@ async def edit_field(
     callback: CallbackQuery, callback_data: OnboardCb, state: FSMContext, ctx: Context, draft: dict[str, Any]
 ) -> None:
     """Back to one step; the summary returns after it (a new building asks its apartment first)."""
-    message = message_of(callback)
-    step = EDIT_STEPS.get(callback_data.value)
-    if message is None or step is None:
-        return await stale(callback, ctx)
-    await drop_buttons(callback)
+    target = await edit_target(callback, ctx, EDIT_STEPS, callback_data.value)
+    if target is None:
+        return
+    message, step = target
     await callback.answer()
     await state.update_data(editing=True)
     await state.set_state(step)

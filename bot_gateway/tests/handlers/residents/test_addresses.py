@@ -9,11 +9,6 @@ from typing import Any
 import pytest
 from harness import buttons
 from residents_kit import apply_until_summary, text_of
-from sqlalchemy import select
-
-from core_service.requests.models import RepairRequest
-from shared.app import resources_of
-from shared.db import session_scope
 
 
 @pytest.mark.parametrize("language", ["ru", "uz"])
@@ -105,12 +100,10 @@ async def test_my_addresses_shows_a_rejection_with_its_reason_and_a_waiting_one_
         await chat.expect(chat.frag("nr.home.waiting"), after=mark)
 
 
-async def requests_in_core(core_app: Any) -> list[RepairRequest]:
-    async for session in session_scope(resources_of(core_app).sessions):
-        found = list((await session.execute(select(RepairRequest))).scalars())
-        session.expunge_all()
-        return found
-    return []
+async def filed(core_client: Any, telegram_id: int) -> set[tuple[int, str]]:
+    """(building id, apartment) of every request the user sees in Core."""
+    page = (await (await core_client(telegram_id)).get("/api/v1/requests")).json()
+    return {(item["building"]["id"], str(item["apartment"])) for item in page["items"]}
 
 
 async def describe_and_confirm(chat: Any, after: int) -> None:
@@ -126,7 +119,13 @@ async def describe_and_confirm(chat: Any, after: int) -> None:
 
 @pytest.mark.parametrize("language", ["ru", "uz"])
 async def test_a_new_request_offers_the_residents_apartments_only(
-    language: str, approval: None, make_user: Any, make_building: Any, bind: Any, run_bot: Any, core_app: Any
+    language: str,
+    approval: None,
+    make_user: Any,
+    make_building: Any,
+    bind: Any,
+    run_bot: Any,
+    core_client: Any,
 ) -> None:
     navoi = await make_building("Ташкент, ул. Навои, 1")
     amir = await make_building("Ташкент, ул. Амира Темура, 7")
@@ -144,12 +143,11 @@ async def test_a_new_request_offers_the_residents_apartments_only(
         await chat.expect(chat.t("nr.home.hint"), after=mark)
         await chat.press_text(offer, "Темура")
         await describe_and_confirm(chat, mark)
-    [request] = await requests_in_core(core_app)
-    assert request.building_id == amir and request.apartment == "40"
+    assert await filed(core_client, chat.user_id) == {(amir, "40")}
 
 
 async def test_with_one_apartment_it_is_chosen_and_said_so_and_staff_may_pick_another(
-    approval: None, make_user: Any, make_building: Any, bind: Any, run_bot: Any, core_app: Any
+    approval: None, make_user: Any, make_building: Any, bind: Any, run_bot: Any, core_client: Any
 ) -> None:
     navoi = await make_building("Ташкент, ул. Навои, 1")
     amir = await make_building("Ташкент, ул. Амира Темура, 7")
@@ -176,5 +174,4 @@ async def test_with_one_apartment_it_is_chosen_and_said_so_and_staff_may_pick_an
         await manager.expect(manager.frag("nr.apartment.prompt"), after=mark)
         await manager.send("70")
         await describe_and_confirm(manager, mark)
-    filed = {(r.building_id, r.apartment) for r in await requests_in_core(core_app)}
-    assert filed == {(navoi, "12"), (amir, "70")}
+    assert await filed(core_client, manager.user_id) == {(navoi, "12"), (amir, "70")}

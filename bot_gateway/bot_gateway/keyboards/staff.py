@@ -37,12 +37,14 @@ def user_list(
 
 
 def user_card(user: Json, language: str, *, admin: bool, own: bool) -> InlineKeyboardMarkup:
-    """Roles (admins), block or unblock (not one's own card), refresh."""
+    """Roles (admins), block or unblock (not one's own card; managers only residents and executors),
+    refresh."""
     kb = InlineKeyboardBuilder()
     user_id = int(user["id"])
     if admin:
         kb.button(text=t("users.btn.roles", language), callback_data=StaffCb(action="roles", item=user_id))
-    if not own:
+    staff = bool({"manager", "admin"} & set(user.get("roles") or []))
+    if not own and (admin or not staff):
         blocked = user.get("status") == "blocked"
         action = "unblock" if blocked else "block"
         kb.button(text=t(f"users.btn.{action}", language), callback_data=StaffCb(action=action, item=user_id))

@@ -173,3 +173,11 @@ async def test_users_are_found_by_apartment(
             found = await manager.expect(manager.frag("users.search.hint"), after=mark)
             names = " ".join(labels(found))
             assert "Dilnoza" in names and "Kamola" not in names
+
+
+async def test_a_manager_is_offered_no_block_on_an_admin(make_user: Any, run_bot: Any) -> None:
+    manager = await make_user("manager", "uz", name="Aziz")
+    await make_user("admin", "ru", name="Bobur")
+    async with run_bot():
+        card = await open_card(manager, "Bobur", "Bobur")
+        assert labels(card) == [manager.t("users.btn.refresh")]

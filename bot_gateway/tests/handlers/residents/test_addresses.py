@@ -175,3 +175,33 @@ async def test_with_one_apartment_it_is_chosen_and_said_so_and_staff_may_pick_an
         await manager.send("70")
         await describe_and_confirm(manager, mark)
     assert await filed(core_client, manager.user_id) == {(navoi, "12"), (amir, "70")}
+
+
+async def test_the_application_summary_can_be_edited_before_confirming(
+    make_user: Any, make_building: Any, run_bot: Any, core_client: Any
+) -> None:
+    await make_building("Ташкент, ул. Навои, 1")
+    chat = await make_user("applicant")
+    async with run_bot():
+        await chat.send(chat.t("button.my_addresses"))
+        empty = await chat.expect(chat.t("addr.empty"))
+        await chat.press_text(empty, chat.t("btn.add_address"))
+        summary = await apply_until_summary(chat, "Навои", apartment="30", entrance="1")
+        mark = await chat.mark()
+        await chat.press_text(summary, chat.t("btn.edit"))
+        for _ in range(100):  # the summary turns into the choice of what to change
+            entry = next(m for m in await chat.bot_messages() if m["message_id"] == summary["message_id"])
+            if chat.t("ob.edit.prompt") in text_of(entry):
+                break
+            await asyncio.sleep(0.05)
+        await chat.press_text(entry, chat.t("btn.edit.apartment"))
+        await chat.expect(chat.frag("ob.apartment.prompt"), after=mark)
+        await chat.send("31")
+        entrances = await chat.expect(chat.frag("ob.entrance.prompt"), after=mark)
+        await chat.press_text(entrances, "2")
+        again = await chat.expect(chat.frag("ob.summary"), after=mark)  # straight back, the photo kept
+        assert chat.t("residency.place", address="Ташкент, ул. Навои, 1", apartment="31") in text_of(again)
+        await chat.press_text(again, chat.t("btn.confirm"))
+        await chat.expect(chat.frag("ob.added"), after=mark)
+    [home] = (await (await core_client(chat.user_id)).get("/api/v1/residencies")).json()["items"]
+    assert (home["apartment"], home["entrance"]) == (31, 2)

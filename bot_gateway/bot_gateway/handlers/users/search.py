@@ -31,9 +31,10 @@ async def render(
     found = await ctx.clients.users.search(ctx.token, page=page, page_size=PAGE_SIZE, **filters)
     items, total = found.get("items") or [], int(found.get("total") or 0)
     pages = max(1, math.ceil(total / PAGE_SIZE))
-    lines = [ctx.tn("users.title", total), ctx.t("users.page", page=page, pages=pages)] if items else [
-        ctx.t("users.none")
-    ]
+    if items:
+        lines = [ctx.tn("users.title", total), ctx.t("users.page", page=page, pages=pages)]
+    else:
+        lines = [ctx.t("users.none")]
     if address:
         lines.append(ctx.t("users.in_building", address=esc(address), apartment=filters.get("apartment")))
     lines.append(ctx.t("users.search.hint"))

@@ -181,3 +181,24 @@ async def test_a_manager_is_offered_no_block_on_an_admin(make_user: Any, run_bot
     async with run_bot():
         card = await open_card(manager, "Bobur", "Bobur")
         assert labels(card) == [manager.t("users.btn.refresh")]
+
+
+async def test_a_user_blocked_while_signed_in_is_refused_when_core_says_so(
+    make_user: Any, run_bot: Any, core_app: Any
+) -> None:
+    worker = await make_user("executor", "uz", ("plumbing",), name="Jasur")
+    async with run_bot():
+        await worker.send(worker.t("button.my_tasks"))
+        await worker.expect(worker.frag("list.title.tasks"))
+        async for session in session_scope(resources_of(core_app).sessions):
+            # Blocked behind the bot's back: no event, only Core's 403 on the next call.
+            user = await session.scalar(select(User).where(User.telegram_id == worker.user_id))
+            assert user is not None
+            user.status = "blocked"
+        mark = await worker.mark()
+        await worker.send(worker.t("button.my_tasks"))
+        refused = await worker.expect(worker.t("account.blocked"), after=mark)
+        assert refused["reply_markup"] == {"remove_keyboard": True}
+        await worker.send("/menu")
+        await worker.expect(worker.t("account.blocked"), after=refused["message_id"])
+        assert await worker.count(worker.frag("menu.prompt")) == 0

@@ -119,6 +119,8 @@ BY_VARIABLE = {
     "BOT_DEFAULT_LANGUAGE": "Language of users who have not chosen one (one of BOT_LANGUAGES).",
     "BOT_REGISTER_COMMANDS": "Register the command menu with setMyCommands at start.",
     "BOT_FEATURE_NOTIFICATIONS": "Feature switch: notifications from Core events.",
+    "BOT_FEATURE_ANNOUNCEMENTS": "Feature switch: deliver announcements (with the notifications; one "
+                                 "of several replicas may leave it off).",
     "BOT_ANNOUNCEMENT_POLL_SECONDS": "Announcement delivery: idle wait between claims (an announcement.published "
                                      "event wakes the worker sooner).",
     "BOT_ANNOUNCEMENT_RATE_PER_SECOND": "Announcement delivery: messages a second at most, a share of the ~28/s "

@@ -89,6 +89,7 @@ class Settings(ServiceSettings):
     default_language: str = "ru"
     register_commands: bool = True
     feature_notifications: bool = True
+    feature_announcements: bool = True
 
     _split_languages = field_validator("languages", mode="before")(split_commas)
 

@@ -98,6 +98,7 @@ def make_settings(database_url: str, telegram: FakeTelegram) -> Callable[..., Se
             "polling_timeout_seconds": 1, "metrics_flush_seconds": 0.2, "log_json": False,
             "webhook_url": "https://bot.example/telegram/webhook", "webhook_secret": SECRET,
             "http_backoff_seconds": 0.01, "db_pool_size": 5,
+            "feature_announcements": False,  # the fake Core has no announcements to deliver
         }
         values.update(overrides)
         return Settings(**values)
@@ -245,6 +246,7 @@ def bot_settings(
             "core_url": "http://core.test",
             "core_api_token": SERVICE_TOKEN,
             "feature_notifications": True,
+            "feature_announcements": True,
             "rate_limit_enabled": False,
             "register_commands": False,
             "breaker_threshold": 50,

@@ -39,7 +39,8 @@ def consumers(notifier: Notifier, redis: Any, *, block_ms: int = 1000) -> list[S
 
 
 async def run(runtime: Any) -> None:
-    """Consume until cancelled (nothing when BOT_FEATURE_NOTIFICATIONS is off)."""
+    """Consume until cancelled (nothing when BOT_FEATURE_NOTIFICATIONS is off); deliver announcements
+    too unless BOT_FEATURE_ANNOUNCEMENTS is off."""
     if not runtime.settings.feature_notifications:
         return
     sender = PacedSender()  # one sender for both: announcements pace behind notifications
@@ -52,7 +53,8 @@ async def run(runtime: Any) -> None:
     running = consumers(notifier, runtime.services.redis)
     for consumer in running:
         await consumer.start()
-    worker.start()
+    if runtime.settings.feature_announcements:
+        worker.start()
     try:
         await asyncio.Event().wait()
     finally:

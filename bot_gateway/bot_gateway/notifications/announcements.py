@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -33,6 +34,7 @@ from bot_gateway.notifications.progress import Progress
 from bot_gateway.notifications.sender import PacedSender
 from shared.background import BackgroundLoop
 from shared.events import Envelope
+from shared.logging import correlation_id
 
 log = logging.getLogger("bot.notifications.announcements")
 DELIVERED = Counter("bot_announcement_messages_total", "Announcement messages handled", ["outcome"])
@@ -116,6 +118,7 @@ class AnnouncementWorker:
 
     async def step(self) -> bool:
         """One batch: whether a full one came (more may be waiting)."""
+        correlation_id.set(f"announce-{secrets.token_hex(6)}")  # one id in the logs and Core per batch
         await self.flush(strict=True)  # outcomes a failed report left behind go first
         rows = await self.client.claim(self.batch, self.lease_seconds)
         if not rows:

@@ -1,14 +1,20 @@
 """The announcement delivery worker against the real Core and the emulator: stopped mid-way (and
-with its reports lost), a restarted bot sends nobody a second copy and finishes the job."""
+with its reports lost), a restarted bot sends nobody a second copy and finishes the job; two
+workers at once (replicas) send each resident one copy."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from announcing import announcements, live_in, texts_received, until
+from redis.asyncio import Redis
 from sqlalchemy import func, select
 
-from bot_gateway.notifications.progress import final_text
+from bot_gateway.clients import build_clients
+from bot_gateway.notifications.announcements import AnnouncementWorker
+from bot_gateway.notifications.progress import Progress, final_text
+from bot_gateway.notifications.sender import PacedSender
+from bot_gateway.runtime.telegram import build_bot
 from core_service.announcements.models import AnnouncementRecipient
 from shared.app import resources_of
 from shared.db import session_scope
@@ -67,3 +73,58 @@ async def _claimed_twice(core_app: Any) -> int:
 async def _finished(core_app: Any) -> bool:
     found = await announcements(core_app)
     return bool(found) and found[0].status == "done"
+
+
+async def test_two_workers_at_once_send_each_resident_one_copy(
+    make_user: Any,
+    make_building: Any,
+    core_app: Any,
+    core_client: Any,
+    core_net: Any,
+    bot_settings: Any,
+    flows_redis: str,
+) -> None:
+    navoi = await make_building("Ташкент, ул. Навои, 1")
+    manager = await make_user("manager", "ru", name="Manager")
+    residents = [await make_user("applicant", "ru") for _ in range(RESIDENTS)]
+    for apartment, resident in enumerate(residents, start=1):
+        await live_in(core_app, resident, navoi, apartment=apartment)
+    http = await core_client(manager.user_id)
+    settings = bot_settings()
+    redis = Redis.from_url(flows_redis)
+    clients, bot = build_clients(settings, core_transport=core_net), build_bot(settings)
+    workers = []
+    for _ in range(2):  # two replicas: each its own sender, both on the same Core and Redis
+        sender = PacedSender()
+        progress = Progress(bot, redis, sender, tenant="default")
+        workers.append(
+            AnnouncementWorker(
+                bot,
+                redis,
+                clients.announcements,
+                sender,
+                progress,
+                tenant="default",
+                poll_seconds=0.2,
+                rate=10.0,
+                batch=4,
+            )
+        )
+    try:
+        answer = await http.post(
+            "/api/v1/announcements", json={"texts": {"ru": TEXT}, "audience": {"kind": "all"}}
+        )
+        assert answer.status_code == 201, answer.text
+        for worker in workers:
+            worker.start()
+        await until(lambda: _finished(core_app), timeout=60)
+    finally:
+        for worker in workers:
+            await worker.stop()
+        await clients.aclose()
+        await bot.session.close()
+        await redis.aclose()
+    for resident in residents:
+        assert await texts_received(resident, [TEXT]) == [TEXT], resident.user_id
+    [published] = await announcements(core_app)
+    assert (published.sent, published.failed, published.blocked) == (RESIDENTS, 0, 0)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from announcing import announcements, live_in, texts_received, until
+from harness import Chat
 from redis.asyncio import Redis
 from sqlalchemy import func, select
 
@@ -26,11 +27,7 @@ RESIDENTS = 16
 async def test_a_bot_stopped_mid_way_and_started_again_sends_nobody_a_second_copy(
     make_user: Any, make_building: Any, run_bot: Any, core_app: Any, core_client: Any, core_net: Any
 ) -> None:
-    navoi = await make_building("Ташкент, ул. Навои, 1")
-    manager = await make_user("manager", "ru", name="Manager")
-    residents = [await make_user("applicant", "ru") for _ in range(RESIDENTS)]
-    for apartment, resident in enumerate(residents, start=1):
-        await live_in(core_app, resident, navoi, apartment=apartment)
+    manager, residents = await _building_of_residents(make_user, make_building, core_app)
     http = await core_client(manager.user_id)
     settings = {"announcement_rate_per_second": 4.0, "announcement_lease_seconds": 10}
 
@@ -59,6 +56,18 @@ async def test_a_bot_stopped_mid_way_and_started_again_sends_nobody_a_second_cop
     assert await _claimed_twice(core_app) > 0
 
 
+async def _building_of_residents(
+    make_user: Any, make_building: Any, core_app: Any
+) -> tuple[Chat, list[Chat]]:
+    """A manager, and RESIDENTS residents with active residencies in one building."""
+    navoi = await make_building("Ташкент, ул. Навои, 1")
+    manager = await make_user("manager", "ru", name="Manager")
+    residents = [await make_user("applicant", "ru") for _ in range(RESIDENTS)]
+    for apartment, resident in enumerate(residents, start=1):
+        await live_in(core_app, resident, navoi, apartment=apartment)
+    return manager, residents
+
+
 async def _at_least(count: Any, n: int) -> bool:
     return bool(await count() >= n)
 
@@ -84,11 +93,7 @@ async def test_two_workers_at_once_send_each_resident_one_copy(
     bot_settings: Any,
     flows_redis: str,
 ) -> None:
-    navoi = await make_building("Ташкент, ул. Навои, 1")
-    manager = await make_user("manager", "ru", name="Manager")
-    residents = [await make_user("applicant", "ru") for _ in range(RESIDENTS)]
-    for apartment, resident in enumerate(residents, start=1):
-        await live_in(core_app, resident, navoi, apartment=apartment)
+    manager, residents = await _building_of_residents(make_user, make_building, core_app)
     http = await core_client(manager.user_id)
     settings = bot_settings()
     redis = Redis.from_url(flows_redis)

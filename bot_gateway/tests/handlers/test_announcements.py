@@ -45,6 +45,10 @@ async def test_to_one_building_of_two_reaches_its_active_residents_once_in_their
         shown = [text_of(m) for m in await manager.bot_messages()]
         assert RU in shown and UZ in shown
         assert manager.tn("ann.preview.recipients", 2) in text_of(summary)
+        for lang in ("ru", "uz"):  # one resident of each language, each reading their own text
+            name = manager.t(f"ann.lang.{lang}")
+            line = manager.tn("ann.preview.language", 1, language=name, text_language=name)
+            assert line in text_of(summary)
         await manager.press_text(summary, manager.t("btn.confirm"))
 
         await reads_ru.expect(RU)
@@ -72,6 +76,11 @@ async def test_one_entrance_with_only_russian_text_everyone_gets_russian(
     async with run_bot():
         summary = await compose(manager, RU, audience="entrance", address="Навои", entrance=1)
         assert manager.tn("ann.preview.recipients", 2) in text_of(summary)
+        russian = manager.t("ann.lang.ru")  # only a Russian text: the Uzbek reader gets it too
+        uzbek_reads = manager.tn(
+            "ann.preview.language", 1, language=manager.t("ann.lang.uz"), text_language=russian
+        )
+        assert uzbek_reads in text_of(summary)
         await manager.press_text(summary, manager.t("btn.confirm"))
         await first.expect(RU)
         await second.expect(RU)

@@ -2,15 +2,17 @@
 
 Two clocks run per request: reaction (until it leaves `new`) and resolution (until `completed`).
 Each has a due time and an at-risk time (when 80 % of its allowance is used). `sla_due_at` is the
-due time of the clock running now, or null while the request is paused or done: the one column
-the overdue list and the breach scan read.
+due time of the clock running now (null once the request is done; kept while it is paused, when
+`sla_paused_at` says so), the column the overdue list reads; `sla_alert_at` is that due time
+until its breach has been announced, the column the breach scan reads.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from core_service.sla import calendar
 from core_service.sla.calendar import Calendar
@@ -19,6 +21,9 @@ from core_service.sla.schemas import Policy
 SlaStatus = Literal["on_time", "at_risk", "breached", "paused", "met"]
 AT_RISK = 0.8
 DONE = ("completed", "accepted", "cancelled")
+# The clock columns of a request, by name.
+COLUMNS = ("reaction_due_at", "reaction_risk_at", "resolution_due_at", "resolution_risk_at", "reacted_at",
+           "sla_paused_at", "sla_due_at", "sla_alert_at")
 
 
 class Clocked(Protocol):
@@ -32,9 +37,32 @@ class Clocked(Protocol):
     reacted_at: datetime | None
     sla_paused_at: datetime | None
     sla_due_at: datetime | None
+    sla_alert_at: datetime | None
     completed_at: datetime | None
     # A cancelled request's last change is its cancellation.
     updated_at: datetime
+
+
+@dataclass
+class View:
+    """A request's clocks read from a row of a listing."""
+
+    status: str
+    reaction_due_at: datetime | None
+    reaction_risk_at: datetime | None
+    resolution_due_at: datetime | None
+    resolution_risk_at: datetime | None
+    reacted_at: datetime | None
+    sla_paused_at: datetime | None
+    sla_due_at: datetime | None
+    sla_alert_at: datetime | None
+    completed_at: datetime | None
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: Mapping[Any, Any]) -> View:
+        """The clocks of `row`, which has (at least) a column of each field's name."""
+        return cls(**{field.name: row[field.name] for field in fields(cls)})
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +89,7 @@ def start(request: Clocked, rules: Rules, filed_at: datetime) -> None:
     request.reaction_risk_at = rules.due(filed_at, reaction * AT_RISK)
     request.resolution_due_at = rules.due(filed_at, resolution)
     request.resolution_risk_at = rules.due(filed_at, resolution * AT_RISK)
-    request.sla_due_at = request.reaction_due_at
+    request.sla_due_at = request.sla_alert_at = request.reaction_due_at
 
 
 def _moved(instant: datetime | None, rules: Rules, paused: datetime, resumed: datetime) -> datetime | None:
@@ -85,9 +113,18 @@ def change(request: Clocked, rules: Rules, old_status: str, now: datetime) -> No
         request.sla_paused_at = None
     if new_status in rules.pause_statuses and request.sla_paused_at is None:
         request.sla_paused_at = now
-    running = new_status not in DONE and request.sla_paused_at is None
-    due = request.reaction_due_at if new_status == "new" else request.resolution_due_at
-    request.sla_due_at = due if running else None
+    _point(request)
+
+
+def _point(request: Clocked) -> None:
+    """`sla_due_at` at the clock running now; a due time new to it is the one to announce."""
+    if request.status in DONE:
+        due = None
+    else:
+        due = request.reaction_due_at if request.status == "new" else request.resolution_due_at
+    if due != request.sla_due_at:
+        request.sla_alert_at = due
+    request.sla_due_at = due
 
 
 def status_of(request: Clocked, now: datetime) -> SlaStatus | None:

@@ -27,6 +27,7 @@ class Request:
     reacted_at: datetime | None = None
     sla_paused_at: datetime | None = None
     sla_due_at: datetime | None = None
+    sla_alert_at: datetime | None = None
     completed_at: datetime | None = None
     updated_at: datetime = MONDAY_TEN
 
@@ -62,7 +63,7 @@ def test_filing_sets_both_clocks_and_runs_the_reaction_one() -> None:
     # 600 working minutes: eight hours on Monday, two on Tuesday; 80 % of them end on Monday evening.
     assert local(request.resolution_due_at) == "Tue 11:00"
     assert local(request.resolution_risk_at) == "Mon 18:00"
-    assert request.sla_due_at == request.reaction_due_at
+    assert request.sla_due_at == request.sla_alert_at == request.reaction_due_at
     assert request.reaction_due_at is not None and request.reaction_due_at.tzinfo == UTC
 
 
@@ -72,7 +73,8 @@ def test_the_status_follows_the_running_clock() -> None:
     assert clock.status_of(request, at(0.8)) == "at_risk"
     assert clock.status_of(request, at(1)) == "breached"
     move(request, "in_progress", at(0.5))
-    assert request.reacted_at == at(0.5) and request.sla_due_at == request.resolution_due_at
+    assert request.reacted_at == at(0.5)
+    assert request.sla_due_at == request.sla_alert_at == request.resolution_due_at
     assert clock.status_of(request, at(2)) == "on_time"
     assert clock.status_of(request, at(7)) == "on_time"
     assert clock.status_of(request, at(8)) == "at_risk"
@@ -92,20 +94,24 @@ def test_a_pause_stops_the_clock_and_moves_the_due_times_by_the_working_time_it_
     move(request, "in_progress", at(0.5))
     due_before = request.resolution_due_at
     move(request, "clarification", at(2))  # Monday 12:00
-    assert request.sla_due_at is None and clock.status_of(request, at(30)) == "paused"
+    assert request.sla_paused_at == at(2) and clock.status_of(request, at(30)) == "paused"
+    assert request.sla_due_at == due_before  # kept, but the overdue list and the scan skip pauses
     move(request, "in_progress", at(24))  # Tuesday 10:00: seven working hours later (12-18, 9-10)
     assert local(due_before) == "Tue 11:00" and local(request.resolution_due_at) == "Tue 18:00"
-    assert request.sla_due_at == request.resolution_due_at and request.sla_paused_at is None
+    assert request.sla_due_at == request.sla_alert_at == request.resolution_due_at
+    assert request.sla_paused_at is None
     assert clock.status_of(request, at(24)) == "on_time"
 
 
 def test_a_pause_after_a_breach_does_not_move_it() -> None:
     request = filed()
     move(request, "in_progress", at(0.5))
+    request.sla_alert_at = None  # the breach scan announced it
     move(request, "clarification", at(26))  # past Tuesday 11:00
     due = request.resolution_due_at
     move(request, "in_progress", at(48))
-    assert request.resolution_due_at == due
+    assert request.resolution_due_at == due and request.sla_due_at == due
+    assert request.sla_alert_at is None  # announced once, not again
     assert clock.status_of(request, at(48)) == "breached"
 
 
@@ -114,7 +120,7 @@ def test_finished_requests_are_met_or_breached_by_when_they_finished() -> None:
     move(on_time, "in_progress", at(0.5))
     move(on_time, "completed", at(5))
     on_time.completed_at = at(5)
-    assert on_time.sla_due_at is None
+    assert on_time.sla_due_at is None and on_time.sla_alert_at is None
     assert clock.status_of(on_time, at(100)) == "met"
     move(on_time, "accepted", at(100))
     assert clock.status_of(on_time, at(200)) == "met"

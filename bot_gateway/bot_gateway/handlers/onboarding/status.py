@@ -75,10 +75,10 @@ async def show(
         return
     if any(item.get("status") == "active" for item in items) and message.from_user is not None:
         session = await ctx.services.sessions.login(message.from_user, message.chat.id)
-        await message.answer(
-            ctx.t("ob.status.approved"), reply_markup=main_menu(session.role, session.language)
-        )
-        return
+        if session.active:  # Core may keep the account waiting (an apartment bound by staff)
+            menu = main_menu(session.role, session.language)
+            await message.answer(ctx.t("ob.status.approved"), reply_markup=menu)
+            return
     lines = [ctx.t("account.pending"), "", *(residency_line(ctx, item) for item in items)]
     rows: list[list[InlineKeyboardButton]] = []
     for item in items:

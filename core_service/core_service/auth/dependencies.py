@@ -98,14 +98,21 @@ class Caller:
         return self.user is None
 
 
-async def user_or_service(settings: SettingsDep, session: SessionDep, presented: CredentialsDep) -> Caller:
-    """A service with an API token (tenant from `X-Tenant-ID`) or an active user."""
+async def signed_in_or_service(
+    settings: SettingsDep, session: SessionDep, presented: CredentialsDep
+) -> Caller:
+    """A service with an API token (tenant from `X-Tenant-ID`) or a signed-in user, pending too."""
     if token_matches(presented.token, settings.api_tokens):
         return Caller(presented.tenant or DEFAULT_TENANT, None)
     user = await _user_from_token(settings.jwt_secret, session, presented)
-    if user.status != "active":
-        raise Forbidden("user is awaiting approval")
     return Caller(user.tenant_id, user)
+
+
+async def user_or_service(caller: Annotated[Caller, Depends(signed_in_or_service)]) -> Caller:
+    """A service with an API token (tenant from `X-Tenant-ID`) or an active user."""
+    if caller.user is not None and caller.user.status != "active":
+        raise Forbidden("user is awaiting approval")
+    return caller
 
 
 SignedInUser = Annotated[User, Depends(signed_in_user)]
@@ -113,3 +120,5 @@ ActiveUser = Annotated[User, Depends(active_user)]
 StaffUser = Annotated[User, Depends(staff_user)]
 AdminUser = Annotated[User, Depends(admin_user)]
 CallerDep = Annotated[Caller, Depends(user_or_service)]
+# Applicants still waiting for approval read what they need to apply (the buildings) with this.
+ReaderDep = Annotated[Caller, Depends(signed_in_or_service)]

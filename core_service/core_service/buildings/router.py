@@ -1,10 +1,10 @@
-"""`/api/v1/buildings`: every signed-in user lists; managers and admins change."""
+"""`/api/v1/buildings`: every signed-in user lists (applicants awaiting approval too); staff change."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from core_service.auth.dependencies import CallerDep, StaffUser
+from core_service.auth.dependencies import ReaderDep, StaffUser
 from core_service.buildings import service
 from core_service.buildings.dependencies import TrigramSearchDep
 from core_service.buildings.schemas import BuildingIn, BuildingOut, BuildingPage, BuildingUpdate
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/v1/buildings", tags=["buildings"], responses=SIG
 
 @router.get("")
 async def list_buildings(
-    caller: CallerDep, session: SessionDep, trigrams: TrigramSearchDep, q: SearchText | None = None,
+    caller: ReaderDep, session: SessionDep, trigrams: TrigramSearchDep, q: SearchText | None = None,
     page: PageNumber = 1, page_size: PageSize = 20,
 ) -> BuildingPage:
     """Buildings matching `q` in Cyrillic or Latin, Russian or Uzbek spelling; exact matches first.
@@ -33,7 +33,7 @@ async def list_buildings(
 
 
 @router.get("/{building_id}", responses=NOT_FOUND)
-async def get_building(building_id: Id, caller: CallerDep, session: SessionDep) -> BuildingOut:
+async def get_building(building_id: Id, caller: ReaderDep, session: SessionDep) -> BuildingOut:
     """One building."""
     return BuildingOut.model_validate(await service.get(session, caller.tenant_id, building_id))
 

@@ -46,6 +46,17 @@ async def test_everyone_signed_in_lists_and_searches_buildings(client, make_user
     assert (await client.get(BUILDINGS)).status_code == 401
 
 
+async def test_applicants_awaiting_approval_read_buildings_to_apply_for_one(client, make_user, building):
+    pending, blocked = await make_user(status="pending"), await make_user(status="blocked")
+    found = (await client.get(BUILDINGS, params={"q": "навои"}, headers=pending.headers)).json()
+    assert [b["id"] for b in found["items"]] == [building]
+    one = await client.get(f"{BUILDINGS}/{building}", headers=pending.headers)
+    assert one.status_code == 200 and one.json()["apartments"] == 72
+    assert (await client.get(BUILDINGS, headers=blocked.headers)).status_code == 403
+    refused = await client.post(BUILDINGS, json=NEW, headers=pending.headers)
+    assert refused.status_code == 403
+
+
 async def test_buildings_of_another_tenant_are_invisible(client, make_user, building):
     outsider = await make_user("manager", tenant="other")
     assert (await client.get(BUILDINGS, headers=outsider.headers)).json()["total"] == 0

@@ -22,7 +22,7 @@ from bot_gateway.handlers.common import (
 )
 from bot_gateway.handlers.new_request.building import turn_page
 from bot_gateway.handlers.new_request.views import building_page
-from bot_gateway.handlers.onboarding.views import ask, edit_choices, reader, summary
+from bot_gateway.handlers.onboarding.views import ask, edit_choices, summary
 from bot_gateway.i18n import N_
 from bot_gateway.keyboards.callback_data import OnboardCb
 from bot_gateway.states import Residence
@@ -61,14 +61,14 @@ async def search(message: Message, state: FSMContext, ctx: Context) -> None:
     """Text at the building step searches addresses, as when filing a request."""
     data = await state.get_data()
     query = (message.text or "").strip()[:100]
-    text, markup = await building_page(reader(ctx), data["flow"], query, 1, message.chat.id, OnboardCb)
+    text, markup = await building_page(ctx, data["flow"], query, 1, message.chat.id, OnboardCb)
     await message.answer(text, reply_markup=markup)
 
 
 @router.callback_query(OnboardCb.filter(F.action == "bp"), InFlow(Residence.building))
 async def page(callback: CallbackQuery, callback_data: OnboardCb, ctx: Context) -> None:
     """Another page of the search."""
-    await turn_page(callback, callback_data, reader(ctx))
+    await turn_page(callback, callback_data, ctx)
 
 
 @router.callback_query(OnboardCb.filter(F.action == "b"), InFlow(Residence.building))
@@ -79,7 +79,7 @@ async def pick_building(
     message = message_of(callback)
     if not callback_data.value.isdigit() or message is None:
         return await stale(callback, ctx)
-    building = await ctx.clients.buildings.get(reader(ctx).token, int(callback_data.value))
+    building = await ctx.clients.buildings.get(ctx.token, int(callback_data.value))
     update = {
         "building_id": building["id"],
         "address": building["address"],

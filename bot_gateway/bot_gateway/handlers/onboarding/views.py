@@ -27,14 +27,6 @@ STATUS_KEYS = {
 }
 
 
-def reader(ctx: Context) -> Context:
-    """`ctx` for reading buildings: Core lets only approved accounts list them, so a pending
-    applicant's search goes with the bot's service token (addresses are no secret)."""
-    if ctx.session.status == "active":
-        return ctx
-    return Context(ctx.session.model_copy(update={"access_token": ""}), ctx.services, ctx.language)
-
-
 def button(text: str, action: str, flow: str, value: str = "") -> InlineKeyboardButton:
     """A button of one run of the flow."""
     return InlineKeyboardButton(
@@ -134,7 +126,7 @@ async def ask(message: Message, ctx: Context, data: dict[str, Any], step: str | 
     elif name == "phone":
         await message.answer(ctx.t("ob.phone.prompt"), reply_markup=share_phone(ctx))
     elif name == "building":
-        text, markup = await building_page(reader(ctx), flow, None, 1, message.chat.id, OnboardCb)
+        text, markup = await building_page(ctx, flow, None, 1, message.chat.id, OnboardCb)
         await message.answer(text, reply_markup=markup)
     elif name == "apartment":
         await message.answer(

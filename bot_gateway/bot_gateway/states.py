@@ -84,6 +84,11 @@ class Answering(StatesGroup):
     text = State()
 
 
+# The `kind` in the FSM data of the office's flows (applications, users, buildings, invites), so a
+# flow put aside for a main-menu button is named and asked again by `handlers/staff_drafts.py`.
+STAFF = "staff"
+
+
 class Decision(StatesGroup):
     """Staff on an application: the rejection reason, or the question for the applicant."""
 

@@ -12,6 +12,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot_gateway.context import Context
+from bot_gateway.handlers import staff_drafts
 from bot_gateway.handlers.announcements import steps as announcement_steps
 from bot_gateway.handlers.common import message_of
 from bot_gateway.handlers.new_request import steps
@@ -20,6 +21,7 @@ from bot_gateway.keyboards import requests as keyboards
 from bot_gateway.keyboards.callback_data import DraftCb
 from bot_gateway.states import (
     ACTION_PROMPTS,
+    STAFF,
     Announcement,
     Cancellation,
     Completion,
@@ -60,6 +62,8 @@ async def tell_aside(message: Message, ctx: Context, data: dict[str, Any] | None
     number = data.get("number")
     if data.get("kind") == "announcement":
         text = ctx.t("draft.aside.announcement")
+    elif data.get("kind") == STAFF:
+        text = ctx.t("draft.aside.staff")
     elif number:
         text = ctx.t("draft.aside.request", number=esc(number))
     else:
@@ -114,6 +118,8 @@ async def ask_again(
         await steps.prompt(message, state, ctx, data, name)
     elif name.startswith(f"{Announcement.__name__}:"):
         await announcement_steps.ask_again(message, state, ctx, data, name)
+    elif data.get("kind") == STAFF:
+        return await staff_drafts.ask_again(message, ctx, name, data)
     else:
         prompt = _action_prompt(ctx, name, data)
         if prompt is None:

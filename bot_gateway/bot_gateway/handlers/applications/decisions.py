@@ -21,7 +21,7 @@ from bot_gateway.handlers.common import PLAIN_TEXT, message_of, new_flow_id, say
 from bot_gateway.keyboards.applications import decision_line
 from bot_gateway.keyboards.callback_data import ResidencyCb
 from bot_gateway.keyboards.requests import cancel_only
-from bot_gateway.states import Decision
+from bot_gateway.states import STAFF, Decision
 from bot_gateway.texts import esc
 from bot_gateway.updates import tell
 
@@ -60,20 +60,19 @@ async def decide(
         await approve(callback, ctx, callback_data.residency_id)
         return
     message = message_of(callback)
-    flow = new_flow_id()
+    flow, name = new_flow_id(), str((residency.get("user") or {}).get("name") or "—")
     step, prompt = (
         (Decision.reason, "app.reason.prompt") if callback_data.action == "reject"
         else (Decision.question, "app.question.prompt")
     )
     await state.set_state(step)
     await state.set_data({
-        "flow": flow, "residency_id": callback_data.residency_id,
+        "flow": flow, "kind": STAFF, "residency_id": callback_data.residency_id, "name": name,
         "card_chat": message.chat.id if message else None,
         "card_message": message.message_id if message else None,
         "card_photo": bool(message and message.photo),
     })
-    name = esc((residency.get("user") or {}).get("name") or "—")
-    text = ctx.t(prompt, id=callback_data.residency_id, name=name)
+    text = ctx.t(prompt, id=callback_data.residency_id, name=esc(name))
     await say(callback, text, reply_markup=cancel_only(flow, ctx))
 
 

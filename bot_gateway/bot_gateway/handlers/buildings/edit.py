@@ -15,7 +15,7 @@ from bot_gateway.handlers.buildings import views
 from bot_gateway.handlers.common import PLAIN_TEXT, new_flow_id, say
 from bot_gateway.keyboards.callback_data import StaffCb
 from bot_gateway.keyboards.requests import cancel_only
-from bot_gateway.states import BuildingAdmin
+from bot_gateway.states import STAFF, BuildingAdmin
 from bot_gateway.updates import tell
 
 router = Router(name=__name__)
@@ -44,7 +44,7 @@ async def add(callback: CallbackQuery, state: FSMContext, ctx: Context) -> None:
         return
     flow = new_flow_id()
     await state.set_state(BuildingAdmin.address)
-    await state.set_data({"flow": flow})
+    await state.set_data({"flow": flow, "kind": STAFF})
     await say(callback, views.prompt(ctx, "address"), reply_markup=cancel_only(flow, ctx))
 
 
@@ -78,7 +78,7 @@ async def edit(callback: CallbackQuery, callback_data: StaffCb, state: FSMContex
         return
     flow, field = new_flow_id(), callback_data.action.removeprefix("b_")
     await state.set_state(BuildingAdmin.edit)
-    await state.set_data({"flow": flow, "building_id": callback_data.item, "field": field})
+    await state.set_data({"flow": flow, "kind": STAFF, "building_id": callback_data.item, "field": field})
     await say(callback, views.prompt(ctx, field), reply_markup=cancel_only(flow, ctx))
 
 

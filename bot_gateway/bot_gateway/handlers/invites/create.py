@@ -16,7 +16,7 @@ from bot_gateway.handlers.common import InFlow, finish, message_of, new_flow_id,
 from bot_gateway.handlers.users.roles import flip
 from bot_gateway.keyboards.callback_data import AdminFlowCb, FlowCb, StaffCb
 from bot_gateway.keyboards.staff import EXPIRY_HOURS, INVITE_ROLES, expiry, toggles
-from bot_gateway.states import InviteCreation
+from bot_gateway.states import STAFF, InviteCreation
 from bot_gateway.texts import category_name, esc, when
 from bot_gateway.updates import tell
 
@@ -61,7 +61,7 @@ async def start(callback: CallbackQuery, state: FSMContext, ctx: Context) -> Non
         return
     flow = new_flow_id()
     await state.set_state(InviteCreation.role)
-    await state.set_data({"flow": flow})
+    await state.set_data({"flow": flow, "kind": STAFF})
     await say(callback, ctx.t("invite.role.prompt"), reply_markup=roles_keyboard(ctx, flow))
 
 

@@ -15,7 +15,7 @@ from bot_gateway.handlers.users import card
 from bot_gateway.keyboards.callback_data import AdminFlowCb, StaffCb
 from bot_gateway.keyboards.requests import cancel_only
 from bot_gateway.keyboards.staff import all_roles, toggles
-from bot_gateway.states import UserAdmin
+from bot_gateway.states import STAFF, UserAdmin
 from bot_gateway.texts import CATEGORIES, esc
 
 router = Router(name=__name__)
@@ -41,8 +41,8 @@ async def start(callback: CallbackQuery, callback_data: StaffCb, state: FSMConte
         await say(callback, ctx.t("req.forbidden"))
         return
     user = await ctx.clients.users.get(ctx.token, callback_data.item)
-    draft = {"flow": new_flow_id(), "user_id": int(user["id"]), "name": user.get("name") or "—",
-             "roles": list(user.get("roles") or ["applicant"]),
+    draft = {"flow": new_flow_id(), "kind": STAFF, "user_id": int(user["id"]),
+             "name": user.get("name") or "—", "roles": list(user.get("roles") or ["applicant"]),
              "specializations": list(user.get("specializations") or [])}
     await state.set_state(UserAdmin.roles)
     await state.set_data(draft)

@@ -12,7 +12,7 @@ from bot_gateway.handlers.users import card
 from bot_gateway.handlers.users.roles import comment_of
 from bot_gateway.keyboards.callback_data import StaffCb
 from bot_gateway.keyboards.requests import cancel_only
-from bot_gateway.states import UserAdmin
+from bot_gateway.states import STAFF, UserAdmin
 from bot_gateway.texts import esc
 
 router = Router(name=__name__)
@@ -27,7 +27,7 @@ async def start(callback: CallbackQuery, callback_data: StaffCb, state: FSMConte
     user = await ctx.clients.users.get(ctx.token, callback_data.item)
     flow, name = new_flow_id(), user.get("name") or "—"
     await state.set_state(UserAdmin.status_comment)
-    await state.set_data({"flow": flow, "user_id": callback_data.item, "name": name,
+    await state.set_data({"flow": flow, "kind": STAFF, "user_id": callback_data.item, "name": name,
                           "status": "blocked" if callback_data.action == "block" else "active"})
     key = "users.block.prompt" if callback_data.action == "block" else "users.unblock.prompt"
     await say(callback, ctx.t(key, name=esc(name)), reply_markup=cancel_only(flow, ctx))

@@ -168,3 +168,26 @@ async def test_a_reason_written_after_someone_else_approved_is_not_sent(
         assert labels(decided) == []
         await resident.expect(resident.frag("app.notify.approved"))
         assert await resident.count(resident.frag("app.notify.rejected")) == 0
+
+
+async def test_a_reason_put_aside_for_the_menu_comes_back_with_resume(
+    approval: None, make_user: Any, make_building: Any, apply: Any, run_bot: Any
+) -> None:
+    building = await make_building(ADDRESS, apartments=120)
+    manager = await make_user("manager", "uz", name="Aziz")
+    resident = await make_user("applicant", "ru", name="Dilnoza")
+    async with run_bot():
+        await apply(resident, building, 12)
+        card = await manager.expect(manager.frag("app.card"))
+        mark = await manager.mark()
+        await manager.press_text(card, manager.t("app.btn.reject"))
+        await manager.expect(manager.frag("app.reason.prompt"), after=mark)
+        await manager.send(manager.t("button.users"))
+        aside = await manager.expect(manager.frag("draft.aside.staff"), after=mark)
+        mark = await manager.mark()
+        await manager.press_text(aside, manager.t("btn.resume"))
+        asked = await manager.expect(manager.frag("app.reason.prompt"), after=mark)
+        assert "Dilnoza" in text_of(asked)
+        await manager.send("Нет договора")
+        await manager.expect(manager.frag("app.rejected.done"), after=mark)
+        await resident.expect(resident.frag("app.notify.rejected"))

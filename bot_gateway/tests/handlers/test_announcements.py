@@ -209,3 +209,23 @@ async def test_a_draft_put_aside_comes_back_at_its_step_with_what_was_typed(
         await choose_audience(manager, choices, "all")
     shown = [text_of(m) for m in await manager.bot_messages()]
     assert RU in shown  # the Russian text typed before the draft was put aside
+
+
+async def test_the_confirmation_becomes_a_progress_message_edited_every_few_seconds(
+    make_user: Any, make_building: Any, run_bot: Any, core_app: Any
+) -> None:
+    navoi = await make_building("Ташкент, ул. Навои, 1")
+    manager = await make_user("manager", "ru", name="Manager")
+    residents = [await make_user("applicant", "ru") for _ in range(12)]
+    for apartment, resident in enumerate(residents, start=1):
+        await live_in(core_app, resident, navoi, apartment=apartment)
+    async with run_bot(announcement_rate_per_second=3.0):
+        summary = await compose(manager, RU)
+        await manager.press_text(summary, manager.t("btn.confirm"))
+        # While it sends (about 4 s at 3 a second), the figures so far; then the final ones.
+        under_way = await wait_edited(manager, summary, manager.frag("ann.progress"))
+        assert manager.tn("ann.progress", 12, sent=12, failed=0, blocked=0) != text_of(under_way)
+        final = final_text("ru", {"recipients": 12, "sent": 12, "failed": 0, "blocked": 0})
+        done = await wait_edited(manager, summary, final)
+    # Edited into the progress message, a few times as outcomes came (at most one per 3 s), final.
+    assert 2 <= done["edits"] <= 5

@@ -19,6 +19,8 @@ from bot_gateway.texts import category_name, clip, esc, fit, list_item, person, 
 router = Router(name=__name__)
 Json = dict[str, Any]
 LAST = 5
+ACTIONS = ("roles_changed", "blocked", "unblocked", "approved", "invite_redeemed", "residency_approved",
+           "residency_rejected")
 
 
 async def _optional(call: Any) -> Any:
@@ -72,8 +74,10 @@ def card_text(ctx: Context, user: Json, residencies: Json | None, requests: Json
 
 def history_line(ctx: Context, item: Json) -> str:
     """One administrative change: when, what, who, and the comment."""
-    line = ctx.t("users.hist", time=when(item.get("created_at")), actor=person(item.get("actor")),
-                 action=ctx.t(f"users.action.{item.get('action')}"))
+    action = str(item.get("action") or "")
+    shown = ctx.t(f"users.action.{action}") if action in ACTIONS else esc(action)
+    actor = person(item.get("actor"))
+    line = ctx.t("users.hist", time=when(item.get("created_at")), actor=actor, action=shown)
     if item.get("comment"):
         line += " — " + esc(clip(str(item["comment"]), 150))
     return line

@@ -63,6 +63,8 @@ async def test_an_admin_changes_roles_with_a_comment_and_the_user_is_told(
         await admin.expect(admin.frag("users.comment.prompt"), after=mark)
         await admin.send("Принят сантехником")
         await admin.expect(admin.frag("users.roles.saved"), after=mark)
+        again = await admin.expect(admin.t("users.action.roles_changed"), after=mark)
+        assert "Принят сантехником" in text_of(again) and admin.t("category.plumbing") in text_of(again)
 
         told = await worker.expect(worker.frag("users.notify.roles"))
         assert worker.t("role.executor") in text_of(told)

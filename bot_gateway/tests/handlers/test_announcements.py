@@ -3,6 +3,7 @@ right residents, once each, in their language; bad input at every step refused w
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -229,3 +230,20 @@ async def test_the_confirmation_becomes_a_progress_message_edited_every_few_seco
         done = await wait_edited(manager, summary, final)
     # Edited into the progress message, a few times as outcomes came (at most one per 3 s), final.
     assert 2 <= done["edits"] <= 5
+
+
+async def test_confirm_tapped_twice_publishes_once(
+    make_user: Any, make_building: Any, run_bot: Any, core_app: Any
+) -> None:
+    navoi = await make_building("Ташкент, ул. Навои, 1")
+    manager = await make_user("manager", "ru", name="Manager")
+    resident = await make_user("applicant", "ru")
+    await live_in(core_app, resident, navoi)
+    async with run_bot():
+        summary = await compose(manager, RU)
+        confirm = next(b for b in buttons(summary) if b["text"] == manager.t("btn.confirm"))
+        await asyncio.gather(*(manager.press(summary, confirm["callback_data"]) for _ in range(2)))
+        await resident.expect(RU)
+        await until(lambda: _done(core_app))
+    assert len(await announcements(core_app)) == 1
+    assert await resident.count(RU) == 1

@@ -121,12 +121,18 @@ BY_VARIABLE = {
     "BOT_FEATURE_NOTIFICATIONS": "Feature switch: notifications from Core events.",
     "BOT_FEATURE_ANNOUNCEMENTS": "Feature switch: deliver announcements (with the notifications; one "
                                  "of several replicas may leave it off).",
-    "BOT_ANNOUNCEMENT_POLL_SECONDS": "Announcement delivery: idle wait between claims (an announcement.published "
-                                     "event wakes the worker sooner).",
-    "BOT_ANNOUNCEMENT_RATE_PER_SECOND": "Announcement delivery: messages a second at most, a share of the ~28/s "
-                                        "the sender allows, so notifications keep their turn.",
-    "BOT_ANNOUNCEMENT_LEASE_SECONDS": "Announcement delivery: how long Core keeps a claimed batch for this bot "
-                                      "before another may claim it (a crash costs at most this long).",
+    "BOT_ANNOUNCEMENT_POLL_SECONDS": (
+        "Announcement delivery: idle wait between claims (an announcement.published event wakes the "
+        "worker sooner)."
+    ),
+    "BOT_ANNOUNCEMENT_RATE_PER_SECOND": (
+        "Announcement delivery: messages a second at most, a share of the ~28/s the sender allows, so "
+        "notifications keep their turn."
+    ),
+    "BOT_ANNOUNCEMENT_LEASE_SECONDS": (
+        "Announcement delivery: how long Core keeps a claimed batch for this bot before another may "
+        "claim it (a crash costs at most this long)."
+    ),
     # Emulator
     "EMULATOR_DEFAULT_BOT_TOKEN": "The bot the chat page opens first (the one `make run` gives the bot).",
     "EMULATOR_ALLOWED_TOKENS": "Bot tokens accepted (empty: any well-formed token is a bot).",

@@ -247,3 +247,25 @@ async def test_confirm_tapped_twice_publishes_once(
         await until(lambda: _done(core_app))
     assert len(await announcements(core_app)) == 1
     assert await resident.count(RU) == 1
+
+
+async def test_an_answer_lost_on_publishing_is_found_on_the_next_confirm_not_published_twice(
+    make_user: Any, make_building: Any, run_bot: Any, core_app: Any, core_net: Any
+) -> None:
+    navoi = await make_building("Ташкент, ул. Навои, 1")
+    manager = await make_user("manager", "ru", name="Manager")
+    resident = await make_user("applicant", "ru")
+    await live_in(core_app, resident, navoi)
+    async with run_bot():
+        summary = await compose(manager, RU, audience="buildings", address="Навои")
+        core_net.lose_answer = ("POST", "/api/v1/announcements")
+        await manager.press_text(summary, manager.t("btn.confirm"))
+        await manager.expect_answer(manager.frag("backend.unavailable"))
+        # Core published it; the bot could not know. Confirming again finds it instead.
+        await resident.expect(RU)
+        await until(lambda: _done(core_app))
+        await manager.press_text(summary, manager.t("btn.confirm"))
+        final = final_text("ru", {"recipients": 1, "sent": 1, "failed": 0, "blocked": 0})
+        await wait_edited(manager, summary, final)
+    assert len(await announcements(core_app)) == 1
+    assert await resident.count(RU) == 1

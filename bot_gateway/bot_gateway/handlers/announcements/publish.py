@@ -144,18 +144,25 @@ async def _published_since(
 
 async def _become_progress(callback: CallbackQuery, ctx: Context, announcement: dict[str, Any]) -> None:
     total = int(announcement.get("recipients") or 0)
-    text = progress.progress_text(ctx.language, total, {})
+    # One found after a lost answer may be done already (its `finished` event came meanwhile).
+    done = announcement.get("status") == "done"
+    text = (
+        progress.final_text(ctx.language, announcement)
+        if done
+        else progress.progress_text(ctx.language, total, {})
+    )
     message = message_of(callback)
     if message is None:
         return await say(callback, text)
-    await progress.remember(  # before the edit: the worker counts only for a message it knows
-        ctx.redis,
-        ctx.clients.announcements.tenant,
-        int(announcement["id"]),
-        chat_id=message.chat.id,
-        message_id=message.message_id,
-        language=ctx.language,
-        total=total,
-    )
+    if not done:
+        await progress.remember(  # before the edit: the worker counts only for a message it knows
+            ctx.redis,
+            ctx.clients.announcements.tenant,
+            int(announcement["id"]),
+            chat_id=message.chat.id,
+            message_id=message.message_id,
+            language=ctx.language,
+            total=total,
+        )
     await message.edit_text(text, reply_markup=None)
     await callback.answer()

@@ -148,6 +148,8 @@ def service_env(infra: Infra, env: dict[str, str]) -> dict[str, str]:
         "INTEGRATION_LOG_JSON": "false",
         # The local stand-ins listen on loopback: let `make run` health-check them.
         "INTEGRATION_HEALTH_CHECK_ALLOW_PRIVATE": "true",
+        # The demo shows the whole people side: residents apply, a manager approves in the bot.
+        "CORE_APPROVAL_REQUIRED_TENANTS": "*",
         "CORE_LOG_JSON": "false", "BOT_LOG_JSON": "false", "EMULATOR_LOG_JSON": "false",
     }
     for service in SERVICES:

@@ -20,7 +20,7 @@ LINKS = {
 DEMO_PEOPLE = [
     (1000001, "Manager", "manager"), (1000002, "Plumber", "executor"),
     (1000003, "Electrician", "executor"), (1000004, "Repairer", "executor"),
-    (1000005, "Cleaner", "executor"),
+    (1000005, "Cleaner", "executor"), (1000006, "Admin", "admin"),
 ]
 
 

@@ -27,7 +27,9 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument("--tenant", default="default")
     add.add_argument("--first-name")
     add.add_argument("--last-name")
-    seed = commands.add_parser("seed-demo", help="demo buildings, a manager and executors (idempotent)")
+    seed = commands.add_parser(
+        "seed-demo", help="demo buildings, an admin, a manager and executors (idempotent)"
+    )
     seed.add_argument("--tenant", default="default")
     return root
 

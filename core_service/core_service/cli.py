@@ -21,6 +21,7 @@ DEMO_BUILDINGS = (
     ("Ташкент, Чиланзар, 9-квартал, 7", 2, 5, 40),
 )
 DEMO_MANAGER = (1000001, "Менеджер", "Демо")
+DEMO_ADMIN = (1000006, "Админ", "Демо")
 DEMO_EXECUTORS = (
     (1000002, "Сантехник", "Демо", ["plumbing", "heating"]),
     (1000003, "Электрик", "Демо", ["electricity", "internet"]),
@@ -49,7 +50,7 @@ async def upsert_user(
 
 
 async def seed_demo(session: AsyncSession, tenant: str) -> str:
-    """Demo buildings, a manager and executors of several specializations (safe to repeat)."""
+    """Demo buildings, an admin, a manager and executors of several specializations (safe to repeat)."""
     existing = set((await session.execute(
         select(Building.address).where(Building.tenant_id == tenant, Building.deleted_at.is_(None))
     )).scalars())
@@ -61,9 +62,12 @@ async def seed_demo(session: AsyncSession, tenant: str) -> str:
             added += 1
     tg, first, last = DEMO_MANAGER
     await upsert_user(session, tenant, tg, ["manager", "applicant"], [], first, last)
+    tg, first, last = DEMO_ADMIN
+    await upsert_user(session, tenant, tg, ["admin"], [], first, last)
     for tg, first, last, specs in DEMO_EXECUTORS:
         await upsert_user(session, tenant, tg, ["executor"], specs, first, last)
-    return (f"seed-demo ({tenant}): {added} new buildings, manager telegram id {DEMO_MANAGER[0]}, "
+    return (f"seed-demo ({tenant}): {added} new buildings, admin telegram id {DEMO_ADMIN[0]}, "
+            f"manager {DEMO_MANAGER[0]}, "
             f"executors {', '.join(str(e[0]) for e in DEMO_EXECUTORS)}")
 
 

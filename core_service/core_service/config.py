@@ -23,7 +23,8 @@ class Settings(ServiceSettings):
     jwt_secret: str
     access_token_minutes: int = Field(default=15, ge=1)
     refresh_token_days: int = Field(default=30, ge=1)
-    # Tenants whose new users wait for a manager's approval (status `pending`); `*` means all.
+    # Tenants whose residents wait for the office to approve their apartment (new users `pending`)
+    # and file requests only for approved apartments; `*` means all.
     approval_required_tenants: CommaList = Field(default_factory=list)
     integration_url: str | None = None
     integration_api_token: str | None = None

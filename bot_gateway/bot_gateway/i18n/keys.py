@@ -57,6 +57,8 @@ COMPOSED = (
     N_("button.language"),
     N_("button.help"),
     N_("button.applications"),
+    N_("button.my_addresses"),
+    N_("guide.button.my_addresses"),
     N_("button.buildings"),
     N_("guide.button.applications"),
     N_("guide.button.buildings"),
@@ -89,6 +91,8 @@ COMPOSED = (
     N_("btn.edit.apartment"),
     N_("btn.edit.category"),
     N_("btn.edit.description"),
+    N_("btn.edit.entrance"),
+    N_("btn.edit.document"),
     N_("btn.skip_photo"),
     N_("list.title.my"),
     N_("list.title.tasks"),
@@ -175,4 +179,10 @@ COMPOSED = (
     N_("users.unblock.prompt"),
     N_("users.blocked.done"),
     N_("users.unblocked.done"),
+    # Joining: the summary's document line, refused invite links
+    N_("ob.summary.document"),
+    N_("ob.summary.no_document"),
+    N_("inv.invalid"),
+    N_("inv.used"),
+    N_("inv.expired"),
 )

@@ -27,7 +27,7 @@ async def cancel(callback: CallbackQuery, state: FSMContext, ctx: Context, draft
     await state.clear()
     await drop_buttons(callback)
     markup = None if joining or ctx.session.status == "pending" else main_menu(ctx.role, ctx.language)
-    await say(callback, ctx.t("ob.cancelled.join" if joining else "ob.cancelled"), reply_markup=markup)
+    await say(callback, ctx.t("ob.cancelled.join") if joining else ctx.t("ob.cancelled"), reply_markup=markup)
 
 
 @router.callback_query(OnboardCb.filter(F.action == "confirm"), InFlow(Residence.confirm))

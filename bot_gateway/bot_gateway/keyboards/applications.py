@@ -32,6 +32,7 @@ def from_event(data: Json) -> Json:
         "apartment": data.get("apartment"),
         "entrance": data.get("entrance"),
         "document_file_id": data.get("document_file_id"),
+        "created_at": data.get("created_at"),
         "building": {"id": data.get("building_id"), "address": data.get("building_address")},
         "user": {
             "id": data.get("user_id"), "telegram_id": data.get("user_telegram_id"),
@@ -43,8 +44,8 @@ def from_event(data: Json) -> Json:
 
 
 def username(value: Any) -> str:
-    """`@name`, or a dash when the person has none."""
-    return f"@{esc(str(value).lstrip('@'))}" if value else "—"
+    """` (@name)` after a person's name, or nothing when they have none."""
+    return f" (@{esc(str(value).lstrip('@'))})" if value else ""
 
 
 def card_text(residency: Json, language: str) -> str:

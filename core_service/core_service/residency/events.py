@@ -31,6 +31,7 @@ def payload(residency: Residency, actor: User | None, **extra: Any) -> dict[str,
         **outbox.person("user", residency.user, "id", "telegram_id", "name", "phone", "username", "language"),
         **outbox.person("actor", actor, "id", "telegram_id", "name"),
         "reason": residency.reason, "question": None, "answer": None,
+        "created_at": residency.created_at.isoformat(),
     }
     data.update(extra)
     return data

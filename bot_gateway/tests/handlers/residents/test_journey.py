@@ -72,6 +72,7 @@ async def test_a_resident_joins_is_asked_answers_is_approved_and_files_a_request
 
         card = await manager.expect(manager.frag("app.card"))
         assert "Dilnoza" in text_of(card) and "+998901234567" in text_of(card)
+        assert "—" not in text_of(card), "nothing on the card is left unknown (no username is no line)"
         mark = await manager.mark()
         await manager.press_text(card, manager.t("app.btn.ask"))
         await manager.expect(manager.frag("app.question.prompt"), after=mark)

@@ -12,6 +12,7 @@ from core_service.buildings import geocoding, worker
 from core_service.buildings.geocoding import Geocoder
 from core_service.config import Settings
 from core_service.events.models import OutboxEvent
+from core_service.sla import breaches
 from shared.app import ServiceResources
 from shared.background import BackgroundLoop
 from shared.db import create_engine
@@ -31,6 +32,8 @@ class Core:
     geocoder: Geocoder | None = None
     # Fills in the coordinates the Integration Service could not give at once.
     geocoding: BackgroundLoop | None = None
+    # Announces SLA due times that have passed (`core.request.sla_breached`).
+    sla_breaches: BackgroundLoop | None = None
     # Whether the database has pg_trgm for building search; learnt at the first search.
     trigram_search: bool | None = None
 
@@ -52,6 +55,9 @@ async def components(settings: Settings, resources: ServiceResources) -> AsyncIt
                 core.geocoding = worker.geocoding_loop(resources.sessions, core.geocoder, settings)
                 core.geocoding.start()
                 stack.push_async_callback(core.geocoding.stop)
+            core.sla_breaches = breaches.breach_loop(resources.sessions)
+            core.sla_breaches.start()
+            stack.push_async_callback(core.sla_breaches.stop)
             await relay.start()
             stack.push_async_callback(relay.stop)
         yield core

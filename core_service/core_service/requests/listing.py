@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import RowMapping, select
@@ -9,6 +10,7 @@ from sqlalchemy.orm import aliased
 
 from core_service.buildings.models import Building
 from core_service.requests.models import RepairRequest
+from core_service.sla import clock
 from core_service.users.models import NAME_COLUMNS, User, display_name
 
 R = RepairRequest
@@ -16,7 +18,7 @@ Applicant = aliased(User, name="applicant")
 Executor = aliased(User, name="executor")
 PERSON = ("id", "telegram_id", *NAME_COLUMNS)
 FIELDS = ("id", "number", "status", "category", "urgency", "description", "apartment", "media", "rating",
-          "review", "completed_at", "created_at", "updated_at")
+          "review", "completed_at", "created_at", "updated_at", *clock.COLUMNS)
 
 ROWS = (
     select(
@@ -46,4 +48,5 @@ def shape(row: RowMapping) -> dict[str, Any]:
     body["building"] = {"id": row["building_id"], "address": row["building_address"]}
     body["applicant"] = _person(row, "a")
     body["executor"] = _person(row, "e")
+    body["sla_status"] = clock.status_of(clock.View.of(row), datetime.now(UTC))
     return body

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core_service.buildings.models import Building
 from core_service.db import Base, FetchDefaults
+from core_service.sla import clock
+from core_service.sla.clock import SlaStatus
 from core_service.users.models import User
 from shared.db import TenantMixin, TimestampMixin
 
@@ -25,6 +27,11 @@ class RepairRequest(FetchDefaults, TenantMixin, TimestampMixin, Base):
         Index("ix_requests_executor", "tenant_id", "executor_id", "created_at"),
         Index("ix_requests_status_category", "tenant_id", "status", "category", "created_at"),
         Index("ix_requests_tenant_created", "tenant_id", "created_at"),
+        # The overdue list (`sla_due_at <= now`, oldest first) and the breach scan read only these.
+        Index("ix_requests_sla_due", "tenant_id", "sla_due_at", "id",
+              postgresql_where=text("sla_due_at IS NOT NULL AND sla_paused_at IS NULL")),
+        Index("ix_requests_sla_alert", "sla_alert_at",
+              postgresql_where=text("sla_alert_at IS NOT NULL AND sla_paused_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -41,10 +48,24 @@ class RepairRequest(FetchDefaults, TenantMixin, TimestampMixin, Base):
     rating: Mapped[int | None] = mapped_column(Integer)
     review: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # SLA clocks (`core_service.sla.clock`), set at filing; null on requests filed before them.
+    reaction_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reaction_risk_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolution_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolution_risk_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reacted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sla_paused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sla_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sla_alert_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     building: Mapped[Building] = relationship(lazy="raise")
     applicant: Mapped[User] = relationship(foreign_keys=[applicant_id], lazy="raise")
     executor: Mapped[User | None] = relationship(foreign_keys=[executor_id], lazy="raise")
+
+    @property
+    def sla_status(self) -> SlaStatus | None:
+        """How the request stands against its SLA now."""
+        return clock.status_of(self, datetime.now(UTC))
 
 
 class RequestComment(FetchDefaults, TenantMixin, TimestampMixin, Base):

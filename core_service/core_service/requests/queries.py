@@ -17,7 +17,7 @@ from core_service.requests.models import RepairRequest
 from core_service.users.models import User
 
 URGENCY_ORDER = {"low": 0, "normal": 1, "high": 2, "critical": 3}
-SORTS = ("created_at", "updated_at", "number", "status", "urgency")
+SORTS = ("created_at", "updated_at", "number", "status", "urgency", "sla_due_at")
 
 
 @dataclass
@@ -34,6 +34,7 @@ class Filters:
     created_from: datetime | None = None
     created_to: datetime | None = None
     q: str | None = None
+    overdue: bool | None = None
 
 
 def visible_to(user: User) -> ColumnElement[bool]:
@@ -79,6 +80,13 @@ def _conditions(f: Filters) -> list[ColumnElement[bool]]:
     if f.q:
         like = f"%{f.q.strip()}%"
         conditions.append(or_(R.description.ilike(like), R.number.like(like), R.apartment.ilike(like)))
+    if f.overdue is not None:
+        # What ix_requests_sla_due holds: a running clock past its due time.
+        if f.overdue:
+            conditions.append(and_(R.sla_due_at <= func.now(), R.sla_paused_at.is_(None)))
+        else:
+            conditions.append(or_(R.sla_due_at.is_(None), R.sla_due_at > func.now(),
+                                  R.sla_paused_at.is_not(None)))
     return conditions
 
 

@@ -72,16 +72,20 @@ async def list_requests(
     user: ActiveUser, session: SessionDep, status: Statuses = None, category: Categories = None,
     urgency: Urgencies = None, building_id: Id | None = None, executor_id: Id | None = None,
     applicant_id: Id | None = None, unassigned: bool | None = None, created_from: IsoDatetime | None = None,
-    created_to: IsoDatetime | None = None, q: SearchText | None = None, sort: SortKey = "-created_at",
-    page: PageNumber = 1, page_size: PageSize = 20,
+    created_to: IsoDatetime | None = None, q: SearchText | None = None, sort: SortKey | None = None,
+    page: PageNumber = 1, page_size: PageSize = 20, overdue: bool | None = None,
 ) -> RequestPage:
-    """The requests the caller may see, filtered, sorted and paginated."""
+    """The requests the caller may see, filtered, sorted and paginated.
+
+    `overdue=true`: those past the due time of their running SLA clock (not paused, not done), by
+    default the oldest due first; `sort` defaults to `-created_at` otherwise."""
     filters = queries.Filters(
         statuses=_flat(status), categories=_flat(category), urgencies=_flat(urgency),
         building_id=building_id,
         executor_id=executor_id, applicant_id=applicant_id, unassigned=unassigned, created_from=created_from,
-        created_to=created_to, q=q,
+        created_to=created_to, q=q, overdue=overdue,
     )
+    sort = sort or ("sla_due_at" if overdue else "-created_at")
     found, total = await queries.search(
         session, user, filters, sort=sort, page=page, page_size=page_size
     )
@@ -106,25 +110,27 @@ async def get_request(number: RequestNumber, user: ActiveUser, session: SessionD
 
 @router.post("/{number}/assign", responses=CONFLICT)
 async def assign(
-    number: RequestNumber, body: AssignBody, user: ActiveUser, session: SessionDep
+    number: RequestNumber, body: AssignBody, user: ActiveUser, session: SessionDep, core: CoreDep
 ) -> RequestOut:
     """A manager assigns (new -> in_progress) or reassigns an executor."""
-    found = await service.assign(session, user, number, body.executor_id, body.comment)
+    zone = core.settings.timezone
+    found = await service.assign(session, user, number, body.executor_id, body.comment, zone)
     return RequestOut.model_validate(found)
 
 
 @router.post("/{number}/take", responses=CONFLICT)
-async def take(number: RequestNumber, user: ActiveUser, session: SessionDep) -> RequestOut:
+async def take(number: RequestNumber, user: ActiveUser, session: SessionDep, core: CoreDep) -> RequestOut:
     """An executor of the request's specialization takes it (new -> in_progress)."""
-    return RequestOut.model_validate(await service.take(session, user, number))
+    return RequestOut.model_validate(await service.take(session, user, number, core.settings.timezone))
 
 
 @router.patch("/{number}/status", responses=CONFLICT)
 async def change_status(
-    number: RequestNumber, body: StatusBody, user: ActiveUser, session: SessionDep
+    number: RequestNumber, body: StatusBody, user: ActiveUser, session: SessionDep, core: CoreDep
 ) -> RequestOut:
     """Move the request along the lifecycle; 409 names the allowed transitions."""
-    return RequestOut.model_validate(await service.change_status(session, user, number, body))
+    changed = await service.change_status(session, user, number, body, core.settings.timezone)
+    return RequestOut.model_validate(changed)
 
 
 async def visible_request(number: RequestNumber, user: ActiveUser, session: SessionDep) -> RepairRequest:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core_service.buildings.schemas import BuildingRef
 from core_service.schemas import Page, Stripped
+from core_service.sla.clock import SlaStatus
 from core_service.users.schemas import Specialization, UserRef
 from shared.schemas import ApiModel, Id
 
@@ -61,6 +62,10 @@ class RequestOut(BaseModel):
     rating: int | None
     review: str | None
     completed_at: datetime | None
+    # When it must leave `new`, and be `completed` (UTC; null if filed before SLAs were kept).
+    reaction_due_at: datetime | None
+    resolution_due_at: datetime | None
+    sla_status: SlaStatus | None
     created_at: datetime
     updated_at: datetime
 

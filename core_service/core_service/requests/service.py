@@ -18,6 +18,7 @@ from core_service.requests import events, lifecycle, numbering, queries
 from core_service.requests.models import RepairRequest, RequestComment, RequestHistory
 from core_service.requests.schemas import MediaItem, RequestIn, StatusBody
 from core_service.residency import service as residency_service
+from core_service.sla import tracking
 from core_service.users.models import User
 
 
@@ -59,6 +60,7 @@ async def create(
         category=body.category, urgency=body.urgency, description=body.description, media=media,
         applicant_id=user.id, status="new", building=building, applicant=user, executor=None,
     )
+    await tracking.filed(session, request, zone)
     session.add(request)
     await session.flush()
     session.add(_history(request, user, "created", new_status="new"))
@@ -86,10 +88,12 @@ async def _executor(session: AsyncSession, tenant: str, executor_id: int) -> Use
 
 
 async def _set_executor(
-    session: AsyncSession, request: RepairRequest, actor: User, executor: User, comment: str | None
+    session: AsyncSession, request: RepairRequest, actor: User, executor: User, comment: str | None, zone: str
 ) -> RepairRequest:
     old_status, old_executor = request.status, request.executor_id
     request.executor_id, request.status = executor.id, "in_progress" if old_status == "new" else old_status
+    if old_status != request.status:
+        await tracking.moved(session, request, old_status, zone)
     session.add(_history(request, actor, "assigned", old_status=old_status, new_status=request.status,
                          old_executor_id=old_executor, new_executor_id=executor.id, comment=comment))
     await session.flush()
@@ -103,7 +107,7 @@ async def _set_executor(
 
 
 async def assign(
-    session: AsyncSession, actor: User, number: str, executor_id: int, comment: str | None
+    session: AsyncSession, actor: User, number: str, executor_id: int, comment: str | None, zone: str
 ) -> RepairRequest:
     """A manager gives the request to an executor (new -> in_progress, or reassigns)."""
     request = await queries.for_action(session, actor, number)
@@ -114,17 +118,17 @@ async def assign(
     executor = await _executor(session, actor.tenant_id, executor_id)
     if request.executor_id == executor.id:
         return request
-    return await _set_executor(session, request, actor, executor, comment)
+    return await _set_executor(session, request, actor, executor, comment, zone)
 
 
-async def take(session: AsyncSession, actor: User, number: str) -> RepairRequest:
+async def take(session: AsyncSession, actor: User, number: str, zone: str) -> RepairRequest:
     """An executor of the matching specialization takes a new request."""
     request = await queries.for_action(session, actor, number)
     if request.status != "new":
         raise _illegal(request, "in_progress")
     if (reason := lifecycle.may_take(actor, request)) is not None:
         raise Forbidden(reason)
-    return await _set_executor(session, request, actor, actor, None)
+    return await _set_executor(session, request, actor, actor, None, zone)
 
 
 def _require_fields(body: StatusBody) -> None:
@@ -134,7 +138,9 @@ def _require_fields(body: StatusBody) -> None:
         raise Invalid("reason", f"{body.status} needs a reason")
 
 
-async def change_status(session: AsyncSession, actor: User, number: str, body: StatusBody) -> RepairRequest:
+async def change_status(
+    session: AsyncSession, actor: User, number: str, body: StatusBody, zone: str
+) -> RepairRequest:
     """Move the request along the lifecycle table (409 illegal, 403 not yours, 422 missing field)."""
     request = await queries.for_action(session, actor, number)
     if not lifecycle.is_transition(request.status, body.status):
@@ -143,7 +149,7 @@ async def change_status(session: AsyncSession, actor: User, number: str, body: S
         raise Forbidden(reason)
     _require_fields(body)
     if request.status == "new" and body.status == "in_progress":  # an executor taking it
-        return await _set_executor(session, request, actor, actor, body.comment)
+        return await _set_executor(session, request, actor, actor, body.comment, zone)
     old_status = request.status
     request.status = body.status
     if body.status == "completed":
@@ -152,6 +158,7 @@ async def change_status(session: AsyncSession, actor: User, number: str, body: S
         request.rating, request.review = body.rating, body.comment
     if body.media:  # e.g. photos proving the work is done
         request.media = [*request.media, *media_list(body.media)]
+    await tracking.moved(session, request, old_status, zone)
     note = body.reason or body.comment
     session.add(_history(request, actor, "status_changed", old_status=old_status,
                          new_status=body.status, comment=note))

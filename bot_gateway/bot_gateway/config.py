@@ -80,7 +80,7 @@ class Settings(ServiceSettings):
 
     # Announcements: the delivery worker's idle poll (Core's `announcement.published` wakes it
     # sooner), its share of the ~28 messages/s the sender allows, and Core's lease on a claimed batch
-    announcement_poll_seconds: float = Field(default=5.0, gt=0, le=300)
+    announcement_poll_seconds: float = Field(default=30.0, gt=0, le=300)
     announcement_rate_per_second: float = Field(default=20.0, gt=0, le=28)
     announcement_lease_seconds: int = Field(default=60, ge=10, le=3600)
 

@@ -29,7 +29,11 @@ async def test_a_bot_stopped_mid_way_and_started_again_sends_nobody_a_second_cop
 ) -> None:
     manager, residents = await _building_of_residents(make_user, make_building, core_app)
     http = await core_client(manager.user_id)
-    settings = {"announcement_rate_per_second": 4.0, "announcement_lease_seconds": 10}
+    settings = {
+        "announcement_rate_per_second": 4.0,
+        "announcement_lease_seconds": 10,
+        "announcement_poll_seconds": 1.0,  # the restarted bot finds the lapsed lease soon
+    }
 
     async def reached() -> int:
         return sum([bool(await texts_received(r, [TEXT])) for r in residents])

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, extract, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core_service.requests.models import RepairRequest
+from core_service.sla import stats as sla_stats
 from core_service.users.models import NAME_COLUMNS, User, display_name
 
 R = RepairRequest
@@ -41,7 +42,8 @@ async def summary(
     session: AsyncSession, tenant: str, *, created_from: datetime | None = None,
     created_to: datetime | None = None, building_id: int | None = None,
 ) -> dict[str, Any]:
-    """Totals by status and category, mean hours to completion and rating, and per executor."""
+    """Totals by status and category, mean hours to completion and rating, per executor, and the
+    share of requests that met their SLA (overall, per category, building and executor)."""
     where = _where(tenant, created_from, created_to, building_id)
     overall = (await session.execute(
         select(func.count(), func.avg(COMPLETION_SECONDS), func.avg(R.rating)).where(*where)
@@ -67,4 +69,5 @@ async def summary(
         "mean_completion_hours": _hours(overall[1]),
         "mean_rating": round(float(overall[2]), 2) if overall[2] is not None else None,
         "per_executor": executors,
+        "sla": await sla_stats.shares(session, where),
     }

@@ -5,7 +5,6 @@ The confirmed preview becomes the author's progress message, which the delivery 
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -13,12 +12,12 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 
-from bot_gateway.clients.errors import ApiError, BackendUnavailable
+from bot_gateway.clients.errors import ApiError
 from bot_gateway.context import Context
 from bot_gateway.handlers.announcements import views
 from bot_gateway.handlers.announcements.steps import prompt
 from bot_gateway.handlers.common import InFlow, drop_buttons, finish, flow_data, message_of, say, stale
-from bot_gateway.handlers.new_request.guard import CLOCK_SLACK, SubmitKeys
+from bot_gateway.handlers.once import CLOCK_SLACK, SubmitKeys
 from bot_gateway.keyboards.callback_data import AnnouncementCb
 from bot_gateway.notifications import progress
 from bot_gateway.states import Announcement
@@ -94,21 +93,13 @@ async def confirm(
     if not await keys.lock():
         await callback.answer(ctx.t("ann.publishing"))
         return
-    started = time.time()
     try:
-        announcement = await _publish(ctx, keys, data)
+        announcement = await keys.attempt(lambda: _publish(ctx, keys, data))
     except ApiError as exc:
-        await keys.unlock()
         if exc.status != 422:
             raise
         await say(callback, ctx.t("ann.invalid", reason=esc(str(exc.detail)[:300])))
         return
-    except BackendUnavailable:
-        await keys.uncertain(started)  # published or not is unknown: the next confirm looks first
-        raise
-    except BaseException:
-        await keys.unlock()
-        raise
     await keys.remember(str(announcement["id"]))
     await state.clear()
     await _become_progress(callback, ctx, announcement)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import time
+from datetime import UTC, datetime
 from typing import Any
 
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery
 
-from bot_gateway.clients.errors import ApiError, BackendUnavailable
+from bot_gateway.clients.errors import ApiError
 from bot_gateway.context import Context
 from bot_gateway.handlers.common import (
     InFlow,
@@ -21,8 +21,8 @@ from bot_gateway.handlers.common import (
     stale,
 )
 from bot_gateway.handlers.new_request import views
-from bot_gateway.handlers.new_request.guard import SubmitKeys, filed_since
 from bot_gateway.handlers.new_request.steps import prompt
+from bot_gateway.handlers.once import CLOCK_SLACK, SubmitKeys
 from bot_gateway.keyboards.callback_data import NewRequestCb
 from bot_gateway.states import NewRequest
 from bot_gateway.texts import esc
@@ -93,11 +93,9 @@ async def confirm(
     if not await keys.lock():
         await callback.answer(ctx.t("nr.submitting"))
         return
-    started = time.time()
     try:
-        number = await _file(ctx, keys, data)
+        number = await keys.attempt(lambda: _file(ctx, keys, data))
     except ApiError as exc:
-        await keys.unlock()
         if exc.status == 403 and not ctx.is_staff:
             # approval is on and this address is not one of the user's approved apartments
             await say(callback, ctx.t("nr.home.only_yours"))
@@ -106,12 +104,6 @@ async def confirm(
             raise
         await say(callback, ctx.t("nr.invalid", reason=esc(str(exc.detail)[:300])))
         return
-    except BackendUnavailable:
-        await keys.uncertain(started)  # filed or not is unknown: the next confirm looks first
-        raise
-    except BaseException:
-        await keys.unlock()  # the state is kept: confirming again retries
-        raise
     await keys.remember(number)
     await finish(callback, state, ctx.t("nr.created", number=esc(number)))
 
@@ -131,3 +123,21 @@ async def _file(ctx: Context, keys: SubmitKeys, data: dict[str, Any]) -> str:
         media=[{"file_id": f, "type": "photo"} for f in data.get("photos", [])],
     )
     return str(created["number"])
+
+
+async def filed_since(ctx: Context, data: dict[str, Any], since: float) -> str | None:
+    """The number of this user's request with the flow's content filed since `since`, if any."""
+    start = datetime.fromtimestamp(since, UTC) - CLOCK_SLACK
+    page = await ctx.clients.requests.list(
+        ctx.token, applicant_id=ctx.user_id, created_from=start.isoformat(), page_size=50
+    )
+    for item in page.get("items") or []:
+        building = item.get("building") or {}
+        if (
+            item.get("description") == data["description"]
+            and str(item.get("apartment")) == str(data["apartment"])
+            and item.get("category") == data["category"]
+            and building.get("id") == data["building_id"]
+        ):
+            return str(item["number"])
+    return None

@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery
 from bot_gateway.clients.errors import ApiError
 from bot_gateway.context import Context
 from bot_gateway.handlers.common import InFlow, drop_buttons, finish, say
-from bot_gateway.handlers.new_request.guard import SubmitKeys
+from bot_gateway.handlers.once import SubmitKeys
 from bot_gateway.keyboards.callback_data import OnboardCb
 from bot_gateway.keyboards.menus import main_menu
 from bot_gateway.states import Residence
@@ -39,23 +39,22 @@ async def confirm(callback: CallbackQuery, state: FSMContext, ctx: Context, draf
         await callback.answer(ctx.t("nr.submitting"))
         return
     try:
-        created = await ctx.clients.residencies.create(
-            ctx.token,
-            building_id=draft["building_id"],
-            apartment=int(draft["apartment"]),
-            entrance=draft.get("entrance"),
-            document_file_id=draft.get("document"),
+        # After an unknown outcome the retry may meet Core's 409 "already have this apartment".
+        created = await keys.attempt(
+            lambda: ctx.clients.residencies.create(
+                ctx.token,
+                building_id=draft["building_id"],
+                apartment=int(draft["apartment"]),
+                entrance=draft.get("entrance"),
+                document_file_id=draft.get("document"),
+            )
         )
     except ApiError as exc:
-        await keys.unlock()  # the state is kept: confirming again retries
         if exc.status not in (409, 422):
             raise
         refusal = ctx.t("ob.refused", reason=esc(str(exc.detail)[:300]))
         await say(callback, ctx.t("ob.duplicate") if exc.status == 409 else refusal)
         return
-    except BaseException:
-        await keys.unlock()
-        raise
     building = created.get("building") or {}
     place = ctx.t("residency.place", address=esc(building.get("address")), apartment=created.get("apartment"))
     if created.get("status") != "active":

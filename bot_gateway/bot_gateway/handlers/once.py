@@ -1,22 +1,27 @@
-"""The double-tap guard of the new-request flow: one flow files one request.
+"""The double-tap guard of every flow that ends in a Confirm: one flow submits one thing (a
+request, an apartment application, an announcement), however often the button is tapped.
 
-A timeout or 5xx after the request went out leaves it unknown whether Core filed it: the flow's
-lock then turns into an `uncertain:<since>` mark and the next confirm first looks for a request of
-this user filed since then with the same content. Only an idempotency key in Core would close the
-gap completely (a request filed but not yet visible, or two identical ones meant on purpose).
+A timeout or 5xx after the submission went out leaves it unknown whether Core took it: the flow's
+lock then turns into an `uncertain:<since>` mark and the next confirm first looks for what this
+user submitted since then with the same content. Only an idempotency key in Core would close the
+gap completely (a submission taken but not yet visible, or two identical ones meant on purpose).
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
-from typing import Any
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TypeVar
 
 from redis.exceptions import RedisError
 
+from bot_gateway.clients.errors import BackendUnavailable
 from bot_gateway.context import Context
 
-log = logging.getLogger("bot.flows.new_request")
+log = logging.getLogger("bot.flows.once")
+T = TypeVar("T")
 LOCK_TTL = 120
 UNCERTAIN_TTL = 3600  # as long as the flow's FSM data lives
 CLOCK_SLACK = timedelta(minutes=2)  # the bot's and Core's clocks may differ a little
@@ -37,6 +42,20 @@ class SubmitKeys:
         self.redis = ctx.redis
         self.base = f"bot:{kind}:{ctx.session.telegram_id}:{flow}"
         self.uncertain_since: float | None = None
+
+    async def attempt(self, submit: Callable[[], Awaitable[T]]) -> T:
+        """`submit()` under the lock taken by `lock()`: an unknown outcome (Core unreachable or 5xx)
+        leaves the `uncertain` mark for the next confirm; any other failure, a refusal included,
+        lets a retry through. The flow's state is kept either way."""
+        started = time.time()
+        try:
+            return await submit()
+        except BackendUnavailable:
+            await self.uncertain(started)
+            raise
+        except BaseException:
+            await self.unlock()
+            raise
 
     async def lock(self) -> bool:
         """True for the first tap; later taps while it is being filed get False."""
@@ -80,21 +99,3 @@ class SubmitKeys:
         except RedisError:
             return None
         return raw.decode() if isinstance(raw, bytes) else raw
-
-
-async def filed_since(ctx: Context, data: dict[str, Any], since: float) -> str | None:
-    """The number of this user's request with the flow's content filed since `since`, if any."""
-    start = datetime.fromtimestamp(since, UTC) - CLOCK_SLACK
-    page = await ctx.clients.requests.list(
-        ctx.token, applicant_id=ctx.user_id, created_from=start.isoformat(), page_size=50
-    )
-    for item in page.get("items") or []:
-        building = item.get("building") or {}
-        if (
-            item.get("description") == data["description"]
-            and str(item.get("apartment")) == str(data["apartment"])
-            and item.get("category") == data["category"]
-            and building.get("id") == data["building_id"]
-        ):
-            return str(item["number"])
-    return None

@@ -36,7 +36,7 @@ BY_VARIABLE = {
     "CORE_GEOCODE_TIMEOUT_SECONDS": "Timeout of one geocoding call to the Integration Service.",
     "CORE_GEOCODE_RETRY_SECONDS": "Pause before geocoding a building again after a failure.",
     "CORE_GEOCODE_MAX_ATTEMPTS": "Geocoding attempts per building before giving up.",
-    "CORE_RUN_WORKERS": "Run the background workers (outbox relay, geocoding) in this process.",
+    "CORE_RUN_WORKERS": "Run the background workers (outbox relay, geocoding, SLA breaches) in this process.",
     "CORE_NUMBERING_POOL_SIZE": "Connections of the small autocommit pool that hands out request numbers.",
     "CORE_EVENTS_STREAM": "Redis Stream the Core Service appends its events to.",
     # Integration

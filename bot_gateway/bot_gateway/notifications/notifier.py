@@ -19,6 +19,7 @@ from bot_gateway.clients.core import UserClient
 from bot_gateway.i18n import normalize
 from bot_gateway.notifications import payments, render
 from bot_gateway.notifications.claims import CLAIM_TTL, SENT, SENT_TTL, Claims
+from bot_gateway.notifications.dispatch import OFFERS_TTL, Dispatch, sla_breached
 from bot_gateway.notifications.people import PeopleEvents
 from bot_gateway.notifications.render import Outgoing, Person
 from bot_gateway.notifications.sender import PacedSender
@@ -51,6 +52,7 @@ class Notifier:
         self._managers: tuple[float, list[Person]] = (0.0, [])
         self._staff: tuple[float, list[Person]] = (0.0, [])
         self.people = PeopleEvents(users, sessions, redis, tenant)
+        self.dispatch = Dispatch(bot, redis, users, sender, tenant)
         self.on_announcement = on_announcement  # the delivery worker: wake-ups and final figures
 
     async def handle(self, envelope: Envelope) -> None:
@@ -76,7 +78,11 @@ class Notifier:
         if envelope.source == "core":
             await self._remember_owner(envelope)
             if kind == "request.created":
-                return render.created(data, await self.managers())
+                return await self.dispatch.created(data, await self.managers())
+            if kind == "request.assigned":
+                await self.dispatch.taken(data)
+            if kind == "request.sla_breached":
+                return sla_breached(data, await self.managers())
             if kind == "request.status_changed" and data.get("status") == "returned":
                 return [*render.status_changed(data), *render.returned(data, await self.managers())]
             if kind.startswith(("residency.", "user.")):
@@ -131,9 +137,13 @@ class Notifier:
         if len(message.photos) == 1 and len(message.text) <= CAPTION_MAX and await self._captioned(message):
             return
         if not await self.redis.exists(f"{key}:text"):
-            await self.sender.send(
+            sent = await self.sender.send(
                 chat, lambda: self.bot.send_message(chat, message.text, reply_markup=message.markup)
             )
+            if message.track is not None:  # the offer is edited once someone takes the request
+                key_of_offers, language = message.track
+                await self.redis.hset(key_of_offers, str(chat), f"{sent.message_id}:{language}")
+                await self.redis.expire(key_of_offers, OFFERS_TTL)
             if message.photos:
                 await self.redis.set(f"{key}:text", SENT, ex=SENT_TTL)
         if len(message.photos) > 1:

@@ -22,6 +22,7 @@ class Outgoing:
     text: str
     markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None
     photos: list[str] = field(default_factory=list)
+    track: tuple[str, str] | None = None  # (Redis hash, language): the sent offer's id kept per chat
 
 
 @dataclass
@@ -50,7 +51,8 @@ def _request_values(data: Data, language: str) -> dict[str, Any]:
     }
 
 
-def _message(who: Person, key: str, data: Data, photos: list[str] | None = None, **values: Any) -> Outgoing:
+def message(who: Person, key: str, data: Data, photos: list[str] | None = None, **values: Any) -> Outgoing:
+    """One request notification in the recipient's language, with an "open" button."""
     text = t(key, who.language, **{**_request_values(data, who.language), **values})
     return Outgoing(who.telegram_id, text, open_request(str(data.get("number")), who.language), photos or [])
 
@@ -58,14 +60,14 @@ def _message(who: Person, key: str, data: Data, photos: list[str] | None = None,
 def created(data: Data, managers: list[Person]) -> list[Outgoing]:
     """Managers hear of new requests (critical ones louder)."""
     key = "notif.critical" if data.get("urgency") == "critical" else "notif.created"
-    return [_message(m, key, data) for m in managers if m.telegram_id != data.get("actor_telegram_id")]
+    return [message(m, key, data) for m in managers if m.telegram_id != data.get("actor_telegram_id")]
 
 
 def returned(data: Data, managers: list[Person]) -> list[Outgoing]:
     """Managers hear that a resident returned the work, and why."""
     reason = esc(clip(str(data.get("reason") or ""), 500))
     return [
-        _message(m, "notif.returned.manager", data, reason=reason or t("notif.reason_none", m.language))
+        message(m, "notif.returned.manager", data, reason=reason or t("notif.reason_none", m.language))
         for m in managers
         if m.telegram_id != data.get("actor_telegram_id")
     ]
@@ -83,16 +85,16 @@ def status_changed(data: Data) -> list[Outgoing]:
     actor = data.get("actor_telegram_id")
     if applicant is not None and applicant.telegram_id != actor:
         if status == "completed":
-            out.append(_message(applicant, "notif.completed", data, _media_ids(data)))
+            out.append(message(applicant, "notif.completed", data, _media_ids(data)))
         else:
             out.append(
-                _message(applicant, "notif.status", data, status=status_name(status, applicant.language))
+                message(applicant, "notif.status", data, status=status_name(status, applicant.language))
             )
     if executor is not None and executor.telegram_id != actor and status in ("returned", "cancelled"):
         reason = esc(clip(str(data.get("reason") or ""), 500)) or t("notif.reason_none", executor.language)
         key = "notif.returned" if status == "returned" else "notif.status"
         out.append(
-            _message(executor, key, data, reason=reason, status=status_name(status, executor.language))
+            message(executor, key, data, reason=reason, status=status_name(status, executor.language))
         )
     return out
 
@@ -102,7 +104,7 @@ def assigned(data: Data) -> list[Outgoing]:
     executor = person(data, "executor")
     if executor is None or executor.telegram_id == data.get("actor_telegram_id"):
         return []
-    return [_message(executor, "notif.assigned", data)]
+    return [message(executor, "notif.assigned", data)]
 
 
 def commented(data: Data) -> list[Outgoing]:
@@ -113,13 +115,13 @@ def commented(data: Data) -> list[Outgoing]:
     ]
     text = esc(clip(str(data.get("comment") or ""), 1500))
     name = esc(data.get("comment_author_name") or data.get("actor_name") or "")
-    return [_message(p, "notif.commented", data, author=name, text=text) for p in people]
+    return [message(p, "notif.commented", data, author=name, text=text) for p in people]
 
 
 def rated(data: Data) -> list[Outgoing]:
     """The executor hears the rating."""
     executor = person(data, "executor")
-    return [_message(executor, "notif.rated", data, stars=stars(data.get("rating")))] if executor else []
+    return [message(executor, "notif.rated", data, stars=stars(data.get("rating")))] if executor else []
 
 
 def payment(number: str, amount: str, currency: str, who: Person) -> Outgoing:

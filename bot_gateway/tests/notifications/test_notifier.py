@@ -30,11 +30,13 @@ RESIDENT, EXECUTOR, MANAGER = 5001, 5002, 5003
 
 
 def core_users() -> httpx.MockTransport:
-    """Core's user search (service token) answering one active manager who reads Uzbek."""
+    """Core's user search (service token) answering one active manager who reads Uzbek, no executors."""
 
     def handle(request: httpx.Request) -> httpx.Response:
-        assert request.url.path == "/api/v1/users" and request.url.params["role"] == "manager"
         assert request.headers["Authorization"] == "Bearer svc"
+        if request.url.path == "/api/v1/users/executors":
+            return httpx.Response(200, json={"items": [], "total": 0, "page": 1, "page_size": 100})
+        assert request.url.path == "/api/v1/users" and request.url.params["role"] == "manager"
         manager = {"id": 3, "telegram_id": MANAGER, "language": "uz", "name": "M"}
         return httpx.Response(200, json={"items": [manager], "total": 1, "page": 1, "page_size": 100})
 

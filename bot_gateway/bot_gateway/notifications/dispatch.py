@@ -1,0 +1,117 @@
+"""Dispatch: new requests offered to their category's executors, "taken by" once assigned, SLA breaches."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+from redis.asyncio import Redis
+
+from bot_gateway.clients.core import UserClient
+from bot_gateway.i18n import N_, normalize, t
+from bot_gateway.keyboards.callback_data import RequestCb
+from bot_gateway.notifications.render import Data, Outgoing, Person, created, message, person
+from bot_gateway.notifications.sender import PacedSender
+from bot_gateway.texts import esc
+
+log = logging.getLogger("bot.notifications")
+OFFERS_TTL = 14 * 86_400  # a request nobody took for two weeks keeps its offers unanswered
+LOCAL_TIME = ZoneInfo("Asia/Tashkent")
+CLOCKS = {"reaction": N_("sla.clock.reaction"), "resolution": N_("sla.clock.resolution")}
+
+
+def offers_key(tenant: str, number: str) -> str:
+    """The Redis hash of a request's offers: chat id → `message id:language`."""
+    return f"bot:offers:{tenant}:{number}"
+
+
+def take_markup(number: str, language: str) -> Any:
+    """Take, and open the request."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=t("act.take", language), callback_data=RequestCb(action="take", number=number))
+    kb.button(text=t("btn.open", language), callback_data=RequestCb(action="view", number=number))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def local_time(value: Any) -> str:
+    """A UTC ISO-8601 time as the tenant's clock shows it."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return esc(value)
+    return moment.astimezone(LOCAL_TIME).strftime("%d.%m.%Y %H:%M")
+
+
+class Dispatch:
+    """Who is offered a new request, and what their offers say once someone took it."""
+
+    def __init__(self, bot: Bot, redis: Redis, users: UserClient, sender: PacedSender, tenant: str) -> None:
+        self.bot = bot
+        self.redis = redis
+        self.users = users
+        self.sender = sender
+        self.tenant = tenant
+
+    async def executors(self, category: str) -> list[Person]:
+        """Active executors of the category (Core's service-token list)."""
+        page = await self.users.executors("", specialization=category)
+        items = page.get("items", []) if isinstance(page, dict) else page
+        return [
+            Person(int(u["telegram_id"]), normalize(u.get("language"))) for u in items if u.get("telegram_id")
+        ]
+
+    async def created(self, data: Data, managers: list[Person]) -> list[Outgoing]:
+        """Managers as before; each fitting executor an offer with Take (one message per chat)."""
+        number, actor = str(data.get("number")), data.get("actor_telegram_id")
+        executors = [e for e in await self.executors(str(data.get("category"))) if e.telegram_id != actor]
+        offered = {e.telegram_id for e in executors}
+        out = [m for m in created(data, managers) if m.chat_id not in offered]
+        key = "notif.critical" if data.get("urgency") == "critical" else "notif.created"
+        for executor in executors:
+            offer = message(executor, key, data)
+            offer.markup = take_markup(number, executor.language)
+            offer.track = (offers_key(self.tenant, number), executor.language)
+            out.append(offer)
+        return out
+
+    async def taken(self, data: Data) -> None:
+        """Every offer of the request now says who took it, without the button."""
+        key = offers_key(self.tenant, str(data.get("number")))
+        offers = await self.redis.hgetall(key)
+        name = esc(data.get("executor_name") or "")
+        for chat, value in offers.items():
+            raw = value.decode() if isinstance(value, bytes) else str(value)
+            message_id, _, language = raw.partition(":")
+            text = t("notif.taken", normalize(language), number=esc(data.get("number")), name=name)
+            await self._edit(int(chat), int(message_id), text)
+
+    async def _edit(self, chat: int, message_id: int, text: str) -> None:
+        try:
+            await self.sender.send(
+                chat, lambda: self.bot.edit_message_text(text, chat_id=chat, message_id=message_id)
+            )
+        except (TelegramBadRequest, TelegramForbiddenError) as exc:
+            # already edited (a redelivered event), deleted by the user, or the bot blocked
+            log.info("offer not edited", extra={"chat_id": chat, "error": str(exc)})
+
+
+def sla_breached(data: Data, managers: list[Person]) -> list[Outgoing]:
+    """The managers hear which clock ran out and when; the executor, if any, is reminded."""
+    executor = person(data, "executor")
+    out: dict[int, Outgoing] = {}
+    for manager in managers:
+        out[manager.telegram_id] = _breach(manager, N_("notif.sla.manager"), data)
+    if executor is not None:
+        out[executor.telegram_id] = _breach(executor, N_("notif.sla.executor"), data)
+    return list(out.values())
+
+
+def _breach(who: Person, key: str, data: Data) -> Outgoing:
+    clock = CLOCKS.get(str(data.get("which")), CLOCKS["resolution"])
+    return message(who, key, data, clock=t(clock, who.language), due=local_time(data.get("due_at")))

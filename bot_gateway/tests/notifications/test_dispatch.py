@@ -1,0 +1,110 @@
+"""Dispatch through the real stack: a new request offered to the executors of its category with
+Take, the others' offers saying who took it, critical requests and SLA breaches told to managers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from harness import Chat, buttons, file_request, text_of
+from sqlalchemy import update
+
+from core_service.requests.models import RepairRequest
+from core_service.sla.breaches import scan
+from shared.app import resources_of
+from shared.db import session_scope
+
+
+async def offer(chat: Chat, number: str) -> dict[str, Any]:
+    """The offer of request `number` in the chat."""
+    return await chat.expect(f"№{number}")
+
+
+@pytest.mark.parametrize("language", ["ru", "uz"])
+async def test_a_new_request_is_offered_to_its_executors_and_taken_once(
+    language: str, make_user: Any, make_building: Any, run_bot: Any, core_client: Any
+) -> None:
+    building = await make_building()
+    resident = await make_user("applicant", language, name="Resident")
+    manager = await make_user("manager", language, name="Manager")
+    first = await make_user("executor", language, specializations=("plumbing",), name="Anvar")
+    second = await make_user("executor", language, specializations=("plumbing", "electrical"), name="Bek")
+    electrician = await make_user("executor", language, specializations=("electrical",), name="Volt")
+    async with run_bot():
+        number = await file_request(await core_client(resident.user_id), building)
+
+        told = await offer(manager, number)
+        assert manager.frag("notif.created") in text_of(told)
+        assert manager.t("act.take") not in [b["text"] for b in buttons(told)]
+        offers = [await offer(first, number), await offer(second, number)]
+        for chat, entry in zip((first, second), offers, strict=True):
+            assert chat.frag("notif.created") in text_of(entry)
+            assert chat.t("act.take") in [b["text"] for b in buttons(entry)]
+
+        mark = await first.mark()
+        await first.press_text(offers[0], first.t("act.take"))
+        await first.expect(first.frag("take.success"), after=mark)
+
+        await second.expect(second.frag("notif.taken"))
+        edited = next(m for m in await second.bot_messages() if m["message_id"] == offers[1]["message_id"])
+        assert "Anvar" in text_of(edited)
+        assert buttons(edited) == []
+        assert await electrician.count(f"№{number}") == 0
+
+
+async def test_a_critical_request_is_told_to_managers_at_once(
+    make_user: Any, make_building: Any, run_bot: Any, core_client: Any
+) -> None:
+    building = await make_building()
+    resident = await make_user("applicant", "uz", name="Resident")
+    manager = await make_user("manager", "ru", name="Manager")
+    async with run_bot():
+        http = await core_client(resident.user_id)
+        body = {"building_id": building, "apartment": "5", "category": "plumbing",
+                "description": "Затопило подвал, вода прибывает", "urgency": "critical"}
+        answer = await http.post("/api/v1/requests", json=body)
+        assert answer.status_code == 201, answer.text
+        told = await manager.expect(manager.frag("notif.critical"))
+        assert answer.json()["number"] in text_of(told)
+
+
+async def breach(core_app: Any, number: str, minutes_ago: int) -> None:
+    """Let the request's resolution due time pass `minutes_ago`, then run one pass of Core's breach scan."""
+    due = datetime.now(UTC) - timedelta(minutes=minutes_ago)
+    sessions = resources_of(core_app).sessions
+    async for session in session_scope(sessions):
+        await session.execute(
+            update(RepairRequest).where(RepairRequest.number == number)
+            .values(resolution_due_at=due, sla_alert_at=due)
+        )
+    assert await scan(sessions) == 1
+
+
+@pytest.mark.parametrize("language", ["ru", "uz"])
+async def test_a_breach_reaches_the_managers_once_and_reminds_the_executor(
+    language: str, make_user: Any, make_building: Any, run_bot: Any, core_client: Any, core_app: Any
+) -> None:
+    building = await make_building()
+    resident = await make_user("applicant", language, name="Resident")
+    manager = await make_user("manager", language, name="Manager")
+    executor = await make_user("executor", language, specializations=("electrical",), name="Volt")
+    async with run_bot():
+        number = await file_request(await core_client(resident.user_id), building)
+        await offer(manager, number)
+        staff = await core_client(manager.user_id)
+        executor_id = (await staff.get(f"/api/v1/users/by-telegram/{executor.user_id}")).json()["id"]
+        assigned = await staff.post(f"/api/v1/requests/{number}/assign", json={"executor_id": executor_id})
+        assert assigned.status_code == 200, assigned.text
+        await executor.expect(executor.frag("notif.assigned"))
+
+        await breach(core_app, number, minutes_ago=30)
+        told = await manager.expect(manager.frag("notif.sla.manager"))
+        due = (datetime.now(UTC) - timedelta(minutes=30)).astimezone(ZoneInfo("Asia/Tashkent"))
+        assert number in text_of(told)
+        assert manager.t("sla.clock.resolution") in text_of(told)
+        assert due.strftime("%d.%m.%Y %H:") in text_of(told)
+        reminded = await executor.expect(executor.frag("notif.sla.executor"))
+        assert number in text_of(reminded)
+        assert await manager.count(manager.frag("notif.sla.manager")) == 1

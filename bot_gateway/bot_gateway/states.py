@@ -5,11 +5,12 @@ from aiogram.fsm.state import State, StatesGroup
 
 
 class NewRequest(StatesGroup):
-    """Filing a request: building → apartment → category → description → confirmation."""
+    """Filing a request: building → apartment → category → urgency → description → confirmation."""
 
     building = State()
     apartment = State()
     category = State()
+    urgency = State()
     description = State()
     confirm = State()
 

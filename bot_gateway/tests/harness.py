@@ -154,8 +154,16 @@ class Chat:
         return sum(1 for m in await self.bot_messages() if fragment in text_of(m))
 
 
-async def to_description(chat: Chat, address: str, apartment: str = "12", category: str = "plumbing") -> None:
-    """Menu → building → apartment → category: the description step."""
+async def pick_urgency(chat: Chat, urgency: str = "normal", after: int = 0) -> None:
+    """At the urgency step (asked after `after`): press the button of `urgency`."""
+    prompt = await chat.expect(chat.frag("nr.urgency.prompt"), after=after)
+    await chat.press_text(prompt, chat.t(f"urgency.{urgency}").capitalize())
+
+
+async def to_description(
+    chat: Chat, address: str, apartment: str = "12", category: str = "plumbing", urgency: str = "normal"
+) -> None:
+    """Menu → building → apartment → category → urgency: the description step."""
     await chat.send(chat.t("button.new_request"))
     listing = await chat.expect(chat.frag("nr.building.prompt"))
     mark = await chat.mark()
@@ -164,12 +172,15 @@ async def to_description(chat: Chat, address: str, apartment: str = "12", catego
     await chat.send(apartment)
     categories = await chat.expect(chat.frag("nr.category.prompt"), after=mark)
     await chat.press_text(categories, chat.t(f"category.{category}"))
+    await pick_urgency(chat, urgency, after=mark)
     await chat.expect(chat.frag("nr.description.prompt"))
 
 
-async def file_until_summary(chat: Chat, address: str, *, photo: bool = False) -> dict[str, Any]:
-    """Menu → building → apartment → category → description; the summary message."""
-    await to_description(chat, address)
+async def file_until_summary(
+    chat: Chat, address: str, *, photo: bool = False, urgency: str = "normal"
+) -> dict[str, Any]:
+    """Menu → building → apartment → category → urgency → description; the summary message."""
+    await to_description(chat, address, urgency=urgency)
     mark = await chat.mark()
     if photo:
         await chat.photo("Течёт кран на кухне, вода на полу")

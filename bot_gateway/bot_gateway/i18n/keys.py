@@ -90,6 +90,7 @@ COMPOSED = (
     N_("btn.edit.building"),
     N_("btn.edit.apartment"),
     N_("btn.edit.category"),
+    N_("btn.edit.urgency"),
     N_("btn.edit.description"),
     N_("btn.edit.entrance"),
     N_("btn.edit.document"),
@@ -102,6 +103,7 @@ COMPOSED = (
     N_("hint.building"),
     N_("hint.apartment"),
     N_("hint.category"),
+    N_("hint.urgency"),
     N_("hint.description"),
     N_("hint.confirm"),
     # Prompts of the actions that ask for a text, and their refusals

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from harness import Chat, buttons, file_until_summary, text_of
+from harness import Chat, buttons, file_until_summary, pick_urgency, text_of
 from sqlalchemy import func, select, update
 
 from bot_gateway.dependencies import runtime_of
@@ -76,6 +76,7 @@ async def test_description_over_the_limit_is_refused_with_the_limit(
         await chat.send("5")
         categories = await chat.expect(chat.frag("nr.category.prompt"), after=mark)
         await chat.press_text(categories, chat.t("category.elevator"))
+        await pick_urgency(chat, "high", after=mark)
         await chat.expect(chat.frag("nr.description.prompt"))
         mark = await chat.mark()
         await chat.send("я" * 4096)
@@ -237,6 +238,7 @@ async def test_a_photo_with_no_flow_offers_to_file_a_request(
         categories = await chat.expect(chat.frag("nr.category.prompt"))
         mark = await chat.mark()
         await chat.press_text(categories, chat.t("category.electricity"))
+        await pick_urgency(chat, after=mark)
         summary = await chat.expect(chat.frag("nr.confirm.summary"), after=mark)
         assert "перегорела лампочка" in text_of(summary)
         await chat.press_text(summary, chat.t("btn.confirm"))

@@ -155,3 +155,51 @@ async def test_a_retry_after_an_outage_files_the_request_exactly_once(
         done = await resident.expect(resident.frag("nr.created"))
     [request] = await requests_in_core(core_app)
     assert request.number in text_of(done)
+
+
+@pytest.mark.parametrize("language", ["ru", "uz"])
+async def test_the_urgency_is_asked_explained_shown_editable_and_filed(
+    language: str, make_user: Any, make_building: Any, run_bot: Any, core_app: Any
+) -> None:
+    await make_building("Ташкент, ул. Навои, 1")
+    resident = await make_user("applicant", language)
+    async with run_bot():
+        await resident.send(resident.t("button.new_request"))
+        listing = await resident.expect(resident.frag("nr.building.prompt"))
+        mark = await resident.mark()
+        await resident.press_text(listing, "Навои")
+        await resident.expect(resident.frag("nr.apartment.prompt"), after=mark)
+        await resident.send("12")
+        categories = await resident.expect(resident.frag("nr.category.prompt"), after=mark)
+        await resident.press_text(categories, resident.t("category.heating"))
+        prompt = await resident.expect(resident.frag("nr.urgency.prompt"), after=mark)
+        for urgency in ("low", "normal", "high", "critical"):
+            assert resident.t(f"nr.urgency.hint.{urgency}") in text_of(prompt)
+            assert any(resident.t(f"urgency.{urgency}").capitalize() in b["text"] for b in buttons(prompt))
+
+        mark = await resident.mark()
+        await resident.send("срочно!")  # typed where a button is expected
+        await resident.expect(resident.t("hint.urgency"), after=mark)
+        await resident.press_text(prompt, resident.t("urgency.critical").capitalize())
+        await resident.expect(resident.frag("nr.description.prompt"), after=mark)
+        await resident.send("Нет отопления, в квартире +12")
+        summary = await resident.expect(resident.frag("nr.confirm.summary"), after=mark)
+        assert resident.t("urgency.critical").capitalize() in text_of(summary)
+
+        mark = await resident.mark()
+        await resident.press_text(summary, resident.t("btn.edit"))
+        for _ in range(100):
+            entry = next(m for m in await resident.bot_messages() if m["message_id"] == summary["message_id"])
+            if resident.t("nr.edit.prompt") in text_of(entry):
+                break
+            await asyncio.sleep(0.05)
+        await resident.press_text(entry, resident.t("btn.edit.urgency"))
+        prompt = await resident.expect(resident.frag("nr.urgency.prompt"), after=mark)
+        await resident.press_text(prompt, resident.t("urgency.high").capitalize())
+        summary = await resident.expect(resident.frag("nr.confirm.summary"), after=mark)
+        assert resident.t("urgency.high").capitalize() in text_of(summary)
+        assert "Нет отопления" in text_of(summary)
+        await resident.press_text(summary, resident.t("btn.confirm"))
+        await resident.expect(resident.frag("nr.created"), after=mark)
+    [request] = await requests_in_core(core_app)
+    assert request.urgency == "high" and request.category == "heating"

@@ -31,7 +31,7 @@ async def test_a_request_clicked_through_at_one_press_a_second_never_hits_a_limi
     resident = await make_user("applicant", "ru")
     resident.pace = 1.0
     async with run_bot(rate_limit_enabled=True):  # the default limits
-        # File it, changing the category once on the summary: 3 messages, 5 presses.
+        # File it, changing the category once on the summary: 3 messages, 6 presses.
         summary = await file_until_summary(resident, "Навои")
         say, frag = resident.t, resident.frag
         choices = await tap(resident, summary, say("btn.edit"), say("nr.edit.prompt"))

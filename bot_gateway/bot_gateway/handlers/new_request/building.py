@@ -121,7 +121,8 @@ async def apartment(message: Message, state: FSMContext, ctx: Context) -> None:
 
 
 @router.message(
-    StateFilter(NewRequest.building, NewRequest.apartment, NewRequest.category), ~F.text.startswith("/")
+    StateFilter(NewRequest.building, NewRequest.apartment, NewRequest.category, NewRequest.urgency),
+    ~F.text.startswith("/"),
 )
 async def hint(message: Message, state: FSMContext, ctx: Context) -> None:
     """Anything else in these steps gets the step's hint."""

@@ -1,4 +1,4 @@
-"""New request, what is wrong: the category, then a description of 10+ characters or photos with a caption."""
+"""New request, what is wrong: the category, the urgency, then a description of 10+ characters or photos."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ async def pick_category(
     callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context,
     draft: dict[str, Any],
 ) -> None:
-    """A category was chosen: ask for the description."""
+    """A category was chosen: ask how urgent it is."""
     if callback_data.value not in CATEGORIES:
         return await stale(callback, ctx)
     await state.update_data(category=callback_data.value)
@@ -49,7 +49,25 @@ async def pick_category(
     if message is not None:
         await message.edit_reply_markup(reply_markup=None)
         await next_after(
-            message, state, ctx, {**draft, "category": callback_data.value}, NewRequest.description.state
+            message, state, ctx, {**draft, "category": callback_data.value}, NewRequest.urgency.state
+        )
+    await callback.answer()
+
+
+@router.callback_query(NewRequestCb.filter(F.action == "u"), InFlow(NewRequest.urgency))
+async def pick_urgency(
+    callback: CallbackQuery, callback_data: NewRequestCb, state: FSMContext, ctx: Context,
+    draft: dict[str, Any],
+) -> None:
+    """An urgency was chosen: ask for the description (or back to the summary)."""
+    if callback_data.value not in views.URGENCIES:
+        return await stale(callback, ctx)
+    await state.update_data(urgency=callback_data.value)
+    message = message_of(callback)
+    if message is not None:
+        await message.edit_reply_markup(reply_markup=None)
+        await next_after(
+            message, state, ctx, {**draft, "urgency": callback_data.value}, NewRequest.description.state
         )
     await callback.answer()
 

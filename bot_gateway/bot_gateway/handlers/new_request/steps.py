@@ -19,7 +19,7 @@ async def next_after(
     """Go to `step`, or back to the summary when editing a request that has everything."""
     ready = step == NewRequest.description.state and data.get("description")
     if (ready or data.get("editing")) and all(
-        data.get(k) for k in ("building_id", "apartment", "category", "description")
+        data.get(k) for k in ("building_id", "apartment", "category", "urgency", "description")
     ):
         await show_summary(message, state, ctx, data)
         return
@@ -47,6 +47,9 @@ async def prompt(
         )
     elif step == NewRequest.category.state:
         await message.answer(ctx.t("nr.category.prompt"), reply_markup=views.categories(ctx, flow))
+    elif step == NewRequest.urgency.state:
+        text, markup = views.urgency_prompt(ctx, flow)
+        await message.answer(text, reply_markup=markup)
     else:
         await message.answer(
             ctx.tn("nr.description.prompt", views.DESCRIPTION_MIN),

@@ -32,6 +32,7 @@ EDIT_STEPS: dict[str, str | None] = {
     "building": NewRequest.building.state,
     "apartment": NewRequest.apartment.state,
     "category": NewRequest.category.state,
+    "urgency": NewRequest.urgency.state,
     "description": NewRequest.description.state,
 }
 
@@ -119,6 +120,7 @@ async def _file(ctx: Context, keys: SubmitKeys, data: dict[str, Any]) -> str:
         building_id=data["building_id"],
         apartment=data["apartment"],
         category=data["category"],
+        urgency=data.get("urgency") or "normal",
         description=data["description"],
         media=[{"file_id": f, "type": "photo"} for f in data.get("photos", [])],
     )

@@ -9,12 +9,19 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot_gateway.context import Context
 from bot_gateway.handlers import building_search
+from bot_gateway.i18n import N_
 from bot_gateway.keyboards.callback_data import NewRequestCb, OnboardCb
 from bot_gateway.texts import CATEGORIES, category_name, clip, esc
 
 DESCRIPTION_MIN = 10
 DESCRIPTION_MAX = 4000  # Core's limit, under Telegram's 4096
 MAX_PHOTOS = 10
+URGENCIES = {
+    "low": ("🟢", N_("nr.urgency.hint.low")),
+    "normal": ("🔵", N_("nr.urgency.hint.normal")),
+    "high": ("🟠", N_("nr.urgency.hint.high")),
+    "critical": ("🔴", N_("nr.urgency.hint.critical")),
+}
 # The flows that pick a building with this search: their buttons are `b` (a building), `bp` (a
 # page of the search) and `cancel`, each under the flow's own callback prefix.
 FlowCb = type[NewRequestCb] | type[OnboardCb]
@@ -54,6 +61,24 @@ def categories(ctx: Context, flow: str) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
+def urgency_label(ctx: Context, urgency: str) -> str:
+    """The urgency with its colour, as its button and the summary show it."""
+    mark = URGENCIES.get(urgency, URGENCIES["normal"])[0]
+    return f"{mark} {ctx.t(f'urgency.{urgency}').capitalize()}"
+
+
+def urgency_prompt(ctx: Context, flow: str) -> tuple[str, InlineKeyboardMarkup]:
+    """How urgent: one line of what each level means, its four buttons, and cancel."""
+    lines = [ctx.t("nr.urgency.prompt"), ""]
+    lines += [f"<b>{urgency_label(ctx, u)}</b> — {ctx.t(hint)}" for u, (_, hint) in URGENCIES.items()]
+    kb = InlineKeyboardBuilder()
+    for urgency in URGENCIES:
+        kb.add(flow_button(urgency_label(ctx, urgency), "u", flow, urgency))
+    kb.adjust(2)
+    kb.row(*cancel_row(ctx, flow))
+    return "\n".join(lines), kb.as_markup()
+
+
 def photos_done(ctx: Context, flow: str) -> InlineKeyboardMarkup:
     """ "Done" after photos, and cancel."""
     return InlineKeyboardMarkup(
@@ -74,6 +99,7 @@ def summary(ctx: Context, data: dict[str, Any]) -> tuple[str, InlineKeyboardMark
         address=esc(data.get("address")),
         apartment=esc(data.get("apartment")),
         category=category_name(str(data.get("category")), ctx.language),
+        urgency=urgency_label(ctx, str(data.get("urgency") or "normal")),
         description=esc(clip(str(data.get("description") or ""), 1500)))
     markup = InlineKeyboardMarkup(
         inline_keyboard=[
@@ -87,7 +113,7 @@ def summary(ctx: Context, data: dict[str, Any]) -> tuple[str, InlineKeyboardMark
 def edit_choices(ctx: Context, flow: str) -> InlineKeyboardMarkup:
     """Which part of the request to change."""
     kb = InlineKeyboardBuilder()
-    for field in ("building", "apartment", "category", "description"):
+    for field in ("building", "apartment", "category", "urgency", "description"):
         kb.add(flow_button(ctx.t(f"btn.edit.{field}"), "ef", flow, field))
     kb.adjust(2)
     kb.row(flow_button(ctx.t("btn.back"), "summary", flow))

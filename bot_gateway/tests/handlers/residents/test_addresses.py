@@ -7,7 +7,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from harness import buttons
+from harness import buttons, pick_urgency
 from residents_kit import apply_until_summary, text_of
 
 
@@ -107,9 +107,10 @@ async def filed(core_client: Any, telegram_id: int) -> set[tuple[int, str]]:
 
 
 async def describe_and_confirm(chat: Any, after: int) -> None:
-    """Category → description → confirm, from the category step."""
+    """Category → urgency → description → confirm, from the category step."""
     categories = await chat.expect(chat.frag("nr.category.prompt"), after=after)
     await chat.press_text(categories, chat.t("category.plumbing"))
+    await pick_urgency(chat, after=after)
     await chat.expect(chat.frag("nr.description.prompt"), after=after)
     await chat.send("Течёт кран на кухне, вода на полу")
     summary = await chat.expect(chat.frag("nr.confirm.summary"), after=after)

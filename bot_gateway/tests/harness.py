@@ -160,10 +160,8 @@ async def pick_urgency(chat: Chat, urgency: str = "normal", after: int = 0) -> N
     await chat.press_text(prompt, chat.t(f"urgency.{urgency}").capitalize())
 
 
-async def to_description(
-    chat: Chat, address: str, apartment: str = "12", category: str = "plumbing", urgency: str = "normal"
-) -> None:
-    """Menu → building → apartment → category → urgency: the description step."""
+async def to_urgency(chat: Chat, address: str, apartment: str = "12", category: str = "plumbing") -> int:
+    """Menu → building → apartment → category: the urgency step; the mark before its prompt."""
     await chat.send(chat.t("button.new_request"))
     listing = await chat.expect(chat.frag("nr.building.prompt"))
     mark = await chat.mark()
@@ -172,6 +170,14 @@ async def to_description(
     await chat.send(apartment)
     categories = await chat.expect(chat.frag("nr.category.prompt"), after=mark)
     await chat.press_text(categories, chat.t(f"category.{category}"))
+    return mark
+
+
+async def to_description(
+    chat: Chat, address: str, apartment: str = "12", category: str = "plumbing", urgency: str = "normal"
+) -> None:
+    """Menu → building → apartment → category → urgency: the description step."""
+    mark = await to_urgency(chat, address, apartment, category)
     await pick_urgency(chat, urgency, after=mark)
     await chat.expect(chat.frag("nr.description.prompt"))
 

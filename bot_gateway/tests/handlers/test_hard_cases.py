@@ -234,6 +234,7 @@ async def test_a_photo_with_no_flow_offers_to_file_a_request(
         await chat.press_text(offer, chat.t("btn.yes_new_request"))
         listing = await chat.expect(chat.frag("nr.building.prompt"), after=mark)
         await chat.press_text(listing, "Навои")
+        await chat.expect(chat.frag("nr.apartment.prompt"), after=mark)  # typed only once it is asked
         await chat.send("3")
         categories = await chat.expect(chat.frag("nr.category.prompt"))
         mark = await chat.mark()

@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 import pytest
-from harness import Chat, buttons, file_until_summary, one_button, text_of, to_description
+from harness import Chat, buttons, file_until_summary, one_button, text_of, to_description, to_urgency
 from sqlalchemy import func, select
 
 from bot_gateway.dependencies import runtime_of
@@ -21,6 +21,17 @@ async def requests_in_core(core_app: Any) -> list[RepairRequest]:
         session.expunge_all()  # plain objects the test can read after the session ends
         return found
     return []
+
+
+async def edit_choices(chat: Chat, summary: dict[str, Any]) -> dict[str, Any]:
+    """Press Edit on the summary; the same message once it offers what to change."""
+    await chat.press_text(summary, chat.t("btn.edit"))
+    for _ in range(100):
+        entry = next(m for m in await chat.bot_messages() if m["message_id"] == summary["message_id"])
+        if chat.t("nr.edit.prompt") in text_of(entry):
+            return entry
+        await asyncio.sleep(0.05)
+    raise AssertionError("the summary did not turn into the choice of what to change")
 
 
 @pytest.mark.parametrize("language", ["ru", "uz"])
@@ -70,12 +81,7 @@ async def test_the_summary_can_be_edited_before_confirming(
     async with run_bot():
         summary = await file_until_summary(resident, "Навои")
         mark = await resident.mark()
-        await resident.press_text(summary, resident.t("btn.edit"))
-        for _ in range(100):  # the summary turns into the choice of what to change
-            entry = next(m for m in await resident.bot_messages() if m["message_id"] == summary["message_id"])
-            if resident.t("nr.edit.prompt") in text_of(entry):
-                break
-            await asyncio.sleep(0.05)
+        entry = await edit_choices(resident, summary)
         await resident.press_text(entry, resident.t("btn.edit.building"))
         listing = await resident.expect(resident.frag("nr.building.prompt"), after=mark)
         await resident.press_text(listing, "Регистан")
@@ -164,14 +170,7 @@ async def test_the_urgency_is_asked_explained_shown_editable_and_filed(
     await make_building("Ташкент, ул. Навои, 1")
     resident = await make_user("applicant", language)
     async with run_bot():
-        await resident.send(resident.t("button.new_request"))
-        listing = await resident.expect(resident.frag("nr.building.prompt"))
-        mark = await resident.mark()
-        await resident.press_text(listing, "Навои")
-        await resident.expect(resident.frag("nr.apartment.prompt"), after=mark)
-        await resident.send("12")
-        categories = await resident.expect(resident.frag("nr.category.prompt"), after=mark)
-        await resident.press_text(categories, resident.t("category.heating"))
+        mark = await to_urgency(resident, "Навои", category="heating")
         prompt = await resident.expect(resident.frag("nr.urgency.prompt"), after=mark)
         for urgency in ("low", "normal", "high", "critical"):
             assert resident.t(f"nr.urgency.hint.{urgency}") in text_of(prompt)
@@ -187,12 +186,7 @@ async def test_the_urgency_is_asked_explained_shown_editable_and_filed(
         assert resident.t("urgency.critical").capitalize() in text_of(summary)
 
         mark = await resident.mark()
-        await resident.press_text(summary, resident.t("btn.edit"))
-        for _ in range(100):
-            entry = next(m for m in await resident.bot_messages() if m["message_id"] == summary["message_id"])
-            if resident.t("nr.edit.prompt") in text_of(entry):
-                break
-            await asyncio.sleep(0.05)
+        entry = await edit_choices(resident, summary)
         await resident.press_text(entry, resident.t("btn.edit.urgency"))
         prompt = await resident.expect(resident.frag("nr.urgency.prompt"), after=mark)
         await resident.press_text(prompt, resident.t("urgency.high").capitalize())

@@ -44,14 +44,7 @@ async def pick_category(
     """A category was chosen: ask how urgent it is."""
     if callback_data.value not in CATEGORIES:
         return await stale(callback, ctx)
-    await state.update_data(category=callback_data.value)
-    message = message_of(callback)
-    if message is not None:
-        await message.edit_reply_markup(reply_markup=None)
-        await next_after(
-            message, state, ctx, {**draft, "category": callback_data.value}, NewRequest.urgency.state
-        )
-    await callback.answer()
+    await _chosen(callback, state, ctx, {**draft, "category": callback_data.value}, NewRequest.urgency.state)
 
 
 @router.callback_query(NewRequestCb.filter(F.action == "u"), InFlow(NewRequest.urgency))
@@ -62,13 +55,19 @@ async def pick_urgency(
     """An urgency was chosen: ask for the description (or back to the summary)."""
     if callback_data.value not in views.URGENCIES:
         return await stale(callback, ctx)
-    await state.update_data(urgency=callback_data.value)
+    chosen = {**draft, "urgency": callback_data.value}
+    await _chosen(callback, state, ctx, chosen, NewRequest.description.state)
+
+
+async def _chosen(
+    callback: CallbackQuery, state: FSMContext, ctx: Context, data: dict[str, Any], step: str | None
+) -> None:
+    """A button of a step was pressed: kept, its buttons taken away, then `step` (or the summary)."""
+    await state.update_data(data)
     message = message_of(callback)
     if message is not None:
         await message.edit_reply_markup(reply_markup=None)
-        await next_after(
-            message, state, ctx, {**draft, "urgency": callback_data.value}, NewRequest.description.state
-        )
+        await next_after(message, state, ctx, data, step)
     await callback.answer()
 
 

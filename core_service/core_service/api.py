@@ -10,6 +10,7 @@ from core_service.buildings.router import router as buildings
 from core_service.invites.router import router as invites
 from core_service.requests.router import router as requests
 from core_service.residency.router import router as residencies
+from core_service.shifts.router import router as shifts
 from core_service.sla.router import router as sla
 from core_service.users.router import router as users
 
@@ -22,3 +23,4 @@ router.include_router(sla)
 router.include_router(residencies)
 router.include_router(invites)
 router.include_router(announcements)
+router.include_router(shifts)

@@ -10,8 +10,10 @@ from core_service.events import models as events_models
 from core_service.invites import models as invites_models
 from core_service.requests import models as requests_models
 from core_service.residency import models as residency_models
+from core_service.shifts import models as shifts_models
 from core_service.sla import models as sla_models
 from core_service.users import models as users_models
 
 __all__ = ["Base", "announcements_models", "auth_models", "buildings_models", "events_models",
-           "invites_models", "requests_models", "residency_models", "sla_models", "users_models"]
+           "invites_models", "requests_models", "residency_models", "shifts_models", "sla_models",
+           "users_models"]

@@ -34,6 +34,12 @@ RELATIONS = {"POST /api/v1/announcements", "POST /api/v1/announcements/preview",
 # A residency's apartment or entrance beyond its building's, an invite's specializations for a
 # role other than executor.
 RELATIONS |= {"POST /api/v1/residencies", "POST /api/v1/invites"}
+# Shift times that end before they start or overlap another shift, days or times outside 2000-2099
+# or a range longer than a quarter, an executor (or hand-over colleague) without the specialization.
+RELATIONS |= {"GET /api/v1/shifts", "POST /api/v1/shifts", "POST /api/v1/shifts/range",
+              "GET /api/v1/shifts/coverage", "GET /api/v1/shifts/on-duty", "POST /api/v1/shifts/templates",
+              "POST /api/v1/shifts/templates/{template_id}/generate",
+              "POST /api/v1/shifts/{shift_id}/handover"}
 # Holes other work is closing; each entry names what the fuzzer finds there.
 KNOWN: dict[str, str] = {
     "POST /api/v1/requests": "a building_id of no building is a 422, which a schema-valid request "

@@ -32,6 +32,8 @@ class RepairRequest(FetchDefaults, TenantMixin, TimestampMixin, Base):
               postgresql_where=text("sla_due_at IS NOT NULL AND sla_paused_at IS NULL")),
         Index("ix_requests_sla_alert", "sla_alert_at",
               postgresql_where=text("sla_alert_at IS NOT NULL AND sla_paused_at IS NULL")),
+        Index("ix_requests_sla_risk_alert", "sla_risk_alert_at",
+              postgresql_where=text("sla_risk_alert_at IS NOT NULL AND sla_paused_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -57,6 +59,7 @@ class RepairRequest(FetchDefaults, TenantMixin, TimestampMixin, Base):
     sla_paused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sla_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     sla_alert_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sla_risk_alert_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     building: Mapped[Building] = relationship(lazy="raise")
     applicant: Mapped[User] = relationship(foreign_keys=[applicant_id], lazy="raise")

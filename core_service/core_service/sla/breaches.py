@@ -7,13 +7,12 @@ the work without announcing anything twice, and a restart loses nothing.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core_service.requests import events, queries
+from core_service.requests import events
 from core_service.requests.models import RepairRequest
+from core_service.sla import at_risk, due
 from shared.background import BackgroundLoop
-from shared.db import session_scope
 
 BREACHED = "request.sla_breached"
 # Requests one pass claims; a full pass asks for the next at once.
@@ -23,36 +22,25 @@ SCAN_SECONDS = 30.0
 
 async def announce(session: AsyncSession, request: RepairRequest) -> None:
     """Record the breach of the request's pending due time (building and people loaded) and clear it."""
-    due = request.sla_alert_at
-    assert due is not None
-    which = "reaction" if due == request.reaction_due_at and request.reacted_at is None else "resolution"
+    due_at = request.sla_alert_at
+    assert due_at is not None
+    which = "reaction" if due_at == request.reaction_due_at and request.reacted_at is None else "resolution"
     audience = await events.audience(session, request)
     await events.record(session, BREACHED, request, None, old_status=request.status, which=which,
-                        due_at=due, manager_telegram_ids=audience["manager_telegram_ids"])
+                        due_at=due_at, manager_telegram_ids=audience["manager_telegram_ids"])
     request.sla_alert_at = None
 
 
 async def scan(sessionmaker: async_sessionmaker[AsyncSession], limit: int = BATCH) -> int:
     """One pass: announce up to `limit` breaches due now, in one transaction; how many."""
-    announced = 0
-    async for session in session_scope(sessionmaker):  # committed when the loop ends, not on return
-        claimed = queries.with_people(
-            select(RepairRequest)
-            .where(RepairRequest.sla_alert_at <= func.now(), RepairRequest.sla_paused_at.is_(None))
-            .order_by(RepairRequest.sla_alert_at)
-            .limit(limit)
-        ).with_for_update(of=RepairRequest, skip_locked=True)
-        found = (await session.execute(claimed)).scalars().unique().all()
-        for request in found:
-            await announce(session, request)
-        announced = len(found)
-    return announced
+    return await due.claim(sessionmaker, RepairRequest.sla_alert_at, announce, limit)
 
 
 def breach_loop(sessionmaker: async_sessionmaker[AsyncSession]) -> BackgroundLoop:
-    """A scan every SCAN_SECONDS, at once again while a pass finds a full batch."""
+    """Breach and at-risk scans every SCAN_SECONDS, at once again while a pass finds a full batch."""
 
     async def step() -> bool:
-        return await scan(sessionmaker) == BATCH
+        full = await scan(sessionmaker) == BATCH
+        return await at_risk.scan(sessionmaker) == BATCH or full
 
     return BackgroundLoop("sla-breach-scan", step, interval=SCAN_SECONDS, max_backoff=SCAN_SECONDS)

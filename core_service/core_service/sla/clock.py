@@ -4,7 +4,9 @@ Two clocks run per request: reaction (until it leaves `new`) and resolution (unt
 Each has a due time and an at-risk time (when 80 % of its allowance is used). `sla_due_at` is the
 due time of the clock running now (null once the request is done; kept while it is paused, when
 `sla_paused_at` says so), the column the overdue list reads; `sla_alert_at` is that due time
-until its breach has been announced, the column the breach scan reads.
+until its breach has been announced, the column the breach scan reads; `sla_risk_alert_at` is the
+running clock's at-risk time until it has been announced (each clock's once), the column the
+at-risk scan reads.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ AT_RISK = 0.8
 DONE = ("completed", "accepted", "cancelled")
 # The clock columns of a request, by name.
 COLUMNS = ("reaction_due_at", "reaction_risk_at", "resolution_due_at", "resolution_risk_at", "reacted_at",
-           "sla_paused_at", "sla_due_at", "sla_alert_at")
+           "sla_paused_at", "sla_due_at", "sla_alert_at", "sla_risk_alert_at")
 
 
 class Clocked(Protocol):
@@ -38,6 +40,7 @@ class Clocked(Protocol):
     sla_paused_at: datetime | None
     sla_due_at: datetime | None
     sla_alert_at: datetime | None
+    sla_risk_alert_at: datetime | None
     completed_at: datetime | None
     # A cancelled request's last change is its cancellation.
     updated_at: datetime
@@ -56,6 +59,7 @@ class View:
     sla_paused_at: datetime | None
     sla_due_at: datetime | None
     sla_alert_at: datetime | None
+    sla_risk_alert_at: datetime | None
     completed_at: datetime | None
     updated_at: datetime
 
@@ -90,6 +94,7 @@ def start(request: Clocked, rules: Rules, filed_at: datetime) -> None:
     request.resolution_due_at = rules.due(filed_at, resolution)
     request.resolution_risk_at = rules.due(filed_at, resolution * AT_RISK)
     request.sla_due_at = request.sla_alert_at = request.reaction_due_at
+    request.sla_risk_alert_at = request.reaction_risk_at
 
 
 def _moved(instant: datetime | None, rules: Rules, paused: datetime, resumed: datetime) -> datetime | None:
@@ -106,11 +111,16 @@ def change(request: Clocked, rules: Rules, old_status: str, now: datetime) -> No
         return
     if old_status == "new" and new_status != "new":
         request.reacted_at = now
+        # The reaction clock stopped: its at-risk warning, if still to come, gives way to resolution's.
+        request.sla_risk_alert_at = request.resolution_risk_at
     if request.sla_paused_at is not None and new_status not in rules.pause_statuses:
         paused = request.sla_paused_at
         request.resolution_due_at = _moved(request.resolution_due_at, rules, paused, now)
         request.resolution_risk_at = _moved(request.resolution_risk_at, rules, paused, now)
+        request.sla_risk_alert_at = _moved(request.sla_risk_alert_at, rules, paused, now)
         request.sla_paused_at = None
+    if new_status in DONE:
+        request.sla_risk_alert_at = None
     if new_status in rules.pause_statuses and request.sla_paused_at is None:
         request.sla_paused_at = now
     _point(request)

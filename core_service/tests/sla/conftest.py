@@ -8,9 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core_service.events.models import OutboxEvent
 from core_service.sla.clock import COLUMNS
 from shared.db import session_scope
 
@@ -28,6 +29,7 @@ EVERY_MINUTE: dict[str, Any] = {
 }
 SetSla = Callable[..., Awaitable[None]]
 LetPass = Callable[[str, float], Awaitable[None]]
+Announced = Callable[[str], Awaitable[list[dict[str, Any]]]]
 
 
 @pytest.fixture
@@ -56,3 +58,17 @@ def let_pass(sessionmaker: async_sessionmaker[AsyncSession]) -> LetPass:
                                   {"seconds": minutes * 60, "number": number})
 
     return shift
+
+
+@pytest.fixture
+def announced(sessionmaker: async_sessionmaker[AsyncSession]) -> Announced:
+    """`await announced(kind)`: the `data` of each `core.request.<kind>` event in the outbox, oldest first."""
+
+    async def read(kind: str) -> list[dict[str, Any]]:
+        async for session in session_scope(sessionmaker):
+            channel = OutboxEvent.channel == f"core.request.{kind}"
+            rows = await session.execute(select(OutboxEvent).where(channel).order_by(OutboxEvent.id))
+            return [row.payload["data"] for row in rows.scalars()]
+        raise AssertionError
+
+    return read

@@ -28,6 +28,7 @@ class Request:
     sla_paused_at: datetime | None = None
     sla_due_at: datetime | None = None
     sla_alert_at: datetime | None = None
+    sla_risk_alert_at: datetime | None = None
     completed_at: datetime | None = None
     updated_at: datetime = MONDAY_TEN
 

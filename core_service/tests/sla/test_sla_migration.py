@@ -37,7 +37,7 @@ async def test_requests_filed_before_keep_null_clocks_and_the_migration_reverses
             row = await conn.fetchrow(CLOCKS)
             assert tuple(row) == ("261205-001", None, None, None)
             assert sorted(r["indexname"] for r in await conn.fetch(INDEXES)) == [
-                "ix_requests_sla_alert", "ix_requests_sla_due"]
+                "ix_requests_sla_alert", "ix_requests_sla_due", "ix_requests_sla_risk_alert"]
             await asyncio.to_thread(downgrade, MIGRATIONS, url, "0005")
             assert await conn.fetch(INDEXES) == []
             assert await conn.fetchval("SELECT to_regclass('sla_settings')") is None

@@ -1,4 +1,4 @@
-"""Dispatch: new requests offered to their category's executors, "taken by" once assigned, SLA breaches."""
+"""Dispatch: new requests offered to their category's executors, "taken by" once assigned, SLA warnings."""
 
 from __future__ import annotations
 
@@ -110,6 +110,12 @@ def sla_breached(data: Data, managers: list[Person]) -> list[Outgoing]:
     if executor is not None:
         out[executor.telegram_id] = _breach(executor, N_("notif.sla.executor"), data)
     return list(out.values())
+
+
+def sla_at_risk(data: Data) -> list[Outgoing]:
+    """The executor, if any, is reminded that 80 % of a clock is used and when it runs out."""
+    executor = person(data, "executor")
+    return [_breach(executor, N_("notif.sla.at_risk"), data)] if executor is not None else []
 
 
 def _breach(who: Person, key: str, data: Data) -> Outgoing:

@@ -19,7 +19,7 @@ from bot_gateway.clients.core import UserClient
 from bot_gateway.i18n import normalize
 from bot_gateway.notifications import payments, render
 from bot_gateway.notifications.claims import CLAIM_TTL, SENT, SENT_TTL, Claims
-from bot_gateway.notifications.dispatch import OFFERS_TTL, Dispatch, sla_breached
+from bot_gateway.notifications.dispatch import OFFERS_TTL, Dispatch, sla_at_risk, sla_breached
 from bot_gateway.notifications.people import PeopleEvents
 from bot_gateway.notifications.render import Outgoing, Person
 from bot_gateway.notifications.sender import PacedSender
@@ -83,6 +83,8 @@ class Notifier:
                 await self.dispatch.taken(data)
             if kind == "request.sla_breached":
                 return sla_breached(data, await self.managers())
+            if kind == "request.sla_at_risk":
+                return sla_at_risk(data)
             if kind == "request.status_changed" and data.get("status") == "returned":
                 return [*render.status_changed(data), *render.returned(data, await self.managers())]
             if kind.startswith(("residency.", "user.")):

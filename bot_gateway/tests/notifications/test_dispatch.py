@@ -12,7 +12,7 @@ from harness import Chat, buttons, file_request, text_of
 from sqlalchemy import update
 
 from core_service.requests.models import RepairRequest
-from core_service.sla.breaches import scan
+from core_service.sla import at_risk, breaches
 from shared.app import resources_of
 from shared.db import session_scope
 
@@ -70,41 +70,64 @@ async def test_a_critical_request_is_told_to_managers_at_once(
         assert answer.json()["number"] in text_of(told)
 
 
-async def breach(core_app: Any, number: str, minutes_ago: int) -> None:
-    """Let the request's resolution due time pass `minutes_ago`, then run one pass of Core's breach scan."""
-    due = datetime.now(UTC) - timedelta(minutes=minutes_ago)
+async def assigned_request(
+    make_user: Any, make_building: Any, core_client: Any, language: str
+) -> tuple[str, Chat, Chat]:
+    """A resident's request a manager assigned to an electrician (once the executor was told):
+    its number, the manager and the executor."""
+    building = await make_building()
+    resident = await make_user("applicant", language, name="Resident")
+    manager = await make_user("manager", language, name="Manager")
+    executor = await make_user("executor", language, specializations=("electrical",), name="Volt")
+    number = await file_request(await core_client(resident.user_id), building)
+    await offer(manager, number)
+    staff = await core_client(manager.user_id)
+    executor_id = (await staff.get(f"/api/v1/users/by-telegram/{executor.user_id}")).json()["id"]
+    assigned = await staff.post(f"/api/v1/requests/{number}/assign", json={"executor_id": executor_id})
+    assert assigned.status_code == 200, assigned.text
+    await executor.expect(executor.frag("notif.assigned"))
+    return number, manager, executor
+
+
+async def set_clock(core_app: Any, number: str, **values: datetime) -> Any:
+    """Move the request's SLA times in Core's database; Core's sessions, for a scan."""
     sessions = resources_of(core_app).sessions
     async for session in session_scope(sessions):
-        await session.execute(
-            update(RepairRequest).where(RepairRequest.number == number)
-            .values(resolution_due_at=due, sla_alert_at=due)
-        )
-    assert await scan(sessions) == 1
+        await session.execute(update(RepairRequest).where(RepairRequest.number == number).values(**values))
+    return sessions
 
 
 @pytest.mark.parametrize("language", ["ru", "uz"])
 async def test_a_breach_reaches_the_managers_once_and_reminds_the_executor(
     language: str, make_user: Any, make_building: Any, run_bot: Any, core_client: Any, core_app: Any
 ) -> None:
-    building = await make_building()
-    resident = await make_user("applicant", language, name="Resident")
-    manager = await make_user("manager", language, name="Manager")
-    executor = await make_user("executor", language, specializations=("electrical",), name="Volt")
     async with run_bot():
-        number = await file_request(await core_client(resident.user_id), building)
-        await offer(manager, number)
-        staff = await core_client(manager.user_id)
-        executor_id = (await staff.get(f"/api/v1/users/by-telegram/{executor.user_id}")).json()["id"]
-        assigned = await staff.post(f"/api/v1/requests/{number}/assign", json={"executor_id": executor_id})
-        assert assigned.status_code == 200, assigned.text
-        await executor.expect(executor.frag("notif.assigned"))
-
-        await breach(core_app, number, minutes_ago=30)
+        number, manager, executor = await assigned_request(make_user, make_building, core_client, language)
+        due = datetime.now(UTC) - timedelta(minutes=30)
+        sessions = await set_clock(core_app, number, resolution_due_at=due, sla_alert_at=due)
+        assert await breaches.scan(sessions) == 1
         told = await manager.expect(manager.frag("notif.sla.manager"))
-        due = (datetime.now(UTC) - timedelta(minutes=30)).astimezone(ZoneInfo("Asia/Tashkent"))
+        due = due.astimezone(ZoneInfo("Asia/Tashkent"))
         assert number in text_of(told)
         assert manager.t("sla.clock.resolution") in text_of(told)
         assert due.strftime("%d.%m.%Y %H:") in text_of(told)
         reminded = await executor.expect(executor.frag("notif.sla.executor"))
         assert number in text_of(reminded)
         assert await manager.count(manager.frag("notif.sla.manager")) == 1
+
+
+@pytest.mark.parametrize("language", ["ru", "uz"])
+async def test_a_clock_at_risk_reminds_the_executor_only(
+    language: str, make_user: Any, make_building: Any, run_bot: Any, core_client: Any, core_app: Any
+) -> None:
+    async with run_bot():
+        number, manager, executor = await assigned_request(make_user, make_building, core_client, language)
+        due = datetime.now(UTC) + timedelta(hours=1)
+        risk = datetime.now(UTC) - timedelta(minutes=1)
+        sessions = await set_clock(core_app, number, resolution_due_at=due, sla_risk_alert_at=risk)
+        assert await at_risk.scan(sessions) == 1
+        reminded = await executor.expect(executor.frag("notif.sla.at_risk"))
+        assert number in text_of(reminded)
+        assert executor.t("sla.clock.resolution") in text_of(reminded)
+        assert due.astimezone(ZoneInfo("Asia/Tashkent")).strftime("%d.%m.%Y %H:%M") in text_of(reminded)
+        assert await manager.count(manager.frag("notif.sla.at_risk")) == 0

@@ -36,6 +36,8 @@ class Settings(ServiceSettings):
     # Request numbers are per local day of the housing company.
     timezone: str = "Asia/Tashkent"
     events_stream: str = "stream:core"
+    # Completed work its resident neither accepts nor returns is accepted for them after this.
+    auto_accept_days: int = Field(default=3, ge=1)
 
     _split_tenants = field_validator("approval_required_tenants", mode="before")(split_commas)
 

@@ -12,6 +12,7 @@ from core_service.buildings import geocoding, worker
 from core_service.buildings.geocoding import Geocoder
 from core_service.config import Settings
 from core_service.events.models import OutboxEvent
+from core_service.requests import acceptance
 from core_service.sla import breaches
 from shared.app import ServiceResources
 from shared.background import BackgroundLoop
@@ -34,6 +35,8 @@ class Core:
     geocoding: BackgroundLoop | None = None
     # Announces SLA due times that have passed (`core.request.sla_breached`).
     sla_breaches: BackgroundLoop | None = None
+    # Reminds residents of completed work and accepts it for them (`requests/acceptance.py`).
+    acceptance: BackgroundLoop | None = None
     # Whether the database has pg_trgm for building search; learnt at the first search.
     trigram_search: bool | None = None
 
@@ -58,6 +61,10 @@ async def components(settings: Settings, resources: ServiceResources) -> AsyncIt
             core.sla_breaches = breaches.breach_loop(resources.sessions)
             core.sla_breaches.start()
             stack.push_async_callback(core.sla_breaches.stop)
+            core.acceptance = acceptance.acceptance_loop(resources.sessions, settings.auto_accept_days,
+                                                         settings.timezone)
+            core.acceptance.start()
+            stack.push_async_callback(core.acceptance.stop)
             await relay.start()
             stack.push_async_callback(relay.stop)
         yield core

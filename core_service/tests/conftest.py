@@ -12,6 +12,7 @@ import pytest
 import respx
 from fastapi import FastAPI
 from redis.asyncio import Redis
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core_service import MIGRATIONS, cli
@@ -20,8 +21,10 @@ from core_service.buildings import service as buildings
 from core_service.buildings.schemas import BuildingIn
 from core_service.config import Settings
 from core_service.dependencies import core_of
+from core_service.events.models import OutboxEvent
 from core_service.lifecycle import Core
 from core_service.models import Base
+from core_service.sla.clock import COLUMNS
 from core_service.users.models import User
 from shared import testing
 from shared.app import ServiceResources, resources_of
@@ -216,6 +219,8 @@ async def people(make_user: MakeUser) -> dict[str, Actor]:
 
 
 FileRequest = Callable[..., Awaitable[dict[str, Any]]]
+Announced = Callable[[str], Awaitable[list[dict[str, Any]]]]
+LetPass = Callable[[str, float], Awaitable[None]]
 
 
 @pytest.fixture
@@ -280,3 +285,32 @@ async def drive_request(client: Any, number: str, status: str, people: dict[str,
 def drive() -> Callable[..., Awaitable[dict[str, Any]]]:
     """`await drive(client, number, status, people)` moves a request to `status` through the API."""
     return drive_request
+
+
+@pytest.fixture
+def announced(sessionmaker: async_sessionmaker[AsyncSession]) -> Announced:
+    """`await announced(kind)`: the `data` of each `core.request.<kind>` event in the outbox, oldest first."""
+
+    async def read(kind: str) -> list[dict[str, Any]]:
+        async for session in session_scope(sessionmaker):
+            channel = OutboxEvent.channel == f"core.request.{kind}"
+            rows = await session.execute(select(OutboxEvent).where(channel).order_by(OutboxEvent.id))
+            return [row.payload["data"] for row in rows.scalars()]
+        raise AssertionError
+
+    return read
+
+
+@pytest.fixture
+def let_pass(sessionmaker: async_sessionmaker[AsyncSession]) -> LetPass:
+    """`await let_pass(number, minutes)`: as if `minutes` had passed for the request, every instant it
+    holds (its clocks, filing, last change, completion, acceptance follow-up) moves that much earlier."""
+    instants = (*COLUMNS, "created_at", "updated_at", "completed_at", "acceptance_due_at")
+    moved = ", ".join(f"{column} = {column} - make_interval(secs => :seconds)" for column in instants)
+
+    async def shift(number: str, minutes: float) -> None:
+        async for session in session_scope(sessionmaker):
+            await session.execute(text(f"UPDATE requests SET {moved} WHERE number = :number"),  # noqa: S608
+                                  {"seconds": minutes * 60, "number": number})
+
+    return shift

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from core_service.requests.models import RepairRequest
 from core_service.users.models import User
 
@@ -16,6 +18,8 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "cancelled": (),
 }
 FINAL = frozenset({"accepted", "cancelled"})
+# How long completed work waits for its resident before they are reminded to accept or return it.
+ACCEPTANCE_REMINDER = timedelta(days=1)
 # Statuses in which a manager may hand the work to another executor.
 REASSIGNABLE = frozenset({"in_progress", "purchasing", "clarification", "returned"})
 WORK_STEPS = frozenset({

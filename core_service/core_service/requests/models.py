@@ -34,6 +34,8 @@ class RepairRequest(FetchDefaults, TenantMixin, TimestampMixin, Base):
               postgresql_where=text("sla_alert_at IS NOT NULL AND sla_paused_at IS NULL")),
         Index("ix_requests_sla_risk_alert", "sla_risk_alert_at",
               postgresql_where=text("sla_risk_alert_at IS NOT NULL AND sla_paused_at IS NULL")),
+        Index("ix_requests_acceptance_due", "acceptance_due_at",
+              postgresql_where=text("acceptance_due_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -50,6 +52,8 @@ class RepairRequest(FetchDefaults, TenantMixin, TimestampMixin, Base):
     rating: Mapped[int | None] = mapped_column(Integer)
     review: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # While completed: when the resident is next reminded, or their acceptance is given for them.
+    acceptance_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # SLA clocks (`core_service.sla.clock`), set at filing; null on requests filed before them.
     reaction_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reaction_risk_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -34,9 +34,9 @@ def media_list(items: list[str | MediaItem]) -> list[Any]:
     return [m if isinstance(m, str) else m.model_dump() for m in items]
 
 
-def _history(request: RepairRequest, actor: User, action: str, **fields: Any) -> RequestHistory:
-    return RequestHistory(tenant_id=request.tenant_id, request_id=request.id, actor_id=actor.id,
-                          action=action, **fields)
+def _history(request: RepairRequest, actor: User | None, action: str, **fields: Any) -> RequestHistory:
+    return RequestHistory(tenant_id=request.tenant_id, request_id=request.id,
+                          actor_id=actor.id if actor else None, action=action, **fields)
 
 
 async def create(
@@ -131,6 +131,34 @@ async def take(session: AsyncSession, actor: User, number: str, zone: str) -> Re
     return await _set_executor(session, request, actor, actor, None, zone)
 
 
+async def _move(session: AsyncSession, request: RepairRequest, actor: User | None, status: str,
+                note: str | None, zone: str) -> RepairRequest:
+    """Set a legal, allowed `status`: clocks, the acceptance wait, history; the request reloaded."""
+    old_status, request.status = request.status, status
+    request.acceptance_due_at = None
+    if status == "completed":
+        request.completed_at = datetime.now(UTC)
+        # The resident is reminded a day later, unless they accept or return it first.
+        request.acceptance_due_at = request.completed_at + lifecycle.ACCEPTANCE_REMINDER
+    await tracking.moved(session, request, old_status, zone)
+    session.add(_history(request, actor, "status_changed", old_status=old_status, new_status=status,
+                         comment=note))
+    await session.flush()
+    return await reload(session, request)
+
+
+async def accept_automatically(session: AsyncSession, request: RepairRequest, days: int,
+                               zone: str) -> RepairRequest:
+    """Accept, with no actor and no rating, completed work its resident left unanswered `days` days."""
+    if not lifecycle.is_transition(request.status, "accepted"):
+        raise _illegal(request, "accepted")
+    note = f"accepted automatically: the resident did not answer in {days} days"
+    request = await _move(session, request, None, "accepted", note, zone)
+    await events.record(session, events.STATUS_CHANGED, request, None, old_status="completed",
+                        comment=note, reason=None, media=[], automatic=True)
+    return request
+
+
 def _require_fields(body: StatusBody) -> None:
     if body.status == "accepted" and body.rating is None:
         raise Invalid("rating", "accepting needs a rating from 1 to 5")
@@ -151,19 +179,11 @@ async def change_status(
     if request.status == "new" and body.status == "in_progress":  # an executor taking it
         return await _set_executor(session, request, actor, actor, body.comment, zone)
     old_status = request.status
-    request.status = body.status
-    if body.status == "completed":
-        request.completed_at = datetime.now(UTC)
     if body.status == "accepted":
         request.rating, request.review = body.rating, body.comment
     if body.media:  # e.g. photos proving the work is done
         request.media = [*request.media, *media_list(body.media)]
-    await tracking.moved(session, request, old_status, zone)
-    note = body.reason or body.comment
-    session.add(_history(request, actor, "status_changed", old_status=old_status,
-                         new_status=body.status, comment=note))
-    await session.flush()
-    request = await reload(session, request)
+    request = await _move(session, request, actor, body.status, body.reason or body.comment, zone)
     await events.record(session, events.STATUS_CHANGED, request, actor, old_status=old_status,
                         comment=body.comment, reason=body.reason, media=media_list(body.media))
     if body.status == "accepted":

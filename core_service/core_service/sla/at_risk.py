@@ -35,4 +35,5 @@ async def announce(session: AsyncSession, request: RepairRequest) -> None:
 
 async def scan(sessionmaker: async_sessionmaker[AsyncSession], limit: int = BATCH) -> int:
     """One pass: warn of up to `limit` clocks at risk now, in one transaction; how many were claimed."""
-    return await due.claim(sessionmaker, RepairRequest.sla_risk_alert_at, announce, limit)
+    return await due.claim(sessionmaker, RepairRequest.sla_risk_alert_at, announce, limit,
+                           RepairRequest.sla_paused_at.is_(None))

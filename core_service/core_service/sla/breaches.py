@@ -33,7 +33,8 @@ async def announce(session: AsyncSession, request: RepairRequest) -> None:
 
 async def scan(sessionmaker: async_sessionmaker[AsyncSession], limit: int = BATCH) -> int:
     """One pass: announce up to `limit` breaches due now, in one transaction; how many."""
-    return await due.claim(sessionmaker, RepairRequest.sla_alert_at, announce, limit)
+    return await due.claim(sessionmaker, RepairRequest.sla_alert_at, announce, limit,
+                           RepairRequest.sla_paused_at.is_(None))
 
 
 def breach_loop(sessionmaker: async_sessionmaker[AsyncSession]) -> BackgroundLoop:

@@ -1,11 +1,11 @@
-"""Claiming requests whose due instant (a column) has passed, for the SLA scans."""
+"""Claiming requests whose due instant (a column) has passed, for the scans of time-based work."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -17,13 +17,15 @@ Announce = Callable[[AsyncSession, RepairRequest], Awaitable[None]]
 
 
 async def claim(sessionmaker: async_sessionmaker[AsyncSession],
-                column: InstrumentedAttribute[datetime | None], announcer: Announce, limit: int) -> int:
-    """One pass over `column`: `announcer` for up to `limit` requests due now, in one transaction."""
+                column: InstrumentedAttribute[datetime | None], announcer: Announce, limit: int,
+                *where: ColumnElement[bool]) -> int:
+    """One pass over `column`: `announcer` for up to `limit` requests due now (and `where`), in one
+    transaction; how many were claimed."""
     announced = 0
     async for session in session_scope(sessionmaker):  # committed when the loop ends, not on return
         claimed = queries.with_people(
             select(RepairRequest)
-            .where(column <= func.now(), RepairRequest.sla_paused_at.is_(None))
+            .where(column <= func.now(), *where)
             .order_by(column)
             .limit(limit)
         ).with_for_update(of=RepairRequest, skip_locked=True)

@@ -37,7 +37,7 @@ BY_VARIABLE = {
     "CORE_GEOCODE_RETRY_SECONDS": "Pause before geocoding a building again after a failure.",
     "CORE_GEOCODE_MAX_ATTEMPTS": "Geocoding attempts per building before giving up.",
     "CORE_RUN_WORKERS": "Run the background workers (outbox relay, geocoding, SLA breaches and at-risk "
-    "warnings, acceptance follow-up) in this process.",
+    "warnings, acceptance follow-up, shift alerts) in this process.",
     "CORE_NUMBERING_POOL_SIZE": "Connections of the small autocommit pool that hands out request numbers.",
     "CORE_EVENTS_STREAM": "Redis Stream the Core Service appends its events to.",
     "CORE_AUTO_ACCEPT_DAYS": "Days completed work waits for its resident (reminded after one) before it is "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -13,6 +14,7 @@ from core_service.buildings.geocoding import Geocoder
 from core_service.config import Settings
 from core_service.events.models import OutboxEvent
 from core_service.requests import acceptance
+from core_service.shifts import alerts
 from core_service.sla import breaches
 from shared.app import ServiceResources
 from shared.background import BackgroundLoop
@@ -37,6 +39,8 @@ class Core:
     sla_breaches: BackgroundLoop | None = None
     # Reminds residents of completed work and accepts it for them (`requests/acceptance.py`).
     acceptance: BackgroundLoop | None = None
+    # Flags late shifts and warns of tomorrow's coverage gaps (`shifts/alerts.py`).
+    shift_alerts: BackgroundLoop | None = None
     # Whether the database has pg_trgm for building search; learnt at the first search.
     trigram_search: bool | None = None
 
@@ -65,6 +69,9 @@ async def components(settings: Settings, resources: ServiceResources) -> AsyncIt
                                                          settings.timezone)
             core.acceptance.start()
             stack.push_async_callback(core.acceptance.stop)
+            core.shift_alerts = alerts.shift_alert_loop(resources.sessions, ZoneInfo(settings.timezone))
+            core.shift_alerts.start()
+            stack.push_async_callback(core.shift_alerts.stop)
             await relay.start()
             stack.push_async_callback(relay.stop)
         yield core

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, func, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -46,6 +46,9 @@ class Shift(FetchDefaults, TenantMixin, TimestampMixin, Base):
     __table_args__ = (
         Index("ix_shifts_executor_time", "tenant_id", "executor_id", "starts_at"),
         Index("ix_shifts_specialization_time", "tenant_id", "specialization", "starts_at"),
+        # The late-shift scan reads only planned shifts not yet flagged.
+        Index("ix_shifts_late", "starts_at",
+              postgresql_where=text("status = 'planned' AND late_flagged_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -59,6 +62,21 @@ class Shift(FetchDefaults, TenantMixin, TimestampMixin, Base):
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     handover_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     handover_state: Mapped[str | None] = mapped_column(String(9))
+    # When the managers were told it had not been started in time (`shift.late`), once.
+    late_flagged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     executor: Mapped[User] = relationship(foreign_keys=[executor_id], lazy="raise")
     handover_to: Mapped[User | None] = relationship(foreign_keys=[handover_to_id], lazy="raise")
+
+
+class CoverageCheck(Base):
+    """A specialization's coverage of one local day checked the day before, so it is checked once."""
+
+    __tablename__ = "shift_coverage_checks"
+
+    tenant_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    specialization: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    # Stretches of the templates' hours with nobody planned, found when it was checked.
+    gaps: Mapped[int] = mapped_column(Integer, default=0)
+    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

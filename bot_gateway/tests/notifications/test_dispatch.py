@@ -1,18 +1,21 @@
 """Dispatch through the real stack: a new request offered to the executors of its category with
-Take, the others' offers saying who took it, critical requests and SLA breaches told to managers."""
+Take and taken once, the others' offers saying who took it, critical requests, SLA breaches and
+clocks at risk."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from harness import Chat, buttons, file_request, text_of
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from core_service.requests.models import RepairRequest
 from core_service.sla import at_risk, breaches
+from core_service.users.models import User
 from shared.app import resources_of
 from shared.db import session_scope
 
@@ -52,6 +55,51 @@ async def test_a_new_request_is_offered_to_its_executors_and_taken_once(
         assert "Anvar" in text_of(edited)
         assert buttons(edited) == []
         assert await electrician.count(f"№{number}") == 0
+
+
+async def first_to_take(chats: list[Chat]) -> Chat:
+    """The chat told it took the request (waits for it)."""
+    for _ in range(200):
+        for chat in chats:
+            if await chat.count(chat.frag("take.success")):
+                return chat
+        await asyncio.sleep(0.05)
+    raise AssertionError("nobody was told they took the request")
+
+
+async def told_it_changed(chat: Chat) -> bool:
+    """Core's 409 as an alert, or the card's "it changed" when the take was read after the other."""
+    for _ in range(200):
+        answers = [str((c.get("answer") or {}).get("text")) for c in (await chat.transcript())["callbacks"]]
+        if chat.t("req.conflict") in answers or await chat.count(chat.frag("req.changed")):
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+async def test_two_executors_taking_at_once_get_one_assignment(
+    make_user: Any, make_building: Any, run_bot: Any, core_client: Any, core_app: Any
+) -> None:
+    building = await make_building()
+    resident = await make_user("applicant", "ru", name="Resident")
+    plumbers = [
+        await make_user("executor", "ru", specializations=("plumbing",), name=name) for name in ("Ann", "Bek")
+    ]
+    async with run_bot():
+        number = await file_request(await core_client(resident.user_id), building)
+        offers = [await offer(chat, number) for chat in plumbers]
+        takes = (c.press_text(o, c.t("act.take")) for c, o in zip(plumbers, offers, strict=True))
+        await asyncio.gather(*takes)
+        winner = await first_to_take(plumbers)
+        loser = plumbers[1 - plumbers.index(winner)]
+        assert await told_it_changed(loser)
+        assert await loser.count(loser.frag("take.success")) == 0
+    async for session in session_scope(resources_of(core_app).sessions):
+        taker = await session.scalar(
+            select(User.telegram_id).join(RepairRequest, RepairRequest.executor_id == User.id)
+            .where(RepairRequest.number == number)
+        )
+        assert taker == winner.user_id
 
 
 async def test_a_critical_request_is_told_to_managers_at_once(

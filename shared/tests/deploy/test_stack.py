@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from core_service.cli import DEMO_EXECUTORS, DEMO_MANAGER
+from core_service.cli import DEMO_ADMIN, DEMO_EXECUTORS, DEMO_MANAGER
 from scripts.stack import suite_totals
 from scripts.urls import DEMO_PEOPLE
 
@@ -49,5 +49,9 @@ def test_a_suite_that_left_no_report_is_named(tmp_path):
 
 
 def test_the_demo_staffs_roles_in_the_emulators_list_are_their_roles_in_core():
-    roles = {DEMO_MANAGER[0]: "manager", **{executor[0]: "executor" for executor in DEMO_EXECUTORS}}
+    roles = {
+        DEMO_ADMIN[0]: "admin",
+        DEMO_MANAGER[0]: "manager",
+        **{executor[0]: "executor" for executor in DEMO_EXECUTORS},
+    }
     assert {user_id: role for user_id, _, role in DEMO_PEOPLE} == roles

@@ -124,6 +124,7 @@ COMPOSED = (
     N_("notif.status"),
     N_("notif.completed"),
     N_("notif.returned"),
+    N_("notif.acceptance_reminder"),
     N_("notif.returned.manager"),
     N_("notif.assigned"),
     N_("notif.commented"),

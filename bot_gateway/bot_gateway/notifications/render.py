@@ -9,7 +9,7 @@ from aiogram.types import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboa
 
 from bot_gateway.i18n import normalize, t
 from bot_gateway.keyboards.requests import open_request
-from bot_gateway.texts import category_name, clip, esc, stars, status_name
+from bot_gateway.texts import category_name, clip, esc, stars, status_name, when
 
 Data = dict[str, Any]
 
@@ -124,6 +124,14 @@ def rated(data: Data) -> list[Outgoing]:
     return [message(executor, "notif.rated", data, stars=stars(data.get("rating")))] if executor else []
 
 
+def acceptance_reminder(data: Data) -> list[Outgoing]:
+    """The resident, a day after completion: accept or return the work before it is accepted for them."""
+    applicant = person(data, "applicant")
+    if applicant is None:
+        return []
+    return [message(applicant, "notif.acceptance_reminder", data, deadline=when(data.get("auto_accept_at")))]
+
+
 def payment(number: str, amount: str, currency: str, who: Person) -> Outgoing:
     """A payment confirmation for the request's resident."""
     text = t("notif.payment", who.language, number=esc(number), amount=esc(amount), currency=esc(currency))
@@ -135,4 +143,5 @@ CORE_RENDERERS = {
     "request.assigned": assigned,
     "request.commented": commented,
     "request.rated": rated,
+    "request.acceptance_reminder": acceptance_reminder,
 }

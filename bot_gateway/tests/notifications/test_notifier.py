@@ -101,6 +101,26 @@ async def test_managers_hear_of_new_requests_with_user_text_escaped(
     assert telegram.texts(MANAGER)[-1].startswith("🚨")
 
 
+async def test_a_resident_who_left_completed_work_unanswered_is_reminded_once_with_the_deadline(
+    notifier: Notifier, telegram: FakeTelegram
+) -> None:
+    reminder = event(
+        "request.acceptance_reminder",
+        status="completed",
+        actor_telegram_id=None,
+        completed_at="2026-12-04T10:00:00+00:00",
+        auto_accept_at="2026-12-07T10:00:00+00:00",
+    )
+    await notifier.handle(reminder)
+    await notifier.handle(reminder)  # redelivered: nothing sent twice
+    [text] = telegram.texts(RESIDENT)
+    assert "261201-001" in text and "07.12.2026 15:00" in text  # the deadline in Tashkent time
+    assert text.startswith("⏰") and "avtomatik" in text  # in the resident's Uzbek
+    assert telegram.texts(EXECUTOR) == [] and telegram.texts(MANAGER) == []
+    [call] = telegram.of("sendMessage")
+    assert call["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "request:view:261201-001"
+
+
 async def test_assignment_comment_return_and_rating_reach_the_right_people(
     notifier: Notifier, telegram: FakeTelegram
 ) -> None:

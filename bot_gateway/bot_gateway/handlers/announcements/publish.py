@@ -16,7 +16,7 @@ from bot_gateway.clients.errors import ApiError
 from bot_gateway.context import Context
 from bot_gateway.handlers.announcements import views
 from bot_gateway.handlers.announcements.steps import prompt
-from bot_gateway.handlers.common import InFlow, drop_buttons, finish, flow_data, message_of, say, stale
+from bot_gateway.handlers.common import InFlow, edit_target, finish, flow_data, message_of, say, stale
 from bot_gateway.handlers.once import CLOCK_SLACK, SubmitKeys
 from bot_gateway.keyboards.callback_data import AnnouncementCb
 from bot_gateway.notifications import progress
@@ -24,7 +24,7 @@ from bot_gateway.states import Announcement
 from bot_gateway.texts import esc
 
 router = Router(name=__name__)
-EDIT_STEPS = {
+EDIT_STEPS: dict[str, str | None] = {
     "text_ru": Announcement.text_ru.state,
     "text_uz": Announcement.text_uz.state,
     "photo": Announcement.photo.state,
@@ -59,11 +59,10 @@ async def edit_field(
     draft: dict[str, Any],
 ) -> None:
     """Go back to one step; once it is done the preview comes again."""
-    message = message_of(callback)
-    step = EDIT_STEPS.get(callback_data.value)
-    if message is None or step is None:
-        return await stale(callback, ctx)
-    await drop_buttons(callback)
+    target = await edit_target(callback, ctx, EDIT_STEPS, callback_data.value)
+    if target is None:
+        return
+    message, step = target
     update: dict[str, Any] = {"editing": True}
     if callback_data.value == "audience":
         update["chosen"], update["chosen_names"] = [], {}

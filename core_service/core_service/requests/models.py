@@ -84,6 +84,8 @@ class RequestComment(FetchDefaults, TenantMixin, TimestampMixin, Base):
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     text: Mapped[str] = mapped_column(Text)
+    # Photos (and other files) sent with the comment, stored as a request's media items are.
+    media: Mapped[list[Any]] = mapped_column(JSONB, default=list, server_default=text("'[]'::jsonb"))
 
     author: Mapped[User] = relationship(lazy="raise")
 
@@ -92,6 +94,11 @@ class RequestHistory(FetchDefaults, TenantMixin, TimestampMixin, Base):
     """One change of a request: creation, status change, assignment, comment or rating."""
 
     __tablename__ = "request_history"
+    __table_args__ = (
+        # Auto-assignment's "longest since their last assignment" reads only these.
+        Index("ix_request_history_assigned", "tenant_id", "new_executor_id", "created_at",
+              postgresql_where=text("action = 'assigned'")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"), index=True)

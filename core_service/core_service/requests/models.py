@@ -75,6 +75,10 @@ class RepairRequest(FetchDefaults, TenantMixin, TimestampMixin, Base):
         return clock.status_of(self, datetime.now(UTC))
 
 
+# What a JSONB list column holds before anything is added (and on rows older than the column).
+EMPTY_LIST = text("'[]'::jsonb")
+
+
 class RequestComment(FetchDefaults, TenantMixin, TimestampMixin, Base):
     """A comment on a request."""
 
@@ -85,7 +89,7 @@ class RequestComment(FetchDefaults, TenantMixin, TimestampMixin, Base):
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     text: Mapped[str] = mapped_column(Text)
     # Photos (and other files) sent with the comment, stored as a request's media items are.
-    media: Mapped[list[Any]] = mapped_column(JSONB, default=list, server_default=text("'[]'::jsonb"))
+    media: Mapped[list[Any]] = mapped_column(JSONB, default=list, server_default=EMPTY_LIST)
 
     author: Mapped[User] = relationship(lazy="raise")
 

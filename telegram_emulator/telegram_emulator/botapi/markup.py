@@ -1,8 +1,10 @@
-"""reply_markup validation: inline keyboards (callback data <= 64 bytes), reply keyboards, removal."""
+"""reply_markup validation: inline keyboards (callback data <= 64 bytes), reply keyboards, removal;
+the Mini App (`web_app`) a button opens."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram_emulator.botapi.errors import bad_request
 
@@ -55,7 +57,19 @@ def _inline_button(button: Any) -> dict[str, Any]:
             raise bad_request("BUTTON_DATA_INVALID")
     if "url" in button and not (isinstance(button["url"], str) and button["url"].strip()):
         raise bad_request("BUTTON_URL_INVALID")
+    if "web_app" in button:
+        web_app_info(button["web_app"])
     return dict(button)
+
+
+def web_app_info(info: Any) -> dict[str, str]:
+    """A `WebAppInfo` checked: its `url` is an absolute http(s) URL. Telegram wants HTTPS; locally
+    the Mini Apps are served over http, so http passes too."""
+    url = info.get("url") if isinstance(info, dict) else None
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise bad_request("BUTTON_URL_INVALID")
+    return {"url": str(url)}
 
 
 def _reply_button(button: Any) -> dict[str, Any]:
@@ -63,4 +77,6 @@ def _reply_button(button: Any) -> dict[str, Any]:
         button = {"text": button}
     if not isinstance(button, dict) or not isinstance(button.get("text"), str) or not button["text"]:
         raise bad_request("can't parse keyboard button: Text field must be a non-empty String")
+    if "web_app" in button:
+        web_app_info(button["web_app"])
     return dict(button)

@@ -16,6 +16,7 @@ from telegram_emulator.botapi import (  # noqa: F401
     misc,
     profile,
     updates,
+    webapps,
 )
 from telegram_emulator.botapi.errors import ApiError, not_found, ok, unauthorized
 from telegram_emulator.botapi.params import Params

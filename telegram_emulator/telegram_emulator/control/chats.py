@@ -69,13 +69,19 @@ UploadDep = Annotated[Upload, Depends(read_upload)]
 
 
 @router.post("/photos", status_code=201)
-async def send_photo(upload: UploadDep, chat: ChatDep, bot: BotDep, world: WorldDep) -> dict[str, Any]:
-    """The user sends a photo (PNG, JPEG or GIF bytes) with an optional caption."""
+async def send_photo(
+    upload: UploadDep, chat: ChatDep, bot: BotDep, world: WorldDep,
+    media_group_id: Annotated[str | None, Form(max_length=64)] = None,
+) -> dict[str, Any]:
+    """The user sends a photo (PNG, JPEG or GIF bytes) with an optional caption; photos sent with
+    one `media_group_id` are an album (Telegram delivers an album as one message per photo)."""
     try:
         sizes = store_photo(bot, upload.data)
     except ApiError:
         raise HTTPException(422, "not a PNG, JPEG or GIF image") from None
-    content = {"photo": [f.as_photo_size() for f in sizes]}
+    content: dict[str, Any] = {"photo": [f.as_photo_size() for f in sizes]}
+    if media_group_id:
+        content["media_group_id"] = media_group_id
     return service.user_message(world, bot, chat, upload.message(content))
 
 
@@ -126,16 +132,16 @@ async def set_blocked(body: BlockIn, chat: ChatDep, bot: BotDep, world: WorldDep
 
 @router.get("/transcript")
 async def transcript(
-    chat: ChatDep, world: WorldDep, after_version: int | None = None, wait_seconds: Timeout = 0
+    chat: ChatDep, bot: BotDep, world: WorldDep, after_version: int | None = None, wait_seconds: Timeout = 0
 ) -> dict[str, Any]:
-    """Both sides' messages (edits applied, deletions marked) and callbacks; with `after_version`,
-    waits up to `timeout` s for a newer version."""
+    """Both sides' messages (edits applied, deletions marked), callbacks and the menu button the chat
+    shows; with `after_version`, waits up to `timeout` s for a newer version."""
     deadline = time.monotonic() + min(wait_seconds, world.settings.control_wait_max_seconds)
     while after_version is not None and chat.version <= after_version and not world.closing:
         remaining = deadline - time.monotonic()
         if remaining <= 0 or not await chat.changed.wait(remaining):
             break
-    return chat.transcript()
+    return {**chat.transcript(), "menu_button": bot.menu_button_of(chat)}
 
 
 @router.get("/wait", response_model=None)

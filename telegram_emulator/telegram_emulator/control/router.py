@@ -1,4 +1,5 @@
-"""Control API: users, bots, flood switch, reset; chat actions are in `chats`, links to bots in `links`."""
+"""Control API: users, bots, flood switch, reset; chat actions are in `chats`, links to bots in `links`,
+Mini Apps in `webapps`."""
 
 from __future__ import annotations
 
@@ -7,17 +8,19 @@ from typing import Any
 from fastapi import APIRouter, HTTPException
 
 from telegram_emulator.config import TIME_ZONE
-from telegram_emulator.control import chats, links
+from telegram_emulator.control import chats, links, webapps
 from telegram_emulator.control.schemas import FloodIn, UserIn
 from telegram_emulator.dependencies import WebhooksDep, WorldDep
 from telegram_emulator.state.users import User
+from telegram_emulator.webapps.init_data import THEMES
 
 router = APIRouter(prefix="/control", tags=["control"])
 
 
 @router.get("/config")
 async def config(world: WorldDep) -> dict[str, Any]:
-    """What the chat page needs first: the default bot, the flood switch, the zone of its times."""
+    """What the chat page needs first: the default bot, the flood switch, the zone of its times, the
+    Mini Apps' themes."""
     bot = (
         world.bot(world.settings.default_bot_token)
         if world.token_allowed(world.settings.default_bot_token)
@@ -28,6 +31,7 @@ async def config(world: WorldDep) -> dict[str, Any]:
         "default_bot": bot.as_control() if bot else None,
         "flood": world.flood.as_dict(),
         "time_zone": TIME_ZONE,
+        "web_app_themes": THEMES,
     }
 
 
@@ -93,3 +97,4 @@ async def reset(world: WorldDep, webhooks: WebhooksDep) -> dict[str, bool]:
 
 router.include_router(chats.router)
 router.include_router(links.router)
+router.include_router(webapps.router)

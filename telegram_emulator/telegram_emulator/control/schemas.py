@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 UZ_PHONE = re.compile(r"^998\d{9}$")
@@ -117,3 +117,27 @@ class FloodIn(BaseModel):
     chat_window_seconds: float | None = Field(default=None, gt=0)
     global_limit: int | None = Field(default=None, ge=1)
     global_window_seconds: float | None = Field(default=None, gt=0)
+
+
+class WebAppOpenIn(BaseModel):
+    """The user presses a button that opens a Mini App: the menu button, an inline button (on bot
+    message `message_id`) or a reply keyboard button, with the `url` it opens."""
+
+    source: Literal["menu", "inline", "keyboard"]
+    url: str | None = Field(default=None, max_length=2048)
+    message_id: int | None = Field(default=None, gt=0)
+    theme: Literal["light", "dark"] = "light"
+
+
+class WebAppDataIn(BaseModel):
+    """What a keyboard button's Mini App sends with Telegram.WebApp.sendData (up to 4096 bytes)."""
+
+    data: str = Field(min_length=1, max_length=4096)
+    button_text: str = Field(min_length=1, max_length=256)
+
+    @field_validator("data")
+    @classmethod
+    def _at_most_4096_bytes(cls, value: str) -> str:
+        if len(value.encode()) > 4096:
+            raise PydanticCustomError("data_too_long", "at most 4096 bytes (UTF-8)")
+        return value

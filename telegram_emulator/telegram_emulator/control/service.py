@@ -4,7 +4,6 @@ update."""
 from __future__ import annotations
 
 import copy
-import hashlib
 import secrets
 from typing import Any
 
@@ -77,12 +76,11 @@ def press_button(world: World, bot: BotState, chat: ChatState, message_id: int, 
     bot.callbacks[callback.id] = callback
     chat.callbacks.append(callback)
     chat.touch()
-    digest = hashlib.sha256(f"{bot.id}:{chat.user.id}".encode()).hexdigest()
     query = {
         "id": callback.id,
         "from": chat.user.as_user(),
         "message": copy.deepcopy(record.message),
-        "chat_instance": str(int(digest[:15], 16)),
+        "chat_instance": bot.chat_instance(chat.user.id),
         "data": data,
     }
     bot.enqueue("callback_query", query, world.settings.updates_max_pending)

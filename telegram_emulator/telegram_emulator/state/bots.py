@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram_emulator.state.chats import CallbackRecord, ChatState
+from telegram_emulator.state.chats import CallbackRecord, ChatState, WebAppQuery
 from telegram_emulator.state.files import StoredFile
 from telegram_emulator.state.signal import Signal
 from telegram_emulator.state.users import User
@@ -62,6 +63,7 @@ class BotState:
     file_paths: dict[str, str] = field(default_factory=dict)
     photo_groups: dict[str, list[str]] = field(default_factory=dict)
     callbacks: dict[str, CallbackRecord] = field(default_factory=dict)
+    web_app_queries: dict[str, WebAppQuery] = field(default_factory=dict)
     commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     profile: dict[str, dict[str, str]] = field(default_factory=dict)
     menu_button: dict[str, Any] = field(default_factory=lambda: {"type": "default"})
@@ -84,6 +86,16 @@ class BotState:
         if chat is None:
             chat = self.chats[user.id] = ChatState(user=user)
         return chat
+
+    def menu_button_of(self, chat: ChatState) -> dict[str, Any]:
+        """The menu button `chat` shows: its own unless that is `default`, else the bot's."""
+        own = chat.menu_button
+        return own if own and own.get("type") != "default" else self.menu_button
+
+    def chat_instance(self, user_id: int) -> str:
+        """The stable `chat_instance` of the chat with `user_id` (callback queries, Mini Apps)."""
+        digest = hashlib.sha256(f"{self.id}:{user_id}".encode()).hexdigest()
+        return str(int(digest[:15], 16))
 
     def wants(self, kind: str) -> bool:
         """Whether updates of `kind` are delivered (allowed_updates of the last call)."""
@@ -131,6 +143,7 @@ class BotState:
         self.file_paths.clear()
         self.photo_groups.clear()
         self.callbacks.clear()
+        self.web_app_queries.clear()
         self.commands.clear()
         self.profile.clear()
         self.menu_button = {"type": "default"}

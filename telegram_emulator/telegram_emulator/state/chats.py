@@ -50,6 +50,16 @@ class CallbackRecord:
 
 
 @dataclass
+class WebAppQuery:
+    """A Mini App opened from an inline or the menu button: answerWebAppQuery may answer it once."""
+
+    id: str
+    user_id: int
+    created_at: float = field(default_factory=time.monotonic)
+    answered: bool = False
+
+
+@dataclass
 class ChatState:
     """A private chat: its messages in order, a version bumped on every change, and a wake-up."""
 
@@ -59,6 +69,7 @@ class ChatState:
     next_message_id: int = 1
     version: int = 0
     reply_keyboard: dict[str, Any] | None = None
+    menu_button: dict[str, Any] | None = None  # this chat's own (setChatMenuButton with chat_id)
     blocked: bool = False
     started: bool = False  # the user has written to the bot at least once
     action: str | None = None

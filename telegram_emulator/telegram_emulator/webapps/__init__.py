@@ -1,0 +1,1 @@
+"""Mini Apps: the signed initData and launch URL a button opens, the theme, what the app sends back."""

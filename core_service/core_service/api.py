@@ -8,6 +8,7 @@ from core_service.announcements.router import router as announcements
 from core_service.auth.router import router as auth
 from core_service.buildings.router import router as buildings
 from core_service.invites.router import router as invites
+from core_service.reports.router import router as reports
 from core_service.requests.router import router as requests
 from core_service.residency.router import router as residencies
 from core_service.shifts.router import router as shifts
@@ -24,3 +25,4 @@ router.include_router(residencies)
 router.include_router(invites)
 router.include_router(announcements)
 router.include_router(shifts)
+router.include_router(reports)

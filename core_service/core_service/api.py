@@ -8,6 +8,7 @@ from core_service.announcements.router import router as announcements
 from core_service.auth.router import router as auth
 from core_service.buildings.router import router as buildings
 from core_service.invites.router import router as invites
+from core_service.logins.router import router as logins
 from core_service.reports.router import router as reports
 from core_service.requests.router import router as requests
 from core_service.residency.router import router as residencies
@@ -26,3 +27,4 @@ router.include_router(invites)
 router.include_router(announcements)
 router.include_router(shifts)
 router.include_router(reports)
+router.include_router(logins)

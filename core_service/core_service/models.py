@@ -9,6 +9,7 @@ from core_service.db import Base
 from core_service.dispatch import models as dispatch_models
 from core_service.events import models as events_models
 from core_service.invites import models as invites_models
+from core_service.logins import models as logins_models
 from core_service.requests import models as requests_models
 from core_service.residency import models as residency_models
 from core_service.shifts import models as shifts_models
@@ -16,5 +17,5 @@ from core_service.sla import models as sla_models
 from core_service.users import models as users_models
 
 __all__ = ["Base", "announcements_models", "auth_models", "buildings_models", "dispatch_models",
-           "events_models", "invites_models", "requests_models", "residency_models", "shifts_models",
-           "sla_models", "users_models"]
+           "events_models", "invites_models", "logins_models", "requests_models", "residency_models",
+           "shifts_models", "sla_models", "users_models"]

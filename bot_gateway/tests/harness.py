@@ -96,9 +96,11 @@ class Chat:
         answer = await self.http.post(f"{self.base}/messages/{message_id}/edit", json={"text": text})
         assert answer.status_code == 200, answer.text
 
-    async def photo(self, caption: str | None = None) -> int:
-        """Send a photo (with a caption)."""
+    async def photo(self, caption: str | None = None, album: str | None = None) -> int:
+        """Send a photo (with a caption; one of the `album` sent together, if given)."""
         data = {"caption": caption} if caption else {}
+        if album:
+            data["media_group_id"] = album
         answer = await self.http.post(
             f"{self.base}/photos", files={"file": ("p.png", png(), "image/png")}, data=data
         )

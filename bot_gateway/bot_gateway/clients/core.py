@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from bot_gateway.clients.base import BaseApiClient
 
 Json = dict[str, Any]
 Deliveries = list[Json]  # a module alias: inside a client with a `list` method, `list` is that method
+# Rows per page of the request report (the most Core gives at once).
+REPORT_PAGE = 5000
 
 
 class AuthClient(BaseApiClient):
@@ -166,10 +170,12 @@ class RequestClient(BaseApiClient):
         """The request's comments."""
         return await self.call("GET", f"/api/v1/requests/{number}/comments", token=token)
 
-    async def add_comment(self, token: str, number: str, text: str) -> Json:
-        """Comment on a request."""
-        result: Json = await self.call("POST", f"/api/v1/requests/{number}/comments", token=token,
-                                       json={"text": text})
+    async def add_comment(
+        self, token: str, number: str, text: str, media: Sequence[Any] | None = None
+    ) -> Json:
+        """Comment on a request (text, photos, or both)."""
+        body = {"text": text, **({"media": list(media)} if media else {})}
+        result: Json = await self.call("POST", f"/api/v1/requests/{number}/comments", token=token, json=body)
         return result
 
     async def history(self, token: str, number: str) -> Any:
@@ -179,6 +185,26 @@ class RequestClient(BaseApiClient):
     async def stats(self, token: str) -> Json:
         """Counts by status and category, completion times, per executor."""
         result: Json = await self.call("GET", "/api/v1/requests/stats", token=token)
+        return result
+
+    async def report(self, token: str, first: date, last: date) -> Json:
+        """`{timezone, rows}`: every row of the request report of local days `first`..`last`, read
+        page after page (managers)."""
+        params: Json = {"from": first.isoformat(), "to": last.isoformat(), "limit": REPORT_PAGE}
+        rows: list[Json] = []
+        while True:
+            page: Json = await self.call("GET", "/api/v1/reports/requests", token=token, params=params,
+                                         retry=True)
+            rows += page["rows"]
+            if page["next_after"] is None:
+                return {"timezone": page["timezone"], "rows": rows}
+            params["after"] = page["next_after"]
+
+    async def report_summary(self, token: str, first: date, last: date, group_by: str = "category") -> Json:
+        """The figures of local days `first`..`last`: `total` and per group (managers)."""
+        params = {"from": first.isoformat(), "to": last.isoformat(), "group_by": group_by}
+        result: Json = await self.call("GET", "/api/v1/reports/summary", token=token, params=params,
+                                       retry=True)
         return result
 
 

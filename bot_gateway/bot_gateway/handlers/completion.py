@@ -19,7 +19,7 @@ from bot_gateway.handlers.common import (
     say,
     stale,
 )
-from bot_gateway.handlers.requests import permissions
+from bot_gateway.handlers.requests import attach, permissions
 from bot_gateway.handlers.requests.card import show
 from bot_gateway.handlers.requests.freshness import current, still_current
 from bot_gateway.keyboards import requests as keyboards
@@ -28,7 +28,6 @@ from bot_gateway.states import Completion
 from bot_gateway.texts import esc, status_name
 
 router = Router(name=__name__)
-MAX_PROOF = 10
 
 
 @router.message(Completion.comment, PLAIN_TEXT)
@@ -48,13 +47,13 @@ async def comment(message: Message, state: FSMContext, ctx: Context) -> None:
 
 @router.message(Completion.photos, F.photo)
 async def photo(message: Message, state: FSMContext, ctx: Context) -> None:
-    """One more proof photo."""
+    """One more proof photo (an album is answered once, with its count)."""
+    attached = await attach.collect(message, state)
     data = await state.get_data()
-    photos = [*data.get("photos", []), message.photo[-1].file_id if message.photo else ""][:MAX_PROOF]
-    await state.update_data(photos=photos)
-    await message.answer(
-        ctx.tn("complete.photo.added", len(photos)),
-        reply_markup=keyboards.confirm(data["flow"], ctx, skip="btn.done"),
+    await attach.answer(
+        message, state, attached,
+        ctx.tn("complete.photo.added", len(attached.photos)),
+        keyboards.confirm(data["flow"], ctx, skip="btn.done"),
     )
 
 
@@ -85,12 +84,11 @@ async def photos_done(
 async def confirmed(callback: CallbackQuery, state: FSMContext, ctx: Context, draft: dict[str, Any]) -> None:
     """Mark the request completed with the proof photos (the resident gets them with the notice),
     unless it changed since the work was described."""
-    number, photos = draft["number"], draft.get("photos", [])
+    number = draft["number"]
     if not await still_current(callback, state, ctx, number, "complete"):
         return
-    media = [{"file_id": file_id, "type": "photo"} for file_id in photos]
     await ctx.clients.requests.change_status(
-        ctx.token, number, "completed", comment=draft.get("comment"), media=media or None
+        ctx.token, number, "completed", comment=draft.get("comment"), media=attach.media(draft) or None
     )
     await finish(callback, state, ctx.t("complete.success", number=esc(number)))
 

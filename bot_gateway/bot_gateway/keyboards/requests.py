@@ -8,7 +8,7 @@ from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot_gateway.context import Context
-from bot_gateway.i18n import t
+from bot_gateway.i18n import t, tn
 from bot_gateway.keyboards.callback_data import ExecutorCb, FlowCb, ListCb, RateCb, RequestCb, StatusCb
 from bot_gateway.texts import icon, list_item, stars, status_name
 
@@ -17,11 +17,12 @@ from bot_gateway.texts import icon, list_item, stars, status_name
 FILTER_COLUMNS = 2
 
 
-def request_actions(number: str, names: list[str], language: str) -> InlineKeyboardMarkup:
-    """One button per action, two per row."""
+def request_actions(number: str, names: list[str], language: str, photos: int = 0) -> InlineKeyboardMarkup:
+    """One button per action, two per row ("photos" says how many files the request has)."""
     kb = InlineKeyboardBuilder()
     for name in names:
-        kb.button(text=t(f"act.{name}", language), callback_data=RequestCb(action=name, number=number))
+        label = tn("act.photos", photos, language) if name == "photos" else t(f"act.{name}", language)
+        kb.button(text=label, callback_data=RequestCb(action=name, number=number))
     kb.adjust(2)
     return kb.as_markup()
 
@@ -127,6 +128,15 @@ def confirm(flow: str, ctx: Context, *, skip: str | None = None) -> InlineKeyboa
         kb.button(text=ctx.t(skip), callback_data=FlowCb(action="skip", flow=flow))
     else:
         kb.button(text=ctx.t("btn.confirm"), callback_data=FlowCb(action="confirm", flow=flow))
+    kb.button(text=ctx.t("btn.cancel"), callback_data=FlowCb(action="cancel", flow=flow))
+    kb.adjust(2)
+    return kb.as_markup()
+
+
+def send(flow: str, ctx: Context) -> InlineKeyboardMarkup:
+    """Send what was attached / cancel, for an action flow that took photos."""
+    kb = InlineKeyboardBuilder()
+    kb.button(text=ctx.t("btn.send"), callback_data=FlowCb(action="send", flow=flow))
     kb.button(text=ctx.t("btn.cancel"), callback_data=FlowCb(action="cancel", flow=flow))
     kb.adjust(2)
     return kb.as_markup()

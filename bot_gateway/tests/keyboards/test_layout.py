@@ -21,7 +21,7 @@ from bot_gateway.texts import STATUSES
 MESSAGE_PX = 294
 GAP_PX, BUTTON_PAD_PX = 4, 14
 ACTIONS = ["take", "assign", "reassign", "status", "complete", "resume", "accept", "return", "cancel",
-           "comment", "history", "refresh"]
+           "comment", "photos", "history", "refresh"]
 
 
 def text_px(word: str) -> float:

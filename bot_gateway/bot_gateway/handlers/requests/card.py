@@ -24,7 +24,9 @@ async def show(
     """The card of `number`, sent anew or in place of the button's message."""
     request = await ctx.clients.requests.get(ctx.token, number)
     text = card(request, ctx.language)
-    markup = keyboards.request_actions(request["number"], permissions.actions(request, ctx), ctx.language)
+    markup = keyboards.request_actions(
+        request["number"], permissions.actions(request, ctx), ctx.language, len(request.get("media") or [])
+    )
     message = message_of(callback)
     if edit and message is not None:
         await message.edit_text(text, reply_markup=markup)

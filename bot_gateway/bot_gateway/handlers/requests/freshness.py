@@ -70,7 +70,8 @@ async def current(
     number = request["number"]
     lines = [ctx.t("req.changed", number=esc(number), status=status_name(request["status"], ctx.language))]
     lines += [history_line(item, ctx.language) for item in await newest(ctx, number, "history", 1)]
-    await say(callback, "\n".join(lines), reply_markup=keyboards.request_actions(number, now, ctx.language))
+    markup = keyboards.request_actions(number, now, ctx.language, len(request.get("media") or []))
+    await say(callback, "\n".join(lines), reply_markup=markup)
     return None
 
 

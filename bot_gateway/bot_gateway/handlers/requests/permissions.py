@@ -54,6 +54,8 @@ def actions(request: dict[str, Any], ctx: Context) -> list[str]:
         found += _applicant(status)
     if status not in ("accepted", "cancelled") and "comment" not in found:
         found.append("comment")
+    if request.get("media"):  # whoever may open the card may see what was attached to it
+        found.append("photos")
     return [*found, "history", "refresh"]
 
 

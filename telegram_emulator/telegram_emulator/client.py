@@ -89,6 +89,24 @@ class EmulatorClient:
         body = {"message_id": message_id, "data": data}
         return dict(await self._call("POST", self._chat(user_id, "/callbacks"), json=body))
 
+    async def web_app_init_data(self, user_id: int, auth_date: int | None = None) -> str:
+        """The initData a Mini App of this bot gets for the user, signed with the bot's token as
+        Telegram signs it (`auth_date`, Unix time, for an older one)."""
+        params = {"auth_date": auth_date} if auth_date is not None else {}
+        answer = await self._call("GET", self._chat(user_id, "/webapp-init-data"), params=params)
+        return str(answer["init_data"])
+
+    async def open_web_app(self, user_id: int, source: str = "menu", url: str | None = None,
+                           message_id: int | None = None) -> dict[str, Any]:
+        """The user opens a Mini App from a button the bot offers (`menu`, `inline` on `message_id`,
+        `keyboard`): `{"url": the app's URL with the launch parameters, "init_data", "query_id", ...}`."""
+        body: dict[str, Any] = {"source": source}
+        if url is not None:
+            body["url"] = url
+        if message_id is not None:
+            body["message_id"] = message_id
+        return dict(await self._call("POST", self._chat(user_id, "/web-app"), json=body))
+
     async def wait_reply(self, user_id: int, after_message_id: int | None = None,
                          seconds: float = 10.0) -> dict[str, Any]:
         """The bot's next message (after the user's latest by default); EmulatorError(408) if none."""

@@ -62,3 +62,22 @@ async def test_the_client_starts_bots_by_payload_or_link_and_sends_documents():
         with pytest.raises(EmulatorError) as caught:
             await emu.open_link(user["id"], "https://t.me/nobody_knows_bot?start=x")
         assert caught.value.status == 404
+
+
+async def test_the_client_opens_a_mini_app_and_gets_signed_init_data():
+    from aiogram.utils.web_app import safe_parse_webapp_init_data
+
+    async with running_emulator() as url, EmulatorClient(url, TOKEN) as emu:
+        user = await emu.create_user("Шахзод")
+        parsed = safe_parse_webapp_init_data(TOKEN, await emu.web_app_init_data(user["id"]))
+        assert parsed.user is not None and parsed.user.first_name == "Шахзод"
+        stale = safe_parse_webapp_init_data(TOKEN, await emu.web_app_init_data(user["id"], auth_date=1))
+        assert stale.auth_date.timestamp() == 1
+        menu = {"type": "web_app", "text": "App", "web_app": {"url": "http://127.0.0.1:8003/app"}}
+        async with httpx.AsyncClient(base_url=url) as http:
+            await http.post(f"/bot{TOKEN}/setChatMenuButton", json={"menu_button": menu})
+        launch = await emu.open_web_app(user["id"])
+        assert launch["url"].startswith("http://127.0.0.1:8003/app#tgWebAppData=")
+        with pytest.raises(EmulatorError) as caught:
+            await emu.open_web_app(user["id"], "keyboard", url="http://127.0.0.1:8003/app")
+        assert caught.value.status == 404

@@ -1,4 +1,4 @@
-"""Serves the chat page and its two static files."""
+"""Serves the chat page, its two static files and the Mini Apps' telegram-web-app.js."""
 
 from __future__ import annotations
 
@@ -24,3 +24,11 @@ async def static(name: str) -> FileResponse:
     if name not in FILES:
         raise HTTPException(404, "not found")
     return FileResponse(STATIC / name, media_type=FILES[name], headers={"Cache-Control": "no-cache"})
+
+
+@router.get("/telegram-web-app.js")
+@router.get("/js/telegram-web-app.js")  # Telegram's own path, so a Mini App changes only the origin
+async def telegram_web_app() -> FileResponse:
+    """`window.Telegram.WebApp` for a Mini App opened in the chat page's panel."""
+    return FileResponse(STATIC / "telegram-web-app.js", media_type="text/javascript",
+                        headers={"Cache-Control": "no-cache"})

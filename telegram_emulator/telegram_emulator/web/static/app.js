@@ -2,7 +2,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { token: "", defaultToken: "", userId: 0, users: [], version: -1, action: null, poll: null,
+const state = { token: "", defaultToken: "", userId: 0, users: [], bots: [], version: -1, action: null, poll: null,
                 seenAnswers: new Set(), atBottom: true, timeZone: undefined };
 // The control API's field names as the new-user form labels them, for its error messages.
 const FIELDS = { first_name: "First name", last_name: "Last name", username: "Username",
@@ -151,6 +151,11 @@ function renderBody(message) {
     body.append(el("a", { href: fileUrl(doc.file_id), download: doc.file_name || "file",
                           text: `📄 ${doc.file_name || "document"}` }));
   }
+  if (message.via_bot) body.append(el("div", { class: "via", text: `via @${message.via_bot.username}` }));
+  if (message.web_app_data) {
+    body.append(el("span", { class: "service",
+      text: `Data from the “${message.web_app_data.button_text}” button was transferred to the bot.` }));
+  }
   if (message.contact) body.append(el("span", { text: `📞 ${message.contact.phone_number}` }));
   if (message.location) {
     body.append(el("span", { text: `📍 ${message.location.latitude}, ${message.location.longitude}` }));
@@ -169,6 +174,9 @@ function renderInline(entry) {
     for (const button of row) {
       if (button.url && SAFE_URL.test(button.url)) {
         line.append(el("a", { href: button.url, target: "_blank", rel: "noopener noreferrer", text: button.text }));
+      } else if (button.web_app) {
+        line.append(el("button", { type: "button", text: button.text, "data-web-app": button.web_app.url,
+                                   onclick: () => openWebApp("inline", button.web_app.url, entry.message_id) }));
       } else if (button.callback_data !== undefined) {
         line.append(el("button", { type: "button", text: button.text, "data-callback": button.callback_data,
                                    onclick: () => press(entry.message_id, button.callback_data) }));
@@ -213,6 +221,7 @@ function render(transcript) {
   $("messages").replaceChildren(...transcript.messages.map(renderEntry));
   $("empty").hidden = transcript.messages.length > 0;
   renderKeyboard(transcript.reply_keyboard);
+  renderMenuButton(transcript.menu_button);
   $("blocked").checked = Boolean(transcript.blocked);
   const action = $("action");
   action.hidden = !transcript.action;
@@ -260,6 +269,8 @@ function openChat() {
   state.seenAnswers = new Set();
   $("messages").replaceChildren();
   renderKeyboard(null);
+  renderMenuButton(null);
+  closeWebApp();
   const ready = Boolean(state.token && state.userId);
   $("text").disabled = !ready;
   $("blocked").disabled = !ready;
@@ -286,12 +297,16 @@ async function openLink(event) {
   const anchor = event.target.closest("a[href]");
   if (!anchor || anchor.hasAttribute("download") || !isBotLink(anchor.href)) return;
   event.preventDefault();
+  await followBotLink(anchor.href);
+}
+
+async function followBotLink(href) {
   if (!state.userId) { toast("Pick a user first"); return; }
   let opened;
   try {
-    opened = await call("POST", `/control/users/${state.userId}/open-link`, { url: anchor.href });
+    opened = await call("POST", `/control/users/${state.userId}/open-link`, { url: href });
   } catch (error) {
-    if (error.status === 404) window.open(anchor.href, "_blank", "noopener");  // not a bot we know
+    if (error.status === 404) window.open(href, "_blank", "noopener");  // not a bot we know
     else toast(error.message);
     return;
   }
@@ -322,7 +337,9 @@ function currentUser() {
 }
 
 function replyButton(button) {
-  if (button.request_contact) {
+  if (button.web_app) {
+    openWebApp("keyboard", button.web_app.url);
+  } else if (button.request_contact) {
     const phone = currentUser()?.phone_number || prompt("Phone number to share", "+998901234567");
     if (phone) act(call("POST", chatPath("/contact"), { phone_number: phone }));
   } else if (button.request_location) {
@@ -354,6 +371,125 @@ async function toggleMenu() {
   menu.hidden = false;
 }
 
+// ---- Mini Apps: a sheet over the chat, speaking Telegram's web-client protocol with the app ------
+// The app (with the emulator's or Telegram's telegram-web-app.js) posts {eventType, eventData} JSON to
+// this window; the page answers the same way. Only the open frame's origin is listened to.
+const webApp = { origin: "", source: "", buttonText: "", theme: "light", themes: {} };
+const POPUP_LABELS = { ok: "OK", close: "Close", cancel: "Cancel" };
+
+function renderMenuButton(menu) {
+  const button = $("web-app-menu");
+  button.hidden = menu?.type !== "web_app";
+  button.textContent = menu?.text || "";
+  button.onclick = () => openWebApp("menu");
+}
+
+async function openWebApp(source, url, messageId) {
+  const body = { source, theme: webApp.theme };
+  if (url) body.url = url;
+  if (messageId) body.message_id = messageId;
+  let launch;
+  try { launch = await call("POST", chatPath("/web-app"), body); } catch (error) { toast(error.message); return; }
+  Object.assign(webApp, { origin: new URL(launch.url).origin, source: launch.source,
+                          buttonText: launch.button_text });
+  // Telegram titles the sheet with the bot's name.
+  $("web-app-title").textContent = state.bots.find((b) => b.token === state.token)?.first_name || launch.button_text;
+  renderMainButton({ is_visible: false });
+  $("web-app-back").hidden = true;
+  $("web-app-popup").hidden = true;
+  applyPanelTheme();
+  $("web-app-frame").src = launch.url;
+  $("web-app").hidden = false;
+}
+
+function closeWebApp() {
+  if ($("web-app").hidden) return;
+  $("web-app").hidden = true;
+  $("web-app-frame").src = "about:blank";
+  webApp.origin = "";
+}
+
+function postToApp(eventType, eventData) {
+  const target = $("web-app-frame").contentWindow;
+  if (webApp.origin && target) target.postMessage(JSON.stringify({ eventType, eventData }), webApp.origin);
+}
+
+// The panel wears the app's theme, as Telegram draws its header and main button in the theme colours.
+function applyPanelTheme() {
+  const theme = webApp.themes[webApp.theme] || {};
+  const panel = $("web-app");
+  for (const [name, key] of [["--app-bg", "bg_color"], ["--app-text", "text_color"], ["--app-link", "link_color"],
+    ["--app-header", "header_bg_color"], ["--app-button", "button_color"], ["--app-button-text", "button_text_color"]]) {
+    if (theme[key]) panel.style.setProperty(name, theme[key]);
+  }
+}
+
+function switchTheme() {
+  webApp.theme = webApp.theme === "light" ? "dark" : "light";
+  applyPanelTheme();
+  postToApp("theme_changed", { theme_params: webApp.themes[webApp.theme] });
+}
+
+function postViewport() {
+  postToApp("viewport_changed", { height: $("web-app-frame").clientHeight, is_expanded: true, is_state_stable: true });
+}
+
+function renderMainButton(params) {
+  const button = $("web-app-main");
+  button.hidden = !params.is_visible;
+  button.textContent = params.text || "";
+  button.disabled = params.is_active === false;
+  button.classList.toggle("progress", Boolean(params.is_progress_visible));
+  button.style.background = params.color || "";
+  button.style.color = params.text_color || "";
+}
+
+function openPopup(popup) {
+  $("web-app-popup-title").textContent = popup.title || "";
+  $("web-app-popup-message").textContent = popup.message || "";
+  $("web-app-popup-buttons").replaceChildren(...(popup.buttons || []).map((b) => el("button", {
+    type: "button", class: b.type || "default", text: b.text || POPUP_LABELS[b.type] || "OK",
+    onclick: () => { $("web-app-popup").hidden = true; postToApp("popup_closed", { button_id: b.id || "" }); } })));
+  $("web-app-popup").hidden = false;
+}
+
+// sendData works only for an app a keyboard button opened (Telegram ignores it otherwise); the app closes.
+async function sendWebAppData(data) {
+  if (webApp.source !== "keyboard") return;
+  closeWebApp();
+  await act(call("POST", chatPath("/web-app-data"), { data, button_text: webApp.buttonText }));
+}
+
+function onAppEvent(type, data) {
+  switch (type) {
+    case "web_app_close": closeWebApp(); break;
+    case "web_app_setup_main_button": renderMainButton(data); break;
+    case "web_app_setup_back_button": $("web-app-back").hidden = !data.is_visible; break;
+    case "web_app_request_theme": postToApp("theme_changed", { theme_params: webApp.themes[webApp.theme] }); break;
+    case "web_app_request_viewport":
+    case "web_app_expand": postViewport(); break;
+    case "web_app_open_popup": openPopup(data); break;
+    case "web_app_data_send": sendWebAppData(String(data.data || "")); break;
+    case "web_app_open_link": if (SAFE_URL.test(data.url || "")) window.open(data.url, "_blank", "noopener"); break;
+    case "web_app_open_tg_link": closeWebApp(); followBotLink(`https://t.me${data.path_full || "/"}`); break;
+    default: break;  // ready, haptics, colours: nothing to show on a web page
+  }
+}
+
+function listenToWebApps() {
+  window.addEventListener("message", (event) => {
+    if (!webApp.origin || event.origin !== webApp.origin || event.source !== $("web-app-frame").contentWindow) return;
+    let message;
+    try { message = JSON.parse(event.data); } catch { return; }
+    if (message && typeof message.eventType === "string") onAppEvent(message.eventType, message.eventData || {});
+  });
+  $("web-app-close").addEventListener("click", closeWebApp);
+  $("web-app-theme").addEventListener("click", switchTheme);
+  $("web-app-main").addEventListener("click", () => postToApp("main_button_pressed", {}));
+  $("web-app-back").addEventListener("click", () => postToApp("back_button_pressed", {}));
+  window.addEventListener("resize", postViewport);
+}
+
 // ---- Users and bots -------------------------------------------------------------------------
 function userLabel(user) {
   const name = [user.first_name, user.last_name].filter(Boolean).join(" ");
@@ -374,6 +510,7 @@ async function loadUsers() {
 
 async function loadBots(defaultToken) {
   const bots = await call("GET", "/control/bots");
+  state.bots = bots;
   const signature = JSON.stringify(bots.map((b) => b.token));
   if (signature === loadBots.signature) return;
   loadBots.signature = signature;
@@ -414,6 +551,8 @@ async function start() {
   state.token = saved.token || config.default_bot_token;
   state.userId = saved.userId || 0;
   state.timeZone = config.time_zone;
+  webApp.themes = config.web_app_themes || {};
+  listenToWebApps();
   const offset = new Intl.DateTimeFormat("en-GB", { timeZone: config.time_zone, timeZoneName: "shortOffset" })
     .formatToParts().find((part) => part.type === "timeZoneName")?.value;
   $("zone").textContent = `times: ${config.time_zone}${offset ? ` (${offset})` : ""}`;

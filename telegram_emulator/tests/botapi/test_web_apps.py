@@ -30,7 +30,8 @@ async def _menu(api, **params: Any) -> dict[str, Any]:
 
 
 async def _transcript(client, user: dict[str, Any]) -> dict[str, Any]:
-    transcript: dict[str, Any] = (await client.get(f"/control/bots/{TOKEN}/chats/{user['id']}/transcript")).json()
+    response = await client.get(f"/control/bots/{TOKEN}/chats/{user['id']}/transcript")
+    transcript: dict[str, Any] = response.json()
     return transcript
 
 

@@ -1,4 +1,4 @@
-"""Dispatch: new requests offered to their category's executors, "taken by" once assigned, SLA warnings."""
+"""Dispatch: new requests offered to the executors Core names, "taken by" once assigned, SLA warnings."""
 
 from __future__ import annotations
 
@@ -66,12 +66,30 @@ class Dispatch:
             Person(int(u["telegram_id"]), normalize(u.get("language"))) for u in items if u.get("telegram_id")
         ]
 
+    async def offered(self, data: Data) -> list[Person]:
+        """Who is offered the request: nobody when Core assigned it itself, else the executors the
+        event names (an event from before Core named them: the category's active executors)."""
+        if data.get("auto_assigned"):
+            return []
+        if "executors" not in data:
+            return await self.executors(str(data.get("category")))
+        return [
+            Person(int(e["telegram_id"]), normalize(e.get("language")))
+            for e in data.get("executors") or []
+            if isinstance(e, dict) and e.get("telegram_id")
+        ]
+
     async def created(self, data: Data, managers: list[Person]) -> list[Outgoing]:
-        """Managers as before; each fitting executor an offer with Take (one message per chat)."""
+        """Managers as before (told when nobody of the specialization is on shift to offer it to);
+        each executor offered the request an offer with Take (one message per chat)."""
         number, actor = str(data.get("number")), data.get("actor_telegram_id")
-        executors = [e for e in await self.executors(str(data.get("category"))) if e.telegram_id != actor]
+        executors = [e for e in await self.offered(data) if e.telegram_id != actor]
         offered = {e.telegram_id for e in executors}
-        out = [m for m in created(data, managers) if m.chat_id not in offered]
+        told = [m for m in managers if m.telegram_id not in offered and m.telegram_id != actor]
+        out = created(data, told)
+        if _nobody_on_shift(data):
+            for manager, outgoing in zip(told, out, strict=True):
+                outgoing.text += "\n\n" + t("notif.nobody_on_shift", manager.language)
         key = "notif.critical" if data.get("urgency") == "critical" else "notif.created"
         for executor in executors:
             offer = message(executor, key, data)
@@ -99,6 +117,11 @@ class Dispatch:
         except (TelegramBadRequest, TelegramForbiddenError) as exc:
             # already edited (a redelivered event), deleted by the user, or the bot blocked
             log.info("offer not edited", extra={"chat_id": chat, "error": str(exc)})
+
+
+def _nobody_on_shift(data: Data) -> bool:
+    # Core names nobody to offer it to because the tenant uses shifts and no one is on duty now.
+    return not data.get("auto_assigned") and data.get("on_shift_only") is True and data.get("executors") == []
 
 
 def sla_breached(data: Data, managers: list[Person]) -> list[Outgoing]:

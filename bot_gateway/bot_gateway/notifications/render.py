@@ -100,11 +100,14 @@ def status_changed(data: Data) -> list[Outgoing]:
 
 
 def assigned(data: Data) -> list[Outgoing]:
-    """The executor who got the request."""
+    """The executor who got the request (and whether Core assigned it automatically)."""
     executor = person(data, "executor")
     if executor is None or executor.telegram_id == data.get("actor_telegram_id"):
         return []
-    return [message(executor, "notif.assigned", data)]
+    told = message(executor, "notif.assigned", data)
+    if data.get("automatic"):  # Core chose them itself (the tenant's auto-assignment)
+        told.text += "\n" + t("notif.assigned.automatic", executor.language)
+    return [told]
 
 
 def commented(data: Data) -> list[Outgoing]:

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 UZ_PHONE = re.compile(r"^998\d{9}$")
@@ -127,6 +127,14 @@ class WebAppOpenIn(BaseModel):
     url: str | None = Field(default=None, max_length=2048)
     message_id: int | None = Field(default=None, gt=0)
     theme: Literal["light", "dark"] = "light"
+
+    @model_validator(mode="after")
+    def _button_named(self) -> WebAppOpenIn:
+        if self.source != "menu" and not self.url:
+            raise PydanticCustomError("url_missing", "the url of the button's Mini App is needed")
+        if self.source == "inline" and self.message_id is None:
+            raise PydanticCustomError("message_id_missing", "the message_id of the inline button's message")
+        return self
 
 
 class WebAppDataIn(BaseModel):

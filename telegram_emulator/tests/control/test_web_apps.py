@@ -113,6 +113,9 @@ async def test_an_inline_button_opens_only_the_app_it_names(client, api, user):
     assert other.status_code == 404
     missing = await client.post(_chat(user, "/web-app"), json={**body, "message_id": 99})
     assert missing.status_code == 404
+    unnamed = await client.post(_chat(user, "/web-app"), json={"source": "inline", "url": APP})
+    assert unnamed.status_code == 422
+    assert "message_id" in unnamed.json()["detail"][0]["msg"]
 
 
 async def test_a_keyboard_buttons_app_sends_data_to_the_bot(client, api, user):

@@ -79,7 +79,8 @@ def _media_ids(data: Data) -> list[str]:
 
 
 def status_changed(data: Data) -> list[Outgoing]:
-    """The resident on every change (with the proof photos on completion); the executor on a return."""
+    """The resident on every change (with the proof photos on completion); the executor on a return
+    (with its photos) or a cancellation."""
     status, out = str(data.get("status")), []
     applicant, executor = person(data, "applicant"), person(data, "executor")
     actor = data.get("actor_telegram_id")
@@ -93,8 +94,9 @@ def status_changed(data: Data) -> list[Outgoing]:
     if executor is not None and executor.telegram_id != actor and status in ("returned", "cancelled"):
         reason = esc(clip(str(data.get("reason") or ""), 500)) or t("notif.reason_none", executor.language)
         key = "notif.returned" if status == "returned" else "notif.status"
+        photos = _media_ids(data) if status == "returned" else []  # what the resident says is wrong
         out.append(
-            message(executor, key, data, reason=reason, status=status_name(status, executor.language))
+            message(executor, key, data, photos, reason=reason, status=status_name(status, executor.language))
         )
     return out
 
@@ -111,14 +113,15 @@ def assigned(data: Data) -> list[Outgoing]:
 
 
 def commented(data: Data) -> list[Outgoing]:
-    """The resident and the executor, except whoever wrote it."""
+    """The resident and the executor, except whoever wrote it (with the comment's photos)."""
     author = data.get("comment_author_telegram_id") or data.get("actor_telegram_id")
     people = [
         p for p in (person(data, "applicant"), person(data, "executor")) if p and p.telegram_id != author
     ]
     text = esc(clip(str(data.get("comment") or ""), 1500))
     name = esc(data.get("comment_author_name") or data.get("actor_name") or "")
-    return [message(p, "notif.commented", data, author=name, text=text) for p in people]
+    photos = _media_ids(data)
+    return [message(p, "notif.commented", data, photos, author=name, text=text) for p in people]
 
 
 def rated(data: Data) -> list[Outgoing]:

@@ -18,6 +18,7 @@ from bot_gateway.clients.core import (
 )
 from bot_gateway.clients.errors import ApiError, BackendUnavailable, Forbidden, NotFound, Unauthorized
 from bot_gateway.clients.integration import IntegrationClient
+from bot_gateway.clients.shifts import ShiftClient
 from bot_gateway.config import Settings
 from shared.http import ServiceClient
 
@@ -36,6 +37,7 @@ class Clients:
     residencies: ResidencyClient
     invites: InviteClient
     announcements: AnnouncementClient
+    shifts: ShiftClient
 
     async def aclose(self) -> None:
         """Close both pools."""
@@ -59,7 +61,8 @@ def build_clients(
     return Clients(core, integration, AuthClient(core, tenant), UserClient(core, tenant),
                    BuildingClient(core, tenant), RequestClient(core, tenant),
                    IntegrationClient(integration, tenant), ResidencyClient(core, tenant),
-                   InviteClient(core, tenant), AnnouncementClient(core, tenant))
+                   InviteClient(core, tenant), AnnouncementClient(core, tenant),
+                   ShiftClient(core, tenant))
 
 
 __all__ = ["ApiError", "BackendUnavailable", "Clients", "Forbidden", "NotFound", "Unauthorized",

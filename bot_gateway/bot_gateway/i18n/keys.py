@@ -74,6 +74,10 @@ COMPOSED = (
     N_("guide.button.users"),
     N_("guide.button.language"),
     N_("guide.button.help"),
+    N_("button.my_shifts"),
+    N_("guide.button.my_shifts"),
+    N_("button.shifts"),
+    N_("guide.button.shifts"),
     # Request actions, the fields a summary can edit, list scopes and input hints
     N_("act.take"),
     N_("act.comment"),

@@ -123,3 +123,12 @@ class AdminFlowCb(CallbackData, prefix="adm"):
     action: str
     flow: str
     value: str = ""
+
+
+class ShiftCb(CallbackData, prefix="sh"):
+    """A shift button: start, end, hand over (pick a colleague `to`, `give` after the confirmation),
+    accept, approve; `day` is the coverage screen's day (0 today, 1 tomorrow)."""
+
+    action: str
+    shift: int = 0
+    value: int = 0

@@ -11,13 +11,14 @@ from bot_gateway.keyboards.callback_data import LanguageCb
 MENUS: dict[str, list[list[str]]] = {
     "applicant": [["button.new_request", "button.my_requests"], ["button.my_addresses"],
                   ["button.language", "button.help"]],
-    "executor": [["button.my_tasks", "button.available_requests"], ["button.language", "button.help"]],
+    "executor": [["button.my_tasks", "button.available_requests"], ["button.my_shifts"],
+                 ["button.language", "button.help"]],
     "manager": [["button.all_requests", "button.unassigned"], ["button.applications", "button.users"],
                 ["button.statistics", "button.help"],
-                ["button.announcement", "button.language"]],
+                ["button.announcement", "button.language"], ["button.shifts"]],
     "admin": [["button.all_requests", "button.unassigned"], ["button.applications", "button.users"],
               ["button.statistics", "button.buildings"],
-              ["button.announcement"], ["button.language", "button.help"]],
+              ["button.announcement", "button.shifts"], ["button.language", "button.help"]],
 }
 
 

@@ -17,7 +17,7 @@ from redis.asyncio import Redis
 
 from bot_gateway.clients.core import UserClient
 from bot_gateway.i18n import normalize
-from bot_gateway.notifications import payments, render
+from bot_gateway.notifications import payments, render, shifts
 from bot_gateway.notifications.claims import CLAIM_TTL, SENT, SENT_TTL, Claims
 from bot_gateway.notifications.dispatch import OFFERS_TTL, Dispatch, sla_at_risk, sla_breached
 from bot_gateway.notifications.people import PeopleEvents
@@ -90,6 +90,8 @@ class Notifier:
             if kind.startswith(("residency.", "user.")):
                 staff = await self.staff() if kind in ("residency.requested", "residency.answered") else []
                 return await self.people.messages(envelope, staff)
+            if kind in shifts.EVENTS:
+                return shifts.messages(kind, data, await self.staff() if kind in shifts.FOR_STAFF else [])
             renderer = render.CORE_RENDERERS.get(kind)
             return renderer(data) if renderer else []
         if payments.is_payment(kind):

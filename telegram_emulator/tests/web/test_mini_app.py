@@ -31,6 +31,8 @@ MINI_APP = """<!doctype html>
   font: 16px system-ui, sans-serif; padding: 16px; }}</style></head>
 <body><h1 id="hello"></h1><p>Тема: <span id="scheme"></span></p><p id="result"></p>
 <button id="send" type="button">sendData</button>
+<button id="alert" type="button">alert</button><button id="off" type="button">disable</button>
+<button id="start" type="button">t.me</button>
 <script>
 const app = Telegram.WebApp;
 app.ready();
@@ -48,6 +50,12 @@ app.MainButton.onClick(async () => {{
 app.BackButton.show();
 app.BackButton.onClick(() => app.showConfirm("Закрыть?", (ok) => {{ if (ok) app.close(); }}));
 document.getElementById("send").onclick = () => app.sendData(JSON.stringify({{ category: "plumbing" }}));
+document.getElementById("alert").onclick = () => app.showAlert("Готово", () => {{
+  document.getElementById("result").textContent = "alert closed";
+}});
+document.getElementById("off").onclick = () => {{ app.MainButton.disable(); app.BackButton.hide(); }};
+document.getElementById("start").onclick = () => app.openTelegramLink(
+  "https://t.me/" + new URLSearchParams(location.search).get("bot") + "?start=from_app");
 </script></body></html>"""
 
 
@@ -166,3 +174,23 @@ async def test_a_keyboard_buttons_app_sends_data_to_the_bot_and_closes(browser, 
         updates = (await http.post(f"/bot{TOKEN}/getUpdates")).json()["result"]
     assert updates[-1]["message"]["web_app_data"] == {"data": '{"category":"plumbing"}',
                                                       "button_text": "Новая заявка"}
+
+
+async def test_the_apps_alert_disabled_buttons_and_a_t_me_link(browser, live, app_url):
+    async with httpx.AsyncClient(base_url=live) as http:
+        bot = (await http.post(f"/bot{TOKEN}/getMe")).json()["result"]
+    menu = {"type": "web_app", "text": "App", "web_app": {"url": f"{app_url}?bot={bot['username']}"}}
+    user = await _setup(live, "setChatMenuButton", menu_button=menu)
+    page = await _chat_page(browser, live, user)
+    await page.click("#web-app-menu")
+    app = page.frame_locator("#web-app-frame")
+    await app.locator("#alert").click()
+    await expect(page.locator("#web-app-popup")).to_contain_text("Готово")
+    await page.locator("#web-app-popup-buttons button", has_text="Close").click()
+    await expect(app.locator("#result")).to_have_text("alert closed")
+    await app.locator("#off").click()
+    await expect(page.locator("#web-app-main")).to_be_disabled()
+    await expect(page.locator("#web-app-back")).to_be_hidden()
+    await app.locator("#start").click()
+    await expect(page.locator("#web-app")).to_be_hidden()
+    await expect(page.locator(".msg.user .body")).to_have_text(["/start from_app"])

@@ -8,6 +8,7 @@ import logging
 import re
 
 import httpx
+import pytest
 
 from telegram_emulator.app import create_app
 
@@ -61,12 +62,22 @@ async def test_the_chat_page_and_its_assets_are_served(client):
     assert (await client.get("/static/secret.py")).status_code == 404
 
 
-async def test_the_page_script_never_uses_inner_html():
+
+@pytest.mark.parametrize("path", ["/telegram-web-app.js", "/js/telegram-web-app.js"])
+async def test_the_mini_apps_script_is_served_to_pages_of_any_origin(client, path):
+    script = await client.get(path)
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert script.headers["access-control-allow-origin"] == "*"
+    assert "window.Telegram" in script.text
+
+
+@pytest.mark.parametrize("name", ["app.js", "telegram-web-app.js"])
+async def test_the_page_scripts_never_use_inner_html(name):
     from pathlib import Path
 
     import telegram_emulator.web as web
 
-    script = (Path(web.__file__).parent / "static" / "app.js").read_text()
+    script = (Path(web.__file__).parent / "static" / name).read_text()
     assert "innerHTML" not in script.replace("never innerHTML", "")
 
 

@@ -30,5 +30,7 @@ async def static(name: str) -> FileResponse:
 @router.get("/js/telegram-web-app.js")  # Telegram's own path, so a Mini App changes only the origin
 async def telegram_web_app() -> FileResponse:
     """`window.Telegram.WebApp` for a Mini App opened in the chat page's panel."""
-    return FileResponse(STATIC / "telegram-web-app.js", media_type="text/javascript",
-                        headers={"Cache-Control": "no-cache"})
+    # Loaded by pages of other origins (the Mini Apps), also as a module or with `crossorigin`.
+    headers = {"Cache-Control": "no-cache", "Access-Control-Allow-Origin": "*",
+               "Cross-Origin-Resource-Policy": "cross-origin"}
+    return FileResponse(STATIC / "telegram-web-app.js", media_type="text/javascript", headers=headers)

@@ -15,6 +15,9 @@ from telegram_emulator.state.chats import ChatState, WebAppQuery
 from telegram_emulator.state.world import World
 from telegram_emulator.webapps.init_data import PLATFORM, THEMES, VERSION, init_data, launch_url
 
+# The newest queries answerWebAppQuery can still answer, per bot.
+MAX_QUERIES = 10_000
+
 
 @dataclass(frozen=True)
 class Button:
@@ -57,6 +60,8 @@ def new_query(bot: BotState, chat: ChatState) -> WebAppQuery:
     """A query id for a Mini App opened from an inline or the menu button (answerWebAppQuery's)."""
     query = WebAppQuery(id=secrets.token_urlsafe(24), user_id=chat.user.id)
     bot.web_app_queries[query.id] = query
+    while len(bot.web_app_queries) > MAX_QUERIES:  # a load test opens apps by the thousand
+        del bot.web_app_queries[next(iter(bot.web_app_queries))]
     return query
 
 

@@ -131,3 +131,16 @@ async def test_aiogram_sets_and_reads_mini_app_buttons_and_answers_the_query(liv
         assert sent.inline_message_id is None
     finally:
         await bot.session.close()
+
+
+async def test_only_the_newest_queries_can_be_answered(api, client, user, monkeypatch):
+    from telegram_emulator.webapps import service
+
+    monkeypatch.setattr(service, "MAX_QUERIES", 2)
+    path = f"/control/bots/{TOKEN}/chats/{user['id']}/webapp-init-data"
+    oldest, *newest = [(await client.get(path)).json()["query_id"] for _ in range(3)]
+    result = {"type": "article", "id": "1", "title": "t", "input_message_content": {"message_text": "ok"}}
+    answer = await api("answerWebAppQuery", web_app_query_id=oldest, result=result)
+    assert answer.json()["description"] == "Bad Request: QUERY_ID_INVALID"
+    for query_id in newest:
+        assert (await api("answerWebAppQuery", web_app_query_id=query_id, result=result)).json()["ok"]

@@ -37,6 +37,7 @@ COPY integration_service/pyproject.toml integration_service/pyproject.toml
 COPY core_service/pyproject.toml core_service/pyproject.toml
 COPY bot_gateway/pyproject.toml bot_gateway/pyproject.toml
 COPY telegram_emulator/pyproject.toml telegram_emulator/pyproject.toml
+COPY console/pyproject.toml console/pyproject.toml
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --package ${PROJECT} --no-install-workspace
 

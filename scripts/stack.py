@@ -45,6 +45,7 @@ SERVICES = [
     Service("integration_service", "INTEGRATION", 8001, "integration"),
     Service("core_service", "CORE", 8000, "core"),
     Service("bot_gateway", "BOT", 8002, "bot_gateway"),
+    Service("console", "CONSOLE", 8003, None),
 ]
 MEMBERS = ["shared", *(s.package for s in SERVICES)]
 
@@ -145,12 +146,14 @@ def service_env(infra: Infra, env: dict[str, str]) -> dict[str, str]:
         "BOT_CORE_URL": "http://127.0.0.1:8000", "BOT_CORE_API_TOKEN": token,
         "BOT_INTEGRATION_URL": "http://127.0.0.1:8001", "BOT_INTEGRATION_API_TOKEN": token,
         "BOT_WEBHOOK_SECRET": dev["DEV_WEBHOOK_SECRET"], "BOT_FEATURE_NOTIFICATIONS": "true",
+        "CONSOLE_CORE_URL": "http://127.0.0.1:8000", "CONSOLE_CORE_API_TOKEN": token,
         "INTEGRATION_LOG_JSON": "false",
         # The local stand-ins listen on loopback: let `make run` health-check them.
         "INTEGRATION_HEALTH_CHECK_ALLOW_PRIVATE": "true",
         # The demo shows the whole people side: residents apply, a manager approves in the bot.
         "CORE_APPROVAL_REQUIRED_TENANTS": "*",
         "CORE_LOG_JSON": "false", "BOT_LOG_JSON": "false", "EMULATOR_LOG_JSON": "false",
+        "CONSOLE_LOG_JSON": "false",
     }
     for service in SERVICES:
         defaults[f"{service.prefix}_REDIS_URL"] = infra.redis_url + "/0"
@@ -159,6 +162,9 @@ def service_env(infra: Infra, env: dict[str, str]) -> dict[str, str]:
     if not out.get("BOT_TELEGRAM_TOKEN"):
         out["BOT_TELEGRAM_TOKEN"] = "100000001:emulator-bot-token"  # noqa: S105 (emulator only)
         out["BOT_TELEGRAM_API_URL"] = "http://127.0.0.1:8081"
+        # The console signs in through the emulator's bot and fetches its photos there.
+        out.setdefault("CONSOLE_BOT_TOKEN", out["BOT_TELEGRAM_TOKEN"])
+        out.setdefault("CONSOLE_TELEGRAM_API_URL", out["BOT_TELEGRAM_API_URL"])
     for key, value in defaults.items():
         out.setdefault(key, value)
     return out

@@ -13,6 +13,7 @@ LINKS = {
     "core_service": ("Core Service", 8000, ["/docs (API docs)", "/health/ready", "/metrics"]),
     "bot_gateway": ("Bot Gateway", 8002, ["/health/ready", "/metrics"]),
     "telegram_emulator": ("Telegram emulator", 8081, ["/ (chat page)"]),
+    "console": ("Console (sign in with the emulator's Manager)", 8003, ["/ (dispatchers' console)"]),
 }
 
 

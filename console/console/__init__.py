@@ -1,0 +1,1 @@
+"""The dispatchers' web console: server-rendered pages over the Core Service's API."""

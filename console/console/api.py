@@ -1,0 +1,12 @@
+"""The console's pages: every domain's router."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from console.auth.router import router as auth
+from console.board.router import router as board
+
+router = APIRouter()
+router.include_router(auth)
+router.include_router(board)

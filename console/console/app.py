@@ -1,0 +1,29 @@
+"""The console app: the shared service app (health, metrics, request ids) with the pages, their
+static files, the security headers and the error pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from console import errors
+from console.api import router
+from console.config import Settings
+from console.lifecycle import components
+from console.security import SecurityHeaders
+from shared.app import create_service_app
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings, core_transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
+    """The console over `settings` (no database of its own: everything is Core's)."""
+    app = create_service_app(settings, title="Console", routers=[router],
+                             components=components(core_transport), use_database=False)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_middleware(SecurityHeaders)
+    errors.install(app)
+    return app

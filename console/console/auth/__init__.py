@@ -1,0 +1,1 @@
+"""Signing in with Telegram, signing out, choosing the language."""

@@ -1,0 +1,1 @@
+"""The requests board: columns by status, filters and search, a request's page and its actions."""

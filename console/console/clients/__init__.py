@@ -1,0 +1,1 @@
+"""The console's clients of other services."""

@@ -1,0 +1,1 @@
+"""Signed-in sessions: a random id in a cookie, the person's Core tokens in Redis."""

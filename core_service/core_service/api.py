@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from core_service.announcements.router import router as announcements
 from core_service.auth.router import router as auth
 from core_service.buildings.router import router as buildings
+from core_service.dispatch.router import router as dispatch
 from core_service.invites.router import router as invites
 from core_service.logins.router import router as logins
 from core_service.reports.router import router as reports
@@ -26,5 +27,6 @@ router.include_router(residencies)
 router.include_router(invites)
 router.include_router(announcements)
 router.include_router(shifts)
+router.include_router(dispatch)
 router.include_router(reports)
 router.include_router(logins)

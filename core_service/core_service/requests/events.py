@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core_service.dispatch.routing import Route
 from core_service.events.models import OutboxEvent
 from core_service.requests.models import RepairRequest
 from core_service.users.models import User
+from core_service.users.service import staff_telegram_ids
 from shared.events import Envelope, emit
 
 CREATED = "request.created"
@@ -65,17 +66,12 @@ async def record(
     await emit(session, OutboxEvent, envelope, channel=f"core.{event_type}")
 
 
-async def audience(session: AsyncSession, request: RepairRequest) -> dict[str, list[int]]:
-    """Telegram ids to tell about a new request: the tenant's managers, executors of its category."""
-    staff = User.roles.overlap(["manager", "admin"])
-    fitting = and_(User.roles.contains(["executor"]), User.specializations.contains([request.category]))
-    rows = await session.execute(
-        select(User.telegram_id, staff).where(
-            User.tenant_id == request.tenant_id, User.status == "active", or_(staff, fitting)
-        )
-    )
-    managers: list[int] = []
-    executors: list[int] = []
-    for telegram_id, is_staff in rows.all():
-        (managers if is_staff else executors).append(telegram_id)
-    return {"manager_telegram_ids": managers, "executor_telegram_ids": executors}
+async def audience(session: AsyncSession, request: RepairRequest, route: Route) -> dict[str, Any]:
+    """Whom to tell about a new request: the tenant's managers, and the executors `route` offers it to."""
+    return {
+        "manager_telegram_ids": await staff_telegram_ids(session, request.tenant_id),
+        "executor_telegram_ids": [user.telegram_id for user in route.executors],
+        "executors": [{"id": user.id, "telegram_id": user.telegram_id, "language": user.language,
+                       "name": user.name} for user in route.executors],
+        "on_shift_only": route.on_shift_only,
+    }

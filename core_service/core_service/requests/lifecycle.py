@@ -20,8 +20,9 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 FINAL = frozenset({"accepted", "cancelled"})
 # How long completed work waits for its resident before they are reminded to accept or return it.
 ACCEPTANCE_REMINDER = timedelta(days=1)
-# Statuses in which a manager may hand the work to another executor.
-REASSIGNABLE = frozenset({"in_progress", "purchasing", "clarification", "returned"})
+# An executor's open requests: work in hand, not yet completed. A manager may hand them to another.
+OPEN = frozenset({"in_progress", "purchasing", "clarification", "returned"})
+REASSIGNABLE = OPEN
 WORK_STEPS = frozenset({
     ("in_progress", "purchasing"), ("in_progress", "clarification"), ("in_progress", "completed"),
     ("purchasing", "in_progress"), ("clarification", "in_progress"), ("returned", "in_progress"),

@@ -11,8 +11,9 @@ from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, sele
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
+from core_service.buildings.models import Building
 from core_service.errors import NotFound
-from core_service.requests import listing
+from core_service.requests import lifecycle, listing
 from core_service.requests.models import RepairRequest
 from core_service.users.models import User
 
@@ -143,3 +144,14 @@ async def for_action(session: AsyncSession, user: User, number: str) -> RepairRe
     if found is None:
         raise NotFound(f"request {number} not found")
     return found
+
+
+async def open_of(session: AsyncSession, tenant: str, executor_id: int) -> list[dict[str, Any]]:
+    """The executor's open requests (work in hand), oldest first, as a hand-over list shows them."""
+    R = RepairRequest
+    query = (select(R.number, R.status, R.urgency, R.category, Building.address.label("building_address"),
+                    R.apartment)
+             .join(Building, Building.id == R.building_id)
+             .where(R.tenant_id == tenant, R.executor_id == executor_id, R.status.in_(lifecycle.OPEN))
+             .order_by(R.created_at, R.id))
+    return [dict(row) for row in (await session.execute(query)).mappings()]

@@ -60,6 +60,8 @@ async def create_request(
 ) -> RequestOut:
     """File a new request; it gets today's next number and status `new`.
 
+    Where the tenant dispatches automatically and an executor is routed, it is assigned at once.
+
     Where the company approves residents, a resident files only for their approved apartments."""
     settings = core.settings
     created = await service.create(session, core.numbering_engine, user, body, settings.timezone,
@@ -153,8 +155,8 @@ async def list_comments(
 async def add_comment(
     number: RequestNumber, body: CommentIn, user: ActiveUser, session: SessionDep
 ) -> CommentOut:
-    """Comment on a request the caller can see."""
-    return CommentOut.model_validate(await service.comment(session, user, number, body.text))
+    """Comment on a request the caller can see: text, photos (`media`), or both."""
+    return CommentOut.model_validate(await service.comment(session, user, number, body))
 
 
 @router.get("/{number}/history", responses=NOT_FOUND)

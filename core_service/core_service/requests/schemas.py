@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from core_service.buildings.schemas import BuildingRef
 from core_service.schemas import Page, Stripped
@@ -30,6 +30,30 @@ class MediaItem(ApiModel):
 
     file_id: FileId
     type: Literal["photo", "video", "document", "voice"] = "photo"
+
+
+# When a file was added: `filed` with the request, a status it was sent with (`completed`: proof of
+# the work, `returned`: what is still wrong), or `comment`.
+MediaStage = Literal[
+    "filed", "comment", "new", "in_progress", "purchasing", "clarification", "completed", "accepted",
+    "returned", "cancelled",
+]
+
+
+class MediaOut(BaseModel):
+    """A stored file with when, by whom and at which stage it was added (unknown for old items)."""
+
+    file_id: str
+    type: str = "photo"
+    stage: MediaStage = "filed"
+    added_at: datetime | None = None
+    added_by: int | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_file_id(cls, value: Any) -> Any:
+        # Items stored before stages were kept may be bare file ids.
+        return {"file_id": value} if isinstance(value, str) else value
 
 
 class RequestIn(ApiModel):
@@ -58,7 +82,7 @@ class RequestOut(BaseModel):
     building: BuildingRef
     applicant: UserRef
     executor: UserRef | None
-    media: list[Any]
+    media: list[MediaOut]
     rating: int | None
     review: str | None
     completed_at: datetime | None
@@ -91,9 +115,18 @@ class StatusBody(ApiModel):
 
 
 class CommentIn(ApiModel):
-    """A new comment."""
+    """A new comment: text, photos, or both (a photo may come without a caption)."""
 
-    text: Stripped = Field(min_length=1, max_length=4000)
+    media: list[FileId | MediaItem] = Field(default_factory=list, max_length=MAX_MEDIA)
+    text: str = Field(default="", max_length=4000, validate_default=True)
+
+    @field_validator("text")
+    @classmethod
+    def _text_or_media(cls, text: str, info: ValidationInfo) -> str:
+        text = text.strip()
+        if not text and not info.data.get("media"):
+            raise ValueError("a comment needs text or media")
+        return text
 
 
 class CommentOut(BaseModel):
@@ -103,6 +136,7 @@ class CommentOut(BaseModel):
 
     id: int
     text: str
+    media: list[MediaOut]
     author: UserRef
     created_at: datetime
 

@@ -13,10 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from core_service.buildings import service as buildings_service
+from core_service.dispatch import assignment, routing
 from core_service.errors import Conflict, Forbidden, Invalid, NotFound
 from core_service.requests import events, lifecycle, numbering, queries
 from core_service.requests.models import RepairRequest, RequestComment, RequestHistory
-from core_service.requests.schemas import MediaItem, RequestIn, StatusBody
+from core_service.requests.schemas import CommentIn, MediaItem, RequestIn, StatusBody
 from core_service.residency import service as residency_service
 from core_service.sla import tracking
 from core_service.users.models import User
@@ -29,9 +30,11 @@ async def reload(session: AsyncSession, request: RepairRequest) -> RepairRequest
     return result.scalars().unique().one()
 
 
-def media_list(items: list[str | MediaItem]) -> list[Any]:
-    """Media as stored: bare file ids stay strings, typed items become dicts."""
-    return [m if isinstance(m, str) else m.model_dump() for m in items]
+def media_list(items: list[str | MediaItem], stage: str, user: User) -> list[dict[str, Any]]:
+    """Media as stored: each file with its type, the `stage` it came at, when (UTC) and by whom."""
+    added_at = datetime.now(UTC).isoformat()
+    return [{**(MediaItem(file_id=m) if isinstance(m, str) else m).model_dump(), "stage": stage,
+             "added_at": added_at, "added_by": user.id} for m in items]
 
 
 def _history(request: RepairRequest, actor: User | None, action: str, **fields: Any) -> RequestHistory:
@@ -53,7 +56,7 @@ async def create(
         session, user, building.id, body.apartment
     ):
         raise Forbidden("you can file requests only for your approved apartments")
-    media = media_list(body.media)
+    media = media_list(body.media, "filed", user)
     number = await numbering.next_number(numbering_engine, user.tenant_id, zone)
     request = RepairRequest(
         tenant_id=user.tenant_id, number=number, building_id=building.id, apartment=body.apartment,
@@ -64,9 +67,20 @@ async def create(
     session.add(request)
     await session.flush()
     session.add(_history(request, user, "created", new_status="new"))
-    audience = await events.audience(session, request)
-    await events.record(session, events.CREATED, request, user, old_status=None, **audience)
-    return request
+    return await _dispatch(session, request, user, zone)
+
+
+async def _dispatch(session: AsyncSession, request: RepairRequest, user: User, zone: str) -> RepairRequest:
+    """Announce the new request to whom routing offers it, and assign it at once where the tenant
+    dispatches automatically and someone is there to take it."""
+    route = await routing.route(session, request.tenant_id, request.category, datetime.now(UTC))
+    executor = await assignment.choose(session, request.tenant_id, route)
+    audience = await events.audience(session, request, route)
+    await events.record(session, events.CREATED, request, user, old_status=None,
+                        auto_assigned=executor is not None, **audience)
+    if executor is None:
+        return request
+    return await _set_executor(session, request, None, executor, assignment.REASON, zone, automatic=True)
 
 
 def _illegal(request: RepairRequest, wanted: str) -> Conflict:
@@ -88,8 +102,11 @@ async def _executor(session: AsyncSession, tenant: str, executor_id: int) -> Use
 
 
 async def _set_executor(
-    session: AsyncSession, request: RepairRequest, actor: User, executor: User, comment: str | None, zone: str
+    session: AsyncSession, request: RepairRequest, actor: User | None, executor: User, comment: str | None,
+    zone: str, *, automatic: bool = False,
 ) -> RepairRequest:
+    """Give the request to `executor` (new -> in_progress): clocks, history, events; no actor and
+    `automatic` when dispatch chose them."""
     old_status, old_executor = request.status, request.executor_id
     request.executor_id, request.status = executor.id, "in_progress" if old_status == "new" else old_status
     if old_status != request.status:
@@ -99,10 +116,10 @@ async def _set_executor(
     await session.flush()
     request = await reload(session, request)
     await events.record(session, events.ASSIGNED, request, actor, old_status=old_status,
-                        old_executor_id=old_executor, comment=comment)
+                        old_executor_id=old_executor, comment=comment, automatic=automatic)
     if old_status != request.status:
         await events.record(session, events.STATUS_CHANGED, request, actor, old_status=old_status,
-                            comment=comment)
+                            comment=comment, automatic=automatic)
     return request
 
 
@@ -181,27 +198,31 @@ async def change_status(
     old_status = request.status
     if body.status == "accepted":
         request.rating, request.review = body.rating, body.comment
-    if body.media:  # e.g. photos proving the work is done
-        request.media = [*request.media, *media_list(body.media)]
+    # e.g. photos proving the work is done, or of what is still wrong when returned
+    added = media_list(body.media, body.status, actor)
+    if added:
+        request.media = [*request.media, *added]
     request = await _move(session, request, actor, body.status, body.reason or body.comment, zone)
     await events.record(session, events.STATUS_CHANGED, request, actor, old_status=old_status,
-                        comment=body.comment, reason=body.reason, media=media_list(body.media))
+                        comment=body.comment, reason=body.reason, media=added)
     if body.status == "accepted":
         await events.record(session, events.RATED, request, actor, old_status=old_status,
                             review=body.comment)
     return request
 
 
-async def comment(session: AsyncSession, actor: User, number: str, text: str) -> RequestComment:
-    """Add a comment to a request the actor can see."""
+async def comment(session: AsyncSession, actor: User, number: str, body: CommentIn) -> RequestComment:
+    """Add a comment (text, photos or both) to a request the actor can see."""
     request = await queries.visible(session, actor, number)
-    row = RequestComment(tenant_id=request.tenant_id, request_id=request.id, author_id=actor.id, text=text)
+    text, media = body.text, media_list(body.media, "comment", actor)
+    row = RequestComment(tenant_id=request.tenant_id, request_id=request.id, author_id=actor.id, text=text,
+                         media=media)
     session.add(row)
     session.add(_history(request, actor, "commented", comment=text))
     await session.flush()
     await session.refresh(row)
     row.author = actor
     await events.record(session, events.COMMENTED, request, actor, old_status=request.status,
-                        comment=text, comment_id=row.id, comment_author_id=actor.id,
+                        comment=text, media=media, comment_id=row.id, comment_author_id=actor.id,
                         comment_author_telegram_id=actor.telegram_id, comment_author_name=actor.name)
     return row

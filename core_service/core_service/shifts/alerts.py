@@ -23,7 +23,7 @@ from core_service.shifts.models import CoverageCheck, Shift, ShiftTemplate
 from core_service.shifts.schemas import Gap
 from core_service.shifts.service import at, event_data, loaded, now
 from core_service.shifts.templates import works_on
-from core_service.users.models import User
+from core_service.users.service import staff_telegram_ids
 from shared.background import BackgroundLoop
 from shared.db import session_scope
 
@@ -31,13 +31,6 @@ LATE = "shift.late"
 COVERAGE_GAP = "shift.coverage_gap"
 BATCH = 200
 SCAN_SECONDS = 60.0
-
-
-async def managers(session: AsyncSession, tenant: str) -> list[int]:
-    """Telegram ids of the tenant's active managers and admins."""
-    query = select(User.telegram_id).where(User.tenant_id == tenant, User.status == "active",
-                                           User.roles.overlap(["manager", "admin"])).order_by(User.id)
-    return list((await session.execute(query)).scalars())
 
 
 async def flag_late(sessionmaker: async_sessionmaker[AsyncSession], limit: int = BATCH) -> int:
@@ -54,7 +47,7 @@ async def flag_late(sessionmaker: async_sessionmaker[AsyncSession], limit: int =
             minutes = int((moment - shift.starts_at).total_seconds() // 60)
             await record(session, shift.tenant_id, LATE, {
                 **event_data(shift), "late_minutes": minutes,
-                "manager_telegram_ids": await managers(session, shift.tenant_id)})
+                "manager_telegram_ids": await staff_telegram_ids(session, shift.tenant_id)})
         flagged = len(found)
     return flagged
 
@@ -107,7 +100,7 @@ async def check_tomorrow(sessionmaker: async_sessionmaker[AsyncSession], zone: Z
                 "specialization": specialization, "date": day.isoformat(), "timezone": zone.key,
                 "gaps": [{"starts_at": g.starts_at.isoformat(), "ends_at": g.ends_at.isoformat()}
                          for g in found],
-                "manager_telegram_ids": await managers(session, tenant)}
+                "manager_telegram_ids": await staff_telegram_ids(session, tenant)}
             await record(session, tenant, COVERAGE_GAP, data)
     return checked
 

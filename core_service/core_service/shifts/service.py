@@ -16,10 +16,12 @@ from sqlalchemy.orm import joinedload
 
 from core_service.errors import Conflict, Forbidden, Invalid, NotFound
 from core_service.events.outbox import record
+from core_service.requests import queries
 from core_service.shifts.models import Shift
 from core_service.shifts.schemas import MAX_DAYS, Hours, PersonOut, RangeEditIn, ShiftIn, ShiftOut
 from core_service.sla.schemas import minutes_of
 from core_service.users.models import User
+from core_service.users.service import staff_telegram_ids
 
 STARTED = "shift.started"
 ENDED = "shift.ended"
@@ -230,8 +232,15 @@ async def start(session: AsyncSession, user: User, shift_id: int) -> Shift:
     return shift
 
 
+async def handover_list(session: AsyncSession, shift: Shift) -> dict[str, Any]:
+    """What managers get when a shift ends: the executor's open requests, oldest first, and whom to tell."""
+    return {"open_requests": await queries.open_of(session, shift.tenant_id, shift.executor_id),
+            "manager_telegram_ids": await staff_telegram_ids(session, shift.tenant_id)}
+
+
 async def end(session: AsyncSession, user: User, shift_id: int) -> Shift:
-    """The executor ends their started shift; their open requests stay theirs."""
+    """The executor ends their started shift; their open requests stay theirs (until a manager
+    reassigns them from the hand-over list the event carries)."""
     shift = await get(session, user.tenant_id, shift_id)
     _own(shift, user)
     if shift.status != "started":
@@ -239,6 +248,6 @@ async def end(session: AsyncSession, user: User, shift_id: int) -> Shift:
                        status=shift.status)
     shift.status, shift.ended_at = "ended", now()
     await session.flush()
-    await record(session, user.tenant_id, ENDED,
-                 {**event_data(shift), "ended_at": shift.ended_at.isoformat()})
+    await record(session, user.tenant_id, ENDED, {**event_data(shift), "ended_at": shift.ended_at.isoformat(),
+                                                  **await handover_list(session, shift)})
     return shift

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core_service.requests import events
 from core_service.requests.models import RepairRequest
 from core_service.sla import due
+from core_service.users.service import staff_telegram_ids
 
 AT_RISK = "request.sla_at_risk"
 BATCH = 200
@@ -28,9 +29,9 @@ async def announce(session: AsyncSession, request: RepairRequest) -> None:
     due_at = request.reaction_due_at if which == "reaction" else request.resolution_due_at
     if due_at is None or due_at <= datetime.now(UTC):
         return
-    audience = await events.audience(session, request)
+    managers = await staff_telegram_ids(session, request.tenant_id)
     await events.record(session, AT_RISK, request, None, old_status=request.status, which=which,
-                        due_at=due_at, risk_at=risk_at, manager_telegram_ids=audience["manager_telegram_ids"])
+                        due_at=due_at, risk_at=risk_at, manager_telegram_ids=managers)
 
 
 async def scan(sessionmaker: async_sessionmaker[AsyncSession], limit: int = BATCH) -> int:

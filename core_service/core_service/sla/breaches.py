@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core_service.requests import events
 from core_service.requests.models import RepairRequest
 from core_service.sla import at_risk, due
+from core_service.users.service import staff_telegram_ids
 from shared.background import BackgroundLoop
 
 BREACHED = "request.sla_breached"
@@ -25,9 +26,9 @@ async def announce(session: AsyncSession, request: RepairRequest) -> None:
     due_at = request.sla_alert_at
     assert due_at is not None
     which = "reaction" if due_at == request.reaction_due_at and request.reacted_at is None else "resolution"
-    audience = await events.audience(session, request)
+    managers = await staff_telegram_ids(session, request.tenant_id)
     await events.record(session, BREACHED, request, None, old_status=request.status, which=which,
-                        due_at=due_at, manager_telegram_ids=audience["manager_telegram_ids"])
+                        due_at=due_at, manager_telegram_ids=managers)
     request.sla_alert_at = None
 
 

@@ -35,6 +35,13 @@ async def get(session: AsyncSession, tenant: str, user_id: int) -> User:
     return user
 
 
+async def staff_telegram_ids(session: AsyncSession, tenant: str) -> list[int]:
+    """Telegram ids of the tenant's active managers and admins."""
+    query = select(User.telegram_id).where(User.tenant_id == tenant, User.status == "active",
+                                           User.roles.overlap(["manager", "admin"])).order_by(User.id)
+    return list((await session.execute(query)).scalars())
+
+
 async def by_telegram(session: AsyncSession, tenant: str, telegram_id: int) -> User | None:
     """The user with this Telegram id in `tenant`, if any."""
     query = select(User).where(User.tenant_id == tenant, User.telegram_id == telegram_id)

@@ -28,7 +28,10 @@ async def test_a_new_request_is_numbered_for_today_and_new(client, make_user, fi
         "name": f"User{resident.telegram_id}",
     }
     assert body["executor"] is None and body["rating"] is None
-    assert body["media"] == ["AgACAgIAAxkBAAIB", {"file_id": "BQACAgIAAx", "type": "document"}]
+    assert [(m["file_id"], m["type"], m["stage"], m["added_by"]) for m in body["media"]] == [
+        ("AgACAgIAAxkBAAIB", "photo", "filed", resident.id), ("BQACAgIAAx", "document", "filed", resident.id)
+    ]
+    assert all(datetime.fromisoformat(m["added_at"]).tzinfo is not None for m in body["media"])
     assert body["created_at"] and body["updated_at"]
     second = await file_request(resident)
     assert second["number"] == f"{today}-002"

@@ -58,7 +58,10 @@ async def test_completion_may_attach_photo_proof(client, people, file_request, d
         json={"status": "completed", "media": ["photo-after"]},
         headers=people["executor"].headers,
     )
-    assert done.json()["media"] == ["photo-before", "photo-after"]
+    media = done.json()["media"]
+    assert [(m["file_id"], m["stage"]) for m in media] == [
+        ("photo-before", "filed"), ("photo-after", "completed")]
+    assert media[1]["added_by"] == people["executor"].id
 
 
 async def test_stats_count_by_status_category_and_executor(client, people, file_request, drive):

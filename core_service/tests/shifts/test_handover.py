@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from core_service.users.models import User
+from shared.db import session_scope
+
 
 async def test_a_handover_asked_accepted_and_approved_moves_the_shift(client, crew, plan, events):
     shift = await plan(crew["plumber"], 600, 900)
@@ -47,6 +50,25 @@ async def test_a_handover_to_a_colleague_already_on_shift_then_is_refused(client
     answer = await client.post(f"/api/v1/shifts/{shift['id']}/handover", headers=crew["plumber"].headers,
                                json={"to_executor_id": crew["second_plumber"].id})
     assert answer.status_code == 422 and "already has shift" in answer.json()["detail"][0]["msg"]
+
+
+async def test_an_approval_after_the_colleague_lost_the_specialization_changes_nothing(client, crew, plan,
+                                                                                     events, sessionmaker):
+    shift = await plan(crew["plumber"], 600, 900)
+    url = f"/api/v1/shifts/{shift['id']}/handover"
+    body = {"to_executor_id": crew["second_plumber"].id}
+    await client.post(url, headers=crew["plumber"].headers, json=body)
+    await client.post(f"{url}/accept", headers=crew["second_plumber"].headers)
+    async for session in session_scope(sessionmaker):
+        colleague = await session.get(User, crew["second_plumber"].id)
+        assert colleague is not None
+        colleague.specializations = ["heating"]
+    answer = await client.post(f"{url}/approve", headers=crew["manager"].headers)
+    assert answer.status_code == 422
+    assert "does not have the specialization plumbing" in answer.json()["detail"][0]["msg"]
+    kept = (await client.get("/api/v1/shifts", headers=crew["plumber"].headers)).json()["items"][0]
+    assert kept["executor"]["id"] == crew["plumber"].id and kept["handover_state"] == "accepted"
+    assert "core.shift.handover_approved" not in [e["channel"] for e in await events("core.shift.")]
 
 
 async def test_only_the_right_person_takes_each_step(client, crew, plan):

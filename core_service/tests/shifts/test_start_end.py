@@ -19,6 +19,48 @@ async def test_an_executor_starts_and_ends_their_shift_and_each_is_announced(cli
     assert announced[0]["specialization"] == "plumbing"
 
 
+async def test_an_ended_shift_gives_the_managers_the_executors_open_requests(client, crew, plan, events,
+                                                                            file_request):
+    manager, plumber = crew["manager"], crew["plumber"]
+
+    async def filed(to: str | None, *steps: dict[str, str], **fields: str) -> str:
+        number = (await file_request(crew["resident"], **fields))["number"]
+        if to is not None:
+            await client.post(f"/api/v1/requests/{number}/assign", json={"executor_id": crew[to].id},
+                              headers=manager.headers)
+        for step in steps:
+            who = crew["resident"] if step["status"] in ("returned", "accepted") else crew[to or "plumber"]
+            answer = await client.patch(f"/api/v1/requests/{number}/status", json=step, headers=who.headers)
+            assert answer.status_code == 200, answer.text
+        return number
+
+    oldest = await filed("plumber", {"status": "clarification"}, urgency="critical")
+    await filed("plumber", {"status": "completed"})  # done: not open
+    returned = await filed("plumber", {"status": "completed"}, {"status": "returned", "reason": "течёт"},
+                           apartment="7")
+    await filed("second_plumber")  # a colleague's
+    await filed(None)  # nobody's yet
+    newest = await filed("plumber")
+    shift = await plan(plumber, -5, 120)
+    await client.post(f"/api/v1/shifts/{shift['id']}/start", headers=plumber.headers)
+    await client.post(f"/api/v1/shifts/{shift['id']}/end", headers=plumber.headers)
+    ended = (await events("core.shift.ended"))[0]
+    assert ended["manager_telegram_ids"] == [manager.telegram_id]
+    address = "Ташкент, ул. Навои, 1"
+    assert ended["open_requests"] == [
+        {"number": oldest, "status": "clarification", "urgency": "critical", "category": "plumbing",
+         "building_address": address, "apartment": "12"},
+        {"number": returned, "status": "returned", "urgency": "normal", "category": "plumbing",
+         "building_address": address, "apartment": "7"},
+        {"number": newest, "status": "in_progress", "urgency": "normal", "category": "plumbing",
+         "building_address": address, "apartment": "12"},
+    ]
+    # They stay the executor's until a manager moves them.
+    for number in (oldest, returned, newest):
+        found = await client.get(f"/api/v1/requests/{number}", headers=manager.headers)
+        assert found.json()["executor"]["id"] == plumber.id
+
+
 async def test_someone_else_cannot_start_or_end_a_shift(client, crew, plan, events):
     shift = await plan(crew["plumber"], -5, 120)
     for actor in ("second_plumber", "manager"):

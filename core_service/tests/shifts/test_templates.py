@@ -105,6 +105,20 @@ async def test_a_template_with_no_days_or_reversed_hours_is_refused(client, crew
     assert (await client.get("/api/v1/shifts/templates", headers=crew["manager"].headers)).json() == []
 
 
+@pytest.mark.parametrize(("change", "field"), [
+    ({"days_on": 0}, "days_on"),
+    ({"days_off": -1}, "days_off"),
+    ({"start": "20:00", "end": "08:00"}, "end"),
+])
+async def test_a_cycle_template_with_no_days_or_reversed_hours_is_refused(client, crew, change, field):
+    answer = await client.post("/api/v1/shifts/templates", headers=crew["manager"].headers, json={
+        "kind": "cycle", "specialization": "plumbing", "start": "08:00", "end": "20:00", "days_on": 2,
+        "days_off": 2, "cycle_start": local_today().isoformat(), **change})
+    assert answer.status_code == 422
+    assert field in answer.json()["detail"][0]["loc"] and answer.json()["detail"][0]["msg"]
+    assert (await client.get("/api/v1/shifts/templates", headers=crew["manager"].headers)).json() == []
+
+
 async def test_a_template_naming_an_executor_without_the_specialization_writes_nothing(client, crew):
     answer = await client.post("/api/v1/shifts/templates", headers=crew["manager"].headers, json={
         "kind": "weekly", "specialization": "plumbing", **WEEKDAYS,
@@ -144,6 +158,24 @@ async def test_a_manager_removes_one_day(client, crew):
     assert answer.status_code == 200 and answer.json() == {"removed": 1, "created": []}
     assert await shifts_of(client, crew["manager"], crew["plumber"].id, day, 1) == []
     assert len(await shifts_of(client, crew["manager"], crew["plumber"].id, day + timedelta(days=1), 1)) == 1
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"to_days": -1}, "to"),
+    ({"hours": {"start": "20:00", "end": "12:00"}}, "end"),
+    ({"specialization": "electricity"}, "executor_id"),
+])
+async def test_a_wrong_range_edit_leaves_the_days_as_they_were(client, crew, change, field):
+    await plumber_every_day(client, crew)
+    first = local_today() + timedelta(days=2)
+    edit = {"hours": {"start": "12:00", "end": "20:00"}, "specialization": "plumbing", "to_days": 2, **change}
+    answer = await client.post("/api/v1/shifts/range", headers=crew["manager"].headers, json={
+        "executor_id": crew["plumber"].id, "from": first.isoformat(), "action": "replace",
+        "to": (first + timedelta(days=edit.pop("to_days"))).isoformat(), **edit})
+    assert answer.status_code == 422
+    assert field in answer.json()["detail"][0]["loc"] and answer.json()["detail"][0]["msg"]
+    shifts = await shifts_of(client, crew["manager"], crew["plumber"].id, first - timedelta(days=1), 4)
+    assert [datetime.fromisoformat(s["starts_at"]).astimezone(TASHKENT).hour for s in shifts] == [9] * 4
 
 
 async def test_a_replacement_overlapping_another_shift_leaves_the_days_as_they_were(client, crew):

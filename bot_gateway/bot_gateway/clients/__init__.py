@@ -12,6 +12,7 @@ from bot_gateway.clients.core import (
     AuthClient,
     BuildingClient,
     InviteClient,
+    LoginClient,
     RequestClient,
     ResidencyClient,
     UserClient,
@@ -38,6 +39,7 @@ class Clients:
     invites: InviteClient
     announcements: AnnouncementClient
     shifts: ShiftClient
+    logins: LoginClient
 
     async def aclose(self) -> None:
         """Close both pools."""
@@ -62,7 +64,7 @@ def build_clients(
                    BuildingClient(core, tenant), RequestClient(core, tenant),
                    IntegrationClient(integration, tenant), ResidencyClient(core, tenant),
                    InviteClient(core, tenant), AnnouncementClient(core, tenant),
-                   ShiftClient(core, tenant))
+                   ShiftClient(core, tenant), LoginClient(core, tenant))
 
 
 __all__ = ["ApiError", "BackendUnavailable", "Clients", "Forbidden", "NotFound", "Unauthorized",

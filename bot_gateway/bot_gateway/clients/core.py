@@ -328,3 +328,22 @@ class AnnouncementClient(BaseApiClient):
 
 def _params(filters: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in filters.items() if v is not None}
+
+
+class LoginClient(BaseApiClient):
+    """`/api/v1/logins/*`: the console's sign-ins a person answers in the bot."""
+
+    async def get(self, nonce: str) -> Json:
+        """Which browser waits, since when, and the sign-in's state (service token)."""
+        result: Json = await self.call("GET", f"/api/v1/logins/{nonce}")
+        return result
+
+    async def confirm(self, token: str, nonce: str) -> Json:
+        """Yes: the browser signs in as this person (managers and admins)."""
+        result: Json = await self.call("POST", f"/api/v1/logins/{nonce}/confirm", token=token)
+        return result
+
+    async def decline(self, token: str, nonce: str) -> Json:
+        """No: the browser is refused."""
+        result: Json = await self.call("POST", f"/api/v1/logins/{nonce}/decline", token=token)
+        return result

@@ -1,5 +1,5 @@
 """`/start <payload>`: a deep link's payload is `<kind>_<value>`, and each kind is one handler in
-`DEEP_LINKS` (an invite today). An unknown or malformed payload is a plain `/start`."""
+`DEEP_LINKS` (an invite, a console sign-in). An unknown or malformed payload is a plain `/start`."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from aiogram.types import Message
 
 from bot_gateway.clients.errors import ApiError
 from bot_gateway.context import Context
+from bot_gateway.handlers import console_login
 from bot_gateway.keyboards.menus import main_menu, menu_guide
 
 DeepLink = Callable[[Message, FSMContext, Context, str], Awaitable[None]]
@@ -41,7 +42,7 @@ async def redeem_invite(message: Message, state: FSMContext, ctx: Context, token
     await message.answer(text, reply_markup=main_menu(role, language))
 
 
-DEEP_LINKS: dict[str, DeepLink] = {"inv": redeem_invite}
+DEEP_LINKS: dict[str, DeepLink] = {"inv": redeem_invite, "login": console_login.ask}
 
 
 def parse(payload: str | None) -> tuple[DeepLink, str] | None:

@@ -132,3 +132,10 @@ class ShiftCb(CallbackData, prefix="sh"):
     action: str
     shift: int = 0
     value: int = 0
+
+
+class ConsoleLoginCb(CallbackData, prefix="cl"):
+    """Yes or No to signing in to the console: `cl:yes:<nonce>`."""
+
+    answer: str
+    nonce: str

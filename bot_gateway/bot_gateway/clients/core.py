@@ -193,8 +193,7 @@ class RequestClient(BaseApiClient):
         params: Json = {"from": first.isoformat(), "to": last.isoformat(), "limit": REPORT_PAGE}
         rows: list[Json] = []
         while True:
-            page: Json = await self.call("GET", "/api/v1/reports/requests", token=token, params=params,
-                                         retry=True)
+            page: Json = await self.call("GET", "/api/v1/reports/requests", token=token, params=params)
             rows += page["rows"]
             if page["next_after"] is None:
                 return {"timezone": page["timezone"], "rows": rows}
@@ -203,8 +202,7 @@ class RequestClient(BaseApiClient):
     async def report_summary(self, token: str, first: date, last: date, group_by: str = "category") -> Json:
         """The figures of local days `first`..`last`: `total` and per group (managers)."""
         params = {"from": first.isoformat(), "to": last.isoformat(), "group_by": group_by}
-        result: Json = await self.call("GET", "/api/v1/reports/summary", token=token, params=params,
-                                       retry=True)
+        result: Json = await self.call("GET", "/api/v1/reports/summary", token=token, params=params)
         return result
 
 

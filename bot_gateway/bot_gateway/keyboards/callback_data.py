@@ -139,3 +139,9 @@ class ConsoleLoginCb(CallbackData, prefix="cl"):
 
     answer: str
     nonce: str
+
+
+class ReportCb(CallbackData, prefix="rep"):
+    """The month of a request report: `rep:2026-11`."""
+
+    month: str

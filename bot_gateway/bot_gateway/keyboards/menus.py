@@ -14,10 +14,10 @@ MENUS: dict[str, list[list[str]]] = {
     "executor": [["button.my_tasks", "button.available_requests"], ["button.my_shifts"],
                  ["button.language", "button.help"]],
     "manager": [["button.all_requests", "button.unassigned"], ["button.applications", "button.users"],
-                ["button.statistics", "button.help"],
+                ["button.statistics", "button.report", "button.help"],
                 ["button.announcement", "button.language"], ["button.shifts"]],
     "admin": [["button.all_requests", "button.unassigned"], ["button.applications", "button.users"],
-              ["button.statistics", "button.buildings"],
+              ["button.statistics", "button.report", "button.buildings"],
               ["button.announcement", "button.shifts"], ["button.language", "button.help"]],
 }
 

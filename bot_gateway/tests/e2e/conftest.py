@@ -11,7 +11,8 @@ from typing import Any
 import httpx
 import pytest
 from cryptography.fernet import Fernet
-from e2e.emulated import BOT_TOKEN, CORE_TOKEN, JWT_SECRET, SECRET, free_port, start, stop
+from e2e.emulated import CORE_TOKEN, JWT_SECRET, SECRET, free_port, start, stop
+from harness import BOT_TOKEN
 
 from shared import testing
 from shared.migrations import upgrade

@@ -1,4 +1,4 @@
-"""The processes of an end-to-end run (emulator, Core, bot) and a person chatting through the emulator."""
+"""The processes of an end-to-end run (emulator, Core, bot) and new people in the emulator."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from itertools import count
 from typing import Any
 
 import httpx
+from harness import Chat
 
-BOT_TOKEN = "100000002:e2e-bot-token"
 CORE_TOKEN = "e2e-core-token"
 SECRET = "e2e-webhook-secret"
 JWT_SECRET = "e2e-jwt-secret-0123456789abcdef0123"
@@ -69,49 +69,13 @@ def run_bot(stack: dict[str, Any], mode: str) -> Iterator[str]:
     stop(proc)
 
 
-class Chat:
-    """One emulator user talking to the bot through the control API."""
-
-    def __init__(self, http: httpx.AsyncClient, user_id: int) -> None:
-        self.http, self.user_id = http, user_id
-        self.base = f"/control/bots/{BOT_TOKEN}/chats/{user_id}"
-
-    async def say(self, text: str) -> dict[str, Any]:
-        """Send `text`; the bot's first answer."""
-        sent = await self.http.post(f"{self.base}/messages", json={"text": text})
-        assert sent.status_code == 201, sent.text
-        return await self.reply()
-
-    async def press(self, message_id: int, data: str) -> dict[str, Any]:
-        """Press a button of a bot message; the bot's first message after it."""
-        body = {"message_id": message_id, "data": data}
-        pressed = await self.http.post(f"{self.base}/callbacks", json=body)
-        assert pressed.status_code == 201, pressed.text
-        return await self.reply(after=message_id)
-
-    async def reply(self, after: int | None = None, timeout: float = 15) -> dict[str, Any]:
-        """The first bot message after `after` (default: the user's latest message)."""
-        params: dict[str, Any] = {"timeout": timeout}
-        if after is not None:
-            params["after_message_id"] = after
-        answer = await self.http.get(f"{self.base}/wait", params=params, timeout=timeout + 5)
-        assert answer.status_code == 200, answer.text
-        return dict(answer.json())
-
-    async def bot_messages(self) -> list[dict[str, Any]]:
-        """Every message the bot sent to this chat so far (edits applied)."""
-        answer = await self.http.get(f"{self.base}/transcript")
-        assert answer.status_code == 200, answer.text
-        return [m for m in answer.json()["messages"] if m["sender"] == "bot"]
-
-
 _ids = count(990_001)
 
 
 async def new_chat(http: httpx.AsyncClient, language: str, first_name: str = "Malika") -> Chat:
-    """A new Telegram user of the emulator (a fresh id each call)."""
+    """A new Telegram user of the emulator (a fresh id each call), chatting in `language`."""
     user_id = next(_ids)
     made = await http.post("/control/users", json={"id": user_id, "first_name": first_name,
                                                     "language_code": language})
     assert made.status_code == 201, made.text
-    return Chat(http, user_id)
+    return Chat(http, user_id, language)

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 import pytest
 from e2e.emulated import new_chat, run_bot
+from harness import buttons
 
 pytestmark = pytest.mark.timeout(400)  # three processes start (aiogram alone imports in seconds)
 
@@ -20,19 +21,21 @@ def bot(request: pytest.FixtureRequest, stack: dict[str, Any]) -> Iterator[str]:
 
 async def test_start_language_and_cancel_work_end_to_end(bot: str, emulator: httpx.AsyncClient):
     chat = await new_chat(emulator, "ru")
-    joining = await chat.say("/start")  # someone new is asked to bind their apartment first
-    assert joining["message"]["text"].startswith("Здравствуйте! Чтобы подавать заявки")
-    languages = await chat.reply(after=joining["message_id"])
-    assert [b["callback_data"][:3] for b in languages["reply_markup"]["inline_keyboard"][0]] == ["ob:", "ob:"]
-    left = await chat.say("/cancel")
+    await chat.send("/start")  # someone new is asked to bind their apartment first
+    joining = await chat.expect("Здравствуйте! Чтобы подавать заявки")
+    languages = await chat.expect("", after=joining["message_id"])
+    assert [b["callback_data"][:3] for b in buttons(languages)] == ["ob:", "ob:"]
+    mark = await chat.mark()
+    await chat.send("/cancel")
+    left = await chat.expect("", after=mark)
     assert left["reply_markup"]["keyboard"][0][0]["text"] == "📝 Новая заявка"
-    prompt = await chat.say("/language")
-    buttons = prompt["reply_markup"]["inline_keyboard"][0]
-    assert [b["callback_data"] for b in buttons] == ["lang:ru", "lang:uz"]
-    changed = await chat.press(prompt["message_id"], "lang:uz")
-    assert changed["message"]["text"].startswith("Til oʻzgartirildi")
-    cancelled = await chat.say("/cancel")
-    assert cancelled["message"]["text"] == "Hozir bekor qilinadigan amal yoʻq."
+    await chat.send("/language")
+    prompt = await chat.expect("", after=left["message_id"])
+    assert [b["callback_data"] for b in buttons(prompt)] == ["lang:ru", "lang:uz"]
+    await chat.press(prompt, "lang:uz")
+    await chat.expect("Til oʻzgartirildi", after=prompt["message_id"])
+    await chat.send("/cancel")
+    await chat.expect("Hozir bekor qilinadigan amal yoʻq.", after=prompt["message_id"])
 
 
 async def test_commands_menu_is_registered_per_language(bot: str, emulator: httpx.AsyncClient):

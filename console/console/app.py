@@ -19,10 +19,11 @@ from shared.app import create_service_app
 STATIC = Path(__file__).parent / "static"
 
 
-def create_app(settings: Settings, core_transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
+def create_app(settings: Settings, core_transport: httpx.AsyncBaseTransport | None = None,
+               telegram_transport: httpx.AsyncBaseTransport | None = None) -> FastAPI:
     """The console over `settings` (no database of its own: everything is Core's)."""
     app = create_service_app(settings, title="Console", routers=[router],
-                             components=components(core_transport), use_database=False)
+                             components=components(core_transport, telegram_transport), use_database=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_middleware(SecurityHeaders)
     errors.install(app)

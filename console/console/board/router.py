@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Form, Path, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from console.board import vocabulary
 from console.board.filters import BoardFilters
 from console.clients.core import CoreClient
-from console.dependencies import CheckedSessionDep, CoreDep, SessionDep
+from console.clients.telegram import FileUnavailable
+from console.dependencies import CheckedSessionDep, ConsoleDep, CoreDep, SessionDep
 from console.sessions.store import Session
 from console.templating import render
 
@@ -92,6 +93,23 @@ async def _request_page(request: Request, session: Session, core: CoreClient, nu
 async def request_page(number: str, request: Request, session: SessionDep, core: CoreDep) -> Response:
     """A request with its history, comments, photos, SLA countdown and the actions a manager has."""
     return await _request_page(request, session, core, number)
+
+
+@router.get("/requests/{number}/media/{index}")
+async def photo(number: str, index: Annotated[int, Path(ge=0, le=99)], session: SessionDep,
+                console: ConsoleDep) -> Response:
+    """A photo of the request, fetched from Telegram on the server (the bot token stays here); the
+    request is read with the person's token first, so only what they may see is served."""
+    found = await console.core.json("GET", f"{REQUESTS}/{number}", session.access_token)
+    media = found["media"]
+    if index >= len(media) or media[index].get("type", "photo") != "photo":
+        return Response(status_code=404)
+    try:
+        image = await console.files.photo(media[index]["file_id"])
+    except FileUnavailable:
+        return Response(status_code=404)
+    return Response(image.content, media_type=image.media_type,
+                    headers={"Cache-Control": "private, max-age=86400"})
 
 
 def _back(number: str) -> Response:

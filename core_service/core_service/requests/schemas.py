@@ -5,13 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from core_service.buildings.schemas import BuildingRef
 from core_service.schemas import Page, Stripped
 from core_service.sla.clock import SlaStatus
 from core_service.users.schemas import Specialization, UserRef
-from shared.schemas import ApiModel, Id
+from shared.schemas import NOT_BLANK, ApiModel, Id
 
 Status = Literal[
     "new", "in_progress", "purchasing", "clarification", "completed", "accepted", "returned", "cancelled"
@@ -127,6 +137,15 @@ class CommentIn(ApiModel):
         if not text and not info.data.get("media"):
             raise ValueError("a comment needs text or media")
         return text
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+                                     ) -> JsonSchemaValue:
+        """The schema says so too: text that is not blank, or at least one file."""
+        found = handler.resolve_ref_schema(handler(schema))
+        found["anyOf"] = [{"required": ["text"], "properties": {"text": {"pattern": NOT_BLANK}}},
+                          {"required": ["media"], "properties": {"media": {"minItems": 1}}}]
+        return found
 
 
 class CommentOut(BaseModel):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -15,6 +15,7 @@ from core_service.buildings.models import Building
 from core_service.errors import NotFound
 from core_service.requests import lifecycle, listing
 from core_service.requests.models import RepairRequest
+from core_service.sla import clock
 from core_service.users.models import User
 
 URGENCY_ORDER = {"low": 0, "normal": 1, "high": 2, "critical": 3}
@@ -36,6 +37,27 @@ class Filters:
     created_to: datetime | None = None
     q: str | None = None
     overdue: bool | None = None
+    sla_status: str | None = None
+
+
+def sla_status() -> ColumnElement[str | None]:
+    """`sla.clock.status_of` as SQL, so a list can be narrowed to one SLA state."""
+    R = RepairRequest
+    late_reaction = and_(R.reacted_at.is_not(None), R.reacted_at > R.reaction_due_at)
+    finished = case((R.status == "cancelled", R.updated_at),
+                    else_=func.coalesce(R.completed_at, R.updated_at))
+    new = R.status == "new"
+    due = case((new, R.reaction_due_at), else_=R.resolution_due_at)
+    risk = case((new, R.reaction_risk_at), else_=R.resolution_risk_at)
+    return case(
+        (or_(R.reaction_due_at.is_(None), R.resolution_due_at.is_(None)), None),
+        (R.status.in_(clock.DONE),
+         case((or_(late_reaction, finished > R.resolution_due_at), "breached"), else_="met")),
+        (R.sla_paused_at.is_not(None), "paused"),
+        (or_(late_reaction, func.now() >= due), "breached"),
+        (and_(risk.is_not(None), func.now() >= risk), "at_risk"),
+        else_="on_time",
+    )
 
 
 def visible_to(user: User) -> ColumnElement[bool]:
@@ -80,7 +102,11 @@ def _conditions(f: Filters) -> list[ColumnElement[bool]]:
         conditions.append(R.created_at <= f.created_to)
     if f.q:
         like = f"%{f.q.strip()}%"
-        conditions.append(or_(R.description.ilike(like), R.number.like(like), R.apartment.ilike(like)))
+        # The resident's phone too: a dispatcher searches by the number a caller gives.
+        phone = exists().where(User.id == R.applicant_id, User.phone.ilike(like))
+        conditions.append(or_(R.description.ilike(like), R.number.like(like), R.apartment.ilike(like), phone))
+    if f.sla_status is not None:
+        conditions.append(sla_status() == f.sla_status)
     if f.overdue is not None:
         # What ix_requests_sla_due holds: a running clock past its due time.
         if f.overdue:

@@ -27,6 +27,7 @@ from core_service.requests.schemas import (
     Urgency,
 )
 from core_service.schemas import PageNumber, PageSize, RequestNumber, SearchText
+from core_service.sla.clock import SlaStatus
 from shared.app import SessionDep
 from shared.schemas import Id, IsoDatetime
 
@@ -76,16 +77,18 @@ async def list_requests(
     applicant_id: Id | None = None, unassigned: bool | None = None, created_from: IsoDatetime | None = None,
     created_to: IsoDatetime | None = None, q: SearchText | None = None, sort: SortKey | None = None,
     page: PageNumber = 1, page_size: PageSize = 20, overdue: bool | None = None,
+    sla_status: SlaStatus | None = None,
 ) -> RequestPage:
     """The requests the caller may see, filtered, sorted and paginated.
 
     `overdue=true`: those past the due time of their running SLA clock (not paused, not done), by
-    default the oldest due first; `sort` defaults to `-created_at` otherwise."""
+    default the oldest due first; `sort` defaults to `-created_at` otherwise. `sla_status`: those in
+    that SLA state now; `q` also finds the resident's phone."""
     filters = queries.Filters(
         statuses=_flat(status), categories=_flat(category), urgencies=_flat(urgency),
         building_id=building_id,
         executor_id=executor_id, applicant_id=applicant_id, unassigned=unassigned, created_from=created_from,
-        created_to=created_to, q=q, overdue=overdue,
+        created_to=created_to, q=q, overdue=overdue, sla_status=sla_status,
     )
     sort = sort or ("sla_due_at" if overdue else "-created_at")
     found, total = await queries.search(

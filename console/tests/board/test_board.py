@@ -34,16 +34,18 @@ async def test_the_board_puts_requests_in_their_status_columns(browser, signed_i
 
 async def test_filters_and_search_narrow_the_board(browser, signed_in, core, make_person, make_building):
     first, second = await make_building("Ташкент, ул. Навои, 1"), await make_building("Ташкент, Чиланзар, 5")
-    resident = await make_person("resident")
+    resident = await make_person("resident", phone="+998901112233")
+    neighbour = await make_person("resident", phone="+998935550000")
     leak = await file_request(core, resident, first, description="Протечка в ванной", urgency="critical")
-    lift = await file_request(core, resident, second, category="elevator", description="Лифт стоит",
+    lift = await file_request(core, neighbour, second, category="elevator", description="Лифт стоит",
                               apartment="77")
     shown = (await browser.get("/board")).text
     assert set(numbers_in(shown, "new")) == {leak, lift}
     for params, expected in (
         ({"building_id": second}, [lift]), ({"category": "plumbing"}, [leak]),
         ({"urgency": "critical"}, [leak]), ({"q": "ванной"}, [leak]), ({"q": lift}, [lift]),
-        ({"q": "77"}, [lift]), ({"sla": "on_time"}, sorted([leak, lift], reverse=True)),
+        ({"q": "77"}, [lift]), ({"q": "901112233"}, [leak]),
+        ({"sla": "on_time"}, sorted([leak, lift], reverse=True)), ({"sla": "breached"}, []),
         ({"overdue": "1"}, []), ({"date_from": "2000-01-01", "date_to": "2000-01-02"}, []),
     ):
         columns = await browser.get("/board/columns", params=params)

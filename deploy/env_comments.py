@@ -154,4 +154,13 @@ BY_VARIABLE = {
     "EMULATOR_CALLBACK_ANSWER_TTL_SECONDS": "How long an unanswered callback query is kept.",
     "EMULATOR_MAX_UPLOAD_BYTES": "Largest file the chat page or a bot may upload.",
     "EMULATOR_CONTROL_WAIT_MAX_SECONDS": "Longest wait of the control API's wait-for-reply call.",
+    # Console
+    "CONSOLE_TENANT_ID": "Tenant this console serves (its live updates carry only this tenant's requests).",
+    "CONSOLE_CORE_URL": f"Core Service base URL ({WIRED}).",
+    "CONSOLE_CORE_API_TOKEN": "Token presented to the Core Service for sign-ins (one of CORE_API_TOKENS).",
+    "CONSOLE_HTTP_TIMEOUT_SECONDS": "Timeout of one call to Core or to the Bot API.",
+    "CONSOLE_BOT_USERNAME": "The bot whose `?start=login_<nonce>` link signs people in (the emulator's by default).",
+    "CONSOLE_BOT_TOKEN": "The bot's token, used on the server only to download requests' photos (empty: no photos).",
+    "CONSOLE_TELEGRAM_API_URL": "Bot API server the photos are downloaded from (the emulator's in `make run`).",
+    "CONSOLE_SESSION_TTL_SECONDS": "How long a console sign-in lasts (the session cookie's Max-Age).",
 }

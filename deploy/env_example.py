@@ -25,6 +25,7 @@ SETTINGS = [
     ("Integration Service", "integration_service", "integration_service.config", "Settings"),
     ("Bot Gateway", "bot_gateway", "bot_gateway.config", "Settings"),
     ("Telegram emulator", "telegram_emulator", "telegram_emulator.config", "Settings"),
+    ("Console", "console", "console.config", "Settings"),
 ]
 FERNET_PLACEHOLDER = base64.urlsafe_b64encode(b"change-me-fernet-key-32-bytes!!!").decode()
 CORE_TOKEN = "change-me-core-token"  # noqa: S105 (a placeholder the operator replaces)
@@ -49,6 +50,7 @@ SECRETS: dict[str, str] = {
     "BOT_INTEGRATION_API_TOKEN": INTEGRATION_TOKEN,
     "BOT_WEBHOOK_SECRET": "change-me-webhook-secret",
     "BOT_ENCRYPTION_KEY": FERNET_PLACEHOLDER,
+    "CONSOLE_CORE_API_TOKEN": CORE_TOKEN,
 }
 def field_comments(module: Any, cls: type) -> dict[str, str]:
     """The `# comment` lines written just above each field in the class's source."""

@@ -20,6 +20,7 @@ APPS = {
         "mode": "webhook", "webhook_url": "https://bot.example/telegram/webhook", "webhook_secret": "s" * 32,
     }),
     "telegram_emulator": ("telegram_emulator.config", "Settings", {}),
+    "console": ("console.config", "Settings", {}),
 }
 
 
@@ -50,6 +51,7 @@ def export(package: str) -> dict[str, Any]:
 TITLES = {
     "core_service": "Core Service (:8000)", "integration_service": "Integration Service (:8001)",
     "bot_gateway": "Bot Gateway (:8002, webhook mode)", "telegram_emulator": "Telegram emulator (:8081)",
+    "console": "Console (:8003, HTML pages and server-sent events)",
 }
 API_HEADER = """# HTTP APIs
 

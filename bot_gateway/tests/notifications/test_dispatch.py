@@ -1,6 +1,6 @@
 """Dispatch through the real stack: a new request offered to the executors of its category with
-Take and taken once, the others' offers saying who took it, critical requests, SLA breaches and
-clocks at risk."""
+Take and taken once, the others' offers saying who took it, only those on shift when the tenant uses
+shifts, none when Core assigned it itself, critical requests, SLA breaches and clocks at risk."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from harness import Chat, buttons, file_request, text_of
 from sqlalchemy import select, update
 
 from core_service.requests.models import RepairRequest
+from core_service.shifts.models import Shift, ShiftTemplate
 from core_service.sla import at_risk, breaches
 from core_service.users.models import User
 from shared.app import resources_of
 from shared.db import session_scope
+from shared.events import Envelope
 
 
 async def offer(chat: Chat, number: str) -> dict[str, Any]:
@@ -179,3 +181,105 @@ async def test_a_clock_at_risk_reminds_the_executor_only(
         assert executor.t("sla.clock.resolution") in text_of(reminded)
         assert due.astimezone(ZoneInfo("Asia/Tashkent")).strftime("%d.%m.%Y %H:%M") in text_of(reminded)
         assert await manager.count(manager.frag("notif.sla.at_risk")) == 0
+
+
+async def user_id(core_app: Any, chat: Chat) -> int:
+    """The Core id of the chat's user."""
+    async for session in session_scope(resources_of(core_app).sessions):
+        found = await session.scalar(select(User.id).where(User.telegram_id == chat.user_id))
+        assert found is not None
+        return int(found)
+    raise AssertionError("no session")
+
+
+async def plan_shifts(core_app: Any, on_duty: list[Chat]) -> None:
+    """The tenant uses shifts (a plumbing template), and `on_duty` have a plumbing shift now."""
+    now = datetime.now(UTC)
+    ids = [await user_id(core_app, chat) for chat in on_duty]
+    async for session in session_scope(resources_of(core_app).sessions):
+        session.add(ShiftTemplate(tenant_id="default", specialization="plumbing", kind="weekly",
+                                  start="09:00", end="18:00", weekdays=["mon"]))
+        session.add_all(
+            Shift(tenant_id="default", executor_id=executor, specialization="plumbing", status="started",
+                  starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=1), started_at=now)
+            for executor in ids
+        )
+
+
+async def test_with_shifts_a_critical_request_reaches_only_the_plumber_on_duty(
+    make_user: Any, make_building: Any, run_bot: Any, core_client: Any, core_app: Any
+) -> None:
+    building = await make_building()
+    resident = await make_user("applicant", "ru", name="Resident")
+    manager = await make_user("manager", "uz", name="Manager")
+    on_duty = await make_user("executor", "uz", specializations=("plumbing",), name="Anvar")
+    off_duty = await make_user("executor", "ru", specializations=("plumbing",), name="Bek")
+    await plan_shifts(core_app, [on_duty])
+    async with run_bot():
+        body = {"building_id": building, "apartment": "5", "category": "plumbing",
+                "description": "Затопило подвал, вода прибывает", "urgency": "critical"}
+        answer = await (await core_client(resident.user_id)).post("/api/v1/requests", json=body)
+        assert answer.status_code == 201, answer.text
+        number = answer.json()["number"]
+        offered = await offer(on_duty, number)
+        assert on_duty.frag("notif.critical") in text_of(offered)  # in the executor's own language
+        assert on_duty.t("act.take") in [b["text"] for b in buttons(offered)]
+        told = await offer(manager, number)
+        assert manager.frag("notif.critical") in text_of(told)
+        assert manager.t("notif.nobody_on_shift") not in text_of(told)
+        assert await off_duty.count(f"№{number}") == 0
+
+
+async def test_nobody_on_shift_is_told_to_the_managers_and_offered_to_none(
+    make_user: Any, make_building: Any, run_bot: Any, core_client: Any, core_app: Any
+) -> None:
+    building = await make_building()
+    resident = await make_user("applicant", "ru", name="Resident")
+    managers = [await make_user("manager", language, name="Manager") for language in ("ru", "uz")]
+    plumber = await make_user("executor", "ru", specializations=("plumbing",), name="Anvar")
+    await plan_shifts(core_app, [])
+    async with run_bot():
+        number = await file_request(await core_client(resident.user_id), building)
+        for manager in managers:
+            told = await offer(manager, number)
+            assert manager.frag("notif.created") in text_of(told)
+            assert manager.t("notif.nobody_on_shift") in text_of(told)
+        assert await plumber.count(f"№{number}") == 0
+
+
+async def test_an_automatic_assignment_offers_nothing_and_tells_the_executor(
+    make_user: Any, make_building: Any, run_bot: Any, core_client: Any
+) -> None:
+    building = await make_building()
+    admin = await make_user("admin", "ru", name="Admin")
+    resident = await make_user("applicant", "ru", name="Resident")
+    manager = await make_user("manager", "ru", name="Manager")
+    plumber = await make_user("executor", "uz", specializations=("plumbing",), name="Anvar")
+    switched = await (await core_client(admin.user_id)).put("/api/v1/dispatch", json={"auto_assign": True})
+    assert switched.status_code == 200, switched.text
+    async with run_bot():
+        number = await file_request(await core_client(resident.user_id), building)
+        told = await plumber.expect(plumber.frag("notif.assigned"))
+        assert number in text_of(told)
+        assert plumber.t("notif.assigned.automatic") in text_of(told)
+        await offer(manager, number)
+        assert await plumber.count(plumber.frag("notif.created")) == 0
+        labels = [b["text"] for m in await plumber.bot_messages() for b in buttons(m)]
+        assert plumber.t("act.take") not in labels
+
+
+async def test_an_older_created_event_without_executors_is_offered_to_the_category(
+    make_user: Any, run_bot: Any, core_app: Any
+) -> None:
+    plumber = await make_user("executor", "uz", specializations=("plumbing",), name="Anvar")
+    electrician = await make_user("executor", "ru", specializations=("electrical",), name="Volt")
+    data = {"number": "261205-0042", "status": "new", "category": "plumbing", "urgency": "normal",
+            "description": "Течёт кран", "building_address": "Навои, 1", "apartment": "5"}
+    envelope = Envelope.new(event_type="request.created", source="core", tenant_id="default", data=data)
+    async with run_bot():
+        await resources_of(core_app).redis.xadd(
+            "stream:core", {"envelope": envelope.to_json(), "channel": "core.request.created"}
+        )
+        offered = await offer(plumber, "261205-0042")
+        assert plumber.t("act.take") in [b["text"] for b in buttons(offered)]
+        assert await electrician.count("261205-0042") == 0

@@ -9,7 +9,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot_gateway.context import Context
-from bot_gateway.handlers.actions import checked_text
+from bot_gateway.handlers.actions import REASON_MIN, TEXT_MAX, checked_text
 from bot_gateway.handlers.common import (
     NOT_COMMAND,
     PLAIN_TEXT,
@@ -32,29 +32,42 @@ router = Router(name=__name__)
 
 @router.message(Completion.comment, PLAIN_TEXT)
 async def comment(message: Message, state: FSMContext, ctx: Context) -> None:
-    """Keep what was done; ask for photos."""
+    """Keep what was done; ask for photos (or more of them, when some came first)."""
     text = await checked_text(message, ctx)
     if text is None:
         return
     data = await state.get_data()
     await state.update_data(comment=text)
     await state.set_state(Completion.photos)
-    await message.answer(
-        ctx.t("complete.photo.prompt"),
-        reply_markup=keyboards.confirm(data["flow"], ctx, skip="btn.skip_photo"),
-    )
+    skip = "btn.done" if data.get("photos") else "btn.skip_photo"
+    markup = keyboards.confirm(data["flow"], ctx, skip=skip)
+    await message.answer(ctx.t("complete.photo.prompt"), reply_markup=markup)
+
+
+@router.message(Completion.comment, F.photo)
+async def photo_first(message: Message, state: FSMContext, ctx: Context) -> None:
+    """Proof sent before the description: its caption (3+ characters) describes the work, else
+    the description is asked for; the photos are kept either way."""
+    attached = await attach.collect(message, state)
+    if len(attached.caption) >= REASON_MIN:
+        await state.update_data(comment=attached.caption[:TEXT_MAX])
+        await state.set_state(Completion.photos)
+        await _added(message, state, ctx, attached)
+        return
+    text, flow = ctx.tn("complete.photo.need_comment", len(attached.photos)), (await state.get_data())["flow"]
+    await attach.answer(message, state, attached, text, keyboards.cancel_only(flow, ctx))
 
 
 @router.message(Completion.photos, F.photo)
 async def photo(message: Message, state: FSMContext, ctx: Context) -> None:
     """One more proof photo (an album is answered once, with its count)."""
-    attached = await attach.collect(message, state)
-    data = await state.get_data()
-    await attach.answer(
-        message, state, attached,
-        ctx.tn("complete.photo.added", len(attached.photos)),
-        keyboards.confirm(data["flow"], ctx, skip="btn.done"),
-    )
+    await _added(message, state, ctx, await attach.collect(message, state))
+
+
+async def _added(message: Message, state: FSMContext, ctx: Context, attached: attach.Attached) -> None:
+    flow = (await state.get_data())["flow"]
+    text = ctx.tn("complete.photo.added", len(attached.photos))
+    await attach.answer(message, state, attached, text, keyboards.confirm(flow, ctx, skip="btn.done"))
 
 
 @router.message(Completion.photos, NOT_COMMAND)

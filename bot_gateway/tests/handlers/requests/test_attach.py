@@ -121,3 +121,29 @@ async def test_a_return_takes_a_photo_then_the_reason(
     assert [m["file_id"] for m in request["media"] if m["stage"] == "returned"] == sent
     history = (await (await core_client(manager.user_id)).get(f"/api/v1/requests/{number}/history")).json()
     assert "Кран всё ещё течёт" in [h.get("comment") for h in history["items"]]
+
+
+async def test_proof_sent_before_the_description_is_kept_and_its_caption_describes_the_work(
+    make_user: Any, make_building: Any, run_bot: Any, core_client: Any
+) -> None:
+    building, resident, manager, executor = await people(make_user, make_building)
+    async with run_bot() as app:
+        number = await assigned(core_client, building, resident, manager, executor)
+        mark = await press_link(app, executor, f"request:complete:{number}")
+        await executor.expect(executor.frag("complete.comment.prompt"), after=mark)
+        await executor.photo()
+        await executor.expect(executor.frag("complete.photo.need_comment"), after=mark)
+        await executor.send("Quvur almashtirildi")
+        ask = await executor.expect(executor.frag("complete.photo.prompt"), after=mark)
+        await executor.photo("ignored: the work is already described")
+        await executor.expect(executor.tn("complete.photo.added", 2).splitlines()[-1], after=mark)
+        await executor.press_text(ask, executor.t("btn.done"))
+        confirm = await executor.expect(executor.frag("complete.confirm"), after=mark)
+        assert "Quvur almashtirildi" in text_of(confirm)
+        await executor.press_text(confirm, executor.t("btn.confirm"))
+        await executor.expect(executor.frag("complete.success"), after=mark)
+        sent = user_photo_ids(await executor.transcript(), mark)
+
+    request = (await (await core_client(manager.user_id)).get(f"/api/v1/requests/{number}")).json()
+    assert [m["file_id"] for m in request["media"] if m["stage"] == "completed"] == sent
+    assert len(sent) == 2

@@ -23,7 +23,7 @@ import yaml
 from shared.config import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[3]
-PACKAGES = ["core_service", "integration_service", "bot_gateway", "telegram_emulator"]
+PACKAGES = ["core_service", "integration_service", "bot_gateway", "telegram_emulator", "console"]
 _VAR = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
 _DOCKER_VAR = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
 _ENV_LINE = re.compile(r"^(?P<comment>#\s*)?(?P<name>[A-Z][A-Z0-9_]*)=(?P<value>.*)$")

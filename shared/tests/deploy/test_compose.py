@@ -16,7 +16,9 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[3]
-PACKAGES = ["core_service", "integration_service", "bot_gateway", "telegram_emulator"]
+PACKAGES = ["core_service", "integration_service", "bot_gateway", "telegram_emulator", "console"]
+# Services without a database of their own: their image does not migrate.
+NO_DATABASE = ("telegram_emulator", "console")
 _HEALTH_URL = re.compile(r"http://127\.0\.0\.1:(?P<port>\d+)(?P<path>/[A-Za-z0-9/_-]*)")
 
 
@@ -37,9 +39,9 @@ def published(service: dict[str, Any]) -> list[tuple[int, int]]:
     return pairs
 
 
-def test_all_four_services_and_their_stores_are_in_compose(services: dict[str, Any]) -> None:
+def test_all_the_services_and_their_stores_are_in_compose(services: dict[str, Any]) -> None:
     expected = {"core-service", "core-db", "integration-service", "integration-worker", "integration-db",
-                "bot-gateway", "bot-gateway-db", "shared-redis", "telegram-emulator"}
+                "bot-gateway", "bot-gateway-db", "shared-redis", "telegram-emulator", "console"}
     assert expected <= set(services)
     assert services["telegram-emulator"]["profiles"] == ["demo"]
     for db in ("core-db", "integration-db", "bot-gateway-db"):
@@ -62,7 +64,7 @@ def test_each_service_is_built_from_the_dockerfile_with_its_own_arguments_in_the
         assert args["PROJECT"] == kit.project_name(package), f"{name}: uv sync --package {args['PROJECT']}"
         assert args["ENV_PREFIX"] == kit.settings_class(package).env_prefix(), name
         assert int(args["PORT"]) == kit.container_settings(services[name], env_example, monkeypatch).port
-        assert args["MIGRATE"] == ("false" if package == "telegram_emulator" else "true"), name
+        assert args["MIGRATE"] == ("false" if package in NO_DATABASE else "true"), name
     assert not list(ROOT.glob("*/Dockerfile")), "one Dockerfile, at the root"
 
 
@@ -167,8 +169,8 @@ def test_a_postgres_password_with_url_characters_reaches_every_service_intact(
     example = type(env_example)({**env_example.values, "POSTGRES_PASSWORD": password}, env_example.listed,
                                 values)
     for name, package in app_services.items():
-        if package == "telegram_emulator":
-            continue  # no database
+        if package in NO_DATABASE:
+            continue
         url = make_url(kit.container_settings(services[name], example, monkeypatch).database_url)
         assert url.password == password and str(url.host).endswith("-db"), name
 
@@ -224,7 +226,7 @@ def test_image_and_compose_commands_exist_in_the_service_clis(
         # The image's CMD migrates first (the emulator has no database); compose may override it.
         command = services[name].get("command") or ["python", "-m", package]
         assert command[:3] == ["python", "-m", package], f"{name}: {command}"
-        commands = set(command[3:4]) | ({"migrate"} if package != "telegram_emulator" else set())
+        commands = set(command[3:4]) | ({"migrate"} if package not in NO_DATABASE else set())
         env = {k: v for k, v in os.environ.items() if not k.startswith(("CORE_", "INTEGRATION_", "BOT_"))}
         env.update(kit.container_env(services[name], env_example))
         result = subprocess.run([sys.executable, "-m", package, "--help"], capture_output=True,  # noqa: S603
@@ -248,7 +250,7 @@ def test_dockerfiles_install_from_the_lock_in_a_cached_layer_and_run_unprivilege
         assert text.index("COPY pyproject.toml uv.lock") < deps
         assert deps < text.index(f"COPY {package}/{package} ") < text.index("USER app")
         assert "HEALTHCHECK" in text and "/health" in text
-        migrate = "true" if package != "telegram_emulator" else "false"
+        migrate = "false" if package in NO_DATABASE else "true"
         assert (image.env["APP_PACKAGE"], image.env["APP_MIGRATE"]) == (package, migrate), name
 
 

@@ -24,7 +24,7 @@ from shared import testing
 ROOT = Path(__file__).resolve().parents[3]
 VENV_BIN = str(Path(sys.executable).parent)
 PREFIX = {"core_service": "CORE", "integration_service": "INTEGRATION", "bot_gateway": "BOT",
-          "telegram_emulator": "EMULATOR"}
+          "telegram_emulator": "EMULATOR", "console": "CONSOLE"}
 
 
 def boot_waves(services: dict[str, Any], names: list[str]) -> list[list[str]]:

@@ -8,8 +8,8 @@ from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[3]
-PACKAGES = ["core_service", "integration_service", "bot_gateway", "telegram_emulator"]
-PREFIXES = ("CORE_", "INTEGRATION_", "BOT_", "EMULATOR_")
+PACKAGES = ["core_service", "integration_service", "bot_gateway", "telegram_emulator", "console"]
+PREFIXES = ("CORE_", "INTEGRATION_", "BOT_", "EMULATOR_", "CONSOLE_")
 
 
 def settings_variables(kit: ModuleType) -> dict[str, str]:

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 import httpx
 
+# The screens the page tests and their screenshots use.
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 768}
 NONCE = re.compile(r"start=login_([A-Za-z0-9_-]+)")
 
 

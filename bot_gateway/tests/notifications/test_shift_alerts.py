@@ -1,5 +1,5 @@
-"""Shift alerts through the real stack: a late start and tomorrow's coverage gap reach the managers and
-admins, each in their language, with the local times."""
+"""Shift alerts through the real stack: a late start, tomorrow's coverage gap and a shift ended with no
+open requests reach the managers and admins, each in their language, with the local times."""
 
 from __future__ import annotations
 
@@ -49,4 +49,19 @@ async def test_a_gap_tomorrow_is_told_with_its_local_hours(
         await alerts.check_tomorrow(resources_of(core_app).sessions, ZONE)
         told = text_of(await manager.expect(manager.frag("shifts.notify.gap")))
         assert "13:00–18:00" in told
+        assert manager.t("category.plumbing") in told
+
+
+async def test_an_ended_shift_without_open_requests_says_so(
+    make_user: Any, run_bot: Any, core_client: Any
+) -> None:
+    manager = await make_user("manager", "uz", name="Manager")
+    executor = await make_user("executor", "ru", specializations=("plumbing",), name="Volt")
+    shift = await plan(await core_client(manager.user_id), executor, now_plus(-10), now_plus(60))
+    volt = await core_client(executor.user_id)
+    async with run_bot():
+        for step in ("start", "end"):
+            assert (await volt.post(f"/api/v1/shifts/{shift['id']}/{step}")).status_code == 200
+        told = text_of(await manager.expect(manager.frag("shifts.notify.ended.none")))
+        assert "Volt" in told
         assert manager.t("category.plumbing") in told

@@ -89,10 +89,15 @@ def xlsx(rows: Sequence[Mapping[str, Value]], columns: Sequence[str], headers: M
     bold = Font(bold=True)
     sheet.append([_cell(sheet, headers.get(column, column), font=bold) for column in columns])
     for row in rows:
-        sheet.append([_cell(sheet, _local(row.get(column), zone)) for column in columns])
+        sheet.append([_value(sheet, _local(row.get(column), zone)) for column in columns])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _value(sheet: Worksheet, value: Value) -> Value | Cell:
+    # A plain value is written as it is; a cell object (slower) only where a format is needed.
+    return value if _number_format(value) is None else _cell(sheet, value)
 
 
 def _cell(sheet: Worksheet, value: Value, font: Font | None = None) -> Cell:

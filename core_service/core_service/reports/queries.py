@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, extract, false, func, not_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, extract, false, func, not_, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
 from core_service.buildings.models import Building
@@ -47,9 +47,11 @@ def period(tenant: str, start: datetime, end: datetime) -> list[ColumnElement[bo
 
 
 def rows(where: list[ColumnElement[bool]], after: int | None, limit: int) -> AnyRows:
-    """The rows matching `where` with ids above `after`, in filing order, at most `limit`."""
+    """The rows matching `where` filed after request `after`, in filing order, at most `limit`."""
     if after is not None:
-        where = [*where, R.id > after]
+        # Keyset on (created_at, id): the period's index gives the order, however old the ids.
+        since = select(R.created_at).where(R.id == after).scalar_subquery()
+        where = [*where, tuple_(R.created_at, R.id) > tuple_(since, after)]
     return (
         select(R.id, R.number, R.created_at, R.building_id, Building.address.label("building"), R.apartment,
                R.category, R.urgency, R.status, R.executor_id, Executor.telegram_id.label("executor_tg"),
@@ -58,7 +60,7 @@ def rows(where: list[ColumnElement[bool]], after: int | None, limit: int) -> Any
                RETURNS.label("returns"))
         .join(Building, Building.id == R.building_id)
         .outerjoin(Executor, Executor.id == R.executor_id)
-        .where(*where).order_by(R.id).limit(limit)
+        .where(*where).order_by(R.created_at, R.id).limit(limit)
     )
 
 

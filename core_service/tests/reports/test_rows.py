@@ -34,7 +34,7 @@ async def test_each_request_of_the_period_is_a_row_with_its_times_and_outcome(
     body = answer.json()
     assert body["timezone"] == "Asia/Tashkent" and body["next_after"] is None
     rows = {row["number"]: row for row in body["rows"]}
-    assert list(rows) == [accepted, late, waiting]
+    assert list(rows) == [late, accepted, waiting]  # in filing order: 45, 20 and 0 minutes ago
     first = rows[accepted]
     assert first["building_id"] == building and first["building"] == "Ташкент, ул. Навои, 1"
     assert (first["apartment"], first["category"], first["urgency"], first["status"]) == (

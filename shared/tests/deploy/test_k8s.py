@@ -363,6 +363,17 @@ def test_dev_secrets_hold_every_key_referenced_and_say_they_are_for_development_
         assert lines[0].startswith("# DEV ONLY"), f"{path.name}: say it holds throwaway values"
 
 
+def test_every_file_beside_a_kustomization_is_used_by_it() -> None:
+    for kustomization in K8S.glob("*/kustomization.yaml"):
+        data = yaml.safe_load(kustomization.read_text())
+        used = {*data.get("resources", []), *(p["path"] for p in data.get("patches", []) if "path" in p)}
+        for generator in (*data.get("configMapGenerator", []), *data.get("secretGenerator", [])):
+            used |= {*generator.get("files", []), *generator.get("envs", [])}
+        folder = kustomization.parent
+        files = {str(f.relative_to(folder)) for f in folder.rglob("*") if f.is_file() and f.suffix != ".md"}
+        assert files - {"kustomization.yaml"} == {u for u in used if not u.startswith("..")}, folder.name
+
+
 def test_every_container_is_non_root_read_only_without_privileges_probed_and_sized(
     docs: tuple[dict[str, Any], ...],
 ) -> None:

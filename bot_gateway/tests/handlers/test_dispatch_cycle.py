@@ -1,5 +1,5 @@
 """Dispatch through the emulator with the real Core: offers only to who is on shift, "taken by" for
-the others, an overdue request told to the manager once, a shift handed over."""
+the others, an overdue request told to the manager once (hand-overs: `shifts/test_handover.py`)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 from harness import Chat, buttons, text_of
+from shifting import core_id, now_plus, plan, until_shows
 from sqlalchemy import update
 
 from core_service.requests.models import RepairRequest
@@ -17,22 +18,6 @@ from shared.app import resources_of
 from shared.db import session_scope
 
 QUIET = 1.5  # seconds in which a message that should not come would have come
-
-
-async def plan_shift(staff: httpx.AsyncClient, executor: int, start: datetime, hours: int = 8) -> int:
-    """A manager plans one plumbing shift by hand; its id."""
-    body = {"executor_id": executor, "specialization": "plumbing", "starts_at": start.isoformat(),
-            "ends_at": (start + timedelta(hours=hours)).isoformat()}
-    answer = await staff.post("/api/v1/shifts", json=body)
-    assert answer.status_code == 201, answer.text
-    return int(answer.json()["id"])
-
-
-async def core_id(staff: httpx.AsyncClient, chat: Chat) -> int:
-    """The Core user id of a chat's person."""
-    answer = await staff.get(f"/api/v1/users/by-telegram/{chat.user_id}")
-    assert answer.status_code == 200, answer.text
-    return int(answer.json()["id"])
 
 
 async def use_shifts(staff: httpx.AsyncClient, gardener: int) -> None:
@@ -61,10 +46,9 @@ async def test_critical_request_reaches_only_the_plumbers_on_shift(
     gardener = await make_user("executor", "ru", specializations=("landscaping",), name="Gardener")
     staff = await core_client(manager.user_id)
     await use_shifts(staff, await core_id(staff, gardener))
-    now = datetime.now(UTC)
     for chat in (on_duty, colleague):
-        await plan_shift(staff, await core_id(staff, chat), now - timedelta(hours=1))
-    await plan_shift(staff, await core_id(staff, off_duty), now + timedelta(hours=20))
+        await plan(staff, chat, now_plus(-60), now_plus(7 * 60))
+    await plan(staff, off_duty, now_plus(20 * 60), now_plus(28 * 60))
 
     async with run_bot():
         filer = await core_client(resident.user_id)
@@ -86,13 +70,8 @@ async def test_critical_request_reaches_only_the_plumbers_on_shift(
         mark = await on_duty.mark()
         await on_duty.press_text(offer, on_duty.t("act.take"))
         await on_duty.expect(number, after=mark)
-        taken = colleague.frag("notif.taken")
-        for _ in range(100):
-            edited = next(m for m in await colleague.bot_messages() if m["message_id"] == other["message_id"])
-            if taken in text_of(edited):
-                break
-            await asyncio.sleep(0.1)
-        assert taken in text_of(edited) and "Night" in text_of(edited)
+        edited = await until_shows(colleague, other["message_id"], colleague.frag("notif.taken"))
+        assert "Night" in text_of(edited)
         assert buttons(edited) == []
         answer = await staff.get(f"/api/v1/requests/{number}")
         assert answer.json()["executor"]["telegram_id"] == on_duty.user_id

@@ -345,11 +345,13 @@ def test_every_setting_without_a_default_is_set_in_every_overlay(
 def test_every_container_builds_valid_settings(
     kit: ModuleType, docs: tuple[dict[str, Any], ...], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for _workload, container, package in ours(docs):
+    for workload, container, package in ours(docs):
         settings = settings_of(kit, package, filled(environment(docs, container)), monkeypatch)
         assert settings.host == "0.0.0.0", f"{package}: listens on every address in its pod"
         ports = [p["containerPort"] for p in container.get("ports") or []]
         assert ports in ([], [settings.port]), f"{package}: the container port is the one it listens on"
+        scraped = workload["spec"]["template"]["metadata"].get("annotations", {}).get("prometheus.io/port")
+        assert scraped in (None, str(settings.port)), f"{package}: Prometheus scrapes where it listens"
 
 
 def test_dev_secrets_hold_every_key_referenced_and_say_they_are_for_development_only() -> None:
@@ -427,6 +429,10 @@ def test_production_commits_no_secret_and_the_operations_guide_says_which_to_cre
     for workload, container in containers(docs):
         for var, (secret, key, _optional) in environment(docs, container).secrets.items():
             assert f"generic {secret}" in guide and key in guide, f"{workload['metadata']['name']}: {var}"
+    for workload in of_kind(docs, *WORKLOADS):
+        for volume in pod_spec(workload).get("volumes") or []:
+            if "secret" in volume:
+                assert f"generic {volume['secret']['secretName']}" in guide, workload["metadata"]["name"]
     for ingress in of_kind(docs, "Ingress"):
         for tls in ingress["spec"]["tls"]:
             assert tls["secretName"] in guide

@@ -458,7 +458,7 @@ def test_the_dev_bot_polls_the_emulator_alone_and_production_takes_webhooks_thro
 ) -> None:
     dev = render("dev")
     bot = named(dev, "Deployment", "bot-gateway")
-    assert bot["spec"]["replicas"] == 1 and bot["spec"]["strategy"] == {"type": "Recreate"}
+    assert bot["spec"].get("replicas", 1) == 1 and bot["spec"]["strategy"] == {"type": "Recreate"}
     assert not [h for h in of_kind(dev, "HorizontalPodAutoscaler")
                 if h["spec"]["scaleTargetRef"]["name"] == "bot-gateway"], "one poller only"
     settings = settings_of(kit, "bot_gateway", filled(environment(dev, pod_spec(bot)["containers"][0])),
@@ -469,7 +469,7 @@ def test_the_dev_bot_polls_the_emulator_alone_and_production_takes_webhooks_thro
     bot = named(prod, "Deployment", "bot-gateway")
     settings = settings_of(kit, "bot_gateway", filled(environment(prod, pod_spec(bot)["containers"][0])),
                            monkeypatch)
-    assert settings.mode == "webhook" and bot["spec"]["replicas"] >= 2
+    assert settings.mode == "webhook"
     url = urlsplit(settings.webhook_url)
     assert url.scheme == "https"
     assert ingress_backend(prod, url.hostname or "", url.path) == ("bot-gateway", settings.port)
@@ -498,7 +498,7 @@ def test_production_scales_the_stateless_servers_on_cpu() -> None:
     assert set(scaled) == {"core-service", "integration-service", "bot-gateway", "console"}
     for name, spec in scaled.items():
         assert spec["minReplicas"] >= 2 and spec["maxReplicas"] > spec["minReplicas"], name
-        assert named(prod, "Deployment", name)["spec"]["replicas"] == spec["minReplicas"], name
+        assert "replicas" not in named(prod, "Deployment", name)["spec"], f"{name}: the autoscaler's to set"
     assert named(prod, "Deployment", "integration-worker")["spec"]["replicas"] >= 2
 
 

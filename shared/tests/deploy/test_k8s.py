@@ -33,6 +33,7 @@ SCHEMA_VERSIONS = ["1.30.0", kubernetes_validate.utils.latest_version()]
 # Deployment -> the package it runs.
 SERVICES = {"core-service": "core_service", "integration-service": "integration_service",
             "integration-worker": "integration_service", "bot-gateway": "bot_gateway", "console": "console"}
+CONTROLLER = {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}
 FERNET_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
 
 
@@ -473,6 +474,22 @@ def test_the_dev_bot_polls_the_emulator_alone_and_production_takes_webhooks_thro
     url = urlsplit(settings.webhook_url)
     assert url.scheme == "https"
     assert ingress_backend(prod, url.hostname or "", url.path) == ("bot-gateway", settings.port)
+    console = named(prod, "Deployment", "console")
+    settings = settings_of(kit, "console", filled(environment(prod, pod_spec(console)["containers"][0])),
+                           monkeypatch)
+    url = urlsplit(settings.public_url)
+    assert url.scheme == "https", "the console's cookies are Secure behind TLS"
+    assert ingress_backend(prod, url.hostname or "", "/") == ("console", settings.port)
+
+
+def test_the_ingress_controller_may_reach_every_backend_the_ingress_names() -> None:
+    prod = render("production")
+    for ingress in of_kind(prod, "Ingress"):
+        for rule in ingress["spec"]["rules"]:
+            for entry in rule["http"]["paths"]:
+                name, port = ingress_backend(prod, rule["host"], entry["path"])
+                target = named(prod, "Deployment", name)
+                assert from_controller(prod, target, port), f"ingress-nginx cannot reach {name}:{port}"
 
 
 def test_the_ingress_routes_the_webhook_receivers_but_not_the_management_api() -> None:
@@ -516,6 +533,16 @@ def test_each_pod_reaches_exactly_what_its_settings_name(
             assert {c for c in named_calls if c.port == 5432} <= opened, name
         else:
             assert named_calls <= opened, f"{name} is refused what its settings name: {named_calls - opened}"
+
+
+def from_controller(docs: tuple[dict[str, Any], ...], target: dict[str, Any], port: int) -> bool:
+    """Whether the policies let the ingress-nginx namespace open `port` on a workload's pods."""
+    for policy in policies_for(docs, target, "Ingress"):
+        for rule in policy["spec"].get("ingress") or []:
+            peers = [peer.get("namespaceSelector") for peer in rule.get("from") or []]
+            if CONTROLLER in peers and opens({"ports": rule.get("ports")}, "from", None, port, target):
+                return True
+    return False
 
 
 def ingress_backend(docs: tuple[dict[str, Any], ...], host: str, path: str) -> tuple[str, int]:

@@ -22,6 +22,7 @@ from shared.metrics import metrics_router
 from shared.middleware import HeaderLimits, RequestContextMiddleware
 from shared.redis import create_redis
 from shared.schemas import refuse_nul_parameters
+from shared.tracing import default_service_name, instrument_app, instrument_engine, setup_tracing
 
 Hook = Callable[[FastAPI], Awaitable[None]]
 DOCS_ASSETS_URL = "/docs-assets"
@@ -76,7 +77,8 @@ def create_service_app(
     components: Components | None = None,
     use_database: bool = True,
 ) -> FastAPI:
-    """A service app: logging, DB engine and Redis built in the lifespan, health, metrics, docs.
+    """A service app: logging, DB engine and Redis built in the lifespan, health, metrics, docs,
+    tracing when `OTEL_EXPORTER_OTLP_ENDPOINT` is set.
 
     The lifespan builds the `ServiceResources`, then enters `components(resources)` (the
     service's own start-up and shut-down, its result kept as `resources.components`); it unwinds
@@ -92,6 +94,7 @@ def create_service_app(
             resources.ready_checks["redis"] = redis_check(resources.redis)
             if use_database:
                 resources.engine = create_engine(settings)
+                instrument_engine(resources.engine)
                 stack.push_async_callback(resources.engine.dispose)
                 resources.sessionmaker = create_sessionmaker(resources.engine)
                 resources.ready_checks["database"] = database_check(resources.engine)
@@ -106,6 +109,8 @@ def create_service_app(
     app.add_middleware(HeaderLimits, max_headers=settings.max_headers, max_bytes=settings.max_header_bytes)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     install_error_handlers(app)
+    setup_tracing(default_service_name(settings))
+    instrument_app(app)
     app.include_router(health_router(settings.service_name, get_ready_checks))
     app.include_router(metrics_router())
     for router in routers:

@@ -15,6 +15,7 @@ from redis.exceptions import RedisError, ResponseError
 from shared.background import BackgroundLoop
 from shared.events.envelope import Envelope
 from shared.events.metrics import STREAM_HANDLED
+from shared.tracing import SpanKind, span
 
 log = logging.getLogger("events.consumer")
 Handler = Callable[[Envelope], Awaitable[None]]
@@ -172,7 +173,11 @@ class StreamConsumer:
             await self._dead_letter(entry_id, fields, f"malformed envelope: {exc.error_count()} errors")
             return
         try:
-            await self.handler(envelope)
+            attributes = {"messaging.system": "redis", "messaging.destination.name": self.stream,
+                          "messaging.consumer.group.name": self.group, "event_id": envelope.event_id}
+            with span(f"process {envelope.event_type}", parent=envelope.traceparent, kind=SpanKind.CONSUMER,
+                      attributes=attributes):
+                await self.handler(envelope)
         except Exception as exc:  # any handler failure means "retry later"
             STREAM_HANDLED.labels(self.stream, self.group, "failed").inc()
             log.warning("stream handler failed; entry stays pending",

@@ -10,10 +10,12 @@ import orjson
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.logging import correlation_id as current_correlation_id
+from shared.tracing import current_traceparent
 
 
 class Envelope(BaseModel):
-    """`{event_id, event_type, source, tenant_id, occurred_at, version, correlation_id, data}`."""
+    """`{event_id, event_type, source, tenant_id, occurred_at, version, correlation_id, data}`, and
+    `traceparent` (W3C) when the event was made inside a recorded trace."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
@@ -24,6 +26,8 @@ class Envelope(BaseModel):
     occurred_at: datetime
     version: int = 1
     correlation_id: str | None = None
+    # The span that made the event: its consumers' handling continues the same trace.
+    traceparent: str | None = Field(default=None, max_length=255)
     data: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("occurred_at")
@@ -45,8 +49,10 @@ class Envelope(BaseModel):
         event_id: str | None = None,
         correlation_id: str | None = None,
         occurred_at: datetime | None = None,
+        traceparent: str | None = None,
     ) -> Envelope:
-        """A fresh envelope: a uuid4 id and the current request's correlation id unless given."""
+        """A fresh envelope: a uuid4 id, the current request's correlation id and the current
+        span's `traceparent` unless given."""
         return cls(
             event_id=event_id or str(uuid.uuid4()),
             event_type=event_type,
@@ -54,12 +60,14 @@ class Envelope(BaseModel):
             tenant_id=tenant_id,
             occurred_at=occurred_at or datetime.now(UTC),
             correlation_id=correlation_id if correlation_id is not None else current_correlation_id.get(),
+            traceparent=traceparent or current_traceparent(),
             data=data or {},
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict (ISO-8601 `occurred_at`)."""
-        return self.model_dump(mode="json")
+        """JSON-ready dict (ISO-8601 `occurred_at`; no `traceparent` key outside a trace)."""
+        # Events made while tracing is off look exactly as they did before the field existed.
+        return self.model_dump(mode="json", exclude={"traceparent"} if self.traceparent is None else None)
 
     def to_json(self) -> bytes:
         """The envelope as compact JSON bytes."""

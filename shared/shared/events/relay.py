@@ -19,6 +19,7 @@ from shared.background import BackgroundLoop
 from shared.events.listener import PgListener
 from shared.events.metrics import OUTBOX_PUBLISH_ERRORS, OUTBOX_PUBLISH_LAG, OUTBOX_PUBLISHED
 from shared.events.outbox import OutboxMixin, notify_channel
+from shared.tracing import SpanKind, record_span
 
 log = logging.getLogger("events.relay")
 STREAM_MAXLEN = 100_000
@@ -105,7 +106,7 @@ class OutboxRelay:
             if not rows:
                 return 0
             ids = [r.id for r in rows]
-            now = datetime.now(UTC)
+            now, started_ns = datetime.now(UTC), time.time_ns()
             try:
                 await self._publish(rows)
             except RedisError as exc:
@@ -120,6 +121,8 @@ class OutboxRelay:
             OUTBOX_PUBLISH_ERRORS.labels(self.name).inc()
             raise error
         for row in rows:
+            record_span(f"publish {row.channel}", parent=row.payload.get("traceparent"), start_ns=started_ns,
+                        kind=SpanKind.PRODUCER, attributes={"messaging.system": "redis", "outbox": self.name})
             OUTBOX_PUBLISH_LAG.labels(self.name).observe(max(0.0, (now - row.created_at).total_seconds()))
         OUTBOX_PUBLISHED.labels(self.name).inc(len(rows))
         return len(rows)

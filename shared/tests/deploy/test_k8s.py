@@ -377,6 +377,20 @@ def test_every_file_beside_a_kustomization_is_used_by_it() -> None:
         assert files - {"kustomization.yaml"} == {u for u in used if not u.startswith("..")}, folder.name
 
 
+def test_dev_callers_hold_tokens_their_callees_accept(
+    kit: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = render("dev")
+    settings = {w["metadata"]["name"]: settings_of(kit, package, filled(environment(docs, c)), monkeypatch)
+                for w, c, package in ours(docs) if w["kind"] == "Deployment"}
+    core, integration = settings["core-service"].api_tokens, settings["integration-service"].api_tokens
+    assert settings["bot-gateway"].core_api_token in core
+    assert settings["console"].core_api_token in core
+    assert settings["bot-gateway"].integration_api_token in integration
+    assert settings["core-service"].integration_api_token in integration
+    assert settings["console"].bot_token == settings["bot-gateway"].telegram_token, "for the bot's files"
+
+
 def test_every_container_is_non_root_read_only_without_privileges_probed_and_sized(
     docs: tuple[dict[str, Any], ...],
 ) -> None:

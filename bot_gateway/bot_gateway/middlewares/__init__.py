@@ -14,6 +14,7 @@ from bot_gateway.middlewares.inflight import InFlight
 from bot_gateway.middlewares.last_text import LastTextMiddleware
 from bot_gateway.middlewares.logging import LoggingMiddleware
 from bot_gateway.middlewares.ratelimit import RateLimitMiddleware
+from bot_gateway.middlewares.tracing import HandlerSpan, UpdateSpan
 from shared.ratelimit import RateLimiter
 
 
@@ -21,9 +22,14 @@ def setup_middlewares(
     dp: Dispatcher, settings: Settings, services: Services, *, inflight: InFlight,
     metrics: MetricsBuffer | None, on_login: OnLogin | None = None, limiter_redis: Redis | None = None,
 ) -> None:
-    """In-flight count -> rate limit -> logging -> auth, on messages, edited messages and buttons
-    alike (-> the last text a flow took for messages, the callback cache for buttons)."""
+    """Update span -> in-flight count -> rate limit -> logging -> auth, on messages, edited messages
+    and buttons alike (-> the last text a flow took for messages, the callback cache for buttons);
+    a span around every handler."""
+    dp.update.outer_middleware(UpdateSpan())
     dp.update.outer_middleware(inflight)
+    for name, observer in dp.observers.items():
+        if name != "update":  # the dispatcher's own hand-over to the routers
+            observer.middleware(HandlerSpan())
     redis = limiter_redis or services.redis
     chain = [
         LoggingMiddleware(metrics),

@@ -25,6 +25,7 @@ from bot_gateway.notifications.render import Outgoing, Person
 from bot_gateway.notifications.sender import PacedSender
 from bot_gateway.sessions.store import SessionStore
 from shared.events import Envelope
+from shared.tracing import SpanKind, span
 
 log = logging.getLogger("bot.notifications")
 SKIPPED = Counter(
@@ -128,7 +129,10 @@ class Notifier:
             if not ours:
                 return
             try:
-                await self._send(message, key)
+                # One span per recipient, in the trace of the change the event tells of.
+                with span(f"notify {envelope.event_type}", kind=SpanKind.PRODUCER,
+                          attributes={"event_id": envelope.event_id, "photos": len(message.photos)}):
+                    await self._send(message, key)
             except (TelegramForbiddenError, TelegramBadRequest) as exc:
                 extra = {"chat_id": message.chat_id, "error": str(exc)}
                 log.info("notification not deliverable", extra=extra)

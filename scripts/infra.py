@@ -144,25 +144,36 @@ async def ensure_database(server_url: str, name: str) -> None:
 
 
 CHROMIUM = "/usr/bin/chromium"
+PGBOUNCER = "/usr/sbin/pgbouncer"
 
 
 def ensure_chromium() -> str | None:
     """Debian's Chromium for the chat page's tests: installed once with apt-get when missing (as
     root); None, with the reason printed, when it cannot be."""
-    if os.access(CHROMIUM, os.X_OK):
-        return CHROMIUM
-    print(f"no {CHROMIUM}: installing Debian's chromium for the chat page's tests (once) ...", flush=True)
+    return _apt_installed("chromium", CHROMIUM, "the page tests")
+
+
+def ensure_pgbouncer() -> str | None:
+    """Debian's PgBouncer for the tests through one: installed once with apt-get when missing (as
+    root); None, with the reason printed, when it cannot be."""
+    return _apt_installed("pgbouncer", PGBOUNCER, "the PgBouncer tests")
+
+
+def _apt_installed(package: str, binary: str, tests: str) -> str | None:
+    if os.access(binary, os.X_OK):
+        return binary
+    print(f"no {binary}: installing Debian's {package} for {tests} (once) ...", flush=True)
     apt = shutil.which("apt-get")
     if apt is None or os.geteuid() != 0:
-        print("cannot install chromium (needs apt-get as root): `sudo apt-get install -y chromium`;"
-              " the page tests will fail until it is there")
+        print(f"cannot install {package} (needs apt-get as root): `sudo apt-get install -y {package}`;"
+              f" {tests} will fail until it is there")
         return None
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = [apt, "install", "-y", "--no-install-recommends", "chromium"]
+    install = [apt, "install", "-y", "--no-install-recommends", package]
     if subprocess.run(install, env=env).returncode != 0:  # noqa: S603 (a stale package list: refresh once)
         subprocess.run([apt, "update"], env=env)  # noqa: S603
         subprocess.run(install, env=env)  # noqa: S603
-    if os.access(CHROMIUM, os.X_OK):
-        return CHROMIUM
-    print("installing chromium failed (see apt-get above); the page tests will fail until it is there")
+    if os.access(binary, os.X_OK):
+        return binary
+    print(f"installing {package} failed (see apt-get above); {tests} will fail until it is there")
     return None

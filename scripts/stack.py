@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.infra import DATA, ROOT, Infra, ensure_chromium, ensure_database, find_infra
+from scripts.infra import DATA, ROOT, Infra, ensure_chromium, ensure_database, ensure_pgbouncer, find_infra
 
 PYTHON = sys.executable
 
@@ -301,7 +301,7 @@ def run() -> int:
 
 
 def test(pytest_args: list[str]) -> int:
-    """ruff, mypy and pytest against real PostgreSQL and Redis (and Chromium for the chat page);
+    """ruff, mypy and pytest against real PostgreSQL and Redis (Chromium for the chat page, PgBouncer);
     non-zero on any failure; the last line totals every suite's tests."""
     env = configured()
     infra = find_infra(env.get("TEST_PG_URL"), env.get("TEST_REDIS_URL"))
@@ -309,9 +309,10 @@ def test(pytest_args: list[str]) -> int:
         for note in infra.notes:
             print(note)
         ensure_chromium()
-        # REQUIRE_BROWSER: without Chromium the page tests fail rather than skip.
+        ensure_pgbouncer()
+        # REQUIRE_BROWSER, REQUIRE_PGBOUNCER: without them the page and PgBouncer tests fail, not skip.
         child = {**os.environ, "TEST_PG_URL": infra.pg_url, "TEST_REDIS_URL": infra.redis_url,
-                 "REQUIRE_BROWSER": "1"}
+                 "REQUIRE_BROWSER": "1", "REQUIRE_PGBOUNCER": "1"}
         steps = [*lint_steps(), [PYTHON, "-m", "scripts.openapi", "--check"]]
         reports: dict[str, Path] = {}
         # One pytest run per member, rooted there, so `<member>.tests` never shadows `<member>`.

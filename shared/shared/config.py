@@ -48,6 +48,11 @@ class ServiceSettings(BaseSettings):
     db_pool_timeout_seconds: float = Field(default=15.0, gt=0)
     db_statement_timeout_ms: int = Field(default=60_000, ge=0)
     db_connect_timeout_seconds: float = Field(default=3.0, gt=0)
+    # DATABASE_URL is a PgBouncer in transaction pooling mode: no statement cache, no startup
+    # parameter but the application name, no LISTEN through it (DB_LISTEN_URL, or the relays poll).
+    db_pgbouncer: bool = False
+    # With DB_PGBOUNCER, a direct PostgreSQL URL for the LISTEN connections (DATABASE_PASSWORD applies).
+    db_listen_url: str | None = None
     redis_pool_size: int = Field(default=50, ge=1)
     redis_timeout_seconds: float = Field(default=2.0, gt=0)
     # Requests with more headers than this are refused with 431 before any route runs.
@@ -70,12 +75,24 @@ class ServiceSettings(BaseSettings):
             raise ValueError(f"database {url.database!r} has an @ (the password's, unescaped?): {hint}")
         return value
 
+    @field_validator("db_listen_url")
+    @classmethod
+    def _listen_driver(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith("postgresql+asyncpg://"):
+            raise ValueError("must be a SQLAlchemy async URL: postgresql+asyncpg://user@host:port/db")
+        return value
+
     @model_validator(mode="after")
     def _database_password_into_url(self) -> Self:
         password = self.database_password.get_secret_value() if self.database_password else ""
         if password:
             url = make_url(self.database_url).set(password=password)
             self.database_url = url.render_as_string(hide_password=False)  # escaped as URLs need
+            if self.db_listen_url:
+                listen = make_url(self.db_listen_url).set(password=password)
+                self.db_listen_url = listen.render_as_string(hide_password=False)
         return self
 
     @field_validator("redis_url")

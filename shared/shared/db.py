@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+import weakref
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData, String, func
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -26,6 +29,9 @@ NAMING_CONVENTION = {
 }
 
 DEFAULT_TENANT = "default"
+
+# Where an engine's LISTEN connections go, when not to its own URL (None: nowhere, poll instead).
+_LISTEN_URLS: weakref.WeakKeyDictionary[Engine, str | None] = weakref.WeakKeyDictionary()
 
 
 def make_metadata() -> MetaData:
@@ -51,24 +57,54 @@ class TimestampMixin:
 
 
 def create_engine(settings: ServiceSettings, **overrides: Any) -> AsyncEngine:
-    """An engine tuned as the seed tuned it: 20+10 pool, pre-ping, 1 h recycle, JIT off."""
+    """An engine tuned as the seed tuned it: 20+10 pool, pre-ping, 1 h recycle, JIT off; through a
+    PgBouncer (`DB_PGBOUNCER`) without prepared statements that outlive a transaction."""
+    server_settings = {"application_name": settings.service_name}
+    connect_args: dict[str, Any] = {"timeout": settings.db_connect_timeout_seconds}
+    if settings.db_pgbouncer:
+        connect_args.update(pgbouncer_connect_args())
+    else:
+        # PgBouncer refuses other startup parameters: behind it these are the role's or database's.
+        server_settings.update(jit="off", statement_timeout=str(settings.db_statement_timeout_ms))
     options: dict[str, Any] = {
         "pool_size": settings.db_pool_size,
         "max_overflow": settings.db_max_overflow,
         "pool_pre_ping": True,
         "pool_recycle": settings.db_pool_recycle_seconds,
         "pool_timeout": settings.db_pool_timeout_seconds,
-        "connect_args": {
-            "timeout": settings.db_connect_timeout_seconds,
-            "server_settings": {
-                "jit": "off",
-                "statement_timeout": str(settings.db_statement_timeout_ms),
-                "application_name": settings.service_name,
-            },
-        },
+        "connect_args": {**connect_args, "server_settings": server_settings},
     }
     options.update(overrides)
-    return create_async_engine(settings.database_url, **options)
+    engine = create_async_engine(settings.database_url, **options)
+    if settings.db_pgbouncer:
+        _LISTEN_URLS[engine.sync_engine] = settings.db_listen_url
+    return engine
+
+
+def pgbouncer_connect_args() -> dict[str, Any]:
+    """asyncpg's arguments for a PgBouncer in transaction mode: no statement cache, and every
+    prepared statement uniquely named, so that none collides on a server connection another
+    client used (SQLAlchemy still prepares each statement to learn its result's columns)."""
+    return {
+        "statement_cache_size": 0,  # asyncpg's
+        "prepared_statement_cache_size": 0,  # SQLAlchemy's
+        "prepared_statement_name_func": lambda: f"__asyncpg_{uuid.uuid4().hex}__",
+    }
+
+
+def behind_pgbouncer(engine: AsyncEngine) -> bool:
+    """Whether `engine` was made for a PgBouncer (`DB_PGBOUNCER`): raw asyncpg connections to its
+    URL need `pgbouncer_connect_args()` too."""
+    return engine.sync_engine in _LISTEN_URLS
+
+
+def listen_dsn(engine: AsyncEngine) -> str | None:
+    """The plain DSN a LISTEN connection for `engine` uses: its own URL, `DB_LISTEN_URL` behind a
+    PgBouncer, or None there without one (LISTEN does not survive transaction pooling)."""
+    url = _LISTEN_URLS.get(engine.sync_engine, engine.url.render_as_string(hide_password=False))
+    if url is None:
+        return None
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +21,7 @@ import uvicorn
 from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy import MetaData, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.app import resources_of
@@ -124,3 +130,73 @@ async def serve(app: Any, **options: Any) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await task
+
+
+def pgbouncer_binary() -> str | None:
+    """Debian's pgbouncer (or one on PATH), None without one."""
+    found = "/usr/sbin/pgbouncer"
+    return found if os.access(found, os.X_OK) else shutil.which("pgbouncer")
+
+
+def pgbouncer_required() -> str:
+    """The pgbouncer binary; without one the calling test is skipped, with the reason, or failed
+    when `REQUIRE_PGBOUNCER` is set (`make test` sets it), so CI never passes it unrun."""
+    import pytest
+
+    found = pgbouncer_binary()
+    if found is None:
+        reason = "no pgbouncer at /usr/sbin/pgbouncer or on PATH (apt-get install pgbouncer)"
+        if os.environ.get("REQUIRE_PGBOUNCER"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return found
+
+
+@contextmanager
+def pgbouncer(binary: str, pool_size: int = 2) -> Iterator[str]:
+    """A PgBouncer in transaction pooling mode in front of the test server, on a free port, with
+    `pool_size` server connections per database (few: clients share them as in production); its
+    server-level asyncpg URL, like `pg_server_url()`."""
+    server = make_url(pg_server_url())
+    with tempfile.TemporaryDirectory(prefix="pgbouncer-") as directory:
+        workdir = Path(directory)
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        users = workdir / "users.txt"
+        users.write_text(f'"{server.username}" "{server.password or ""}"\n')
+        log = workdir / "pgbouncer.log"
+        log.touch()
+        config = workdir / "pgbouncer.ini"
+        config.write_text(
+            "[databases]\n"
+            f"* = host={server.host} port={server.port or 5432}\n"
+            "[pgbouncer]\n"
+            f"listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
+            f"auth_type = trust\nauth_file = {users}\nlogfile = {log}\n"
+            f"pool_mode = transaction\ndefault_pool_size = {pool_size}\nmax_client_conn = 500\n"
+        )
+        command = [binary, str(config)]
+        if os.geteuid() == 0:  # pgbouncer refuses to run as root
+            command[1:1] = ["-u", "nobody"]
+            for path in (workdir, users, log, config):
+                path.chmod(0o777 if path in (workdir, log) else 0o644)
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+        try:
+            deadline = time.monotonic() + 10
+            while not _accepts(port):
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"pgbouncer did not start: {log.read_text()[-2000:]}")
+                time.sleep(0.05)
+            yield f"postgresql+asyncpg://{server.username}@127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            proc.wait(10)
+
+
+def _accepts(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 import orjson
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.batching import Coalescer, Overloaded
+from shared.db import behind_pgbouncer
 from shared.errors import TRANSIENT_SQLSTATE_CLASSES
 from shared.events.listener import asyncpg_dsn
 
@@ -104,7 +106,10 @@ async def _keep_session(connection: asyncpg.Connection) -> None:
 
 async def create_pool(engine: AsyncEngine, connect_seconds: float, size: int = POOL_SIZE) -> asyncpg.Pool:
     """A lazily filled pool (no connection at start-up, so the app starts while PostgreSQL is down)."""
-    settings = {"jit": "off", "application_name": "integration-webhooks"}
+    settings = {"application_name": "integration-webhooks"}
+    options: dict[str, Any] = {"statement_cache_size": 0} if behind_pgbouncer(engine) else {}
+    if not options:  # PgBouncer refuses other startup parameters
+        settings["jit"] = "off"
     pool: asyncpg.Pool = await asyncpg.create_pool(
         asyncpg_dsn(engine),
         min_size=0,
@@ -114,6 +119,7 @@ async def create_pool(engine: AsyncEngine, connect_seconds: float, size: int = P
         server_settings=settings,
         max_inactive_connection_lifetime=300,
         reset=_keep_session,
+        **options,
     )
     return pool
 

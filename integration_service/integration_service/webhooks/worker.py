@@ -33,7 +33,7 @@ class WebhookWorker:
         # per-batch queries and commit cost more than the events in them).
         self.loop = BackgroundLoop("webhook-worker", self._step, interval=interval, linger=linger,
                                    expected=(SQLAlchemyError, OSError, RedisError))
-        self._listener = PgListener(engine, NOTIFY_CHANNEL, self.loop.wake_event)
+        self._listener = PgListener.for_engine(engine, NOTIFY_CHANNEL, self.loop.wake_event)
         self.relay = OutboxRelay(
             sessionmaker, OutboxEvent, redis, stream=STREAM, after_publish=mark_published
         )
@@ -44,14 +44,16 @@ class WebhookWorker:
 
     async def start(self) -> None:
         """Start processing and publishing in the background."""
-        self._listener.start()
+        if self._listener is not None:
+            self._listener.start()
         await self.relay.start()
         self.loop.start()
 
     async def stop(self) -> None:
         """Finish the current batch, then stop the relay."""
         await self.loop.stop()
-        await self._listener.stop()
+        if self._listener is not None:
+            await self._listener.stop()
         await self.relay.stop()
 
     async def _step(self) -> bool:

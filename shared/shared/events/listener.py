@@ -10,6 +10,7 @@ import asyncpg
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.background import BackgroundLoop
+from shared.db import listen_dsn
 
 
 def asyncpg_dsn(engine: AsyncEngine) -> str:
@@ -20,8 +21,8 @@ def asyncpg_dsn(engine: AsyncEngine) -> str:
 class PgListener:
     """Keeps one dedicated connection LISTENing on `channel`; `wake` is set on each notification."""
 
-    def __init__(self, engine: AsyncEngine, channel: str, wake: asyncio.Event) -> None:
-        self.dsn = asyncpg_dsn(engine)
+    def __init__(self, dsn: str, channel: str, wake: asyncio.Event) -> None:
+        self.dsn = dsn
         self.channel = channel
         self.wake = wake
         self.connected = asyncio.Event()
@@ -30,6 +31,13 @@ class PgListener:
             f"pg-listen:{channel}", self._listen_once, interval=0.1,
             expected=(TimeoutError, OSError, asyncpg.PostgresError),
         )
+
+    @classmethod
+    def for_engine(cls, engine: AsyncEngine, channel: str, wake: asyncio.Event) -> PgListener | None:
+        """A listener on `engine`'s database, or None behind a PgBouncer without `DB_LISTEN_URL`
+        (a LISTEN there lasts one transaction: the owner polls instead)."""
+        dsn = listen_dsn(engine)
+        return cls(dsn, channel, wake) if dsn is not None else None
 
     def start(self) -> None:
         """Start listening in the background."""

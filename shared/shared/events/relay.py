@@ -73,7 +73,7 @@ class OutboxRelay:
         )
         engine = sessionmaker.kw.get("bind")
         self._listener = (
-            PgListener(engine, notify_channel(model), self.loop.wake_event)
+            PgListener.for_engine(engine, notify_channel(model), self.loop.wake_event)
             if listen and isinstance(engine, AsyncEngine) else None
         )
 

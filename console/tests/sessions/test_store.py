@@ -17,12 +17,12 @@ async def test_an_expiring_token_is_refreshed_once_for_pages_loading_together(br
     redis = resources_of(console_app).redis
     session_id = browser.cookies[COOKIE]
     key = PREFIX + hashlib.sha256(session_id.encode()).hexdigest()
-    stored = orjson.loads(await redis.get(key))
+    stored = orjson.loads(await redis.get(key) or b"")
     stored["access_expires_at"] = 0
     await redis.set(key, orjson.dumps(stored), keepttl=True)
     pages = await asyncio.gather(*(browser.get("/board") for _ in range(4)))
     assert [p.status_code for p in pages] == [200] * 4
-    renewed = orjson.loads(await redis.get(key))
+    renewed = orjson.loads(await redis.get(key) or b"")
     assert renewed["refresh_token"] != stored["refresh_token"] and renewed["csrf"] == stored["csrf"]
     assert renewed["access_expires_at"] > stored["access_expires_at"]
     assert (await browser.get("/board")).status_code == 200  # the family was not revoked

@@ -111,6 +111,8 @@ class WebhookEvent(TenantMixin, TimestampMixin, Base):
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     ingest_ms: Mapped[float | None] = mapped_column(Float, nullable=True)
     correlation_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The receiving request's span (W3C): the event published later continues that trace.
+    traceparent: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class OutboxEvent(OutboxMixin, Base):

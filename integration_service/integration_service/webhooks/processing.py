@@ -66,6 +66,7 @@ def envelope_for(event: Any) -> Envelope:
         event_id=event.event_id,
         correlation_id=event.correlation_id or "",
         occurred_at=event.received_at,
+        traceparent=event.traceparent,
     )
 
 

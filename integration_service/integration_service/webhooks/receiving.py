@@ -24,6 +24,7 @@ from shared.errors import unavailable
 from shared.logging import correlation_id
 from shared.ratelimit import RateLimiter
 from shared.security import validate_tenant
+from shared.tracing import current_traceparent
 
 log = logging.getLogger("webhooks.receivers")
 MAX_BODY_BYTES = 1 << 20
@@ -157,6 +158,7 @@ async def _store(
         max_attempts=config.max_attempts,
         ingest_ms=round((time.perf_counter() - started) * 1000, 3),
         correlation_id=correlation_id.get(),
+        traceparent=current_traceparent(),
     )
     new = await writer.store(event)
     (metrics.ACCEPTED if new else metrics.DUPLICATE).labels(source).inc()

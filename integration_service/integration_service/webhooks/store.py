@@ -35,14 +35,14 @@ POOL_SIZE = 10
 INSERT = """
 INSERT INTO webhook_events (id, tenant_id, source, event_id, event_type, status, raw_body, headers,
     source_ip, signature_valid, signature_scheme, config_id, max_attempts, next_attempt_at,
-    ingest_ms, correlation_id)
+    ingest_ms, correlation_id, traceparent)
 SELECT gen_random_uuid(), t.tenant_id, t.source, t.event_id, t.event_type, 'received', t.raw_body,
     t.headers::jsonb, t.source_ip, true, t.scheme, t.config_id, t.max_attempts, now(), t.ingest_ms,
-    t.correlation_id
+    t.correlation_id, t.traceparent
 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::text[], $7::text[],
-    $8::text[], $9::int[], $10::int[], $11::float8[], $12::text[])
+    $8::text[], $9::int[], $10::int[], $11::float8[], $12::text[], $13::text[])
     AS t(tenant_id, source, event_id, event_type, raw_body, headers, source_ip, scheme, config_id,
-         max_attempts, ingest_ms, correlation_id)
+         max_attempts, ingest_ms, correlation_id, traceparent)
 ON CONFLICT ON CONSTRAINT uq_webhook_events_tenant_source_event DO NOTHING
 RETURNING tenant_id, source, event_id
 """
@@ -67,6 +67,7 @@ class NewEvent:
     max_attempts: int
     ingest_ms: float
     correlation_id: str | None
+    traceparent: str | None = None
 
     @property
     def key(self) -> Key:
@@ -176,7 +177,7 @@ async def _insert(pool: asyncpg.Pool, events: list[NewEvent], acquire_seconds: f
         [e.event_type for e in events], [e.raw for e in events],
         [orjson.dumps(e.headers).decode() for e in events], [e.source_ip for e in events],
         [e.scheme for e in events], [e.config_id for e in events], [e.max_attempts for e in events],
-        [e.ingest_ms for e in events], [e.correlation_id for e in events],
+        [e.ingest_ms for e in events], [e.correlation_id for e in events], [e.traceparent for e in events],
     )
     try:
         async with pool.acquire(timeout=acquire_seconds) as connection:

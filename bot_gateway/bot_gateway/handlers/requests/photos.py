@@ -46,11 +46,11 @@ def by_stage(media: list[Any]) -> list[tuple[str, list[Media]]]:
 
 def _author(request: dict[str, Any], stage: str, items: list[Media]) -> str | None:
     """Who added the stage's files: the applicant or executor Core names, else the stage's usual one."""
-    roles = ("applicant", "executor")
-    people = {str((request.get(role) or {}).get("id")): request.get(role) for role in roles}
-    added_by = str(items[0].get("added_by"))
-    if added_by in people:
-        return person(people[added_by], "") or None
+    people = {str(who["id"]): who for who in (request.get("applicant"), request.get("executor"))
+              if isinstance(who, dict) and who.get("id") is not None}
+    added_by = items[0].get("added_by")
+    if added_by is not None and str(added_by) in people:
+        return person(people[str(added_by)], "") or None
     role = CAPTIONS[stage][1] if stage in CAPTIONS else None
     return person(request.get(role), "") or None if role else None
 

@@ -8,8 +8,12 @@ from typing import Any
 import pytest
 from aiogram.types import BufferedInputFile
 from harness import Chat, buttons, one_button, text_of
+from sqlalchemy import update
 
 from bot_gateway.dependencies import runtime_of
+from core_service.requests.models import RepairRequest
+from shared.app import resources_of
+from shared.db import session_scope
 from telegram_emulator.testing import png
 
 
@@ -104,3 +108,25 @@ async def test_a_card_without_photos_has_no_photos_button(
     labels = [b["text"] for b in buttons(card)]
     assert resident.t("act.history") in labels
     assert not any(label.startswith(resident.tn("act.photos", 1).split("(")[0]) for label in labels)
+
+
+async def test_files_kept_before_stages_are_the_residents(
+    make_user: Any, make_building: Any, run_bot: Any, core_client: Any, core_app: Any
+) -> None:
+    building = await make_building()
+    resident = await make_user("applicant", "uz", name="Resident")
+    async with run_bot() as app:
+        ids = await stored_photos(app, resident, 2)
+        http = await core_client(resident.user_id)
+        body = {"building_id": building, "apartment": "5", "category": "plumbing",
+                "description": "Chiroq yonmayapti"}
+        number = (await http.post("/api/v1/requests", json=body)).json()["number"]
+        legacy = update(RepairRequest).where(RepairRequest.number == number).values(media=ids)
+        async for session in session_scope(resources_of(core_app).sessions):  # bare ids, as kept formerly
+            await session.execute(legacy)
+        card = await open_card(app, resident, number)
+        mark = await resident.mark()
+        await resident.press_text(card, resident.tn("act.photos", 2))
+        first = await resident.expect(resident.frag("photos.filed"), after=mark)
+    assert "Resident" in text_of(first) and number in text_of(first)
+    assert first["message"]["photo"][-1]["file_id"] == ids[0]

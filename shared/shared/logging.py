@@ -1,4 +1,4 @@
-"""Structured JSON logs with the request's correlation id on every line."""
+"""Structured JSON logs with the request's correlation id (and trace id, when traced) on every line."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
+from opentelemetry import trace
 
 correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 
@@ -23,7 +24,7 @@ def _redact(key: str, value: Any) -> Any:
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, correlation id, extras."""
+    """One JSON object per line: time, level, logger, message, correlation id, trace id, extras."""
 
     def __init__(self, service: str) -> None:
         super().__init__()
@@ -41,6 +42,9 @@ class JsonFormatter(logging.Formatter):
         cid = correlation_id.get()
         if cid:
             entry["correlation_id"] = cid
+        span = trace.get_current_span().get_span_context()
+        if span.is_valid:  # the line's trace in the viewer (tracing on); the correlation id finds the line
+            entry["trace_id"] = f"{span.trace_id:032x}"
         for key, value in record.__dict__.items():
             if key not in _RESERVED and not key.startswith("_"):
                 entry[key] = _redact(key, value)

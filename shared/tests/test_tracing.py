@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
 import httpx
+import orjson
 import pytest
 from fastapi import APIRouter
 from pydantic_settings import SettingsConfigDict
@@ -12,6 +15,7 @@ from shared import testing, tracing
 from shared.app import SessionDep, create_service_app
 from shared.config import ServiceSettings
 from shared.events import Envelope
+from shared.logging import JsonFormatter
 
 
 class TracedSettings(ServiceSettings):
@@ -79,3 +83,11 @@ def test_the_standard_variables_turn_it_on_and_choose_the_protocol(monkeypatch: 
         assert provider.resource.attributes["service.name"] == "renamed"
     finally:
         tracing.stop_tracing()
+
+
+def test_a_log_line_written_in_a_trace_names_it() -> None:
+    record = logging.makeLogRecord({"msg": "request", "levelname": "INFO", "name": "http"})
+    assert "trace_id" not in orjson.loads(JsonFormatter("svc").format(record))
+    with tracing.in_memory(), tracing.span("a request") as current:
+        line = orjson.loads(JsonFormatter("svc").format(record))
+    assert line["trace_id"] == f"{current.get_span_context().trace_id:032x}"

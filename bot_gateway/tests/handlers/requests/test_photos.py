@@ -3,6 +3,7 @@ as one album, the completion proof as the next, each first photo captioned whose
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -130,3 +131,36 @@ async def test_files_kept_before_stages_are_the_residents(
         first = await resident.expect(resident.frag("photos.filed"), after=mark)
     assert "Resident" in text_of(first) and number in text_of(first)
     assert first["message"]["photo"][-1]["file_id"] == ids[0]
+
+
+async def test_files_that_are_not_photos_are_sent_as_documents_after_the_photos(
+    make_user: Any, make_building: Any, run_bot: Any, core_client: Any
+) -> None:
+    building = await make_building()
+    resident = await make_user("applicant", "ru", name="Resident")
+    async with run_bot() as app:
+        [photo] = await stored_photos(app, resident, 1)
+        bot = runtime_of(app).bot
+        documents = [
+            (await bot.send_document(resident.user_id, BufferedInputFile(b"%PDF-1.4 act", f"act{n}.pdf")))
+            for n in range(2)
+        ]
+        document_ids = [d.document.file_id for d in documents if d.document]
+        media = [{"file_id": photo, "type": "photo"}]
+        media += [{"file_id": d, "type": "document"} for d in document_ids]
+        body = {"building_id": building, "apartment": "5", "category": "plumbing",
+                "description": "Акт и фото протечки", "media": media}
+        filed = await (await core_client(resident.user_id)).post("/api/v1/requests", json=body)
+        card = await open_card(app, resident, filed.json()["number"])
+        mark = await resident.mark()
+        await resident.press_text(card, resident.tn("act.photos", 3))
+        await resident.expect(resident.frag("photos.filed"), after=mark)
+        for _ in range(100):
+            sent = [m for m in await resident.bot_messages() if m["message_id"] > mark]
+            if len(sent) >= 3:
+                break
+            await asyncio.sleep(0.05)
+    assert photo_ids(sent[:1]) == [photo] and resident.frag("photos.filed") in text_of(sent[0])
+    assert [m["message"]["document"]["file_id"] for m in sent[1:]] == document_ids
+    groups = {m["message"].get("media_group_id") for m in sent[1:]}
+    assert len(groups) == 1 and None not in groups

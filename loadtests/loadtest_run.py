@@ -7,8 +7,9 @@ pointed at it, and a Bot Gateway instance in webhook mode with its own bot at th
 share the stack's databases and Redis. Reports go to `.data/loadtest/` (HTML, CSV, summary.json).
 Exit status 1 on any failed request or a p95 over its target.
 
-  USERS (50), DURATION (seconds, 30), P95_TARGET_MS (200), REPLY_P95_TARGET_MS (2000), SCENARIOS
-  (`integration,bot`), MIN_SAMPLES (20: a request name with fewer is judged only in the aggregate).
+  USERS (50), DURATION (seconds or locust's `30s`, `5m`, `1h30m`; 30), P95_TARGET_MS (200),
+  REPLY_P95_TARGET_MS (2000), SCENARIOS (`integration,bot`), MIN_SAMPLES (20: a request name with
+  fewer is judged only in the aggregate). Anything else is refused before a process starts.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import time
 import urllib.request
 from pathlib import Path
 from typing import Any
+
+from loadtests.options import USAGE, OptionError, parse_options
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / ".data" / "loadtest"
@@ -151,10 +154,14 @@ def print_table(name: str, result: dict[str, Any]) -> None:
 
 def main() -> int:
     """Start the extras, run the scenarios, judge them, stop the extras."""
+    try:
+        options = parse_options()
+    except OptionError as exc:
+        print(f"{exc}\n{USAGE}", file=sys.stderr)
+        return 2
     OUT.mkdir(parents=True, exist_ok=True)
-    scenarios = os.environ.get("SCENARIOS", "integration,bot").split(",")
-    base = {**stack_env(), "USERS": os.environ.get("USERS", "50"),
-            "DURATION": os.environ.get("DURATION", "30")}
+    scenarios = options.scenarios
+    base = {**stack_env(), "USERS": str(options.users), "DURATION": str(options.duration_s)}
     targets = {"http": float(os.environ.get("P95_TARGET_MS", "200")),
                "reply": float(os.environ.get("REPLY_P95_TARGET_MS", "2000"))}
     procs: list[subprocess.Popen[bytes]] = []

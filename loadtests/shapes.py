@@ -7,6 +7,8 @@ import os
 
 from locust import LoadTestShape
 
+from loadtests.options import parse_duration
+
 
 class StepLoad(LoadTestShape):
     """Step up to USERS in STEPS steps over the first 20% of DURATION, hold 60%, step down in 20%.
@@ -15,7 +17,7 @@ class StepLoad(LoadTestShape):
 
     abstract = True
     default_users = 50
-    duration = float(os.environ.get("DURATION", "60"))
+    duration = float(parse_duration(os.environ.get("DURATION", "60")))
     steps = max(1, int(os.environ.get("STEPS", "5")))
 
     @property

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from loadtests.options import USAGE, OptionError, parse_options
 from scripts.infra import DATA, ROOT, Infra, ensure_chromium, ensure_database, ensure_pgbouncer, find_infra
 
 PYTHON = sys.executable
@@ -382,6 +383,11 @@ def loadtest() -> int:
     if not (ROOT / "loadtests" / "loadtest_run.py").exists():
         print("nothing yet: no locust scenarios in loadtests/ (no figures to report)")
         return 0
+    try:
+        parse_options()  # refused before anything starts, with the forms it takes
+    except OptionError as exc:
+        print(f"{exc}\n{USAGE}", file=sys.stderr)
+        return 2
     env = configured()
     infra = stack_infra(env)
     stack = Stack(infra, service_env(infra, env))

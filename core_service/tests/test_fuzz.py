@@ -40,6 +40,8 @@ RELATIONS |= {"GET /api/v1/shifts", "POST /api/v1/shifts", "POST /api/v1/shifts/
               "GET /api/v1/shifts/coverage", "GET /api/v1/shifts/on-duty", "POST /api/v1/shifts/templates",
               "POST /api/v1/shifts/templates/{template_id}/generate",
               "POST /api/v1/shifts/{shift_id}/handover"}
+# A report's period reversed, longer than a year, or with days outside 2000-2099.
+RELATIONS |= {"GET /api/v1/reports/requests", "GET /api/v1/reports/summary"}
 # Holes other work is closing; each entry names what the fuzzer finds there.
 KNOWN: dict[str, str] = {
     "POST /api/v1/requests": "a building_id of no building is a 422, which a schema-valid request "

@@ -112,6 +112,19 @@ class Chat:
         answer = await self.http.post(f"{self.base}/location", json={"latitude": 41.3, "longitude": 69.2})
         assert answer.status_code == 201, answer.text
 
+    async def message(self, message_id: int) -> dict[str, Any]:
+        """The bot's message `message_id` as the chat shows it now (edits applied)."""
+        return next(m for m in await self.bot_messages() if m["message_id"] == message_id)
+
+    async def until_shows(self, message_id: int, fragment: str, timeout: float = 10.0) -> dict[str, Any]:
+        """The bot's message `message_id` once it was edited to show `fragment`."""
+        for _ in range(int(timeout / 0.05)):
+            entry = await self.message(message_id)
+            if fragment in text_of(entry):
+                return entry
+            await asyncio.sleep(0.05)
+        raise AssertionError(f"message {message_id} never showed {fragment!r}: {text_of(entry)!r}")
+
     async def press(self, entry: dict[str, Any], data: str) -> dict[str, Any]:
         """Press the button with `data` on `entry` (after `pace` seconds)."""
         await asyncio.sleep(self.pace)

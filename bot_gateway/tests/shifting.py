@@ -1,14 +1,13 @@
-"""Helpers of the shift tests: shifts planned through Core's API, local days, a message as it is now."""
+"""Helpers of the shift tests: shifts planned through Core's API, local days and times."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-from harness import Chat, text_of
+from harness import Chat
 
 ZONE = ZoneInfo("Asia/Tashkent")  # the tenant's zone, Core's default
 
@@ -42,18 +41,3 @@ async def plan(
     assert answer.status_code == 201, answer.text
     result: dict[str, Any] = answer.json()
     return result
-
-
-async def as_now(chat: Chat, message_id: int) -> dict[str, Any]:
-    """The bot's message `message_id` as the chat shows it now."""
-    return next(m for m in await chat.bot_messages() if m["message_id"] == message_id)
-
-
-async def until_shows(chat: Chat, message_id: int, fragment: str, timeout: float = 10.0) -> dict[str, Any]:
-    """The message once it was edited to show `fragment`."""
-    for _ in range(int(timeout / 0.05)):
-        entry = await as_now(chat, message_id)
-        if fragment in text_of(entry):
-            return entry
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"message {message_id} never showed {fragment!r}: {text_of(entry)!r}")

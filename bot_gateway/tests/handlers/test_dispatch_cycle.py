@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 from harness import Chat, buttons, text_of
-from shifting import core_id, now_plus, plan, until_shows
+from shifting import core_id, now_plus, plan
 from sqlalchemy import update
 
 from core_service.requests.models import RepairRequest
@@ -70,7 +70,7 @@ async def test_critical_request_reaches_only_the_plumbers_on_shift(
         mark = await on_duty.mark()
         await on_duty.press_text(offer, on_duty.t("act.take"))
         await on_duty.expect(number, after=mark)
-        edited = await until_shows(colleague, other["message_id"], colleague.frag("notif.taken"))
+        edited = await colleague.until_shows(other["message_id"], colleague.frag("notif.taken"))
         assert "Night" in text_of(edited)
         assert buttons(edited) == []
         answer = await staff.get(f"/api/v1/requests/{number}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from harness import buttons, fragment, text_of
-from shifting import core_id, local_at, now_plus, plan, until_shows
+from shifting import core_id, local_at, now_plus, plan
 
 from bot_gateway.keyboards.shifts import day_name, local
 
@@ -42,5 +42,5 @@ async def test_the_manager_sees_the_day_and_approves_a_waiting_handover(
         await manager.expect(manager.frag("shifts.approved.done"))
 
         await manager.press_text(screen, manager.t("shifts.btn.tomorrow"))
-        shown = await until_shows(manager, screen["message_id"], day_name(local(tomorrow["starts_at"]), "uz"))
+        shown = await manager.until_shows(screen["message_id"], day_name(local(tomorrow["starts_at"]), "uz"))
         assert manager.t("shifts.btn.today") in [b["text"] for b in buttons(shown)]

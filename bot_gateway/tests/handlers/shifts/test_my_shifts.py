@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from harness import buttons, file_request, fragment, text_of
-from shifting import core_id, local_at, now_plus, plan, until_shows
+from shifting import core_id, local_at, now_plus, plan
 
 from bot_gateway.keyboards.callback_data import ShiftCb
 from bot_gateway.keyboards.shifts import day_name, local
@@ -41,7 +41,7 @@ async def test_an_executor_sees_their_schedule_and_starts_and_ends_a_shift(
         again = await executor.expect(executor.frag("shifts.mine.title"), after=mark)
         await executor.press(again, start)
         await executor.expect(executor.frag("shifts.started.done"), after=mark)
-        screen = await until_shows(executor, again["message_id"], executor.frag("shifts.current"))
+        screen = await executor.until_shows(again["message_id"], executor.frag("shifts.current"))
         await executor.press(first, start)  # Core refuses, said in their language
         await executor.expect_answer(executor.t("req.conflict"))
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from harness import Chat
-from staff_kit import labels, photo_file_id, text_of, until_changed
+from staff_kit import labels, photo_file_id, text_of
 
 ADDRESS = "Ташкент, ул. Навои, 1"
 
@@ -59,7 +59,7 @@ async def test_a_manager_rejects_with_a_reason_and_the_resident_hears_it_in_thei
 
         told = await resident.expect(resident.frag("app.notify.rejected"))
         assert "Нет договора аренды" in text_of(told) and ADDRESS in text_of(told)
-        decided = await until_changed(manager, card["message_id"], "Нет договора аренды")
+        decided = await manager.until_shows(card["message_id"], "Нет договора аренды")
         assert labels(decided) == []
 
 
@@ -111,13 +111,13 @@ async def test_approval_tells_the_resident_and_a_second_press_says_who_decided(
         told = await resident.expect(resident.frag("app.notify.approved"))
         assert ADDRESS in text_of(told) and "12" in text_of(told)
         assert told["reply_markup"]["keyboard"], "the resident's menu comes with it"
-        decided = await until_changed(first, card["message_id"], "Aziz")
+        decided = await first.until_shows(card["message_id"], "Aziz")
         assert labels(decided) == []
 
         await second.press_text(stale, second.t("app.btn.approve"))
         refused = await second.expect_answer(second.frag("app.stale"))
         assert "Aziz" in refused["answer"]["text"]
-        refreshed = await until_changed(second, stale["message_id"], "Aziz")
+        refreshed = await second.until_shows(stale["message_id"], "Aziz")
         assert labels(refreshed) == []
         assert await resident.count(resident.frag("app.notify.approved")) == 1
 
@@ -164,7 +164,7 @@ async def test_a_reason_written_after_someone_else_approved_is_not_sent(
         await manager.send("Нет договора")
         refused = await manager.expect(manager.frag("app.stale"), after=mark)
         assert "Bobur" in text_of(refused)
-        decided = await until_changed(manager, card["message_id"], "Bobur")
+        decided = await manager.until_shows(card["message_id"], "Bobur")
         assert labels(decided) == []
         await resident.expect(resident.frag("app.notify.approved"))
         assert await resident.count(resident.frag("app.notify.rejected")) == 0

@@ -159,8 +159,8 @@ BY_VARIABLE = {
     "CONSOLE_CORE_URL": f"Core Service base URL ({WIRED}).",
     "CONSOLE_CORE_API_TOKEN": "Token presented to the Core Service for sign-ins (one of CORE_API_TOKENS).",
     "CONSOLE_HTTP_TIMEOUT_SECONDS": "Timeout of one call to Core or to the Bot API.",
-    "CONSOLE_BOT_USERNAME": "The bot whose `?start=login_<nonce>` link signs people in (the emulator's by default).",
-    "CONSOLE_BOT_TOKEN": "The bot's token, used on the server only to download requests' photos (empty: no photos).",
-    "CONSOLE_TELEGRAM_API_URL": "Bot API server the photos are downloaded from (the emulator's in `make run`).",
+    "CONSOLE_BOT_USERNAME": "The bot whose `?start=login_<nonce>` link signs people in (the emulator's).",
+    "CONSOLE_BOT_TOKEN": "The bot's token, only on the server, to download requests' photos (empty: none).",
+    "CONSOLE_TELEGRAM_API_URL": "Bot API server of the photos (the emulator's in `make run`).",
     "CONSOLE_SESSION_TTL_SECONDS": "How long a console sign-in lasts (the session cookie's Max-Age).",
 }

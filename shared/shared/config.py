@@ -55,6 +55,9 @@ class ServiceSettings(BaseSettings):
     db_listen_url: str | None = None
     redis_pool_size: int = Field(default=50, ge=1)
     redis_timeout_seconds: float = Field(default=2.0, gt=0)
+    # How long a command waits for a free pooled connection: under load the pool is busy, not
+    # Redis down, so this is generous (a Redis really down fails at connect, after redis_timeout).
+    redis_pool_timeout_seconds: float = Field(default=10.0, gt=0)
     # Requests with more headers than this are refused with 431 before any route runs.
     max_headers: int = Field(default=100, ge=10, le=10_000)
     max_header_bytes: int = Field(default=16_384, ge=1024, le=1_048_576)

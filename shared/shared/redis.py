@@ -15,7 +15,7 @@ def create_redis(settings: ServiceSettings, *, decode_responses: bool = False) -
     pool: BlockingConnectionPool = BlockingConnectionPool.from_url(
         settings.redis_url,
         max_connections=settings.redis_pool_size,
-        timeout=settings.redis_timeout_seconds,
+        timeout=settings.redis_pool_timeout_seconds,
         socket_connect_timeout=settings.redis_timeout_seconds,
         socket_timeout=settings.redis_timeout_seconds,
         health_check_interval=30,

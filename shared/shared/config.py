@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 from typing import Annotated, Any, Self, TypeVar
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -58,6 +59,8 @@ class ServiceSettings(BaseSettings):
     # How long a command waits for a free pooled connection: under load the pool is busy, not
     # Redis down, so this is generous (a Redis really down fails at connect, after redis_timeout).
     redis_pool_timeout_seconds: float = Field(default=10.0, gt=0)
+    # REDIS_URL names a node of a Redis Cluster: the client follows the slot map (database 0 only).
+    redis_cluster: bool = False
     # Requests with more headers than this are refused with 431 before any route runs.
     max_headers: int = Field(default=100, ge=10, le=10_000)
     max_header_bytes: int = Field(default=16_384, ge=1024, le=1_048_576)
@@ -104,6 +107,12 @@ class ServiceSettings(BaseSettings):
         if not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must start with redis://, rediss:// or unix://")
         return value
+
+    @model_validator(mode="after")
+    def _cluster_database_zero(self) -> Self:
+        if self.redis_cluster and urlsplit(self.redis_url).path.strip("/") not in ("", "0"):
+            raise ValueError(f"a Redis Cluster has database 0 only, not {self.env_prefix()}REDIS_URL's")
+        return self
 
     @field_validator("log_level")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
@@ -10,9 +11,11 @@ from dataclasses import dataclass
 
 from prometheus_client import Counter
 from redis.asyncio import Redis
+from redis.crc import key_slot
 from redis.exceptions import RedisError
 
 from shared.batching import Coalescer, Overloaded
+from shared.redis import is_cluster
 
 log = logging.getLogger("ratelimit")
 RATE_LIMITED = Counter("rate_limit_hits_total", "Calls refused by a rate limiter", ["limiter"])
@@ -26,6 +29,7 @@ RATE_LIMIT_FAIL_OPEN = Counter(
 # later call on a key sees the earlier ones. ARGV: now, then per call its number of windows n, its
 # cost, and n (window ms, limit) pairs; KEYS: every call's window keys in the same order. A call is
 # counted in all its windows only if every one allows it, so a refusal never uses up another window.
+# On a Redis Cluster every key of one run must hash to one slot: see `counter_key`.
 _SCRIPT = """
 local now = tonumber(ARGV[1])
 local out = {}
@@ -73,6 +77,16 @@ return out
 Call = tuple[tuple[tuple[str, int, int], ...], int]
 
 
+def counter_key(limiter: str, key: str) -> str:
+    """The Redis key (without the window index) counting `key`: `rl:{limiter:owner}:rest`.
+
+    The owner, the key up to its first `:` (a user, a tenant, a provider), is the hash tag, so the
+    windows of one call (`hit_all`), which share their owner, are counted in one cluster slot.
+    """
+    owner, colon, rest = key.partition(":")
+    return f"rl:{{{limiter}:{owner}}}{colon}{rest}"
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     """The limiter's answer: allowed, usage in the window, seconds to wait when refused."""
@@ -100,6 +114,7 @@ class RateLimiter:
         self.name = name
         self.fail_open = fail_open
         self._script = redis.register_script(_SCRIPT)
+        self._cluster = is_cluster(redis)
         self._batch: Coalescer[Call, list[Decision]] = Coalescer(self._decide, max_batch=500, linger=linger)
 
     async def hit(self, key: str, limit: int, window_seconds: float, cost: int = 1) -> Decision:
@@ -115,13 +130,27 @@ class RateLimiter:
             return self._let_through(exc, [call])[0]
 
     async def _decide(self, calls: list[Call]) -> list[list[Decision] | BaseException]:
+        if not self._cluster:
+            return await self._run(calls)
+        # A cluster runs a script on one slot: one run per slot, concurrently, answers in order.
+        slots: dict[int, list[int]] = {}
+        for index, (windows, _) in enumerate(calls):
+            slots.setdefault(key_slot(counter_key(self.name, windows[0][0]).encode()), []).append(index)
+        runs = await asyncio.gather(*(self._run([calls[i] for i in group]) for group in slots.values()))
+        answers: list[list[Decision] | BaseException] = [[] for _ in calls]
+        for group, run in zip(slots.values(), runs, strict=True):
+            for index, answer in zip(group, run, strict=True):
+                answers[index] = answer
+        return answers
+
+    async def _run(self, calls: list[Call]) -> list[list[Decision] | BaseException]:
         args: list[int] = [int(time.time() * 1000)]
         keys: list[str] = []
         for windows, cost in calls:
             args += [len(windows), cost]
             for key, limit, window_ms in windows:
                 args += [window_ms, limit]
-                keys.append(f"rl:{self.name}:{key}")
+                keys.append(counter_key(self.name, key))
         try:
             flat = iter(await self._script(keys=keys, args=args))
         except RedisError as exc:
@@ -148,7 +177,7 @@ class RateLimiter:
         window_ms = int(window_seconds * 1000)
         now = int(time.time() * 1000)
         index = now // window_ms
-        base = f"rl:{self.name}:{key}"
+        base = counter_key(self.name, key)
         current, previous = await self.redis.mget(f"{base}:{index}", f"{base}:{index - 1}")
         elapsed = (now - index * window_ms) / window_ms
         return int(int(previous or 0) * (1 - elapsed) + int(current or 0))

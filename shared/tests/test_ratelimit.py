@@ -41,7 +41,7 @@ async def test_every_counter_key_has_a_ttl(redis: Redis) -> None:
     limiter = RateLimiter(redis, "t")
     for _ in range(3):
         await limiter.hit("ttl", 2, 10)
-    keys = [k async for k in redis.scan_iter(match="rl:t:ttl:*")]
+    keys = [k async for k in redis.scan_iter(match="rl:{t:ttl}:*")]
     assert keys
     for key in keys:
         assert 0 < await redis.pttl(key) <= 20_000

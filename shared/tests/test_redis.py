@@ -13,7 +13,8 @@ from shared.redis import create_redis
 
 async def test_a_command_on_a_connection_redis_dropped_is_retried_on_a_new_one() -> None:
     settings: Any = SimpleNamespace(redis_url=testing.redis_url("shared"), redis_pool_size=1,
-                                    redis_timeout_seconds=1.0)
+                                    redis_timeout_seconds=1.0, redis_pool_timeout_seconds=1.0,
+                                    redis_cluster=False)
     client = create_redis(settings)
     admin = Redis.from_url(testing.redis_url("shared"))
     try:

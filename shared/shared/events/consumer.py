@@ -15,6 +15,7 @@ from redis.exceptions import RedisError, ResponseError
 from shared.background import BackgroundLoop
 from shared.events.envelope import Envelope
 from shared.events.metrics import STREAM_HANDLED
+from shared.redis import is_cluster, same_slot
 from shared.tracing import SpanKind, span
 
 log = logging.getLogger("events.consumer")
@@ -189,10 +190,14 @@ class StreamConsumer:
 
     async def _dead_letter(self, entry_id: bytes, fields: dict[bytes, bytes], reason: str) -> None:
         dead: dict[Any, Any] = {**fields, b"original_id": entry_id, b"group": self.group, b"reason": reason}
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.xadd(self.dead_letter_stream, dead, maxlen=100_000, approximate=True)
-            pipe.xack(self.stream, self.group, entry_id)
-            await pipe.execute()
+        if same_slot(self.dead_letter_stream, self.stream) or not is_cluster(self.redis):
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.xadd(self.dead_letter_stream, dead, maxlen=100_000, approximate=True)
+                pipe.xack(self.stream, self.group, entry_id)
+                await pipe.execute()
+        else:  # two cluster slots: added first, so a crash between leaves it pending, not lost
+            await self.redis.xadd(self.dead_letter_stream, dead, maxlen=100_000, approximate=True)
+            await self.redis.xack(self.stream, self.group, entry_id)
         STREAM_HANDLED.labels(self.stream, self.group, "dead").inc()
         log.error("stream entry dead-lettered",
                   extra={"stream": self.stream, "group": self.group, "reason": reason})

@@ -19,6 +19,7 @@ from shared.background import BackgroundLoop
 from shared.events.listener import PgListener
 from shared.events.metrics import OUTBOX_PUBLISH_ERRORS, OUTBOX_PUBLISH_LAG, OUTBOX_PUBLISHED
 from shared.events.outbox import OutboxMixin, notify_channel
+from shared.redis import hash_tag, is_cluster
 from shared.tracing import SpanKind, record_span
 
 log = logging.getLogger("events.relay")
@@ -130,14 +131,33 @@ class OutboxRelay:
     async def _publish(self, rows: Sequence[Any]) -> None:
         # MULTI/EXEC: Redis applies the whole batch or none of it. Each row's script first sets a
         # marker key (NX): if an EXEC ran but its reply was lost, the retry publishes nothing twice.
-        async with self.redis.pipeline(transaction=True) as pipe:
-            for row in rows:
-                body = orjson.dumps(row.payload)
-                stream = row.stream or self.stream or ""
-                marker = f"outbox:sent:{self.name}:{row.id}:{row.created_at.timestamp():.6f}"
-                args = [row.channel, body, self.dedupe_ttl, self.stream_maxlen, stream]
-                await self._script(keys=[marker, stream or marker], args=args, client=pipe)
-            await pipe.execute()
+        # A marker's hash tag is its stream, so on a Redis Cluster a stream's rows are one
+        # transaction on the stream's node (a batch spanning streams is one per stream).
+        batches: dict[str, list[Any]] = {}
+        for row in rows:
+            batches.setdefault(row.stream or self.stream or "", []).append(row)
+        cluster = is_cluster(self.redis)
+        if not cluster:
+            batches = {"": list(rows)}
+        else:  # a cluster pipeline neither loads scripts nor takes them but as raw EVALSHA
+            await self.redis.script_load(_PUBLISH_ONCE)
+        for batch in batches.values():
+            async with self.redis.pipeline(transaction=True) as pipe:
+                for row in batch:
+                    body = orjson.dumps(row.payload)
+                    stream = row.stream or self.stream or ""
+                    keys = [self._marker(row, stream), stream or self._marker(row, stream)]
+                    args = [row.channel, body, self.dedupe_ttl, self.stream_maxlen, stream]
+                    if cluster:
+                        pipe.execute_command("EVALSHA", self._script.sha, 2, *keys, *args)
+                    else:
+                        await self._script(keys=keys, args=args, client=pipe)
+                await pipe.execute()
+
+    def _marker(self, row: Any, stream: str) -> str:
+        """The row's published-once key, in its stream's hash slot (the outbox's without a stream)."""
+        tag = hash_tag(stream or self.name)
+        return f"outbox:sent:{tag}:{self.name}:{row.id}:{row.created_at.timestamp():.6f}"
 
     async def _step(self) -> bool:
         # Failures are logged and backed off by the loop; a new row must not cut a back-off short.

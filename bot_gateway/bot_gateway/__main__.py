@@ -25,14 +25,15 @@ def main(argv: list[str]) -> int:
     if command != "run":
         print(f"unknown command {command!r}: use run or migrate", file=sys.stderr)
         return 2
-    import uvicorn
-
-    from bot_gateway.app import create_app
-    from shared.app import server_options
+    if settings.workers > 1 and settings.mode == "polling":
+        # Telegram gives updates to one getUpdates caller at a time.
+        print("BOT_WORKERS > 1 needs BOT_MODE=webhook: polling takes exactly one process", file=sys.stderr)
+        return 2
+    from shared.app import serve
 
     logging.getLogger("aiogram").setLevel(settings.log_level)
-    uvicorn.run(create_app(settings), **server_options(settings),
-                timeout_graceful_shutdown=int(settings.shutdown_grace_seconds) + 5)
+    serve(settings, "bot_gateway.app:create_app",
+          timeout_graceful_shutdown=int(settings.shutdown_grace_seconds) + 5)
     return 0
 
 

@@ -17,13 +17,10 @@ def main(argv: list[str]) -> int:
     if argv:
         print(f"usage: python -m console [migrate]; unknown: {' '.join(argv)}", file=sys.stderr)
         return 2
-    import uvicorn
-
-    from console.app import create_app
-    from shared.app import server_options
+    from shared.app import serve
 
     print(f"Console: {settings.public_url}/", flush=True)
-    uvicorn.run(create_app(settings), **server_options(settings), timeout_graceful_shutdown=5)
+    serve(settings, "console.app:create_app", timeout_graceful_shutdown=5)
     return 0
 
 

@@ -48,12 +48,9 @@ def main() -> None:
 
         print(asyncio.run(cli.run(settings, args)))
     else:
-        import uvicorn
+        from shared.app import serve
 
-        from core_service.app import create_app
-        from shared.app import server_options
-
-        uvicorn.run(create_app(settings), **server_options(settings))
+        serve(settings, "core_service.app:create_app")
 
 
 if __name__ == "__main__":

@@ -8,8 +8,6 @@ from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import uvicorn
-
 from integration_service.config import Settings
 from shared.config import load_settings
 from shared.migrations import upgrade
@@ -82,10 +80,9 @@ def main() -> None:
 
         asyncio.run(run_alone(settings, args.port))
     else:
-        from integration_service.app import create_app
-        from shared.app import server_options
+        from shared.app import serve
 
-        uvicorn.run(create_app(settings), **server_options(settings))
+        serve(settings, "integration_service.app:create_app")
 
 
 if __name__ == "__main__":

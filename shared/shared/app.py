@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import gc
+import importlib
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, status
 from fastapi_offline import FastAPIOffline
@@ -18,7 +20,7 @@ from shared.db import create_engine, create_sessionmaker, session_scope
 from shared.errors import error_responses, install_error_handlers
 from shared.health import Check, database_check, health_router, redis_check
 from shared.logging import configure_logging
-from shared.metrics import metrics_router
+from shared.metrics import metrics_router, multiprocess_metrics
 from shared.middleware import HeaderLimits, RequestContextMiddleware
 from shared.redis import create_redis
 from shared.schemas import refuse_nul_parameters
@@ -118,11 +120,48 @@ def create_service_app(
     return app
 
 
+FACTORY_ENV, SETTINGS_ENV = "SHARED_APP_FACTORY", "SHARED_APP_SETTINGS"
+
+
+def serve(settings: ServiceSettings, factory: str, **options: Any) -> None:
+    """Run the app `factory` (`"package.app:create_app"`, called with settings) under uvicorn,
+    `options` added to `server_options`: in this process, or with `settings.workers` > 1 in that
+    many worker processes, each building its app from the same environment, their Prometheus
+    metrics written to one directory and collected across them by `/metrics`."""
+    import uvicorn
+
+    if settings.workers <= 1:
+        uvicorn.run(_imported(factory)(settings), **server_options(settings), **options)
+        return
+    with multiprocess_metrics():
+        settings_class = type(settings)
+        os.environ[FACTORY_ENV] = factory
+        os.environ[SETTINGS_ENV] = f"{settings_class.__module__}:{settings_class.__qualname__}"
+        uvicorn.run("shared.app:app_from_environment", factory=True, **server_options(settings), **options)
+
+
+def app_from_environment() -> FastAPI:
+    """A worker process's app: the factory and settings class `serve` named, settings from the
+    environment as the parent read them."""
+    from shared.config import load_settings
+
+    settings_class = _imported(os.environ[SETTINGS_ENV])
+    return cast(FastAPI, _imported(os.environ[FACTORY_ENV])(load_settings(settings_class)))
+
+
+def _imported(path: str) -> Any:
+    """The object `module:name` names."""
+    module, _, name = path.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
 def server_options(settings: ServiceSettings) -> dict[str, Any]:
-    """What `uvicorn.run` takes besides the app: where to listen, no access log of its own (the
-    app logs every request), and the header limit applied while reading, before the app sees it."""
+    """What `uvicorn.run` takes besides the app: where to listen, how many worker processes, no
+    access log of its own (the app logs every request), and the header limit applied while
+    reading, before the app sees it."""
     return {
         "host": settings.host, "port": settings.port, "log_config": None, "access_log": False,
+        "workers": settings.workers,
         # Request line and headers together; beyond it the h11 parser answers 431 itself.
         "h11_max_incomplete_event_size": settings.max_header_bytes + 8192,
     }
@@ -194,5 +233,6 @@ __all__ = [
     "get_settings",
     "offline_docs_app",
     "resources_of",
+    "serve",
     "server_options",
 ]

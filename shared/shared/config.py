@@ -43,6 +43,8 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     log_json: bool = True
 
+    # uvicorn worker processes serving the API; each runs the service's background loops too.
+    workers: int = Field(default=1, ge=1, le=64)
     db_pool_size: int = Field(default=20, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
     db_pool_recycle_seconds: int = Field(default=3600, ge=1)

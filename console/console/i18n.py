@@ -26,7 +26,11 @@ def translations(language: str) -> NullTranslations:
 
 
 def language_of(request: Request) -> str:
-    """The language the person chose (cookie), else the first of Accept-Language we speak, else ru."""
+    """The language a page already settled on (the Mini App's: Telegram's), else the one the person
+    chose (cookie), else the first of Accept-Language we speak, else ru."""
+    settled = getattr(request.state, "lang", None)
+    if settled in LANGUAGES:
+        return str(settled)
     chosen = request.cookies.get(LANGUAGE_COOKIE, "")
     if chosen in LANGUAGES:
         return chosen

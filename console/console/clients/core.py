@@ -76,6 +76,11 @@ class CoreClient:
         result: Json = response.json()
         return result
 
+    async def telegram_login(self, user: Json) -> Json:
+        """The token pair of a Telegram user (created if new), as the bot signs people in."""
+        result: Json = await self.json("POST", "/api/v1/auth/telegram", json=user)
+        return result
+
     async def refresh(self, refresh_token: str) -> Json:
         """A rotated token pair (never retried: a replay would revoke the family)."""
         result: Json = await self.json("POST", "/api/v1/auth/refresh", json={"refresh_token": refresh_token})

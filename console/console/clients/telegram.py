@@ -39,6 +39,21 @@ class TelegramFiles:
         """Close the connection pool."""
         await self.http.aclose()
 
+    async def upload_photo(self, chat_id: int, content: bytes, filename: str) -> str:
+        """Send an image to a chat of the bot (`sendPhoto`); the file id Telegram keeps it under."""
+        if not self.token:
+            raise FileUnavailable("no bot token configured")
+        try:
+            sent = await self.http.post(f"/bot{self.token}/sendPhoto", data={"chat_id": str(chat_id)},
+                                        files={"photo": (filename, content)})
+            sizes = sent.json().get("result", {}).get("photo") if sent.status_code == 200 else None
+        except (httpx.HTTPError, ValueError) as exc:
+            raise FileUnavailable(type(exc).__name__) from None
+        if not sizes or not isinstance(sizes[-1].get("file_id"), str):
+            raise FileUnavailable(f"sendPhoto answered {sent.status_code}")
+        file_id: str = sizes[-1]["file_id"]
+        return file_id
+
     async def photo(self, file_id: str) -> Photo:
         """The image of `file_id`; FileUnavailable when there is none (or it is not an image)."""
         if not self.token:

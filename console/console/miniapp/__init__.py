@@ -1,0 +1,1 @@
+"""The Telegram Mini App (`/app/`): residents, executors and managers in small, signed in by initData."""

@@ -1,0 +1,106 @@
+"""A round-robin HTTP reverse proxy for the replica tests: each request goes to the next backend.
+
+It stands where a load balancer would in front of several replicas of one service. It runs its own
+event loop in a thread, so a caller that blocks (waiting for a process to start) never stalls the
+requests going through it, and it writes down which backend got each request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from aiohttp import ClientSession, ClientTimeout, web
+
+# Hop-by-hop headers and those aiohttp sets itself are not forwarded.
+SESSION = web.AppKey("session", ClientSession)
+DROPPED = {"host", "content-length", "transfer-encoding", "connection", "keep-alive", "content-encoding"}
+
+
+@dataclass
+class Hit:
+    """One forwarded request: the backend's index, the method and path, the body sent."""
+
+    backend: int
+    method: str
+    path: str
+    body: bytes
+
+
+@dataclass
+class RoundRobin:
+    """The proxy's state: its backends and every request it forwarded."""
+
+    backends: list[str]
+    hits: list[Hit] = field(default_factory=list)
+    url: str = ""
+    _turn: Iterator[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._turn = itertools.cycle(range(len(self.backends)))
+
+    def split(self) -> list[int]:
+        """How many requests each backend got, in backend order."""
+        return [sum(1 for h in self.hits if h.backend == n) for n in range(len(self.backends))]
+
+    async def forward(self, request: web.Request) -> web.StreamResponse:
+        """Send the request to the next backend and its answer back."""
+        backend = next(self._turn)
+        body = await request.read()
+        self.hits.append(Hit(backend, request.method, request.path, body))
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in DROPPED}
+        session = request.app[SESSION]
+        async with session.request(request.method, self.backends[backend] + request.path_qs,
+                                   headers=headers, data=body, allow_redirects=False) as answer:
+            payload = await answer.read()
+            kept = {k: v for k, v in answer.headers.items() if k.lower() not in DROPPED}
+            return web.Response(status=answer.status, body=payload, headers=kept)
+
+
+@contextmanager
+def round_robin(backends: list[str]) -> Iterator[RoundRobin]:
+    """A proxy on a free local port (its `url`) alternating between `backends`, until the block ends."""
+    proxy = RoundRobin([b.rstrip("/") for b in backends])
+    loop = asyncio.new_event_loop()
+    started, stopping = threading.Event(), asyncio.Event()
+    failure: list[BaseException] = []
+
+    async def serve() -> None:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app[SESSION] = ClientSession(timeout=ClientTimeout(total=120))
+        app.router.add_route("*", "/{tail:.*}", proxy.forward)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # started just now
+        proxy.url = f"http://127.0.0.1:{port}"
+        started.set()
+        try:
+            await stopping.wait()
+        finally:
+            await app[SESSION].close()
+            await runner.cleanup()
+
+    def run() -> None:
+        try:
+            loop.run_until_complete(serve())
+        except BaseException as exc:  # handed to the caller waiting for start-up
+            failure.append(exc)
+            started.set()
+
+    thread = threading.Thread(target=run, name="round-robin-proxy", daemon=True)
+    thread.start()
+    started.wait(10)
+    if failure or not proxy.url:
+        raise RuntimeError(f"the proxy did not start: {failure}")
+    try:
+        yield proxy
+    finally:
+        loop.call_soon_threadsafe(stopping.set)
+        thread.join(10)
+        loop.close()

@@ -7,6 +7,9 @@ pointed at it, and a Bot Gateway instance in webhook mode with its own bot at th
 share the stack's databases and Redis. Reports go to `.data/loadtest/` (HTML, CSV, summary.json).
 Exit status 1 on any failed request or a p95 over its target.
 
+  The Integration Service and the bot under test run WORKERS uvicorn processes each (default 1;
+  the stack's Core Service is whatever `make run` started); PROCESSES runs locust in that many
+  processes (-1: one per CPU). The report says how much CPU the load generator used.
   USERS (50), DURATION (seconds or locust's `30s`, `5m`, `1h30m`; 30), P95_TARGET_MS (200),
   REPLY_P95_TARGET_MS (2000), SCENARIOS (`integration,bot`), MIN_SAMPLES (20: a request name with
   fewer is judged only in the aggregate). Anything else is refused before a process starts.
@@ -17,6 +20,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -109,13 +113,22 @@ def start_service(package: str, env: dict[str, str], port: int) -> subprocess.Po
     return proc
 
 
-def run_locust(name: str, host: str, env: dict[str, str]) -> int:
-    """One headless locust run with HTML and CSV reports."""
+def run_locust(name: str, host: str, env: dict[str, str], processes: int) -> dict[str, float]:
+    """One headless locust run with HTML and CSV reports (in `processes` worker processes when not
+    1); the CPU the load generator used, so a saturated generator is not mistaken for the service."""
     cmd = [PYTHON, "-m", "locust", "-f", str(ROOT / "loadtests" / f"locustfile_{name}.py"), "--headless",
            "--host", host, "--csv", str(OUT / name), "--html", str(OUT / f"{name}.html"), "--only-summary",
            "--loglevel", "WARNING"]
-    print(f"$ locust {name}: {env['USERS']} users, {env['DURATION']} s against {host}", flush=True)
-    return subprocess.run(cmd, env=env, cwd=ROOT).returncode  # noqa: S603
+    if processes != 1:
+        cmd += ["--processes", str(processes)]
+    print(f"$ locust {name}: {env['USERS']} users, {env['DURATION']} s against {host}"
+          f"{f', {processes} processes' if processes != 1 else ''}", flush=True)
+    before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
+    subprocess.run(cmd, env=env, cwd=ROOT, check=False)  # noqa: S603 (failures are judged from the CSV)
+    after, wall = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic() - started
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"cpu_seconds": round(cpu, 1), "wall_seconds": round(wall, 1),
+            "cpu_percent_of_one_core": round(100 * cpu / wall, 1) if wall else 0.0}
 
 
 def verdict(name: str, targets: dict[str, float]) -> dict[str, Any]:
@@ -150,6 +163,11 @@ def print_table(name: str, result: dict[str, Any]) -> None:
     for label, f in result["requests"].items():
         print(f"{'':{len(name) + 2}}{label[:42]:42} {f['count']:7} {f['failures']:5} {f['rps']:7} "
               f"{f['mean_ms']:7} {f['p50_ms']:6.0f} {f['p95_ms']:6.0f} {f['p99_ms']:6.0f}")
+    generator = result.get("load_generator")
+    if generator:
+        print(f"{'':{len(name) + 2}}load generator (locust): {generator['cpu_seconds']} CPU-s in "
+              f"{generator['wall_seconds']} s = {generator['cpu_percent_of_one_core']} % of one core "
+              f"(of {os.cpu_count()})")
 
 
 def main() -> int:
@@ -172,25 +190,27 @@ def main() -> int:
             server, overrides = start_standin()
             port = free_port()
             env = {**base, **overrides, "INTEGRATION_PORT": str(port), "INTEGRATION_RUN_WORKER": "false",
+                   "INTEGRATION_WORKERS": str(options.workers),
                    "INTEGRATION_RUN_REQUESTS_LOG": "false", "INTEGRATION_LOG_LEVEL": "WARNING"}
             procs.append(start_service("integration_service", env, port))
             token = base["INTEGRATION_API_TOKENS"].split(",")[0]
-            run_locust("integration", f"http://127.0.0.1:{port}", {
+            generator = run_locust("integration", f"http://127.0.0.1:{port}", {
                 **base, "LOADTEST_API_TOKEN": token, "LOADTEST_SPREADSHEET_ID": SPREADSHEET,
-                "LOADTEST_ADDRESSES": "|".join(ADDRESSES)})
-            results["integration"] = verdict("integration", targets)
+                "LOADTEST_ADDRESSES": "|".join(ADDRESSES)}, options.processes)
+            results["integration"] = {**verdict("integration", targets), "load_generator": generator}
         if "bot" in scenarios:
             if not healthy(f"{EMULATOR}/health", timeout=5):
                 raise RuntimeError(f"the bot scenario needs the Telegram emulator at {EMULATOR} (make run)")
             port = free_port()
             env = {**base, "BOT_MODE": "webhook", "BOT_PORT": str(port), "BOT_TELEGRAM_TOKEN": BOT_TOKEN,
+                   "BOT_WORKERS": str(options.workers),
                    "BOT_TELEGRAM_API_URL": EMULATOR, "BOT_FEATURE_NOTIFICATIONS": "false",
                    "BOT_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/webhook", "BOT_LOG_LEVEL": "WARNING"}
             procs.append(start_service("bot_gateway", env, port))
-            run_locust("bot", f"http://127.0.0.1:{port}", {
+            generator = run_locust("bot", f"http://127.0.0.1:{port}", {
                 **base, "LOADTEST_BOT_TOKEN": BOT_TOKEN, "LOADTEST_WEBHOOK_SECRET": env["BOT_WEBHOOK_SECRET"],
-                "LOADTEST_EMULATOR_URL": EMULATOR})
-            results["bot"] = verdict("bot", targets)
+                "LOADTEST_EMULATOR_URL": EMULATOR}, options.processes)
+            results["bot"] = {**verdict("bot", targets), "load_generator": generator}
     finally:
         for proc in procs:
             proc.terminate()

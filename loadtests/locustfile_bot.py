@@ -23,7 +23,8 @@ from http.client import RemoteDisconnected
 from typing import Any
 
 import requests
-from locust import HttpUser, between, task
+from locust import between, task
+from locust.contrib.fasthttp import FastHttpUser
 
 from bot_gateway.i18n import all_texts
 from loadtests.shapes import StepLoad
@@ -66,7 +67,7 @@ def get_control(session: requests.Session, url: str, **kwargs: Any) -> requests.
         return session.get(url, **kwargs)
 
 
-class Resident(HttpUser):
+class Resident(FastHttpUser):
     """One Telegram user: /start, menu buttons, free text, the language buttons."""
 
     wait_time = between(3, 6)  # under the bot's 20 messages/min and 5 commands/min per user

@@ -1,4 +1,5 @@
-"""What `make loadtest` accepts (USERS, DURATION, SCENARIOS, PROCESSES), checked before anything starts."""
+"""What `make loadtest` accepts (USERS, DURATION, SCENARIOS, PROCESSES, WORKERS), checked before
+anything starts."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ DURATION_FORMS = "seconds (`90`) or locust's `30s`, `5m`, `1h30m`"
 USAGE = ("usage: make loadtest [USERS=<whole number >= 1, default 50>] "
          f"[DURATION=<{DURATION_FORMS}, default 30>] "
          f"[SCENARIOS=<one or more of {', '.join(SCENARIOS)}, comma-separated, default both>] "
-         "[PROCESSES=<locust worker processes, a whole number >= 1 or -1 for one per CPU, default 1>]")
+         "[PROCESSES=<locust worker processes, a whole number >= 1 or -1 for one per CPU, default 1>] "
+         "[WORKERS=<uvicorn processes of the services under test, a whole number >= 1, default 1>]")
 
 
 class OptionError(ValueError):
@@ -29,6 +31,7 @@ class Options:
     duration_s: int
     scenarios: tuple[str, ...]
     processes: int
+    workers: int = 1
 
 
 def parse_duration(value: str) -> int:
@@ -67,4 +70,5 @@ def parse_options(env: Mapping[str, str] = os.environ) -> Options:
     return Options(users=_whole("USERS", env.get("USERS", "50")),
                    duration_s=parse_duration(env.get("DURATION", "30")),
                    scenarios=parse_scenarios(env.get("SCENARIOS", ",".join(SCENARIOS))),
-                   processes=_whole("PROCESSES", env.get("PROCESSES", "1"), allowed={-1}))
+                   processes=_whole("PROCESSES", env.get("PROCESSES", "1"), allowed={-1}),
+                   workers=_whole("WORKERS", env.get("WORKERS", "1")))

@@ -35,14 +35,15 @@ def test_the_defaults_are_fifty_users_for_thirty_seconds_in_both_scenarios() -> 
 
 
 def test_settings_are_read_from_the_environment() -> None:
-    env = {"USERS": "300", "DURATION": "2m", "SCENARIOS": "bot", "PROCESSES": "-1"}
-    assert parse_options(env) == Options(users=300, duration_s=120, scenarios=("bot",), processes=-1)
+    env = {"USERS": "300", "DURATION": "2m", "SCENARIOS": "bot", "PROCESSES": "-1", "WORKERS": "2"}
+    expected = Options(users=300, duration_s=120, scenarios=("bot",), processes=-1, workers=2)
+    assert parse_options(env) == expected
 
 
 @pytest.mark.parametrize(("env", "named"), [
     ({"USERS": "many"}, "USERS='many'"), ({"USERS": "0"}, "USERS='0'"),
     ({"SCENARIOS": "bot,web"}, "integration, bot"), ({"SCENARIOS": ""}, "integration, bot"),
-    ({"PROCESSES": "0"}, "PROCESSES='0'")])
+    ({"PROCESSES": "0"}, "PROCESSES='0'"), ({"WORKERS": "-1"}, "WORKERS='-1'")])
 def test_a_bad_setting_is_refused_naming_it(env: dict[str, str], named: str) -> None:
     with pytest.raises(OptionError, match=named.replace("(", r"\(")):
         parse_options(env)

@@ -9,6 +9,7 @@ from console.board.router import router as board
 from console.live.router import router as live
 from console.miniapp.router import router as miniapp
 from console.people.router import router as people
+from console.reports.router import router as reports
 
 router = APIRouter()
 router.include_router(auth)
@@ -16,3 +17,4 @@ router.include_router(board)
 router.include_router(live)
 router.include_router(miniapp)
 router.include_router(people)
+router.include_router(reports)

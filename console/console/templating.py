@@ -20,7 +20,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from console.i18n import LANGUAGES, language_of, translations
 
 PACKAGE = Path(__file__).parent
-DOMAINS = ("auth", "board", "people", "miniapp")
+DOMAINS = ("auth", "board", "people", "reports", "miniapp")
 # Times are shown in the office's zone, as the bot writes them.
 TIME_ZONE = ZoneInfo("Asia/Tashkent")
 

@@ -1,9 +1,11 @@
-"""The bot's Redis state on a real three-master Redis Cluster (`BOT_REDIS_CLUSTER=true`): FSM state,
-data and per-chat locks, the double-tap guard and the send-once claims, each on single keys (or
-one hash slot), so every node serves its share."""
+"""The bot's Redis state on a real three-master Redis Cluster (`BOT_REDIS_CLUSTER=true`): the bot
+itself rate-limiting messages and commands, FSM state, data and per-chat locks, the double-tap
+guard and the send-once claims, each on single keys (or one hash slot), so every node serves its
+share."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -13,11 +15,14 @@ from aiogram.fsm.storage.base import StorageKey
 from redis.asyncio import Redis
 
 from bot_gateway.config import Settings
+from bot_gateway.dependencies import runtime_of
 from bot_gateway.handlers.once import SubmitKeys
+from bot_gateway.i18n import t
 from bot_gateway.notifications.claims import Claims, DeliveryInProgress
 from bot_gateway.runtime.dispatcher import build_storage
 from shared import testing
-from shared.redis import create_redis, same_slot
+from shared.ratelimit import RATE_LIMIT_FAIL_OPEN
+from shared.redis import create_redis, is_cluster, same_slot
 
 TOKEN = "123456:cluster-test"
 
@@ -88,3 +93,22 @@ async def test_a_message_is_claimed_once_and_released_on_failure_on_a_cluster(re
             raise RuntimeError("send failed")
     async with claims.claim("bot:sent:t:1:101") as ours:
         assert ours  # released: the retry may send
+
+
+async def test_the_bot_on_a_cluster_answers_and_limits_messages_and_commands(
+    run_app, telegram, redis_cluster_url: str
+) -> None:
+    failed_open = RATE_LIMIT_FAIL_OPEN.labels("bot")._value.get()
+    async with run_app(redis_url=redis_cluster_url, redis_cluster=True, rate_limit_per_hour=3) as (app, _):
+        assert is_cluster(runtime_of(app).services.redis)
+        for _ in range(5):
+            await telegram.updates.put(telegram.message(701, "hello"))
+        await telegram.wait_for(lambda: len(telegram.texts(701)) >= 4)
+        for _ in range(7):
+            await telegram.updates.put(telegram.message(702, "/menu"))
+        await telegram.wait_for(lambda: len(telegram.texts(702)) >= 4)
+        await asyncio.sleep(0.3)  # anything still coming would arrive now
+    assert telegram.texts(701).count(t("unknown.message", "ru")) == 3
+    assert sum(x.startswith("Слишком много сообщений") for x in telegram.texts(701)) == 1
+    assert telegram.texts(702).count(t("menu.prompt", "ru")) == 3
+    assert RATE_LIMIT_FAIL_OPEN.labels("bot")._value.get() == failed_open

@@ -114,7 +114,7 @@ async def my_requests(request: Request, session: AppSessionDep, core: CoreDep) -
 
 async def _addresses(core: CoreClient, session: Session) -> list[dict[str, Any]]:
     page = await core.json("GET", "/api/v1/residencies", session.access_token,
-                           params={"status": "approved", "page_size": 100})
+                           params={"status": "active", "page_size": 100})
     return [{"value": f"{r['building']['id']}:{r['apartment']}",
              "label": f"{r['building']['address']}, {r['apartment']}"} for r in page["items"]]
 

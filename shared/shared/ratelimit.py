@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from prometheus_client import Counter
 from redis.asyncio import Redis
 from redis.crc import key_slot
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 
 from shared.batching import Coalescer, Overloaded
 from shared.redis import is_cluster
@@ -131,19 +131,31 @@ class RateLimiter:
 
     async def _decide(self, calls: list[Call]) -> list[list[Decision] | BaseException]:
         if not self._cluster:
-            return await self._run(calls)
-        # A cluster runs a script on one slot: one run per slot, concurrently, answers in order.
+            try:
+                keys, args = self._request(calls)
+                return self._answers(calls, await self._script(keys=keys, args=args))
+            except RedisError as exc:
+                return list(self._let_through(exc, calls))
+        # A cluster runs a script on one slot: one run per slot, all in one pipeline (a round trip
+        # per node, however many slots), answers in arrival order.
         slots: dict[int, list[int]] = {}
         for index, (windows, _) in enumerate(calls):
             slots.setdefault(key_slot(counter_key(self.name, windows[0][0]).encode()), []).append(index)
-        runs = await asyncio.gather(*(self._run([calls[i] for i in group]) for group in slots.values()))
+        groups = [[calls[i] for i in indexes] for indexes in slots.values()]
+        try:
+            replies = await self._pipelined([self._request(group) for group in groups])
+        except RedisError as exc:
+            return list(self._let_through(exc, calls))
         answers: list[list[Decision] | BaseException] = [[] for _ in calls]
-        for group, run in zip(slots.values(), runs, strict=True):
-            for index, answer in zip(group, run, strict=True):
+        for indexes, group, reply in zip(slots.values(), groups, replies, strict=True):
+            decided = (self._let_through(reply, group) if isinstance(reply, Exception)
+                       else self._answers(group, reply))
+            for index, answer in zip(indexes, decided, strict=True):
                 answers[index] = answer
         return answers
 
-    async def _run(self, calls: list[Call]) -> list[list[Decision] | BaseException]:
+    def _request(self, calls: list[Call]) -> tuple[list[str], list[int]]:
+        """The script's KEYS and ARGV for `calls`."""
         args: list[int] = [int(time.time() * 1000)]
         keys: list[str] = []
         for windows, cost in calls:
@@ -151,10 +163,25 @@ class RateLimiter:
             for key, limit, window_ms in windows:
                 args += [window_ms, limit]
                 keys.append(counter_key(self.name, key))
-        try:
-            flat = iter(await self._script(keys=keys, args=args))
-        except RedisError as exc:
-            return list(self._let_through(exc, calls))
+        return keys, args
+
+    async def _pipelined(self, requests: list[tuple[list[str], list[int]]]) -> list[Any]:
+        """One EVALSHA per request in a cluster pipeline; each reply, or its error."""
+        replies = await self._evalsha_all(requests)
+        if any(isinstance(r, NoScriptError) for r in replies):
+            await self.redis.script_load(_SCRIPT)  # a cluster pipeline does not load scripts itself
+            replies = await self._evalsha_all(requests)
+        return replies
+
+    async def _evalsha_all(self, requests: list[tuple[list[str], list[int]]]) -> list[Any]:
+        pipe = self.redis.pipeline(transaction=False)
+        for keys, args in requests:
+            pipe.execute_command("EVALSHA", self._script.sha, len(keys), *keys, *args)
+        replies: list[Any] = await pipe.execute(raise_on_error=False)
+        return replies
+
+    def _answers(self, calls: list[Call], reply: Any) -> list[list[Decision] | BaseException]:
+        flat = iter(reply)
         answers: list[list[Decision] | BaseException] = []
         for windows, _ in calls:
             decisions = [Decision(bool(next(flat)), int(next(flat)), limit, float(next(flat)) / 1000)

@@ -14,7 +14,7 @@ from redis.crc import key_slot
 from shared.cache import Cache
 from shared.config import ServiceSettings
 from shared.ratelimit import RateLimiter, counter_key
-from shared.redis import hash_tag, is_cluster, same_slot
+from shared.redis import create_redis, hash_tag, is_cluster, same_slot
 
 
 async def test_the_cluster_client_reaches_keys_on_every_node(redis_cluster: Redis) -> None:
@@ -54,6 +54,18 @@ async def test_rate_limits_hold_on_a_cluster_for_owners_on_every_node(redis_clus
     node_of: Any = redis_cluster.get_node_from_key  # type: ignore[attr-defined]
     assert len({node_of(counter_key("t", o)).name for o in owners}) == 3
     assert [await limiter.usage(o, 10) for o in owners] == [2] * len(owners)
+
+
+async def test_a_batch_over_many_slots_fits_a_small_pool(redis_cluster_url: str) -> None:
+    client = create_redis(ServiceSettings(redis_url=redis_cluster_url, redis_cluster=True, redis_pool_size=2))
+    limiter = RateLimiter(client, "pool", fail_open=False)
+    try:
+        decisions = await asyncio.gather(*(limiter.hit(f"user{n}", 1, 10) for n in range(300)))
+        assert all(d.allowed for d in decisions)
+        again = await asyncio.gather(*(limiter.hit(f"user{n}", 1, 10) for n in range(300)))
+        assert not any(d.allowed for d in again)
+    finally:
+        await client.aclose()
 
 
 async def test_several_windows_of_one_call_count_together_on_a_cluster(redis_cluster: Redis) -> None:

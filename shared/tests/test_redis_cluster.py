@@ -40,8 +40,8 @@ def test_a_hash_tag_lands_other_keys_in_the_keys_slot() -> None:
 
 
 def test_the_windows_of_one_owner_share_a_slot() -> None:
-    keys = [counter_key("bot", f"42:{scope}") for scope in ("msg", "burst", "cmd", "btn")]
-    assert keys[0] == "rl:{bot:42}:msg"
+    keys = [counter_key("bot", f"42:{scope}") for scope in ("minute", "hour", "commands", "buttons:minute")]
+    assert keys[0] == "rl:{bot:42}:minute"
     assert same_slot(*keys)
     assert counter_key("geocoding", "google") == "rl:{geocoding:google}"
 

@@ -11,10 +11,13 @@ from typing import Any
 
 # The drawing's own units; the SVG scales to the page's width.
 WIDTH, HEIGHT = 720, 220
-LEFT, BOTTOM, TOP = 36, 24, 12
+LEFT, BOTTOM, TOP = 36, 34, 22
 # Day labels under the bars: about this many, so a month's do not overlap on a phone.
-DAY_LABELS = 8
-ROW_HEIGHT, LABEL_WIDTH = 26, 240
+DAY_LABELS = 7
+# A group's row: its name above its bar, so a long name fits a phone's width too.
+ROW_HEIGHT, BAR_HEIGHT = 56, 16
+# A bar of a short period stays a bar, not a block.
+MAX_BAR = 28
 
 
 @dataclass(frozen=True)
@@ -72,35 +75,34 @@ def daily(groups: Sequence[Mapping[str, Any]], first: date, last: date) -> Chart
     chart = Chart(WIDTH, HEIGHT, empty=not groups)
     plot_width, plot_height = WIDTH - LEFT - 4, HEIGHT - BOTTOM - TOP
     slot = plot_width / len(days)
-    bar = max(slot * 0.4, 0.5)
+    bar = min(max(slot * 0.4, 0.5), MAX_BAR)
     every = max(1, math.ceil(len(days) / DAY_LABELS))
     for index, day in enumerate(days):
         figures = by_day.get(day.isoformat(), {"filed": 0, "closed": 0})
-        x = LEFT + index * slot + slot * 0.1
+        x = LEFT + index * slot + (slot - 2 * bar) / 2
         for offset, kind in ((0.0, "filed"), (bar, "closed")):
             height = plot_height * figures[kind] / top
             chart.bars.append(Bar(round(x + offset, 2), round(TOP + plot_height - height, 2), round(bar, 2),
                                   round(height, 2), kind, f"{day:%d.%m}: {figures[kind]}"))
         if index % every == 0:
             chart.labels.append(Label(round(x + bar, 2), HEIGHT - 6, f"{day:%d.%m}"))
-    chart.labels += [Label(LEFT - 6, TOP + 4, str(top), "end"),
+    chart.labels += [Label(LEFT - 6, TOP + 8, str(top), "end"),
                      Label(LEFT - 6, TOP + plot_height, "0", "end")]
     return chart
 
 
 def sla_shares(groups: Sequence[Mapping[str, Any]], names: Sequence[str]) -> Chart:
-    """A horizontal bar per group whose SLA outcome is known: its share within SLA."""
+    """A bar per group whose SLA outcome is known: its share within SLA, under the group's name."""
     judged = [(name, group) for name, group in zip(names, groups, strict=True) if group["sla_judged"]]
-    chart = Chart(WIDTH, max(ROW_HEIGHT * len(judged), ROW_HEIGHT) + 4, empty=not judged)
-    span = WIDTH - LABEL_WIDTH - 56
+    chart = Chart(WIDTH, max(ROW_HEIGHT * len(judged), ROW_HEIGHT), empty=not judged)
+    span = WIDTH - 90
     for index, (name, group) in enumerate(judged):
         share = group["sla_share"] or 0.0
-        y = index * ROW_HEIGHT + 4
+        y = index * ROW_HEIGHT
         kind = "ok" if share >= 0.9 else "warn" if share >= 0.7 else "bad"
         text = f"{round(share * 100)}%"
-        chart.bars.append(Bar(LABEL_WIDTH, y, round(max(span * share, 1), 2), ROW_HEIGHT - 8, kind,
+        chart.bars.append(Bar(0, y + 32, round(max(span * share, 1), 2), BAR_HEIGHT, kind,
                               f"{name}: {text} ({group['sla_met']}/{group['sla_judged']})"))
-        middle = y + ROW_HEIGHT / 2 + 4
-        chart.labels.append(Label(LABEL_WIDTH - 8, middle, name[:34], "end"))
-        chart.labels.append(Label(round(LABEL_WIDTH + span * share + 6, 2), middle, text, "start"))
+        chart.labels.append(Label(0, y + 26, name[:48], "start"))
+        chart.labels.append(Label(round(span * share + 8, 2), y + 47, text, "start"))
     return chart

@@ -167,6 +167,7 @@ def service_env(infra: Infra, env: dict[str, str]) -> dict[str, str]:
         out.setdefault("CONSOLE_BOT_TOKEN", out["BOT_TELEGRAM_TOKEN"])
         out.setdefault("CONSOLE_TELEGRAM_API_URL", out["BOT_TELEGRAM_API_URL"])
         out.setdefault("CONSOLE_TELEGRAM_WEB_APP_JS", "http://127.0.0.1:8081/js/telegram-web-app.js")
+        out.setdefault("BOT_WEBAPP_URL", "http://127.0.0.1:8003/app/")
     for key, value in defaults.items():
         out.setdefault(key, value)
     return out

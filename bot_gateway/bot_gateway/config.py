@@ -35,6 +35,9 @@ class Settings(ServiceSettings):
     mode: Literal["polling", "webhook"] = "polling"
     polling_timeout_seconds: int = Field(default=10, ge=0, le=50)
     webhook_url: str = ""
+    # The console's Mini App (`<console>/app/`): the chat's menu button and an "Open app" button on
+    # /start and /menu open it; empty: neither is offered.
+    webapp_url: str = ""
     webhook_path: str = "/telegram/webhook"
     webhook_secret: str = ""
     webhook_drop_pending: bool = False
@@ -107,7 +110,7 @@ class Settings(ServiceSettings):
             raise ValueError("must be an http:// or https:// URL")
         return value.rstrip("/")
 
-    @field_validator("webhook_url")
+    @field_validator("webhook_url", "webapp_url")
     @classmethod
     def _webhook_url(cls, value: str) -> str:
         if value and not value.startswith(("http://", "https://")):

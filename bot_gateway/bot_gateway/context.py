@@ -27,6 +27,8 @@ class Services:
     sessions: SessionService
     keyboards: KeyboardCache
     redis: Redis
+    # The Mini App's address (`BOT_WEBAPP_URL`); empty when there is none.
+    webapp_url: str = ""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 
 from bot_gateway.context import Context
-from bot_gateway.handlers import deep_links
+from bot_gateway.handlers import deep_links, mini_app
 from bot_gateway.handlers.onboarding import status
 from bot_gateway.keyboards.menus import main_menu, menu_guide
 
@@ -38,9 +38,11 @@ async def start(message: Message, state: FSMContext, ctx: Context, command: Comm
         )
     )
     await message.answer(text, reply_markup=main_menu(ctx.role, ctx.language))
+    await mini_app.offer(message, ctx)
 
 
 @router.message(Command("menu"))
 async def menu(message: Message, ctx: Context) -> None:
     """Show the main menu again."""
     await message.answer(ctx.t("menu.prompt"), reply_markup=main_menu(ctx.role, ctx.language))
+    await mini_app.offer(message, ctx)

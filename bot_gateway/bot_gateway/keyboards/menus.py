@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
+from aiogram.types import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+    WebAppInfo,
+)
 
 from bot_gateway.i18n import LANGUAGES, t
 from bot_gateway.keyboards.callback_data import LanguageCb
@@ -49,3 +55,9 @@ def language_keyboard(current: str) -> InlineKeyboardMarkup:
         for code in LANGUAGES
     ]
     return InlineKeyboardMarkup(inline_keyboard=[buttons])
+
+
+def open_app(url: str, language: str) -> InlineKeyboardMarkup:
+    """One button that opens the Mini App at `url`."""
+    button = InlineKeyboardButton(text=t("button.open_app", language), web_app=WebAppInfo(url=url))
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])

@@ -75,7 +75,8 @@ def build_runtime(
 
     keyboards = KeyboardCache(maker, tenant=settings.tenant_id,
                               ttl_seconds=settings.keyboard_cache_ttl_seconds)
-    services = Services(clients=clients, sessions=sessions, keyboards=keyboards, redis=redis)
+    services = Services(clients=clients, sessions=sessions, keyboards=keyboards, redis=redis,
+                        webapp_url=settings.webapp_url)
     dp = build_dispatcher(settings, services, metrics=metrics, inflight=inflight, on_login=on_login)
     return BotRuntime(settings, bot, dp, services, registry, metrics, inflight)
 

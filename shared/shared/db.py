@@ -94,7 +94,7 @@ def pgbouncer_connect_args() -> dict[str, Any]:
 
 def behind_pgbouncer(engine: AsyncEngine) -> bool:
     """Whether `engine` was made for a PgBouncer (`DB_PGBOUNCER`): raw asyncpg connections to its
-    URL need `pgbouncer_connect_args()` too."""
+    URL then need `statement_cache_size=0` and no startup parameter but `application_name`."""
     return engine.sync_engine in _LISTEN_URLS
 
 

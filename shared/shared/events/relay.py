@@ -132,7 +132,8 @@ class OutboxRelay:
         # MULTI/EXEC: Redis applies the whole batch or none of it. Each row's script first sets a
         # marker key (NX): if an EXEC ran but its reply was lost, the retry publishes nothing twice.
         # A marker's hash tag is its stream, so on a Redis Cluster a stream's rows are one
-        # transaction on the stream's node (a batch spanning streams is one per stream).
+        # transaction on the stream's node (a batch spanning streams is one per stream; if one
+        # fails, the markers keep the retry from publishing the others' rows twice).
         batches: dict[str, list[Any]] = {}
         for row in rows:
             batches.setdefault(row.stream or self.stream or "", []).append(row)
@@ -146,7 +147,8 @@ class OutboxRelay:
                 for row in batch:
                     body = orjson.dumps(row.payload)
                     stream = row.stream or self.stream or ""
-                    keys = [self._marker(row, stream), stream or self._marker(row, stream)]
+                    marker = self._marker(row, stream)
+                    keys = [marker, stream or marker]
                     args = [row.channel, body, self.dedupe_ttl, self.stream_maxlen, stream]
                     if cluster:
                         pipe.execute_command("EVALSHA", self._script.sha, 2, *keys, *args)

@@ -25,8 +25,9 @@ ROOT = Path(__file__).resolve().parents[3]
 K8S = ROOT / "deploy" / "k8s"
 OVERLAYS = ["dev", "production"]
 WORKLOADS = ("Deployment", "StatefulSet", "Job")
-# Addresses a service gives others (the console's own URL, the bot's webhook), not ones it calls.
-OWN_ADDRESSES = {"public_url", "webhook_url"}
+# Addresses a service gives others (the console's own URL, the bot's webhook, the Mini App's address
+# and the Telegram script its pages load in the browser), not ones it calls.
+OWN_ADDRESSES = {"public_url", "webhook_url", "webapp_url", "telegram_web_app_js"}
 DEFAULT_PORTS = {"http": 80, "https": 443, "redis": 6379, "rediss": 6379, "postgresql+asyncpg": 5432}
 # The oldest Kubernetes still maintained by the big providers, and the newest the schemas know.
 SCHEMA_VERSIONS = ["1.30.0", kubernetes_validate.utils.latest_version()]

@@ -108,7 +108,8 @@ class Resident(FastHttpUser):
         with self.client.post("/telegram/webhook", json=self.update({"message": self.message(text)}),
                               headers=headers, name=name, catch_response=True) as response:
             if response.status_code != 200:
-                response.failure(f"{response.status_code}: {response.text[:200]}")
+                # FastHttpUser: no status (0) and no text when the connection itself failed.
+                response.failure(f"{response.status_code}: {(response.text or str(response.error))[:200]}")
                 return None
         return self.await_reply(started, f"reply to {name.removeprefix('webhook ')}")
 

@@ -8,13 +8,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-SCENARIOS = ("integration", "bot")
+SCENARIOS = ("integration", "bot", "resident")
+DEFAULT_SCENARIOS = "integration,bot"
 # Locust's own `--run-time` forms: `90`, `90s`, `5m`, `1h30m`, `1h30m15s` (units in this order).
 _DURATION = re.compile(r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?$", re.ASCII)
 DURATION_FORMS = "seconds (`90`) or locust's `30s`, `5m`, `1h30m`"
 USAGE = ("usage: make loadtest [USERS=<whole number >= 1, default 50>] "
          f"[DURATION=<{DURATION_FORMS}, default 30>] "
-         f"[SCENARIOS=<one or more of {', '.join(SCENARIOS)}, comma-separated, default both>] "
+         f"[SCENARIOS=<one or more of {', '.join(SCENARIOS)}, comma-separated, default {DEFAULT_SCENARIOS}>] "
          "[PROCESSES=<locust worker processes, a whole number >= 1 or -1 for one per CPU, default 1>] "
          "[WORKERS=<uvicorn processes of the services under test, a whole number >= 1, default 1>]")
 
@@ -69,6 +70,6 @@ def parse_options(env: Mapping[str, str] = os.environ) -> Options:
     """The settings from the environment, with their defaults; `OptionError` on the first bad one."""
     return Options(users=_whole("USERS", env.get("USERS", "50")),
                    duration_s=parse_duration(env.get("DURATION", "30")),
-                   scenarios=parse_scenarios(env.get("SCENARIOS", ",".join(SCENARIOS))),
+                   scenarios=parse_scenarios(env.get("SCENARIOS", DEFAULT_SCENARIOS)),
                    processes=_whole("PROCESSES", env.get("PROCESSES", "1"), allowed={-1}),
                    workers=_whole("WORKERS", env.get("WORKERS", "1")))

@@ -42,7 +42,8 @@ def test_settings_are_read_from_the_environment() -> None:
 
 @pytest.mark.parametrize(("env", "named"), [
     ({"USERS": "many"}, "USERS='many'"), ({"USERS": "0"}, "USERS='0'"),
-    ({"SCENARIOS": "bot,web"}, "integration, bot"), ({"SCENARIOS": ""}, "integration, bot"),
+    ({"SCENARIOS": "bot,web"}, "integration, bot, resident"),
+    ({"SCENARIOS": ""}, "integration, bot, resident"),
     ({"PROCESSES": "0"}, "PROCESSES='0'"), ({"WORKERS": "-1"}, "WORKERS='-1'")])
 def test_a_bad_setting_is_refused_naming_it(env: dict[str, str], named: str) -> None:
     with pytest.raises(OptionError, match=named.replace("(", r"\(")):

@@ -1,0 +1,237 @@
+"""Residents at a human pace against the bot in webhook mode, through the Telegram emulator.
+
+Each locust user is a resident (an active applicant at the Core Service with a confirmed
+apartment, made by the admin the demo data has) who starts the bot, browses their requests,
+files a request with a photo (category, urgency, the photo with its description, confirm;
+the bot names their one apartment) and opens it from their list, pausing `LOADTEST_THINK` seconds (default
+5-20) before every message, as a person does. Every user action goes to the emulator's control
+API, which delivers it to the bot's webhook as Telegram would; "reply ..." entries time an
+action to the bot's answer seen at the emulator. Accepting completed work is not part of it:
+that needs an executor to finish the request first.
+
+Environment: LOADTEST_BOT_TOKEN, LOADTEST_EMULATOR_URL, LOADTEST_CORE_URL (default
+http://127.0.0.1:8000), LOADTEST_CORE_TOKEN (one of CORE_API_TOKENS), LOADTEST_REPLY_TIMEOUT
+(seconds, default 15), LOADTEST_THINK (`5,20`), USERS, DURATION, STEPS; `--host` is the bot.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import random
+import re
+import subprocess
+import sys
+import time
+from typing import Any
+
+import gevent
+import requests
+from locust import User, between, events, task
+from locust.runners import WorkerRunner
+
+from bot_gateway.i18n import t
+from loadtests.shapes import StepLoad
+from telegram_emulator.testing import png
+
+BOT_TOKEN = os.environ.get("LOADTEST_BOT_TOKEN", "100000002:loadtest-bot-token")
+EMULATOR = os.environ.get("LOADTEST_EMULATOR_URL", "http://127.0.0.1:8081").rstrip("/")
+CORE = os.environ.get("LOADTEST_CORE_URL", "http://127.0.0.1:8000").rstrip("/")
+CORE_TOKEN = os.environ.get("LOADTEST_CORE_TOKEN", "")
+TENANT = "default"
+DEMO_ADMIN = 1000006  # the admin `python -m core_service seed-demo` makes
+REPLY_TIMEOUT = float(os.environ.get("LOADTEST_REPLY_TIMEOUT", "15"))
+THINK = tuple(float(x) for x in os.environ.get("LOADTEST_THINK", "5,20").split(","))
+LANGUAGE = "ru"
+_ids = itertools.count(int(time.time() * 1000) % 10**9)
+_admin: dict[str, str] = {}
+_buildings: dict[str, dict[str, Any]] = {}
+
+
+def fragment(key: str) -> str:
+    """The longest fixed piece of a catalogue text as the chat shows it (no tags, no placeholders)."""
+    pieces = re.split(r"\{[^}]*\}|<[^>]+>|\n", t(key, LANGUAGE))
+    return max((p.strip() for p in pieces), key=len)
+
+
+def core(method: str, path: str, token: str, **kwargs: Any) -> Any:
+    """A call of the Core Service's API; its JSON."""
+    headers = {"Authorization": f"Bearer {token}", "X-Tenant-ID": TENANT}
+    answer = requests.request(method, f"{CORE}{path}", headers=headers, timeout=30, **kwargs)
+    answer.raise_for_status()
+    return answer.json()
+
+
+def admin_token() -> str:
+    """The demo admin's access token (signed in once per process)."""
+    if "token" not in _admin:
+        pair = core("POST", "/api/v1/auth/telegram", CORE_TOKEN, json={"telegram_id": DEMO_ADMIN})
+        _admin["token"] = pair["access_token"]
+    return _admin["token"]
+
+
+def a_building() -> dict[str, Any]:
+    """A building of the demo data (the first the admin lists), looked up once per process."""
+    if "building" not in _buildings:
+        listing = core("GET", "/api/v1/buildings", admin_token())
+        _buildings["building"] = (listing["items"] if isinstance(listing, dict) else listing)[0]
+    return _buildings["building"]
+
+
+def prepare(environment: Any, **_: Any) -> None:
+    """The demo buildings and admin (idempotent), once, by the master when locust runs several
+    processes."""
+    if isinstance(environment.runner, WorkerRunner):
+        return
+    subprocess.run([sys.executable, "-m", "core_service", "seed-demo"], check=True,
+                   stdout=subprocess.DEVNULL)
+
+
+events.test_start.add_listener(prepare)  # type: ignore[no-untyped-call]  # locust leaves it untyped
+
+
+class Resident(User):
+    """One resident's chat with the bot."""
+
+    wait_time = between(*THINK)
+
+    def on_start(self) -> None:
+        """An emulator user, made an active applicant at the Core Service, says /start."""
+        self.http = requests.Session()
+        self.user_id = 7_500_000_000 + next(_ids)
+        self.base = f"{EMULATOR}/control/bots/{BOT_TOKEN}/chats/{self.user_id}"
+        self.http.post(f"{EMULATOR}/control/users", timeout=30, json={
+            "id": self.user_id, "first_name": f"Resident{self.user_id % 100000}",
+            "language_code": LANGUAGE}).raise_for_status()
+        user = core("POST", "/api/v1/auth/telegram", CORE_TOKEN,
+                    json={"telegram_id": self.user_id, "language_code": LANGUAGE})["user"]
+        admin = admin_token()
+        core("PUT", f"/api/v1/users/{user['id']}/roles", admin,
+             json={"roles": ["applicant"], "comment": "load test resident"})
+        core("PATCH", f"/api/v1/users/{user['id']}/status", admin, json={"status": "active"})
+        # Requests are filed for one's confirmed apartments only.
+        self.building = a_building()
+        self.apartment = random.randint(1, int(self.building["apartments"]))
+        residency = core("POST", "/api/v1/residencies", admin, json={
+            "building_id": self.building["id"], "apartment": self.apartment, "user_id": user["id"]})
+        if residency["status"] == "pending":
+            core("POST", f"/api/v1/residencies/{residency['id']}/approve", admin)
+        self.act("start", lambda: self.say("/start"), fragment("welcome"))
+
+    def on_stop(self) -> None:
+        """Close the control session."""
+        self.http.close()
+
+    def think(self) -> None:
+        """A person's pause before the next message."""
+        gevent.sleep(random.uniform(*THINK))
+
+    def transcript(self, after_version: int | None = None) -> dict[str, Any]:
+        """The chat as the emulator keeps it; with `after_version`, once it changes (or 5 s)."""
+        params = {} if after_version is None else {"after_version": after_version, "timeout": 5}
+        answer = self.http.get(f"{self.base}/transcript", params=params, timeout=30)
+        answer.raise_for_status()
+        result: dict[str, Any] = answer.json()
+        return result
+
+    def say(self, text: str) -> None:
+        """Send a text message."""
+        self.http.post(f"{self.base}/messages", json={"text": text}, timeout=30).raise_for_status()
+
+    def press(self, entry: dict[str, Any], label: str) -> None:
+        """Press the inline button of `entry` whose text contains `label`."""
+        for row in (entry.get("reply_markup") or {}).get("inline_keyboard", []):
+            for button in row:
+                if label in button.get("text", "") and "callback_data" in button:
+                    body = {"message_id": entry["message_id"], "data": button["callback_data"]}
+                    self.http.post(f"{self.base}/callbacks", timeout=30, json=body).raise_for_status()
+                    return
+        raise RuntimeError(f"no button {label!r} in the bot's message")
+
+    def photo(self, caption: str) -> None:
+        """Send a photo with a caption."""
+        self.http.post(f"{self.base}/photos", files={"file": ("photo.png", png(), "image/png")},
+                       data={"caption": caption}, timeout=30).raise_for_status()
+
+    def act(self, name: str, action: Any, expected: str) -> dict[str, Any] | None:
+        """Do `action`, then wait for a bot message (new or edited) containing `expected`; the
+        time between is the request `reply <name>`, failed if no such message comes."""
+        before = self.transcript()
+        seen = {(m["message_id"], self.text(m)) for m in before["messages"]}
+        version = before["version"]
+        started = time.perf_counter()
+        error: Exception | None = None
+        found: dict[str, Any] | None = None
+        try:
+            action()
+            deadline = time.monotonic() + REPLY_TIMEOUT
+            while found is None:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"no reply with {expected!r} within {REPLY_TIMEOUT} s")
+                now = self.transcript(after_version=version)
+                version = now["version"]
+                found = next((m for m in now["messages"] if m["sender"] == "bot" and expected in self.text(m)
+                              and (m["message_id"], self.text(m)) not in seen), None)
+        except Exception as exc:  # a missing reply is a failure of the scenario, reported by locust
+            error = exc
+        self.environment.events.request.fire(
+            request_type="BOT", name=f"reply {name}", response_time=(time.perf_counter() - started) * 1000,
+            response_length=0, exception=error, context={})
+        return found
+
+    @staticmethod
+    def text(message: dict[str, Any]) -> str:
+        """A message's text or caption."""
+        body = message.get("message") or {}
+        return str(body.get("text") or body.get("caption") or "")
+
+    @task(3)
+    def browse(self) -> None:
+        """My requests; open the newest, if any."""
+        listing = self.act("my requests", lambda: self.say(t("button.my_requests", LANGUAGE)),
+                           fragment("list.title.my"))
+        if listing and (listing.get("reply_markup") or {}).get("inline_keyboard"):
+            first = listing["reply_markup"]["inline_keyboard"][0][0]
+            if "№" in first.get("text", ""):
+                self.think()
+                self.act("open request", lambda: self.press(listing, first["text"]), "№")
+
+    @task(1)
+    def file_request(self) -> None:
+        """A new request with a photo, then open it from the list."""
+        # With one confirmed apartment the bot names it and goes straight to the category.
+        categories = self.act("new request", lambda: self.say(t("button.new_request", LANGUAGE)),
+                              fragment("nr.category.prompt"))
+        if categories is None:
+            return
+        self.think()
+        urgency = self.act("category", lambda: self.press(categories, t("category.plumbing", LANGUAGE)),
+                           fragment("nr.urgency.prompt"))
+        if urgency is None:
+            return
+        self.think()
+        label = t("urgency.normal", LANGUAGE).capitalize()
+        if self.act("urgency", lambda: self.press(urgency, label), fragment("nr.description.prompt")) is None:
+            return
+        self.think()
+        added = self.act("photo", lambda: self.photo("Течёт кран на кухне, вода на полу"),
+                         fragment("nr.photo.added"))
+        if added is None:
+            return
+        self.think()
+        summary = self.act("photos done", lambda: self.press(added, t("btn.done", LANGUAGE)),
+                           fragment("nr.confirm.summary"))
+        if summary is None:
+            return
+        self.think()
+        if self.act("confirm", lambda: self.press(summary, t("btn.confirm", LANGUAGE)),
+                    fragment("nr.created")) is None:
+            return
+        self.think()
+        self.browse()
+
+
+class Shape(StepLoad):
+    """The resident scenario's shape: up to 50 residents unless USERS says otherwise."""
+
+    default_users = 50

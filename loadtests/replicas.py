@@ -72,6 +72,7 @@ class Cluster:
     integration_db: str
     bot_db: str
     people: People
+    flood_control: bool = False  # the emulator answers 429 past Telegram's limits
     emulator: str = ""
     cores: list[str] = field(default_factory=list)
     integrations: list[str] = field(default_factory=list)
@@ -215,7 +216,8 @@ def _start(cluster: Cluster, stack: ExitStack) -> None:
     integration_key, bot_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     asyncio.run(_hmac_config(cluster.integration_db, integration_key))
     _spawn(cluster, "emulator", ["-m", "telegram_emulator"], {
-        "EMULATOR_PORT": str(ports["emulator"]), "EMULATOR_LOG_LEVEL": "WARNING"})
+        "EMULATOR_PORT": str(ports["emulator"]), "EMULATOR_LOG_LEVEL": "WARNING",
+        "EMULATOR_FLOOD_CONTROL": str(cluster.flood_control).lower()})
     for n in (1, 2):
         _spawn(cluster, f"core-{n}", ["-m", "core_service"], {
             "CORE_PORT": str(ports[f"core-{n}"]), "CORE_DATABASE_URL": cluster.core_db,
@@ -246,13 +248,14 @@ def _start(cluster: Cluster, stack: ExitStack) -> None:
 
 
 @contextmanager
-def running(redis: str, residents: int = 20) -> Iterator[Cluster]:
-    """The whole replicated stack on fresh databases and the emptied Redis database `redis`; every
-    process stopped and every database dropped afterwards (the log directory too)."""
+def running(redis: str, residents: int = 20, flood_control: bool = False) -> Iterator[Cluster]:
+    """The whole replicated stack on fresh databases and the emptied Redis database `redis` (the
+    emulator enforcing Telegram's limits with `flood_control`); every process stopped and every
+    database dropped afterwards (the log directory too)."""
     with tempfile.TemporaryDirectory(prefix="replicas-") as logs, ExitStack() as stack:
         cluster = Cluster(Path(logs), redis, asyncio.run(testing.create_database("replicas_core")),
                           asyncio.run(testing.create_database("replicas_integration")),
-                          asyncio.run(testing.create_database("replicas_bot")), People())
+                          asyncio.run(testing.create_database("replicas_bot")), People(), flood_control)
         try:
             asyncio.run(_flush(redis))
             _databases(cluster)
@@ -279,18 +282,32 @@ def signed_webhook(event_id: str) -> tuple[bytes, dict[str, str]]:
     return body, {"Content-Type": "application/json", "X-Signature": f"sha256={signature}"}
 
 
-async def deliver_webhooks(cluster: Cluster, ids: list[str]) -> Counter[int]:
-    """Each webhook to one Integration API and, as a sender's retry would, again to the other,
-    all at once; the status codes answered."""
+async def deliver_webhooks(cluster: Cluster, ids: list[str]) -> dict[str, list[int]]:
+    """Each webhook to one Integration API and, as a sender's retry would, again to the other, all
+    at once; a 503 (retry later) is sent again up to four times, as senders do. Per id, the final
+    status of each delivery."""
     path = f"/api/v1/webhooks/generic/{SOURCE}?tenant={TENANT}"
     async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=64)) as http:
         async def send(n: int, event_id: str, turn: int) -> int:
             body, headers = signed_webhook(event_id)
             api = cluster.integrations[(n + turn) % 2]
-            return (await http.post(api + path, content=body, headers=headers)).status_code
+            for attempt in range(5):
+                status = (await http.post(api + path, content=body, headers=headers)).status_code
+                if status != 503:
+                    break
+                await asyncio.sleep(0.5 * (attempt + 1))
+            return status
 
         statuses = await asyncio.gather(*(send(n, i, turn) for turn in (0, 1) for n, i in enumerate(ids)))
-    return Counter(statuses)
+    answered: dict[str, list[int]] = {i: [] for i in ids}
+    for (_, event_id), status in zip([(t, i) for t in (0, 1) for i in ids], statuses, strict=True):
+        answered[event_id].append(status)
+    return answered
+
+
+def accepted(answered: dict[str, list[int]]) -> set[str]:
+    """The ids at least one delivery of which was accepted (2xx)."""
+    return {i for i, statuses in answered.items() if any(200 <= s < 300 for s in statuses)}
 
 
 async def stream_events(redis: str, stream: str) -> list[dict[str, Any]]:
@@ -335,9 +352,14 @@ async def file_requests(
 
         async def file(token: str, n: int) -> str:
             started = time.perf_counter()
-            answer = await http.post("/api/v1/requests", headers={"Authorization": f"Bearer {token}"}, json={
-                "building_id": cluster.people.building_id, "apartment": str(n % 400 + 1),
-                "category": "plumbing", "description": f"Течёт кран на кухне, заявка {n}"})
+            body = {"building_id": cluster.people.building_id, "apartment": str(n % 400 + 1),
+                    "category": "plumbing", "description": f"Течёт кран на кухне, заявка {n}"}
+            for attempt in range(5):  # 503 is "nothing done, retry later" (PostgreSQL out of connections)
+                answer = await http.post("/api/v1/requests", headers={"Authorization": f"Bearer {token}"},
+                                         json=body)
+                if answer.status_code != 503:
+                    break
+                await asyncio.sleep(0.5 * (attempt + 1))
             assert answer.status_code == 201, answer.text
             if latencies is not None:
                 latencies.append(time.perf_counter() - started)

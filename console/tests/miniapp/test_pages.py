@@ -154,3 +154,12 @@ async def test_only_the_mini_app_may_be_framed_by_telegram(console_app):
         login = await browser.get("/login")
         assert "frame-ancestors 'none'" in login.headers["content-security-policy"]
         assert login.headers["x-frame-options"] == "DENY"
+
+
+async def test_what_core_refuses_is_the_mini_apps_own_page(run_console, make_person):
+    async with running_emulator() as emulator, mini_app(run_console, emulator) as app:
+        resident = await make_person("resident")
+        async with signed_in(app, emulator, resident) as browser:
+            board = await browser.get("/app/board")  # Core lets only staff read the figures
+            assert board.status_code == 403 and "/static/miniapp.css" in board.text
+            assert "/static/console.css" not in board.text

@@ -60,15 +60,17 @@ async def test_sign_in_filter_and_see_another_dispatchers_change_live(
     other = await open_signed_in(chromium, live_console, core, colleague, PHONE, refused)
     await expect(other.locator(f'.column[data-status="new"] #card-{leak}')).to_be_visible()
     await screenshot(other, "board-390")
-    assigned = await core.post(f"/api/v1/requests/{leak}/assign", json={"executor_id": plumber.id},
-                               headers=manager.headers)
-    assert assigned.status_code == 200
-    for page in (board, other):  # both boards move the card without a reload
-        await expect(page.locator(f'.column[data-status="in_progress"] #card-{leak}')).to_be_visible()
-    await expect(board.locator(f"#card-{leak} .executor")).to_have_text("Bobur")
 
+    # The first dispatcher assigns the plumber on the request's page; the other's board moves the card.
     await board.click(f"#card-{leak}")
     await expect(board.locator("#request h1")).to_contain_text(leak)
+    await board.select_option('select[name="executor_id"]', str(plumber.id))
+    await board.click('form[action$="/assign"] button[type="submit"]')
+    await expect(other.locator(f'.column[data-status="in_progress"] #card-{leak}')).to_be_visible()
+    await expect(other.locator(f"#card-{leak} .executor")).to_have_text("Bobur")
+    answer = await core.get(f"/api/v1/requests/{leak}", headers=manager.headers)
+    assert answer.json()["executor"]["id"] == plumber.id and answer.json()["status"] == "in_progress"
+    await board.goto(f"{live_console}/requests/{leak}")
     await expect(board.locator(".countdown")).to_contain_text(re.compile(r"\d+:\d\d:\d\d"))
     await screenshot(board, "request-1366")
     await other.goto(f"{live_console}/requests/{leak}")

@@ -73,11 +73,19 @@ async def webapp_login(body: WebAppLogin, console: ConsoleDep) -> Response:
         user = verified_user(console.settings.bot_token, body.init_data)
     except InitDataRefused as exc:
         return JSONResponse({"detail": exc.reason}, status_code=401)
-    tokens = await console.core.telegram_login({
-        "telegram_id": user.id, "first_name": (user.first_name or "")[:128] or None,
-        "last_name": (user.last_name or "")[:128] or None, "username": (user.username or "")[:64] or None,
-        "language_code": (user.language_code or "")[:16] or None,
-    })
+    try:
+        tokens = await console.core.telegram_login({
+            "telegram_id": user.id, "first_name": (user.first_name or "")[:128] or None,
+            "last_name": (user.last_name or "")[:128] or None, "username": (user.username or "")[:64] or None,
+            "language_code": (user.language_code or "")[:16] or None,
+        })
+    except CoreError as exc:
+        if exc.status not in (401, 403):
+            raise
+        # A person Core refuses (blocked): the page says why instead of signing in.
+        return JSONResponse({"detail": str(exc.detail)}, status_code=403)
+    if tokens["user"].get("status") == "blocked":  # Core signs them in only to say so
+        return JSONResponse({"detail": "user is blocked"}, status_code=403)
     session = await console.sessions.create(tokens)
     role = role_of(session.user)
     response = JSONResponse({"user": session.user, "role": role, "home": HOMES[role]})

@@ -69,3 +69,17 @@ async def test_over_https_the_cookie_may_be_sent_from_telegrams_frame(run_consol
                                         json={"init_data": await init_data(emulator, person.telegram_id)})
             cookie = answer.headers["set-cookie"]
             assert "SameSite=none" in cookie and "Secure" in cookie and "Partitioned" in cookie
+
+
+async def test_a_blocked_person_is_told_and_gets_no_session(run_console, core, make_person):
+    async with running_emulator() as emulator, run_console(bot_token=BOT_TOKEN) as app:
+        person, manager = await make_person("resident"), await make_person("manager")
+        blocked = await core.patch(f"/api/v1/users/{person.id}/status", headers=manager.headers,
+                                   json={"status": "blocked", "comment": "spam"})
+        assert blocked.status_code == 200, blocked.text
+        await in_telegram(emulator, person.telegram_id)
+        async with testing.asgi_client(app) as browser:
+            answer = await browser.post("/api/auth/webapp",
+                                        json={"init_data": await init_data(emulator, person.telegram_id)})
+            assert answer.status_code == 403 and answer.json()["detail"] == "user is blocked"
+            assert "set-cookie" not in answer.headers

@@ -65,7 +65,8 @@ def refused(request: Request, status: int, message: str) -> Response:
     return _page(request, "error.html", {"message": text}, status_code=status)
 
 
-@router.post("/api/auth/webapp", responses={401: {"description": "initData forged, altered or stale"}})
+@router.post("/api/auth/webapp", responses={401: {"description": "initData forged, altered or stale"},
+                                            403: {"description": "the person is blocked"}})
 async def webapp_login(body: WebAppLogin, console: ConsoleDep) -> Response:
     """Sign in whoever opened the Mini App: their initData verified with the bot's token, their Core
     token pair claimed with the service token, as the bot signs people in."""

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from aiohttp import ClientSession, ClientTimeout, web
+from aiohttp import ClientError, ClientSession, ClientTimeout, TCPConnector, web
 
 # Hop-by-hop headers and those aiohttp sets itself are not forwarded.
 SESSION = web.AppKey("session", ClientSession)
@@ -54,11 +54,14 @@ class RoundRobin:
         self.hits.append(Hit(backend, request.method, request.path, body))
         headers = {k: v for k, v in request.headers.items() if k.lower() not in DROPPED}
         session = request.app[SESSION]
-        async with session.request(request.method, self.backends[backend] + request.path_qs,
-                                   headers=headers, data=body, allow_redirects=False) as answer:
-            payload = await answer.read()
-            kept = {k: v for k, v in answer.headers.items() if k.lower() not in DROPPED}
-            return web.Response(status=answer.status, body=payload, headers=kept)
+        try:
+            async with session.request(request.method, self.backends[backend] + request.path_qs,
+                                       headers=headers, data=body, allow_redirects=False) as answer:
+                payload = await answer.read()
+                kept = {k: v for k, v in answer.headers.items() if k.lower() not in DROPPED}
+                return web.Response(status=answer.status, body=payload, headers=kept)
+        except ClientError as exc:
+            return web.Response(status=502, text=f"backend {backend}: {exc!r}")  # as a load balancer does
 
 
 @contextmanager
@@ -71,7 +74,9 @@ def round_robin(backends: list[str]) -> Iterator[RoundRobin]:
 
     async def serve() -> None:
         app = web.Application(client_max_size=64 * 1024 * 1024)
-        app[SESSION] = ClientSession(timeout=ClientTimeout(total=120))
+        # A fresh connection per request: a kept-alive one the backend closes meanwhile would fail.
+        app[SESSION] = ClientSession(timeout=ClientTimeout(total=120),
+                                     connector=TCPConnector(force_close=True))
         app.router.add_route("*", "/{tail:.*}", proxy.forward)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()

@@ -89,10 +89,6 @@ class Cluster:
             parts.append(f"----- {log} -----\n" + "\n".join(text))
         return "\n".join(parts)
 
-    def exited(self) -> dict[str, int]:
-        """The processes that stopped, with their exit codes (none while all is well)."""
-        return {name: code for name, proc in self.processes.items() if (code := proc.poll()) is not None}
-
 
 def _small_pools(prefix: str) -> dict[str, str]:
     # Nine processes share a PostgreSQL whose 100 connections the test suites use too.

@@ -32,11 +32,15 @@ async def start_login(console: httpx.AsyncClient, browser: str = "Firefox, Linux
 
 
 @pytest.mark.parametrize("language", ["ru", "uz"])
-async def test_a_managers_yes_signs_the_browser_in(language, make_user, run_bot, console):
+async def test_a_managers_yes_signs_the_browser_in(language, make_user, run_bot, console, emulator):
     manager = await make_user("manager", language)
     nonce = await start_login(console, "Firefox, <Linux>")
     async with run_bot():
-        await manager.send(f"/start login_{nonce}")
+        # The manager opens the link the console's page shows; Telegram sends `/start login_<nonce>`.
+        bot = (await emulator.get("/control/bots")).json()[0]
+        link = f"https://t.me/{bot['username']}?start=login_{nonce}"
+        opened = await emulator.post(f"/control/users/{manager.user_id}/open-link", json={"url": link})
+        assert opened.status_code in (200, 201), opened.text
         question = await manager.expect(manager.frag("console.login.ask"))
         assert "Firefox, <Linux>" in text_of(question)
         assert [b["text"] for b in buttons(question)] == [manager.t("console.login.yes"),

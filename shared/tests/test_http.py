@@ -74,7 +74,8 @@ async def test_connect_errors_raise_after_the_attempts() -> None:
 
 
 async def test_breaker_opens_after_failures_and_lets_one_probe_through() -> None:
-    breaker = CircuitBreaker(threshold=2, cooldown=0.05)
+    # A cooldown no busy machine outlasts between two calls, so "still open" is not a race.
+    breaker = CircuitBreaker(threshold=2, cooldown=0.5)
     client = ServiceClient("b", "http://b", transport=counting_transport([500] * 10, []),
                            breaker=breaker, attempts=1)
     await client.request("GET", "/")
@@ -82,7 +83,7 @@ async def test_breaker_opens_after_failures_and_lets_one_probe_through() -> None
     with pytest.raises(CircuitOpen):
         await client.request("GET", "/")
     assert breaker.state == "open"
-    await asyncio.sleep(0.06)
+    await asyncio.sleep(0.55)
     assert breaker.state == "half_open"
     await client.request("GET", "/")  # the probe fails: open again
     assert breaker.state == "open"
@@ -113,7 +114,7 @@ async def test_breaker_state_is_exported_as_it_opens_probes_and_closes() -> None
     upstream = f"flaky-{uuid.uuid4().hex[:8]}"
     statuses = [500, 500, 500]
     client = ServiceClient(upstream, "http://flaky", transport=counting_transport(statuses, []), attempts=1,
-                           breaker=CircuitBreaker(threshold=2, cooldown=0.05))
+                           breaker=CircuitBreaker(threshold=2, cooldown=0.5))
     assert await scrape(upstream) == {"http_client_circuit_state": 0, "http_client_circuit_opened_total": 0}
     await client.request("GET", "/")
     assert (await scrape(upstream))["http_client_circuit_state"] == 0  # one failure: still closed
@@ -121,10 +122,10 @@ async def test_breaker_state_is_exported_as_it_opens_probes_and_closes() -> None
     assert await scrape(upstream) == {"http_client_circuit_state": 2, "http_client_circuit_opened_total": 1}
     with pytest.raises(CircuitOpen):
         await client.request("GET", "/")
-    await asyncio.sleep(0.06)
+    await asyncio.sleep(0.55)
     await client.request("GET", "/")  # the probe fails: open again, not a second opening
     assert await scrape(upstream) == {"http_client_circuit_state": 2, "http_client_circuit_opened_total": 1}
-    await asyncio.sleep(0.06)
+    await asyncio.sleep(0.55)
     assert (await client.request("GET", "/")).status_code == 200  # the probe succeeds: closed
     assert await scrape(upstream) == {"http_client_circuit_state": 0, "http_client_circuit_opened_total": 1}
     await client.aclose()

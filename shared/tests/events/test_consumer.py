@@ -103,9 +103,10 @@ async def test_entries_of_a_crashed_consumer_are_claimed_by_another(redis: Redis
     async def handler(env: Envelope) -> None:
         seen.append(env.event_id)
 
-    second = StreamConsumer(redis, STREAM, "g", "c2", handler, block_ms=10, claim_idle_ms=50)
+    # Idle long enough that a busy machine cannot age the entry before the first look.
+    second = StreamConsumer(redis, STREAM, "g", "c2", handler, block_ms=10, claim_idle_ms=1500)
     assert await second.run_once() == 0
-    await asyncio.sleep(0.1)
+    await asyncio.sleep(1.6)
     assert await second.run_once() == 1
     assert seen == ["e1"]
     assert (await redis.xpending(STREAM, "g"))["pending"] == 0

@@ -49,14 +49,33 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 CoreDep = Annotated[CoreClient, Depends(get_core)]
 
 
-async def signed_in(request: Request, console: ConsoleDep) -> Session:
-    """The request's session with a usable access token; the pages' layout sees who is signed in."""
-    session = await console.sessions.get(request.cookies.get(COOKIE))
+async def session_of(request: Request, console: Console, cookie: str) -> Session | None:
+    """The session the cookie `cookie` names, its access token usable, shown to the pages' layout;
+    None when there is none."""
+    session = await console.sessions.get(request.cookies.get(cookie))
     if session is None:
-        raise SignInRequired
+        return None
     session = await console.sessions.fresh(session, console.core)
     request.state.person = session.user
     request.state.csrf = session.csrf
+    return session
+
+
+async def carries_csrf(request: Request, session: Session) -> bool:
+    """Whether a state-changing request carries the session's CSRF token (form field or header)."""
+    presented = request.headers.get(CSRF_HEADER)
+    if presented is None:
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        presented = value if isinstance(value, str) else ""
+    return hmac.compare_digest(presented.encode(), session.csrf.encode())
+
+
+async def signed_in(request: Request, console: ConsoleDep) -> Session:
+    """The request's session with a usable access token; the pages' layout sees who is signed in."""
+    session = await session_of(request, console, COOKIE)
+    if session is None:
+        raise SignInRequired
     return session
 
 
@@ -65,12 +84,7 @@ SessionDep = Annotated[Session, Depends(signed_in)]
 
 async def checked_session(request: Request, session: SessionDep) -> Session:
     """The session of a state-changing request that carries its CSRF token (form field or header)."""
-    presented = request.headers.get(CSRF_HEADER)
-    if presented is None:
-        form = await request.form()
-        value = form.get(CSRF_FIELD)
-        presented = value if isinstance(value, str) else ""
-    if not hmac.compare_digest(presented.encode(), session.csrf.encode()):
+    if not await carries_csrf(request, session):
         raise CsrfRefused
     return session
 

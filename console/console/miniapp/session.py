@@ -3,12 +3,11 @@ the language Telegram gave, and the CSRF check of its forms."""
 
 from __future__ import annotations
 
-import hmac
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
 
-from console.dependencies import CSRF_FIELD, CSRF_HEADER, ConsoleDep
+from console.dependencies import ConsoleDep, carries_csrf, session_of
 from console.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from console.sessions.store import Session
 
@@ -60,12 +59,9 @@ async def app_session(request: Request, console: ConsoleDep) -> Session:
     """The Mini App's session with a usable access token; its pages speak Telegram's language."""
     request.state.lang = request.cookies.get(LANGUAGE_COOKIE)
     request.state.web_app_js = console.settings.telegram_web_app_js
-    session = await console.sessions.get(request.cookies.get(COOKIE))
+    session = await session_of(request, console, COOKIE)
     if session is None:
         raise AppSignInRequired
-    session = await console.sessions.fresh(session, console.core)
-    request.state.person = session.user
-    request.state.csrf = session.csrf
     return session
 
 
@@ -74,12 +70,7 @@ AppSessionDep = Annotated[Session, Depends(app_session)]
 
 async def checked_app_session(request: Request, session: AppSessionDep) -> Session:
     """The session of a Mini App form that carries its CSRF token (form field or header)."""
-    presented = request.headers.get(CSRF_HEADER)
-    if presented is None:
-        form = await request.form()
-        value = form.get(CSRF_FIELD)
-        presented = value if isinstance(value, str) else ""
-    if not hmac.compare_digest(presented.encode(), session.csrf.encode()):
+    if not await carries_csrf(request, session):
         raise AppCsrfRefused
     return session
 

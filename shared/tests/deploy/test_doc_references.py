@@ -8,13 +8,14 @@ stands if it exists from any of them. A bare name (`menus.py`, `new_request/`) s
 folder of that name is in the repository. A code span is taken for a path when it ends in a file
 extension or a `/`, or starts with a folder of the repository; placeholders (`<lang>`, `{name}`),
 URL paths (`/health`), URLs, extensions (`.po`) and files that are never committed (`.env`,
-`.data/`) are not paths.
+`.data/`, what `.gitignore` names) are not paths.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -79,7 +80,13 @@ def exists(doc: Path, path: str) -> bool:
                 return True
         elif (base / path).exists():
             return True
-    return False
+    return ignored_by_git(path)
+
+
+def ignored_by_git(path: str) -> bool:
+    """Whether git ignores `path`: made by a run (screenshots, reports), absent from a fresh clone."""
+    answer = subprocess.run(["git", "check-ignore", "--quiet", "--no-index", path], cwd=ROOT, check=False)
+    return answer.returncode == 0
 
 
 def module_exists(module: str) -> bool:

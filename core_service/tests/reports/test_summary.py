@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 SUMMARY = "/api/v1/reports/summary"
-TODAY = datetime.now(ZoneInfo("Asia/Tashkent")).date()
+ZONE = ZoneInfo("Asia/Tashkent")
+TODAY = datetime.now(ZONE).date()
+# Requests are filed up to an hour back: just after local midnight that is yesterday.
+YESTERDAY = TODAY - timedelta(days=1)
 
 
-def period(group_by, first=TODAY, last=TODAY):
+def period(group_by, first=YESTERDAY, last=TODAY):
     return {"from": first.isoformat(), "to": last.isoformat(), "group_by": group_by}
+
+
+def local_day(minutes_ago: float) -> str:
+    """The company's date `minutes_ago` minutes before now."""
+    return (datetime.now(ZONE) - timedelta(minutes=minutes_ago)).date().isoformat()
 
 
 @pytest.fixture
@@ -67,21 +76,20 @@ async def test_figures_per_building_and_local_day(client, people, month, buildin
     await let_pass(month[0], 24 * 60)  # filed yesterday
     manager = people["manager"].headers
 
-    buildings = (await client.get(SUMMARY, params=period("building", TODAY - timedelta(days=1)),
-                                  headers=manager)).json()["groups"]
-    days = (await client.get(SUMMARY, params=period("day", TODAY - timedelta(days=1)),
-                             headers=manager)).json()["groups"]
+    three_days = TODAY - timedelta(days=2)
+    buildings = (await client.get(SUMMARY, params=period("building", three_days), headers=manager)).json()
+    days = (await client.get(SUMMARY, params=period("day", three_days), headers=manager)).json()["groups"]
 
-    assert [(group["key"], group["label"], group["filed"]) for group in buildings] == [
+    assert [(group["key"], group["label"], group["filed"]) for group in buildings["groups"]] == [
         (str(building), "Ташкент, ул. Навои, 1", 4)]
-    yesterday = (TODAY - timedelta(days=1)).isoformat()
-    assert [(group["key"], group["filed"]) for group in days] == [(yesterday, 1), (TODAY.isoformat(), 3)]
+    filed = Counter(local_day(minutes) for minutes in (24 * 60 + 10, 20, 60, 0))
+    assert [(group["key"], group["filed"]) for group in days] == sorted(filed.items())
 
 
 async def test_an_unknown_grouping_or_a_reversed_period_is_refused(client, people) -> None:
     manager = people["manager"].headers
     unknown = await client.get(SUMMARY, params=period("street"), headers=manager)
-    backwards = period("day", TODAY, TODAY - timedelta(days=1))
+    backwards = period("day", TODAY, YESTERDAY)
     reversed_ = await client.get(SUMMARY, params=backwards, headers=manager)
 
     assert unknown.status_code == reversed_.status_code == 422

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import tomllib
 from pathlib import Path
 
@@ -31,6 +30,9 @@ EXTENSIONS = {"py", "md", "yml", "yaml", "toml", "json", "lock", "example", "env
 LOCAL_FILES = {".env"}
 LOCAL_FOLDERS = {".git", ".venv", ".data", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache",
                  ".hypothesis", "node_modules"}
+# Folders a run makes (the console's screenshots): absent from a fresh clone.
+IGNORED = {line.strip().rstrip("/") for line in (ROOT / ".gitignore").read_text().splitlines()
+           if "/" in line.strip().rstrip("/")}
 _FENCE = re.compile(r"^```.*?^```", re.MULTILINE | re.DOTALL)
 _CODE = re.compile(r"`([^`\n]+)`")
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
@@ -80,13 +82,7 @@ def exists(doc: Path, path: str) -> bool:
                 return True
         elif (base / path).exists():
             return True
-    return ignored_by_git(path)
-
-
-def ignored_by_git(path: str) -> bool:
-    """Whether git ignores `path`: made by a run (screenshots, reports), absent from a fresh clone."""
-    answer = subprocess.run(["git", "check-ignore", "--quiet", "--no-index", path], cwd=ROOT, check=False)
-    return answer.returncode == 0
+    return path.rstrip("/") in IGNORED
 
 
 def module_exists(module: str) -> bool:

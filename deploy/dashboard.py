@@ -1,7 +1,10 @@
 """Write the Grafana dashboard JSON: `.venv/bin/python -m deploy.dashboard`.
 
 Panels are listed here as (title, unit, [(PromQL, legend)]) so the JSON stays consistent; only
-metrics the services export may appear (shared/tests/deploy/test_observability.py checks).
+metrics the services export may appear (shared/tests/deploy/test_observability.py checks). A
+request id (a response's `X-Request-ID`, a log line's `correlation_id`) typed into the
+`request_id` box opens its trace in Jaeger through the dashboard's link (a search by the
+`request_id` tag every server span carries, shared/shared/tracing.py).
 """
 
 from __future__ import annotations
@@ -15,6 +18,15 @@ OUT = Path(__file__).resolve().parent / "grafana" / "dashboards" / "platform.jso
 RATE = "$__rate_interval"
 DATASOURCE = {"type": "prometheus", "uid": "prometheus"}
 HTTP_FILTER = 'service=~"$service", route!~"/metrics|/health.*"'
+# Where the browser reaches Jaeger's UI: compose publishes it on this port (a cluster: port-forward).
+JAEGER_UI = "http://127.0.0.1:16686"
+# The services' names in the trace viewer (OTEL_SERVICE_NAME, else the package).
+TRACED_SERVICES = ("core_service", "integration_service", "bot_gateway", "console")
+TRACE_TAG = "request_id"
+# Jaeger's search by tag over the dashboard's time range (Jaeger counts microseconds, Grafana ms).
+TRACE_SEARCH = ("${jaeger_url}/search?service=${trace_service}&tags=%7B%22" + TRACE_TAG
+                + "%22%3A%22${request_id:percentencode}%22%7D&lookback=custom&start=${__from}000"
+                "&end=${__to}000&limit=20")
 
 Panel = tuple[str, str, list[tuple[str, str]]]
 ROWS: list[tuple[str, list[Panel]]] = [
@@ -149,8 +161,28 @@ def build() -> dict[str, Any]:
         "uid": "uk-platform", "title": "UK Management Platform", "tags": ["uk-platform"],
         "timezone": "browser", "schemaVersion": 39, "version": 1, "refresh": "30s",
         "time": {"from": "now-1h", "to": "now"}, "editable": False,
-        "templating": {"list": [service_var]}, "annotations": {"list": []}, "panels": panels,
+        "templating": {"list": [service_var, *trace_variables()]}, "annotations": {"list": []},
+        "links": [{"title": "Trace of request ${request_id} (Jaeger)", "type": "link",
+                   "icon": "external link", "url": TRACE_SEARCH, "targetBlank": True, "asDropdown": False,
+                   "includeVars": False, "keepTime": False, "tags": [],
+                   "tooltip": "Jaeger's search by the request_id tag"}],
+        "panels": panels,
     }
+
+
+def trace_variables() -> list[dict[str, Any]]:
+    """The boxes the trace link reads: the request id, the service that logged it, Jaeger's address."""
+    services = ",".join(TRACED_SERVICES)
+    first = TRACED_SERVICES[0]
+    return [
+        {"name": "request_id", "label": "request id (X-Request-ID)", "type": "textbox", "query": "",
+         "current": {"text": "", "value": ""}, "hide": 0},
+        {"name": "trace_service", "label": "traced service", "type": "custom", "query": services,
+         "options": [{"text": name, "value": name, "selected": name == first} for name in TRACED_SERVICES],
+         "current": {"text": first, "value": first}, "includeAll": False, "multi": False, "hide": 0},
+        {"name": "jaeger_url", "label": "Jaeger", "type": "textbox", "query": JAEGER_UI,
+         "current": {"text": JAEGER_UI, "value": JAEGER_UI}, "hide": 0},
+    ]
 
 
 def main() -> None:

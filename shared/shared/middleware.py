@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.logging import correlation_id
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from shared.tracing import tag_request
 
 log = logging.getLogger("http")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -41,6 +42,7 @@ class RequestContextMiddleware:
             return
         rid = _incoming_id(scope)
         token = correlation_id.set(rid)
+        tag_request(rid)  # the server span, started outside this middleware, is found by the id
         status = 500
         started = time.perf_counter()
 

@@ -36,12 +36,17 @@ from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapProp
 from opentelemetry.util.types import Attributes
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared.logging import correlation_id
+
 ENDPOINT_VARIABLES = ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT")
 PROTOCOL_VARIABLES = ("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL")
 PROTOCOLS = ("http/protobuf",)
 # Probes and scrapes every few seconds would bury the requests people look for.
 EXCLUDED_URLS = "/health,/health/ready,/metrics"
 TRACER = "uk"
+# The attribute naming the request id (`X-Request-ID`, the logs' `correlation_id`) on a request's
+# server span and on the spans made while it is known: a trace viewer finds the trace by this tag.
+REQUEST_ID = "request_id"
 _W3C = TraceContextTextMapPropagator()
 
 
@@ -158,6 +163,13 @@ def instrument_engine(engine: AsyncEngine) -> None:
         _state.provider.get_tracer(TRACER), engine.sync_engine, connections))
 
 
+def tag_request(request_id: str) -> None:
+    """Name the request id on the current span (an HTTP request's server span), so a search by the
+    `request_id` tag finds its trace; nothing while tracing is off or outside a recorded span."""
+    if _state.provider is not None:
+        trace.get_current_span().set_attribute(REQUEST_ID, request_id)
+
+
 def current_traceparent() -> str | None:
     """The W3C `traceparent` of the current span; None outside a recorded trace."""
     if _state.provider is None:
@@ -179,11 +191,13 @@ def span(
     name: str, *, parent: str | None = None, kind: SpanKind = SpanKind.INTERNAL,
     attributes: Attributes = None, links: list[Link] | None = None,
 ) -> Iterator[Span]:
-    """A current span named `name` (a child of `parent`, a `traceparent`, when given); a
-    non-recording one, at no cost, while tracing is off."""
+    """A current span named `name` (a child of `parent`, a `traceparent`, when given), with the
+    request id when one is known; a non-recording one, at no cost, while tracing is off."""
     if _state.provider is None:
         yield INVALID_SPAN
         return
+    if request_id := correlation_id.get():
+        attributes = {REQUEST_ID: request_id, **(attributes or {})}
     tracer = _state.provider.get_tracer(TRACER)
     with tracer.start_as_current_span(name, context=context_from(parent), kind=kind, attributes=attributes,
                                       links=links) as current:
@@ -204,6 +218,7 @@ def record_span(
 
 
 __all__ = [
+    "REQUEST_ID",
     "SpanKind",
     "current_traceparent",
     "default_service_name",
@@ -218,4 +233,5 @@ __all__ = [
     "span",
     "start_tracing",
     "stop_tracing",
+    "tag_request",
 ]

@@ -15,7 +15,7 @@ from shared import testing, tracing
 from shared.app import SessionDep, create_service_app
 from shared.config import ServiceSettings
 from shared.events import Envelope
-from shared.logging import JsonFormatter
+from shared.logging import JsonFormatter, correlation_id
 
 
 class TracedSettings(ServiceSettings):
@@ -36,12 +36,12 @@ def app_settings() -> TracedSettings:
                           database_url=testing.pg_server_url() + "/postgres")
 
 
-async def call(path: str) -> httpx.Response:
+async def call(path: str, headers: dict[str, str] | None = None) -> httpx.Response:
     app = create_service_app(app_settings(), title="traced", routers=[router])
     async with app.router.lifespan_context(app), httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://t"
     ) as http:
-        return await http.get(path)
+        return await http.get(path, headers=headers)
 
 
 async def test_tracing_is_off_without_an_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -91,3 +91,30 @@ def test_a_log_line_written_in_a_trace_names_it() -> None:
     with tracing.in_memory(), tracing.span("a request") as current:
         line = orjson.loads(JsonFormatter("svc").format(record))
     assert line["trace_id"] == f"{current.get_span_context().trace_id:032x}"
+
+
+async def test_a_request_id_finds_the_trace_of_its_request() -> None:
+    with tracing.in_memory() as exporter:
+        given = await call("/api/v1/event", {"X-Request-ID": "req-42"})
+        made = await call("/api/v1/event")
+        spans = exporter.get_finished_spans()
+    servers = [s for s in spans if s.name == "GET /api/v1/event"]
+    assert [s.attributes and s.attributes.get(tracing.REQUEST_ID) for s in servers] == [
+        "req-42", made.headers["X-Request-ID"]]  # the id sent, else the one made and answered
+    assert given.headers["X-Request-ID"] == "req-42"
+    assert given.json()["traceparent"].split("-")[1] == f"{servers[0].context.trace_id:032x}"
+
+
+def test_a_span_made_while_a_request_id_is_known_carries_it() -> None:
+    with tracing.in_memory() as exporter:
+        token = correlation_id.set("upd-7")
+        try:
+            with tracing.span("bot handler start", attributes={"bot.handler": "start"}):
+                pass
+        finally:
+            correlation_id.reset(token)
+        with tracing.span("a loop's own work"):
+            pass
+        inside, outside = exporter.get_finished_spans()
+    assert inside.attributes == {"request_id": "upd-7", "bot.handler": "start"}
+    assert tracing.REQUEST_ID not in (outside.attributes or {})

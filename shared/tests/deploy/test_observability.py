@@ -11,11 +11,14 @@ import sys
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 import yaml
 from prometheus_client import REGISTRY
+
+from shared import tracing
 
 ROOT = Path(__file__).resolve().parents[3]
 DEPLOY = ROOT / "deploy"
@@ -173,6 +176,27 @@ def test_dashboards_use_the_provisioned_datasource_and_are_regenerated() -> None
     result = subprocess.run([sys.executable, "-m", "deploy.dashboard", "--check"], cwd=ROOT,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_dashboard_opens_the_trace_of_a_request_id_in_jaeger(
+    services: dict[str, Any], app_services: dict[str, str]
+) -> None:
+    board = dashboards()["platform.json"]
+    variables = {var["name"]: var for var in board["templating"]["list"]}
+    [link] = [link for link in board["links"] if "${request_id" in link["url"]]
+    address, _, search = link["url"].partition("?")
+    query = {name: values[0] for name, values in parse_qs(search).items()}
+    assert address == "${jaeger_url}/search"
+    assert json.loads(query["tags"]) == {tracing.REQUEST_ID: "${request_id:percentencode}"}, "the spans' tag"
+    assert query["service"] == "${trace_service}" and query["lookback"] == "custom"
+    assert variables["request_id"]["type"] == "textbox"
+    # The names the services trace under (the package: the emulator is not traced).
+    traced = {package for package in app_services.values() if package != "telegram_emulator"}
+    options = [option["value"] for option in variables["trace_service"]["options"]]
+    assert set(options) == traced and variables["trace_service"]["query"].split(",") == options
+    jaeger = urlsplit(variables["jaeger_url"]["query"])
+    published = {port.split(":")[-1]: port.split(":")[-2] for port in services["jaeger"]["ports"]}
+    assert published.get("16686") == str(jaeger.port), "the port compose publishes Jaeger's UI on"
 
 
 @pytest.mark.timeout(600)

@@ -1,6 +1,6 @@
 """The worker process (`python -m integration_service worker`): the background work without the API.
 
-A small app of its own: the webhook worker, the outbox relay and the requests-log consumer, with
+A small app of its own: the webhook worker (which publishes the events) and the requests-log consumer, with
 `/health`, `/health/ready` and `/metrics` only.
 """
 
@@ -42,7 +42,7 @@ class _Server(uvicorn.Server):
 async def run_alone(settings: Settings, port: int | None = None) -> None:
     """Serve the worker app on `port` (INTEGRATION_PORT) until SIGTERM or SIGINT.
 
-    Either signal finishes the current batch, stops the relay and the consumer, and returns.
+    Either signal finishes the current batch, stops the consumer, and returns.
     """
     config = uvicorn.Config(create_worker_app(settings), host=settings.host, port=port or settings.port,
                             log_config=None, access_log=False, lifespan="on")

@@ -68,7 +68,7 @@ async def test_two_workers_serve_one_port_and_metrics_sum_both(settings: Setting
                     return pids
                 await asyncio.sleep(0.3)
 
-        # Every process runs its own relay, webhook worker and consumer: they claim rows with
+        # Every process runs its own webhook worker and consumer: they claim rows with
         # SKIP LOCKED and read the stream as distinct consumers of one group.
         loops = await asyncio.wait_for(every_loop_runs_twice(), 60)
         assert {"call-log-writer", "pg-listen:webhook_events"} <= set(loops), loops

@@ -92,8 +92,8 @@ async def replay(session: AsyncSession, tenant: str, body: ReplayRequest) -> int
     return int(count or 0)
 
 
-# Finished rows only: dead events wait for an operator, and a processed one not yet published
-# still has an outbox row that will stamp it.
+# Finished rows only: dead events wait for an operator. A processed event was published by the
+# transaction that marked it; `published_at` is checked all the same.
 PRUNABLE = (
     ((WebhookEvent.status == "processed") & WebhookEvent.published_at.is_not(None))
     | (WebhookEvent.status == "filtered")

@@ -1,4 +1,4 @@
-"""Webhook configs (per tenant and source) and every received webhook event."""
+"""Webhook configs (per tenant and source) and every received webhook event (its own outbox)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from integration_service.db import Base
 from shared.db import DEFAULT_TENANT, TenantMixin, TimestampMixin
-from shared.events import OutboxMixin
 
 EVENT_STATUSES = ("received", "processing", "processed", "failed", "dead", "filtered")
 
@@ -114,8 +113,3 @@ class WebhookEvent(TenantMixin, TimestampMixin, Base):
     # The receiving request's span (W3C): the event published later continues that trace.
     traceparent: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
-
-class OutboxEvent(OutboxMixin, Base):
-    """Envelopes waiting for the relay (written with the change that caused them)."""
-
-    __tablename__ = "outbox_events"

@@ -1,33 +1,40 @@
-"""Processing stored events: claim due ones, build envelopes, write the outbox, retry or give up."""
+"""Processing stored events: claim due ones, build envelopes, publish them, retry or give up.
+
+`webhook_events` is its own outbox: a row is published straight from it (no outbox row, no relay),
+so an event costs two row writes, its insert and the update marking it processed and published.
+"""
 
 from __future__ import annotations
 
 import logging
 import random
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from fnmatch import fnmatchcase
 from typing import Any, cast
 
 import orjson
+from redis.exceptions import RedisError
 from sqlalchemy import Table, select, update
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from integration_service.webhooks import metrics
-from integration_service.webhooks.models import OutboxEvent, WebhookConfig, WebhookEvent
+from integration_service.webhooks.models import WebhookConfig, WebhookEvent
 from integration_service.webhooks.sources import (
     GOOGLE_SHEETS,
     google_data,
     published_type,
     unsigned_type_hint,
 )
-from shared.errors import is_transient_db_error
-from shared.events import Envelope, emit_many
+from shared.events import Envelope, OncePublisher, Publication, sent_marker
+from shared.events.metrics import OUTBOX_PUBLISH_ERRORS, OUTBOX_PUBLISH_LAG, OUTBOX_PUBLISHED
+from shared.tracing import SpanKind, record_span
 
 log = logging.getLogger("webhooks.processing")
 
 STREAM = "stream:integration"
+OUTBOX = "webhook_events"  # the `outbox` label of the shared outbox metrics
 EVENTS = cast(Table, WebhookEvent.__table__)  # Core statements: the worker updates rows in bulk
 # NOTIFY here when events are queued again (retry, replay): the worker processes them at once.
 NOTIFY_CHANNEL = "webhook_events"
@@ -103,40 +110,12 @@ async def _fail(session: AsyncSession, event: Any, error: Exception, now: dateti
     await session.execute(update(EVENTS).where(EVENTS.c.id == event.id).values(**_failure(event, error, now)))
 
 
-def _outgoing(envelope: Envelope) -> tuple[Envelope, str, str | None]:
-    return envelope, f"integration.{envelope.event_type}", STREAM
-
-
-async def _write_outbox(
-    session: AsyncSession, ready: Sequence[tuple[Any, Envelope]], notify: bool
-) -> list[tuple[Any, Exception]]:
-    """Write the outbox rows of `ready`; the events PostgreSQL refused a row for, with the error.
-
-    One bulk insert in a savepoint; if it is refused (say, a NUL in a JSONB string) the events are
-    written one savepoint each, so one bad event fails alone instead of stalling the whole batch.
-    An outage is no event's fault: it propagates and the worker retries the batch.
-    """
-    try:
-        async with session.begin_nested():
-            await emit_many(session, OutboxEvent, [_outgoing(e) for _, e in ready], notify=notify)
-        return []
-    except SQLAlchemyError as exc:
-        _raise_if_outage(exc)
-    refused: list[tuple[Any, Exception]] = []
-    for event, envelope in ready:
-        try:
-            async with session.begin_nested():
-                await emit_many(session, OutboxEvent, [_outgoing(envelope)], notify=notify)
-        except SQLAlchemyError as exc:
-            _raise_if_outage(exc)
-            log.warning("outbox refused an event", extra={"event_id": event.event_id, "error": str(exc)})
-            refused.append((event, exc))
-    return refused
-
-
-def _raise_if_outage(exc: SQLAlchemyError) -> None:
-    if isinstance(exc, DBAPIError) and is_transient_db_error(exc):
-        raise exc
+def publication(event: Any, envelope: Envelope) -> Publication:
+    """The event's publication: its channel, the stream, and a marker unique to this queueing of the
+    row (`next_attempt_at` changes when it is queued again, so a replay is published anew)."""
+    identity = f"{event.id}:{event.next_attempt_at.timestamp():.6f}"
+    return Publication(sent_marker(STREAM, OUTBOX, identity), f"integration.{envelope.event_type}",
+                       envelope.to_json(), STREAM)
 
 
 async def _claim(session: AsyncSession, batch: int) -> Sequence[Any]:
@@ -162,12 +141,15 @@ async def _globs(session: AsyncSession, events: Sequence[Any]) -> dict[int, list
 
 
 async def process_batch(
-    sessionmaker: async_sessionmaker[AsyncSession], batch: int = 200, *, notify: bool = True
+    sessionmaker: async_sessionmaker[AsyncSession], publisher: OncePublisher, batch: int = 200
 ) -> int:
-    """Process up to `batch` due events in one transaction; how many were claimed.
+    """Process and publish up to `batch` due events in one transaction; how many were claimed.
 
-    Outbox rows and the events' new statuses commit together, so an event is published iff it
-    is marked processed; other workers skip the locked rows.
+    The events are published to Redis while their rows are locked, then marked processed and
+    published in the same transaction: other workers skip the locked rows, and a worker that dies
+    between Redis and its commit leaves them due, to be published again under the same markers
+    (so not twice). If Redis fails, the filtered and failed ones are still recorded, the rest stay
+    due and the error propagates (the worker backs off and tries again).
     """
     async with sessionmaker() as session, session.begin():
         events = await _claim(session, batch)
@@ -176,49 +158,59 @@ async def process_batch(
         globs = await _globs(session, events)
         now = datetime.now(UTC)
         ready: list[tuple[Any, Envelope]] = []
-        done: dict[str, list[Any]] = {"processed": [], "filtered": []}
+        filtered: list[Any] = []
         for event in events:
             if not wanted(event, globs.get(event.config_id or -1, [])):
-                done["filtered"].append(event.id)
+                filtered.append(event.id)
                 metrics.FILTERED.labels(event.source).inc()
                 continue
             try:
                 ready.append((event, envelope_for(event)))
             except Exception as exc:  # a processor's failure is retried later, never lost
                 await _fail(session, event, exc, now)
-        refused = await _write_outbox(session, ready, notify)
-        for event, error in refused:
-            await _fail(session, event, error, now)
-        refused_ids = {event.id for event, _ in refused}
-        done["processed"] = [event.id for event, _ in ready if event.id not in refused_ids]
-        await _finish(session, done, now)
+        await _finish(session, "filtered", filtered, now)
+        started_ns = time.time_ns()
+        error = await _publish(publisher, ready)
+        if error is None:
+            await _finish(session, "processed", [event.id for event, _ in ready], datetime.now(UTC))
+    if error is not None:
+        raise error
+    _observe(ready, started_ns)
     return len(events)
 
 
-async def _finish(session: AsyncSession, done: dict[str, list[Any]], now: datetime) -> None:
-    for status, ids in done.items():
-        if ids:
-            attempts = EVENTS.c.attempts + (1 if status == "processed" else 0)
-            await session.execute(
-                update(EVENTS)
-                .where(EVENTS.c.id.in_(ids))
-                .values(status=status, processed_at=now, next_attempt_at=None, attempts=attempts)
-            )
+async def _publish(publisher: OncePublisher, ready: Sequence[tuple[Any, Envelope]]) -> RedisError | None:
+    """Publish the envelopes; the Redis error that left them unpublished, if any."""
+    if not ready:
+        return None
+    try:
+        await publisher.publish([publication(event, envelope) for event, envelope in ready])
+    except RedisError as exc:
+        OUTBOX_PUBLISH_ERRORS.labels(OUTBOX).inc()
+        return exc
+    return None
 
 
-async def mark_published(session: AsyncSession, rows: Sequence[Any]) -> None:
-    """The relay's `after_publish`: stamp the webhook events and measure receipt→publish lag."""
+async def _finish(session: AsyncSession, status: str, ids: list[Any], now: datetime) -> None:
+    """Mark the events done: processed ones count an attempt and are published as of `now`."""
+    if not ids:
+        return
+    values: dict[str, Any] = {"status": status, "processed_at": now, "next_attempt_at": None}
+    if status == "processed":
+        values.update(attempts=EVENTS.c.attempts + 1, published_at=now)
+    await session.execute(update(EVENTS).where(EVENTS.c.id.in_(ids)).values(**values))
+
+
+def _observe(published: Sequence[tuple[Any, Envelope]], started_ns: int) -> None:
+    """Metrics and producer spans of the published events (receipt to publication)."""
     now = datetime.now(UTC)
-    ids = []
-    for row in rows:
-        data = row.payload.get("data") or {}
-        if "webhook_event_id" not in data:
-            continue
-        ids.append(data["webhook_event_id"])
-        metrics.PUBLISHED.labels(data.get("source", "unknown")).inc()
-        occurred = datetime.fromisoformat(row.payload["occurred_at"].replace("Z", "+00:00"))
-        metrics.PUBLISH_LAG.labels(data.get("source", "unknown")).observe(
-            max(0.0, (now - occurred).total_seconds())
-        )
-    if ids:
-        await session.execute(update(EVENTS).where(EVENTS.c.id.in_(ids)).values(published_at=now))
+    for event, envelope in published:
+        lag = max(0.0, (now - event.received_at).total_seconds())
+        metrics.PUBLISHED.labels(event.source).inc()
+        metrics.PUBLISH_LAG.labels(event.source).observe(lag)
+        OUTBOX_PUBLISH_LAG.labels(OUTBOX).observe(lag)
+        record_span(f"publish integration.{envelope.event_type}", parent=envelope.traceparent,
+                    start_ns=started_ns, kind=SpanKind.PRODUCER,
+                    attributes={"messaging.system": "redis", "outbox": OUTBOX})
+    if published:
+        OUTBOX_PUBLISHED.labels(OUTBOX).inc(len(published))

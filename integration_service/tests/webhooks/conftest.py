@@ -19,13 +19,14 @@ import pytest
 import standardwebhooks
 import stripe
 from fastapi import FastAPI
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from integration_service.lifecycle import resources_of
-from integration_service.webhooks.models import OutboxEvent, WebhookEvent
+from integration_service.webhooks.models import WebhookEvent
 from integration_service.webhooks.processing import STREAM, process_batch
 from integration_service.webhooks.receiving import Receivers
 from shared import testing
+from shared.events import OncePublisher
 
 STRIPE_SECRET = "whsec_test_stripe_secret"
 HMAC_SECRET = "generic-hmac-secret"
@@ -134,14 +135,17 @@ class Webhooks:
             query = select(WebhookEvent).filter_by(**where).order_by(WebhookEvent.received_at)
             return list((await session.execute(query)).scalars().all())
 
-    async def outbox_count(self) -> int:
-        async with resources_of(self.app).sessionmaker() as session:
-            return int((await session.execute(select(func.count()).select_from(OutboxEvent))).scalar_one())
+    async def published(self) -> list[str]:
+        """Every event id on the stream, in order (the webhook tests' Redis DB is emptied after each)."""
+        entries = await resources_of(self.app).redis.xrange(STREAM)
+        return [orjson.loads(fields[b"envelope"])["event_id"] for _, fields in entries]
 
     async def process(self) -> int:
-        """Run the worker's processing step until nothing is due."""
+        """Run the worker's step (process and publish) until nothing is due."""
+        resources = resources_of(self.app)
+        publisher = OncePublisher(resources.redis)
         total = 0
-        while (n := await process_batch(resources_of(self.app).sessionmaker)) > 0:
+        while (n := await process_batch(resources.sessionmaker, publisher)) > 0:
             total += n
         return total
 

@@ -9,11 +9,7 @@ import pytest
 from redis.asyncio import Redis
 
 from integration_service.app import create_app
-from integration_service.lifecycle import resources_of
-from integration_service.webhooks import processing
-from integration_service.webhooks.models import OutboxEvent
-from integration_service.webhooks.processing import STREAM
-from shared.events import Envelope, OutboxRelay
+from shared.events import Envelope
 
 
 async def test_twenty_identical_deliveries_at_once_store_one_row_and_publish_once(wh, redis: Redis) -> None:
@@ -29,15 +25,6 @@ async def test_twenty_identical_deliveries_at_once_store_one_row_and_publish_onc
     assert statuses == ["accepted"] + ["duplicate"] * 19
     assert len(await wh.rows()) == 1
     await asyncio.gather(*(wh.process() for _ in range(3)))
-    relay = OutboxRelay(
-        resources_of(wh.app).sessionmaker,
-        OutboxEvent,
-        redis,
-        stream=STREAM,
-        listen=False,
-        after_publish=processing.mark_published,
-    )
-    await asyncio.gather(*(relay.run_once() for _ in range(3)))
     messages = []
     while (message := await pubsub.get_message(timeout=0.5)) is not None:
         messages.append(Envelope.from_json(message["data"]).event_id)

@@ -1,4 +1,4 @@
-"""The worker: envelopes in the outbox, published once, filtering, retries with backoff, dead events."""
+"""The worker: events published once straight from their rows, filtering, retries, dead events."""
 
 from __future__ import annotations
 
@@ -12,25 +12,10 @@ from sqlalchemy import update
 
 from integration_service.lifecycle import resources_of
 from integration_service.webhooks import processing
-from integration_service.webhooks.models import OutboxEvent, WebhookEvent
+from integration_service.webhooks.models import WebhookEvent
 from integration_service.webhooks.processing import STREAM, backoff
 from integration_service.webhooks.worker import WebhookWorker
-from shared.events import Envelope, OutboxRelay
-
-
-async def publish(app) -> int:
-    relay = OutboxRelay(
-        resources_of(app).sessionmaker,
-        OutboxEvent,
-        resources_of(app).redis,
-        stream=STREAM,
-        listen=False,
-        after_publish=processing.mark_published,
-    )
-    total = 0
-    while (n := await relay.run_once()) > 0:
-        total += n
-    return total
+from shared.events import Envelope, OncePublisher
 
 
 async def test_processed_event_is_published_on_its_channel_and_the_stream(wh, redis) -> None:
@@ -40,7 +25,6 @@ async def test_processed_event_is_published_on_its_channel_and_the_stream(wh, re
     await pubsub.get_message(timeout=1)
     await wh.stripe(wh.stripe_event(wh.uid("evt_pub")))
     assert await wh.process() == 1
-    assert await publish(wh.app) == 1
     messages = []
     while (message := await pubsub.get_message(timeout=1)) is not None:
         if Envelope.from_json(message["data"]).event_id == wh.uid("evt_pub"):
@@ -62,7 +46,6 @@ async def test_generic_and_google_event_names(wh, redis) -> None:
     body = orjson.dumps({"id": wh.uid("c1"), "type": "order.paid"})
     await wh.generic("crm", body, {"X-Signature": wh.hmac_hex(body)})
     await wh.process()
-    await publish(wh.app)
     channels = [
         f[b"channel"]
         for _, f in await redis.xrange(STREAM)
@@ -80,7 +63,6 @@ async def test_an_unsigned_type_header_is_a_hint_never_the_channel(wh, redis) ->
     hub = {"X-Hub-Signature-256": "sha256=" + wh.hmac_hex(push), "X-GitHub-Event": "push"}
     await wh.generic("github", push, hub)
     await wh.process()
-    await publish(wh.app)
     published = {
         envelope.event_id: (f[b"channel"], envelope.data.get("unsigned_type_hint"))
         for _, f in await redis.xrange(STREAM)
@@ -98,8 +80,10 @@ async def test_event_types_matching_no_glob_are_filtered_and_not_published(wh) -
         body = orjson.dumps({"id": event_id, "type": event_type})
         await wh.generic("crm", body, {"X-Signature": wh.hmac_hex(body)})
     await wh.process()
-    assert {r.event_id: r.status for r in await wh.rows()} == {"a": "processed", "b": "filtered"}
-    assert await wh.outbox_count() == 1
+    rows = await wh.rows()
+    assert {r.event_id: r.status for r in rows} == {"a": "processed", "b": "filtered"}
+    assert [r.published_at is not None for r in rows] == [True, False]
+    assert await wh.published() == ["a"]
 
 
 def test_backoff_doubles_from_one_minute_with_jitter_and_is_capped() -> None:
@@ -143,8 +127,8 @@ async def test_failures_retry_with_backoff_then_the_event_is_dead(wh, flaky_sour
     [row] = await wh.rows()
     assert (row.status, row.attempts, row.next_attempt_at) == ("dead", 3, None)
     assert [e["attempt"] for e in row.errors] == [1, 2, 3]
-    assert "downstream refused" in row.last_error
-    assert await wh.outbox_count() == 0
+    assert "downstream refused" in row.last_error and row.published_at is None
+    assert await wh.published() == []
 
 
 async def test_several_workers_never_process_an_event_twice(wh, redis) -> None:
@@ -154,15 +138,14 @@ async def test_several_workers_never_process_an_event_twice(wh, redis) -> None:
         await wh.generic("crm", body, {"X-Signature": wh.hmac_hex(body)})
 
     async def drain() -> int:
+        publisher = OncePublisher(redis)  # each worker its own, as each process has
         total = 0
-        while (n := await processing.process_batch(resources_of(wh.app).sessionmaker, 25)) > 0:
+        while (n := await processing.process_batch(resources_of(wh.app).sessionmaker, publisher, 25)) > 0:
             total += n
         return total
 
     counts = await asyncio.gather(*(drain() for _ in range(4)))
     assert sum(counts) == 300
-    assert await wh.outbox_count() == 300
-    await asyncio.gather(*(publish(wh.app) for _ in range(3)))
     ids = await wh.stream_ids(redis)
     assert len(ids) == len(set(ids)) == 300
 
@@ -175,8 +158,8 @@ async def test_running_worker_publishes_within_a_second_of_acceptance(wh, redis)
     assert resources.receivers is not None
     # Receivers that wake this worker, as the API's start-up builds them when it runs the worker.
     resources.receivers = replace(resources.receivers, wake=worker.wake)
-    assert worker.relay._listener is not None
-    await asyncio.wait_for(worker.relay._listener.connected.wait(), 5)
+    assert worker._listener is not None
+    await asyncio.wait_for(worker._listener.connected.wait(), 5)
     await asyncio.sleep(0.1)
     started = asyncio.get_running_loop().time()
     await wh.stripe(wh.stripe_event(wh.uid("evt_fast")))
@@ -187,42 +170,32 @@ async def test_running_worker_publishes_within_a_second_of_acceptance(wh, redis)
     assert await wh.stream_ids(redis) == [wh.uid("evt_fast")] and elapsed < 1.0
 
 
-async def add_nul_row(app, config_id: int) -> None:
-    """A due row with a NUL in its JSON, stored directly (intake refuses them): JSONB rejects it."""
-    async with resources_of(app).sessionmaker() as session, session.begin():
-        session.add(
-            WebhookEvent(
-                source="crm", event_id="nul", event_type="event", status="received",
-                raw_body=b'{"id": "nul", "note": "a\\u0000b"}', headers={}, signature_valid=True,
-                signature_scheme="hmac_sha256", config_id=config_id, max_attempts=2,
-                next_attempt_at=datetime.now(UTC) - timedelta(seconds=5),
-            )
-        )
-
-
-async def test_an_event_the_outbox_refuses_fails_alone_and_the_rest_of_the_batch_is_published(wh) -> None:
-    # A row with a NUL in its JSON (stored before intake refused them): JSONB rejects it.
-    config = await wh.config(source="crm", secret=wh.HMAC_SECRET, max_attempts=2)
+async def test_an_event_that_cannot_be_processed_fails_alone_and_the_rest_of_the_batch_is_published(
+    wh, flaky_source
+) -> None:
+    await wh.config(source="crm", secret=wh.HMAC_SECRET)
+    await wh.config(source=flaky_source, secret=wh.HMAC_SECRET, max_attempts=2)
     for n in range(3):
         body = orjson.dumps({"id": wh.uid(f"good{n}")})
         assert (await wh.generic("crm", body, {"X-Signature": wh.hmac_hex(body)})).status_code == 200
-    await add_nul_row(wh.app, config["id"])
-    await wh.process()
+    bad = orjson.dumps({"id": "bad"})
+    assert (await wh.generic(flaky_source, bad, {"X-Signature": wh.hmac_hex(bad)})).status_code == 200
+    assert await wh.process() == 4
     statuses = {r.event_id: r.status for r in await wh.rows()}
-    assert statuses == {**{wh.uid(f"good{n}"): "processed" for n in range(3)}, "nul": "failed"}
-    assert await wh.outbox_count() == 3
-    assert await publish(wh.app) == 3
+    assert statuses == {**{wh.uid(f"good{n}"): "processed" for n in range(3)}, "bad": "failed"}
+    assert sorted(await wh.published()) == [wh.uid(f"good{n}") for n in range(3)]
     await make_due(wh.app)
     await wh.process()
-    [bad] = await wh.rows(event_id="nul")
-    assert (bad.status, bad.attempts, bad.next_attempt_at) == ("dead", 2, None)
-    assert "UntranslatableCharacter" in bad.last_error or "\\u0000" in bad.last_error
-    assert await wh.outbox_count() == 3
+    [row] = await wh.rows(event_id="bad")
+    assert (row.status, row.attempts, row.next_attempt_at) == ("dead", 2, None)
+    assert len(await wh.published()) == 3
 
 
-async def test_running_worker_keeps_publishing_past_an_event_the_outbox_refuses(wh, redis) -> None:
-    config = await wh.config(source="crm", secret=wh.HMAC_SECRET)
-    await add_nul_row(wh.app, config["id"])
+async def test_running_worker_keeps_publishing_past_an_event_that_fails(wh, redis, flaky_source) -> None:
+    await wh.config(source="crm", secret=wh.HMAC_SECRET)
+    await wh.config(source=flaky_source, secret=wh.HMAC_SECRET)
+    bad = orjson.dumps({"id": "bad"})
+    assert (await wh.generic(flaky_source, bad, {"X-Signature": wh.hmac_hex(bad)})).status_code == 200
     resources = resources_of(wh.app)
     worker = WebhookWorker(resources.engine, resources.sessionmaker, redis, interval=0.05)
     await worker.start()
@@ -236,5 +209,18 @@ async def test_running_worker_keeps_publishing_past_an_event_the_outbox_refuses(
     finally:
         await worker.stop()
     assert sorted(await wh.stream_ids(redis)) == [wh.uid(f"after{n}") for n in range(3)]
-    [bad] = await wh.rows(event_id="nul")
-    assert (bad.status, bad.attempts) == ("failed", 1)
+    [row] = await wh.rows(event_id="bad")
+    assert (row.status, row.attempts) == ("failed", 1)
+
+
+async def test_an_event_published_before_its_commit_failed_is_not_published_again(wh, redis) -> None:
+    # The worker died (or its commit failed) after Redis took the batch: the rows are still due.
+    await wh.config(source="crm", secret=wh.HMAC_SECRET)
+    body = orjson.dumps({"id": wh.uid("lost")})
+    await wh.generic("crm", body, {"X-Signature": wh.hmac_hex(body)})
+    [row] = await wh.rows()
+    await OncePublisher(redis).publish([processing.publication(row, processing.envelope_for(row))])
+    assert await wh.process() == 1
+    assert await wh.stream_ids(redis) == [wh.uid("lost")]
+    [row] = await wh.rows()
+    assert row.status == "processed" and row.published_at is not None

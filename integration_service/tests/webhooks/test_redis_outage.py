@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 from sqlalchemy import func, select
 
 from integration_service.lifecycle import resources_of
-from integration_service.webhooks.models import OutboxEvent
+from integration_service.webhooks.models import WebhookEvent
 from integration_service.webhooks.processing import STREAM
 from shared import testing
 from shared.events import Envelope, StreamConsumer
@@ -71,10 +71,10 @@ async def test_subscriber_and_consumer_group_get_every_event_once_across_an_outa
     async with resources_of(wh.app).sessionmaker() as session:
         waiting = (
             await session.execute(
-                select(func.count()).select_from(OutboxEvent).where(OutboxEvent.published_at.is_(None))
+                select(func.count()).select_from(WebhookEvent).where(WebhookEvent.published_at.is_(None))
             )
         ).scalar_one()
-    assert waiting > 0  # held in the outbox, not lost
+    assert waiting > 0  # held in their rows, not lost
     await redis_proxy.start()
     restored = time.monotonic()
     await wait_until(lambda: len(heard) >= 120 and len(consumed) >= 120, 20)

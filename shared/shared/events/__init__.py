@@ -20,18 +20,28 @@ from shared.events.consumer import Handler, StreamConsumer
 from shared.events.envelope import Envelope
 from shared.events.listener import PgListener
 from shared.events.outbox import OutboxMixin, emit, emit_many, notify_channel
-from shared.events.relay import STREAM_MAXLEN, AfterPublish, OutboxRelay
+from shared.events.relay import (
+    STREAM_MAXLEN,
+    AfterPublish,
+    OncePublisher,
+    OutboxRelay,
+    Publication,
+    sent_marker,
+)
 
 __all__ = [
     "STREAM_MAXLEN",
     "AfterPublish",
     "Envelope",
     "Handler",
+    "OncePublisher",
     "OutboxMixin",
     "OutboxRelay",
     "PgListener",
+    "Publication",
     "StreamConsumer",
     "emit",
     "emit_many",
     "notify_channel",
+    "sent_marker",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -37,6 +38,59 @@ return 0
 AfterPublish = Callable[[AsyncSession, Sequence[Any]], Awaitable[None]]
 
 
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """One envelope to publish once: its pub/sub channel, its stream ('' for none) and the key
+    that marks it published (in the stream's hash slot: `sent_marker`)."""
+
+    marker: str
+    channel: str
+    body: bytes
+    stream: str
+
+
+def sent_marker(stream: str, outbox: str, identity: str) -> str:
+    """The published-once key of one publication of an outbox's row, in its stream's hash slot."""
+    return f"outbox:sent:{hash_tag(stream or outbox)}:{outbox}:{identity}"
+
+
+class OncePublisher:
+    """Publishes envelopes (PUBLISH + XADD) so that a retry after a lost reply repeats none.
+
+    MULTI/EXEC: Redis applies the whole batch or none of it. Each envelope's script first sets its
+    marker key (NX, for `dedupe_ttl` seconds): if an EXEC ran but its reply was lost, the retry
+    publishes nothing twice. On a Redis Cluster a stream's envelopes are one transaction on the
+    stream's node (a batch spanning streams is one per stream; if one fails, the markers keep the
+    retry from publishing the others' twice).
+    """
+
+    def __init__(self, redis: Redis, *, stream_maxlen: int = STREAM_MAXLEN, dedupe_ttl: int = 900) -> None:
+        self.redis, self.stream_maxlen, self.dedupe_ttl = redis, stream_maxlen, dedupe_ttl
+        self._script = redis.register_script(_PUBLISH_ONCE)
+
+    async def publish(self, publications: Sequence[Publication]) -> None:
+        """Publish every one not published yet; a Redis error propagates (publish them again later)."""
+        batches: dict[str, list[Publication]] = {}
+        for publication in publications:
+            batches.setdefault(publication.stream, []).append(publication)
+        cluster = is_cluster(self.redis)
+        if not cluster:
+            batches = {"": list(publications)}
+        else:  # a cluster pipeline neither loads scripts nor takes them but as raw EVALSHA
+            await self.redis.script_load(_PUBLISH_ONCE)
+        for batch in batches.values():
+            async with self.redis.pipeline(transaction=True) as pipe:
+                for publication in batch:
+                    keys = [publication.marker, publication.stream or publication.marker]
+                    args: list[str | bytes | int] = [publication.channel, publication.body, self.dedupe_ttl,
+                                                     self.stream_maxlen, publication.stream]
+                    if cluster:
+                        pipe.execute_command("EVALSHA", self._script.sha, 2, *keys, *args)
+                    else:
+                        await self._script(keys=keys, args=args, client=pipe)
+                await pipe.execute()
+
+
 class OutboxRelay:
     """Claims unpublished rows with `FOR UPDATE SKIP LOCKED`, publishes them, marks them sent.
 
@@ -66,7 +120,7 @@ class OutboxRelay:
         self.stream_maxlen, self.dedupe_ttl, self.keep_published = stream_maxlen, dedupe_ttl, keep_published
         self.after_publish = after_publish
         self._next_prune = 0.0
-        self._script = redis.register_script(_PUBLISH_ONCE)
+        self.publisher = OncePublisher(redis, stream_maxlen=stream_maxlen, dedupe_ttl=dedupe_ttl)
         self.name = str(self.model.__tablename__)
         self.loop = BackgroundLoop(
             f"outbox-relay:{self.name}", self._step, interval=interval, max_backoff=max_backoff,
@@ -129,37 +183,15 @@ class OutboxRelay:
         return len(rows)
 
     async def _publish(self, rows: Sequence[Any]) -> None:
-        # MULTI/EXEC: Redis applies the whole batch or none of it. Each row's script first sets a
-        # marker key (NX): if an EXEC ran but its reply was lost, the retry publishes nothing twice.
-        # A marker's hash tag is its stream, so on a Redis Cluster a stream's rows are one
-        # transaction on the stream's node (a batch spanning streams is one per stream; if one
-        # fails, the markers keep the retry from publishing the others' rows twice).
-        batches: dict[str, list[Any]] = {}
-        for row in rows:
-            batches.setdefault(row.stream or self.stream or "", []).append(row)
-        cluster = is_cluster(self.redis)
-        if not cluster:
-            batches = {"": list(rows)}
-        else:  # a cluster pipeline neither loads scripts nor takes them but as raw EVALSHA
-            await self.redis.script_load(_PUBLISH_ONCE)
-        for batch in batches.values():
-            async with self.redis.pipeline(transaction=True) as pipe:
-                for row in batch:
-                    body = orjson.dumps(row.payload)
-                    stream = row.stream or self.stream or ""
-                    marker = self._marker(row, stream)
-                    keys = [marker, stream or marker]
-                    args = [row.channel, body, self.dedupe_ttl, self.stream_maxlen, stream]
-                    if cluster:
-                        pipe.execute_command("EVALSHA", self._script.sha, 2, *keys, *args)
-                    else:
-                        await self._script(keys=keys, args=args, client=pipe)
-                await pipe.execute()
+        await self.publisher.publish([
+            Publication(self._marker(row, row.stream or self.stream or ""), row.channel,
+                        orjson.dumps(row.payload), row.stream or self.stream or "")
+            for row in rows
+        ])
 
     def _marker(self, row: Any, stream: str) -> str:
         """The row's published-once key, in its stream's hash slot (the outbox's without a stream)."""
-        tag = hash_tag(stream or self.name)
-        return f"outbox:sent:{tag}:{self.name}:{row.id}:{row.created_at.timestamp():.6f}"
+        return sent_marker(stream, self.name, f"{row.id}:{row.created_at.timestamp():.6f}")
 
     async def _step(self) -> bool:
         # Failures are logged and backed off by the loop; a new row must not cut a back-off short.

@@ -3,16 +3,20 @@
 `make loadtest` starts the stack (as `make run` does) unless it already runs, then runs this.
 This adds what the scenarios need beside it, and stops it afterwards: the Google stand-in (Sheets
 and geocoders, from the Integration Service's tests) in a thread, an Integration Service instance
-pointed at it, and a Bot Gateway instance in webhook mode with its own bot at the emulator; both
-share the stack's databases and Redis. Reports go to `.data/loadtest/` (HTML, CSV, summary.json).
-Exit status 1 on any failed request or a p95 over its target.
+pointed at it, and Bot Gateway instances in webhook mode with their own bot at the emulator: one
+for the `bot` scenario, two for `resident`, behind a round-robin proxy (`loadtests/proxy.py`) whose
+URL is the bot's webhook, so the emulator's deliveries alternate between them as a load balancer's
+would; all share the stack's databases and Redis. Reports go to `.data/loadtest/` (HTML, CSV,
+summary.json, which also says how many updates each bot took). Exit status 1 on any failed
+request or a p95 over its target.
 
-  The Integration Service and the bot under test run WORKERS uvicorn processes each (default 1;
+  The Integration Service and each bot under test run WORKERS uvicorn processes (default 1;
   the stack's Core Service is whatever `make run` started); PROCESSES runs locust in that many
   processes (-1: one per CPU). The report says how much CPU the load generator used.
   USERS (50), DURATION (seconds or locust's `30s`, `5m`, `1h30m`; 30), P95_TARGET_MS (200),
-  REPLY_P95_TARGET_MS (2000), SCENARIOS (`integration,bot`), MIN_SAMPLES (20: a request name with
-  fewer is judged only in the aggregate). Anything else is refused before a process starts.
+  REPLY_P95_TARGET_MS (the bot's replies: 500 for `resident`, 2000 for `bot`; set, it is every
+  scenario's), SCENARIOS (`integration,bot`), MIN_SAMPLES (20: a request name with fewer is
+  judged only in the aggregate). Anything else is refused before a process starts.
 """
 
 from __future__ import annotations
@@ -26,10 +30,12 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from loadtests.options import USAGE, OptionError, parse_options
+from loadtests.proxy import round_robin
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / ".data" / "loadtest"
@@ -42,6 +48,11 @@ ADDRESSES = {"Ташкент, Юнусабад 4, дом 12": (41.3645, 69.2862)
 GOOGLE_KEY, YANDEX_KEY = "loadtest-google-key", "loadtest-yandex-key"
 SPREADSHEET = "loadtest-requests-register"
 MIN_SAMPLES = int(os.environ.get("MIN_SAMPLES", "20"))
+# Bot replicas per scenario: the residents' target is two bots in webhook mode behind a balancer.
+BOT_REPLICAS = {"bot": 1, "resident": 2}
+# A reply's p95 target per scenario (ms): a resident at a human pace waits half a second at most;
+# the `bot` scenario is a closed-loop stress of one bot.
+REPLY_P95_TARGET_MS = {"bot": 2000.0, "resident": 500.0}
 
 
 def free_port() -> int:
@@ -102,9 +113,12 @@ def start_standin() -> tuple[Any, dict[str, str]]:
     }
 
 
-def start_service(package: str, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    """`python -m package` with its log in .data/loadtest/, healthy or an exception."""
-    log = (OUT / f"{package}.log").open("wb")
+def start_service(
+    package: str, env: dict[str, str], port: int, log_name: str = ""
+) -> subprocess.Popen[bytes]:
+    """`python -m package` with its log in .data/loadtest/ (`<log_name or package>.log`), healthy
+    or an exception."""
+    log = (OUT / f"{log_name or package}.log").open("wb")
     proc = subprocess.Popen([PYTHON, "-m", package], env=env, cwd=ROOT, stdout=log,  # noqa: S603
                             stderr=subprocess.STDOUT)
     if not healthy(f"http://127.0.0.1:{port}/health/ready"):
@@ -129,6 +143,53 @@ def run_locust(name: str, host: str, env: dict[str, str], processes: int) -> dic
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return {"cpu_seconds": round(cpu, 1), "wall_seconds": round(wall, 1),
             "cpu_percent_of_one_core": round(100 * cpu / wall, 1) if wall else 0.0}
+
+
+def targets_for(name: str, environ: Mapping[str, str] = os.environ) -> dict[str, float]:
+    """A scenario's p95 targets (ms): `http` for API calls, `reply` for the bot's answers."""
+    reply = environ.get("REPLY_P95_TARGET_MS") or REPLY_P95_TARGET_MS.get(name, 2000.0)
+    return {"http": float(environ.get("P95_TARGET_MS", "200")), "reply": float(reply)}
+
+
+def start_bots(name: str, base: dict[str, str], workers: int, procs: list[subprocess.Popen[bytes]],
+               ports: list[int], webhook: str = "") -> None:
+    """A bot in webhook mode on each port, added to `procs`; each tells Telegram (the emulator) to
+    post to `webhook`, or to itself without one."""
+    for n, port in enumerate(ports):
+        env = {**base, "BOT_MODE": "webhook", "BOT_PORT": str(port), "BOT_TELEGRAM_TOKEN": BOT_TOKEN,
+               "BOT_WORKERS": str(workers), "BOT_TELEGRAM_API_URL": EMULATOR,
+               "BOT_FEATURE_NOTIFICATIONS": "false", "BOT_WEBHOOK_URL": webhook or
+               f"http://127.0.0.1:{port}/telegram/webhook", "BOT_LOG_LEVEL": "WARNING"}
+        procs.append(start_service("bot_gateway", env, port, log_name=f"bot_gateway-{name}-{n + 1}"))
+
+
+def stop(procs: list[subprocess.Popen[bytes]]) -> None:
+    """Terminate the processes, then wait for each."""
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        proc.wait(15)
+
+
+def run_bot_scenario(name: str, base: dict[str, str], workers: int, processes: int) -> dict[str, Any]:
+    """The scenario's bots (behind the round-robin proxy when more than one), its locust run, its
+    figures; the bots stopped after it (the emulator sends one bot's updates to one webhook)."""
+    procs: list[subprocess.Popen[bytes]] = []
+    env = {**base, "LOADTEST_BOT_TOKEN": BOT_TOKEN, "LOADTEST_WEBHOOK_SECRET": base["BOT_WEBHOOK_SECRET"],
+           "LOADTEST_EMULATOR_URL": EMULATOR, "LOADTEST_CORE_TOKEN": base["CORE_API_TOKENS"].split(",")[0]}
+    ports = [free_port() for _ in range(BOT_REPLICAS[name])]
+    try:
+        if len(ports) == 1:
+            start_bots(name, base, workers, procs, ports)
+            generator = run_locust(name, f"http://127.0.0.1:{ports[0]}", env, processes)
+            return {**verdict(name, targets_for(name)), "load_generator": generator}
+        with round_robin([f"http://127.0.0.1:{port}" for port in ports], record=False) as proxy:
+            start_bots(name, base, workers, procs, ports, f"{proxy.url}/telegram/webhook")
+            generator = run_locust(name, proxy.url, env, processes)
+            bots = {"replicas": len(procs), "updates_per_bot": proxy.split()}
+        return {**verdict(name, targets_for(name)), "load_generator": generator, "bots": bots}
+    finally:
+        stop(procs)
 
 
 def verdict(name: str, targets: dict[str, float]) -> dict[str, Any]:
@@ -163,6 +224,10 @@ def print_table(name: str, result: dict[str, Any]) -> None:
     for label, f in result["requests"].items():
         print(f"{'':{len(name) + 2}}{label[:42]:42} {f['count']:7} {f['failures']:5} {f['rps']:7} "
               f"{f['mean_ms']:7} {f['p50_ms']:6.0f} {f['p95_ms']:6.0f} {f['p99_ms']:6.0f}")
+    bots = result.get("bots")
+    if bots:
+        print(f"{'':{len(name) + 2}}{bots['replicas']} bots behind the round-robin proxy: "
+              f"{' + '.join(map(str, bots['updates_per_bot']))} updates")
     generator = result.get("load_generator")
     if generator:
         print(f"{'':{len(name) + 2}}load generator (locust): {generator['cpu_seconds']} CPU-s in "
@@ -180,8 +245,6 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     scenarios = options.scenarios
     base = {**stack_env(), "USERS": str(options.users), "DURATION": str(options.duration_s)}
-    targets = {"http": float(os.environ.get("P95_TARGET_MS", "200")),
-               "reply": float(os.environ.get("REPLY_P95_TARGET_MS", "2000"))}
     procs: list[subprocess.Popen[bytes]] = []
     results: dict[str, Any] = {}
     server = None
@@ -197,37 +260,23 @@ def main() -> int:
             generator = run_locust("integration", f"http://127.0.0.1:{port}", {
                 **base, "LOADTEST_API_TOKEN": token, "LOADTEST_SPREADSHEET_ID": SPREADSHEET,
                 "LOADTEST_ADDRESSES": "|".join(ADDRESSES)}, options.processes)
-            results["integration"] = {**verdict("integration", targets), "load_generator": generator}
+            results["integration"] = {**verdict("integration", targets_for("integration")),
+                                      "load_generator": generator}
         for name in ("bot", "resident"):
             if name not in scenarios:
                 continue
             if not healthy(f"{EMULATOR}/health", timeout=5):
                 raise RuntimeError(f"the {name} scenario needs the Telegram emulator at {EMULATOR}")
-            port = free_port()
-            env = {**base, "BOT_MODE": "webhook", "BOT_PORT": str(port), "BOT_TELEGRAM_TOKEN": BOT_TOKEN,
-                   "BOT_WORKERS": str(options.workers),
-                   "BOT_TELEGRAM_API_URL": EMULATOR, "BOT_FEATURE_NOTIFICATIONS": "false",
-                   "BOT_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/webhook", "BOT_LOG_LEVEL": "WARNING"}
-            bot = start_service("bot_gateway", env, port)
-            procs.append(bot)
-            generator = run_locust(name, f"http://127.0.0.1:{port}", {
-                **base, "LOADTEST_BOT_TOKEN": BOT_TOKEN, "LOADTEST_WEBHOOK_SECRET": env["BOT_WEBHOOK_SECRET"],
-                "LOADTEST_EMULATOR_URL": EMULATOR,
-                "LOADTEST_CORE_TOKEN": base["CORE_API_TOKENS"].split(",")[0]}, options.processes)
-            results[name] = {**verdict(name, targets), "load_generator": generator}
-            bot.terminate()  # the emulator sends one bot's updates to one webhook: the next takes it
-            bot.wait(30)
+            results[name] = run_bot_scenario(name, base, options.workers, options.processes)
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.wait(15)
+        stop(procs)
         if server is not None:
             server.stop()
     problems = [p for r in results.values() for p in r["problems"]]
     # Context for the figures: other work on the machine moves every percentile.
     load = [round(x, 2) for x in os.getloadavg()]
     print(f"machine: {os.cpu_count()} CPUs, load average {load[0]} (1 min), {load[1]} (5 min)")
+    targets = {name: targets_for(name) for name in results}
     summary = {"users": int(base["USERS"]), "duration_s": float(base["DURATION"]), "targets_ms": targets,
                "cpus": os.cpu_count(), "load_average": load,
                "results": results, "problems": problems,

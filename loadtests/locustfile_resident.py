@@ -1,19 +1,23 @@
-"""Residents at a human pace against the bot in webhook mode, through the Telegram emulator.
+"""Residents at a human pace against two bot replicas in webhook mode, through the Telegram emulator.
 
 Each locust user is a resident (an active applicant at the Core Service with a confirmed
 apartment, made by the admin the demo data has) who starts the bot, browses their requests,
 files a request with a photo (category, urgency, the photo with its description, confirm;
-the bot names their one apartment) and opens it from their list, pausing `LOADTEST_THINK` seconds (default
-5-20) before every message, as a person does. Every user action goes to the emulator's control
-API, which delivers it to the bot's webhook as Telegram would; "reply ..." entries time an
-action to the bot's answer seen at the emulator. Accepting completed work is not part of it:
-that needs an executor to finish the request first.
+the bot names their one apartment) and opens it from their list, and accepts completed work: a
+request of theirs (the newest they filed, or a new one) is taken and completed by the demo
+plumber through the Core Service's API (with the load test's Core service token, as the bot does
+for an executor: `POST /requests/{number}/take`, new -> in_progress, then `PATCH
+/requests/{number}/status` to `completed`; timed as "CORE staff take" / "CORE staff complete"),
+then the resident opens it from "My requests" and presses "Accept" on its card and five stars.
+Before every message they pause `LOADTEST_THINK` seconds (default 5-20), as a person does.
+Every user action goes to the emulator's control API, which delivers it to the bot's webhook as
+Telegram would (`make loadtest` puts a round-robin proxy in front of two bots there); "reply ..."
+entries time an action to the bot's answer seen at the emulator.
 
 Environment: LOADTEST_BOT_TOKEN, LOADTEST_EMULATOR_URL, LOADTEST_CORE_URL (default
 http://127.0.0.1:8000), LOADTEST_CORE_TOKEN (one of CORE_API_TOKENS), LOADTEST_REPLY_TIMEOUT
 (seconds, default 15), LOADTEST_THINK (`5,20`), USERS, DURATION, STEPS; `--host` is the bot.
 """
-
 from __future__ import annotations
 
 import itertools
@@ -31,6 +35,7 @@ from locust import User, between, events, task
 from locust.runners import WorkerRunner
 
 from bot_gateway.i18n import t
+from bot_gateway.texts import stars
 from loadtests.shapes import StepLoad
 from telegram_emulator.testing import png
 
@@ -40,11 +45,12 @@ CORE = os.environ.get("LOADTEST_CORE_URL", "http://127.0.0.1:8000").rstrip("/")
 CORE_TOKEN = os.environ.get("LOADTEST_CORE_TOKEN", "")
 TENANT = "default"
 DEMO_ADMIN = 1000006  # the admin `python -m core_service seed-demo` makes
+DEMO_PLUMBER = 1000002  # its executor of plumbing: takes and completes the residents' requests
 REPLY_TIMEOUT = float(os.environ.get("LOADTEST_REPLY_TIMEOUT", "15"))
 THINK = tuple(float(x) for x in os.environ.get("LOADTEST_THINK", "5,20").split(","))
 LANGUAGE = "ru"
 _ids = itertools.count(int(time.time() * 1000) % 10**9)
-_admin: dict[str, str] = {}
+_tokens: dict[int, str] = {}
 _buildings: dict[str, dict[str, Any]] = {}
 
 
@@ -62,12 +68,17 @@ def core(method: str, path: str, token: str, **kwargs: Any) -> Any:
     return answer.json()
 
 
+def staff_token(telegram_id: int) -> str:
+    """A demo staff member's access token (signed in once per process, as the bot signs them in)."""
+    if telegram_id not in _tokens:
+        pair = core("POST", "/api/v1/auth/telegram", CORE_TOKEN, json={"telegram_id": telegram_id})
+        _tokens[telegram_id] = pair["access_token"]
+    return _tokens[telegram_id]
+
+
 def admin_token() -> str:
-    """The demo admin's access token (signed in once per process)."""
-    if "token" not in _admin:
-        pair = core("POST", "/api/v1/auth/telegram", CORE_TOKEN, json={"telegram_id": DEMO_ADMIN})
-        _admin["token"] = pair["access_token"]
-    return _admin["token"]
+    """The demo admin's access token."""
+    return staff_token(DEMO_ADMIN)
 
 
 def a_building() -> dict[str, Any]:
@@ -98,6 +109,7 @@ class Resident(User):
     def on_start(self) -> None:
         """An emulator user, made an active applicant at the Core Service, says /start."""
         self.http = requests.Session()
+        self.filed: list[str] = []  # numbers of the requests this resident filed, newest last
         self.user_id = 7_500_000_000 + next(_ids)
         self.base = f"{EMULATOR}/control/bots/{BOT_TOKEN}/chats/{self.user_id}"
         self.http.post(f"{EMULATOR}/control/users", timeout=30, json={
@@ -199,36 +211,94 @@ class Resident(User):
     @task(1)
     def file_request(self) -> None:
         """A new request with a photo, then open it from the list."""
+        if self.new_request() is not None:
+            self.think()
+            self.browse()
+
+    @task(1)
+    def accept_work(self) -> None:
+        """My newest request (a new one if none waits) completed by the staff, then accepted with
+        five stars from its card in "My requests"."""
+        if not self.filed and self.new_request() is not None:
+            self.think()
+        if not self.filed:
+            return
+        number = self.filed.pop()  # taken out: the staff complete it once
+        if not self.completed_by_staff(number):
+            return
+        self.think()
+        listing = self.act("my requests", lambda: self.say(t("button.my_requests", LANGUAGE)),
+                           fragment("list.title.my"))
+        if listing is None:
+            return
+        self.think()
+        # "№<number> ·" names one request: a bare number is a prefix of longer ones (…-100, …-1000).
+        card = self.act("open completed", lambda: self.press(listing, f"№{number} ·"), f"№{number}")
+        if card is None:
+            return
+        self.think()
+        prompt = self.act("accept", lambda: self.press(card, t("act.accept", LANGUAGE)),
+                          fragment("accept.rating.prompt"))
+        if prompt is None:
+            return
+        self.think()
+        self.act("rating", lambda: self.press(prompt, stars(5)), fragment("accept.success"))
+
+    def new_request(self) -> str | None:
+        """File a request with a photo through the bot; its number, None if a step failed."""
         # With one confirmed apartment the bot names it and goes straight to the category.
         categories = self.act("new request", lambda: self.say(t("button.new_request", LANGUAGE)),
                               fragment("nr.category.prompt"))
         if categories is None:
-            return
+            return None
         self.think()
         urgency = self.act("category", lambda: self.press(categories, t("category.plumbing", LANGUAGE)),
                            fragment("nr.urgency.prompt"))
         if urgency is None:
-            return
+            return None
         self.think()
         label = t("urgency.normal", LANGUAGE).capitalize()
         if self.act("urgency", lambda: self.press(urgency, label), fragment("nr.description.prompt")) is None:
-            return
+            return None
         self.think()
         added = self.act("photo", lambda: self.photo("Течёт кран на кухне, вода на полу"),
                          fragment("nr.photo.added"))
         if added is None:
-            return
+            return None
         self.think()
         summary = self.act("photos done", lambda: self.press(added, t("btn.done", LANGUAGE)),
                            fragment("nr.confirm.summary"))
         if summary is None:
-            return
+            return None
         self.think()
-        if self.act("confirm", lambda: self.press(summary, t("btn.confirm", LANGUAGE)),
-                    fragment("nr.created")) is None:
-            return
-        self.think()
-        self.browse()
+        created = self.act("confirm", lambda: self.press(summary, t("btn.confirm", LANGUAGE)),
+                           fragment("nr.created"))
+        found = re.search(r"№\s*([\w-]+)", self.text(created or {}))
+        if found is None:
+            return None
+        self.filed.append(found.group(1))
+        return found.group(1)
+
+    def completed_by_staff(self, number: str) -> bool:
+        """The demo plumber takes the request (new -> in_progress) and completes it at the Core
+        Service; False, the failure reported, if Core refuses either step."""
+        plumber = staff_token(DEMO_PLUMBER)
+        steps = (("take", "POST", f"/api/v1/requests/{number}/take", None),
+                 ("complete", "PATCH", f"/api/v1/requests/{number}/status",
+                  {"status": "completed", "comment": "Кран заменён"}))
+        for name, method, path, body in steps:
+            started, error = time.perf_counter(), None
+            try:
+                core(method, path, plumber, json=body)
+            except requests.RequestException as exc:  # reported below, as locust reports a request
+                error = exc
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            self.environment.events.request.fire(request_type="CORE", name=f"staff {name}",
+                                                 response_time=elapsed_ms, response_length=0,
+                                                 exception=error, context={})
+            if error is not None:
+                return False
+        return True
 
 
 class Shape(StepLoad):

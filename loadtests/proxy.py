@@ -1,8 +1,10 @@
-"""A round-robin HTTP reverse proxy for the replica tests: each request goes to the next backend.
+"""A round-robin HTTP reverse proxy for the replica tests and the load test: each request goes to
+the next backend.
 
 It stands where a load balancer would in front of several replicas of one service. It runs its own
 event loop in a thread, so a caller that blocks (waiting for a process to start) never stalls the
-requests going through it, and it writes down which backend got each request.
+requests going through it. It counts the requests each backend got and, unless told not to (a long
+load test would keep every photo sent), writes down each one.
 """
 
 from __future__ import annotations
@@ -38,20 +40,25 @@ class RoundRobin:
     backends: list[str]
     hits: list[Hit] = field(default_factory=list)
     url: str = ""
+    record: bool = True  # keep every request in `hits` (else only the counts)
+    served: list[int] = field(init=False)
     _turn: Iterator[int] = field(init=False)
 
     def __post_init__(self) -> None:
+        self.served = [0] * len(self.backends)
         self._turn = itertools.cycle(range(len(self.backends)))
 
     def split(self) -> list[int]:
         """How many requests each backend got, in backend order."""
-        return [sum(1 for h in self.hits if h.backend == n) for n in range(len(self.backends))]
+        return list(self.served)
 
     async def forward(self, request: web.Request) -> web.StreamResponse:
         """Send the request to the next backend and its answer back."""
         backend = next(self._turn)
         body = await request.read()
-        self.hits.append(Hit(backend, request.method, request.path, body))
+        self.served[backend] += 1
+        if self.record:
+            self.hits.append(Hit(backend, request.method, request.path, body))
         headers = {k: v for k, v in request.headers.items() if k.lower() not in DROPPED}
         session = request.app[SESSION]
         try:
@@ -65,9 +72,10 @@ class RoundRobin:
 
 
 @contextmanager
-def round_robin(backends: list[str]) -> Iterator[RoundRobin]:
-    """A proxy on a free local port (its `url`) alternating between `backends`, until the block ends."""
-    proxy = RoundRobin([b.rstrip("/") for b in backends])
+def round_robin(backends: list[str], *, record: bool = True) -> Iterator[RoundRobin]:
+    """A proxy on a free local port (its `url`) alternating between `backends`, until the block
+    ends; `record=False` keeps only the counts."""
+    proxy = RoundRobin([b.rstrip("/") for b in backends], record=record)
     loop = asyncio.new_event_loop()
     started, stopping = threading.Event(), asyncio.Event()
     failure: list[BaseException] = []

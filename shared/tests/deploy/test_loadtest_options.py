@@ -58,3 +58,12 @@ def test_make_loadtest_refuses_a_bad_duration_before_starting_anything() -> None
     assert "Traceback" not in done.stderr
     assert "DURATION='fifteen' is not a duration" in done.stderr
     assert "usage: make loadtest" in done.stderr
+
+
+def test_a_residents_reply_is_judged_by_half_a_second_unless_reply_p95_target_ms_says() -> None:
+    from loadtests.loadtest_run import targets_for
+
+    assert targets_for("resident", {}) == {"http": 200.0, "reply": 500.0}
+    assert targets_for("bot", {}) == {"http": 200.0, "reply": 2000.0}
+    assert targets_for("resident", {"REPLY_P95_TARGET_MS": "800", "P95_TARGET_MS": "150"}) == {
+        "http": 150.0, "reply": 800.0}

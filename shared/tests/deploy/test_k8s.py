@@ -1,7 +1,8 @@
 """deploy/k8s/ rendered by `kubectl kustomize` for every overlay, checked against the Kubernetes schemas
-and against the services themselves: what each container sets is a setting of its service, the
-required ones are all set, every container is hardened, probed and sized, production commits no
-secret and never migrates at start, and the network policies open exactly what the settings name."""
+and against the services themselves: what each container sets is a setting of its service (or a
+variable the OpenTelemetry SDK reads), the required ones are all set, every container is hardened,
+probed and sized, production commits no secret and never migrates at start, and the network
+policies open exactly what the settings (and the trace exporter's endpoint) name."""
 
 from __future__ import annotations
 
@@ -18,8 +19,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import kubernetes_validate
+import opentelemetry.sdk.environment_variables as otel_variables
 import pytest
 import yaml
+
+from shared import tracing
 
 ROOT = Path(__file__).resolve().parents[3]
 K8S = ROOT / "deploy" / "k8s"
@@ -35,6 +39,9 @@ SCHEMA_VERSIONS = ["1.30.0", kubernetes_validate.utils.latest_version()]
 SERVICES = {"core-service": "core_service", "integration-service": "integration_service",
             "integration-worker": "integration_service", "bot-gateway": "bot_gateway", "console": "console"}
 CONTROLLER = {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}
+# The variables the OpenTelemetry SDK reads itself (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME, ...):
+# standard, with no service prefix, so no settings class has them.
+OTEL_VARIABLES = {value for name, value in vars(otel_variables).items() if name.startswith("OTEL_")}
 FERNET_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
 
 
@@ -181,16 +188,26 @@ def calls(docs: tuple[dict[str, Any], ...], settings: Any) -> set[Call]:
         value = getattr(settings, name)
         if name in OWN_ADDRESSES or not isinstance(value, str) or "://" not in value:
             continue
-        url = urlsplit(value)
-        host, port = url.hostname or "", url.port or DEFAULT_PORTS[url.scheme]
-        if host in ("127.0.0.1", "localhost", "::1"):
-            continue
-        services = [svc for svc in of_kind(docs, "Service") if svc["metadata"]["name"] == host]
-        if not services:
-            found.add(Call("outside", port))
-            continue
-        found.add(service_target(docs, services[0], port))
+        found |= call_to(docs, value)
     return found
+
+
+def exporter_calls(docs: tuple[dict[str, Any], ...], env: dict[str, str]) -> set[Call]:
+    """Where the OpenTelemetry SDK sends a container's spans (its OTLP endpoint variables)."""
+    return {call for var in tracing.ENDPOINT_VARIABLES if env.get(var) for call in call_to(docs, env[var])}
+
+
+def call_to(docs: tuple[dict[str, Any], ...], address: str) -> set[Call]:
+    """Where an address leads: a Service of the overlay (its pods' port), or outside the cluster;
+    a loopback address (a setting the service leaves unused) leads nowhere."""
+    url = urlsplit(address)
+    host, port = url.hostname or "", url.port or DEFAULT_PORTS[url.scheme]
+    if host in ("127.0.0.1", "localhost", "::1"):
+        return set()
+    services = [svc for svc in of_kind(docs, "Service") if svc["metadata"]["name"] == host]
+    if not services:
+        return {Call("outside", port)}
+    return {service_target(docs, services[0], port)}
 
 
 def service_target(docs: tuple[dict[str, Any], ...], service: dict[str, Any], port: int) -> Call:
@@ -323,7 +340,7 @@ def test_every_variable_a_manifest_sets_is_a_setting_of_that_service(
 ) -> None:
     for workload, container, package in ours(docs):
         cls = kit.settings_class(package)
-        known = {f"{cls.env_prefix()}{name}".upper() for name in cls.model_fields}
+        known = {f"{cls.env_prefix()}{name}".upper() for name in cls.model_fields} | OTEL_VARIABLES
         env = environment(docs, container)
         unknown = (set(env.values) | set(env.secrets)) - known
         assert not unknown, f"{workload['metadata']['name']}: not settings of {package}: {sorted(unknown)}"
@@ -540,14 +557,32 @@ def test_each_pod_reaches_exactly_what_its_settings_name(
     every = possible_calls(docs)
     for workload, container, package in ours(docs):
         name = workload["metadata"]["name"]
-        settings = settings_of(kit, package, filled(environment(docs, container)), monkeypatch)
-        named_calls = calls(docs, settings)
+        env = filled(environment(docs, container))
+        named_calls = calls(docs, settings_of(kit, package, env, monkeypatch)) | exporter_calls(docs, env)
         opened = {call for call in every if allowed(docs, workload, call)}
         assert opened <= named_calls, f"{name} may open what its settings never name: {opened - named_calls}"
-        if workload["kind"] == "Job":  # a one-off command uses its database, not every address
+        if workload["kind"] == "Job":  # a one-off command uses its database, not every address (nor traces)
             assert {c for c in named_calls if c.port == 5432} <= opened, name
         else:
             assert named_calls <= opened, f"{name} is refused what its settings name: {named_calls - opened}"
+
+
+def test_dev_traces_every_service_to_its_jaeger_as_compose_does(compose: dict[str, Any]) -> None:
+    dev = render("dev")
+    jaeger = named(dev, "Deployment", "jaeger")
+    [container] = pod_spec(jaeger)["containers"]
+    assert container["image"] == compose["services"]["jaeger"]["image"], "the version compose runs"
+    traced = [(w, c) for w, c, _package in ours(dev) if w["metadata"]["name"] in SERVICES]
+    assert {w["metadata"]["name"] for w, _c in traced} == set(SERVICES)  # not the emulator, not a Job
+    for workload, container in traced:
+        env = environment(dev, container).values
+        assert tracing.enabled_by_environment(env) and tracing.protocol(env) == "http/protobuf"
+        assert call_to(dev, env["OTEL_EXPORTER_OTLP_ENDPOINT"]) == {Call("jaeger", 4318)}, "its OTLP port"
+        assert allowed(dev, workload, Call("jaeger", 4318)), f"{workload['metadata']['name']} -> jaeger"
+    prod = render("production")
+    exporting = [w for w, c in containers(prod)
+                 if tracing.enabled_by_environment(environment(prod, c).values)]
+    assert not exporting, "production traces once the operator names a collector (docs/OPERATIONS.md)"
 
 
 def from_controller(docs: tuple[dict[str, Any], ...], target: dict[str, Any], port: int) -> bool:

@@ -43,6 +43,9 @@ CONTROLLER = {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}
 # standard, with no service prefix, so no settings class has them.
 OTEL_VARIABLES = {value for name, value in vars(otel_variables).items() if name.startswith("OTEL_")}
 FERNET_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
+# The pods that LISTEN for new outbox rows (Core's relay; the Integration worker's relay and wake-up):
+# behind PgBouncer they need a direct URL for it.
+LISTENERS = {"core-service", "integration-worker"}
 
 
 def kubectl() -> str:
@@ -469,6 +472,33 @@ def test_production_commits_no_secret_and_the_operations_guide_says_which_to_cre
     for ingress in of_kind(docs, "Ingress"):
         for tls in ingress["spec"]["tls"]:
             assert tls["secretName"] in guide
+
+
+def test_production_says_whether_each_database_is_behind_pgbouncer_and_where_its_listeners_go(
+    kit: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    prod = render("production")
+    databases = set()
+    for workload, container, package in ours(prod):
+        name, prefix = workload["metadata"]["name"], kit.settings_class(package).env_prefix().upper()
+        env = environment(prod, container)
+        if f"{prefix}DATABASE_URL" not in env.secrets:
+            continue  # the console: no database
+        databases.add(name)
+        assert env.values.get(f"{prefix}DB_PGBOUNCER") in ("true", "false"), f"{name}: said in its ConfigMap"
+        listen = env.secrets.get(f"{prefix}DB_LISTEN_URL")
+        if name in LISTENERS:
+            secret = env.secrets[f"{prefix}DATABASE_URL"][0]
+            assert listen == (secret, f"{prefix}DB_LISTEN_URL", True), f"{name}: from its Secret, optional"
+        else:
+            assert listen is None, f"{name} never listens"
+        # Flipped to PgBouncer with a direct URL beside it, the same container builds settings using both.
+        behind = {**filled(env), f"{prefix}DB_PGBOUNCER": "true",
+                  f"{prefix}DB_LISTEN_URL": stand_in(f"{prefix}DATABASE_URL")}
+        settings = settings_of(kit, package, behind, monkeypatch)
+        assert settings.db_pgbouncer and settings.db_listen_url, name
+    assert databases == {"core-service", "integration-service", "integration-worker", "bot-gateway",
+                         "core-migrate", "integration-migrate", "bot-gateway-migrate"}
 
 
 def test_production_migrates_in_a_job_per_database_never_at_start() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import logging
 import time
 from collections.abc import Sequence
@@ -18,6 +20,7 @@ from integration_service.webhooks.sources import default_scheme
 from shared.crypto import SecretBox
 
 log = logging.getLogger("webhooks.configs")
+Key = tuple[str, str]  # (tenant, source)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +138,13 @@ async def delete(session: AsyncSession, tenant: str, config_id: int) -> None:
 
 
 class ConfigDirectory:
-    """Active configs per (tenant, source), decrypted and cached for `ttl` seconds."""
+    """Active configs per (tenant, source), decrypted and cached for `ttl` seconds.
+
+    One query per key refreshes it, however many deliveries arrive at once: they share the load
+    in flight, and an entry that has just expired is still answered (for at most one more `ttl`)
+    while one refresh runs in the background. Before, every delivery in flight when an entry
+    expired ran the same query, a burst that stalled the event loop every `ttl` seconds.
+    """
 
     def __init__(
         self, sessionmaker: async_sessionmaker[AsyncSession], box: SecretBox, ttl: float = 5.0
@@ -143,19 +152,53 @@ class ConfigDirectory:
         self.sessionmaker = sessionmaker
         self.box = box
         self.ttl = ttl
-        self._cache: dict[tuple[str, str], tuple[float, list[ActiveConfig]]] = {}
+        self._cache: dict[Key, tuple[float, list[ActiveConfig]]] = {}
+        self._loads: dict[Key, asyncio.Task[list[ActiveConfig]]] = {}
+        self._generation = 0  # bumped by `invalidate`: a load started before it is not cached
 
     async def active(self, tenant: str, source: str) -> list[ActiveConfig]:
         """The active configs of `source` for `tenant` (newest first)."""
         key = (tenant, source)
         cached = self._cache.get(key)
-        if cached is not None and cached[0] > time.monotonic():
-            return cached[1]
+        if cached is not None:
+            expires, configs = cached
+            now = time.monotonic()
+            if now < expires:
+                return configs
+            if now < expires + self.ttl:
+                self._load(key)
+                return configs
+        # Shielded: a caller that stops waiting does not cancel the load the others wait for.
+        return await asyncio.shield(self._load(key))
+
+    def invalidate(self, tenant: str, source: str) -> None:
+        """Forget the cached configs of one source (after a change through this process)."""
+        self._generation += 1
+        self._cache.pop((tenant, source), None)
+        self._loads.pop((tenant, source), None)
+
+    def _load(self, key: Key) -> asyncio.Task[list[ActiveConfig]]:
+        """The load of `key` in flight, or a new one (in a fresh context: it serves every caller)."""
+        task = self._loads.get(key)
+        if task is None:
+            task = asyncio.get_running_loop().create_task(self._query(key), context=contextvars.Context())
+            self._loads[key] = task
+            task.add_done_callback(lambda done: self._loaded(key, done))
+        return task
+
+    def _loaded(self, key: Key, task: asyncio.Task[list[ActiveConfig]]) -> None:
+        if self._loads.get(key) is task:
+            del self._loads[key]
+        if not task.cancelled():
+            task.exception()  # retrieved, so a failed refresh nobody awaited is not logged as lost
+
+    async def _query(self, key: Key) -> list[ActiveConfig]:
+        generation = self._generation
         query = (
             select(WebhookConfig)
             .where(
-                WebhookConfig.tenant_id == tenant,
-                WebhookConfig.source == source,
+                WebhookConfig.tenant_id == key[0],
+                WebhookConfig.source == key[1],
                 WebhookConfig.is_active.is_(True),
             )
             .order_by(WebhookConfig.id.desc())
@@ -163,12 +206,9 @@ class ConfigDirectory:
         async with self.sessionmaker() as session:
             rows = (await session.execute(query)).scalars().all()
         configs = [c for c in (self._decrypt(row) for row in rows) if c is not None]
-        self._cache[key] = (time.monotonic() + self.ttl, configs)
+        if generation == self._generation:
+            self._cache[key] = (time.monotonic() + self.ttl, configs)
         return configs
-
-    def invalidate(self, tenant: str, source: str) -> None:
-        """Forget the cached configs of one source (after a change through this process)."""
-        self._cache.pop((tenant, source), None)
 
     def _decrypt(self, row: WebhookConfig) -> ActiveConfig | None:
         try:

@@ -132,6 +132,34 @@ async def serve(app: Any, **options: Any) -> AsyncIterator[str]:
         await task
 
 
+# What Chromium needs on a machine with no display and a closed network.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@asynccontextmanager
+async def chromium() -> AsyncIterator[Any]:
+    """A headless Debian Chromium driven by Playwright (its `Browser`). Without one the calling test
+    is skipped, with the reason, or failed when `REQUIRE_BROWSER` is set (`make test` sets it), so CI
+    never passes the page tests unrun."""
+    import pytest
+    from playwright.async_api import async_playwright, expect
+
+    found = "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else shutil.which("chromium")
+    if not found:
+        reason = "no chromium at /usr/bin/chromium or on PATH (apt-get install chromium)"
+        if os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    expect.set_options(timeout=20_000)  # generous: CI machines can be slow
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=found, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
 def pgbouncer_binary() -> str | None:
     """Debian's pgbouncer (or one on PATH), None without one."""
     found = "/usr/sbin/pgbouncer"

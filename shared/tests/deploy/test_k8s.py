@@ -43,7 +43,7 @@ CONTROLLER = {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}
 # standard, with no service prefix, so no settings class has them.
 OTEL_VARIABLES = {value for name, value in vars(otel_variables).items() if name.startswith("OTEL_")}
 FERNET_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
-# The pods that LISTEN for new outbox rows (Core's relay; the Integration worker's relay and wake-up):
+# The pods that LISTEN (Core's outbox relay, the Integration worker woken by new webhook events):
 # behind PgBouncer they need a direct URL for it.
 LISTENERS = {"core-service", "integration-worker"}
 

@@ -211,6 +211,23 @@ async def _setup(url: str, key: str) -> None:
     await engine.dispose()
 
 
+async def _row_writes(url: str) -> dict[str, int]:
+    """Rows inserted and updated in the bench database, per table (PostgreSQL's statistics)."""
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as conn:
+            # The servers have exited, so their backends have flushed their counts.
+            await conn.execute(text("SELECT pg_stat_clear_snapshot()"))
+            rows = await conn.execute(text("SELECT relname, n_tup_ins + n_tup_upd FROM pg_stat_user_tables "
+                                           "WHERE n_tup_ins + n_tup_upd > 0"))
+            return {name: int(count) for name, count in rows.all()}
+    finally:
+        await engine.dispose()
+
+
 async def _subscribe(redis_url: str, seen: dict[str, int], ready: asyncio.Event,
                      progress: asyncio.Event) -> None:
     from redis.asyncio import Redis
@@ -280,6 +297,8 @@ async def bench() -> dict[str, Any]:
         for process in processes:
             process.terminate()
             await asyncio.to_thread(process.wait, 30)
+        await asyncio.sleep(0.5)  # exited backends report their counts
+        writes = await _row_writes(url)
         subscriber.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await subscriber
@@ -291,7 +310,7 @@ async def bench() -> dict[str, Any]:
     return {"bare": bare, "webhooks": hooks, "paced": paced, "accepted_total": accepted,
             "published_unique": len(seen),
             "published_twice": sum(1 for n in seen.values() if n > 1), "stream_length": stream_length,
-            "drain_seconds": round(drain, 2)}
+            "drain_seconds": round(drain, 2), "row_writes": writes}
 
 
 def machine() -> str:
@@ -299,6 +318,13 @@ def machine() -> str:
     model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                   if line.startswith("model name")), platform.processor())
     return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+
+
+def _per_event(figures: dict[str, Any]) -> float:
+    """Rows inserted or updated per accepted event (every table of the bench database)."""
+    writes: dict[str, int] = figures["row_writes"]
+    accepted: int = figures["accepted_total"]
+    return sum(writes.values()) / max(1, accepted)
 
 
 def report(figures: dict[str, Any]) -> str:
@@ -322,7 +348,9 @@ def report(figures: dict[str, Any]) -> str:
     lines += ["", f"webhooks/bare throughput ratio: {ratio:.2f}; accepted (incl. warm-up): "
               f"{figures['accepted_total']}; published at the subscriber: {figures['published_unique']} "
               f"(twice: {figures['published_twice']}); stream entries: {figures['stream_length']}; "
-              f"all published {figures['drain_seconds']} s after the load stopped"]
+              f"all published {figures['drain_seconds']} s after the load stopped",
+              f"rows inserted or updated per accepted event: {_per_event(figures):.2f} "
+              f"({', '.join(f'{t} {n}' for t, n in sorted(figures['row_writes'].items()))})"]
     for name, r in rows:
         if r["statuses"]:
             lines.append(f"non-200 answers ({name}): {r['statuses']}")

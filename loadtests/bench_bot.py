@@ -1,21 +1,42 @@
-"""`python -m loadtests.bench_bot`: update -> reply through the full stack vs a bare aiogram echo bot.
+"""`python -m loadtests.bench_bot`: a resident's two everyday actions through the full bot vs a bare
+aiogram bot.
 
-Starts the Telegram emulator and the Core Service (fresh databases on TEST_PG_URL), then, one
-after the other, the real bot process (polling; rate limit -> logging -> auth -> handler, Redis
-FSM with event isolation) and a bare aiogram echo bot process on the same emulator. Simulated
-users each send messages one at a time and wait for the reply through the emulator's control
-API; the figures are replies per second and p50/p95 of send -> reply, and the ratio.
+Starts the Telegram emulator and the Core Service (fresh databases on TEST_PG_URL, Core's demo
+data), makes residents through Core's API (active applicants with a confirmed apartment and one
+request each), then, one after the other, the real bot process (polling; rate limit -> logging ->
+auth -> handler, Redis FSM with event isolation, sessions, Core over HTTP) and a bare aiogram bot
+(memory storage, no middlewares) on the same emulator. Each round a resident presses "My
+requests" on the main menu (menu: the list from Core) and opens the request from the list's
+button (card: the request from Core, sent with the button answered); the bare bot answers the
+same updates with the same Telegram calls (a message with a button; a message and the button
+answered) and no backend. Simulated users act one at a time and wait for the reply through the
+emulator's control API.
+
+Printed: p50/p95 of send -> reply per action and updates per second, with 1 user (BENCH_ALONE
+residents, 4, one after the other: one update in flight at a time) and with BENCH_USERS (40) at
+once, BENCH_ROUNDS (15) rounds each, the ratios full/bare; the CPU per update of the bot, Core and
+the emulator (utime+stime from /proc/<pid>/stat around each phase, less what the process uses idle
+in as long); Core's two calls timed alone from the bench; Redis commands per update (MONITOR on the
+bot's own logical database: a script's own calls not counted, a MULTI/EXEC block as one, a
+pipeline's commands each) and PostgreSQL transactions per update (`pg_stat_database` of the bot's
+and Core's databases), less the idle bot's, in a counting phase of its own. BENCH_PROFILE=<file>
+records the bot under py-spy (when on PATH) into a speedscope file.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -23,10 +44,24 @@ from loadtests.processes import free_port
 from scripts.stack import stop_all
 
 USERS = int(os.environ.get("BENCH_USERS", "40"))
-MESSAGES = int(os.environ.get("BENCH_MESSAGES", "15"))  # per user: under the 20/min limit
+# The "1 user" phase: residents one after the other (each under the rate limit), for enough samples.
+ALONE = int(os.environ.get("BENCH_ALONE", "4"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))  # per user: under the 20 messages/min limit
+# Updates of each action in the counting phase (menus: with /start, under 20 messages a minute).
+COUNT_ROUNDS = {"menu": 15, "card": 30}
 FULL_TOKEN = "100000010:bench-full-bot"  # noqa: S105 (emulator bots)
 ECHO_TOKEN = "100000011:bench-echo-bot"  # noqa: S105
 CORE_TOKEN = "bench-core-token"  # noqa: S105 (a throwaway local token)
+TENANT = "default"
+DEMO_ADMIN = 1000006  # the admin `python -m core_service seed-demo` makes
+LANGUAGE = "ru"
+BOT_DB, SHARED_DB = 14, 15  # Redis logical databases: the bot's own, the emulator's and Core's
+PG_STATS_FLUSH = 11.0  # seconds: PostgreSQL 15 backends report an idle transaction's stats within 10 s
+# Seconds a kept-alive connection to the emulator is reused: under uvicorn's 5 s, so a request is
+# never sent on a connection the emulator is closing.
+KEEPALIVE = 2.0
+IDLE_SECONDS = 4.0  # before a phase: each process's CPU when idle, taken off its CPU per update
+Phase = dict[str, dict[str, float]]
 
 
 def _spawn(args: list[str], env: dict[str, str], port: int | None = None) -> subprocess.Popen[bytes]:
@@ -45,69 +80,224 @@ def _spawn(args: list[str], env: dict[str, str], port: int | None = None) -> sub
     return proc
 
 
-async def _exchange(http: httpx.AsyncClient, token: str, user_id: int, text: str) -> float:
-    """Send one message and wait for the bot's reply; milliseconds taken."""
-    base = f"/control/bots/{token}/chats/{user_id}"
-    started = time.perf_counter()
-    sent = await http.post(f"{base}/messages", json={"text": text})
-    sent.raise_for_status()
-    reply = await http.get(f"{base}/wait", params={"timeout": 60}, timeout=70)
-    reply.raise_for_status()
-    return (time.perf_counter() - started) * 1000
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU the process (all its threads) has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def _user_session(http: httpx.AsyncClient, token: str, user_id: int, latencies: list[float]) -> None:
-    for n in range(MESSAGES):
-        latencies.append(await _exchange(http, token, user_id, f"hello {n}"))
+def menu_text() -> str:
+    """The resident's "My requests" menu button, as the keyboard shows it."""
+    from bot_gateway.i18n import t
+
+    return t("button.my_requests", LANGUAGE)
 
 
-async def _measure(emulator: str, token: str, first_user: int, users: int = USERS) -> dict[str, float]:
-    latencies: list[float] = []
-    limits = httpx.Limits(max_connections=users * 2 + 10)
-    async with httpx.AsyncClient(base_url=emulator, timeout=30, limits=limits) as http:
-        ids = range(first_user, first_user + users)
-        for uid in ids:
-            made = await http.post("/control/users", json={"id": uid, "first_name": f"Bench{uid}",
-                                                           "language_code": "ru"})
-            made.raise_for_status()
-        # Warm-up, not measured: the first message signs each user in (and finds the bot polling).
-        await asyncio.gather(*(_exchange(http, token, uid, "warm-up") for uid in ids))
+@dataclass
+class Chat:
+    """One simulated user's chat with one bot through the emulator's control API."""
+
+    http: httpx.AsyncClient
+    token: str
+    user_id: int
+    listing: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base(self) -> str:
+        """The chat's control API prefix."""
+        return f"/control/bots/{self.token}/chats/{self.user_id}"
+
+    async def _reply(self, after: int | None = None) -> dict[str, Any]:
+        params: dict[str, Any] = {"timeout": 60}
+        if after is not None:
+            params["after_message_id"] = after
+        reply = await self.http.get(f"{self.base}/wait", params=params, timeout=70)
+        reply.raise_for_status()
+        answer: dict[str, Any] = reply.json()
+        return answer
+
+    async def say(self, text: str) -> float:
+        """Send a text and wait for the bot's reply; milliseconds taken (the reply kept as the list)."""
         started = time.perf_counter()
-        await asyncio.gather(*(_user_session(http, token, uid, latencies) for uid in ids))
+        (await self.http.post(f"{self.base}/messages", json={"text": text})).raise_for_status()
+        self.listing = await self._reply()
+        return (time.perf_counter() - started) * 1000
+
+    async def open_first(self) -> float:
+        """Press the list's first button and wait for the card; milliseconds taken."""
+        button = self.listing["reply_markup"]["inline_keyboard"][0][0]
+        body = {"message_id": self.listing["message_id"], "data": button["callback_data"]}
+        last = await self.http.get(f"{self.base}/transcript")
+        last.raise_for_status()
+        after = max(m["message_id"] for m in last.json()["messages"])
+        started = time.perf_counter()
+        (await self.http.post(f"{self.base}/callbacks", json=body)).raise_for_status()
+        await self._reply(after)
+        return (time.perf_counter() - started) * 1000
+
+
+async def _users(http: httpx.AsyncClient, ids: range) -> None:
+    for uid in ids:
+        made = await http.post("/control/users", json={"id": uid, "first_name": f"Bench{uid}",
+                                                       "language_code": LANGUAGE})
+        made.raise_for_status()
+
+
+async def _rounds(chat: Chat, rounds: int, menu: list[float], card: list[float]) -> None:
+    for _ in range(rounds):
+        menu.append(await chat.say(menu_text()))
+        card.append(await chat.open_first())
+
+
+async def _measure(emulator: str, token: str, ids: range, pids: dict[str, int], *,
+                   alone: bool = False) -> Phase:
+    """Warm up each user (/start signs them in), then ROUNDS of menu + card each, all users at once
+    (`alone`: one user after the other, so one update is in flight at a time)."""
+    menu: list[float] = []
+    card: list[float] = []
+    limits = httpx.Limits(max_connections=len(ids) * 2 + 10, keepalive_expiry=KEEPALIVE)
+    async with httpx.AsyncClient(base_url=emulator, timeout=30, limits=limits) as http:
+        await _users(http, ids)
+        chats = [Chat(http, token, uid) for uid in ids]
+        await asyncio.gather(*(chat.say("/start") for chat in chats))
+        idle = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        await asyncio.sleep(IDLE_SECONDS)
+        cpu, started = {name: cpu_seconds(pid) for name, pid in pids.items()}, time.perf_counter()
+        if alone:
+            for chat in chats:
+                await _rounds(chat, ROUNDS, menu, card)
+        else:
+            await asyncio.gather(*(_rounds(chat, ROUNDS, menu, card) for chat in chats))
         elapsed = time.perf_counter() - started
-    ordered = sorted(latencies)
-    return {"replies": len(ordered), "per_second": len(ordered) / elapsed,
-            "p50": statistics.median(ordered), "p95": ordered[int(len(ordered) * 0.95) - 1]}
+        # Less what each process spends idle in as long (the bot's background loops, polling).
+        used = {f"{name}_cpu_ms": (cpu_seconds(pid) - cpu[name]
+                                   - (cpu[name] - idle[name]) * elapsed / IDLE_SECONDS) * 1000
+                for name, pid in pids.items()}
+    updates = len(menu) + len(card)
+    return {"menu": _quantiles(menu), "card": _quantiles(card),
+            "all": {"per_second": updates / elapsed, "updates": updates,
+                    "bot_idle_ms_per_s": (cpu["bot"] - idle["bot"]) * 1000 / IDLE_SECONDS,
+                    **{name: ms / updates for name, ms in used.items()}}}
 
 
-def _server_side(port: int) -> dict[str, float]:
-    """p50/p95 of middleware entry -> handler return, from the bot's own histogram (bucket bounds)."""
-    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
-    buckets: list[tuple[float, float]] = []
-    for line in text.splitlines():
-        if line.startswith('bot_update_duration_seconds_bucket{event_type="message"'):
-            bound = line.split('le="', 1)[1].split('"', 1)[0]
-            buckets.append((float("inf") if bound == "+Inf" else float(bound), float(line.rsplit(" ", 1)[1])))
-    total = buckets[-1][1] if buckets else 0.0
+def _quantiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {"p50": statistics.median(ordered), "p95": ordered[max(0, int(len(ordered) * 0.95) - 1)]}
 
-    def quantile(q: float) -> float:
-        return next((b * 1000 for b, count in buckets if count >= q * total), float("nan"))
 
-    return {"count": total, "p50_le": quantile(0.5), "p95_le": quantile(0.95)}
+class RedisCounter:
+    """Commands the clients of one logical database send, from MONITOR (scripts' own calls left
+    out, a MULTI ... EXEC block counted once)."""
+
+    def __init__(self, url: str, db: int) -> None:
+        self.url, self.db = url, db
+        self.count = 0
+        self._in_multi: set[str] = set()
+        self._task: asyncio.Task[None] | None = None
+
+    def _seen(self, entry: dict[str, Any]) -> None:
+        if entry.get("db") != self.db or entry.get("client_type") == "lua":
+            return
+        command, client = str(entry.get("command", "")).split(" ", 1)[0].upper(), entry.get("client_address")
+        if command == "MULTI":
+            self._in_multi.add(str(client))
+        elif command == "EXEC":
+            self._in_multi.discard(str(client))
+            self.count += 1
+        elif str(client) not in self._in_multi:
+            self.count += 1
+
+    async def run(self) -> None:
+        """Count until cancelled."""
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url(self.url)
+        try:
+            async with redis.monitor() as monitor:
+                async for entry in monitor.listen():
+                    self._seen(entry)
+        finally:
+            await redis.aclose()
+
+
+async def _pg_transactions(names: list[str]) -> dict[str, int]:
+    """Committed + rolled back transactions so far per database."""
+    import asyncpg
+
+    from shared import testing
+
+    conn = await asyncpg.connect(testing.pg_server_url().replace("postgresql+asyncpg://", "postgresql://")
+                                 + "/postgres")
+    try:
+        rows = await conn.fetch("SELECT datname, xact_commit + xact_rollback AS n FROM pg_stat_database "
+                                "WHERE datname = ANY($1::text[])", names)
+    finally:
+        await conn.close()
+    return {row["datname"]: int(row["n"]) for row in rows}
+
+
+async def _count(emulator: str, redis_url: str, uid: int, databases: list[str]) -> Phase:
+    """One resident, COUNT_ROUNDS menus then COUNT_ROUNDS cards: Redis commands and PostgreSQL
+    transactions per update of each action, less what the idle bot does in as long (its
+    background loops)."""
+    monitor = RedisCounter(redis_url, BOT_DB)
+    task = asyncio.create_task(monitor.run())
+    counts: Phase = {}
+
+    async def reading() -> tuple[float, int, dict[str, int]]:
+        return time.monotonic(), monitor.count, await _pg_transactions(databases)
+
+    limits = httpx.Limits(keepalive_expiry=KEEPALIVE)
+    async with httpx.AsyncClient(base_url=emulator, timeout=30, limits=limits) as http:
+        await _users(http, range(uid, uid + 1))
+        chat = Chat(http, FULL_TOKEN, uid)
+        await chat.say("/start")
+        actions: list[tuple[str, Callable[[], Awaitable[float]]]] = [
+            ("menu", lambda: chat.say(menu_text())), ("card", chat.open_first)]
+        await asyncio.sleep(PG_STATS_FLUSH)
+        for name, action in actions:
+            idle_from = await reading()
+            await asyncio.sleep(PG_STATS_FLUSH)
+            busy_from = await reading()
+            for _ in range(COUNT_ROUNDS[name]):
+                await action()
+            await asyncio.sleep(PG_STATS_FLUSH)  # the last writes after the reply, the stats reported
+            busy_to = await reading()
+            share = (busy_to[0] - busy_from[0]) / (busy_from[0] - idle_from[0])
+
+            def per_update(before: float, after: float, idle: float, share: float = share,
+                           rounds: int = COUNT_ROUNDS[name]) -> float:
+                return (after - before - idle * share) / rounds
+
+            counts[name] = {"redis": per_update(busy_from[1], busy_to[1], busy_from[1] - idle_from[1]), **{
+                db: per_update(busy_from[2].get(db, 0), busy_to[2].get(db, 0),
+                               busy_from[2].get(db, 0) - idle_from[2].get(db, 0)) for db in databases}}
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    return counts
 
 
 def _echo_bot() -> None:
-    """The bare baseline: aiogram, memory storage, no middlewares, echo every text."""
+    """The bare baseline: aiogram, memory storage, no middlewares; a text is answered with a
+    message and a button, a button press with a message and the press answered."""
     from aiogram import Bot, Dispatcher
     from aiogram.client.session.aiohttp import AiohttpSession
     from aiogram.client.telegram import TelegramAPIServer
-    from aiogram.types import Message
+    from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
     dp = Dispatcher()
+    markup = InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text="№1", callback_data="view:1")]])
 
     @dp.message()
     async def echo(message: Message) -> None:
-        await message.answer(message.text or "")
+        await message.answer(message.text or "", reply_markup=markup)
+
+    @dp.callback_query()
+    async def card(callback: CallbackQuery) -> None:
+        if isinstance(callback.message, Message):
+            await callback.message.answer(f"card {callback.data}")
+        await callback.answer()
 
     session = AiohttpSession(api=TelegramAPIServer.from_base(os.environ["BENCH_API_URL"]))
     asyncio.run(dp.start_polling(Bot(ECHO_TOKEN, session=session), polling_timeout=10))
@@ -127,61 +317,168 @@ def _databases() -> tuple[str, str]:
     return core_url, bot_url
 
 
-def _report(results: dict[str, dict[str, dict[str, float]]], server: dict[str, float]) -> None:
-    print(f"bot_gateway bench: update -> reply via the emulator's control API, {MESSAGES} messages per user")
-    print(f"{'':38}{'replies/s':>10}{'p50 ms':>9}{'p95 ms':>9}")
-    for run, rows in results.items():
-        for name, row in rows.items():
-            print(f"{name + ', ' + run:38}{row['per_second']:>10.1f}{row['p50']:>9.1f}{row['p95']:>9.1f}")
-    full, echo = results[f"{USERS} users"]["full stack"], results[f"{USERS} users"]["bare echo"]
-    print(f"ratio full/bare: p50 x{full['p50'] / echo['p50']:.2f}, p95 x{full['p95'] / echo['p95']:.2f}, "
-          f"throughput x{full['per_second'] / echo['per_second']:.2f}")
-    alone = results["1 user"]["full stack"]
-    print(f"target p95 < 20 ms (1 user, send -> reply): {'met' if alone['p95'] < 20 else 'NOT met'} "
-          f"(p95 {alone['p95']:.1f} ms)")
-    print(f"bot-side, middleware entry -> handler return incl. sendMessage ({server['count']:.0f} updates): "
-          f"p50 <= {server['p50_le']:.1f} ms, p95 <= {server['p95_le']:.1f} ms (histogram bucket bounds)")
+async def _residents(core: str, ids: range) -> dict[int, tuple[str, str, str]]:
+    """Active applicants with a confirmed apartment and one request each, through Core's API as the
+    demo admin (as `loadtests/locustfile_resident.py` makes them): Core user id, access token and
+    request number by Telegram id."""
+    made: dict[int, tuple[str, str, str]] = {}
+    async with httpx.AsyncClient(base_url=core, timeout=30, headers={"X-Tenant-ID": TENANT}) as http:
+
+        async def call(method: str, path: str, token: str, **kwargs: Any) -> Any:
+            answer = await http.request(method, path, headers={"Authorization": f"Bearer {token}"}, **kwargs)
+            answer.raise_for_status()
+            return answer.json()
+
+        async def sign_in(telegram_id: int) -> dict[str, Any]:
+            body = {"telegram_id": telegram_id, "first_name": f"Bench{telegram_id}",
+                    "language_code": LANGUAGE}
+            answer: dict[str, Any] = await call("POST", "/api/v1/auth/telegram", CORE_TOKEN, json=body)
+            return answer
+
+        admin = (await sign_in(DEMO_ADMIN))["access_token"]
+        listing = await call("GET", "/api/v1/buildings", admin)
+        building = (listing["items"] if isinstance(listing, dict) else listing)[0]
+
+        async def resident(uid: int) -> None:
+            user = (await sign_in(uid))["user"]
+            await call("PUT", f"/api/v1/users/{user['id']}/roles", admin,
+                       json={"roles": ["applicant"], "comment": "bench resident"})
+            await call("PATCH", f"/api/v1/users/{user['id']}/status", admin, json={"status": "active"})
+            apartment = str(1 + uid % int(building["apartments"]))
+            residency = await call("POST", "/api/v1/residencies", admin, json={
+                "building_id": building["id"], "apartment": apartment, "user_id": user["id"]})
+            if residency["status"] == "pending":
+                await call("POST", f"/api/v1/residencies/{residency['id']}/approve", admin)
+            token = (await sign_in(uid))["access_token"]
+            request = await call("POST", "/api/v1/requests", token, json={
+                "building_id": building["id"], "apartment": apartment, "category": "plumbing",
+                "description": "Течёт кран на кухне"})
+            made[uid] = (str(user["id"]), token, request["number"])
+
+        for start in range(ids.start, ids.stop, 10):
+            await asyncio.gather(*(resident(uid) for uid in range(start, min(start + 10, ids.stop))))
+    return made
+
+
+async def _core_alone(core: str, user_id: str, token: str, number: str) -> Phase:
+    """The two Core calls the bot makes (the list's first page, the request), timed from here."""
+    headers = {"Authorization": f"Bearer {token}", "X-Tenant-ID": TENANT}
+    menu: list[float] = []
+    card: list[float] = []
+    async with httpx.AsyncClient(base_url=core, timeout=30, headers=headers) as http:
+        for _ in range(ROUNDS + 1):
+            started = time.perf_counter()
+            (await http.get("/api/v1/requests", params={"page": 1, "page_size": 5,
+                                                        "applicant_id": user_id})).raise_for_status()
+            menu.append((time.perf_counter() - started) * 1000)
+            started = time.perf_counter()
+            (await http.get(f"/api/v1/requests/{number}")).raise_for_status()
+            card.append((time.perf_counter() - started) * 1000)
+    return {"menu": _quantiles(menu[1:]), "card": _quantiles(card[1:])}
+
+
+def _report(results: dict[str, Phase], counts: Phase, databases: dict[str, str], core: Phase) -> None:
+    print(f"bot_gateway bench: a resident's menu (My requests) and card (open a request), send -> reply "
+          f"via the emulator's control API, {ROUNDS} rounds per user ('1 user': {ALONE} one after the other)")
+    print(f"{'':26}{'updates/s':>10}{'menu p50':>9}{'p95':>7}{'card p50':>9}{'p95':>7}"
+          f"   CPU ms per update: bot, Core, emulator (idle bot ms/s)")
+    for name, row in results.items():
+        print(f"{name:26}{row['all']['per_second']:>10.1f}{row['menu']['p50']:>9.1f}{row['menu']['p95']:>7.1f}"
+              f"{row['card']['p50']:>9.1f}{row['card']['p95']:>7.1f}{row['all']['bot_cpu_ms']:>9.2f}"
+              f"{row['all']['core_cpu_ms']:>7.2f}{row['all']['emulator_cpu_ms']:>7.2f}"
+              f"{row['all']['bot_idle_ms_per_s']:>7.1f}")
+    print(f"{'Core alone, 1 user':26}{'':>10}{core['menu']['p50']:>9.1f}{core['menu']['p95']:>7.1f}"
+          f"{core['card']['p50']:>9.1f}{core['card']['p95']:>7.1f}   (the bot's Core call of each action, "
+          f"timed from the bench)")
+    one, one_bare = results["full, 1 user"], results["bare, 1 user"]
+    many, many_bare = results[f"full, {USERS} users"], results[f"bare, {USERS} users"]
+    for action in ("menu", "card"):
+        ratio = one[action]["p95"] / one_bare[action]["p95"]
+        print(f"1 user {action}: p50 x{one[action]['p50'] / one_bare[action]['p50']:.2f}, p95 x{ratio:.2f} "
+              f"(target <= 1.5: {'met' if ratio <= 1.5 else 'NOT met'})")
+    ratio = many["all"]["per_second"] / many_bare["all"]["per_second"]
+    print(f"{USERS} users throughput x{ratio:.2f} (target >= 0.8: {'met' if ratio >= 0.8 else 'NOT met'}); "
+          f"bot CPU per update x{one['all']['bot_cpu_ms'] / one_bare['all']['bot_cpu_ms']:.2f} (1 user), "
+          f"x{many['all']['bot_cpu_ms'] / many_bare['all']['bot_cpu_ms']:.2f} ({USERS} users)")
+    for action, counted in counts.items():
+        print(f"round trips per {action} update ({COUNT_ROUNDS[action]} updates): "
+              f"bot Redis {counted['redis']:.1f} commands, "
+              f"bot PostgreSQL {counted[databases['bot']]:.1f} transactions; "
+              f"Core PostgreSQL {counted[databases['core']]:.1f} transactions")
 
 
 def main() -> int:
-    """Start the emulator and Core, measure both bots one after the other, print the figures."""
+    """Start the emulator and Core, make residents, measure both bots one after the other, print."""
     from cryptography.fernet import Fernet
 
     from shared import testing
 
     core_db, bot_db = _databases()
-    # Its own logical database, so a bench never mixes keys with the test suites (bot uses 12).
-    redis = testing.redis_url("bot").rsplit("/", 1)[0] + "/15"
+    names = {"core": core_db.rsplit("/", 1)[1], "bot": bot_db.rsplit("/", 1)[1]}
+    server = testing.redis_url("bot").rsplit("/", 1)[0]
+    # Logical databases of its own, so a bench never mixes keys with the test suites (bot uses 12).
+    redis, bot_redis = f"{server}/{SHARED_DB}", f"{server}/{BOT_DB}"
     emu_port, core_port, bot_port = free_port(), free_port(), free_port()
-    emulator = f"http://127.0.0.1:{emu_port}"
+    emulator, core = f"http://127.0.0.1:{emu_port}", f"http://127.0.0.1:{core_port}"
+    core_env = {"CORE_DATABASE_URL": core_db, "CORE_REDIS_URL": redis, "CORE_API_TOKENS": CORE_TOKEN,
+                "CORE_JWT_SECRET": "bench-jwt-secret-0123456789abcdef0123", "CORE_RUN_WORKERS": "false",
+                "CORE_LOG_LEVEL": "WARNING"}
     procs = [_spawn(["-m", "telegram_emulator"], {"EMULATOR_PORT": str(emu_port),
                                                  "EMULATOR_REDIS_URL": redis}, emu_port)]
+    results: dict[str, Phase] = {}
     try:
-        procs.append(_spawn(["-m", "core_service"], {
-            "CORE_PORT": str(core_port), "CORE_DATABASE_URL": core_db, "CORE_REDIS_URL": redis,
-            "CORE_API_TOKENS": CORE_TOKEN, "CORE_JWT_SECRET": "bench-jwt-secret-0123456789abcdef0123",
-            "CORE_RUN_WORKERS": "false", "CORE_LOG_LEVEL": "WARNING"}, core_port))
+        subprocess.run([sys.executable, "-m", "core_service", "seed-demo"], check=True,
+                       env={**os.environ, **core_env}, stdout=subprocess.DEVNULL)
+        procs.append(_spawn(["-m", "core_service"], {**core_env, "CORE_PORT": str(core_port)}, core_port))
+        one, many = range(7_000_001, 7_000_001 + ALONE), range(7_100_001, 7_100_001 + USERS)
+        counted = 7_200_001
+        alone = asyncio.run(_residents(core, one))[one.start]
+        asyncio.run(_residents(core, many))
+        asyncio.run(_residents(core, range(counted, counted + 1)))
         bot = _spawn(["-m", "bot_gateway"], {
             "BOT_TELEGRAM_TOKEN": FULL_TOKEN, "BOT_TELEGRAM_API_URL": emulator, "BOT_PORT": str(bot_port),
-            "BOT_DATABASE_URL": bot_db, "BOT_REDIS_URL": redis, "BOT_CORE_URL": f"http://127.0.0.1:{core_port}",
+            "BOT_DATABASE_URL": bot_db, "BOT_REDIS_URL": bot_redis, "BOT_CORE_URL": core,
             "BOT_CORE_API_TOKEN": CORE_TOKEN, "BOT_ENCRYPTION_KEY": Fernet.generate_key().decode(),
             "BOT_LOG_LEVEL": "WARNING"}, bot_port)
-        full_one = asyncio.run(_measure(emulator, FULL_TOKEN, 7_000_001, users=1))
-        full = asyncio.run(_measure(emulator, FULL_TOKEN, 7_100_001))
-        server = _server_side(bot_port)
+        procs.append(bot)
+        profiler = _profile(bot.pid)
+        pids = {"bot": bot.pid, "core": procs[1].pid, "emulator": procs[0].pid}
+        try:
+            results["full, 1 user"] = asyncio.run(_measure(emulator, FULL_TOKEN, one, pids, alone=True))
+            results[f"full, {USERS} users"] = asyncio.run(_measure(emulator, FULL_TOKEN, many, pids))
+        finally:
+            if profiler is not None:
+                profiler.send_signal(2)  # py-spy writes its file on SIGINT
+                profiler.wait(60)
+        core_alone = asyncio.run(_core_alone(core, *alone))
+        counts = asyncio.run(_count(emulator, server, counted, list(names.values())))
         stop_all([bot])
         echo = _spawn(["-m", "loadtests.bench_bot", "echo"], {"BENCH_API_URL": emulator})
-        time.sleep(8)  # the echo bot imports aiogram and starts polling
-        bare_one = asyncio.run(_measure(emulator, ECHO_TOKEN, 8_000_001, users=1))
-        bare = asyncio.run(_measure(emulator, ECHO_TOKEN, 8_100_001))
+        procs.append(echo)
+        time.sleep(8)  # the bare bot imports aiogram and starts polling
+        solo = range(8_000_001, 8_000_001 + ALONE)
+        results["bare, 1 user"] = asyncio.run(_measure(emulator, ECHO_TOKEN, solo,
+                                                       {**pids, "bot": echo.pid}, alone=True))
+        results[f"bare, {USERS} users"] = asyncio.run(_measure(emulator, ECHO_TOKEN,
+                                                               range(8_100_001, 8_100_001 + USERS),
+                                                               {**pids, "bot": echo.pid}))
         stop_all([echo])
     finally:
         stop_all(procs)
         asyncio.run(testing.drop_database(core_db))
         asyncio.run(testing.drop_database(bot_db))
-    _report({"1 user": {"full stack": full_one, "bare echo": bare_one},
-             f"{USERS} users": {"full stack": full, "bare echo": bare}}, server)
+    _report(results, counts, names, core_alone)
     return 0
+
+
+def _profile(pid: int) -> subprocess.Popen[bytes] | None:
+    """py-spy recording the bot into BENCH_PROFILE (speedscope), when asked for and installed."""
+    target, spy = os.environ.get("BENCH_PROFILE"), shutil.which("py-spy")
+    if not target or spy is None:
+        return None
+    return subprocess.Popen([spy, "record", "--pid", str(pid), "--rate", "250", "--format", "speedscope",  # noqa: S603
+                             "--output", target, "--nonblocking"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 if __name__ == "__main__":

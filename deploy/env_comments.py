@@ -46,7 +46,7 @@ BY_VARIABLE = {
     "INTEGRATION_API_TOKENS": "Bearer tokens accepted by the Integration management API.",
     "INTEGRATION_ENCRYPTION_KEY": "Fernet key encrypting stored external API keys. Make one with: "
     "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'",
-    "INTEGRATION_RUN_WORKER": "Run retries, the outbox relay and cleanup in this process "
+    "INTEGRATION_RUN_WORKER": "Run the webhook worker (processing, publishing, retries) and cleanup in this process "
     "(compose: false on the API, true in integration-worker).",
     "INTEGRATION_GOOGLE_GEOCODING_URL": "Google Geocoding API URL (point it at a local stand-in to test).",
     "INTEGRATION_YANDEX_GEOCODER_URL": "Yandex Geocoder URL (point it at a local stand-in to test).",

@@ -16,11 +16,12 @@ Printed: p50/p95 of send -> reply per action and updates per second, with 1 user
 residents, 4, one after the other: one update in flight at a time) and with BENCH_USERS (40) at
 once, BENCH_ROUNDS (15) rounds each, the ratios full/bare; the CPU per update of the bot, Core and
 the emulator (utime+stime from /proc/<pid>/stat around each phase, less what the process uses idle
-in as long); Core's two calls timed alone from the bench; Redis commands per update (MONITOR on the
-bot's own logical database: a script's own calls not counted, a MULTI/EXEC block as one, a
-pipeline's commands each) and PostgreSQL transactions per update (`pg_stat_database` of the bot's
-and Core's databases), less the idle bot's, in a counting phase of its own. BENCH_PROFILE=<file>
-records the bot under py-spy (when on PATH) into a speedscope file.
+in as long); the bot's own time per update (its histogram, rate limit entry -> handler return);
+Core's two calls timed alone from the bench; Redis round trips and commands per update (MONITOR on
+the bot's own logical database: a script's own calls not counted, a connection's commands within
+50 us of each other one round trip) and PostgreSQL transactions per update (`pg_stat_database` of
+the bot's and Core's databases), less the idle bot's, in a counting phase of its own.
+BENCH_PROFILE=<file> records the bot under py-spy (when on PATH) into a speedscope file.
 """
 
 from __future__ import annotations
@@ -149,8 +150,22 @@ async def _rounds(chat: Chat, rounds: int, menu: list[float], card: list[float])
         card.append(await chat.open_first())
 
 
+def _chain(port: int | None) -> dict[str, tuple[float, float]]:
+    """The bot's own timing so far (its histogram of rate limit entry -> handler return): seconds
+    and updates, for messages (menu) and buttons (card)."""
+    if port is None:
+        return {}
+    sums: dict[str, list[float]] = {"menu": [0.0, 0.0], "card": [0.0, 0.0]}
+    for line in httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text.splitlines():
+        for action, kind in (("menu", "message"), ("card", "callback_query")):
+            for index, part in enumerate(("sum", "count")):
+                if line.startswith(f'bot_update_duration_seconds_{part}{{event_type="{kind}"}}'):
+                    sums[action][index] = float(line.rsplit(" ", 1)[1])
+    return {action: (total, count) for action, (total, count) in sums.items()}
+
+
 async def _measure(emulator: str, token: str, ids: range, pids: dict[str, int], *,
-                   alone: bool = False) -> Phase:
+                   alone: bool = False, metrics_port: int | None = None) -> Phase:
     """Warm up each user (/start signs them in), then ROUNDS of menu + card each, all users at once
     (`alone`: one user after the other, so one update is in flight at a time)."""
     menu: list[float] = []
@@ -163,18 +178,22 @@ async def _measure(emulator: str, token: str, ids: range, pids: dict[str, int], 
         idle = {name: cpu_seconds(pid) for name, pid in pids.items()}
         await asyncio.sleep(IDLE_SECONDS)
         cpu, started = {name: cpu_seconds(pid) for name, pid in pids.items()}, time.perf_counter()
+        chain = _chain(metrics_port)
         if alone:
             for chat in chats:
                 await _rounds(chat, ROUNDS, menu, card)
         else:
             await asyncio.gather(*(_rounds(chat, ROUNDS, menu, card) for chat in chats))
         elapsed = time.perf_counter() - started
+        chain = {action: ((total - chain[action][0]) * 1000 / max(1.0, count - chain[action][1]), 0.0)
+                 for action, (total, count) in _chain(metrics_port).items()}
         # Less what each process spends idle in as long (the bot's background loops, polling).
         used = {f"{name}_cpu_ms": (cpu_seconds(pid) - cpu[name]
                                    - (cpu[name] - idle[name]) * elapsed / IDLE_SECONDS) * 1000
                 for name, pid in pids.items()}
     updates = len(menu) + len(card)
     return {"menu": _quantiles(menu), "card": _quantiles(card),
+            "chain": {action: mean for action, (mean, _) in chain.items()},
             "all": {"per_second": updates / elapsed, "updates": updates,
                     "bot_idle_ms_per_s": (cpu["bot"] - idle["bot"]) * 1000 / IDLE_SECONDS,
                     **{name: ms / updates for name, ms in used.items()}}}
@@ -187,24 +206,34 @@ def _quantiles(values: list[float]) -> dict[str, float]:
 
 class RedisCounter:
     """Commands the clients of one logical database send, from MONITOR (scripts' own calls left
-    out, a MULTI ... EXEC block counted once)."""
+    out, a MULTI ... EXEC block counted once), and round trips: a connection's commands less than
+    PIPELINED seconds apart came in one write (a pipeline) and count once."""
+
+    PIPELINED = 50e-6
 
     def __init__(self, url: str, db: int) -> None:
         self.url, self.db = url, db
         self.count = 0
+        self.trips = 0
+        self._last: dict[str, float] = {}
         self._in_multi: set[str] = set()
         self._task: asyncio.Task[None] | None = None
 
     def _seen(self, entry: dict[str, Any]) -> None:
         if entry.get("db") != self.db or entry.get("client_type") == "lua":
             return
-        command, client = str(entry.get("command", "")).split(" ", 1)[0].upper(), entry.get("client_address")
+        command = str(entry.get("command", "")).split(" ", 1)[0].upper()
+        client = f"{entry.get('client_address')}:{entry.get('client_port')}"
+        at, last = float(entry.get("time", 0.0)), self._last.get(client, 0.0)
+        self._last[client] = at
+        if at - last > self.PIPELINED:
+            self.trips += 1
         if command == "MULTI":
-            self._in_multi.add(str(client))
+            self._in_multi.add(client)
         elif command == "EXEC":
-            self._in_multi.discard(str(client))
+            self._in_multi.discard(client)
             self.count += 1
-        elif str(client) not in self._in_multi:
+        elif client not in self._in_multi:
             self.count += 1
 
     async def run(self) -> None:
@@ -244,8 +273,8 @@ async def _count(emulator: str, redis_url: str, uid: int, databases: list[str]) 
     task = asyncio.create_task(monitor.run())
     counts: Phase = {}
 
-    async def reading() -> tuple[float, int, dict[str, int]]:
-        return time.monotonic(), monitor.count, await _pg_transactions(databases)
+    async def reading() -> tuple[float, int, int, dict[str, int]]:
+        return time.monotonic(), monitor.count, monitor.trips, await _pg_transactions(databases)
 
     limits = httpx.Limits(keepalive_expiry=KEEPALIVE)
     async with httpx.AsyncClient(base_url=emulator, timeout=30, limits=limits) as http:
@@ -269,9 +298,10 @@ async def _count(emulator: str, redis_url: str, uid: int, databases: list[str]) 
                            rounds: int = COUNT_ROUNDS[name]) -> float:
                 return (after - before - idle * share) / rounds
 
-            counts[name] = {"redis": per_update(busy_from[1], busy_to[1], busy_from[1] - idle_from[1]), **{
-                db: per_update(busy_from[2].get(db, 0), busy_to[2].get(db, 0),
-                               busy_from[2].get(db, 0) - idle_from[2].get(db, 0)) for db in databases}}
+            counts[name] = {"redis": per_update(busy_from[1], busy_to[1], busy_from[1] - idle_from[1]),
+                            "trips": per_update(busy_from[2], busy_to[2], busy_from[2] - idle_from[2]), **{
+                db: per_update(busy_from[3].get(db, 0), busy_to[3].get(db, 0),
+                               busy_from[3].get(db, 0) - idle_from[3].get(db, 0)) for db in databases}}
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
@@ -391,6 +421,10 @@ def _report(results: dict[str, Phase], counts: Phase, databases: dict[str, str],
           f"{core['card']['p50']:>9.1f}{core['card']['p95']:>7.1f}   (the bot's Core call of each action, "
           f"timed from the bench)")
     one, one_bare = results["full, 1 user"], results["bare, 1 user"]
+    for name in ("full, 1 user", f"full, {USERS} users"):
+        chain = results[name]["chain"]
+        print(f"{name}: the bot's own time per update (rate limit entry -> handler return, mean): "
+              f"menu {chain['menu']:.1f} ms, card {chain['card']:.1f} ms")
     many, many_bare = results[f"full, {USERS} users"], results[f"bare, {USERS} users"]
     for action in ("menu", "card"):
         ratio = one[action]["p95"] / one_bare[action]["p95"]
@@ -402,7 +436,7 @@ def _report(results: dict[str, Phase], counts: Phase, databases: dict[str, str],
           f"x{many['all']['bot_cpu_ms'] / many_bare['all']['bot_cpu_ms']:.2f} ({USERS} users)")
     for action, counted in counts.items():
         print(f"round trips per {action} update ({COUNT_ROUNDS[action]} updates): "
-              f"bot Redis {counted['redis']:.1f} commands, "
+              f"bot Redis {counted['trips']:.1f} ({counted['redis']:.1f} commands), "
               f"bot PostgreSQL {counted[databases['bot']]:.1f} transactions; "
               f"Core PostgreSQL {counted[databases['core']]:.1f} transactions")
 
@@ -444,8 +478,10 @@ def main() -> int:
         profiler = _profile(bot.pid)
         pids = {"bot": bot.pid, "core": procs[1].pid, "emulator": procs[0].pid}
         try:
-            results["full, 1 user"] = asyncio.run(_measure(emulator, FULL_TOKEN, one, pids, alone=True))
-            results[f"full, {USERS} users"] = asyncio.run(_measure(emulator, FULL_TOKEN, many, pids))
+            results["full, 1 user"] = asyncio.run(_measure(emulator, FULL_TOKEN, one, pids, alone=True,
+                                                           metrics_port=bot_port))
+            results[f"full, {USERS} users"] = asyncio.run(_measure(emulator, FULL_TOKEN, many, pids,
+                                                                   metrics_port=bot_port))
         finally:
             if profiler is not None:
                 profiler.send_signal(2)  # py-spy writes its file on SIGINT

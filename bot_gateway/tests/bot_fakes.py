@@ -185,6 +185,8 @@ class FakeCore:
             active = (self.users.get(owner) or {}).get("status") == "active"
             items = self.residencies.get(owner, [APARTMENT] if active else [])
             return httpx.Response(200, json={"items": items, "total": len(items), "page": 1, "page_size": 50})
+        if path == "/api/v1/requests" and request.method == "GET":  # no requests filed
+            return httpx.Response(200, json={"items": [], "total": 0, "page": 1, "page_size": 5})
         if path.startswith("/api/v1/users/") and request.method == "PATCH":
             user_id = int(path.rsplit("/", 1)[1])
             user = next(u for u in self.users.values() if u["id"] == user_id)

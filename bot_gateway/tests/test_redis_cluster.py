@@ -14,6 +14,7 @@ import pytest
 from aiogram.fsm.storage.base import StorageKey
 from redis.asyncio import Redis
 
+from bot_gateway import prefetch
 from bot_gateway.config import Settings
 from bot_gateway.dependencies import runtime_of
 from bot_gateway.handlers.once import SubmitKeys
@@ -55,13 +56,16 @@ async def redis_cluster(redis_cluster_url: str, monkeypatch: pytest.MonkeyPatch)
 
 async def test_fsm_state_data_and_chat_locks_work_for_users_on_every_node(redis_cluster: Redis) -> None:
     storage = build_storage(redis_cluster, Settings(telegram_token=TOKEN))
-    isolation = storage.create_isolation()
+    # The session is read with the lock, in one pipeline whose keys lie on different nodes.
+    isolation = storage.create_isolation(also_read=lambda key: [f"bot:session:t:1:{key.user_id}"])
     keys = [StorageKey(bot_id=1, chat_id=user, user_id=user) for user in range(1, 31)]
     for key in keys:
         await storage.set_state(key, "Flow:step")
         await storage.set_data(key, {"user": key.user_id})
+        await redis_cluster.set(f"bot:session:t:1:{key.user_id}", str(key.user_id))
         async with isolation.lock(key):
             assert await storage.get_state(key) == "Flow:step"
+            assert prefetch.take(f"bot:session:t:1:{key.user_id}") == (True, str(key.user_id).encode())
     assert [(await storage.get_data(k))["user"] for k in keys] == list(range(1, 31))
     node_of: Any = redis_cluster.get_node_from_key  # type: ignore[attr-defined]
     assert len({node_of(storage.key_builder.build(k, "state")).name for k in keys}) == 3

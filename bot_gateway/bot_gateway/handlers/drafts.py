@@ -19,6 +19,7 @@ from bot_gateway.handlers.new_request import steps
 from bot_gateway.handlers.onboarding import views as onboarding_views
 from bot_gateway.keyboards import requests as keyboards
 from bot_gateway.keyboards.callback_data import DraftCb
+from bot_gateway.runtime.fsm import read_record
 from bot_gateway.states import (
     ACTION_PROMPTS,
     STAFF,
@@ -42,7 +43,9 @@ def _key(ctx: Context) -> str:
 
 async def put_aside(state: FSMContext, ctx: Context) -> dict[str, Any] | None:
     """Move the running flow (if any) out of the way; its data, to say what was put aside."""
-    name, data = await state.get_state(), await state.get_data()
+    name, data = await read_record(state)
+    if name is None and not data:
+        return None  # nothing to clear: the menu pressed outside any flow, as it mostly is
     await state.clear()
     if name is None or not data.get("flow"):
         return None

@@ -11,7 +11,7 @@ from aiogram.dispatcher.event.handler import HandlerObject
 from aiogram.types import TelegramObject, Update
 
 from bot_gateway.updates import command_of
-from shared.tracing import SpanKind, span
+from shared.tracing import SpanKind, provider, span
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -31,7 +31,9 @@ class UpdateSpan(BaseMiddleware):
     update's kind, id and command."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        """Handle the update inside its span."""
+        """Handle the update inside its span (straight through while tracing is off)."""
+        if provider() is None:  # the span would be a no-op: skip naming and describing it
+            return await handler(event, data)
         kind = event.event_type if isinstance(event, Update) else type(event).__name__.lower()
         inner = getattr(event, "event", None) if isinstance(event, Update) else event
         attributes = {"bot.update_type": kind, "bot.update_id": getattr(event, "update_id", 0),
@@ -46,7 +48,9 @@ class HandlerSpan(BaseMiddleware):
     """An inner middleware: a span around the handler itself, named after it."""
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        """Run the handler inside a span named after it."""
+        """Run the handler inside a span named after it (straight through while tracing is off)."""
+        if provider() is None:
+            return await handler(event, data)
         name = handler_name(data)
         with span(f"bot handler {name.rsplit('.', 1)[-1]}", attributes={"bot.handler": name}):
             return await handler(event, data)

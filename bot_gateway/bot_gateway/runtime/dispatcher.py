@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from aiogram import Dispatcher
+from typing import Any
+
+from aiogram import Dispatcher, Router
+from aiogram.dispatcher.event.handler import FilterObject
+from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import DefaultKeyBuilder
 from redis.asyncio import Redis
 
@@ -37,8 +41,38 @@ def build_dispatcher(
 ) -> Dispatcher:
     """Everything an update goes through; `services` is the one workflow-data entry."""
     storage = build_storage(services.redis, settings)
-    dp = Dispatcher(storage=storage, events_isolation=storage.create_isolation(), services=services)
+    store = services.sessions.store
+    # The sender's session is read with the update's lock (one round trip), for the auth middleware.
+    isolation = storage.create_isolation(also_read=lambda key: [store.key(key.user_id)])
+    dp = Dispatcher(storage=storage, events_isolation=isolation, services=services)
     dp.include_router(build_router())
+    inline_pure_filters(dp)
     setup_middlewares(dp, settings, services, inflight=inflight, metrics=metrics, on_login=on_login,
                       limiter_redis=limiter_redis)
     return dp
+
+
+def inline_pure_filters(router: Router) -> None:
+    """Check magic filters (`F.text == ...`) and states on the event loop, in `router` and below.
+
+    aiogram runs every filter that is not a coroutine in a thread (`asyncio.to_thread`): a thread
+    hop for each of the dozens of checks an update meets before its handler, for what is a
+    comparison with no I/O.
+    """
+    for observer in router.observers.values():
+        for handler in (observer._handler, *observer.handlers):  # `_handler`: the observer's own filters
+            for item in handler.filters or ():
+                if not item.awaitable and (item.magic is not None or isinstance(item.callback, State)):
+                    _inline(item)
+    for sub in router.sub_routers:
+        inline_pure_filters(sub)
+
+
+def _inline(item: FilterObject) -> None:
+    check = item.callback
+
+    async def inline(*args: Any, **kwargs: Any) -> Any:
+        return check(*args, **kwargs)
+
+    item.callback = inline
+    item.awaitable = True

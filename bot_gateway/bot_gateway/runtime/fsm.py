@@ -2,22 +2,34 @@
 
 With Redis gone the bot still answers commands (sessions come from the database, the rate limiter
 fails open); a flow's state simply reads as empty until Redis is back.
+
+Taking an update's lock reads the state (and what `also_read` names: the session) in the same
+round trip: aiogram reads the state right after the lock is taken, the auth middleware the
+session, and those first reads are answered from what came back with the lock (`prefetch.py`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncGenerator, Mapping
+import uuid
+from collections.abc import AsyncGenerator, Callable, Mapping
 from contextlib import asynccontextmanager, suppress
 from typing import Any
 
+from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StateType, StorageKey
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from prometheus_client import Counter
+from redis.asyncio import Redis
+from redis.asyncio.lock import Lock
 from redis.exceptions import LockError, RedisError
+
+from bot_gateway import prefetch
 
 log = logging.getLogger("bot.fsm")
 FSM_UNAVAILABLE = Counter("bot_fsm_redis_errors_total", "FSM operations that found Redis down", ["op"])
+AlsoRead = Callable[[StorageKey], list[str]]  # Redis keys read with an update's lock
 
 
 def _down(op: str, exc: Exception) -> None:
@@ -30,13 +42,17 @@ class ResilientStorage(RedisStorage):
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         """Store the state (skipped, logged and counted when Redis is down)."""
+        prefetch.forget(self.key_builder.build(key, "state"))
         try:
             await super().set_state(key, state)
         except RedisError as exc:
             _down("set_state", exc)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        """The state, or None when Redis is down."""
+        """The state (the first read in an update: as read with its lock), or None when Redis is down."""
+        found, value = prefetch.take(self.key_builder.build(key, "state"))
+        if found:
+            return value.decode("utf-8") if isinstance(value, bytes) else value
         try:
             return await super().get_state(key)
         except RedisError as exc:
@@ -58,30 +74,93 @@ class ResilientStorage(RedisStorage):
             _down("get_data", exc)
             return {}
 
-    def create_isolation(self, **kwargs: Any) -> ResilientIsolation:
-        """Per user-and-chat locks on the same Redis."""
-        return ResilientIsolation(redis=self.redis, key_builder=self.key_builder, **kwargs)
+    async def get_record(self, key: StorageKey) -> tuple[str | None, dict[str, Any]]:
+        """The state and the data in one round trip (a pipeline); `(None, {})` when Redis is down."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.get(self.key_builder.build(key, "state"))
+        pipe.get(self.key_builder.build(key, "data"))
+        try:
+            state, data = await pipe.execute()
+        except RedisError as exc:
+            _down("get_record", exc)
+            return None, {}
+        if isinstance(state, bytes):
+            state = state.decode("utf-8")
+        if data is None:
+            return state, {}
+        return state, dict(self.json_loads(data.decode("utf-8") if isinstance(data, bytes) else data))
+
+    def create_isolation(self, also_read: AlsoRead | None = None, **kwargs: Any) -> ResilientIsolation:
+        """Per user-and-chat locks on the same Redis (reading `also_read`'s keys as they are taken)."""
+        return ResilientIsolation(self.redis, key_builder=self.key_builder, also_read=also_read, **kwargs)
 
 
 class ResilientIsolation(RedisEventIsolation):
-    """One update at a time per user and chat; without Redis, updates go through unlocked."""
+    """One update at a time per user and chat, in the order they came to this process; across
+    replicas, by the Redis lock, without which updates of a chat go through one process each."""
+
+    def __init__(self, redis: Redis, *, also_read: AlsoRead | None = None, **kwargs: Any) -> None:
+        super().__init__(redis, **kwargs)
+        self.also_read = also_read
+        self._local: dict[str, asyncio.Lock] = {}  # by lock key, while an update holds or awaits it
+        self._at: dict[str, int] = {}  # by lock key: the updates holding or awaiting it
 
     @asynccontextmanager
     async def lock(self, key: StorageKey) -> AsyncGenerator[None, None]:
-        """Hold the key's lock around the update when Redis allows it."""
-        lock = self.redis.lock(name=self.key_builder.build(key, "lock"), **self.lock_kwargs)
+        """Hold the key's lock around the update: the process's first (first come, first
+        served: the Redis lock alone lets an update that came later overtake one polling for it,
+        the photos of an album out of order), then Redis's when Redis allows it."""
+        name = self.key_builder.build(key, "lock")
+        local = self._local.setdefault(name, asyncio.Lock())
+        self._at[name] = self._at.get(name, 0) + 1
         try:
-            acquired = bool(await lock.acquire())
+            async with local, self._redis_lock(key, name):
+                yield None
+        finally:
+            self._at[name] -= 1
+            if not self._at[name]:
+                del self._at[name], self._local[name]
+
+    @asynccontextmanager
+    async def _redis_lock(self, key: StorageKey, name: str) -> AsyncGenerator[None, None]:
+        lock = self.redis.lock(name=name, **self.lock_kwargs)
+        keys = [self.key_builder.build(key, "state"), *(self.also_read(key) if self.also_read else ())]
+        taken: dict[str, Any] = {}
+        try:
+            acquired = await self._acquire(lock, keys, taken)
         except RedisError as exc:
             _down("lock", exc)
             acquired = False
         try:
-            yield None
+            with prefetch.holding(taken):
+                yield None
         finally:
             if acquired:
                 # An expired or lost lock must not turn a handled update into an error.
                 with suppress(RedisError, LockError):
                     await lock.release()
 
+    async def _acquire(self, lock: Lock, keys: list[str], taken: dict[str, Any]) -> bool:
+        """Try the lock and read `keys` in one round trip (into `taken`, read after the lock is
+        set); if another update holds the lock, wait for it as redis-py's lock does."""
+        token = uuid.uuid1().hex.encode()  # as redis-py's lock makes its tokens
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.set(lock.name, token, nx=True, px=int(lock.timeout * 1000) if lock.timeout else None)
+        for name in keys:
+            pipe.get(name)
+        locked, *values = await pipe.execute()
+        if not locked:
+            return bool(await lock.acquire())
+        lock.local.token = token  # what the lock's release checks
+        taken.update(zip(keys, values, strict=True))
+        return True
 
-__all__ = ["ResilientIsolation", "ResilientStorage"]
+
+async def read_record(state: FSMContext) -> tuple[str | None, dict[str, Any]]:
+    """A flow's state and data: one round trip on the Redis storage, two reads on any other."""
+    if isinstance(state.storage, ResilientStorage):
+        return await state.storage.get_record(state.key)
+    return await state.get_state(), await state.get_data()
+
+
+__all__ = ["ResilientIsolation", "ResilientStorage", "read_record"]

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot_gateway import prefetch
 from bot_gateway.sessions.models import BotSession
 from bot_gateway.sessions.schemas import UserSession
 from shared.crypto import SecretBox
@@ -44,12 +45,15 @@ class SessionStore:
         return f"bot:session:{self.tenant}:{self.bot_id}:{telegram_id}"
 
     async def cached(self, telegram_id: int) -> UserSession | None:
-        """The session from Redis, or None (also when Redis is down or the key is not ours)."""
-        try:
-            raw = await self.redis.get(self.key(telegram_id))
-        except RedisError as exc:
-            log.warning("session cache unavailable", extra={"error": str(exc)})
-            return None
+        """The session from Redis (as read with the update's lock, the first time in an update), or
+        None (also when Redis is down or the key is not ours)."""
+        found, raw = prefetch.take(self.key(telegram_id))
+        if not found:
+            try:
+                raw = await self.redis.get(self.key(telegram_id))
+            except RedisError as exc:
+                log.warning("session cache unavailable", extra={"error": str(exc)})
+                return None
         if raw is None:
             return None
         try:
@@ -100,6 +104,7 @@ class SessionStore:
     async def cache(self, session: UserSession) -> None:
         """Write the Redis copy with the session's remaining lifetime (best effort)."""
         ttl = max(1, int(session.expires_at - time.time()))
+        prefetch.forget(self.key(session.telegram_id))
         try:
             await self.redis.set(self.key(session.telegram_id), orjson.dumps(self._encode(session)), ex=ttl)
         except RedisError as exc:
@@ -107,6 +112,7 @@ class SessionStore:
 
     async def drop(self, telegram_id: int) -> None:
         """Forget the session everywhere (next update signs in again)."""
+        prefetch.forget(self.key(telegram_id))
         async with self.sessionmaker() as db, db.begin():
             row = await db.scalar(select(BotSession).where(
                 BotSession.tenant_id == self.tenant, BotSession.bot_id == self.bot_id,

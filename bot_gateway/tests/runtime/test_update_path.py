@@ -1,0 +1,134 @@
+"""What an everyday update costs the bot: no thread hop to match it, no Bot API answer model built
+again, no FSM writes when there is no flow to put aside."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+from typing import Any
+
+import pytest
+from harness import file_request
+from pydantic._internal import _generics
+
+from bot_gateway.dependencies import runtime_of
+
+
+async def test_a_resident_opens_a_request_from_the_list_with_no_filter_checked_in_a_thread(
+    make_user: Any, make_building: Any, run_bot: Any, core_client: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    building = await make_building()
+    resident = await make_user()
+    number = await file_request(await core_client(resident.user_id), building)
+    hops: list[Any] = []
+    original = asyncio.to_thread
+
+    async def to_thread(func: Any, /, *args: Any, **kwargs: Any) -> Any:
+        hops.append(func)  # aiogram's way to run a filter or handler that is not a coroutine
+        return await original(func, *args, **kwargs)
+
+    async with run_bot():
+        monkeypatch.setattr(asyncio, "to_thread", to_thread)
+        mark = await resident.mark()
+        await resident.send(resident.t("button.my_requests"))
+        listing = await resident.expect(resident.frag("list.title.my"), after=mark)
+        mark = await resident.mark()
+        await resident.press(listing, f"request:view:{number}")
+        await resident.expect(f"№{number}", after=mark)
+    assert hops == []
+
+
+async def test_bot_api_answers_reuse_their_response_model(
+    make_user: Any, run_bot: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    resident = await make_user()
+    built: list[Any] = []
+    create = _generics.create_generic_submodel
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        built.append(args[0])
+        return create(*args, **kwargs)
+
+    monkeypatch.setattr(_generics, "create_generic_submodel", counted)
+    async with run_bot() as app:
+        bot = runtime_of(app).bot
+        await bot.send_message(resident.user_id, "first")
+        built.clear()
+        gc.collect()  # what drops an unreferenced parametrized model from pydantic's cache
+        await bot.send_message(resident.user_id, "second")
+    assert built == []
+
+
+async def test_the_menu_outside_a_flow_writes_nothing_to_the_fsm(
+    make_user: Any, run_bot: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    resident = await make_user()
+    async with run_bot() as app:
+        storage = runtime_of(app).dp.storage
+        writes: list[str] = []
+        for name in ("set_state", "set_data"):
+            original = getattr(storage, name)
+
+            async def recorded(
+                *args: Any, _name: str = name, _original: Any = original, **kwargs: Any
+            ) -> Any:
+                writes.append(_name)
+                return await _original(*args, **kwargs)
+
+            monkeypatch.setattr(storage, name, recorded)
+        mark = await resident.mark()
+        await resident.send(resident.t("button.my_requests"))
+        await resident.expect(resident.frag("list.title.my"), after=mark)
+    assert writes == []
+
+
+async def test_a_signed_in_resident_costs_three_redis_round_trips_for_a_card_and_four_for_the_list(
+    make_user: Any, make_building: Any, run_bot: Any, core_client: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    building = await make_building()
+    resident = await make_user()
+    number = await file_request(await core_client(resident.user_id), building)
+    mine = str(resident.user_id).encode()
+    trips: list[str] = []
+
+    async with run_bot(rate_limit_enabled=True) as app:
+        redis = runtime_of(app).services.redis
+        send, pipeline = redis.execute_command, redis.pipeline
+
+        async def one_command(*args: Any, **options: Any) -> Any:
+            if any(mine in (a if isinstance(a, bytes) else str(a).encode()) for a in args):
+                trips.append(str(args[0]))
+            return await send(*args, **options)
+
+        def many_commands(*args: Any, **kwargs: Any) -> Any:
+            pipe = pipeline(*args, **kwargs)
+            execute = pipe.execute
+
+            async def counted(*a: Any, **k: Any) -> Any:
+                if any(mine in str(c).encode() for c in pipe.command_stack):
+                    trips.append("pipeline")
+                return await execute(*a, **k)
+
+            pipe.execute = counted  # type: ignore[method-assign]
+            return pipe
+
+        mark = await resident.mark()
+        await resident.send(resident.t("button.my_requests"))  # signs in: the session is stored
+        await resident.expect(resident.frag("list.title.my"), after=mark)
+        monkeypatch.setattr(redis, "execute_command", one_command)
+        monkeypatch.setattr(redis, "pipeline", many_commands)
+        await asyncio.sleep(0.3)  # the first update's lock released
+        trips.clear()
+        mark = await resident.mark()
+        await resident.send(resident.t("button.my_requests"))
+        listing = await resident.expect(resident.frag("list.title.my"), after=mark)
+        await asyncio.sleep(0.3)
+        menu, trips[:] = list(trips), []
+        mark = await resident.mark()
+        await resident.press(listing, f"request:view:{number}")
+        await resident.expect(f"№{number}", after=mark)
+        await asyncio.sleep(0.3)
+    # The rate limiter's script; the lock taken with the state and the session read; the list's
+    # check for a flow to put aside (state and data); the lock's release.
+    assert len(menu) == 4, menu
+    assert len(trips) == 3, trips

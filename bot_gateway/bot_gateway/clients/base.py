@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from typing import Any
 
 import httpx
@@ -11,12 +9,6 @@ from prometheus_client import Counter
 
 from bot_gateway.clients.errors import BackendUnavailable, error_for
 from shared.http import CallRecord, CircuitBreaker, CircuitOpen, ServiceClient
-
-# httpcore imports sniffio on every request to learn the event loop and falls back to asyncio
-# without it. A failed import is not cached, so with sniffio not installed each request searched
-# sys.path for it again; None in sys.modules makes the import fail at once, as it would anyway.
-if importlib.util.find_spec("sniffio") is None:
-    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 BACKEND_CALLS = Counter(
     "bot_backend_calls_total", "Calls from the bot to its backends", ["service", "method", "status"]

@@ -137,6 +137,7 @@ BY_VARIABLE = {
         "claim it (a crash costs at most this long)."
     ),
     # Emulator
+    "EMULATOR_WORKERS": "Must be 1: the emulator keeps its chats in memory, so it runs as one process.",
     "EMULATOR_DEFAULT_BOT_TOKEN": "The bot the chat page opens first (the one `make run` gives the bot).",
     "EMULATOR_ALLOWED_TOKENS": "Bot tokens accepted (empty: any well-formed token is a bot).",
     "EMULATOR_BOT_FIRST_NAME": "Name the emulated bot reports in getMe.",

@@ -48,3 +48,11 @@ class Settings(ServiceSettings):
     control_wait_max_seconds: Seconds = 60.0
 
     _split_allowed = field_validator("allowed_tokens", mode="before")(split_commas)
+
+    @field_validator("workers")
+    @classmethod
+    def _one_process(cls, value: int) -> int:
+        """One process: the chats, pending updates and waits live in its memory."""
+        if value != 1:
+            raise ValueError("must be 1: the emulator keeps its chats in memory, so it runs as one process")
+        return value

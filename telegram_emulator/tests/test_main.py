@@ -103,3 +103,11 @@ def test_a_malformed_setting_stops_start_up_naming_the_variable(monkeypatch, cap
     with pytest.raises(SystemExit):
         load_settings(Settings)
     assert "EMULATOR_PORT" in capsys.readouterr().err
+
+
+def test_more_than_one_worker_process_is_refused_naming_the_variable(monkeypatch, capsys):
+    monkeypatch.setenv("EMULATOR_WORKERS", "2")
+    with pytest.raises(SystemExit):
+        load_settings(Settings)
+    err = capsys.readouterr().err
+    assert "EMULATOR_WORKERS" in err and "one process" in err

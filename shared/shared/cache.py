@@ -1,8 +1,9 @@
-"""A tenant-isolated JSON cache on Redis with hit/miss counters and SCAN invalidation."""
+"""A tenant-isolated JSON cache on Redis with hit/miss counters, a live-key count and SCAN invalidation."""
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 import orjson
@@ -31,6 +32,11 @@ class Cache:
     def _stats_key(self, tenant: str) -> str:
         return f"cachestats:{self.service}:{tenant}"
 
+    def _index_key(self, tenant: str) -> str:
+        # The tenant's keys scored by when they expire: counting them is a ZCARD, not a SCAN of the
+        # whole database (which, under load, took long enough to fail the stats call).
+        return f"cachekeys:{self.service}:{tenant}"
+
     async def get(self, tenant: str, key: str, namespace: str = "default") -> Any | None:
         """The cached value or None; a Redis outage counts as a miss."""
         try:
@@ -44,8 +50,14 @@ class Cache:
 
     async def set(self, tenant: str, key: str, value: Any, ttl: int | None = None) -> None:
         """Store `value` as JSON for `ttl` seconds (default 5 minutes); best effort."""
+        ttl = ttl or self.default_ttl
+        full, index, now = self.key(tenant, key), self._index_key(tenant), time.time()
         try:
-            await self.redis.set(self.key(tenant, key), orjson.dumps(value), ex=ttl or self.default_ttl)
+            async with self.redis.pipeline(transaction=False) as pipe:
+                pipe.set(full, orjson.dumps(value), ex=ttl)
+                pipe.zadd(index, {full: now + ttl})
+                pipe.zremrangebyscore(index, "-inf", now)
+                await pipe.execute()
         except RedisError as exc:
             log.warning("cache write failed", extra={"error": str(exc)})
 
@@ -56,20 +68,27 @@ class Cache:
         async for found in self.redis.scan_iter(match=self.key(tenant, pattern), count=500):
             batch.append(found)
             if len(batch) >= 500:
-                deleted += await self.redis.unlink(*batch)
+                deleted += await self._unlink(tenant, batch)
                 batch.clear()
         if batch:
-            deleted += await self.redis.unlink(*batch)
+            deleted += await self._unlink(tenant, batch)
+        return deleted
+
+    async def _unlink(self, tenant: str, keys: list[bytes]) -> int:
+        deleted = int(await self.redis.unlink(*keys))
+        await self.redis.zrem(self._index_key(tenant), *keys)
         return deleted
 
     async def stats(self, tenant: str) -> dict[str, Any]:
         """Hits, misses, hit rate and live keys for the tenant."""
-        raw = await self.redis.hgetall(self._stats_key(tenant))
+        index = self._index_key(tenant)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hgetall(self._stats_key(tenant))
+            pipe.zremrangebyscore(index, "-inf", time.time())
+            pipe.zcard(index)
+            raw, _, keys = await pipe.execute()
         hits = int(raw.get(b"hits", 0))
         misses = int(raw.get(b"misses", 0))
-        keys = 0
-        async for _ in self.redis.scan_iter(match=self.key(tenant, "*"), count=500):
-            keys += 1
         total = hits + misses
         return {"hits": hits, "misses": misses, "hit_rate": round(hits / total, 4) if total else 0.0,
                 "keys": keys}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from redis.asyncio import Redis
 
 from shared.cache import Cache
@@ -45,3 +47,17 @@ async def test_outage_is_a_miss_not_an_error() -> None:
     assert await cache.get("t", "k") is None
     await cache.set("t", "k", 1)
     await dead.aclose()
+
+
+async def test_stats_count_the_live_keys_only(redis: Redis) -> None:
+    cache = Cache(redis, "svc")
+    await cache.set("t1", "lasting", 1)
+    await cache.set("t1", "brief", 2, ttl=1)
+    await cache.set("t2", "other", 3)
+    assert (await cache.stats("t1"))["keys"] == 2
+
+    await asyncio.sleep(1.2)
+    assert (await cache.stats("t1"))["keys"] == 1
+    await cache.invalidate("t1", "lasting")
+    assert (await cache.stats("t1"))["keys"] == 0
+    assert (await cache.stats("t2"))["keys"] == 1

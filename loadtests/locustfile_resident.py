@@ -33,6 +33,8 @@ import gevent
 import requests
 from locust import User, between, events, task
 from locust.runners import WorkerRunner
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from bot_gateway.i18n import t
 from bot_gateway.texts import stars
@@ -109,6 +111,9 @@ class Resident(User):
     def on_start(self) -> None:
         """An emulator user, made an active applicant at the Core Service, says /start."""
         self.http = requests.Session()
+        # A pause longer than the server's keep-alive (uvicorn's 5 s) finds the idle connection
+        # closed; a GET is sent again on a new one, as a browser does. POSTs are never resent.
+        self.http.mount("http://", HTTPAdapter(max_retries=Retry(total=2, allowed_methods={"GET"})))
         self.filed: list[str] = []  # numbers of the requests this resident filed, newest last
         self.user_id = 7_500_000_000 + next(_ids)
         self.base = f"{EMULATOR}/control/bots/{BOT_TOKEN}/chats/{self.user_id}"

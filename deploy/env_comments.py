@@ -46,8 +46,8 @@ BY_VARIABLE = {
     "INTEGRATION_API_TOKENS": "Bearer tokens accepted by the Integration management API.",
     "INTEGRATION_ENCRYPTION_KEY": "Fernet key encrypting stored external API keys. Make one with: "
     "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'",
-    "INTEGRATION_RUN_WORKER": "Run the webhook worker (processing, publishing, retries) and cleanup in this process "
-    "(compose: false on the API, true in integration-worker).",
+    "INTEGRATION_RUN_WORKER": "Run the webhook worker (processing, publishing, retries) and cleanup in "
+    "this process (compose: false on the API, true in integration-worker).",
     "INTEGRATION_GOOGLE_GEOCODING_URL": "Google Geocoding API URL (point it at a local stand-in to test).",
     "INTEGRATION_YANDEX_GEOCODER_URL": "Yandex Geocoder URL (point it at a local stand-in to test).",
     "INTEGRATION_GOOGLE_SHEETS_URL": "Google Sheets API base URL (point it at a local stand-in to test).",

@@ -137,7 +137,7 @@ class Webhooks:
 
     async def published(self) -> list[str]:
         """Every event id on the stream, in order (the webhook tests' Redis DB is emptied after each)."""
-        entries = await resources_of(self.app).redis.xrange(STREAM)
+        entries = await testing.stream_entries(resources_of(self.app).redis, STREAM)
         return [orjson.loads(fields[b"envelope"])["event_id"] for _, fields in entries]
 
     async def process(self) -> int:

@@ -56,7 +56,7 @@ async def redis_cluster(redis_cluster_url: str, monkeypatch: pytest.MonkeyPatch)
 
 async def test_fsm_state_data_and_chat_locks_work_for_users_on_every_node(redis_cluster: Redis) -> None:
     storage = build_storage(redis_cluster, Settings(telegram_token=TOKEN))
-    # The session is read with the lock, in one pipeline whose keys lie on different nodes.
+    # The session is read as the lock is taken (on a cluster right after it: its keys lie on other nodes).
     isolation = storage.create_isolation(also_read=lambda key: [f"bot:session:t:1:{key.user_id}"])
     keys = [StorageKey(bot_id=1, chat_id=user, user_id=user) for user in range(1, 31)]
     for key in keys:

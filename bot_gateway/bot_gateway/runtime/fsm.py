@@ -22,6 +22,7 @@ from aiogram.fsm.storage.base import StateType, StorageKey
 from aiogram.fsm.storage.redis import RedisEventIsolation, RedisStorage
 from prometheus_client import Counter
 from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.lock import Lock
 from redis.exceptions import LockError, RedisError
 
@@ -144,16 +145,30 @@ class ResilientIsolation(RedisEventIsolation):
         """Try the lock and read `keys` in one round trip (into `taken`, read after the lock is
         set); if another update holds the lock, wait for it as redis-py's lock does."""
         token = uuid.uuid1().hex.encode()  # as redis-py's lock makes its tokens
-        pipe = self.redis.pipeline(transaction=False)
-        pipe.set(lock.name, token, nx=True, px=int(lock.timeout * 1000) if lock.timeout else None)
-        for name in keys:
-            pipe.get(name)
-        locked, *values = await pipe.execute()
+        expiry = int(lock.timeout * 1000) if lock.timeout else None
+        if isinstance(self.redis, RedisCluster):
+            # A cluster pipeline sends to each node at once: a read on another node than the
+            # lock's could run before the lock is set and see what the previous holder had not
+            # written yet. Lock first, then read (two round trips).
+            locked = await self.redis.set(lock.name, token, nx=True, px=expiry)
+            values = await self._read(keys) if locked else []
+        else:
+            pipe = self.redis.pipeline(transaction=False)
+            pipe.set(lock.name, token, nx=True, px=expiry)
+            for name in keys:
+                pipe.get(name)
+            locked, *values = await pipe.execute()
         if not locked:
             return bool(await lock.acquire())
         lock.local.token = token  # what the lock's release checks
         taken.update(zip(keys, values, strict=True))
         return True
+
+    async def _read(self, keys: list[str]) -> list[Any]:
+        pipe = self.redis.pipeline(transaction=False)
+        for name in keys:
+            pipe.get(name)
+        return list(await pipe.execute())
 
 
 async def read_record(state: FSMContext) -> tuple[str | None, dict[str, Any]]:

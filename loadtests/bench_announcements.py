@@ -27,7 +27,7 @@ from typing import Any
 import httpx
 
 from loadtests.bench_bot import _databases, _spawn
-from loadtests.processes import free_port
+from loadtests.processes import free_port, metric
 from scripts.stack import stop_all
 
 RESIDENTS = int(os.environ.get("BENCH_RESIDENTS", "2000"))
@@ -155,15 +155,6 @@ async def _copies(emulator: str) -> list[int]:
         return counts
 
 
-def _metric(url: str, name: str, **labels: str) -> float:
-    """The sum of a Prometheus counter's samples whose labels include `labels`."""
-    total = 0.0
-    for line in httpx.get(url, timeout=10).text.splitlines():
-        if line.startswith(name + "{") and all(f'{k}="{v}"' in line for k, v in labels.items()):
-            total += float(line.rsplit(" ", 1)[1])
-    return total
-
-
 def main() -> int:
     """Start the stack, publish one announcement to every resident, print the figures."""
     from cryptography.fernet import Fernet
@@ -194,10 +185,10 @@ def main() -> int:
         time.sleep(2)  # the notifier's consumer group exists before the first event
         seconds, done, notified = asyncio.run(_publish_and_wait(core, emulator))
         copies = asyncio.run(_copies(emulator))
-        received = _metric(f"{emulator}/metrics", "http_requests_total", status="429")
+        received = metric(f"{emulator}/metrics", "http_requests_total", status="429")
         bot_metrics = f"http://127.0.0.1:{bot_port}/metrics"
-        waited = _metric(bot_metrics, "bot_telegram_retry_after_total", action="waited")
-        handed = _metric(bot_metrics, "bot_telegram_retry_after_total", action="raised")
+        waited = metric(bot_metrics, "bot_telegram_retry_after_total", action="waited")
+        handed = metric(bot_metrics, "bot_telegram_retry_after_total", action="raised")
     finally:
         stop_all(procs)
         asyncio.run(testing.drop_database(core_db))

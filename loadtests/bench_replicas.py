@@ -32,6 +32,7 @@ from typing import Any
 import httpx
 
 from loadtests import replicas
+from loadtests.processes import metric
 
 RESIDENTS = int(os.environ.get("BENCH_RESIDENTS", "40"))
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "3"))
@@ -124,15 +125,6 @@ async def _breaches(cluster: replicas.Cluster, numbers: list[str]) -> dict[str, 
     return {"told_s": told, "events": sum(events.values()),
             "twice": sum(1 for c in counts.values() for n in c.values() if n > 1),
             "missing": sum(len(set(numbers) - set(c)) for c in counts.values())}
-
-
-def metric(url: str, name: str, **labels: str) -> float:
-    """The sum of a Prometheus counter's samples whose labels include `labels`."""
-    total = 0.0
-    for line in httpx.get(url, timeout=10).text.splitlines():
-        if line.startswith(name + "{") and all(f'{k}="{v}"' in line for k, v in labels.items()):
-            total += float(line.rsplit(" ", 1)[1])
-    return total
 
 
 def main() -> int:

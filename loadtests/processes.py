@@ -1,4 +1,5 @@
-"""What the benchmarks need to run the Integration Service as its own processes."""
+"""What the benchmarks need to run the Integration Service as its own processes, and to read
+the counters of a running service."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+
+import httpx
 
 from scripts.infra import port_open
 
@@ -35,3 +38,12 @@ def start_integration(commands: Sequence[Sequence[str]], env: dict[str, str],
     for process in processes:
         process.kill()
     raise RuntimeError("integration_service did not start")
+
+
+def metric(url: str, name: str, **labels: str) -> float:
+    """The sum of a Prometheus counter's samples whose labels include `labels`."""
+    total = 0.0
+    for line in httpx.get(url, timeout=10).text.splitlines():
+        if line.startswith(name + "{") and all(f'{k}="{v}"' in line for k, v in labels.items()):
+            total += float(line.rsplit(" ", 1)[1])
+    return total

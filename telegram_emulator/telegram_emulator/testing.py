@@ -1,4 +1,5 @@
-"""What other suites' tests use the emulator with: a real server on a free local port, a PNG to upload."""
+"""What other suites' tests use the emulator with: a real server on a free local port, its chat page
+opened and ready, a PNG to upload."""
 
 from __future__ import annotations
 
@@ -19,6 +20,12 @@ async def running_emulator(**overrides: Any) -> AsyncIterator[str]:
     settings = Settings(**{"log_json": False, **overrides})
     async with serve(create_app(settings)) as url:
         yield url
+
+
+async def open_chat_page(page: Any, url: str) -> None:
+    """Open the chat page in a Playwright `page` and wait until it has loaded its bots and users."""
+    await page.goto(url)
+    await page.wait_for_selector("body[data-ready]", state="attached")
 
 
 def png(width: int = 4, height: int = 4) -> bytes:

@@ -12,7 +12,7 @@ from playwright.async_api import expect
 
 from console.app import create_app
 from shared import testing
-from telegram_emulator.testing import png, running_emulator
+from telegram_emulator.testing import open_chat_page, png, running_emulator
 
 # The chat page talks as the emulator's default bot.
 PAGE_BOT = "100000001:emulator-bot-token"
@@ -40,7 +40,7 @@ async def test_a_resident_files_a_request_with_two_photos_from_the_chat_page(
             page = await context.new_page()
             page.on("console", lambda message: refused.append(message.text)
                     if "Content Security Policy" in message.text else None)
-            await page.goto(emulator)
+            await open_chat_page(page, emulator)
             await page.select_option("#user-select", str(resident.telegram_id))
             await expect(page.locator("#web-app-menu")).to_have_text("Приложение")
             await page.click("#web-app-menu")

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from shared import testing
+from telegram_emulator.testing import open_chat_page
 
 PHONE = {"width": 390, "height": 740}
 
@@ -26,7 +27,7 @@ def phone_page(browser: Any, live: str) -> Callable[..., Awaitable[Any]]:
     async def open_page(**options: Any) -> Any:
         context = await browser.new_context(viewport=PHONE, **options)
         page = await context.new_page()
-        await page.goto(live)
+        await open_chat_page(page, live)
         return page
 
     return open_page

@@ -19,6 +19,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse
 from starlette.routing import Route
 
+from telegram_emulator.testing import open_chat_page
+
 TOKEN = "100000001:emulator-bot-token"  # the page's default bot
 SCREEN = {"width": 390, "height": 844}
 # Looked at by people, never committed (`.data/` is ignored).
@@ -104,7 +106,7 @@ async def _setup(live: str, method: str, **params: Any) -> dict[str, Any]:
 async def _chat_page(browser: Any, live: str, user: dict[str, Any]) -> Any:
     context = await browser.new_context(viewport=SCREEN)
     page = await context.new_page()
-    await page.goto(live)
+    await open_chat_page(page, live)
     await page.select_option("#user-select", str(user["id"]))
     await expect(page.locator("#text")).to_be_enabled()
     return page

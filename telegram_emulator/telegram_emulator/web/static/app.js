@@ -545,6 +545,9 @@ async function createUser(event) {
 }
 
 async function start() {
+  // The form only shows and hides, so it answers a click made while the lists still load.
+  $("new-user").addEventListener("click", () => { $("user-form").hidden = false; $("first-name").focus(); });
+  $("cancel-user").addEventListener("click", () => { $("user-form").hidden = true; });
   const saved = JSON.parse(localStorage.getItem("emulator.chat") || "{}");
   const config = await call("GET", "/control/config");
   state.defaultToken = config.default_bot_token;
@@ -562,8 +565,6 @@ async function start() {
   $("bot-select").addEventListener("focus", () => loadBots(config.default_bot_token));
   $("user-select").addEventListener("change", (e) => { state.userId = Number(e.target.value) || 0; openChat(); });
   $("user-select").addEventListener("focus", () => loadUsers());
-  $("new-user").addEventListener("click", () => { $("user-form").hidden = false; $("first-name").focus(); });
-  $("cancel-user").addEventListener("click", () => { $("user-form").hidden = true; });
   $("user-form").addEventListener("submit", createUser);
   $("menu-button").addEventListener("click", toggleMenu);
   $("messages").addEventListener("click", openLink);
@@ -581,6 +582,7 @@ async function start() {
     sendText(text);
   });
   openChat();
+  document.body.dataset.ready = "true";
 }
 
 start().catch((error) => toast(`Cannot start: ${error.message}`));

@@ -71,10 +71,3 @@ class BoardFilters(BaseModel):
             end = datetime.combine(self.date_to + timedelta(days=1), time(), TIME_ZONE)
             params["created_to"] = (end - timedelta(microseconds=1)).isoformat()
         return params
-
-    def query(self) -> str:
-        """The filters as a query string (for links that keep them)."""
-        from urllib.parse import urlencode
-
-        pairs = {name: getattr(self, name) for name in FIELDS}
-        return urlencode({k: ("1" if v is True else v) for k, v in pairs.items() if v not in (None, False)})

@@ -1,5 +1,6 @@
 // The console's few lines of script: SLA countdowns, and live updates from /events (server-sent
-// events): the board swaps in fresh columns, a request's page reloads when that request changed.
+// events): the board swaps in fresh columns, a request's page reloads when that request changed;
+// both catch up on what changed while the stream was connecting.
 (function () {
   "use strict";
 
@@ -18,12 +19,14 @@
   var pending = null;
 
   function refreshBoard() {
-    var columns = document.getElementById("columns");
-    if (!columns || !window.htmx) { return; }
-    // Several changes in a burst become one refresh.
+    if (!window.htmx) { return; }
+    // Several changes in a burst become one refresh, with the filters as they stand when it is sent.
     clearTimeout(pending);
     pending = setTimeout(function () {
-      window.htmx.ajax("GET", columns.dataset.live, { target: "#columns", swap: "outerHTML" });
+      var filters = document.getElementById("filters");
+      if (!filters || !document.getElementById("columns")) { return; }
+      var url = "/board/columns?" + new URLSearchParams(new FormData(filters)).toString();
+      window.htmx.ajax("GET", url, { target: "#columns", swap: "outerHTML" });
     }, 300);
   }
 
@@ -32,6 +35,13 @@
     var request = document.getElementById("request");
     if (!document.getElementById("columns") && !request) { return; }
     var source = new EventSource("/events");
+    var opened = false;
+    // A change made while the stream was (re)connecting came before this page listened: the board
+    // asks for its columns again once listening; a request's page reloads after a reconnect.
+    source.addEventListener("open", function () {
+      if (!request) { refreshBoard(); } else if (opened) { window.location.reload(); }
+      opened = true;
+    });
     source.addEventListener("request", function (event) {
       var change = JSON.parse(event.data);
       if (request) {

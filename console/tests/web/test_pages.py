@@ -4,6 +4,7 @@ screenshots at 390x844 and 1366x768."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -76,3 +77,28 @@ async def test_sign_in_filter_and_see_another_dispatchers_change_live(
     await other.goto(f"{live_console}/requests/{leak}")
     await screenshot(other, "request-390")
     assert refused == []
+
+
+async def test_a_board_catches_up_on_a_change_made_while_its_live_stream_was_connecting(
+    chromium, live_console, core, make_person, make_building
+):
+    building = await make_building()
+    resident, manager = await make_person("resident"), await make_person("manager")
+    plumber = await make_person("executor", specializations=("plumbing",), name="Bobur")
+    leak = await file_request(core, resident, building)
+    board = await open_signed_in(chromium, live_console, core, manager, PHONE, [])
+    connecting = asyncio.Event()
+
+    async def hold(route: Any) -> None:
+        await connecting.wait()
+        await route.continue_()
+
+    await board.context.route("**/events", hold)
+    await board.reload()
+    await expect(board.locator(f'.column[data-status="new"] #card-{leak}')).to_be_visible()
+    assigned = await core.post(f"/api/v1/requests/{leak}/assign", json={"executor_id": plumber.id},
+                               headers=manager.headers)
+    assert assigned.status_code == 200, assigned.text
+    await asyncio.sleep(2)  # the change's event is read and handed out while nobody listens
+    connecting.set()
+    await expect(board.locator(f'.column[data-status="in_progress"] #card-{leak}')).to_be_visible()

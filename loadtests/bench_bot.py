@@ -21,7 +21,8 @@ Core's two calls timed alone from the bench; Redis round trips and commands per 
 the bot's own logical database: a script's own calls not counted, a connection's commands within
 50 us of each other one round trip) and PostgreSQL transactions per update (`pg_stat_database` of
 the bot's and Core's databases), less the idle bot's, in a counting phase of its own.
-BENCH_PROFILE=<file> records the bot under py-spy (when on PATH) into a speedscope file.
+BENCH_PROFILE=<file> records the bot under py-spy (when on PATH) into a speedscope file,
+BENCH_PROFILE_CORE=<file> the Core Service.
 """
 
 from __future__ import annotations
@@ -475,7 +476,8 @@ def main() -> int:
             "BOT_CORE_API_TOKEN": CORE_TOKEN, "BOT_ENCRYPTION_KEY": Fernet.generate_key().decode(),
             "BOT_LOG_LEVEL": "WARNING"}, bot_port)
         procs.append(bot)
-        profiler = _profile(bot.pid)
+        profilers = [spy for spy in (_profile("BENCH_PROFILE", bot.pid),
+                                      _profile("BENCH_PROFILE_CORE", procs[1].pid)) if spy is not None]
         pids = {"bot": bot.pid, "core": procs[1].pid, "emulator": procs[0].pid}
         try:
             results["full, 1 user"] = asyncio.run(_measure(emulator, FULL_TOKEN, one, pids, alone=True,
@@ -483,7 +485,7 @@ def main() -> int:
             results[f"full, {USERS} users"] = asyncio.run(_measure(emulator, FULL_TOKEN, many, pids,
                                                                    metrics_port=bot_port))
         finally:
-            if profiler is not None:
+            for profiler in profilers:
                 profiler.send_signal(2)  # py-spy writes its file on SIGINT
                 profiler.wait(60)
         core_alone = asyncio.run(_core_alone(core, *alone))
@@ -507,9 +509,10 @@ def main() -> int:
     return 0
 
 
-def _profile(pid: int) -> subprocess.Popen[bytes] | None:
-    """py-spy recording the bot into BENCH_PROFILE (speedscope), when asked for and installed."""
-    target, spy = os.environ.get("BENCH_PROFILE"), shutil.which("py-spy")
+def _profile(variable: str, pid: int) -> subprocess.Popen[bytes] | None:
+    """py-spy recording process `pid` into the file named by `variable` (speedscope), when asked for
+    and installed."""
+    target, spy = os.environ.get(variable), shutil.which("py-spy")
     if not target or spy is None:
         return None
     return subprocess.Popen([spy, "record", "--pid", str(pid), "--rate", "250", "--format", "speedscope",  # noqa: S603

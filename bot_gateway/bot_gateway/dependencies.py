@@ -21,7 +21,7 @@ def runtime_of(app: FastAPI) -> BotRuntime:
     return _bot(resources_of(app).components)
 
 
-def get_runtime(resources: ResourcesDep) -> BotRuntime:
+async def get_runtime(resources: ResourcesDep) -> BotRuntime:
     """The running bot, as a route dependency."""
     return _bot(resources.components)
 

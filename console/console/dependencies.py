@@ -25,7 +25,7 @@ class CsrfRefused(Exception):
     """A state-changing request without the session's CSRF token."""
 
 
-def get_console(resources: ResourcesDep) -> Console:
+async def get_console(resources: ResourcesDep) -> Console:
     """The console's components."""
     console = resources.components
     assert isinstance(console, Console)
@@ -35,12 +35,12 @@ def get_console(resources: ResourcesDep) -> Console:
 ConsoleDep = Annotated[Console, Depends(get_console)]
 
 
-def get_settings(console: ConsoleDep) -> Settings:
+async def get_settings(console: ConsoleDep) -> Settings:
     """The console's settings."""
     return console.settings
 
 
-def get_core(console: ConsoleDep) -> CoreClient:
+async def get_core(console: ConsoleDep) -> CoreClient:
     """The Core client."""
     return console.core
 

@@ -19,7 +19,7 @@ def core_of(resources: ServiceResources) -> Core:
     return core
 
 
-def get_core(resources: ResourcesDep) -> Core:
+async def get_core(resources: ResourcesDep) -> Core:
     """The Core components."""
     return core_of(resources)
 
@@ -27,7 +27,7 @@ def get_core(resources: ResourcesDep) -> Core:
 CoreDep = Annotated[Core, Depends(get_core)]
 
 
-def get_settings(core: CoreDep) -> Settings:
+async def get_settings(core: CoreDep) -> Settings:
     """The Core Service's settings."""
     return core.settings
 

@@ -17,7 +17,7 @@ from shared.cache import Cache
 from shared.crypto import SecretBox
 
 
-def get_resources(service: ServiceResourcesDep) -> Resources:
+async def get_resources(service: ServiceResourcesDep) -> Resources:
     """What start-up built for this service."""
     resources = service.components
     assert isinstance(resources, Resources), "built by integration_service.lifecycle.components"
@@ -27,28 +27,28 @@ def get_resources(service: ServiceResourcesDep) -> Resources:
 ResourcesDep = Annotated[Resources, Depends(get_resources)]
 
 
-def get_secret_box(resources: ResourcesDep) -> SecretBox:
+async def get_secret_box(resources: ResourcesDep) -> SecretBox:
     """The Fernet box of `INTEGRATION_ENCRYPTION_KEY` (API keys and webhook secrets at rest)."""
     return resources.secret_box
 
 
-def get_cache(resources: ResourcesDep) -> Cache:
+async def get_cache(resources: ResourcesDep) -> Cache:
     """The service's Cache (tenant-isolated keys `cache:integration:{tenant}:{key}`)."""
     return resources.cache
 
 
-def get_rate_limits(resources: ResourcesDep) -> RateLimits:
+async def get_rate_limits(resources: ResourcesDep) -> RateLimits:
     """The configured limits per (service, endpoint), cached a few seconds."""
     return resources.rate_limits
 
 
-def get_geocoder(resources: ResourcesDep) -> Geocoder:
+async def get_geocoder(resources: ResourcesDep) -> Geocoder:
     """The geocoder (the API's; the worker alone routes no geocoding)."""
     assert resources.geocoder is not None, "geocoding is only routed in the API app"
     return resources.geocoder
 
 
-def get_sheets(resources: ResourcesDep) -> Sheets | None:
+async def get_sheets(resources: ResourcesDep) -> Sheets | None:
     """The Sheets adapter; None when no service account is configured."""
     return resources.sheets
 
@@ -63,7 +63,7 @@ def receivers_of(request: Request) -> Receivers:
     return receivers
 
 
-def get_config_directory(request: Request) -> ConfigDirectory:
+async def get_config_directory(request: Request) -> ConfigDirectory:
     """The receivers' cache of active configs: a change through the API forgets its entry."""
     return receivers_of(request).directory
 

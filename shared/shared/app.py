@@ -181,7 +181,7 @@ def resources_of(app: FastAPI) -> ServiceResources:
     return resources
 
 
-def get_resources(request: Request) -> ServiceResources:
+async def get_resources(request: Request) -> ServiceResources:
     """The running app's resources; 503 while the service is starting or stopping."""
     resources = getattr(request.app.state, "service_resources", None)
     if not isinstance(resources, ServiceResources):
@@ -193,12 +193,12 @@ def get_resources(request: Request) -> ServiceResources:
 ResourcesDep = Annotated[ServiceResources, Depends(get_resources)]
 
 
-def get_ready_checks(resources: ResourcesDep) -> dict[str, Check]:
+async def get_ready_checks(resources: ResourcesDep) -> dict[str, Check]:
     """The readiness checks: the shared ones and those the service added."""
     return resources.ready_checks
 
 
-def get_settings(resources: ResourcesDep) -> ServiceSettings:
+async def get_settings(resources: ResourcesDep) -> ServiceSettings:
     """The service's settings."""
     return resources.settings
 
@@ -209,7 +209,7 @@ async def get_session(resources: ResourcesDep) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-def get_redis(resources: ResourcesDep) -> Redis:
+async def get_redis(resources: ResourcesDep) -> Redis:
     """The app's Redis client."""
     return resources.redis
 

@@ -103,9 +103,9 @@ class Readiness:
 
 
 def health_router(
-    service: str, ready_checks: Callable[..., dict[str, Check]], readiness: Readiness | None = None
+    service: str, ready_checks: Callable[..., Awaitable[dict[str, Check]]], readiness: Readiness | None = None
 ) -> APIRouter:
-    """Health routes; `ready_checks` is the dependency that gives the readiness checks."""
+    """Health routes; `ready_checks` is the (async) dependency that gives the readiness checks."""
     router = APIRouter(tags=["health"])
     state = readiness or Readiness()
 

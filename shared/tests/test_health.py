@@ -32,8 +32,11 @@ class Dependency:
 
 
 def client(checks: dict[str, Check], readiness: Readiness) -> httpx.AsyncClient:
+    async def given() -> dict[str, Check]:
+        return checks
+
     app = FastAPI()
-    app.include_router(health_router("demo", lambda: checks, readiness))
+    app.include_router(health_router("demo", given, readiness))
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t")
 
 

@@ -30,7 +30,7 @@ async def _state_ok() -> None:
     """Everything lives in memory: ready as soon as the app runs (no database, no Redis)."""
 
 
-def _ready_checks() -> dict[str, Check]:
+async def _ready_checks() -> dict[str, Check]:
     """What `/health/ready` checks: nothing outside the process."""
     return {"state": _state_ok}
 

@@ -11,13 +11,13 @@ from telegram_emulator.botapi.webhook import WebhookSender
 from telegram_emulator.state.world import World
 
 
-def get_world(request: Request) -> World:
+async def get_world(request: Request) -> World:
     """The app's world."""
     world: World = request.app.state.world
     return world
 
 
-def get_webhooks(request: Request) -> WebhookSender:
+async def get_webhooks(request: Request) -> WebhookSender:
     """The app's webhook sender."""
     webhooks: WebhookSender = request.app.state.webhooks
     return webhooks

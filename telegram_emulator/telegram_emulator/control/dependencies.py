@@ -11,7 +11,7 @@ from telegram_emulator.state.bots import BotState
 from telegram_emulator.state.chats import ChatState
 
 
-def get_bot(token: str, world: WorldDep) -> BotState:
+async def get_bot(token: str, world: WorldDep) -> BotState:
     """The bot of `token`; 404 if the token is not one the emulator accepts."""
     if not world.token_allowed(token):
         raise HTTPException(404, "unknown bot token (malformed or not allowed)")
@@ -21,7 +21,7 @@ def get_bot(token: str, world: WorldDep) -> BotState:
 BotDep = Annotated[BotState, Depends(get_bot)]
 
 
-def get_chat(user_id: int, bot: BotDep, world: WorldDep) -> ChatState:
+async def get_chat(user_id: int, bot: BotDep, world: WorldDep) -> ChatState:
     """The private chat of `bot` with user `user_id`; 404 for an unknown user."""
     user = world.users.get(user_id)
     if user is None:

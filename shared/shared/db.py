@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 import weakref
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, String, func
+from sqlalchemy import DateTime, MetaData, String, event, func
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -17,6 +19,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from shared.config import ServiceSettings
 
@@ -29,6 +32,12 @@ NAMING_CONVENTION = {
 }
 
 DEFAULT_TENANT = "default"
+
+# A pooled connection idle this long is checked before use (a database restart, a failover or an
+# idle timeout may have closed it). One in steady use is not: the check costs three round trips
+# (BEGIN, `;`, ROLLBACK) on every checkout, and a connection that died under load fails its
+# request once (503), after which SQLAlchemy replaces every connection of the pool.
+PING_AFTER_IDLE_SECONDS = 5.0
 
 # Where an engine's LISTEN connections go, when not to its own URL (None: nowhere, poll instead).
 _LISTEN_URLS: weakref.WeakKeyDictionary[Engine, str | None] = weakref.WeakKeyDictionary()
@@ -57,8 +66,9 @@ class TimestampMixin:
 
 
 def create_engine(settings: ServiceSettings, **overrides: Any) -> AsyncEngine:
-    """An engine tuned as the seed tuned it: 20+10 pool, pre-ping, 1 h recycle, JIT off; through a
-    PgBouncer (`DB_PGBOUNCER`) without prepared statements that outlive a transaction."""
+    """An engine tuned as the seed tuned it: 20+10 pool, a ping before use (of connections idle for
+    `PING_AFTER_IDLE_SECONDS`), 1 h recycle, JIT off; through a PgBouncer (`DB_PGBOUNCER`) without
+    prepared statements that outlive a transaction."""
     server_settings = {"application_name": settings.service_name}
     connect_args: dict[str, Any] = {"timeout": settings.db_connect_timeout_seconds}
     if settings.db_pgbouncer:
@@ -69,16 +79,36 @@ def create_engine(settings: ServiceSettings, **overrides: Any) -> AsyncEngine:
     options: dict[str, Any] = {
         "pool_size": settings.db_pool_size,
         "max_overflow": settings.db_max_overflow,
-        "pool_pre_ping": True,
         "pool_recycle": settings.db_pool_recycle_seconds,
         "pool_timeout": settings.db_pool_timeout_seconds,
         "connect_args": {**connect_args, "server_settings": server_settings},
     }
     options.update(overrides)
     engine = create_async_engine(settings.database_url, **options)
+    _ping_when_idle(engine)
     if settings.db_pgbouncer:
         _LISTEN_URLS[engine.sync_engine] = settings.db_listen_url
     return engine
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """SQLAlchemy's pessimistic disconnect handling, for connections that sat idle in the pool."""
+    pool = engine.sync_engine.pool
+
+    @event.listens_for(pool, "checkin")
+    def _idle_from(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(pool, "checkout")
+    def _ping(dbapi_connection: Any, record: ConnectionPoolEntry, proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            dbapi_connection.ping()
+        except Exception as exc:
+            # The pool discards this connection and checks out another (a new one if need be).
+            raise DisconnectionError("a pooled connection was closed while idle") from exc
 
 
 def pgbouncer_connect_args() -> dict[str, Any]:

@@ -99,11 +99,22 @@ async def test_without_the_setting_the_connection_is_refused_for_its_startup_par
 async def test_without_the_setting_asyncpgs_statement_cache_breaks_under_concurrency(
     bouncer: str, database: str
 ) -> None:
-    # The startup parameters left out, as the setting does, but the statement cache kept.
-    engine = create_engine(settings(bouncer, database, db_pool_size=10),
+    # The startup parameters left out, as the setting does, but the statement cache kept. Two
+    # transactions at once hold both server connections, each client preparing its statement on
+    # one; afterwards a client's next transaction may get the other one, where its cached
+    # statement does not exist (or another of that name does).
+    engine = create_engine(settings(bouncer, database, db_pool_size=2),
                            connect_args={"server_settings": {"application_name": "test"}})
     with pytest.raises(DBAPIError, match="prepared statement"):
-        await transactions(engine)
+        async with engine.connect() as one, engine.connect() as two:
+            await one.execute(select(func.abs(1)))
+            await two.execute(select(func.length("x")))
+            await one.commit()
+            await two.commit()
+            for round_ in range(4):
+                for conn in (two, one):
+                    await conn.execute(select(func.abs(round_)))
+                    await conn.commit()
     await engine.dispose()
 
 

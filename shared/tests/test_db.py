@@ -1,0 +1,94 @@
+"""The engine's pool: a connection that sat idle is checked before use and replaced when the
+database closed it; one in steady use goes straight to its query."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared import db, testing
+from shared.config import ServiceSettings
+
+
+@pytest.fixture(scope="module")
+async def database() -> AsyncIterator[str]:
+    url = await testing.create_database("shared_db")
+    yield url
+    await testing.drop_database(url)
+
+
+@pytest.fixture
+async def engine(database: str) -> AsyncIterator[AsyncEngine]:
+    made = db.create_engine(ServiceSettings(_env_file=None, database_url=database, db_pool_size=1,
+                                            db_max_overflow=0))
+    yield made
+    await made.dispose()
+
+
+@pytest.fixture
+def pings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The pings the pool sends (SQLAlchemy's asyncpg adapter's), counted."""
+    sent: list[int] = []
+    ping = AsyncAdapt_asyncpg_connection.ping
+
+    def counted(self: Any) -> None:
+        sent.append(1)
+        ping(self)
+
+    monkeypatch.setattr(AsyncAdapt_asyncpg_connection, "ping", counted)
+    return sent
+
+
+async def _backend(engine: AsyncEngine) -> int:
+    async with engine.connect() as conn:
+        return int((await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one())
+
+
+async def test_a_connection_in_steady_use_is_not_pinged(engine: AsyncEngine, pings: list[int]) -> None:
+    first = await _backend(engine)
+    for _ in range(5):
+        assert await _backend(engine) == first
+    assert pings == []
+
+
+async def test_an_idle_connection_the_database_closed_is_replaced_before_the_query(
+    engine: AsyncEngine, database: str, pings: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    closed = await _backend(engine)
+    admin = db.create_engine(ServiceSettings(_env_file=None, database_url=database))
+    async with admin.connect() as conn:
+        await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": closed})
+    await admin.dispose()
+    monkeypatch.setattr(db, "PING_AFTER_IDLE_SECONDS", 0.0)  # as if it had waited that long
+
+    replaced = await _backend(engine)
+
+    assert replaced != closed and pings == [1]
+
+
+async def test_connections_the_database_closed_under_load_fail_once_then_all_are_replaced(
+    database: str,
+) -> None:
+    engine = db.create_engine(ServiceSettings(_env_file=None, database_url=database, db_pool_size=2,
+                                              db_max_overflow=0))
+    async with engine.connect() as one, engine.connect() as two:
+        pids = [(await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one() for conn in (one, two)]
+    admin = db.create_engine(ServiceSettings(_env_file=None, database_url=database))
+    async with admin.connect() as conn:
+        for pid in pids:
+            await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    await admin.dispose()
+
+    with pytest.raises(DBAPIError) as failed:
+        await _backend(engine)
+    assert failed.value.connection_invalidated
+    after = {await _backend(engine) for _ in range(4)}
+    await engine.dispose()
+
+    assert after.isdisjoint(pids)

@@ -49,9 +49,7 @@ class Core:
 async def components(settings: Settings, resources: ServiceResources) -> AsyncIterator[Core]:
     """Build and start the components (workers only when `run_workers`); stop them in reverse."""
     async with AsyncExitStack() as stack:
-        numbering = create_engine(
-            settings, pool_size=settings.numbering_pool_size, max_overflow=0, isolation_level="AUTOCOMMIT"
-        )
+        numbering = create_engine(settings, pool_size=settings.numbering_pool_size, max_overflow=0)
         stack.push_async_callback(numbering.dispose)
         relay = OutboxRelay(resources.sessions, OutboxEvent, resources.redis, stream=settings.events_stream)
         core = Core(settings, numbering, relay, geocoder=await geocoding.connect(settings))

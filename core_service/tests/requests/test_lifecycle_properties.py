@@ -232,7 +232,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert answer.status_code == expected, (who, executor, req, answer.text)
         if expected == 200 and req.executor != executor:
             self.expected_events += 2 if req.status == "new" else 1
-            req.status, req.executor = "in_progress", executor
+            # A new request starts work; a reassigned one keeps its status (a question stays open).
+            req.status, req.executor = "in_progress" if req.status == "new" else req.status, executor
         self.check(number, answer)
 
     @rule(

@@ -42,7 +42,7 @@ from typing import Any
 
 import httpx
 
-from loadtests.processes import free_port
+from loadtests.processes import cpu_seconds, free_port
 from scripts.stack import stop_all
 
 USERS = int(os.environ.get("BENCH_USERS", "40"))
@@ -80,12 +80,6 @@ def _spawn(args: list[str], env: dict[str, str], port: int | None = None) -> sub
         proc.kill()
         raise SystemExit(f"{args} did not become healthy on port {port}")
     return proc
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU the process (all its threads) has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def menu_text() -> str:

@@ -30,7 +30,7 @@ from typing import Any
 
 import orjson
 
-from loadtests.processes import free_port, start_integration
+from loadtests.processes import cpu_seconds, cpu_used, free_port, named_cpu_seconds, start_integration
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret"  # noqa: S105 - the bench signs with it
@@ -149,32 +149,9 @@ def load_main(kind: str, port: int, seconds: float, run: str, rate: float) -> No
     print(json.dumps(uvloop.run(_generate(kind, port, seconds, run, rate))), flush=True)
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _named_cpu_seconds(names: tuple[str, ...]) -> dict[int, float]:
-    """CPU time of every process with one of these command names (PostgreSQL's backends, Redis)."""
-    found: dict[int, float] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, IndexError, ValueError):
-            text = stat.read_text()
-            if text.split("(", 1)[1].rsplit(")", 1)[0] in names:
-                fields = text.rsplit(")", 1)[1].split()
-                found[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    return found
-
-
 def _cpu_snapshot(pids: list[int]) -> list[dict[int, float]]:
-    return [{pid: _cpu_seconds(pid)} for pid in pids] + [_named_cpu_seconds(("postgres",)),
-                                                         _named_cpu_seconds(("redis-server",))]
-
-
-def _cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
-    # Processes alive at the end; one that exited during the phase takes its CPU time with it.
-    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+    return [{pid: cpu_seconds(pid)} for pid in pids] + [named_cpu_seconds(("postgres",)),
+                                                        named_cpu_seconds(("redis-server",))]
 
 
 def _run_load(kind: str, port: int, seconds: float, run: str, pids: list[int],
@@ -184,7 +161,7 @@ def _run_load(kind: str, port: int, seconds: float, run: str, pids: list[int],
     before = _cpu_snapshot(pids)
     result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)  # noqa: S603
     figures: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
-    used = [_cpu_used(first, after) for first, after in zip(before, _cpu_snapshot(pids), strict=True)]
+    used = [cpu_used(first, after) for first, after in zip(before, _cpu_snapshot(pids), strict=True)]
     requests = max(1, figures["requests"])
     figures["server_cpu_s"] = round(used[0], 2)
     figures["server_cpu_ms_per_request"] = round(used[0] * 1000 / requests, 3)

@@ -25,16 +25,17 @@ import csv
 import json
 import os
 import resource
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from loadtests.options import USAGE, OptionError, parse_options
+from loadtests.processes import cpu_used, free_port, machine_busy_seconds, named_cpu_seconds, tree_cpu_seconds
 from loadtests.proxy import round_robin
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,13 +54,6 @@ BOT_REPLICAS = {"bot": 1, "resident": 2}
 # A reply's p95 target per scenario (ms): a resident at a human pace waits half a second at most;
 # the `bot` scenario is a closed-loop stress of one bot.
 REPLY_P95_TARGET_MS = {"bot": 2000.0, "resident": 500.0}
-
-
-def free_port() -> int:
-    """A port nothing listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def healthy(url: str, timeout: float = 90) -> bool:
@@ -145,6 +139,32 @@ def run_locust(name: str, host: str, env: dict[str, str], processes: int) -> dic
             "cpu_percent_of_one_core": round(100 * cpu / wall, 1) if wall else 0.0}
 
 
+@contextmanager
+def cpu_split(service: int) -> Iterator[dict[str, float]]:
+    """CPU seconds the block's work cost, by who used them: the service under test (`service` and
+    its worker processes), PostgreSQL, Redis, and the machine as a whole."""
+    split: dict[str, float] = {}
+    before = (tree_cpu_seconds(service), named_cpu_seconds(("postgres",)),
+              named_cpu_seconds(("redis-server",)), machine_busy_seconds(), time.monotonic())
+    yield split
+    split["service under test"] = cpu_used(before[0], tree_cpu_seconds(service))
+    split["PostgreSQL"] = cpu_used(before[1], named_cpu_seconds(("postgres",)))
+    split["Redis"] = cpu_used(before[2], named_cpu_seconds(("redis-server",)))
+    split["machine"] = machine_busy_seconds() - before[3]
+    split["wall"] = time.monotonic() - before[4]
+
+
+def cpu_shares(split: dict[str, float]) -> dict[str, float]:
+    """Each user's CPU as a percentage of one core over the run; `other` is the rest of the
+    machine's busy time (the stand-ins, this process, anything else running)."""
+    wall = split.pop("wall") or 1.0
+    machine = split.pop("machine")
+    shares = {who: round(100 * seconds / wall, 1) for who, seconds in split.items()}
+    shares["other"] = round(100 * (machine - sum(split.values())) / wall, 1)
+    shares["machine"] = round(100 * machine / wall, 1)
+    return shares
+
+
 def targets_for(name: str, environ: Mapping[str, str] = os.environ) -> dict[str, float]:
     """A scenario's p95 targets (ms): `http` for API calls, `reply` for the bot's answers."""
     reply = environ.get("REPLY_P95_TARGET_MS") or REPLY_P95_TARGET_MS.get(name, 2000.0)
@@ -228,6 +248,10 @@ def print_table(name: str, result: dict[str, Any]) -> None:
     if bots:
         print(f"{'':{len(name) + 2}}{bots['replicas']} bots behind the round-robin proxy: "
               f"{' + '.join(map(str, bots['updates_per_bot']))} updates")
+    cpu = result.get("cpu")
+    if cpu:
+        print(f"{'':{len(name) + 2}}CPU, % of one core (of {100 * (os.cpu_count() or 1)}): "
+              + ", ".join(f"{who} {share}" for who, share in cpu.items()))
     generator = result.get("load_generator")
     if generator:
         print(f"{'':{len(name) + 2}}load generator (locust): {generator['cpu_seconds']} CPU-s in "
@@ -257,11 +281,13 @@ def main() -> int:
                    "INTEGRATION_RUN_REQUESTS_LOG": "false", "INTEGRATION_LOG_LEVEL": "WARNING"}
             procs.append(start_service("integration_service", env, port))
             token = base["INTEGRATION_API_TOKENS"].split(",")[0]
-            generator = run_locust("integration", f"http://127.0.0.1:{port}", {
-                **base, "LOADTEST_API_TOKEN": token, "LOADTEST_SPREADSHEET_ID": SPREADSHEET,
-                "LOADTEST_ADDRESSES": "|".join(ADDRESSES)}, options.processes)
+            with cpu_split(procs[-1].pid) as split:
+                generator = run_locust("integration", f"http://127.0.0.1:{port}", {
+                    **base, "LOADTEST_API_TOKEN": token, "LOADTEST_SPREADSHEET_ID": SPREADSHEET,
+                    "LOADTEST_ADDRESSES": "|".join(ADDRESSES)}, options.processes)
+            split["load generator (locust)"] = generator["cpu_seconds"]
             results["integration"] = {**verdict("integration", targets_for("integration")),
-                                      "load_generator": generator}
+                                      "load_generator": generator, "cpu": cpu_shares(split)}
         for name in ("bot", "resident"):
             if name not in scenarios:
                 continue

@@ -1,8 +1,10 @@
-"""What the benchmarks need to run the Integration Service as its own processes, and to read
-the counters of a running service."""
+"""What the benchmarks need to run the Integration Service as its own processes, to read the
+counters of a running service, and to tell which processes used the machine's CPU."""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -47,3 +49,59 @@ def metric(url: str, name: str, **labels: str) -> float:
         if line.startswith(name + "{") and all(f'{k}="{v}"' in line for k, v in labels.items()):
             total += float(line.rsplit(" ", 1)[1])
     return total
+
+
+def _stat_fields(stat: str) -> list[str]:
+    return stat.rsplit(")", 1)[1].split()
+
+
+def _ticks_to_seconds(fields: list[str]) -> float:
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU the process (all its threads) has used so far (Linux /proc)."""
+    return _ticks_to_seconds(_stat_fields(Path(f"/proc/{pid}/stat").read_text()))
+
+
+def _all_stats() -> dict[int, str]:
+    stats: dict[int, str] = {}
+    for path in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            stats[int(path.parent.name)] = path.read_text()
+    return stats
+
+
+def named_cpu_seconds(names: tuple[str, ...]) -> dict[int, float]:
+    """CPU seconds of every process with one of these command names (PostgreSQL's backends, Redis)."""
+    found: dict[int, float] = {}
+    for pid, stat in _all_stats().items():
+        with contextlib.suppress(IndexError, ValueError):
+            if stat.split("(", 1)[1].rsplit(")", 1)[0] in names:
+                found[pid] = _ticks_to_seconds(_stat_fields(stat))
+    return found
+
+
+def tree_cpu_seconds(root: int) -> dict[int, float]:
+    """CPU seconds of `root` and every process below it (a service's uvicorn worker processes)."""
+    stats = _all_stats()
+    parents = {pid: int(_stat_fields(stat)[1]) for pid, stat in stats.items()}
+    tree, grew = {root}, True
+    while grew:
+        below = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= below
+        grew = bool(below)
+    return {pid: _ticks_to_seconds(_stat_fields(stats[pid])) for pid in tree if pid in stats}
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds between two snapshots, of the processes alive at the second (one that exited in
+    between takes its CPU time with it)."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine has spent not idle, over all its CPUs (/proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")

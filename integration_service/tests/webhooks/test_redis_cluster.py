@@ -64,4 +64,4 @@ async def test_a_sheets_write_forgets_the_cached_reads_on_a_cluster(wh: Any, red
     await reads.invalidate("t1", "sheet")
     after = await reads.generation("t1", "sheet")
     assert after == (before or 0) + 1
-    assert await reads.get("t1", "sheet", before, "values", "A1:B2") is None
+    assert await reads.get("t1", "sheet", after, "values", "A1:B2") is None

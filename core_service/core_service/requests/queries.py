@@ -134,9 +134,15 @@ async def search(
 ) -> tuple[list[dict[str, Any]], int]:
     """The page of requests `user` may see that match `f` (as RequestOut-shaped dicts) and the total."""
     where = and_(visible_to(user), *_conditions(f))
+    offset = (page - 1) * page_size
+    query = listing.ROWS.where(where).order_by(*_order(sort)).offset(offset).limit(page_size)
+    rows = [listing.shape(row) for row in (await session.execute(query)).mappings()]
+    # A page that is not full is the last one, so it tells the total without counting (a
+    # resident's whole list, most of the time: one query instead of two).
+    if 0 < len(rows) < page_size or (not rows and page == 1):
+        return rows, offset + len(rows)
     total = (await session.execute(select(func.count()).select_from(RepairRequest).where(where))).scalar_one()
-    query = listing.ROWS.where(where).order_by(*_order(sort)).offset((page - 1) * page_size).limit(page_size)
-    return [listing.shape(row) for row in (await session.execute(query)).mappings()], total
+    return rows, total
 
 
 async def read_one(session: AsyncSession, user: User, number: str) -> dict[str, Any]:

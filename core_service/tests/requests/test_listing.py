@@ -115,3 +115,18 @@ async def test_pagination_and_sort(client, people, file_request):
     assert [i["number"] for i in page["items"]] == [made[2]]
     urgent = (await client.get(REQUESTS, params={"sort": "-urgency"}, headers=headers)).json()
     assert [i["urgency"] for i in urgent["items"]] == ["critical", "normal", "low"]
+
+
+async def test_every_page_tells_the_same_total(client, people, file_request):
+    for _ in range(5):
+        await file_request(people["alice"])
+    headers = people["alice"].headers
+
+    async def page(number: int, size: int) -> tuple[int, int]:
+        body = (await client.get(REQUESTS, params={"page": number, "page_size": size}, headers=headers)).json()
+        return len(body["items"]), body["total"]
+
+    # Full pages, the last partial one, one exactly full at the end, past the end, all on one page.
+    assert [await page(n, 2) for n in (1, 2, 3, 4)] == [(2, 5), (2, 5), (1, 5), (0, 5)]
+    assert [await page(n, 5) for n in (1, 2)] == [(5, 5), (0, 5)]
+    assert await page(1, 50) == (5, 5)

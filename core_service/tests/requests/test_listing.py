@@ -123,7 +123,8 @@ async def test_every_page_tells_the_same_total(client, people, file_request):
     headers = people["alice"].headers
 
     async def page(number: int, size: int) -> tuple[int, int]:
-        body = (await client.get(REQUESTS, params={"page": number, "page_size": size}, headers=headers)).json()
+        params = {"page": number, "page_size": size}
+        body = (await client.get(REQUESTS, params=params, headers=headers)).json()
         return len(body["items"]), body["total"]
 
     # Full pages, the last partial one, one exactly full at the end, past the end, all on one page.

@@ -447,6 +447,10 @@ def main() -> int:
     server = testing.redis_url("bot").rsplit("/", 1)[0]
     # Logical databases of its own, so a bench never mixes keys with the test suites (bot uses 12).
     redis, bot_redis = f"{server}/{SHARED_DB}", f"{server}/{BOT_DB}"
+    # Emptied first: the residents' ids are fixed, and an earlier run's hourly rate-limit counts
+    # would otherwise turn this run's replies into "too many messages".
+    for url in (redis, bot_redis):
+        _flush(url)
     emu_port, core_port, bot_port = free_port(), free_port(), free_port()
     emulator, core = f"http://127.0.0.1:{emu_port}", f"http://127.0.0.1:{core_port}"
     core_env = {"CORE_DATABASE_URL": core_db, "CORE_REDIS_URL": redis, "CORE_API_TOKENS": CORE_TOKEN,
@@ -501,6 +505,17 @@ def main() -> int:
         asyncio.run(testing.drop_database(bot_db))
     _report(results, counts, names, core_alone)
     return 0
+
+
+def _flush(url: str) -> None:
+    """Empty the bench's own Redis logical database at `url`."""
+    import redis as redis_sync
+
+    client = redis_sync.Redis.from_url(url)
+    try:
+        client.flushdb()
+    finally:
+        client.close()
 
 
 def _profile(variable: str, pid: int) -> subprocess.Popen[bytes] | None:

@@ -6,7 +6,6 @@ from fastapi import FastAPI
 
 from integration_service import api, lifecycle
 from integration_service.config import Settings
-from integration_service.logs.context import bind_tenant_everywhere
 from shared.app import create_service_app
 
 
@@ -18,7 +17,6 @@ def create_app(settings: Settings) -> FastAPI:
         routers=[api.router],
         components=lifecycle.components(api=True),
     )
-    bind_tenant_everywhere(app)
     # The receivers are the app's first routes, its own rather than an included router's: matching
     # walks the routes in order, and an included router matches each request twice, which was most
     # of a delivery's CPU in the router.

@@ -1,5 +1,7 @@
 """What an outbound call is made under, carried without extra arguments: the tenant the call log
-records, and any other context variable bound for a block."""
+records, and any other context variable bound for a block.
+
+A route that calls out takes `CallTenantDep` where others take `TenantDep`."""
 
 from __future__ import annotations
 
@@ -8,10 +10,10 @@ from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from typing import Annotated, TypeVar
 
-from fastapi import Depends, FastAPI, Header
+from fastapi import Depends
 
 from shared.db import DEFAULT_TENANT
-from shared.security import TenantDep, tenant_from_header, validate_tenant
+from shared.security import TenantDep
 
 T = TypeVar("T")
 call_tenant: ContextVar[str] = ContextVar("call_tenant", default=DEFAULT_TENANT)
@@ -43,14 +45,3 @@ async def bind_call_tenant(tenant: TenantDep) -> str:
 
 
 CallTenantDep = Annotated[str, Depends(bind_call_tenant)]
-
-
-async def _tenant_header_bound(x_tenant_id: Annotated[str | None, Header()] = None) -> str:
-    tenant = validate_tenant(x_tenant_id)
-    call_tenant.set(tenant)
-    return tenant
-
-
-def bind_tenant_everywhere(app: FastAPI) -> None:
-    """Make every `TenantDep` of `app` also bind the call-log tenant (no change in other domains)."""
-    app.dependency_overrides[tenant_from_header] = _tenant_header_bound

@@ -15,12 +15,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from integration_service.app import create_app
 from integration_service.config import Settings
 from integration_service.lifecycle import resources_of
-from integration_service.logs.context import use_tenant
+from integration_service.logs.context import CallTenantDep, use_tenant
 from integration_service.logs.models import IntegrationLog
 from integration_service.logs.writer import CallLog
 from shared.http import CallRecord
 from shared.logging import correlation_id
-from shared.security import TenantDep
 
 
 def _call(n: int = 0, service: str = "google") -> CallRecord:
@@ -120,13 +119,13 @@ async def test_database_down_counts_the_failed_batch_and_keeps_going(database_ur
     await dead.dispose()
 
 
-async def test_any_domains_tenant_dependency_binds_the_logged_tenant(
+async def test_a_route_taking_the_call_tenant_logs_its_calls_under_that_tenant(
     settings: Settings, session: AsyncSession
 ) -> None:
     router = APIRouter()
 
     @router.get("/probe-tenant")
-    async def probe(tenant: TenantDep, request: Request) -> dict[str, str]:
+    async def probe(tenant: CallTenantDep, request: Request) -> dict[str, str]:
         client = resources_of(request.app).call_log.client("other-domain", "https://other.example.test",
                                                            timeout=10)
         try:

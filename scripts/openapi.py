@@ -68,7 +68,9 @@ Core Service carry the user's access token; the tenant comes from `X-Tenant-ID` 
 unknown id, 401 a missing or wrong token, 403 a role that may not, 409 a conflict (a duplicate, an
 illegal status transition naming the allowed ones), 413 a body over 1 MiB, 429 over a rate limit
 (with `Retry-After`), 503 a dependency that is down (with `Retry-After`, naming it).
-Every response carries `X-Request-ID` (the caller's, or a new one).
+Every response carries `X-Request-ID` (the caller's, or a new one). A page carries `total`, the
+rows matching; the Integration Service's webhook events and call logs, which only grow, count at most
+10,000 (`total_exact` is false beyond: `total` is then a lower bound).
 
 Service-level details: [core_service/README.md](../core_service/README.md),
 [telegram_emulator/README.md](../telegram_emulator/README.md).

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, String, event, func
+from sqlalchemy import DateTime, MetaData, Select, String, event, func, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
@@ -38,6 +38,9 @@ DEFAULT_TENANT = "default"
 # (BEGIN, `;`, ROLLBACK) on every checkout, and a connection that died under load fails its
 # request once (503), after which SQLAlchemy replaces every connection of the pool.
 PING_AFTER_IDLE_SECONDS = 5.0
+# An exact total of an append-only table (webhook events, call logs) costs a scan of every
+# matching row on every page; past this many, a page says "at least" instead.
+COUNT_CAP = 10_000
 
 # Where an engine's LISTEN connections go, when not to its own URL (None: nowhere, poll instead).
 _LISTEN_URLS: weakref.WeakKeyDictionary[Engine, str | None] = weakref.WeakKeyDictionary()
@@ -152,3 +155,10 @@ async def session_scope(maker: async_sessionmaker[AsyncSession]) -> AsyncIterato
             await session.rollback()
             raise
 
+
+
+async def capped_count(session: AsyncSession, query: Select[Any], cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """How many rows `query` matches, counting no further than `cap`: (count, whether exact)."""
+    limited = query.order_by(None).limit(cap + 1).subquery()
+    found = int(await session.scalar(select(func.count()).select_from(limited)) or 0)
+    return min(found, cap), found <= cap

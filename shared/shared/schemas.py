@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl
 from annotated_types import Ge, Gt, Le
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 INT4_MAX = 2**31 - 1
@@ -126,3 +126,8 @@ async def refuse_nul_parameters(request: Request) -> None:
         raise RequestValidationError(
             [{"type": "nul_character", "loc": (where, name), "msg": NUL_MESSAGE} for where, name in bad]
         )
+
+
+# A page over an append-only table counts at most `shared.db.COUNT_CAP` matching rows.
+TotalExact = Annotated[bool, Field(description="false when more rows match than were counted "
+                                               "(10,000): `total` is then a lower bound")]

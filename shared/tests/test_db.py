@@ -1,5 +1,5 @@
 """The engine's pool: a connection that sat idle is checked before use and replaced when the
-database closed it; one in steady use goes straight to its query."""
+database closed it; one in steady use goes straight to its query. Counts that stop at a cap."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from shared import db, testing
 from shared.config import ServiceSettings
@@ -92,3 +92,12 @@ async def test_connections_the_database_closed_under_load_fail_once_then_all_are
     await engine.dispose()
 
     assert after.isdisjoint(pids)
+
+
+@pytest.mark.parametrize(("rows", "counted"),
+                         [(0, (0, True)), (3, (3, True)), (4, (4, True)), (5, (4, False))])
+async def test_a_capped_count_is_exact_up_to_the_cap_and_says_when_it_stopped(
+    engine: AsyncEngine, rows: int, counted: tuple[int, bool]
+) -> None:
+    async with AsyncSession(engine) as session:
+        assert await db.capped_count(session, select(func.generate_series(1, rows)), cap=4) == counted

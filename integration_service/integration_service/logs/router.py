@@ -43,6 +43,6 @@ async def list_logs(
         }])
     f = service.LogFilter(service=service_name, status_code=status_code, outcome=status,
                           since=since, until=until)
-    rows, total = await service.page(session, tenant, f, limit, offset)
-    return LogPage(items=[LogOut.of(r) for r in rows], total=total, limit=limit,
+    rows, total, exact = await service.page(session, tenant, f, limit, offset)
+    return LogPage(items=[LogOut.of(r) for r in rows], total=total, total_exact=exact, limit=limit,
                    offset=offset)

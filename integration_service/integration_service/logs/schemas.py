@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from pydantic.dataclasses import dataclass
 
 from shared.http import CallRecord
+from shared.schemas import TotalExact
 
 Outcome = Literal["ok", "failed"]
 
@@ -33,5 +34,6 @@ class LogPage(BaseModel):
 
     items: list[LogOut]
     total: int
+    total_exact: TotalExact
     limit: int
     offset: int

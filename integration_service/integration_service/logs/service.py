@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from integration_service.logs.models import IntegrationLog
 from integration_service.logs.schemas import Outcome
+from shared.db import capped_count
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,16 +49,17 @@ def _conditions(tenant: str, f: LogFilter) -> list[ColumnElement[bool]]:
 
 async def page(
     session: AsyncSession, tenant: str, f: LogFilter, limit: int, offset: int
-) -> tuple[list[IntegrationLog], int]:
-    """The tenant's matching rows, newest first, and how many match in all."""
+) -> tuple[list[IntegrationLog], int, bool]:
+    """The tenant's matching rows, newest first; how many match (at most `COUNT_CAP`) and whether
+    that count is exact."""
     conds = _conditions(tenant, f)
-    total = await session.scalar(select(func.count()).select_from(IntegrationLog).where(*conds))
+    total, exact = await capped_count(session, select(IntegrationLog.id).where(*conds))
     rows = await session.scalars(
         select(IntegrationLog).where(*conds)
         .order_by(IntegrationLog.created_at.desc(), IntegrationLog.id.desc())
         .limit(limit).offset(offset)
     )
-    return list(rows), int(total or 0)
+    return list(rows), total, exact
 
 
 async def prune(session: AsyncSession, older_than_days: int, now: datetime | None = None) -> int:

@@ -14,6 +14,7 @@ from integration_service.webhooks.exceptions import conflict, not_found
 from integration_service.webhooks.models import WebhookEvent
 from integration_service.webhooks.processing import NOTIFY_CHANNEL
 from integration_service.webhooks.schemas import ReplayRequest
+from shared.db import capped_count
 
 REQUEUE = {"status": "received", "next_attempt_at": func.now(), "attempts": 0, "last_error": None}
 
@@ -36,13 +37,13 @@ def _filtered(query: Any, tenant: str, *, status: str | None = None, source: str
 
 
 async def list_events(session: AsyncSession, tenant: str, *, limit: int, offset: int,
-                      **filters: Any) -> tuple[Sequence[WebhookEvent], int]:
-    """One page of the tenant's events, newest first, and the total matching."""
-    total = (await session.execute(_filtered(select(func.count()).select_from(WebhookEvent), tenant,
-                                             **filters))).scalar_one()
+                      **filters: Any) -> tuple[Sequence[WebhookEvent], int, bool]:
+    """One page of the tenant's events, newest first; how many match (at most `COUNT_CAP`) and
+    whether that count is exact."""
+    total, exact = await capped_count(session, _filtered(select(WebhookEvent.id), tenant, **filters))
     query = _filtered(select(WebhookEvent), tenant, **filters)
     query = query.order_by(WebhookEvent.received_at.desc(), WebhookEvent.id).limit(limit).offset(offset)
-    return (await session.execute(query)).scalars().all(), int(total)
+    return (await session.execute(query)).scalars().all(), total, exact
 
 
 async def get_event(session: AsyncSession, tenant: str, key: str, source: str | None) -> WebhookEvent:

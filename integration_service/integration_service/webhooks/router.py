@@ -182,7 +182,7 @@ async def list_events(
     offset: Offset = 0,
 ) -> EventPage:
     """The tenant's events, newest first, filtered by status, source, type and time range."""
-    items, total = await event_admin.list_events(
+    items, total, exact = await event_admin.list_events(
         session,
         tenant,
         limit=limit,
@@ -194,7 +194,8 @@ async def list_events(
         until=until,
     )
     return EventPage(
-        items=[EventOut.model_validate(e) for e in items], total=total, limit=limit, offset=offset
+        items=[EventOut.model_validate(e) for e in items], total=total, total_exact=exact, limit=limit,
+        offset=offset,
     )
 
 

@@ -17,7 +17,7 @@ from pydantic import (
 )
 
 from integration_service.schemas import OMITTABLE, number_only
-from shared.schemas import ApiModel, IsoDatetime
+from shared.schemas import ApiModel, IsoDatetime, TotalExact
 
 Scheme = Literal["stripe", "google_channel", "hmac_sha256", "github", "standard_webhooks"]
 Source = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$")]
@@ -126,6 +126,7 @@ class EventPage(BaseModel):
 
     items: list[EventOut]
     total: int
+    total_exact: TotalExact
     limit: int
     offset: int
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack, contextmanager
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ import pytest
 import respx
 from fastapi import FastAPI
 from redis.asyncio import Redis
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core_service import MIGRATIONS, cli
@@ -152,6 +153,27 @@ class Actor:
 
 
 MakeUser = Callable[..., Awaitable[Actor]]
+
+
+async def file_retrying(client: httpx.AsyncClient, actor: Actor, body: dict[str, Any]) -> dict[str, Any]:
+    """File a request as the API asks of every client: a 503 (a transient error such as a deadlock
+    between concurrent creations; its transaction rolled back) is tried again after a moment."""
+    for _ in range(3):
+        answer = await client.post("/api/v1/requests", json=body, headers=actor.headers)
+        if answer.status_code != 503:
+            break
+        await asyncio.sleep(0.5)
+    assert answer.status_code == 201, answer.text
+    created: dict[str, Any] = answer.json()
+    return created
+
+
+async def unpublished(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+    """Outbox rows not yet published."""
+    async for session in session_scope(sessionmaker):
+        query = select(func.count()).select_from(OutboxEvent).where(OutboxEvent.published_at.is_(None))
+        return int((await session.execute(query)).scalar_one())
+    raise AssertionError
 
 
 @pytest.fixture

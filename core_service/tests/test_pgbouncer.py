@@ -12,14 +12,11 @@ from typing import Any
 
 import pytest
 from redis.asyncio import Redis
-from sqlalchemy import func, select
 
-from core_service.events.models import OutboxEvent
 from core_service.lifecycle import Core
 from shared import testing
-from shared.db import session_scope
 
-from .conftest import MakeUser
+from .conftest import MakeUser, file_retrying, unpublished
 
 # A creation takes a numbering connection while its transaction holds one: PgBouncer must have a
 # server connection more than the main pool can hold at once, or they wait on each other until
@@ -48,15 +45,7 @@ async def test_requests_filed_at_once_get_distinct_numbers_and_every_event_is_pu
     body = {"building_id": building, "apartment": "7", "category": "heating", "description": "холодно"}
 
     async def create(i: int) -> str:
-        # As the API asks of every client: a 503 (a transient database error, e.g. a deadlock
-        # between two of these 60 transactions; it rolled back) is tried again after a moment.
-        for _ in range(3):
-            answer = await client.post("/api/v1/requests", json=body, headers=residents[i % 10].headers)
-            if answer.status_code != 503:
-                break
-            await asyncio.sleep(0.5)
-        assert answer.status_code == 201, answer.text
-        return str(answer.json()["number"])
+        return str((await file_retrying(client, residents[i % 10], body))["number"])
 
     numbers = await asyncio.gather(*(create(i) for i in range(60)))
     assert len(set(numbers)) == 60
@@ -72,9 +61,3 @@ async def test_requests_filed_at_once_get_distinct_numbers_and_every_event_is_pu
                if fields[b"channel"] == b"core.request.created"]
     assert len(created) == 60
 
-
-async def unpublished(sessionmaker: Any) -> int:
-    async for session in session_scope(sessionmaker):
-        query = select(func.count()).select_from(OutboxEvent).where(OutboxEvent.published_at.is_(None))
-        return int((await session.execute(query)).scalar_one())
-    raise AssertionError

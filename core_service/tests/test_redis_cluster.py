@@ -10,15 +10,12 @@ from typing import Any
 
 import pytest
 from redis.asyncio import Redis
-from sqlalchemy import func, select
 
-from core_service.events.models import OutboxEvent
 from core_service.lifecycle import Core
 from shared import testing
-from shared.db import session_scope
 from shared.redis import is_cluster
 
-from .conftest import MakeUser
+from .conftest import MakeUser, file_retrying, unpublished
 
 
 @pytest.fixture(scope="module")
@@ -40,8 +37,7 @@ async def test_requests_filed_at_once_each_reach_the_stream_once_on_a_cluster(
     body = {"building_id": building, "apartment": "7", "category": "heating", "description": "холодно"}
 
     async def create(i: int) -> None:
-        answer = await client.post("/api/v1/requests", json=body, headers=residents[i % 5].headers)
-        assert answer.status_code == 201, answer.text
+        await file_retrying(client, residents[i % 5], body)
 
     await asyncio.gather(*(create(i) for i in range(20)))
     deadline = time.monotonic() + 15
@@ -52,9 +48,3 @@ async def test_requests_filed_at_once_each_reach_the_stream_once_on_a_cluster(
                if fields[b"channel"] == b"core.request.created"]
     assert len(created) == 20
 
-
-async def unpublished(sessionmaker: Any) -> int:
-    async for session in session_scope(sessionmaker):
-        query = select(func.count()).select_from(OutboxEvent).where(OutboxEvent.published_at.is_(None))
-        return int((await session.execute(query)).scalar_one())
-    raise AssertionError

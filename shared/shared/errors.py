@@ -88,6 +88,10 @@ class AsciiJSONResponse(JSONResponse):
         return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode()
 
 
+def _described(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map database/Redis outages to 503 for every route of `app`; 422s always render."""
 
@@ -99,11 +103,12 @@ def install_error_handlers(app: FastAPI) -> None:
         if isinstance(exc, DBAPIError) and not is_transient_db_error(exc):
             log.exception("database error", extra={"path": request.url.path})
             return JSONResponse({"detail": "internal error"}, status_code=500)
-        log.warning("database unavailable", extra={"path": request.url.path, "error": str(exc)})
+        # The type too: a bare timeout (an OSError) has an empty message.
+        log.warning("database unavailable", extra={"path": request.url.path, "error": _described(exc)})
         return unavailable("database")
 
     async def on_redis_error(request: Request, exc: Exception) -> JSONResponse:
-        log.warning("redis unavailable", extra={"path": request.url.path, "error": str(exc)})
+        log.warning("redis unavailable", extra={"path": request.url.path, "error": _described(exc)})
         return unavailable("redis")
 
     async def on_dependency(request: Request, exc: Exception) -> JSONResponse:

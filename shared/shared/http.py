@@ -128,7 +128,9 @@ class ServiceClient:
         max_connections: int = 100,
     ) -> None:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=20)
+        # Every connection may stay open for reuse: with httpx's default of 20 kept, each call past
+        # the twentieth in flight opened a new TCP connection and closed it after one request.
+        limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
         self.service = service
         self.attempts = attempts
         self.backoff = backoff

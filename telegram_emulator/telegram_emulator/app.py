@@ -46,7 +46,9 @@ def create_app(settings: Settings, world: World | None = None) -> FastAPI:
         world.opened()
         app.state.world = world
         # trust_env off: webhooks are local receivers and must not go through an HTTP(S)_PROXY.
-        async with httpx.AsyncClient(limits=httpx.Limits(max_connections=200), trust_env=False) as client:
+        # As many kept open as may be in flight: a webhook's deliveries reuse their connections.
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+        async with httpx.AsyncClient(limits=limits, trust_env=False) as client:
             app.state.webhooks = WebhookSender(world, client)
             try:
                 yield

@@ -26,6 +26,8 @@ class Residency(FetchDefaults, TenantMixin, TimestampMixin, Base):
               postgresql_where=text("status IN ('pending', 'active')")),
         Index("ix_residencies_tenant_status", "tenant_id", "status", "created_at"),
         Index("ix_residencies_building_apartment", "building_id", "apartment"),
+        # A resident's own list (the bot asks for it on most of their actions).
+        Index("ix_residencies_tenant_user", "tenant_id", "user_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -21,6 +21,7 @@ request or a p95 over its target.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import json
 import os
@@ -154,8 +155,6 @@ def vacuum_databases(env: Mapping[str, str]) -> None:
     """`VACUUM (ANALYZE)` every service database before a run, as autovacuum would have done:
     without it (autovacuum is off on some test servers) each run's dead rows and stale statistics
     made each run slower than the one before (the Integration mix's p95 710 -> 2,300 ms)."""
-    import asyncio
-
     urls = sorted({v for k, v in env.items() if k.endswith("_DATABASE_URL") and v.startswith("postgresql")})
     asyncio.run(_vacuum(urls))
 
@@ -163,7 +162,8 @@ def vacuum_databases(env: Mapping[str, str]) -> None:
 @contextmanager
 def cpu_split(service: int) -> Iterator[dict[str, float]]:
     """CPU seconds the block's work cost, by who used them: the service under test (`service` and
-    its worker processes), PostgreSQL, Redis, and the machine as a whole."""
+    its worker processes), PostgreSQL, Redis, this process (the stand-ins' thread) and the machine as
+    a whole."""
     split: dict[str, float] = {}
     before = (tree_cpu_seconds(service), named_cpu_seconds(("postgres",)),
               named_cpu_seconds(("redis-server",)), machine_busy_seconds(), time.monotonic(),

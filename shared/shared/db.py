@@ -156,7 +156,6 @@ async def session_scope(maker: async_sessionmaker[AsyncSession]) -> AsyncIterato
             raise
 
 
-
 async def capped_count(session: AsyncSession, query: Select[Any], cap: int = COUNT_CAP) -> tuple[int, bool]:
     """How many rows `query` matches, counting no further than `cap`: (count, whether exact)."""
     limited = query.order_by(None).limit(cap + 1).subquery()

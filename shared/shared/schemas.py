@@ -24,6 +24,8 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from shared.db import COUNT_CAP
+
 INT4_MAX = 2**31 - 1
 INT8_MAX = 2**63 - 1
 NUL = "\x00"
@@ -128,6 +130,6 @@ async def refuse_nul_parameters(request: Request) -> None:
         )
 
 
-# A page over an append-only table counts at most `shared.db.COUNT_CAP` matching rows.
-TotalExact = Annotated[bool, Field(description="false when more rows match than were counted "
-                                               "(10,000): `total` is then a lower bound")]
+# A page over an append-only table counts at most `COUNT_CAP` matching rows.
+TotalExact = Annotated[bool, Field(description=f"false when more rows match than were counted "
+                                               f"({COUNT_CAP:,}): `total` is then a lower bound")]

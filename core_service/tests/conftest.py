@@ -32,6 +32,7 @@ from shared.app import ServiceResources, resources_of
 from shared.db import session_scope
 
 TOKEN = "test-service-token"
+testing.respx_fakes_service_clients()  # respx.mock fakes what ServiceClients call
 SECRET = "test-jwt-secret-0123456789abcdef"
 
 

@@ -26,6 +26,7 @@ from shared.migrations import upgrade
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "integration_service" / "migrations"
 TOKEN = "test-token"
+testing.respx_fakes_service_clients()  # respx.mock fakes what ServiceClients call
 
 
 @pytest.fixture(scope="session")

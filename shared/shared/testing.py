@@ -13,7 +13,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import asyncpg
 import httpx
@@ -109,6 +109,32 @@ async def asgi_client(
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test", headers=headers) as client:
         yield client
+
+
+def respx_fakes_service_clients() -> None:
+    """Make `respx.mock` fake the upstreams of `shared.http.ServiceClient` (its pooled transport,
+    where respx by default replaces httpcore's); once per test process, from a conftest."""
+    import respx.mocks
+
+    if "pooled" not in respx.mocks.Mocker.registry:
+
+        class PooledTransportMocker(respx.mocks.AbstractRequestMocker):
+            name = "pooled"
+            targets: ClassVar[list[str]] = ["shared.http.PooledTransport"]
+            target_methods: ClassVar[list[str]] = ["handle_async_request"]
+
+            @classmethod
+            def to_httpx_request(cls, **kwargs: Any) -> httpx.Request:
+                request: httpx.Request = kwargs["request"]
+                return request
+
+            @classmethod
+            async def from_async_httpx_response(
+                cls, httpx_response: httpx.Response, target: Any, **kwargs: Any
+            ) -> httpx.Response:
+                return httpx_response
+
+    respx.mocks.DEFAULT_MOCKER = "pooled"
 
 
 @asynccontextmanager

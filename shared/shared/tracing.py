@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 from fastapi import FastAPI
 from opentelemetry import metrics, trace
 from opentelemetry.context import Context
@@ -152,6 +153,15 @@ def instrument_app(app: FastAPI) -> None:
     if _state.provider is not None:
         FastAPIInstrumentor.instrument_app(app, tracer_provider=_state.provider, excluded_urls=EXCLUDED_URLS,
                                            exclude_spans=["receive", "send"])
+
+
+def instrument_client(client: httpx.AsyncClient) -> bool:
+    """Client spans and the trace context on `client`'s calls whatever its transport (the global
+    instrumentation covers only httpx's own); whether tracing is on."""
+    if _state.provider is None:
+        return False
+    HTTPXClientInstrumentor.instrument_client(client, tracer_provider=_state.provider)
+    return True
 
 
 def instrument_engine(engine: AsyncEngine) -> None:

@@ -7,11 +7,14 @@ import uuid
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from opentelemetry.trace import SpanKind
 
+from shared import tracing
 from shared.http import CallRecord, CircuitBreaker, CircuitOpen, ServiceClient, redact_url
 from shared.logging import correlation_id
 from shared.metrics import metrics_router
+from shared.testing import serve
 
 
 def counting_transport(statuses: list[int], seen: list[httpx.Request]) -> httpx.MockTransport:
@@ -151,3 +154,73 @@ async def test_breaker_is_half_open_while_its_probe_is_in_flight() -> None:
     assert seen_during_probe[0]["http_client_circuit_state"] == 1
     assert (await scrape(upstream))["http_client_circuit_state"] == 0
     await client.aclose()
+
+
+def peers_app(peers: list[tuple[str, int]], headers: list[dict[str, str]]) -> FastAPI:
+    """An upstream that notes which connection (client address) and headers each call came with."""
+    app = FastAPI()
+
+    @app.get("/x")
+    async def x(request: Request) -> dict[str, bool]:
+        assert request.client is not None
+        peers.append((request.client.host, request.client.port))
+        headers.append(dict(request.headers))
+        await asyncio.sleep(0.01)  # calls overlap, so the pool holds many connections at once
+        return {"ok": True}
+
+    return app
+
+
+async def test_connections_to_an_upstream_are_kept_and_reused_past_twenty_in_flight() -> None:
+    peers: list[tuple[str, int]] = []
+    async with serve(peers_app(peers, [])) as url:
+        client = ServiceClient("up", url)
+        for _ in range(3):
+            answers = await asyncio.gather(*(client.request("GET", "/x") for _ in range(50)))
+            assert {a.status_code for a in answers} == {200}
+        await client.aclose()
+    assert len(peers) == 150 and len(set(peers)) <= 50
+
+
+async def test_an_unreachable_upstream_is_named_a_connect_error() -> None:
+    records: list[CallRecord] = []
+    client = ServiceClient("down", "http://127.0.0.1:1", recorder=records.append, backoff=0)
+    with pytest.raises(httpx.ConnectError):
+        await client.request("GET", "/x")
+    assert len(records) == 3 and all(r.error and r.error.startswith("ConnectError") for r in records)
+    await client.aclose()
+
+
+async def test_an_upstream_hanging_up_without_an_answer_is_recorded_as_a_protocol_error() -> None:
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.close()
+
+    server = await asyncio.start_server(hang_up, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    records: list[CallRecord] = []
+    client = ServiceClient("rude", f"http://127.0.0.1:{port}", attempts=1, recorder=records.append)
+    try:
+        with pytest.raises(httpx.TransportError):
+            await client.request("GET", "/x")
+        [record] = records
+        assert record.error is not None and record.error.startswith("RemoteProtocolError")
+    finally:
+        await client.aclose()
+        server.close()
+        await server.wait_closed()
+
+
+async def test_a_call_made_while_tracing_is_on_carries_its_trace_to_the_upstream() -> None:
+    headers: list[dict[str, str]] = []
+    async with serve(peers_app([], headers)) as url:
+        client = ServiceClient("up", url)  # made before tracing starts, as a service's clients are
+        with tracing.in_memory() as spans:
+            provider = tracing.provider()
+            assert provider is not None
+            with provider.get_tracer("tests").start_as_current_span("handling an update"):
+                await client.request("GET", "/x")
+        await client.aclose()
+    [span] = [s for s in spans.get_finished_spans() if s.kind == SpanKind.CLIENT]
+    assert span.context is not None and span.parent is not None
+    assert headers[0]["traceparent"].split("-")[1] == f"{span.context.trace_id:032x}"

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from shared.app import offline_docs_app, server_options
 from shared.errors import install_error_handlers
 from shared.health import Check, health_router
+from shared.http import PooledTransport
 from shared.logging import configure_logging
 from shared.metrics import metrics_router
 from shared.middleware import HeaderLimits, RequestContextMiddleware
@@ -45,10 +46,9 @@ def create_app(settings: Settings, world: World | None = None) -> FastAPI:
         configure_logging(settings.service_name, settings.log_level, settings.log_json)
         world.opened()
         app.state.world = world
-        # trust_env off: webhooks are local receivers and must not go through an HTTP(S)_PROXY.
-        # As many kept open as may be in flight: a webhook's deliveries reuse their connections.
-        limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
-        async with httpx.AsyncClient(limits=limits, trust_env=False) as client:
+        # As many kept open as may be in flight: a webhook's deliveries reuse their connections
+        # (aiohttp's pool, which ignores HTTP(S)_PROXY: webhooks go to local receivers).
+        async with httpx.AsyncClient(transport=PooledTransport(200)) as client:
             app.state.webhooks = WebhookSender(world, client)
             try:
                 yield

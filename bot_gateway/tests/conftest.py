@@ -87,6 +87,7 @@ async def _clean(database_url: str, telegram: FakeTelegram) -> AsyncIterator[Non
     await client.flushdb()
     await client.aclose()
     telegram.reset()
+    testing.forget_finished_apps()
 
 
 @pytest.fixture

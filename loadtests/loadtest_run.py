@@ -225,7 +225,8 @@ def run_bot_scenario(name: str, base: dict[str, str], workers: int, processes: i
     figures; the bots stopped after it (the emulator sends one bot's updates to one webhook)."""
     procs: list[subprocess.Popen[bytes]] = []
     env = {**base, "LOADTEST_BOT_TOKEN": BOT_TOKEN, "LOADTEST_WEBHOOK_SECRET": base["BOT_WEBHOOK_SECRET"],
-           "LOADTEST_EMULATOR_URL": EMULATOR, "LOADTEST_CORE_TOKEN": base["CORE_API_TOKENS"].split(",")[0]}
+           "LOADTEST_EMULATOR_URL": EMULATOR, "LOADTEST_CORE_TOKEN": base["CORE_API_TOKENS"].split(",")[0],
+           "LOADTEST_REDIS_URL": base["CORE_REDIS_URL"]}
     ports = [free_port() for _ in range(BOT_REPLICAS[name])]
     try:
         if len(ports) == 1:

@@ -14,13 +14,19 @@ Every user action goes to the emulator's control API, which delivers it to the b
 Telegram would (`make loadtest` puts a round-robin proxy in front of two bots there); "reply ..."
 entries time an action to the bot's answer seen at the emulator.
 
+The residents (one per user) are made through the Core Service's API before the ramp, 16 at a
+time, and wait in a Redis list that every locust process takes from; a user past them makes its
+own in `on_start`.
+
 Environment: LOADTEST_BOT_TOKEN, LOADTEST_EMULATOR_URL, LOADTEST_CORE_URL (default
-http://127.0.0.1:8000), LOADTEST_CORE_TOKEN (one of CORE_API_TOKENS), LOADTEST_REPLY_TIMEOUT
-(seconds, default 15), LOADTEST_THINK (`5,20`), USERS, DURATION, STEPS; `--host` is the bot.
+http://127.0.0.1:8000), LOADTEST_CORE_TOKEN (one of CORE_API_TOKENS), LOADTEST_REDIS_URL (the
+waiting residents' list; default redis://127.0.0.1:6379/0), LOADTEST_REPLY_TIMEOUT (seconds,
+default 15), LOADTEST_THINK (`5,20`), USERS, DURATION, STEPS; `--host` is the bot.
 """
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import random
 import re
@@ -30,7 +36,9 @@ import time
 from typing import Any
 
 import gevent
+import redis
 import requests
+from gevent.pool import Pool
 from locust import User, between, events, task
 from locust.runners import WorkerRunner
 from requests.adapters import HTTPAdapter
@@ -51,6 +59,10 @@ DEMO_PLUMBER = 1000002  # its executor of plumbing: takes and completes the resi
 REPLY_TIMEOUT = float(os.environ.get("LOADTEST_REPLY_TIMEOUT", "15"))
 THINK = tuple(float(x) for x in os.environ.get("LOADTEST_THINK", "5,20").split(","))
 LANGUAGE = "ru"
+REDIS_URL = os.environ.get("LOADTEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+WAITING = f"loadtest:residents:{BOT_TOKEN}"  # the residents made before the run, one per user
+PREPARED = int(os.environ.get("USERS", "50"))
+PREPARE_CONCURRENCY = 16
 _ids = itertools.count(int(time.time() * 1000) % 10**9)
 _tokens: dict[int, str] = {}
 _buildings: dict[str, dict[str, Any]] = {}
@@ -91,13 +103,52 @@ def a_building() -> dict[str, Any]:
     return _buildings["building"]
 
 
+def make_resident() -> dict[str, Any]:
+    """An emulator user made an active applicant at the Core Service with a confirmed apartment in
+    a demo building: what a resident is before their first message."""
+    user_id = 7_500_000_000 + next(_ids)
+    requests.post(f"{EMULATOR}/control/users", timeout=30, json={
+        "id": user_id, "first_name": f"Resident{user_id % 100000}", "language_code": LANGUAGE,
+    }).raise_for_status()
+    user = core("POST", "/api/v1/auth/telegram", CORE_TOKEN,
+                json={"telegram_id": user_id, "language_code": LANGUAGE})["user"]
+    admin = admin_token()
+    core("PUT", f"/api/v1/users/{user['id']}/roles", admin,
+         json={"roles": ["applicant"], "comment": "load test resident"})
+    core("PATCH", f"/api/v1/users/{user['id']}/status", admin, json={"status": "active"})
+    # Requests are filed for one's confirmed apartments only.
+    building = a_building()
+    apartment = random.randint(1, int(building["apartments"]))
+    residency = core("POST", "/api/v1/residencies", admin, json={
+        "building_id": building["id"], "apartment": apartment, "user_id": user["id"]})
+    if residency["status"] == "pending":
+        core("POST", f"/api/v1/residencies/{residency['id']}/approve", admin)
+    return {"user_id": user_id, "building": building, "apartment": apartment}
+
+
+def waiting_residents() -> Any:
+    """The list of residents made before the run, shared by locust's processes (Redis)."""
+    return redis.Redis.from_url(REDIS_URL)
+
+
 def prepare(environment: Any, **_: Any) -> None:
-    """The demo buildings and admin (idempotent), once, by the master when locust runs several
-    processes."""
+    """Once, by the master when locust runs several processes: the demo buildings and admin
+    (idempotent), then one resident per user, made before the ramp: they are the scenario's
+    fixture, not its residents' actions, and 1,000 of them made during the ramp put ~6,000 Core
+    writes into its first 30 s."""
     if isinstance(environment.runner, WorkerRunner):
         return
     subprocess.run([sys.executable, "-m", "core_service", "seed-demo"], check=True,
                    stdout=subprocess.DEVNULL)
+    queue = waiting_residents()
+    queue.delete(WAITING)
+    started = time.perf_counter()
+    made = Pool(PREPARE_CONCURRENCY).imap_unordered(lambda _: make_resident(), range(PREPARED))
+    for resident in made:
+        queue.rpush(WAITING, json.dumps(resident))
+    print(f"{PREPARED} residents made in {time.perf_counter() - started:.1f} s before the ramp", flush=True)
+    if environment.shape_class is not None:
+        environment.shape_class.reset_time()  # the ramp starts now, not when the making did
 
 
 events.test_start.add_listener(prepare)  # type: ignore[no-untyped-call]  # locust leaves it untyped
@@ -109,30 +160,17 @@ class Resident(User):
     wait_time = between(*THINK)
 
     def on_start(self) -> None:
-        """An emulator user, made an active applicant at the Core Service, says /start."""
+        """A resident made before the run (or now, past those) says /start."""
         self.http = requests.Session()
         # A pause longer than the server's keep-alive (uvicorn's 5 s) finds the idle connection
         # closed; a GET is sent again on a new one, as a browser does. POSTs are never resent.
         self.http.mount("http://", HTTPAdapter(max_retries=Retry(total=2, allowed_methods={"GET"})))
         self.filed: list[str] = []  # numbers of the requests this resident filed, newest last
-        self.user_id = 7_500_000_000 + next(_ids)
+        waiting = waiting_residents().lpop(WAITING)
+        resident = json.loads(waiting) if waiting else make_resident()
+        self.user_id, self.building, self.apartment = (
+            resident["user_id"], resident["building"], resident["apartment"])
         self.base = f"{EMULATOR}/control/bots/{BOT_TOKEN}/chats/{self.user_id}"
-        self.http.post(f"{EMULATOR}/control/users", timeout=30, json={
-            "id": self.user_id, "first_name": f"Resident{self.user_id % 100000}",
-            "language_code": LANGUAGE}).raise_for_status()
-        user = core("POST", "/api/v1/auth/telegram", CORE_TOKEN,
-                    json={"telegram_id": self.user_id, "language_code": LANGUAGE})["user"]
-        admin = admin_token()
-        core("PUT", f"/api/v1/users/{user['id']}/roles", admin,
-             json={"roles": ["applicant"], "comment": "load test resident"})
-        core("PATCH", f"/api/v1/users/{user['id']}/status", admin, json={"status": "active"})
-        # Requests are filed for one's confirmed apartments only.
-        self.building = a_building()
-        self.apartment = random.randint(1, int(self.building["apartments"]))
-        residency = core("POST", "/api/v1/residencies", admin, json={
-            "building_id": self.building["id"], "apartment": self.apartment, "user_id": user["id"]})
-        if residency["status"] == "pending":
-            core("POST", f"/api/v1/residencies/{residency['id']}/approve", admin)
         self.act("start", lambda: self.say("/start"), fragment("welcome"))
 
     def on_stop(self) -> None:

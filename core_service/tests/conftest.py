@@ -32,8 +32,8 @@ from shared.app import ServiceResources, resources_of
 from shared.db import session_scope
 
 TOKEN = "test-service-token"
-testing.respx_fakes_service_clients()  # respx.mock fakes what ServiceClients call
 SECRET = "test-jwt-secret-0123456789abcdef"
+testing.respx_fakes_service_clients()  # respx.mock fakes what ServiceClients call
 
 
 @pytest.fixture(scope="session")

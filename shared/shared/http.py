@@ -183,8 +183,6 @@ class ServiceClient:
             self.breaker.name = service
         HTTP_CLIENT_CIRCUIT_STATE.labels(self.breaker.name)  # the series exists (0, closed) from the start
         HTTP_CLIENT_CIRCUIT_OPENED.labels(self.breaker.name)
-        # Every connection may stay open for reuse (httpx's default keeps 20: each call past the
-        # twentieth in flight opened a TCP connection and closed it after one request).
         self._traced = transport is not None  # a given transport (tests) is not traced
         self.http = httpx.AsyncClient(base_url=base_url, headers=headers, timeout=timeout,
                                       transport=transport or PooledTransport(max_connections))

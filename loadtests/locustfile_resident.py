@@ -16,7 +16,8 @@ entries time an action to the bot's answer seen at the emulator.
 
 The residents (one per user) are made through the Core Service's API before the ramp, 16 at a
 time, and wait in a Redis list that every locust process takes from; a user past them makes its
-own in `on_start`.
+own in `on_start`. The ramp starts once the bots' notifiers have sent what the making caused (each
+resident hears their apartment was confirmed), so that the run measures the residents' actions.
 
 Environment: LOADTEST_BOT_TOKEN, LOADTEST_EMULATOR_URL, LOADTEST_CORE_URL (default
 http://127.0.0.1:8000), LOADTEST_CORE_TOKEN (one of CORE_API_TOKENS), LOADTEST_REDIS_URL (the
@@ -115,9 +116,11 @@ def make_resident() -> dict[str, Any]:
     user = core("POST", "/api/v1/auth/telegram", CORE_TOKEN,
                 json={"telegram_id": user_id, "language_code": LANGUAGE})["user"]
     admin = admin_token()
-    core("PUT", f"/api/v1/users/{user['id']}/roles", admin,
-         json={"roles": ["applicant"], "comment": "load test resident"})
-    core("PATCH", f"/api/v1/users/{user['id']}/status", admin, json={"status": "active"})
+    if user["roles"] != ["applicant"]:
+        core("PUT", f"/api/v1/users/{user['id']}/roles", admin,
+             json={"roles": ["applicant"], "comment": "load test resident"})
+    if user["status"] != "active":
+        core("PATCH", f"/api/v1/users/{user['id']}/status", admin, json={"status": "active"})
     # Requests are filed for one's confirmed apartments only.
     building = a_building()
     apartment = random.randint(1, int(building["apartments"]))
@@ -131,7 +134,9 @@ def make_resident() -> dict[str, Any]:
 @functools.cache
 def waiting_residents() -> Any:
     """The list of residents made before the run, shared by locust's processes (Redis)."""
-    return redis.Redis.from_url(REDIS_URL)
+    # Hundreds of users start at once: they wait their turn for a connection rather than fail.
+    pool = redis.BlockingConnectionPool.from_url(REDIS_URL, max_connections=16, timeout=60)
+    return redis.Redis(connection_pool=pool)
 
 
 def prepare(environment: Any, **_: Any) -> None:
@@ -150,6 +155,49 @@ def prepare(environment: Any, **_: Any) -> None:
     for resident in made:
         queue.rpush(WAITING, json.dumps(resident))
     print(f"{PREPARED} residents made in {time.perf_counter() - started:.1f} s before the ramp", flush=True)
+    started = time.perf_counter()
+    time.sleep(2.0)  # Core's outbox relay publishes the last of them
+    try:
+        last = queue.xinfo_stream(NOTIFIED)["last-generated-id"]
+    except redis.ResponseError:  # no events at all: nothing to wait for
+        return
+    settled = wait_for_notices(queue, last)
+    print(f"their notices {'delivered' if settled else 'still in flight'} after "
+          f"{time.perf_counter() - started:.1f} s", flush=True)
+
+
+NOTIFIED = "stream:core"
+
+
+def entry_id(value: bytes) -> tuple[int, int]:
+    """A stream entry id, comparable."""
+    millis, _, sequence = value.partition(b"-")
+    return int(millis), int(sequence or 0)
+
+
+def notices_delivered(queue: Any, last: bytes) -> bool:
+    """Every bot notifier group has read the stream up to `last` and acknowledged all of it."""
+    for group in queue.xinfo_groups(NOTIFIED):
+        if not group["name"].startswith(b"bot-notifier:"):
+            continue
+        if entry_id(group["last-delivered-id"]) < entry_id(last):
+            return False
+        if queue.xpending_range(NOTIFIED, group["name"], min="-", max=last, count=1):
+            return False
+    return True
+
+
+def wait_for_notices(queue: Any, last: bytes, limit: float = 90.0) -> bool:
+    """Wait (at most `limit` s) until the making's notices (each resident hears their apartment
+    was confirmed) have been sent: the bots' paced sender would otherwise spend the ramp on them.
+    Not longer: an earlier run's staff notices (hundreds of new requests told to one manager, at
+    Telegram's one message a second per chat) may still be ahead of them in the stream."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if notices_delivered(queue, last):
+            return True
+        time.sleep(1.0)
+    return False
 
 
 # At start-up, before the run and its clock start: a test_start listener runs in the greenlet that
@@ -172,11 +220,15 @@ class Resident(User):
         # closed; a GET is sent again on a new one, as a browser does. POSTs are never resent.
         self.http.mount("http://", HTTPAdapter(max_retries=Retry(total=2, allowed_methods={"GET"})))
         self.filed: list[str] = []  # numbers of the requests this resident filed, newest last
+        self.version = -1  # of the chat, as far as this resident has read it
+        self.texts: dict[int, str] = {}  # the chat's messages as read so far: id -> text
         waiting = waiting_residents().lpop(WAITING)
         resident = json.loads(waiting) if waiting else make_resident()
         self.user_id, self.building, self.apartment = (
             resident["user_id"], resident["building"], resident["apartment"])
         self.base = f"{EMULATOR}/control/bots/{BOT_TOKEN}/chats/{self.user_id}"
+        # A person opens the chat at some moment of the ramp, not with everyone who joined at once.
+        self.think()
         self.act("start", lambda: self.say("/start"), fragment("welcome"))
 
     def on_stop(self) -> None:
@@ -187,13 +239,18 @@ class Resident(User):
         """A person's pause before the next message."""
         gevent.sleep(random.uniform(*THINK))
 
-    def transcript(self, after_version: int | None = None) -> dict[str, Any]:
-        """The chat as the emulator keeps it; with `after_version`, once it changes (or 5 s)."""
-        params = {} if after_version is None else {"after_version": after_version, "timeout": 5}
+    def changes(self, wait: bool) -> list[dict[str, Any]]:
+        """The chat's messages changed since this resident last read it (with `wait`, once there are
+        any, or after 5 s); the chat's version and the texts are brought up to date."""
+        params: dict[str, Any] = {"since_version": self.version}
+        if wait:
+            params.update(after_version=self.version, timeout=5)
         answer = self.http.get(f"{self.base}/transcript", params=params, timeout=30)
         answer.raise_for_status()
-        result: dict[str, Any] = orjson.loads(answer.content)  # the whole chat, each time: parsed fast
-        return result
+        delta = orjson.loads(answer.content)
+        self.version = delta["version"]
+        changed: list[dict[str, Any]] = delta["messages"]
+        return changed
 
     def say(self, text: str) -> None:
         """Send a text message."""
@@ -217,22 +274,25 @@ class Resident(User):
     def act(self, name: str, action: Any, expected: str) -> dict[str, Any] | None:
         """Do `action`, then wait for a bot message (new or edited) containing `expected`; the
         time between is the request `reply <name>`, failed if no such message comes."""
-        before = self.transcript()
-        seen = {(m["message_id"], self.text(m)) for m in before["messages"]}
-        version = before["version"]
+        for message in self.changes(wait=False):
+            self.texts[message["message_id"]] = self.text(message)
+        seen = set(self.texts.items())
         started = time.perf_counter()
         error: Exception | None = None
         found: dict[str, Any] | None = None
         try:
             action()
+            # The action is the chat's next version (the user's message or press): wait past it.
+            self.version += 1
             deadline = time.monotonic() + REPLY_TIMEOUT
             while found is None:
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"no reply with {expected!r} within {REPLY_TIMEOUT} s")
-                now = self.transcript(after_version=version)
-                version = now["version"]
-                found = next((m for m in now["messages"] if m["sender"] == "bot" and expected in self.text(m)
-                              and (m["message_id"], self.text(m)) not in seen), None)
+                for message in self.changes(wait=True):
+                    text = self.texts[message["message_id"]] = self.text(message)
+                    if (found is None and message["sender"] == "bot" and expected in text
+                            and (message["message_id"], text) not in seen):
+                        found = message
         except Exception as exc:  # a missing reply is a failure of the scenario, reported by locust
             error = exc
         self.environment.events.request.fire(

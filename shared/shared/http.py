@@ -7,6 +7,7 @@ import logging
 import random
 import re
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -101,18 +102,28 @@ class CircuitOpen(Exception):
 
 @dataclass
 class CircuitBreaker:
-    """Opens after `threshold` consecutive failures; one probe is let through after `cooldown`.
+    """Opens when at least `threshold` of the last `window` calls failed and the failures are at
+    least half of them; one probe is let through after `cooldown`.
 
-    With a `name` (ServiceClient sets its upstream's), every change is exported as
-    `http_client_circuit_state{upstream}` and every opening counted in `http_client_circuit_opened_total`.
+    An outage fails every call and opens it after `threshold` calls; a busy upstream that times
+    out a few calls among many answers keeps serving (refusing everything for the cool-down would
+    turn a slow moment into a burst of failed replies). With a `name` (ServiceClient sets its
+    upstream's), every change is exported as `http_client_circuit_state{upstream}` and every
+    opening counted in `http_client_circuit_opened_total`.
     """
 
     threshold: int = 5
     cooldown: float = 30.0
-    failures: int = 0
+    window: int = 20
+    outcomes: deque[bool] = field(default_factory=deque)  # the last `window` calls: True = answered
     opened_at: float | None = None
     probing: bool = field(default=False)
     name: str = ""
+
+    @property
+    def failures(self) -> int:
+        """Failed calls among the last `window`."""
+        return self.outcomes.count(False)
 
     @property
     def state(self) -> str:
@@ -132,17 +143,20 @@ class CircuitBreaker:
             self._publish("half_open")
 
     def record(self, ok: bool) -> None:
-        """Count a success (closes) or a failure (may open)."""
+        """Count an answer (after an opening: the probe passed, it closes) or a failure (may open)."""
         self.probing = False
         was_open = self.opened_at is not None
-        if ok:
-            self.failures, self.opened_at = 0, None
-            if was_open:
-                log.info("circuit closed", extra={"upstream": self.name})
-                self._publish("closed")
+        if ok and was_open:
+            self.outcomes.clear()
+            self.opened_at = None
+            log.info("circuit closed", extra={"upstream": self.name})
+            self._publish("closed")
             return
-        self.failures += 1
-        if self.failures >= self.threshold:
+        self.outcomes.append(ok)
+        while len(self.outcomes) > max(self.window, self.threshold):
+            self.outcomes.popleft()
+        failures = self.failures
+        if not ok and (was_open or (failures >= self.threshold and 2 * failures >= len(self.outcomes))):
             self.opened_at = time.monotonic()
             if not was_open:
                 log.warning("circuit opened", extra={"upstream": self.name, "failures": self.failures,
@@ -192,7 +206,8 @@ class ServiceClient:
         await self.http.aclose()
 
     async def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        """Send, retrying idempotent calls on connect errors, 429 and 5xx with jittered backoff."""
+        """Send, retrying idempotent calls on connection errors, 429 and 5xx with jittered backoff;
+        a call that timed out waiting for its answer is not sent again (raised as it was)."""
         method = method.upper()
         tries = self.attempts if method in IDEMPOTENT or kwargs.pop("retry", False) else 1
         headers = dict(kwargs.pop("headers", None) or {})
@@ -204,21 +219,25 @@ class ServiceClient:
             self._traced = tracing.instrument_client(self.http)
         for attempt in range(1, tries + 1):
             self.breaker.before_call(self.service)
-            response = await self._send_once(method, url, attempt, headers=headers, **kwargs)
-            if response is not None and response.status_code not in RETRY_STATUSES:
-                self.breaker.record(response.status_code < 500)
-                return response
+            outcome = await self._send_once(method, url, attempt, headers=headers, **kwargs)
+            if isinstance(outcome, httpx.Response) and outcome.status_code not in RETRY_STATUSES:
+                self.breaker.record(outcome.status_code < 500)
+                return outcome
             self.breaker.record(False)
+            if isinstance(outcome, (httpx.ReadTimeout, httpx.WriteTimeout)):
+                # The upstream got the call and is slow: it may still be working on it, and asking
+                # again adds to the load that made it slow (a retry storm), so the caller hears now.
+                raise outcome
             if attempt == tries:
-                if response is None:
+                if not isinstance(outcome, httpx.Response):
                     raise httpx.ConnectError(f"{self.service} unreachable after {tries} attempts")
-                return response
-            await asyncio.sleep(self._delay(attempt, response))
+                return outcome
+            await asyncio.sleep(self._delay(attempt, outcome))
         raise AssertionError("unreachable")
 
     async def _send_once(
         self, method: str, url: str, attempt: int, **kwargs: Any
-    ) -> httpx.Response | None:
+    ) -> httpx.Response | Exception:
         started = time.perf_counter()
         status: int | None = None
         error: str | None = None
@@ -229,7 +248,7 @@ class ServiceClient:
         except (httpx.TransportError, OSError) as exc:
             error = f"{type(exc).__name__}: {exc}"
             log.warning("upstream call failed", extra={"upstream": self.service, "error": error})
-            return None
+            return exc
         finally:
             self._record(method, url, status, started, error, attempt)
 
@@ -246,8 +265,8 @@ class ServiceClient:
             correlation_id=correlation_id.get(), attempt=attempt,
         ))
 
-    def _delay(self, attempt: int, response: httpx.Response | None) -> float:
-        if response is not None and (after := response.headers.get("Retry-After")):
+    def _delay(self, attempt: int, outcome: httpx.Response | Exception) -> float:
+        if isinstance(outcome, httpx.Response) and (after := outcome.headers.get("Retry-After")):
             try:
                 return min(float(after), 30.0)
             except ValueError:

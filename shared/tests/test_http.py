@@ -93,6 +93,46 @@ async def test_breaker_opens_after_failures_and_lets_one_probe_through() -> None
     await client.aclose()
 
 
+async def test_a_call_that_timed_out_waiting_for_its_answer_is_not_sent_again() -> None:
+    seen: list[httpx.Request] = []
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        raise httpx.ReadTimeout("no answer in time", request=request)
+
+    client = ServiceClient("slow", "http://slow", transport=httpx.MockTransport(slow), backoff=0)
+    with pytest.raises(httpx.ReadTimeout):
+        await client.request("GET", "/x")
+    assert len(seen) == 1
+    await client.aclose()
+
+
+def test_a_few_failures_among_many_answers_keep_the_breaker_closed() -> None:
+    breaker = CircuitBreaker(threshold=5, cooldown=30.0, window=20)
+    for _ in range(3):
+        for ok in [True] * 12 + [False] * 6:  # a third of the calls time out under load
+            breaker.record(ok)
+            assert breaker.state == "closed"
+    for _ in range(4):  # then nothing answers: half of the last twenty fail
+        breaker.record(False)
+    assert breaker.state == "open"
+
+
+def test_an_outage_opens_the_breaker_after_the_threshold() -> None:
+    breaker = CircuitBreaker(threshold=5, cooldown=30.0)
+    for _ in range(100):
+        breaker.record(True)
+    for _ in range(4):
+        breaker.record(False)
+    assert breaker.state == "closed"
+    breaker.record(False)  # 5 of the last 20 failed: under half
+    for _ in range(4):
+        breaker.record(False)
+    assert breaker.state == "closed"
+    breaker.record(False)  # 10 of 20
+    assert breaker.state == "open"
+
+
 def test_redact_url_masks_known_secret_parameters() -> None:
     url = "https://x/y?apikey=1&token=2&q=keep&signature=3"
     assert redact_url(url) == "https://x/y?apikey=***&token=***&q=keep&signature=***"

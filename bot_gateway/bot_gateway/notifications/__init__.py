@@ -14,12 +14,12 @@ from bot_gateway.notifications.announcements import AnnouncementWorker
 from bot_gateway.notifications.notifier import Notifier
 from bot_gateway.notifications.progress import Progress
 from bot_gateway.notifications.sender import PacedSender
-from shared.events import StreamConsumer
+from shared.events import Envelope, StreamConsumer
 
 STREAMS = ("stream:core", "stream:integration")
 
 __all__ = ["STREAMS", "AnnouncementWorker", "Notifier", "PacedSender", "announcement_worker", "consumers",
-           "group", "run"]
+           "group", "run", "subject"]
 
 
 def group(tenant: str) -> str:
@@ -27,12 +27,24 @@ def group(tenant: str) -> str:
     return f"bot-notifier:{tenant}"
 
 
+def subject(envelope: Envelope) -> str:
+    """What an event is about: one request's events (or one person's) are told in order, and a
+    manager's chat paced at Telegram's one message a second does not hold back anyone else's."""
+    data = envelope.data
+    if data.get("number") is not None:
+        return f"request:{data['number']}"
+    if data.get("user_id") is not None:
+        return f"user:{data['user_id']}"
+    return ""
+
+
 def consumers(notifier: Notifier, redis: Any, *, block_ms: int = 1000) -> list[StreamConsumer]:
     """One consumer of the tenant's group per stream, named after this host and process."""
     name = f"bot-{socket.gethostname()}-{os.getpid()}"
     return [
         StreamConsumer(
-            redis, stream, group(notifier.tenant), name, notifier.handle, block_ms=block_ms, start_id="$"
+            redis, stream, group(notifier.tenant), name, notifier.handle, block_ms=block_ms, start_id="$",
+            lane=subject,
         )
         for stream in STREAMS
     ]

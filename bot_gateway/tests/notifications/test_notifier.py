@@ -203,6 +203,33 @@ async def test_events_are_read_with_the_consumer_group_and_acknowledged(
     assert (await redis.xpending("stream:core", group("default")))["pending"] == 0
 
 
+async def test_a_managers_backlog_does_not_hold_back_a_residents_notice(
+    bot: Bot, redis: Redis, telegram: FakeTelegram
+) -> None:
+    sent: list[int] = []
+
+    @bot.session.middleware
+    async def order(make_request: Any, bot: Bot, method: Any) -> Any:
+        sent.append(int(method.chat_id))
+        return await make_request(bot, method)
+
+    http = make_http("core", "http://core.test", "svc", transport=core_users())
+    # Telegram's pace for one chat, shortened: the manager's four offers take about 0.6 s.
+    notifier = Notifier(bot, redis, UserClient(http), PacedSender(per_chat_interval=0.2, global_rate=1000))
+    [core, _integration] = consumers(notifier, redis, block_ms=10)
+    await core.ensure_group()
+    for n in range(4):
+        created = event("request.created", number=f"261201-{n:03d}", actor_telegram_id=RESIDENT)
+        await redis.xadd("stream:core", {"envelope": created.to_json()})
+    done = event("request.status_changed", number="261201-009", status="completed", old_status="in_progress")
+    await redis.xadd("stream:core", {"envelope": done.to_json()})
+    assert await core.run_once(block_ms=10) == 5
+    await http.aclose()
+    assert sent.count(MANAGER) == 4
+    assert sent.index(RESIDENT) < 2  # not after the manager's backlog
+    assert (await redis.xpending("stream:core", group("default")))["pending"] == 0
+
+
 async def test_a_burst_of_200_events_is_paced(bot: Bot, redis: Redis, telegram: FakeTelegram) -> None:
     sent: list[tuple[int, float]] = []
 

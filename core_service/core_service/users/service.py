@@ -128,14 +128,18 @@ async def set_roles(
     specializations: Sequence[str] | None, active_role: str | None, comment: str, *,
     action: str = "roles_changed",
 ) -> User:
-    """Replace the user's roles (and specializations when given); history and `user.roles_changed`."""
+    """Replace the user's roles (and specializations when given); history and `user.roles_changed`
+    when something changed (an invite's redeeming is recorded either way)."""
     before = {"roles": list(user.roles), "specializations": list(user.specializations)}
+    active_before = user.active_role
     user.roles = list(roles)
     if specializations is not None:
         user.specializations = list(specializations)
     wanted = active_role or main_role(user.roles)
     user.active_role = wanted if wanted in user.roles else main_role(user.roles)
     after = {"roles": list(user.roles), "specializations": list(user.specializations)}
+    if action == "roles_changed" and after == before and user.active_role == active_before:
+        return user  # a repeated PUT changes nothing: no history line, no "your role" message
     history.add(session, user, actor, action, comment=comment, before=before, after=after)
     await session.flush()
     await session.refresh(user)

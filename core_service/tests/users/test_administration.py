@@ -49,6 +49,17 @@ async def test_a_role_change_is_in_the_history_and_the_outbox(client, make_user,
     assert entry["actor"] == {"id": admin.id, "name": f"User{admin.telegram_id}"}
 
 
+async def test_setting_the_roles_a_user_has_records_nothing(client, make_user, sessionmaker):
+    admin, user = await make_user("admin"), await make_user()
+    body = {"roles": ["executor"], "specializations": ["plumbing"], "comment": "new plumber"}
+    for _ in range(2):
+        answer = await client.put(f"{USERS}/{user.id}/roles", json=body, headers=admin.headers)
+        assert answer.status_code == 200
+        assert answer.json()["roles"] == ["executor"]
+    assert [kind for kind, _ in await user_events(sessionmaker)] == ["user.roles_changed"]
+    assert len((await client.get(f"{USERS}/{user.id}/history", headers=admin.headers)).json()) == 1
+
+
 async def test_blocking_and_unblocking_tell_the_user_and_stay_in_the_history(client, make_user, sessionmaker):
     manager, resident = await make_user("manager"), await make_user()
     url = f"{USERS}/{resident.id}/status"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -20,6 +21,7 @@ from shared.tracing import SpanKind, span
 
 log = logging.getLogger("events.consumer")
 Handler = Callable[[Envelope], Awaitable[None]]
+Lane = Callable[[Envelope], str]
 Entry = tuple[bytes, dict[bytes, bytes]]
 # Read from XINFO GROUPS every `lag_interval` seconds by each running consumer (replicas of one
 # group export the same values: aggregate with max).
@@ -40,6 +42,10 @@ class StreamConsumer:
     after `max_deliveries` deliveries it moves to `dead_letter_stream`. Redis outages are waited
     out with backoff; the group is re-created if Redis lost it. While running, the group's lag and
     pending count are exported (`stream_group_lag`, `stream_group_pending`) every `lag_interval` s.
+
+    Entries are handled in stream order. With `lane` (an envelope's subject, e.g. its request), the
+    entries of one read are handled in order within a lane and the lanes side by side: a handler
+    that waits (a notification paced by Telegram's limit for one chat) holds back only its own lane.
     """
 
     def __init__(
@@ -58,9 +64,10 @@ class StreamConsumer:
         start_id: str = "0",
         max_backoff: float = 5.0,
         lag_interval: float = 5.0,
+        lane: Lane | None = None,
     ) -> None:
         self.redis, self.stream, self.group, self.consumer = redis, stream, group, consumer
-        self.handler, self.max_deliveries = handler, max_deliveries
+        self.handler, self.max_deliveries, self.lane = handler, max_deliveries, lane
         self.dead_letter_stream = dead_letter_stream or f"{stream}:dead"
         self.block_ms, self.batch, self.claim_idle_ms = block_ms, batch, claim_idle_ms
         self.start_id, self.lag_interval = start_id, lag_interval
@@ -135,15 +142,34 @@ class StreamConsumer:
         reply: Any = await self.redis.xreadgroup(  # the stubs cover every reply shape of RESP2 and 3
             self.group, self.consumer, {self.stream: start}, count=self.batch, block=block
         )
-        handled = 0
-        for _stream, entries in reply or []:
-            for entry_id, fields in entries:
-                if fields:  # a pending entry deleted by MAXLEN comes back empty
-                    await self._handle(entry_id, fields)
-                    handled += 1
-                else:
+        entries: list[Entry] = []
+        for _stream, read in reply or []:
+            for entry_id, fields in read:
+                if fields:
+                    entries.append((entry_id, fields))
+                else:  # a pending entry deleted by MAXLEN comes back empty
                     await self.redis.xack(self.stream, self.group, entry_id)
-        return handled
+        await self._handle_in_lanes(entries)
+        return len(entries)
+
+    async def _handle_in_lanes(self, entries: list[Entry]) -> None:
+        """Handle `entries` in order, or with `lane` in order per lane and the lanes side by side."""
+        lanes: dict[str, list[Entry]] = {}
+        for entry in entries:
+            lanes.setdefault(self._lane_of(entry[1]), []).append(entry)
+        await asyncio.gather(*(self._handle_each(lane) for lane in lanes.values()))
+
+    def _lane_of(self, fields: dict[bytes, bytes]) -> str:
+        if self.lane is None:
+            return ""
+        try:
+            return self.lane(Envelope.from_json(fields.get(b"envelope", b"")))
+        except ValidationError:
+            return ""  # malformed: dead-lettered in the common lane
+
+    async def _handle_each(self, entries: list[Entry]) -> None:
+        for entry_id, fields in entries:
+            await self._handle(entry_id, fields)
 
     async def _claim_stale(self) -> int:
         reply = await self.redis.xautoclaim(

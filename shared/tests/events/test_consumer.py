@@ -41,6 +41,28 @@ async def test_handler_gets_each_entry_and_it_is_acknowledged(redis: Redis) -> N
     assert (await redis.xpending(STREAM, "g"))["pending"] == 0
 
 
+async def test_a_slow_lane_holds_back_only_its_own_entries(redis: Redis) -> None:
+    # Even entries are one subject, odd ones another; the subject "0" waits until "1" is done.
+    done: list[str] = []
+    odd_done = asyncio.Event()
+
+    async def handler(env: Envelope) -> None:
+        if env.data["n"] % 2 == 0:
+            await asyncio.wait_for(odd_done.wait(), 5)
+        done.append(env.event_id)
+        if env.event_id == "e5":
+            odd_done.set()
+
+    consumer = StreamConsumer(redis, STREAM, "g", "c1", handler, block_ms=10,
+                              lane=lambda env: str(env.data["n"] % 2))
+    await consumer.ensure_group()
+    for n in range(6):
+        await add(redis, n)
+    assert await consumer.run_once() == 6
+    assert done == ["e1", "e3", "e5", "e0", "e2", "e4"]  # in order within each lane
+    assert (await redis.xpending(STREAM, "g"))["pending"] == 0
+
+
 async def test_group_created_before_the_stream_exists_gets_later_entries(redis: Redis) -> None:
     seen: list[str] = []
 

@@ -62,7 +62,7 @@ def _apply_edit(chat: ChatState, record: MessageRecord, changes: dict[str, Any])
     message["edit_date"] = now()
     record.edits += 1
     record.markup = message.get("reply_markup")
-    chat.touch()
+    chat.touch(record)
     return message
 
 
@@ -102,7 +102,7 @@ async def delete_message(call: Call) -> bool:
     chat = target_chat(call)
     record = target_message(call, chat, "message to delete not found")
     record.deleted = True
-    chat.touch()
+    chat.touch(record)
     return True
 
 
@@ -113,9 +113,8 @@ async def delete_messages(call: Call) -> bool:
     ids = call.params.obj("message_ids")
     if not isinstance(ids, list) or not 1 <= len(ids) <= 100:
         raise bad_request("message_ids must be a list of 1-100 identifiers")
-    for message_id in ids:
-        record = chat.live(int(message_id))
-        if record is not None:
-            record.deleted = True
-    chat.touch()
+    deleted = [record for message_id in ids if (record := chat.live(int(message_id))) is not None]
+    for record in deleted:
+        record.deleted = True
+    chat.touch(*deleted)
     return True

@@ -38,7 +38,7 @@ async def answer_callback_query(call: Call) -> bool:
                      "url": call.params.text("url"), "cache_time": call.params.integer("cache_time", 0)}
     user = call.world.users.get(record.user_id)
     if user is not None:
-        call.bot.chat(user).touch()
+        call.bot.chat(user).touch(record)
     return True
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import orjson
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Response, UploadFile
 from fastapi.responses import JSONResponse
 
@@ -130,18 +131,22 @@ async def set_blocked(body: BlockIn, chat: ChatDep, bot: BotDep, world: WorldDep
     return {"blocked": chat.blocked}
 
 
-@router.get("/transcript")
+@router.get("/transcript", response_model=dict[str, Any])
 async def transcript(
-    chat: ChatDep, bot: BotDep, world: WorldDep, after_version: int | None = None, wait_seconds: Timeout = 0
-) -> dict[str, Any]:
+    chat: ChatDep, bot: BotDep, world: WorldDep, after_version: int | None = None, wait_seconds: Timeout = 0,
+    since_version: int | None = None,
+) -> Response:
     """Both sides' messages (edits applied, deletions marked), callbacks and the menu button the chat
-    shows; with `after_version`, waits up to `timeout` s for a newer version."""
+    shows; with `after_version`, waits up to `timeout` s for a newer version; with `since_version`,
+    only the messages and callbacks changed after it (a poller's delta, not the whole chat)."""
     deadline = time.monotonic() + min(wait_seconds, world.settings.control_wait_max_seconds)
     while after_version is not None and chat.version <= after_version and not world.closing:
         remaining = deadline - time.monotonic()
         if remaining <= 0 or not await chat.changed.wait(remaining):
             break
-    return {**chat.transcript(), "menu_button": bot.menu_button_of(chat)}
+    # Serialized at once: a long chat through FastAPI's encoder cost more than the rest of the poll.
+    body = {**chat.transcript(since_version), "menu_button": bot.menu_button_of(chat)}
+    return Response(orjson.dumps(body), media_type="application/json")
 
 
 @router.get("/wait", response_model=None)

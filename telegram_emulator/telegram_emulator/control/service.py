@@ -75,7 +75,7 @@ def press_button(world: World, bot: BotState, chat: ChatState, message_id: int, 
     )
     bot.callbacks[callback.id] = callback
     chat.callbacks.append(callback)
-    chat.touch()
+    chat.touch(callback)
     query = {
         "id": callback.id,
         "from": chat.user.as_user(),
@@ -126,6 +126,6 @@ def edit_user_message(
     message.update(text_content(text))
     message["edit_date"] = now()
     record.edits += 1
-    chat.touch()
+    chat.touch(record)
     bot.enqueue("edited_message", copy.deepcopy(message), world.settings.updates_max_pending)
     return message

@@ -19,6 +19,7 @@ class MessageRecord:
     deleted: bool = False
     edits: int = 0
     markup: dict[str, Any] | None = None  # any reply_markup sent; Message shows only inline ones
+    version: int = 0  # the chat's version when this message last changed
 
     @property
     def message_id(self) -> int:
@@ -42,6 +43,7 @@ class CallbackRecord:
     created_at: float = field(default_factory=time.monotonic)
     answered: bool = False
     answer: dict[str, Any] | None = None
+    version: int = 0  # the chat's version when this press last changed
 
     def as_entry(self) -> dict[str, Any]:
         """The transcript's view of this callback query."""
@@ -76,9 +78,11 @@ class ChatState:
     action_until: float = 0.0
     changed: Signal = field(default_factory=Signal)
 
-    def touch(self) -> None:
-        """Note a change and wake whoever waits on this chat."""
+    def touch(self, *changed: MessageRecord | CallbackRecord) -> None:
+        """Note a change (of the `changed` messages or presses, if any) and wake whoever waits."""
         self.version += 1
+        for record in changed:
+            record.version = self.version
         self.changed.fire()
 
     def take_message_id(self) -> int:
@@ -90,7 +94,7 @@ class ChatState:
     def add(self, record: MessageRecord) -> MessageRecord:
         """Store a new message and note the change."""
         self.messages[record.message_id] = record
-        self.touch()
+        self.touch(record)
         return record
 
     def live(self, message_id: int) -> MessageRecord | None:
@@ -117,13 +121,15 @@ class ChatState:
                 return record
         return None
 
-    def transcript(self) -> dict[str, Any]:
-        """Everything the control API and the chat page show about this chat."""
+    def transcript(self, since_version: int | None = None) -> dict[str, Any]:
+        """Everything the control API and the chat page show about this chat; with `since_version`,
+        only the messages and presses that changed after that version."""
+        after = -1 if since_version is None else since_version
         return {
             "chat": self.user.as_chat(),
             "version": self.version,
-            "messages": [r.as_entry() for r in self.messages.values()],
-            "callbacks": [c.as_entry() for c in self.callbacks],
+            "messages": [r.as_entry() for r in self.messages.values() if r.version > after],
+            "callbacks": [c.as_entry() for c in self.callbacks if c.version > after],
             "reply_keyboard": self.reply_keyboard,
             "action": self.current_action(),
             "blocked": self.blocked,

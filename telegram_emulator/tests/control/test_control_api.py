@@ -86,6 +86,21 @@ async def test_transcript_shows_both_sides_in_order(client, api, user, say):
     ]
 
 
+async def test_a_transcript_since_a_version_holds_only_what_changed_after_it(client, api, user, say):
+    url = f"/control/bots/{TOKEN}/chats/{user['id']}/transcript"
+    await say(user["id"], "привет")
+    first = (await api("sendMessage", chat_id=user["id"], text="здравствуйте")).json()["result"]
+    version = (await client.get(url)).json()["version"]
+    await api("sendMessage", chat_id=user["id"], text="чем помочь?")
+    await api("editMessageText", chat_id=user["id"], message_id=first["message_id"], text="добрый день")
+    delta = (await client.get(url, params={"since_version": version})).json()
+    assert [m["message"]["text"] for m in delta["messages"]] == ["добрый день", "чем помочь?"]
+    assert delta["version"] == version + 2
+    assert (await client.get(url, params={"since_version": delta["version"]})).json()["messages"] == []
+    whole = (await client.get(url)).json()
+    assert [m["message"]["text"] for m in whole["messages"]] == ["привет", "добрый день", "чем помочь?"]
+
+
 async def test_contact_and_location_messages_reach_the_bot(client, api):
     user = (
         await client.post("/control/users", json={"first_name": "Ali", "phone_number": "+998901112233"})

@@ -1,4 +1,4 @@
-"""The bot load test's emulator client: a kept-alive connection the server closed as it was reused
+"""The load tests' emulator clients: a kept-alive connection the server closed as it was reused
 (`RemoteDisconnected`) is retried once, so `make loadtest` is not failed by the load generator."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok"
+OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\n{}"
 # In a process of its own: importing locust monkey-patches the standard library with gevent.
 CLIENT = """
 import locust  # first, as the locust command does: it patches ssl before requests imports it
@@ -28,6 +28,14 @@ retrying = requests.Session()
 retrying.get(url)
 out["retrying"] = get_control(retrying, url).status_code
 print(json.dumps(out))
+"""
+RESIDENT = """
+import locust
+import json, sys
+import loadtests.locustfile_resident as resident
+resident.EMULATOR = sys.argv[1]
+chat = resident.ControlChat(42)
+print(json.dumps([chat.call("GET", "/transcript"), chat.call("GET", "/transcript")]))
 """
 
 
@@ -63,3 +71,21 @@ async def test_a_get_on_a_connection_the_server_dropped_is_sent_again_on_a_new_o
     result = json.loads(stdout.decode().strip().splitlines()[-1])
     assert result == {"plain": "ConnectionError", "retrying": 200}  # the race, then the way around it
     assert handler.connections == 3  # the plain session's one, the retrying session's first and its retry
+
+
+async def test_the_resident_scenario_resends_a_read_on_a_connection_the_server_dropped() -> None:
+    # Its POSTs follow a read of the chat on the same connection, so they never meet a stale one.
+    handler = DropsReusedConnections()
+    server = await asyncio.start_server(handler.serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", RESIDENT, f"http://127.0.0.1:{port}", cwd=ROOT,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), 120)
+    finally:
+        server.close()
+        await server.wait_closed()
+    assert process.returncode == 0, stderr.decode()[-2000:]
+    assert json.loads(stdout.decode().strip().splitlines()[-1]) == [{}, {}]
+    assert handler.connections == 2  # the second read went out again on a new connection

@@ -207,7 +207,8 @@ def start_bots(name: str, base: dict[str, str], workers: int, procs: list[subpro
     for n, port in enumerate(ports):
         env = {**base, "BOT_MODE": "webhook", "BOT_PORT": str(port), "BOT_TELEGRAM_TOKEN": BOT_TOKEN,
                "BOT_WORKERS": str(workers), "BOT_TELEGRAM_API_URL": EMULATOR,
-               "BOT_FEATURE_NOTIFICATIONS": "false", "BOT_WEBHOOK_URL": webhook or
+               "BOT_FEATURE_NOTIFICATIONS": "false", "BOT_WEBHOOK_MAX_CONNECTIONS": "100",
+               "BOT_WEBHOOK_URL": webhook or
                f"http://127.0.0.1:{port}/telegram/webhook", "BOT_LOG_LEVEL": "WARNING"}
         procs.append(start_service("bot_gateway", env, port, log_name=f"bot_gateway-{name}-{n + 1}"))
 

@@ -8,6 +8,7 @@ import contextlib
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[3]
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\n{}"
@@ -55,37 +56,32 @@ class DropsReusedConnections:
         writer.close()  # the keep-alive race: the reused connection closes without an answer
 
 
-async def test_a_get_on_a_connection_the_server_dropped_is_sent_again_on_a_new_one() -> None:
+async def run_client(script: str, path: str) -> tuple[Any, int]:
+    """`script` run against a server dropping reused connections at `path`: what it printed last
+    (JSON) and how many connections it opened."""
     handler = DropsReusedConnections()
     server = await asyncio.start_server(handler.serve, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     try:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", CLIENT, f"http://127.0.0.1:{port}/control/wait", cwd=ROOT,
+            sys.executable, "-c", script, f"http://127.0.0.1:{port}{path}", cwd=ROOT,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
         stdout, stderr = await asyncio.wait_for(process.communicate(), 120)
     finally:
         server.close()
         await server.wait_closed()
     assert process.returncode == 0, stderr.decode()[-2000:]
-    result = json.loads(stdout.decode().strip().splitlines()[-1])
+    return json.loads(stdout.decode().strip().splitlines()[-1]), handler.connections
+
+
+async def test_a_get_on_a_connection_the_server_dropped_is_sent_again_on_a_new_one() -> None:
+    result, connections = await run_client(CLIENT, "/control/wait")
     assert result == {"plain": "ConnectionError", "retrying": 200}  # the race, then the way around it
-    assert handler.connections == 3  # the plain session's one, the retrying session's first and its retry
+    assert connections == 3  # the plain session's one, the retrying session's first and its retry
 
 
 async def test_the_resident_scenario_resends_a_read_on_a_connection_the_server_dropped() -> None:
     # Its POSTs follow a read of the chat on the same connection, so they never meet a stale one.
-    handler = DropsReusedConnections()
-    server = await asyncio.start_server(handler.serve, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    try:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-c", RESIDENT, f"http://127.0.0.1:{port}", cwd=ROOT,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
-        stdout, stderr = await asyncio.wait_for(process.communicate(), 120)
-    finally:
-        server.close()
-        await server.wait_closed()
-    assert process.returncode == 0, stderr.decode()[-2000:]
-    assert json.loads(stdout.decode().strip().splitlines()[-1]) == [{}, {}]
-    assert handler.connections == 2  # the second read went out again on a new connection
+    result, connections = await run_client(RESIDENT, "")
+    assert result == [{}, {}]
+    assert connections == 2  # the second read went out again on a new connection

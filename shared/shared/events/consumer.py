@@ -157,7 +157,12 @@ class StreamConsumer:
         lanes: dict[str, list[Entry]] = {}
         for entry in entries:
             lanes.setdefault(self._lane_of(entry[1]), []).append(entry)
-        await asyncio.gather(*(self._handle_each(lane) for lane in lanes.values()))
+        # Every lane runs to its end before a failure (Redis gone) is raised: none is left running.
+        results = await asyncio.gather(*(self._handle_each(lane) for lane in lanes.values()),
+                                       return_exceptions=True)
+        failed = [r for r in results if isinstance(r, BaseException)]
+        if failed:
+            raise failed[0]
 
     def _lane_of(self, fields: dict[bytes, bytes]) -> str:
         if self.lane is None:

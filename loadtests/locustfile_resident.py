@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import json
 import os
 import random
 import re
@@ -153,7 +152,7 @@ def prepare(environment: Any, **_: Any) -> None:
     started = time.perf_counter()
     made = Pool(PREPARE_CONCURRENCY).imap_unordered(lambda _: make_resident(), range(PREPARED))
     for resident in made:
-        queue.rpush(WAITING, json.dumps(resident))
+        queue.rpush(WAITING, orjson.dumps(resident))
     print(f"{PREPARED} residents made in {time.perf_counter() - started:.1f} s before the ramp", flush=True)
     started = time.perf_counter()
     time.sleep(2.0)  # Core's outbox relay publishes the last of them
@@ -249,7 +248,7 @@ class Resident(User):
         self.version = -1  # of the chat, as far as this resident has read it
         self.texts: dict[int, str] = {}  # the chat's messages as read so far: id -> text
         waiting = waiting_residents().lpop(WAITING)
-        resident = json.loads(waiting) if waiting else make_resident()
+        resident = orjson.loads(waiting) if waiting else make_resident()
         self.user_id, self.building, self.apartment = (
             resident["user_id"], resident["building"], resident["apartment"])
         self.chat = ControlChat(self.user_id)
@@ -267,13 +266,15 @@ class Resident(User):
 
     def changes(self, wait: bool) -> list[dict[str, Any]]:
         """The chat's messages changed since this resident last read it (with `wait`, once there are
-        any, or after 5 s); the chat's version and the texts are brought up to date."""
+        any, or after 5 s); the chat's version and `texts` are brought up to date."""
         query = f"since_version={self.version}"
         if wait:
             query += f"&after_version={self.version}&timeout=5"
         delta = self.chat.call("GET", f"/transcript?{query}")
         self.version = delta["version"]
         changed: list[dict[str, Any]] = delta["messages"]
+        for message in changed:
+            self.texts[message["message_id"]] = self.text(message)
         return changed
 
     def say(self, text: str) -> None:
@@ -297,8 +298,7 @@ class Resident(User):
     def act(self, name: str, action: Any, expected: str) -> dict[str, Any] | None:
         """Do `action`, then wait for a bot message (new or edited) containing `expected`; the
         time between is the request `reply <name>`, failed if no such message comes."""
-        for message in self.changes(wait=False):
-            self.texts[message["message_id"]] = self.text(message)
+        self.changes(wait=False)
         seen = set(self.texts.items())
         started = time.perf_counter()
         error: Exception | None = None
@@ -312,7 +312,7 @@ class Resident(User):
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"no reply with {expected!r} within {REPLY_TIMEOUT} s")
                 for message in self.changes(wait=True):
-                    text = self.texts[message["message_id"]] = self.text(message)
+                    text = self.texts[message["message_id"]]
                     if (found is None and message["sender"] == "bot" and expected in text
                             and (message["message_id"], text) not in seen):
                         found = message

@@ -115,10 +115,13 @@ class CircuitBreaker:
     threshold: int = 5
     cooldown: float = 30.0
     window: int = 20
-    outcomes: deque[bool] = field(default_factory=deque)  # the last `window` calls: True = answered
     opened_at: float | None = None
     probing: bool = field(default=False)
     name: str = ""
+    outcomes: deque[bool] = field(init=False)  # the last `window` calls: True = answered
+
+    def __post_init__(self) -> None:
+        self.outcomes = deque(maxlen=max(self.window, self.threshold))
 
     @property
     def failures(self) -> int:
@@ -153,8 +156,6 @@ class CircuitBreaker:
             self._publish("closed")
             return
         self.outcomes.append(ok)
-        while len(self.outcomes) > max(self.window, self.threshold):
-            self.outcomes.popleft()
         failures = self.failures
         if not ok and (was_open or (failures >= self.threshold and 2 * failures >= len(self.outcomes))):
             self.opened_at = time.monotonic()

@@ -154,9 +154,11 @@ class StreamConsumer:
 
     async def _handle_in_lanes(self, entries: list[Entry]) -> None:
         """Handle `entries` in order, or with `lane` in order per lane and the lanes side by side."""
-        lanes: dict[str, list[Entry]] = {}
+        lanes: dict[str, list[tuple[Entry, Envelope | None]]] = {}
         for entry in entries:
-            lanes.setdefault(self._lane_of(entry[1]), []).append(entry)
+            envelope = self._parsed(entry[1]) if self.lane is not None else None
+            key = self.lane(envelope) if self.lane is not None and envelope is not None else ""
+            lanes.setdefault(key, []).append((entry, envelope))  # malformed: the common lane
         # Every lane runs to its end before a failure (Redis gone) is raised: none is left running.
         results = await asyncio.gather(*(self._handle_each(lane) for lane in lanes.values()),
                                        return_exceptions=True)
@@ -164,17 +166,16 @@ class StreamConsumer:
         if failed:
             raise failed[0]
 
-    def _lane_of(self, fields: dict[bytes, bytes]) -> str:
-        if self.lane is None:
-            return ""
+    @staticmethod
+    def _parsed(fields: dict[bytes, bytes]) -> Envelope | None:
         try:
-            return self.lane(Envelope.from_json(fields.get(b"envelope", b"")))
+            return Envelope.from_json(fields.get(b"envelope", b""))
         except ValidationError:
-            return ""  # malformed: dead-lettered in the common lane
+            return None
 
-    async def _handle_each(self, entries: list[Entry]) -> None:
-        for entry_id, fields in entries:
-            await self._handle(entry_id, fields)
+    async def _handle_each(self, lane: list[tuple[Entry, Envelope | None]]) -> None:
+        for (entry_id, fields), envelope in lane:
+            await self._handle(entry_id, fields, envelope)
 
     async def _claim_stale(self) -> int:
         reply = await self.redis.xautoclaim(
@@ -198,12 +199,16 @@ class StreamConsumer:
         )
         return {_as_bytes(p["message_id"]): int(p["times_delivered"]) for p in pending}
 
-    async def _handle(self, entry_id: bytes, fields: dict[bytes, bytes]) -> None:
-        try:
-            envelope = Envelope.from_json(fields.get(b"envelope", b""))
-        except ValidationError as exc:
-            await self._dead_letter(entry_id, fields, f"malformed envelope: {exc.error_count()} errors")
-            return
+    async def _handle(
+        self, entry_id: bytes, fields: dict[bytes, bytes], envelope: Envelope | None = None
+    ) -> None:
+        """Hand the entry's envelope (`envelope` when already parsed) to the handler, then XACK."""
+        if envelope is None:
+            try:
+                envelope = Envelope.from_json(fields.get(b"envelope", b""))
+            except ValidationError as exc:
+                await self._dead_letter(entry_id, fields, f"malformed envelope: {exc.error_count()} errors")
+                return
         try:
             attributes = {"messaging.system": "redis", "messaging.destination.name": self.stream,
                           "messaging.consumer.group.name": self.group, "event_id": envelope.event_id}

@@ -3,9 +3,10 @@ aiogram bot.
 
 Starts the Telegram emulator and the Core Service (fresh databases on TEST_PG_URL, Core's demo
 data), makes residents through Core's API (active applicants with a confirmed apartment and one
-request each), then, one after the other, the real bot process (polling; rate limit -> logging ->
-auth -> handler, Redis FSM with event isolation, sessions, Core over HTTP) and a bare aiogram bot
-(memory storage, no middlewares) on the same emulator. Each round a resident presses "My
+request each), then runs the real bot process (polling; rate limit -> logging -> auth -> handler,
+Redis FSM with event isolation, sessions, Core over HTTP) and a bare aiogram bot (memory storage,
+no middlewares) on the same emulator: both at once while they take turns, then one after the
+other. Each round a resident presses "My
 requests" on the main menu (menu: the list from Core) and opens the request from the list's
 button (card: the request from Core, sent with the button answered); the bare bot answers the
 same updates with the same Telegram calls (a message with a button; a message and the button
@@ -14,7 +15,9 @@ emulator's control API.
 
 Printed: p50/p95 of send -> reply per action and updates per second, with 1 user (BENCH_ALONE
 residents, 4, one after the other: one update in flight at a time) and with BENCH_USERS (40) at
-once, BENCH_ROUNDS (15) rounds each, the ratios full/bare; the CPU per update of the bot, Core and
+once, BENCH_ROUNDS (15) rounds each; the 1-user ratios full/bare from a phase where both bots run
+and take turns round by round (so the machine's drift falls on both alike), the 40-user one from
+the two phases; the CPU per update of the bot, Core and
 the emulator (utime+stime from /proc/<pid>/stat around each phase, less what the process uses idle
 in as long); the bot's own time per update (its histogram, rate limit entry -> handler return);
 Core's two calls timed alone from the bench; Redis round trips and commands per update (MONITOR on
@@ -130,6 +133,28 @@ class Chat:
         (await self.http.post(f"{self.base}/callbacks", json=body)).raise_for_status()
         await self._reply(after)
         return (time.perf_counter() - started) * 1000
+
+
+async def _taking_turns(emulator: str, full_ids: range, bare_ids: range) -> dict[str, Phase]:
+    """One user at a time, the full and the bare bot taking turns round by round (a full round,
+    then a bare one): both meet the machine as it is at that moment, so its drift over a run (its
+    speed here varies up to twice within minutes) falls on both alike."""
+    times: dict[str, tuple[list[float], list[float]]] = {"full": ([], []), "bare": ([], [])}
+    async with httpx.AsyncClient(base_url=emulator, timeout=30,
+                                 limits=httpx.Limits(keepalive_expiry=KEEPALIVE)) as http:
+        await _users(http, full_ids)
+        await _users(http, bare_ids)
+        pairs = [(Chat(http, FULL_TOKEN, full), Chat(http, ECHO_TOKEN, bare))
+                 for full, bare in zip(full_ids, bare_ids, strict=True)]
+        for full, bare in pairs:
+            await full.say("/start")
+            await bare.say("/start")
+        for full, bare in pairs:
+            for _ in range(ROUNDS):
+                await _rounds(full, 1, *times["full"])
+                await _rounds(bare, 1, *times["bare"])
+    return {name: {"menu": _quantiles(menu), "card": _quantiles(card)}
+            for name, (menu, card) in times.items()}
 
 
 async def _users(http: httpx.AsyncClient, ids: range) -> None:
@@ -402,7 +427,8 @@ async def _core_alone(core: str, user_id: str, token: str, number: str) -> Phase
     return {"menu": _quantiles(menu[1:]), "card": _quantiles(card[1:])}
 
 
-def _report(results: dict[str, Phase], counts: Phase, databases: dict[str, str], core: Phase) -> None:
+def _report(results: dict[str, Phase], turns: dict[str, Phase], counts: Phase, databases: dict[str, str],
+            core: Phase) -> None:
     print(f"bot_gateway bench: a resident's menu (My requests) and card (open a request), send -> reply "
           f"via the emulator's control API, {ROUNDS} rounds per user ('1 user': {ALONE} one after the other)")
     print(f"{'':26}{'updates/s':>10}{'menu p50':>9}{'p95':>7}{'card p50':>9}{'p95':>7}"
@@ -415,6 +441,10 @@ def _report(results: dict[str, Phase], counts: Phase, databases: dict[str, str],
     print(f"{'Core alone, 1 user':26}{'':>10}{core['menu']['p50']:>9.1f}{core['menu']['p95']:>7.1f}"
           f"{core['card']['p50']:>9.1f}{core['card']['p95']:>7.1f}   (the bot's Core call of each action, "
           f"timed from the bench)")
+    for name, row in turns.items():
+        print(f"{name + ', 1 user, taking turns':26}{'':>10}{row['menu']['p50']:>9.1f}"
+              f"{row['menu']['p95']:>7.1f}{row['card']['p50']:>9.1f}{row['card']['p95']:>7.1f}"
+              "   (a full round, then a bare one)")
     one, one_bare = results["full, 1 user"], results["bare, 1 user"]
     for name in ("full, 1 user", f"full, {USERS} users"):
         chain = results[name]["chain"]
@@ -422,9 +452,11 @@ def _report(results: dict[str, Phase], counts: Phase, databases: dict[str, str],
               f"menu {chain['menu']:.1f} ms, card {chain['card']:.1f} ms")
     many, many_bare = results[f"full, {USERS} users"], results[f"bare, {USERS} users"]
     for action in ("menu", "card"):
-        ratio = one[action]["p95"] / one_bare[action]["p95"]
-        print(f"1 user {action}: p50 x{one[action]['p50'] / one_bare[action]['p50']:.2f}, p95 x{ratio:.2f} "
-              f"(target <= 1.5: {'met' if ratio <= 1.5 else 'NOT met'})")
+        full, bare = turns["full"][action], turns["bare"][action]
+        ratio = full["p95"] / bare["p95"]
+        print(f"1 user {action}, taking turns: p50 x{full['p50'] / bare['p50']:.2f}, p95 x{ratio:.2f} "
+              f"(target <= 1.5: {'met' if ratio <= 1.5 else 'NOT met'}); one phase after the other: "
+              f"p95 x{one[action]['p95'] / one_bare[action]['p95']:.2f}")
     ratio = many["all"]["per_second"] / many_bare["all"]["per_second"]
     print(f"{USERS} users throughput x{ratio:.2f} (target >= 0.8: {'met' if ratio >= 0.8 else 'NOT met'}); "
           f"bot CPU per update x{one['all']['bot_cpu_ms'] / one_bare['all']['bot_cpu_ms']:.2f} (1 user), "
@@ -464,16 +496,21 @@ def main() -> int:
                        env={**os.environ, **core_env}, stdout=subprocess.DEVNULL)
         procs.append(_spawn(["-m", "core_service"], {**core_env, "CORE_PORT": str(core_port)}, core_port))
         one, many = range(7_000_001, 7_000_001 + ALONE), range(7_100_001, 7_100_001 + USERS)
-        counted = 7_200_001
+        counted, turns = 7_200_001, range(7_300_001, 7_300_001 + ALONE)
         alone = asyncio.run(_residents(core, one))[one.start]
         asyncio.run(_residents(core, many))
         asyncio.run(_residents(core, range(counted, counted + 1)))
+        asyncio.run(_residents(core, turns))
         bot = _spawn(["-m", "bot_gateway"], {
             "BOT_TELEGRAM_TOKEN": FULL_TOKEN, "BOT_TELEGRAM_API_URL": emulator, "BOT_PORT": str(bot_port),
             "BOT_DATABASE_URL": bot_db, "BOT_REDIS_URL": bot_redis, "BOT_CORE_URL": core,
             "BOT_CORE_API_TOKEN": CORE_TOKEN, "BOT_ENCRYPTION_KEY": Fernet.generate_key().decode(),
             "BOT_LOG_LEVEL": "WARNING"}, bot_port)
         procs.append(bot)
+        echo = _spawn(["-m", "loadtests.bench_bot", "echo"], {"BENCH_API_URL": emulator})
+        procs.append(echo)
+        time.sleep(8)  # the bare bot imports aiogram and starts polling
+        taking_turns = asyncio.run(_taking_turns(emulator, turns, range(8_300_001, 8_300_001 + ALONE)))
         profilers = [spy for spy in (_profile("BENCH_PROFILE", bot.pid),
                                       _profile("BENCH_PROFILE_CORE", procs[1].pid)) if spy is not None]
         pids = {"bot": bot.pid, "core": procs[1].pid, "emulator": procs[0].pid}
@@ -489,9 +526,6 @@ def main() -> int:
         core_alone = asyncio.run(_core_alone(core, *alone))
         counts = asyncio.run(_count(emulator, server, counted, list(names.values())))
         stop_all([bot])
-        echo = _spawn(["-m", "loadtests.bench_bot", "echo"], {"BENCH_API_URL": emulator})
-        procs.append(echo)
-        time.sleep(8)  # the bare bot imports aiogram and starts polling
         solo = range(8_000_001, 8_000_001 + ALONE)
         results["bare, 1 user"] = asyncio.run(_measure(emulator, ECHO_TOKEN, solo,
                                                        {**pids, "bot": echo.pid}, alone=True))
@@ -503,7 +537,7 @@ def main() -> int:
         stop_all(procs)
         asyncio.run(testing.drop_database(core_db))
         asyncio.run(testing.drop_database(bot_db))
-    _report(results, counts, names, core_alone)
+    _report(results, taking_turns, counts, names, core_alone)
     return 0
 
 

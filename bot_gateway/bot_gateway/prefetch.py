@@ -1,6 +1,7 @@
 """Redis values read in the same round trip as an update's lock (`runtime/fsm.py`), for the reads
-that come right after it (the FSM state, the session): each answers the first read of its key in
-that update, later reads go to Redis."""
+that come after it: the session answers the first read of its key in that update (`take`), the FSM
+state and data every read until the update writes them (`peek`; while the update holds the chat's
+lock nothing else writes them)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,14 @@ def take(redis_key: str) -> tuple[bool, Any]:
     if not values or redis_key not in values:
         return False, None
     return True, values.pop(redis_key)
+
+
+def peek(redis_key: str) -> tuple[bool, Any]:
+    """Whether `redis_key` was read with the lock and not written since; its raw value."""
+    values = _values.get()
+    if not values or redis_key not in values:
+        return False, None
+    return True, values[redis_key]
 
 
 def forget(redis_key: str) -> None:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pytest
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot_gateway.i18n import I18N, t, tn
@@ -46,6 +48,36 @@ def buttons(entry: dict[str, Any]) -> list[dict[str, Any]]:
 def one_button(data: str, text: str = "open") -> InlineKeyboardMarkup:
     """A keyboard of one button with `data`, as a message the bot sent earlier would carry."""
     return InlineKeyboardMarkup(inline_keyboard=[[InlineKeyboardButton(text=text, callback_data=data)]])
+
+
+def record_round_trips(
+    monkeypatch: pytest.MonkeyPatch, redis: Any, concerning: Callable[[list[Any]], bool] = lambda words: True,
+) -> list[str]:
+    """From now on, one entry per round trip `redis` makes whose words (a command's, or all of a
+    pipeline's) `concerning` accepts: the command's name, or the pipeline's names joined by spaces."""
+    trips: list[str] = []
+    send, pipeline = redis.execute_command, redis.pipeline
+
+    async def one_command(*args: Any, **options: Any) -> Any:
+        if concerning(list(args)):
+            trips.append(str(args[0]))
+        return await send(*args, **options)
+
+    def many_commands(*args: Any, **kwargs: Any) -> Any:
+        pipe = pipeline(*args, **kwargs)
+        execute = pipe.execute
+
+        async def counted(*a: Any, **k: Any) -> Any:
+            if concerning([word for command in pipe.command_stack for word in command[0]]):
+                trips.append(" ".join(str(command[0][0]) for command in pipe.command_stack))
+            return await execute(*a, **k)
+
+        pipe.execute = counted
+        return pipe
+
+    monkeypatch.setattr(redis, "execute_command", one_command)
+    monkeypatch.setattr(redis, "pipeline", many_commands)
+    return trips
 
 
 class Chat:

@@ -6,6 +6,7 @@ import contextlib
 import logging
 import time
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -21,6 +22,10 @@ from bot_gateway.sessions.schemas import UserSession
 from shared.crypto import SecretBox
 
 log = logging.getLogger("bot.sessions")
+# Tokens decrypted per process: every update reads its sender's session, and Fernet's check and
+# decryption of its two tokens cost more than the rest of reading it; a ciphertext always decrypts
+# to the same plaintext, so the cache is never stale.
+DECRYPTED_TOKENS = 8192
 
 
 def _ts(value: float) -> datetime:
@@ -39,6 +44,7 @@ class SessionStore:
         self.box = box
         self.bot_id = bot_id
         self.tenant = tenant
+        self._decrypt = lru_cache(maxsize=DECRYPTED_TOKENS)(box.decrypt)
 
     def key(self, telegram_id: int) -> str:
         """The Redis key of a user's session."""
@@ -129,8 +135,8 @@ class SessionStore:
         return data
 
     def _decode(self, data: dict[str, Any]) -> UserSession:
-        data["access_token"] = self.box.decrypt(data["access_token"])
-        data["refresh_token"] = self.box.decrypt(data["refresh_token"])
+        data["access_token"] = self._decrypt(data["access_token"])
+        data["refresh_token"] = self._decrypt(data["refresh_token"])
         return UserSession.model_validate(data)
 
     def _row_values(self, s: UserSession, chat_id: int | None, username: str | None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Annotated, Any
 
 import jwt
@@ -96,6 +97,20 @@ def _claims(payload: Any, kind: str) -> TokenClaims:
 
 def decode(secret: str, token: str, kind: str) -> TokenClaims:
     """Verify signature, expiry, type and every claim's shape and range; raise InvalidToken otherwise."""
+    claims = _verified(secret, token, kind)
+    if claims.expires_at <= datetime.now(UTC):  # as PyJWT: expired from the second of `exp` on
+        raise InvalidToken("token expired")
+    return claims
+
+
+# Tokens verified per process: every call of a signed-in user presents its token, and checking the
+# signature and the claims again costs more than the rest of finding the user; a token that passed
+# once passes again until it expires (checked on every call), and a refused one is never kept.
+VERIFIED_TOKENS = 8192
+
+
+@lru_cache(maxsize=VERIFIED_TOKENS)
+def _verified(secret: str, token: str, kind: str) -> TokenClaims:
     try:
         payload = jwt.decode(
             token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "typ", "jti"]}

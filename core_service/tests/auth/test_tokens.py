@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -48,6 +50,17 @@ async def test_expired_access_token_is_401(client, make_user):
         algorithm="HS256",
     )
     answer = await client.get(ME, headers=bearer(expired))
+    assert answer.status_code == 401 and "expired" in answer.json()["detail"]
+
+
+async def test_a_token_that_passed_is_refused_from_the_second_it_expires(client, make_user):
+    user = await make_user()
+    expires = int(time.time()) + 2
+    claims = {"sub": str(user.id), "tid": "default", "typ": "access", "jti": "y", "ver": 0, "exp": expires}
+    token = jwt.encode(claims, SECRET, algorithm="HS256")
+    assert (await client.get(ME, headers=bearer(token))).status_code == 200
+    await asyncio.sleep(expires - time.time() + 0.05)
+    answer = await client.get(ME, headers=bearer(token))
     assert answer.status_code == 401 and "expired" in answer.json()["detail"]
 
 

@@ -16,8 +16,8 @@ emulator's control API.
 Printed: p50/p95 of send -> reply per action and updates per second, with 1 user (BENCH_ALONE
 residents, 4, one after the other: one update in flight at a time) and with BENCH_USERS (40) at
 once, BENCH_ROUNDS (15) rounds each; the 1-user ratios full/bare from a phase where both bots run
-and take turns round by round (so the machine's drift falls on both alike), the 40-user one from
-the two phases; the CPU per update of the bot, Core and
+and take turns resident by resident (so the machine's drift falls on both alike), the 40-user one
+from the two phases; the CPU per update of the bot, Core and
 the emulator (utime+stime from /proc/<pid>/stat around each phase, less what the process uses idle
 in as long); the bot's own time per update (its histogram, rate limit entry -> handler return);
 Core's two calls timed alone from the bench; Redis round trips and commands per update (MONITOR on
@@ -136,9 +136,11 @@ class Chat:
 
 
 async def _taking_turns(emulator: str, full_ids: range, bare_ids: range) -> dict[str, Phase]:
-    """One user at a time, the full and the bare bot taking turns round by round (a full round,
-    then a bare one): both meet the machine as it is at that moment, so its drift over a run (its
-    speed here varies up to twice within minutes) falls on both alike."""
+    """One user at a time, the full and the bare bot taking turns resident by resident (a resident's
+    ROUNDS rounds with one, then another's with the other, each turn about a second): both meet the
+    machine as it is in that second, so its drift over a run (its speed here varies up to twice
+    within minutes) falls on both alike; within a turn the updates follow each other as in the
+    phases of one bot (no idle gap, which would add the same wake-up time to both)."""
     times: dict[str, tuple[list[float], list[float]]] = {"full": ([], []), "bare": ([], [])}
     async with httpx.AsyncClient(base_url=emulator, timeout=30,
                                  limits=httpx.Limits(keepalive_expiry=KEEPALIVE)) as http:
@@ -150,9 +152,8 @@ async def _taking_turns(emulator: str, full_ids: range, bare_ids: range) -> dict
             await full.say("/start")
             await bare.say("/start")
         for full, bare in pairs:
-            for _ in range(ROUNDS):
-                await _rounds(full, 1, *times["full"])
-                await _rounds(bare, 1, *times["bare"])
+            await _rounds(full, ROUNDS, *times["full"])
+            await _rounds(bare, ROUNDS, *times["bare"])
     return {name: {"menu": _quantiles(menu), "card": _quantiles(card)}
             for name, (menu, card) in times.items()}
 
@@ -444,7 +445,7 @@ def _report(results: dict[str, Phase], turns: dict[str, Phase], counts: Phase, d
     for name, row in turns.items():
         print(f"{name + ', 1 user, taking turns':26}{'':>10}{row['menu']['p50']:>9.1f}"
               f"{row['menu']['p95']:>7.1f}{row['card']['p50']:>9.1f}{row['card']['p95']:>7.1f}"
-              "   (a full round, then a bare one)")
+              "   (a resident's rounds with one, then with the other)")
     one, one_bare = results["full, 1 user"], results["bare, 1 user"]
     for name in ("full, 1 user", f"full, {USERS} users"):
         chain = results[name]["chain"]

@@ -39,6 +39,10 @@ def _down(op: str, exc: Exception) -> None:
     log.warning("fsm storage unavailable", extra={"op": op, "error": str(exc)})
 
 
+def _text(value: bytes | str | None) -> str | None:
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
 class ResilientStorage(RedisStorage):
     """RedisStorage whose reads answer "nothing stored" and whose writes are skipped on Redis errors."""
 
@@ -54,7 +58,7 @@ class ResilientStorage(RedisStorage):
         """The state (as read with the update's lock, until set), or None when Redis is down."""
         found, value = prefetch.peek(self.key_builder.build(key, "state"))
         if found:
-            return value.decode("utf-8") if isinstance(value, bytes) else value
+            return _text(value)
         try:
             return await super().get_state(key)
         except RedisError as exc:
@@ -86,7 +90,7 @@ class ResilientStorage(RedisStorage):
         state_key, data_key = self.key_builder.build(key, "state"), self.key_builder.build(key, "data")
         (has_state, state), (has_data, data) = prefetch.peek(state_key), prefetch.peek(data_key)
         if has_state and has_data:
-            return (state.decode("utf-8") if isinstance(state, bytes) else state), self._decoded(data)
+            return _text(state), self._decoded(data)
         pipe = self.redis.pipeline(transaction=False)
         pipe.get(state_key)
         pipe.get(data_key)
@@ -95,14 +99,11 @@ class ResilientStorage(RedisStorage):
         except RedisError as exc:
             _down("get_record", exc)
             return None, {}
-        if isinstance(state, bytes):
-            state = state.decode("utf-8")
-        return state, self._decoded(data)
+        return _text(state), self._decoded(data)
 
     def _decoded(self, data: Any) -> dict[str, Any]:
-        if data is None:
-            return {}
-        return dict(self.json_loads(data.decode("utf-8") if isinstance(data, bytes) else data))
+        text = _text(data)
+        return {} if text is None else dict(self.json_loads(text))
 
     def create_isolation(self, also_read: AlsoRead | None = None, **kwargs: Any) -> ResilientIsolation:
         """Per user-and-chat locks on the same Redis (reading `also_read`'s keys as they are taken)."""

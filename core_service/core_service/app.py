@@ -7,7 +7,7 @@ from functools import partial
 from fastapi import FastAPI
 
 from core_service import errors, lifecycle
-from core_service.api import router
+from core_service.api import routers
 from core_service.config import Settings
 from shared.app import create_service_app
 
@@ -15,6 +15,6 @@ from shared.app import create_service_app
 def create_app(settings: Settings) -> FastAPI:
     """Build the app; engines, pools, the relay and the geocoding retry start in its lifespan."""
     components = partial(lifecycle.components, settings)
-    app = create_service_app(settings, title="UK Core Service", routers=[router], components=components)
+    app = create_service_app(settings, title="UK Core Service", routers=routers, components=components)
     errors.install(app)
     return app

@@ -16,7 +16,7 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.config import ServiceSettings
-from shared.db import create_engine, create_sessionmaker, session_scope
+from shared.db import create_engine, create_read_sessionmaker, create_sessionmaker, session_scope
 from shared.errors import error_responses, install_error_handlers
 from shared.health import Check, database_check, health_router, redis_check
 from shared.logging import configure_logging
@@ -44,6 +44,7 @@ class ServiceResources:
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
     ready_checks: dict[str, Check] = field(default_factory=dict)
     components: object = None
+    read_sessionmaker: async_sessionmaker[AsyncSession] | None = None
 
     @property
     def sessions(self) -> async_sessionmaker[AsyncSession]:
@@ -99,6 +100,7 @@ def create_service_app(
                 instrument_engine(resources.engine)
                 stack.push_async_callback(resources.engine.dispose)
                 resources.sessionmaker = create_sessionmaker(resources.engine)
+                resources.read_sessionmaker = create_read_sessionmaker(resources.engine)
                 resources.ready_checks["database"] = database_check(resources.engine)
             app.state.service_resources = resources
             if components is not None:
@@ -203,9 +205,14 @@ async def get_settings(resources: ResourcesDep) -> ServiceSettings:
     return resources.settings
 
 
-async def get_session(resources: ResourcesDep) -> AsyncIterator[AsyncSession]:
-    """The request's one transaction: committed after the handler, rolled back if it raised."""
-    async for session in session_scope(resources.sessions):
+READS = frozenset({"GET", "HEAD"})
+
+
+async def get_session(request: Request, resources: ResourcesDep) -> AsyncIterator[AsyncSession]:
+    """The request's one transaction: committed after the handler, rolled back if it raised. A read
+    (GET, HEAD) runs outside a transaction where the database allows it (`create_read_sessionmaker`)."""
+    maker = resources.read_sessionmaker if request.method in READS else None
+    async for session in session_scope(maker or resources.sessions):
         yield session
 
 

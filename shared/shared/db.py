@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from shared.config import ServiceSettings
@@ -143,6 +143,32 @@ def listen_dsn(engine: AsyncEngine) -> str | None:
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions that keep loaded objects usable after commit."""
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+class ReadSession(Session):
+    """A read's session: it refuses to flush a change, so a write in a read fails loudly instead of
+    committing statement by statement."""
+
+    def flush(self, objects: Any = None) -> None:
+        """Refuse pending changes; a flush with none is a no-op as usual."""
+        if self.new or self.dirty or self.deleted:
+            raise RuntimeError("a read (GET or HEAD) must not write: use POST, PUT, PATCH or DELETE")
+        super().flush(objects)
+
+
+def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession] | None:
+    """Sessions for reads that run outside a transaction, or None behind a PgBouncer.
+
+    Each statement commits on its own, which saves the `BEGIN` and `COMMIT` round trips of a read.
+    At READ COMMITTED every statement takes its own snapshot inside a transaction too, so a read
+    sees the same. Behind a PgBouncer in transaction mode a statement's prepare and execute could
+    reach different server connections outside a transaction, so there reads keep theirs.
+    """
+    if behind_pgbouncer(engine):
+        return None
+    autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return async_sessionmaker(autocommit, expire_on_commit=False, autoflush=False,
+                              sync_session_class=ReadSession)
 
 
 async def session_scope(maker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:

@@ -52,6 +52,14 @@ async def db(session: SessionDep) -> dict[str, int]:
     return {"one": (await session.execute(text("SELECT 1"))).scalar_one()}
 
 
+XACT_IDS = text("SELECT pg_current_xact_id()::text::bigint")
+
+
+@router.api_route("/api/v1/transactions", methods=["GET", "POST"])
+async def transactions(session: SessionDep) -> list[int]:
+    return [int((await session.execute(XACT_IDS)).scalar_one()) for _ in range(2)]
+
+
 async def client_for(**overrides: object) -> AsyncIterator[httpx.AsyncClient]:
     values: dict[str, object] = {"redis_url": testing.redis_url("shared"), "api_tokens": ["tok"],
                                  "database_url": testing.pg_server_url() + "/postgres"}
@@ -132,6 +140,13 @@ async def test_database_down_is_503_with_retry_after() -> None:
 
 async def test_session_dependency_reaches_the_database(client: httpx.AsyncClient) -> None:
     assert (await client.get("/api/v1/db")).json() == {"one": 1}
+
+
+async def test_a_read_runs_outside_a_transaction_and_a_write_in_one(client: httpx.AsyncClient) -> None:
+    first, second = (await client.get("/api/v1/transactions")).json()
+    assert first != second
+    first, second = (await client.post("/api/v1/transactions")).json()
+    assert first == second
 
 
 def test_json_log_lines_carry_the_correlation_id_and_mask_secrets() -> None:

@@ -1,5 +1,6 @@
 """The engine's pool: a connection that sat idle is checked before use and replaced when the
-database closed it; one in steady use goes straight to its query. Counts that stop at a cap."""
+database closed it; one in steady use goes straight to its query. Reads outside a transaction
+that refuse to write. Counts that stop at a cap."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql.asyncpg import AsyncAdapt_asyncpg_connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared import db, testing
 from shared.config import ServiceSettings
@@ -101,3 +103,42 @@ async def test_a_capped_count_is_exact_up_to_the_cap_and_says_when_it_stopped(
 ) -> None:
     async with AsyncSession(engine) as session:
         assert await db.capped_count(session, select(func.generate_series(1, rows)), cap=4) == counted
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class _Note(_Base):
+    __tablename__ = "read_session_notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+async def _transaction_ids(session: AsyncSession) -> list[int]:
+    return [int((await session.execute(text("SELECT pg_current_xact_id()::text::bigint"))).scalar_one())
+            for _ in range(2)]
+
+
+async def test_a_read_session_runs_each_statement_on_its_own_and_a_write_session_in_one_transaction(
+    engine: AsyncEngine,
+) -> None:
+    reads = db.create_read_sessionmaker(engine)
+    assert reads is not None
+    async for session in db.session_scope(reads):
+        first, second = await _transaction_ids(session)
+        assert first != second
+    async for session in db.session_scope(db.create_sessionmaker(engine)):
+        first, second = await _transaction_ids(session)
+        assert first == second
+
+
+async def test_a_read_session_refuses_to_write_and_stores_nothing(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        await conn.run_sync(_Base.metadata.create_all)
+    reads = db.create_read_sessionmaker(engine)
+    assert reads is not None
+    with pytest.raises(RuntimeError, match="must not write"):
+        async for session in db.session_scope(reads):
+            session.add(_Note(id=1))
+    async with engine.connect() as conn:
+        assert (await conn.execute(select(func.count()).select_from(_Note))).scalar_one() == 0

@@ -17,7 +17,14 @@ from sqlalchemy.orm import DeclarativeBase
 
 from shared import testing
 from shared.config import ServiceSettings
-from shared.db import behind_pgbouncer, create_engine, create_sessionmaker, listen_dsn, make_metadata
+from shared.db import (
+    behind_pgbouncer,
+    create_engine,
+    create_read_sessionmaker,
+    create_sessionmaker,
+    listen_dsn,
+    make_metadata,
+)
 from shared.events import Envelope, OutboxMixin, OutboxRelay, emit
 
 
@@ -123,6 +130,11 @@ async def test_with_the_setting_concurrent_transactions_share_two_server_connect
 ) -> None:
     await transactions(engine, clients=20, rounds=15)
     assert behind_pgbouncer(engine)
+
+
+def test_behind_it_reads_keep_their_transaction(engine: AsyncEngine) -> None:
+    # Outside a transaction a statement's prepare and execute could reach two server connections.
+    assert create_read_sessionmaker(engine) is None
 
 
 async def test_the_outbox_relay_publishes_every_row_once_through_the_pgbouncer(

@@ -28,5 +28,7 @@ class ApiRateLimit(TenantMixin, TimestampMixin, Base):
     endpoint: Mapped[str] = mapped_column(String(255), nullable=False, default=ANY_ENDPOINT)
     request_limit: Mapped[int] = mapped_column(Integer, nullable=False)
     window_seconds: Mapped[int] = mapped_column(Integer, nullable=False, default=60, server_default="60")
+    # The seed's schema kept usage here; Redis holds it (`RateLimits.read_usage`), and a read of the
+    # limits writes nothing, so these two columns stay at their defaults.
     current_usage: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     reset_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -18,10 +18,10 @@ router = APIRouter(prefix="/api/v1/rate-limits", tags=["rate-limits"])
 
 
 async def _with_usage(limits: service.RateLimits, row: ApiRateLimit) -> RateLimitOut:
-    await limits.read_usage(row)
+    usage, window_end = await limits.read_usage(row)
     return RateLimitOut(
         service=row.service, endpoint=row.endpoint, limit=row.request_limit,
-        window_seconds=row.window_seconds, current_usage=row.current_usage, reset_at=row.reset_at,
+        window_seconds=row.window_seconds, current_usage=usage, reset_at=window_end,
         updated_at=row.updated_at,
     )
 

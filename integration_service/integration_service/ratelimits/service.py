@@ -96,12 +96,11 @@ class RateLimits:
         limits = await self._limits(tenant, service)
         return await hit(self.limiter, limits, tenant, service, endpoint, cost)
 
-    async def read_usage(self, row: ApiRateLimit) -> None:
-        """Set the row's usage and window end from Redis, which holds the truth; the columns keep
-        the last value read, for reports off the database."""
+    async def read_usage(self, row: ApiRateLimit) -> tuple[int, datetime]:
+        """The limit's usage in its current window and the window's end, from Redis, which holds
+        the truth (a read writes nothing back to the row)."""
         key = counter_key(row.tenant_id, row.service, row.endpoint)
-        row.current_usage = await self.limiter.usage(key, row.window_seconds)
-        row.reset_at = reset_at(row.window_seconds)
+        return await self.limiter.usage(key, row.window_seconds), reset_at(row.window_seconds)
 
     def forget(self, tenant: str, service: str) -> None:
         """Drop the cached limits (after a change through the API)."""

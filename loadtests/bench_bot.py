@@ -23,7 +23,8 @@ in as long); the bot's own time per update (its histogram, rate limit entry -> h
 Core's two calls timed alone from the bench; Redis round trips and commands per update (MONITOR on
 the bot's own logical database: a script's own calls not counted, a connection's commands within
 50 us of each other one round trip) and PostgreSQL transactions per update (`pg_stat_database` of
-the bot's and Core's databases), less the idle bot's, in a counting phase of its own.
+the bot's and Core's databases; a read's statements run outside a transaction and count one each),
+less the idle bot's, in a counting phase of its own.
 BENCH_PROFILE=<file> records the bot under py-spy (when on PATH) into a speedscope file,
 BENCH_PROFILE_CORE=<file> the Core Service.
 """
@@ -466,7 +467,7 @@ def _report(results: dict[str, Phase], turns: dict[str, Phase], counts: Phase, d
         print(f"round trips per {action} update ({COUNT_ROUNDS[action]} updates): "
               f"bot Redis {counted['trips']:.1f} ({counted['redis']:.1f} commands), "
               f"bot PostgreSQL {counted[databases['bot']]:.1f} transactions; "
-              f"Core PostgreSQL {counted[databases['core']]:.1f} transactions")
+              f"Core PostgreSQL {counted[databases['core']]:.1f} transactions (a read's statements one each)")
 
 
 def main() -> int:

@@ -7,8 +7,9 @@ pointed at it, and Bot Gateway instances in webhook mode with their own bot at t
 for the `bot` scenario, two for `resident`, behind a round-robin proxy (`loadtests/proxy.py`) whose
 URL is the bot's webhook, so the emulator's deliveries alternate between them as a load balancer's
 would; all share the stack's databases and Redis. Reports go to `.data/loadtest/` (HTML, CSV,
-summary.json, which also says how many updates each bot took). Exit status 1 on any failed
-request or a p95 over its target.
+summary.json, which also says how many updates each bot took, and `<scenario>_hold.json`: what was
+answered during the hold alone, at the full number of users, printed as its own row). Exit status
+1 on any failed request or a p95 over its target, judged over the whole run, ramps included.
 
   The Integration Service and each bot under test run WORKERS uvicorn processes (default 1;
   the stack's Core Service is whatever `make run` started); PROCESSES runs locust in that many
@@ -40,6 +41,7 @@ import asyncpg
 from loadtests.options import USAGE, OptionError, parse_options
 from loadtests.processes import cpu_used, free_port, machine_busy_seconds, named_cpu_seconds, tree_cpu_seconds
 from loadtests.proxy import round_robin
+from loadtests.shapes import HOLD_REPORT_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / ".data" / "loadtest"
@@ -134,12 +136,20 @@ def run_locust(name: str, host: str, env: dict[str, str], processes: int) -> dic
         cmd += ["--processes", str(processes)]
     print(f"$ locust {name}: {env['USERS']} users, {env['DURATION']} s against {host}"
           f"{f', {processes} processes' if processes != 1 else ''}", flush=True)
+    hold = OUT / f"{name}_hold.json"
+    hold.unlink(missing_ok=True)
     before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
-    subprocess.run(cmd, env=env, cwd=ROOT, check=False)  # noqa: S603 (failures are judged from the CSV)
+    subprocess.run(cmd, env={**env, HOLD_REPORT_ENV: str(hold)}, cwd=ROOT, check=False)  # noqa: S603 (failures are judged from the CSV)
     after, wall = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic() - started
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return {"cpu_seconds": round(cpu, 1), "wall_seconds": round(wall, 1),
             "cpu_percent_of_one_core": round(100 * cpu / wall, 1) if wall else 0.0}
+
+
+def hold_figures(name: str) -> dict[str, Any]:
+    """What was answered during the hold (the shape's file), or nothing for a run too short to hold."""
+    hold = OUT / f"{name}_hold.json"
+    return {"hold": json.loads(hold.read_text())} if hold.exists() else {}
 
 
 async def _vacuum(urls: list[str]) -> None:
@@ -233,12 +243,13 @@ def run_bot_scenario(name: str, base: dict[str, str], workers: int, processes: i
         if len(ports) == 1:
             start_bots(name, base, workers, procs, ports)
             generator = run_locust(name, f"http://127.0.0.1:{ports[0]}", env, processes)
-            return {**verdict(name, targets_for(name)), "load_generator": generator}
+            return {**verdict(name, targets_for(name)), "load_generator": generator, **hold_figures(name)}
         with round_robin([f"http://127.0.0.1:{port}" for port in ports], record=False) as proxy:
             start_bots(name, base, workers, procs, ports, f"{proxy.url}/telegram/webhook")
             generator = run_locust(name, proxy.url, env, processes)
             bots = {"replicas": len(procs), "updates_per_bot": proxy.split()}
-        return {**verdict(name, targets_for(name)), "load_generator": generator, "bots": bots}
+        return {**verdict(name, targets_for(name)), "load_generator": generator, "bots": bots,
+                **hold_figures(name)}
     finally:
         stop(procs)
 
@@ -275,6 +286,11 @@ def print_table(name: str, result: dict[str, Any]) -> None:
     for label, f in result["requests"].items():
         print(f"{'':{len(name) + 2}}{label[:42]:42} {f['count']:7} {f['failures']:5} {f['rps']:7} "
               f"{f['mean_ms']:7} {f['p50_ms']:6.0f} {f['p95_ms']:6.0f} {f['p99_ms']:6.0f}")
+    hold = result.get("hold")
+    if hold:
+        print(f"{'':{len(name) + 2}}{'the hold only (' + str(hold['users']) + ' users, ramps left out)':42} "
+              f"{hold['count']:7} {hold['failures']:5} {'':7} {'':7} "
+              f"{hold['p50_ms']:6.0f} {hold['p95_ms']:6.0f} {hold['p99_ms']:6.0f}")
     bots = result.get("bots")
     if bots:
         print(f"{'':{len(name) + 2}}{bots['replicas']} bots behind the round-robin proxy: "
@@ -319,7 +335,8 @@ def main() -> int:
                     "LOADTEST_ADDRESSES": "|".join(ADDRESSES)}, options.processes)
             split["load generator (locust)"] = generator["cpu_seconds"]
             results["integration"] = {**verdict("integration", targets_for("integration")),
-                                      "load_generator": generator, "cpu": cpu_shares(split)}
+                                      "load_generator": generator, "cpu": cpu_shares(split),
+                                      **hold_figures("integration")}
         for name in ("bot", "resident"):
             if name not in scenarios:
                 continue

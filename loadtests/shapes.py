@@ -1,13 +1,42 @@
-"""The load shape of the locust scenarios: step up, hold, step down."""
+"""The load shape of the locust scenarios: step up, hold, step down; and the figures of the hold."""
 
 from __future__ import annotations
 
+import json
 import math
 import os
+from collections import Counter
+from pathlib import Path
+from typing import Any
 
 from locust import LoadTestShape
+from locust.env import Environment
+from locust.stats import calculate_response_time_percentile
 
 from loadtests.options import parse_duration
+
+# Where the shape writes the hold's figures (set by `loadtests/loadtest_run.py`).
+HOLD_REPORT_ENV = "LOADTEST_HOLD_REPORT"
+
+
+def judged(environment: Environment) -> tuple[Counter[int], int]:
+    """The response times so far (rounded ms -> count) and failures of what a scenario's target
+    judges: its bot replies ("reply ..."), or every request where it has none."""
+    entries = list(environment.stats.entries.values())
+    replies = [e for e in entries if e.name.startswith("reply")]
+    times: Counter[int] = Counter()
+    for entry in replies or entries:
+        times.update(entry.response_times)
+    return times, sum(e.num_failures for e in replies or entries)
+
+
+def figures(times: Counter[int], failures: int) -> dict[str, Any]:
+    """Count, failures and p50/p95/p99 (ms) of a histogram of response times."""
+    count = sum(times.values())
+    out: dict[str, Any] = {"count": count, "failures": failures}
+    for name, percent in (("p50_ms", 0.5), ("p95_ms", 0.95), ("p99_ms", 0.99)):
+        out[name] = calculate_response_time_percentile(dict(times), count, percent) if count else 0
+    return out
 
 
 class StepLoad(LoadTestShape):
@@ -17,6 +46,8 @@ class StepLoad(LoadTestShape):
 
     abstract = True
     default_users = 50
+    _hold_start: tuple[Counter[int], int] | None = None
+    _hold_reported = False
     duration = float(parse_duration(os.environ.get("DURATION", "60")))
     steps = max(1, int(os.environ.get("STEPS", "5")))
 
@@ -35,7 +66,22 @@ class StepLoad(LoadTestShape):
             fraction = math.ceil(self.steps * elapsed / ramp) / self.steps
         elif elapsed < self.duration - ramp:
             fraction = 1.0
+            if self._hold_start is None and self.runner is not None:
+                self._hold_start = judged(self.runner.environment)
         else:
             fraction = math.ceil(self.steps * (self.duration - elapsed) / ramp) / self.steps
+            self._report_hold()
         # Each step is reached within about a second.
         return max(1, round(self.users * fraction)), max(1.0, self.users / self.steps)
+
+    def _report_hold(self) -> None:
+        """Write the figures of what was answered during the hold (at the full number of users, the
+        ramps left out) to the file `LOADTEST_HOLD_REPORT` names, once."""
+        path = os.environ.get(HOLD_REPORT_ENV)
+        if self._hold_reported or self._hold_start is None or self.runner is None or not path:
+            return
+        self._hold_reported = True
+        times, failures = judged(self.runner.environment)
+        start_times, start_failures = self._hold_start
+        held = figures(times - start_times, failures - start_failures)
+        Path(path).write_text(json.dumps({"users": self.users, **held}))

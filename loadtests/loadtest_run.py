@@ -38,10 +38,9 @@ from typing import Any
 
 import asyncpg
 
-from loadtests.options import USAGE, OptionError, parse_options
+from loadtests.options import HOLD_REPORT_ENV, USAGE, OptionError, parse_options
 from loadtests.processes import cpu_used, free_port, machine_busy_seconds, named_cpu_seconds, tree_cpu_seconds
 from loadtests.proxy import round_robin
-from loadtests.shapes import HOLD_REPORT_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / ".data" / "loadtest"

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 SCENARIOS = ("integration", "bot", "resident")
 DEFAULT_SCENARIOS = "integration,bot"
+# Where the load shape writes what was answered during the hold (`loadtests/shapes.py`).
+HOLD_REPORT_ENV = "LOADTEST_HOLD_REPORT"
 # Locust's own `--run-time` forms: `90`, `90s`, `5m`, `1h30m`, `1h30m15s` (units in this order).
 _DURATION = re.compile(r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?$", re.ASCII)
 DURATION_FORMS = "seconds (`90`) or locust's `30s`, `5m`, `1h30m`"

@@ -13,10 +13,7 @@ from locust import LoadTestShape
 from locust.env import Environment
 from locust.stats import calculate_response_time_percentile
 
-from loadtests.options import parse_duration
-
-# Where the shape writes the hold's figures (set by `loadtests/loadtest_run.py`).
-HOLD_REPORT_ENV = "LOADTEST_HOLD_REPORT"
+from loadtests.options import HOLD_REPORT_ENV, parse_duration
 
 
 def judged(environment: Environment) -> tuple[Counter[int], int]:

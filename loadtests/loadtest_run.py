@@ -8,7 +8,8 @@ for the `bot` scenario, two for `resident`, behind a round-robin proxy (`loadtes
 URL is the bot's webhook, so the emulator's deliveries alternate between them as a load balancer's
 would; all share the stack's databases and Redis. Reports go to `.data/loadtest/` (HTML, CSV,
 summary.json, which also says how many updates each bot took, and `<scenario>_hold.json`: what was
-answered during the hold alone, at the full number of users, printed as its own row). Exit status
+answered during the hold alone, at the full number of users, and in its second half, printed as
+rows of their own). Exit status
 1 on any failed request or a p95 over its target, judged over the whole run, ramps included.
 
   The Integration Service and each bot under test run WORKERS uvicorn processes (default 1;
@@ -287,9 +288,11 @@ def print_table(name: str, result: dict[str, Any]) -> None:
               f"{f['mean_ms']:7} {f['p50_ms']:6.0f} {f['p95_ms']:6.0f} {f['p99_ms']:6.0f}")
     hold = result.get("hold")
     if hold:
-        print(f"{'':{len(name) + 2}}{'the hold only (' + str(hold['users']) + ' users, ramps left out)':42} "
-              f"{hold['count']:7} {hold['failures']:5} {'':7} {'':7} "
-              f"{hold['p50_ms']:6.0f} {hold['p95_ms']:6.0f} {hold['p99_ms']:6.0f}")
+        for label, f in ((f"the hold only ({hold['users']} users)", hold),
+                         ("the hold's second half", hold.get("second_half"))):
+            if f:
+                print(f"{'':{len(name) + 2}}{label:42} {f['count']:7} {f['failures']:5} {'':7} {'':7} "
+                      f"{f['p50_ms']:6.0f} {f['p95_ms']:6.0f} {f['p99_ms']:6.0f}")
     bots = result.get("bots")
     if bots:
         print(f"{'':{len(name) + 2}}{bots['replicas']} bots behind the round-robin proxy: "

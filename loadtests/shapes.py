@@ -44,6 +44,7 @@ class StepLoad(LoadTestShape):
     abstract = True
     default_users = 50
     _hold_start: tuple[Counter[int], int] | None = None
+    _hold_middle: tuple[Counter[int], int] | None = None
     _hold_reported = False
     duration = float(parse_duration(os.environ.get("DURATION", "60")))
     steps = max(1, int(os.environ.get("STEPS", "5")))
@@ -63,8 +64,10 @@ class StepLoad(LoadTestShape):
             fraction = math.ceil(self.steps * elapsed / ramp) / self.steps
         elif elapsed < self.duration - ramp:
             fraction = 1.0
-            if self._hold_start is None and self.runner is not None:
+            if self.runner is not None and self._hold_start is None:
                 self._hold_start = judged(self.runner.environment)
+            if self.runner is not None and self._hold_middle is None and elapsed >= self.duration / 2:
+                self._hold_middle = judged(self.runner.environment)
         else:
             fraction = math.ceil(self.steps * (self.duration - elapsed) / ramp) / self.steps
             self._report_hold()
@@ -73,12 +76,19 @@ class StepLoad(LoadTestShape):
 
     def _report_hold(self) -> None:
         """Write the figures of what was answered during the hold (at the full number of users, the
-        ramps left out) to the file `LOADTEST_HOLD_REPORT` names, once."""
+        ramps left out), and during its second half alone (once the ramp's backlog is answered), to
+        the file `LOADTEST_HOLD_REPORT` names, once."""
         path = os.environ.get(HOLD_REPORT_ENV)
         if self._hold_reported or self._hold_start is None or self.runner is None or not path:
             return
         self._hold_reported = True
         times, failures = judged(self.runner.environment)
-        start_times, start_failures = self._hold_start
-        held = figures(times - start_times, failures - start_failures)
-        Path(path).write_text(json.dumps({"users": self.users, **held}))
+        report = {"users": self.users, **_between(self._hold_start, (times, failures))}
+        if self._hold_middle is not None:
+            report["second_half"] = _between(self._hold_middle, (times, failures))
+        Path(path).write_text(json.dumps(report))
+
+
+def _between(start: tuple[Counter[int], int], end: tuple[Counter[int], int]) -> dict[str, Any]:
+    """The figures of what was answered between two moments, from what had been answered at each."""
+    return figures(end[0] - start[0], end[1] - start[1])

@@ -11,8 +11,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 
-# A 100 s run of 1,000 users: the ramp's sign-ins are slow, the hold's replies fast but for one
-# failure, a staff call is slow (a reply target does not judge it), and the step down is slow again.
+# A 100 s run of 1,000 users: the ramp's sign-ins are slow, so are the first replies of the hold,
+# those of its second half fast but for one failure; a staff call is slow (a reply target does not
+# judge it), and the step down is slow again.
 RUN = """
 import json, sys, time
 from locust import HttpUser, task
@@ -39,6 +40,9 @@ at(10)
 for _ in range(20):
     stats.log_request("BOT", "reply start", 16000, 0)
 at(30)
+for _ in range(9):
+    stats.log_request("BOT", "reply my requests", 3000, 0)  # what the ramp left waiting
+at(50)
 for _ in range(99):
     stats.log_request("BOT", "reply my requests", 120, 0)
 stats.log_request("BOT", "reply my requests", 900, 0)
@@ -59,7 +63,8 @@ def run_shape(tmp_path: Path) -> tuple[list[object], dict[str, object]]:
     return json.loads(done.stdout.splitlines()[-1]), json.loads(report.read_text())
 
 
-def test_it_steps_up_holds_and_steps_down_and_reports_the_replies_of_the_hold(tmp_path: Path) -> None:
+def test_it_steps_up_holds_steps_down_and_reports_the_hold_and_its_second_half(tmp_path: Path) -> None:
     ticks, hold = run_shape(tmp_path)
     assert ticks == [[200, 200.0], [1000, 200.0], [1000, 200.0], [200, 200.0], None]
-    assert hold == {"users": 1000, "count": 100, "failures": 1, "p50_ms": 120, "p95_ms": 120, "p99_ms": 900}
+    assert hold == {"users": 1000, "count": 109, "failures": 1, "p50_ms": 120, "p95_ms": 3000, "p99_ms": 3000,
+                    "second_half": {"count": 100, "failures": 1, "p50_ms": 120, "p95_ms": 120, "p99_ms": 900}}

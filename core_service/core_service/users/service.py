@@ -60,10 +60,9 @@ async def find_or_create(
         index_elements=["tenant_id", "telegram_id"]
     )
     await session.execute(stmt)
-    user = await by_telegram(session, tenant, telegram_id)
-    assert user is not None
-    await session.refresh(user)
-    return user
+    # populate_existing: a user this session had already loaded is read again, not taken as it was.
+    query = select(User).where(User.tenant_id == tenant, User.telegram_id == telegram_id)
+    return (await session.execute(query.execution_options(populate_existing=True))).scalar_one()
 
 
 def _living_in(building_id: int | None, apartment: int | None) -> ColumnElement[bool]:

@@ -9,8 +9,8 @@ URL is the bot's webhook, so the emulator's deliveries alternate between them as
 would; all share the stack's databases and Redis. Reports go to `.data/loadtest/` (HTML, CSV,
 summary.json, which also says how many updates each bot took, and `<scenario>_hold.json`: what was
 answered during the hold alone, at the full number of users, and in its second half, printed as
-rows of their own). Exit status
-1 on any failed request or a p95 over its target, judged over the whole run, ramps included.
+rows of their own). Exit status 1 on any failed request or a p95 over its target, judged over the
+whole run, ramps included.
 
   The Integration Service and each bot under test run WORKERS uvicorn processes (default 1;
   the stack's Core Service is whatever `make run` started); PROCESSES runs locust in that many
@@ -136,7 +136,7 @@ def run_locust(name: str, host: str, env: dict[str, str], processes: int) -> dic
         cmd += ["--processes", str(processes)]
     print(f"$ locust {name}: {env['USERS']} users, {env['DURATION']} s against {host}"
           f"{f', {processes} processes' if processes != 1 else ''}", flush=True)
-    hold = OUT / f"{name}_hold.json"
+    hold = hold_file(name)
     hold.unlink(missing_ok=True)
     before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
     subprocess.run(cmd, env={**env, HOLD_REPORT_ENV: str(hold)}, cwd=ROOT, check=False)  # noqa: S603 (failures are judged from the CSV)
@@ -146,9 +146,14 @@ def run_locust(name: str, host: str, env: dict[str, str], processes: int) -> dic
             "cpu_percent_of_one_core": round(100 * cpu / wall, 1) if wall else 0.0}
 
 
+def hold_file(name: str) -> Path:
+    """Where the scenario's shape writes what was answered during the hold."""
+    return OUT / f"{name}_hold.json"
+
+
 def hold_figures(name: str) -> dict[str, Any]:
     """What was answered during the hold (the shape's file), or nothing for a run too short to hold."""
-    hold = OUT / f"{name}_hold.json"
+    hold = hold_file(name)
     return {"hold": json.loads(hold.read_text())} if hold.exists() else {}
 
 

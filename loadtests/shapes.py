@@ -27,8 +27,10 @@ def judged(environment: Environment) -> tuple[Counter[int], int]:
     return times, sum(e.num_failures for e in replies or entries)
 
 
-def figures(times: Counter[int], failures: int) -> dict[str, Any]:
-    """Count, failures and p50/p95/p99 (ms) of a histogram of response times."""
+def figures(start: tuple[Counter[int], int], end: tuple[Counter[int], int]) -> dict[str, Any]:
+    """Count, failures and p50/p95/p99 (ms) of what was answered between two moments, from what
+    `judged` gave at each."""
+    times, failures = end[0] - start[0], end[1] - start[1]
     count = sum(times.values())
     out: dict[str, Any] = {"count": count, "failures": failures}
     for name, percent in (("p50_ms", 0.5), ("p95_ms", 0.95), ("p99_ms", 0.99)):
@@ -64,10 +66,11 @@ class StepLoad(LoadTestShape):
             fraction = math.ceil(self.steps * elapsed / ramp) / self.steps
         elif elapsed < self.duration - ramp:
             fraction = 1.0
-            if self.runner is not None and self._hold_start is None:
-                self._hold_start = judged(self.runner.environment)
-            if self.runner is not None and self._hold_middle is None and elapsed >= self.duration / 2:
-                self._hold_middle = judged(self.runner.environment)
+            if self.runner is not None:
+                if self._hold_start is None:
+                    self._hold_start = judged(self.runner.environment)
+                if self._hold_middle is None and elapsed >= self.duration / 2:
+                    self._hold_middle = judged(self.runner.environment)
         else:
             fraction = math.ceil(self.steps * (self.duration - elapsed) / ramp) / self.steps
             self._report_hold()
@@ -82,13 +85,8 @@ class StepLoad(LoadTestShape):
         if self._hold_reported or self._hold_start is None or self.runner is None or not path:
             return
         self._hold_reported = True
-        times, failures = judged(self.runner.environment)
-        report = {"users": self.users, **_between(self._hold_start, (times, failures))}
+        now = judged(self.runner.environment)
+        report = {"users": self.users, **figures(self._hold_start, now)}
         if self._hold_middle is not None:
-            report["second_half"] = _between(self._hold_middle, (times, failures))
+            report["second_half"] = figures(self._hold_middle, now)
         Path(path).write_text(json.dumps(report))
-
-
-def _between(start: tuple[Counter[int], int], end: tuple[Counter[int], int]) -> dict[str, Any]:
-    """The figures of what was answered between two moments, from what had been answered at each."""
-    return figures(end[0] - start[0], end[1] - start[1])

@@ -42,9 +42,13 @@ async def staff_telegram_ids(session: AsyncSession, tenant: str) -> list[int]:
     return list((await session.execute(query)).scalars())
 
 
-async def by_telegram(session: AsyncSession, tenant: str, telegram_id: int) -> User | None:
-    """The user with this Telegram id in `tenant`, if any."""
+async def by_telegram(
+    session: AsyncSession, tenant: str, telegram_id: int, *, fresh: bool = False
+) -> User | None:
+    """The user with this Telegram id in `tenant`, if any; `fresh` reads again a user the session
+    had already loaded instead of taking it as it was."""
     query = select(User).where(User.tenant_id == tenant, User.telegram_id == telegram_id)
+    query = query.execution_options(populate_existing=fresh)
     return (await session.execute(query)).scalar_one_or_none()
 
 
@@ -60,9 +64,9 @@ async def find_or_create(
         index_elements=["tenant_id", "telegram_id"]
     )
     await session.execute(stmt)
-    # populate_existing: a user this session had already loaded is read again, not taken as it was.
-    query = select(User).where(User.tenant_id == tenant, User.telegram_id == telegram_id)
-    return (await session.execute(query.execution_options(populate_existing=True))).scalar_one()
+    user = await by_telegram(session, tenant, telegram_id, fresh=True)
+    assert user is not None  # inserted above, or there already
+    return user
 
 
 def _living_in(building_id: int | None, apartment: int | None) -> ColumnElement[bool]:

@@ -11,6 +11,7 @@ from typing import Any
 
 from prometheus_client import Counter
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 from redis.crc import key_slot
 from redis.exceptions import NoScriptError, RedisError
 
@@ -77,6 +78,10 @@ return out
 Call = tuple[tuple[tuple[str, int, int], ...], int]
 
 
+def _call(windows: Sequence[tuple[str, int, float]], cost: int) -> Call:
+    return tuple((key, limit, int(seconds * 1000)) for key, limit, seconds in windows), cost
+
+
 def counter_key(limiter: str, key: str) -> str:
     """The Redis key (without the window index) counting `key`: `rl:{limiter:owner}:rest`.
 
@@ -123,11 +128,28 @@ class RateLimiter:
 
     async def hit_all(self, windows: Sequence[tuple[str, int, float]], cost: int = 1) -> list[Decision]:
         """Count `cost` against every `(key, limit, window_seconds)` only if all allow."""
-        call: Call = (tuple((key, limit, int(seconds * 1000)) for key, limit, seconds in windows), cost)
+        call = _call(windows, cost)
         try:
             return await self._batch.submit(call)
         except Overloaded as exc:  # Redis is not keeping up: the same as Redis down
             return self._let_through(exc, [call])[0]
+
+    def count_in(self, pipe: Pipeline, windows: Sequence[tuple[str, int, float]], cost: int = 1) -> Call:
+        """Queue `hit_all(windows, cost)` on the caller's pipeline (its round trip, not one of its own);
+        `decided` reads the answer from the pipeline's reply. Not on a cluster, where a pipeline
+        may span nodes while a script runs on one slot."""
+        call = _call(windows, cost)
+        keys, args = self._request([call])
+        pipe.execute_command("EVALSHA", self._script.sha, len(keys), *keys, *args)
+        return call
+
+    def decided(self, call: Call, reply: Any) -> list[Decision] | None:
+        """The answer to a call queued with `count_in`; None when its reply is an error (the script
+        not loaded since Redis restarted): nothing was counted, so count it with `hit_all`."""
+        if isinstance(reply, Exception):
+            return None
+        answer = self._answers([call], reply)[0]
+        return answer if isinstance(answer, list) else None
 
     async def _decide(self, calls: list[Call]) -> list[list[Decision] | BaseException]:
         if not self._cluster:

@@ -118,3 +118,30 @@ async def test_a_limiter_whose_redis_cannot_keep_up_fails_open_like_one_that_is_
     closed._batch.max_pending = 0
     with pytest.raises(Overloaded):
         await closed.hit("x", 1, 60)
+
+
+async def test_a_call_counted_in_the_callers_pipeline_is_decided_as_hit_all_decides_it(redis: Redis) -> None:
+    limiter = RateLimiter(redis, "t")
+    await limiter.hit_all([("mine:minute", 2, 60)])  # the script loaded, one call counted
+    answers = []
+    for _ in range(2):
+        pipe = redis.pipeline(transaction=False)
+        pipe.set("mine:other", b"1")
+        call = limiter.count_in(pipe, [("mine:minute", 2, 60), ("mine:hour", 5, 3600)])
+        stored, reply = await pipe.execute(raise_on_error=False)
+        assert stored is True
+        answers.append(limiter.decided(call, reply))
+    assert [[d.allowed for d in answer or []] for answer in answers] == [[True, True], [False, True]]
+    assert await limiter.usage("mine:minute", 60) == 2
+    assert await limiter.usage("mine:hour", 3600) == 1  # the refused call used up no other window
+
+
+async def test_a_call_queued_while_redis_lacks_the_script_counts_nothing_and_says_so(redis: Redis) -> None:
+    limiter = RateLimiter(redis, "t")
+    await redis.script_flush()
+    pipe = redis.pipeline(transaction=False)
+    call = limiter.count_in(pipe, [("lost:minute", 1, 60)])
+    (reply,) = await pipe.execute(raise_on_error=False)
+    assert limiter.decided(call, reply) is None
+    assert await limiter.usage("lost:minute", 60) == 0
+    assert (await limiter.hit_all([("lost:minute", 1, 60)]))[0].allowed  # counted again, loading the script

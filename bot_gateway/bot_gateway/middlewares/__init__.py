@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram import Dispatcher
-from redis.asyncio import Redis
+from aiogram import BaseMiddleware, Dispatcher
 
 from bot_gateway.config import Settings
 from bot_gateway.context import Services
@@ -13,36 +12,36 @@ from bot_gateway.middlewares.callback_cache import CallbackCacheMiddleware
 from bot_gateway.middlewares.inflight import InFlight
 from bot_gateway.middlewares.last_text import LastTextMiddleware
 from bot_gateway.middlewares.logging import LoggingMiddleware
-from bot_gateway.middlewares.ratelimit import RateLimitMiddleware
+from bot_gateway.middlewares.ratelimit import CountWithLock, RateLimitMiddleware
 from bot_gateway.middlewares.tracing import HandlerSpan, UpdateSpan
 from shared.ratelimit import RateLimiter
 
 
 def setup_middlewares(
     dp: Dispatcher, settings: Settings, services: Services, *, inflight: InFlight,
-    metrics: MetricsBuffer | None, on_login: OnLogin | None = None, limiter_redis: Redis | None = None,
+    metrics: MetricsBuffer | None, on_login: OnLogin | None = None,
 ) -> None:
-    """Update span -> in-flight count -> rate limit -> logging -> auth, on messages, edited messages
-    and buttons alike (-> the last text a flow took for messages, the callback cache for buttons);
-    a span around every handler."""
+    """The rate-limit count handed to the lock -> the chat's lock (aiogram's FSM middleware, on a
+    dispatcher made with `disable_fsm`) -> update span -> in-flight count; then rate limit ->
+    logging -> auth, on messages, edited messages and buttons alike (-> the last text a flow took
+    for messages, the callback cache for buttons); a span around every handler."""
+    chain: list[BaseMiddleware] = [LoggingMiddleware(metrics), AuthMiddleware(on_login)]
+    if settings.rate_limit_enabled:
+        limits = RateLimitMiddleware(
+            RateLimiter(services.redis, "bot", fail_open=True), services.redis, services.sessions.store,
+            per_minute=settings.rate_limit_per_minute, per_hour=settings.rate_limit_per_hour,
+            commands_per_minute=settings.rate_limit_commands_per_minute,
+            callbacks_per_minute=settings.rate_limit_callbacks_per_minute,
+            callbacks_per_hour=settings.rate_limit_callbacks_per_hour, metrics=metrics,
+        )
+        chain.insert(0, limits)
+        dp.update.outer_middleware(CountWithLock(limits))
+    dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(UpdateSpan())
     dp.update.outer_middleware(inflight)
     for name, observer in dp.observers.items():
         if name != "update":  # the dispatcher's own hand-over to the routers
             observer.middleware(HandlerSpan())
-    redis = limiter_redis or services.redis
-    chain = [
-        LoggingMiddleware(metrics),
-        AuthMiddleware(on_login),
-    ]
-    if settings.rate_limit_enabled:
-        chain.insert(0, RateLimitMiddleware(
-            RateLimiter(redis, "bot", fail_open=True), redis, services.sessions.store,
-            per_minute=settings.rate_limit_per_minute, per_hour=settings.rate_limit_per_hour,
-            commands_per_minute=settings.rate_limit_commands_per_minute,
-            callbacks_per_minute=settings.rate_limit_callbacks_per_minute,
-            callbacks_per_hour=settings.rate_limit_callbacks_per_hour, metrics=metrics,
-        ))
     for observer in (dp.message, dp.edited_message, dp.callback_query):
         for middleware in chain:
             observer.outer_middleware(middleware)

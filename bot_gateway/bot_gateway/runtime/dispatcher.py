@@ -37,18 +37,18 @@ def build_storage(redis: Redis, settings: Settings) -> SharedRedisStorage:
 
 def build_dispatcher(
     settings: Settings, services: Services, *, metrics: MetricsBuffer | None, inflight: InFlight,
-    on_login: OnLogin | None = None, limiter_redis: Redis | None = None,
+    on_login: OnLogin | None = None,
 ) -> Dispatcher:
     """Everything an update goes through; `services` is the one workflow-data entry."""
     storage = build_storage(services.redis, settings)
     store = services.sessions.store
     # The sender's session is read with the update's lock (one round trip), for the auth middleware.
     isolation = storage.create_isolation(also_read=lambda key: [store.key(key.user_id)])
-    dp = Dispatcher(storage=storage, events_isolation=isolation, services=services)
+    # The FSM middleware (the lock) is registered with the others, after what it counts in its round trip.
+    dp = Dispatcher(storage=storage, events_isolation=isolation, disable_fsm=True, services=services)
     dp.include_router(build_router())
     inline_pure_filters(dp)
-    setup_middlewares(dp, settings, services, inflight=inflight, metrics=metrics, on_login=on_login,
-                      limiter_redis=limiter_redis)
+    setup_middlewares(dp, settings, services, inflight=inflight, metrics=metrics, on_login=on_login)
     return dp
 
 

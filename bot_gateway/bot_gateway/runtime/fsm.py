@@ -6,7 +6,8 @@ fails open); a flow's state simply reads as empty until Redis is back.
 Taking an update's lock reads the state and the data (and what `also_read` names: the session) in
 the same round trip: aiogram reads the state right after the lock is taken, the auth middleware the
 session, a flow's step its data, and those reads are answered from what came back with the lock
-(`prefetch.py`) until the update writes them.
+(`prefetch.py`) until the update writes them. The same round trip counts the update against its
+rate limits when the rate-limit middleware asked for it (`prefetch.counting`).
 """
 
 from __future__ import annotations
@@ -172,7 +173,17 @@ class ResilientIsolation(RedisEventIsolation):
             pipe.set(lock.name, token, nx=True, px=expiry)
             for name in keys:
                 pipe.get(name)
-            locked, *values = await pipe.execute()
+            count = prefetch.to_count()
+            if count is not None and count.limiter.redis is self.redis:
+                call = count.limiter.count_in(pipe, count.windows)
+                *replies, counted = await pipe.execute(raise_on_error=False)
+                # Counted whether or not the lock is free now: the update is handled once it is.
+                taken[prefetch.RATE_LIMIT] = count.limiter.decided(call, counted)
+            else:
+                replies = await pipe.execute(raise_on_error=False)
+            if error := next((r for r in replies if isinstance(r, Exception)), None):
+                raise error
+            locked, *values = replies
         if not locked:
             return bool(await lock.acquire())
         lock.local.token = token  # what the lock's release checks

@@ -66,6 +66,18 @@ async def test_edited_messages_count_as_messages(run_app, telegram):
     assert sum(x.startswith("Слишком много сообщений") for x in texts) == 1
 
 
+async def test_each_message_is_counted_once_with_its_lock_or_on_its_own(run_app, telegram):
+    async with run_app(rate_limit_per_hour=2) as (app, _client):
+        redis = runtime_of(app).services.redis
+        for sent in range(1, 4):
+            if sent == 2:  # Redis restarted and lost the limiter's script: counted on its own instead
+                await redis.script_flush()
+            await telegram.updates.put(telegram.message(609, "hello"))
+            texts = await _settle(telegram, 609, sent)
+    assert texts.count(t("unknown.message", "ru")) == 2
+    assert sum(x.startswith("Слишком много сообщений") for x in texts) == 1
+
+
 async def test_commands_are_limited_to_five_a_minute(run_app, telegram):
     async with run_app():
         for _ in range(8):

@@ -25,6 +25,7 @@ def setup_middlewares(
     dispatcher made with `disable_fsm`) -> update span -> in-flight count; then rate limit ->
     logging -> auth, on messages, edited messages and buttons alike (-> the last text a flow took
     for messages, the callback cache for buttons); a span around every handler."""
+    limited = (dp.message, dp.edited_message, dp.callback_query)
     chain: list[BaseMiddleware] = [LoggingMiddleware(metrics), AuthMiddleware(on_login)]
     if settings.rate_limit_enabled:
         limits = RateLimitMiddleware(
@@ -35,14 +36,14 @@ def setup_middlewares(
             callbacks_per_hour=settings.rate_limit_callbacks_per_hour, metrics=metrics,
         )
         chain.insert(0, limits)
-        dp.update.outer_middleware(CountWithLock(limits))
+        dp.update.outer_middleware(CountWithLock(limits, frozenset(o.event_name for o in limited)))
     dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(UpdateSpan())
     dp.update.outer_middleware(inflight)
     for name, observer in dp.observers.items():
         if name != "update":  # the dispatcher's own hand-over to the routers
             observer.middleware(HandlerSpan())
-    for observer in (dp.message, dp.edited_message, dp.callback_query):
+    for observer in limited:
         for middleware in chain:
             observer.outer_middleware(middleware)
     dp.message.outer_middleware(LastTextMiddleware())

@@ -51,9 +51,7 @@ class RateLimitMiddleware(BaseMiddleware):
 
     def count(self, event: TelegramObject, user_id: int) -> prefetch.Count:
         """What `event` of `user_id` counts: each of its windows, keyed by the user."""
-        return prefetch.Count(self.limiter, [
-            (f"{user_id}:{name}", limit, float(seconds)) for name, limit, seconds in self._windows(event)
-        ])
+        return prefetch.Count(self.limiter, _keyed(self._windows(event), user_id))
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         """Count the update (or read how its lock counted it); pass it on, or warn once and drop it."""
@@ -63,7 +61,7 @@ class RateLimitMiddleware(BaseMiddleware):
         windows = self._windows(event)
         found, decisions = prefetch.take(prefetch.RATE_LIMIT)
         if not found or decisions is None:  # not counted with the lock: Redis or its script was not there
-            decisions = await self.limiter.hit_all(self.count(event, user.id).windows)
+            decisions = await self.limiter.hit_all(_keyed(windows, user.id))
         refused = next(((w[0], d) for w, d in zip(windows, decisions, strict=True) if not d.allowed), None)
         if refused is None:
             return await handler(event, data)
@@ -95,19 +93,22 @@ class RateLimitMiddleware(BaseMiddleware):
             await say_in_chat(event, text)
 
 
+def _keyed(windows: list[tuple[str, int, int]], user_id: int) -> list[tuple[str, int, float]]:
+    return [(f"{user_id}:{name}", limit, float(seconds)) for name, limit, seconds in windows]
+
+
 class CountWithLock(BaseMiddleware):
-    """Before the FSM middleware: has the chat's lock count a message's, an edit's or a button's
-    windows in its round trip, for `RateLimitMiddleware` to read (one Redis round trip fewer)."""
+    """Before the FSM middleware: has the chat's lock count the windows of an update of the types
+    `limits` runs on, in its round trip, for `RateLimitMiddleware` to read (one Redis round trip fewer)."""
 
-    COUNTED = frozenset({"message", "edited_message", "callback_query"})  # where the limiter runs
-
-    def __init__(self, limits: RateLimitMiddleware) -> None:
+    def __init__(self, limits: RateLimitMiddleware, event_types: frozenset[str]) -> None:
         self.limits = limits
+        self.event_types = event_types
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         """Name the update's count, then pass it on to be locked."""
         user = data.get("event_from_user")
-        if user is None or not isinstance(event, Update) or event.event_type not in self.COUNTED:
+        if user is None or not isinstance(event, Update) or event.event_type not in self.event_types:
             return await handler(event, data)
         with prefetch.counting(self.limits.count(event.event, user.id)):
             return await handler(event, data)

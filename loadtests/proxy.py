@@ -1,9 +1,10 @@
 """A round-robin HTTP reverse proxy for the replica tests and the load test: each request goes to
 the next backend.
 
-It stands where a load balancer would in front of several replicas of one service. It runs its own
-event loop in a thread, so a caller that blocks (waiting for a process to start) never stalls the
-requests going through it. It counts the requests each backend got and, unless told not to (a long
+It stands where a load balancer would in front of several replicas of one service, and keeps its
+connections to them open between requests, as one does. It runs its own event loop (uvloop's, as
+the services do) in a thread, so a caller that blocks (waiting for a process to start) never stalls
+the requests going through it. It counts the requests each backend got and, unless told not to (a long
 load test would keep every photo sent), writes down each one.
 """
 
@@ -16,7 +17,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import uvloop
 from aiohttp import ClientError, ClientSession, ClientTimeout, TCPConnector, web
+
+from shared.http import KEEPALIVE_SECONDS
 
 # Hop-by-hop headers and those aiohttp sets itself are not forwarded.
 SESSION = web.AppKey("session", ClientSession)
@@ -76,15 +80,15 @@ def round_robin(backends: list[str], *, record: bool = True) -> Iterator[RoundRo
     """A proxy on a free local port (its `url`) alternating between `backends`, until the block
     ends; `record=False` keeps only the counts."""
     proxy = RoundRobin([b.rstrip("/") for b in backends], record=record)
-    loop = asyncio.new_event_loop()
+    loop = uvloop.new_event_loop()
     started, stopping = threading.Event(), asyncio.Event()
     failure: list[BaseException] = []
 
     async def serve() -> None:
         app = web.Application(client_max_size=64 * 1024 * 1024)
-        # A fresh connection per request: a kept-alive one the backend closes meanwhile would fail.
+        # Idle connections are dropped before the backend's keep-alive would close one under a request.
         app[SESSION] = ClientSession(timeout=ClientTimeout(total=120),
-                                     connector=TCPConnector(force_close=True))
+                                     connector=TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS))
         app.router.add_route("*", "/{tail:.*}", proxy.forward)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()

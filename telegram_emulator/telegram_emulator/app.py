@@ -26,6 +26,11 @@ from telegram_emulator.redact import RedactTokenPaths, RestoreTokenPaths
 from telegram_emulator.state.world import World
 from telegram_emulator.web.router import router as web_router
 
+# How long an idle client connection stays open, as a front server such as nginx keeps one (75 s),
+# not uvicorn's 5 s: a chat page or a load test's resident pausing between messages, and a bot's
+# HTTP client, which drops its idle connections sooner, reuse theirs instead of reconnecting.
+KEEP_ALIVE_SECONDS = 75
+
 
 async def _state_ok() -> None:
     """Everything lives in memory: ready as soon as the app runs (no database, no Redis)."""
@@ -96,7 +101,8 @@ def serve(settings: Settings) -> None:
     """Run the emulator on `settings.host:port` until a signal stops it."""
     world = World.create(settings)
     app = create_app(settings, world)
-    config = uvicorn.Config(app, **server_options(settings), timeout_graceful_shutdown=5)
+    config = uvicorn.Config(app, **server_options(settings), timeout_keep_alive=KEEP_ALIVE_SECONDS,
+                            timeout_graceful_shutdown=5)
     server = EmulatorServer(config, world)
     server.run()
     if not server.started:  # start-up failed (port taken, ...): uvicorn said why

@@ -86,6 +86,18 @@ def test_stopping_ends_open_long_polls_first_and_cleanly(emulator_process):
     assert "Application shutdown complete" in output
 
 
+def test_an_idle_connection_stays_open_for_the_next_request_after_a_pause(emulator_process):
+    _, url = emulator_process
+    port = int(url.rsplit(":", 1)[1])
+    request = b"GET /health HTTP/1.1\r\nHost: emulator\r\n\r\n"
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
+        conn.sendall(request)
+        assert conn.recv(65536).startswith(b"HTTP/1.1 200")
+        time.sleep(6)  # past uvicorn's own 5 s, as a resident pauses between two messages
+        conn.sendall(request)
+        assert conn.recv(65536).startswith(b"HTTP/1.1 200")
+
+
 def test_migrate_is_accepted_and_does_nothing():
     done = subprocess.run(
         [sys.executable, "-m", "telegram_emulator", "migrate"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import socket
@@ -88,14 +89,17 @@ def test_stopping_ends_open_long_polls_first_and_cleanly(emulator_process):
 
 def test_an_idle_connection_stays_open_for_the_next_request_after_a_pause(emulator_process):
     _, url = emulator_process
-    port = int(url.rsplit(":", 1)[1])
-    request = b"GET /health HTTP/1.1\r\nHost: emulator\r\n\r\n"
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as conn:
-        conn.sendall(request)
-        assert conn.recv(65536).startswith(b"HTTP/1.1 200")
+    conn = http.client.HTTPConnection("127.0.0.1", int(url.rsplit(":", 1)[1]), timeout=10)
+    try:
+        conn.request("GET", "/health")
+        assert conn.getresponse().read() and conn.sock is not None
+        opened = conn.sock
         time.sleep(6)  # past uvicorn's own 5 s, as a resident pauses between two messages
-        conn.sendall(request)
-        assert conn.recv(65536).startswith(b"HTTP/1.1 200")
+        conn.request("GET", "/health")  # on the same socket: a closed one fails here or just below
+        assert conn.getresponse().status == 200
+        assert conn.sock is opened
+    finally:
+        conn.close()
 
 
 def test_migrate_is_accepted_and_does_nothing():

@@ -46,7 +46,7 @@ from typing import Any
 
 import httpx
 
-from loadtests.processes import cpu_seconds, free_port
+from loadtests.processes import cpu_seconds, free_port, machine
 from scripts.stack import stop_all
 
 USERS = int(os.environ.get("BENCH_USERS", "40"))
@@ -433,6 +433,7 @@ def _report(results: dict[str, Phase], turns: dict[str, Phase], counts: Phase, d
             core: Phase) -> None:
     print(f"bot_gateway bench: a resident's menu (My requests) and card (open a request), send -> reply "
           f"via the emulator's control API, {ROUNDS} rounds per user ('1 user': {ALONE} one after the other)")
+    print(f"machine: {machine()}")
     print(f"{'':26}{'updates/s':>10}{'menu p50':>9}{'p95':>7}{'card p50':>9}{'p95':>7}"
           f"   CPU ms per update: bot, Core, emulator (idle bot ms/s)")
     for name, row in results.items():

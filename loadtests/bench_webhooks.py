@@ -21,7 +21,6 @@ import hashlib
 import hmac
 import json
 import os
-import platform
 import subprocess
 import sys
 import time
@@ -30,7 +29,14 @@ from typing import Any
 
 import orjson
 
-from loadtests.processes import cpu_seconds, cpu_used, free_port, named_cpu_seconds, start_integration
+from loadtests.processes import (
+    cpu_seconds,
+    cpu_used,
+    free_port,
+    machine,
+    named_cpu_seconds,
+    start_integration,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-secret"  # noqa: S105 - the bench signs with it
@@ -288,13 +294,6 @@ async def bench() -> dict[str, Any]:
             "published_unique": len(seen),
             "published_twice": sum(1 for n in seen.values() if n > 1), "stream_length": stream_length,
             "drain_seconds": round(drain, 2), "row_writes": writes}
-
-
-def machine() -> str:
-    """CPU model, cores and versions, for the record."""
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor())
-    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
 
 
 def _per_event(figures: dict[str, Any]) -> float:

@@ -40,7 +40,15 @@ from typing import Any
 import asyncpg
 
 from loadtests.options import HOLD_REPORT_ENV, USAGE, OptionError, parse_options
-from loadtests.processes import cpu_used, free_port, machine_busy_seconds, named_cpu_seconds, tree_cpu_seconds
+from loadtests.processes import (
+    cpu_used,
+    free_port,
+    machine,
+    machine_busy_seconds,
+    named_cpu_seconds,
+    python_speed,
+    tree_cpu_seconds,
+)
 from loadtests.proxy import round_robin
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -357,10 +365,11 @@ def main() -> int:
     problems = [p for r in results.values() for p in r["problems"]]
     # Context for the figures: other work on the machine moves every percentile.
     load = [round(x, 2) for x in os.getloadavg()]
-    print(f"machine: {os.cpu_count()} CPUs, load average {load[0]} (1 min), {load[1]} (5 min)")
+    speed = python_speed()
+    print(f"machine: {machine(speed)}; load average {load[0]} (1 min), {load[1]} (5 min)")
     targets = {name: targets_for(name) for name in results}
     summary = {"users": int(base["USERS"]), "duration_s": float(base["DURATION"]), "targets_ms": targets,
-               "cpus": os.cpu_count(), "load_average": load,
+               "cpus": os.cpu_count(), "load_average": load, "python_yardstick_ms": round(speed),
                "results": results, "problems": problems,
                "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
     (OUT / "summary.json").write_text(json.dumps(summary, indent=2, ensure_ascii=False))

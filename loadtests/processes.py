@@ -1,10 +1,12 @@
 """What the benchmarks need to run the Integration Service as its own processes, to read the
-counters of a running service, and to tell which processes used the machine's CPU."""
+counters of a running service, to tell which processes used the machine's CPU, and to say how fast
+the machine was."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import platform
 import socket
 import subprocess
 import sys
@@ -17,6 +19,8 @@ import httpx
 from scripts.infra import port_open
 
 ROOT = Path(__file__).resolve().parent.parent
+# The yardstick's work: enough to take tens of milliseconds, little enough to run before every report.
+YARDSTICK_ROUNDS = 200_000
 
 
 def free_port() -> int:
@@ -105,3 +109,27 @@ def machine_busy_seconds() -> float:
     fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     idle = fields[3] + fields[4]  # idle and iowait
     return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def python_speed(rounds: int = YARDSTICK_ROUNDS, tries: int = 5) -> float:
+    """Milliseconds this machine takes for a fixed piece of plain Python (dict, str and int work as
+    in a request's handling), the best of `tries`: a yardstick that makes one day's figures
+    comparable with another's, since the machines here differ by up to 2.5x in speed."""
+    best = float("inf")
+    for _ in range(tries):
+        started = time.perf_counter()
+        table: dict[int, str] = {}
+        for i in range(rounds):
+            table[i & 255] = str(i)
+            if len(table[i & 255]) > 6:
+                table.pop(i & 255)
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
+
+
+def machine(speed: float | None = None) -> str:
+    """CPU model, cores, Python and the yardstick (`speed`, or `python_speed()` now), for the record."""
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor())
+    return (f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}; "
+            f"Python yardstick {python_speed() if speed is None else speed:.0f} ms")

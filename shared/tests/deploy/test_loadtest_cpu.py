@@ -1,13 +1,14 @@
 """The load test's CPU split: a service's CPU counts its worker processes, and the machine's busy
-time covers every process."""
+time covers every process; the reports say how fast the machine was."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
 
-from loadtests.processes import cpu_used, machine_busy_seconds, tree_cpu_seconds
+from loadtests.processes import cpu_used, machine, machine_busy_seconds, python_speed, tree_cpu_seconds
 
 BURN = "import time\nend = time.process_time() + 0.4\nwhile time.process_time() < end: pass"
 
@@ -31,3 +32,14 @@ def test_a_service_counts_the_cpu_of_its_worker_processes() -> None:
         assert machine_busy_seconds() - busy >= 0.35
     finally:
         parent.wait(10)
+
+
+def test_the_machine_line_names_the_cores_and_the_python_yardstick() -> None:
+    line = machine(speed=61.4)
+    assert f"{os.cpu_count()} cores" in line
+    assert line.endswith("; Python yardstick 61 ms")
+
+
+def test_the_python_yardstick_takes_longer_for_more_work() -> None:
+    # Best of three each: twenty times the work cannot come out faster, however busy the machine.
+    assert python_speed(rounds=200_000, tries=3) > python_speed(rounds=10_000, tries=3) > 0

@@ -24,23 +24,27 @@ whole run, ramps included.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import json
 import os
 import resource
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import asyncpg
 
 from loadtests.options import HOLD_REPORT_ENV, USAGE, OptionError, parse_options
 from loadtests.processes import (
+    command_cpu_seconds,
     cpu_used,
     free_port,
     machine,
@@ -182,23 +186,89 @@ def vacuum_databases(env: Mapping[str, str]) -> None:
     asyncio.run(_vacuum(urls))
 
 
+Snapshot = Callable[[], dict[int, float]]
+# In every scenario's split: the data stores and the load generator (with its worker processes).
+COMMON_GROUPS: dict[str, Snapshot] = {"PostgreSQL": lambda: named_cpu_seconds(("postgres",)),
+                                      "Redis": lambda: named_cpu_seconds(("redis-server",)),
+                                      "load generator (locust)": lambda: command_cpu_seconds("-m locust")}
+
+
+class Mark(NamedTuple):
+    """What every user of the machine had spent at one moment."""
+
+    at: float
+    groups: dict[str, dict[int, float]]
+    own: float
+    machine: float
+
+
+@dataclass
+class CpuSplit:
+    """Snapshots of the CPU each user of the machine has spent, taken at named moments (the run's
+    start and end, the hold's start and end), and the split between two of them."""
+
+    groups: Mapping[str, Snapshot]
+    own: str  # what this process's own CPU is: the Google stand-in's or the proxy's threads
+    marks: dict[str, Mark] = field(default_factory=dict)
+
+    def mark(self, moment: str) -> None:
+        """Snapshot every group, this process and the machine now, as `moment`."""
+        groups = {who: snapshot() for who, snapshot in self.groups.items()}
+        self.marks[moment] = Mark(time.monotonic(), groups, _own_cpu_seconds(), machine_busy_seconds())
+
+    def between(self, start: str, end: str) -> dict[str, float]:
+        """CPU seconds each user spent from `start` to `end`, the machine's busy seconds and the wall
+        seconds; empty when either moment was not marked."""
+        if start not in self.marks or end not in self.marks:
+            return {}
+        first, last = self.marks[start], self.marks[end]
+        split = {self.own: last.own - first.own}
+        split |= {who: cpu_used(first.groups[who], last.groups[who]) for who in self.groups}
+        return split | {"machine": last.machine - first.machine, "wall": last.at - first.at}
+
+
 @contextmanager
-def cpu_split(service: int) -> Iterator[dict[str, float]]:
-    """CPU seconds the block's work cost, by who used them: the service under test (`service` and
-    its worker processes), PostgreSQL, Redis, this process (the stand-ins' thread) and the machine as
-    a whole."""
-    split: dict[str, float] = {}
-    before = (tree_cpu_seconds(service), named_cpu_seconds(("postgres",)),
-              named_cpu_seconds(("redis-server",)), machine_busy_seconds(), time.monotonic(),
-              _own_cpu_seconds())
-    yield split
-    # This process serves the Google stand-in's thread: Google's work, not the service's.
-    split["stand-ins (this process)"] = _own_cpu_seconds() - before[5]
-    split["service under test"] = cpu_used(before[0], tree_cpu_seconds(service))
-    split["PostgreSQL"] = cpu_used(before[1], named_cpu_seconds(("postgres",)))
-    split["Redis"] = cpu_used(before[2], named_cpu_seconds(("redis-server",)))
-    split["machine"] = machine_busy_seconds() - before[3]
-    split["wall"] = time.monotonic() - before[4]
+def cpu_split(groups: Mapping[str, Snapshot], own: str, hold: Path) -> Iterator[CpuSplit]:
+    """Mark `run start` and `run end` around the block, and `hold start` and `hold end` when the
+    shape writes `hold` with the suffix `.start` and then the hold's report `hold` itself."""
+    split = CpuSplit(groups, own)
+    done = threading.Event()
+    watcher = threading.Thread(target=_watch_hold, args=(split, hold, done), daemon=True)
+    split.mark("run start")
+    watcher.start()
+    try:
+        yield split
+    finally:
+        done.set()
+        watcher.join()
+        split.mark("run end")
+
+
+def _watch_hold(split: CpuSplit, hold: Path, done: threading.Event) -> None:
+    since = time.time()
+    moments = [("hold start", hold.with_suffix(".start")), ("hold end", hold)]
+    while moments and not done.wait(0.2):
+        moment, path = moments[0]
+        with contextlib.suppress(OSError):  # not there yet
+            if path.stat().st_mtime >= since:
+                split.mark(moment)
+                moments.pop(0)
+
+
+def bot_groups(bots: list[subprocess.Popen[bytes]]) -> dict[str, Snapshot]:
+    """Who works for a bot scenario: the bots under test (with their worker processes), the stack's
+    Core Service and Telegram emulator, PostgreSQL, Redis and locust."""
+    return {"bots under test": lambda: {pid: seconds for bot in bots
+                                        for pid, seconds in tree_cpu_seconds(bot.pid).items()},
+            "Core": lambda: command_cpu_seconds("-m core_service"),
+            "emulator": lambda: command_cpu_seconds("-m telegram_emulator"), **COMMON_GROUPS}
+
+
+def per_reply(split: dict[str, float], replies: int) -> dict[str, float]:
+    """Each user's CPU milliseconds per bot reply (the staff's calls to Core are in the cost, not in
+    the count), and the whole machine's."""
+    count = max(1, replies)
+    return {who: round(1000 * seconds / count, 2) for who, seconds in split.items() if who != "wall"}
 
 
 def _own_cpu_seconds() -> float:
@@ -253,18 +323,37 @@ def run_bot_scenario(name: str, base: dict[str, str], workers: int, processes: i
            "LOADTEST_REDIS_URL": base["CORE_REDIS_URL"]}
     ports = [free_port() for _ in range(BOT_REPLICAS[name])]
     try:
-        if len(ports) == 1:
-            start_bots(name, base, workers, procs, ports)
-            generator = run_locust(name, f"http://127.0.0.1:{ports[0]}", env, processes)
-            return {**verdict(name, targets_for(name)), "load_generator": generator, **hold_figures(name)}
-        with round_robin([f"http://127.0.0.1:{port}" for port in ports], record=False) as proxy:
-            start_bots(name, base, workers, procs, ports, f"{proxy.url}/telegram/webhook")
-            generator = run_locust(name, proxy.url, env, processes)
-            bots = {"replicas": len(procs), "updates_per_bot": proxy.split()}
+        with contextlib.ExitStack() as stack:
+            proxy = None
+            if len(ports) > 1:
+                proxy = stack.enter_context(round_robin([f"http://127.0.0.1:{port}" for port in ports],
+                                                        record=False))
+            start_bots(name, base, workers, procs, ports, f"{proxy.url}/telegram/webhook" if proxy else "")
+            target = proxy.url if proxy else f"http://127.0.0.1:{ports[0]}"
+            with cpu_split(bot_groups(procs), "proxy (this process)", hold_file(name)) as split:
+                generator = run_locust(name, target, env, processes)
+            bots = {"replicas": len(procs), "updates_per_bot": proxy.split()} if proxy else None
         return {**verdict(name, targets_for(name)), "load_generator": generator, "bots": bots,
-                **hold_figures(name)}
+                **hold_figures(name), **reply_costs(split, generator, hold_figures(name).get("hold"))}
     finally:
         stop(procs)
+
+
+def whole_run(split: CpuSplit, generator: dict[str, float]) -> dict[str, float]:
+    """The split over the whole run. Locust's share is its own accounting: it has exited when the run
+    ends, and a snapshot sees only the processes still running."""
+    return split.between("run start", "run end") | {"load generator (locust)": generator["cpu_seconds"]}
+
+
+def reply_costs(split: CpuSplit, generator: dict[str, float], hold: dict[str, Any] | None) -> dict[str, Any]:
+    """The CPU split over the run and over the hold, and each user's CPU per bot reply in the hold
+    (what one resident action costs at the full number of users): from the hold's report `hold`."""
+    out: dict[str, Any] = {"cpu": cpu_shares(whole_run(split, generator))}
+    held = split.between("hold start", "hold end")
+    if held and hold and hold.get("count"):
+        out["cpu_ms_per_reply"] = per_reply(held, hold["count"])
+        out["cpu_hold"] = cpu_shares(held)
+    return out
 
 
 def verdict(name: str, targets: dict[str, float]) -> dict[str, Any]:
@@ -314,6 +403,14 @@ def print_table(name: str, result: dict[str, Any]) -> None:
     if cpu:
         print(f"{'':{len(name) + 2}}CPU, % of one core (of {100 * (os.cpu_count() or 1)}): "
               + ", ".join(f"{who} {share}" for who, share in cpu.items()))
+    held = result.get("cpu_hold")
+    if held:
+        print(f"{'':{len(name) + 2}}CPU in the hold, % of one core: "
+              + ", ".join(f"{who} {share}" for who, share in held.items()))
+    cost = result.get("cpu_ms_per_reply")
+    if cost:
+        print(f"{'':{len(name) + 2}}CPU ms per bot reply in the hold: "
+              + ", ".join(f"{who} {ms}" for who, ms in cost.items()))
     generator = result.get("load_generator")
     if generator:
         print(f"{'':{len(name) + 2}}load generator (locust): {generator['cpu_seconds']} CPU-s in "
@@ -344,13 +441,15 @@ def main() -> int:
                    "INTEGRATION_RUN_REQUESTS_LOG": "false", "INTEGRATION_LOG_LEVEL": "WARNING"}
             procs.append(start_service("integration_service", env, port))
             token = base["INTEGRATION_API_TOKENS"].split(",")[0]
-            with cpu_split(procs[-1].pid) as split:
+            service = procs[-1].pid
+            groups = {"service under test": lambda: tree_cpu_seconds(service), **COMMON_GROUPS}
+            with cpu_split(groups, "stand-ins (this process)", hold_file("integration")) as split:
                 generator = run_locust("integration", f"http://127.0.0.1:{port}", {
                     **base, "LOADTEST_API_TOKEN": token, "LOADTEST_SPREADSHEET_ID": SPREADSHEET,
                     "LOADTEST_ADDRESSES": "|".join(ADDRESSES)}, options.processes)
-            split["load generator (locust)"] = generator["cpu_seconds"]
             results["integration"] = {**verdict("integration", targets_for("integration")),
-                                      "load_generator": generator, "cpu": cpu_shares(split),
+                                      "load_generator": generator,
+                                      "cpu": cpu_shares(whole_run(split, generator)),
                                       **hold_figures("integration")}
         for name in ("bot", "resident"):
             if name not in scenarios:

@@ -86,6 +86,18 @@ def named_cpu_seconds(names: tuple[str, ...]) -> dict[int, float]:
     return found
 
 
+def command_cpu_seconds(fragment: str) -> dict[int, float]:
+    """CPU seconds of every process whose command line contains `fragment` (`-m core_service`): the
+    services of the stack, whose processes are all named `python`."""
+    found: dict[int, float] = {}
+    for pid, stat in _all_stats().items():
+        with contextlib.suppress(OSError):
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+            if fragment.encode() in command:
+                found[pid] = _ticks_to_seconds(_stat_fields(stat))
+    return found
+
+
 def tree_cpu_seconds(root: int) -> dict[int, float]:
     """CPU seconds of `root` and every process below it (a service's uvicorn worker processes)."""
     stats = _all_stats()

@@ -69,6 +69,7 @@ class StepLoad(LoadTestShape):
             if self.runner is not None:
                 if self._hold_start is None:
                     self._hold_start = judged(self.runner.environment)
+                    self._mark_hold_start()
                 if self._hold_middle is None and elapsed >= self.duration / 2:
                     self._hold_middle = judged(self.runner.environment)
         else:
@@ -76,6 +77,13 @@ class StepLoad(LoadTestShape):
             self._report_hold()
         # Each step is reached within about a second.
         return max(1, round(self.users * fraction)), max(1.0, self.users / self.steps)
+
+    def _mark_hold_start(self) -> None:
+        """Tell the runner the hold has begun (the report's path with the suffix `.start`), so that
+        it can take its CPU figures over the hold alone."""
+        path = os.environ.get(HOLD_REPORT_ENV)
+        if path:
+            Path(path).with_suffix(".start").touch()
 
     def _report_hold(self) -> None:
         """Write the figures of what was answered during the hold (at the full number of users, the

@@ -66,5 +66,8 @@ def run_shape(tmp_path: Path) -> tuple[list[object], dict[str, object]]:
 def test_it_steps_up_holds_steps_down_and_reports_the_hold_and_its_second_half(tmp_path: Path) -> None:
     ticks, hold = run_shape(tmp_path)
     assert ticks == [[200, 200.0], [1000, 200.0], [1000, 200.0], [200, 200.0], None]
+    marker = tmp_path / "hold.start"  # the runner's cue to take its CPU figures for the hold
+    assert marker.exists()
+    assert marker.stat().st_mtime <= (tmp_path / "hold.json").stat().st_mtime
     assert hold == {"users": 1000, "count": 109, "failures": 1, "p50_ms": 120, "p95_ms": 3000, "p99_ms": 3000,
                     "second_half": {"count": 100, "failures": 1, "p50_ms": 120, "p95_ms": 120, "p99_ms": 900}}

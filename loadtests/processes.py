@@ -87,22 +87,25 @@ def named_cpu_seconds(names: tuple[str, ...]) -> dict[int, float]:
 
 
 def command_cpu_seconds(fragment: str) -> dict[int, float]:
-    """CPU seconds of every process whose command line contains `fragment` (`-m core_service`): the
-    services of the stack, whose processes are all named `python`."""
-    found: dict[int, float] = {}
-    for pid, stat in _all_stats().items():
+    """CPU seconds of every process whose command line contains `fragment` (`-m core_service`: the
+    stack's services are all named `python`), and of the processes below them (uvicorn's workers)."""
+    stats = _all_stats()
+    roots: set[int] = set()
+    for pid in stats:
         with contextlib.suppress(OSError):
-            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
-            if fragment.encode() in command:
-                found[pid] = _ticks_to_seconds(_stat_fields(stat))
-    return found
+            if fragment.encode() in Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" "):
+                roots.add(pid)
+    return _tree_seconds(stats, roots)
 
 
 def tree_cpu_seconds(root: int) -> dict[int, float]:
     """CPU seconds of `root` and every process below it (a service's uvicorn worker processes)."""
-    stats = _all_stats()
+    return _tree_seconds(_all_stats(), {root})
+
+
+def _tree_seconds(stats: dict[int, str], roots: set[int]) -> dict[int, float]:
     parents = {pid: int(_stat_fields(stat)[1]) for pid, stat in stats.items()}
-    tree, grew = {root}, True
+    tree, grew = set(roots), True
     while grew:
         below = {pid for pid, parent in parents.items() if parent in tree} - tree
         tree |= below

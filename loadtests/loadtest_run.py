@@ -279,10 +279,10 @@ def _own_cpu_seconds() -> float:
 def cpu_shares(split: dict[str, float]) -> dict[str, float]:
     """Each user's CPU as a percentage of one core over the run; `other` is the rest of the
     machine's busy time (the rest of the stack, anything else running)."""
-    wall = split.pop("wall") or 1.0
-    machine = split.pop("machine")
-    shares = {who: round(100 * seconds / wall, 1) for who, seconds in split.items()}
-    shares["other"] = round(100 * (machine - sum(split.values())) / wall, 1)
+    wall, machine = split["wall"] or 1.0, split["machine"]
+    users = {who: seconds for who, seconds in split.items() if who not in ("wall", "machine")}
+    shares = {who: round(100 * seconds / wall, 1) for who, seconds in users.items()}
+    shares["other"] = round(100 * (machine - sum(users.values())) / wall, 1)
     shares["machine"] = round(100 * machine / wall, 1)
     return shares
 
@@ -333,8 +333,9 @@ def run_bot_scenario(name: str, base: dict[str, str], workers: int, processes: i
             with cpu_split(bot_groups(procs), "proxy (this process)", hold_file(name)) as split:
                 generator = run_locust(name, target, env, processes)
             bots = {"replicas": len(procs), "updates_per_bot": proxy.split()} if proxy else None
+        hold = hold_figures(name)
         return {**verdict(name, targets_for(name)), "load_generator": generator, "bots": bots,
-                **hold_figures(name), **reply_costs(split, generator, hold_figures(name).get("hold"))}
+                **hold, **reply_costs(split, generator, hold.get("hold"))}
     finally:
         stop(procs)
 

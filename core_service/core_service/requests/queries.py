@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Select, and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
 
@@ -60,17 +61,39 @@ def sla_status() -> ColumnElement[str | None]:
     )
 
 
-def visible_to(user: User) -> ColumnElement[bool]:
+# A request read is built once per shape (who looks, which filters are set, the sort) and its values
+# bound at execution: building a statement and computing its cache key cost more CPU than running it.
+_TENANT: BindParameter[str] = bindparam("v_tenant")
+_ME: BindParameter[int] = bindparam("v_user")
+_RULES: dict[str, ColumnElement[bool]] = {
+    "staff": RepairRequest.tenant_id == _TENANT,
+    "applicant": and_(RepairRequest.tenant_id == _TENANT, RepairRequest.applicant_id == _ME),
+    "executor": and_(
+        RepairRequest.tenant_id == _TENANT,
+        or_(RepairRequest.applicant_id == _ME, RepairRequest.executor_id == _ME,
+            and_(RepairRequest.executor_id.is_(None),
+                 RepairRequest.category.in_(bindparam("v_specs", expanding=True)))),
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Visibility:
+    """Which requests a user sees: the kind of rule (see `visible_to`) and the values it binds."""
+
+    kind: str
+    params: dict[str, Any]
+
+
+def visible_to(user: User) -> Visibility:
     """Applicants: their own; executors: also assigned and unassigned of their specializations."""
-    R = RepairRequest
+    params: dict[str, Any] = {"v_tenant": user.tenant_id}
     if user.is_staff:
-        return R.tenant_id == user.tenant_id
-    own = R.applicant_id == user.id
+        return Visibility("staff", params)
+    params["v_user"] = user.id
     if not user.has_role("executor"):
-        return and_(R.tenant_id == user.tenant_id, own)
-    specs = user.specializations or []
-    open_to_me = and_(R.executor_id.is_(None), R.category.in_(specs)) if specs else false()
-    return and_(R.tenant_id == user.tenant_id, or_(own, R.executor_id == user.id, open_to_me))
+        return Visibility("applicant", params)
+    return Visibility("executor", {**params, "v_specs": list(user.specializations or [])})
 
 
 def with_people(query: Select[RepairRequest]) -> Select[RepairRequest]:
@@ -81,40 +104,48 @@ def with_people(query: Select[RepairRequest]) -> Select[RepairRequest]:
     )
 
 
-def _conditions(f: Filters) -> list[ColumnElement[bool]]:
-    R = RepairRequest
-    conditions: list[ColumnElement[bool]] = []
-    if f.statuses:
-        conditions.append(R.status.in_(f.statuses))
-    if f.categories:
-        conditions.append(R.category.in_(f.categories))
-    if f.urgencies:
-        conditions.append(R.urgency.in_(f.urgencies))
-    for column, value in ((R.building_id, f.building_id), (R.executor_id, f.executor_id),
-                          (R.applicant_id, f.applicant_id)):
-        if value is not None:
-            conditions.append(column == value)
-    if f.unassigned is not None:
-        conditions.append(R.executor_id.is_(None) if f.unassigned else R.executor_id.is_not(None))
-    if f.created_from is not None:
-        conditions.append(R.created_at >= f.created_from)
-    if f.created_to is not None:
-        conditions.append(R.created_at <= f.created_to)
-    if f.q:
-        like = f"%{f.q.strip()}%"
-        # The resident's phone too: a dispatcher searches by the number a caller gives.
-        phone = exists().where(User.id == R.applicant_id, User.phone.ilike(like))
-        conditions.append(or_(R.description.ilike(like), R.number.like(like), R.apartment.ilike(like), phone))
-    if f.sla_status is not None:
-        conditions.append(sla_status() == f.sla_status)
-    if f.overdue is not None:
-        # What ix_requests_sla_due holds: a running clock past its due time.
-        if f.overdue:
-            conditions.append(and_(R.sla_due_at <= func.now(), R.sla_paused_at.is_(None)))
-        else:
-            conditions.append(or_(R.sla_due_at.is_(None), R.sla_due_at > func.now(),
-                                  R.sla_paused_at.is_not(None)))
-    return conditions
+_QUERY: BindParameter[str] = bindparam("q")
+_BY_SHAPE: dict[str, ColumnElement[bool]] = {
+    "statuses": RepairRequest.status.in_(bindparam("statuses", expanding=True)),
+    "categories": RepairRequest.category.in_(bindparam("categories", expanding=True)),
+    "urgencies": RepairRequest.urgency.in_(bindparam("urgencies", expanding=True)),
+    "building_id": RepairRequest.building_id == bindparam("building_id"),
+    "executor_id": RepairRequest.executor_id == bindparam("executor_id"),
+    "applicant_id": RepairRequest.applicant_id == bindparam("applicant_id"),
+    "unassigned=True": RepairRequest.executor_id.is_(None),
+    "unassigned=False": RepairRequest.executor_id.is_not(None),
+    "created_from": RepairRequest.created_at >= bindparam("created_from"),
+    "created_to": RepairRequest.created_at <= bindparam("created_to"),
+    # The resident's phone too: a dispatcher searches by the number a caller gives.
+    "q": or_(RepairRequest.description.ilike(_QUERY), RepairRequest.number.like(_QUERY),
+             RepairRequest.apartment.ilike(_QUERY),
+             exists().where(User.id == RepairRequest.applicant_id, User.phone.ilike(_QUERY))),
+    "sla_status": sla_status() == bindparam("sla_status"),
+    # What ix_requests_sla_due holds: a running clock past its due time.
+    "overdue=True": and_(RepairRequest.sla_due_at <= func.now(), RepairRequest.sla_paused_at.is_(None)),
+    "overdue=False": or_(RepairRequest.sla_due_at.is_(None), RepairRequest.sla_due_at > func.now(),
+                         RepairRequest.sla_paused_at.is_not(None)),
+}
+
+
+def _shape(f: Filters) -> tuple[tuple[str, ...], dict[str, Any]]:
+    """The filters set in `f`, as keys of `_BY_SHAPE`, and the values they bind."""
+    values: dict[str, Any] = {
+        "statuses": list(f.statuses), "categories": list(f.categories), "urgencies": list(f.urgencies),
+        "building_id": f.building_id, "executor_id": f.executor_id, "applicant_id": f.applicant_id,
+        "created_from": f.created_from, "created_to": f.created_to, "sla_status": f.sla_status,
+        "q": f"%{f.q.strip()}%" if f.q else None,
+    }
+    params = {name: value for name, value in values.items() if value not in (None, [])}
+    shape = sorted(params)
+    shape += [f"{name}={value}" for name, value in (("unassigned", f.unassigned), ("overdue", f.overdue))
+              if value is not None]
+    return tuple(shape), params
+
+
+@lru_cache(maxsize=256)
+def _where(kind: str, shape: tuple[str, ...]) -> ColumnElement[bool]:
+    return and_(_RULES[kind], *(_BY_SHAPE[name] for name in shape))
 
 
 def _order(sort: str) -> list[Any]:
@@ -129,26 +160,55 @@ def _order(sort: str) -> list[Any]:
     return [column.desc() if descending else column.asc(), tie]
 
 
+@lru_cache(maxsize=256)
+def _page(kind: str, shape: tuple[str, ...], sort: str) -> Select[Any]:
+    return (listing.ROWS.where(_where(kind, shape)).order_by(*_order(sort))
+            .offset(bindparam("offset")).limit(bindparam("limit")))
+
+
+@lru_cache(maxsize=256)
+def _count(kind: str, shape: tuple[str, ...]) -> Select[int]:
+    return select(func.count()).select_from(RepairRequest).where(_where(kind, shape))
+
+
 async def search(
     session: AsyncSession, user: User, f: Filters, *, sort: str, page: int, page_size: int
 ) -> tuple[list[dict[str, Any]], int]:
     """The page of requests `user` may see that match `f` (as RequestOut-shaped dicts) and the total."""
-    where = and_(visible_to(user), *_conditions(f))
+    seen = visible_to(user)
+    shape, params = _shape(f)
+    params.update(seen.params)
     offset = (page - 1) * page_size
-    query = listing.ROWS.where(where).order_by(*_order(sort)).offset(offset).limit(page_size)
-    rows = [listing.shape(row) for row in (await session.execute(query)).mappings()]
+    query = _page(seen.kind, shape, sort)
+    page_params = {**params, "offset": offset, "limit": page_size}
+    rows = [listing.shape(row) for row in (await session.execute(query, page_params)).mappings()]
     # A page that is not full is the last one, so it tells the total without counting (a
     # resident's whole list, most of the time: one query instead of two).
     if 0 < len(rows) < page_size or (not rows and page == 1):
         return rows, offset + len(rows)
-    total = (await session.execute(select(func.count()).select_from(RepairRequest).where(where))).scalar_one()
+    total = (await session.execute(_count(seen.kind, shape), params)).scalar_one()
     return rows, total
+
+
+_NUMBER: BindParameter[str] = bindparam("number")
+
+
+@lru_cache(maxsize=8)
+def _one_row(kind: str) -> Select[Any]:
+    return listing.ROWS.where(_RULES[kind], RepairRequest.number == _NUMBER)
+
+
+@lru_cache(maxsize=8)
+def _one(kind: str, lock: bool) -> Select[RepairRequest]:
+    query = with_people(select(RepairRequest).where(_RULES[kind], RepairRequest.number == _NUMBER))
+    return query.with_for_update(of=RepairRequest) if lock else query
 
 
 async def read_one(session: AsyncSession, user: User, number: str) -> dict[str, Any]:
     """The request `number` shaped for the API if `user` may see it, else 404."""
-    query = listing.ROWS.where(visible_to(user), RepairRequest.number == number)
-    row = (await session.execute(query)).mappings().one_or_none()
+    seen = visible_to(user)
+    result = await session.execute(_one_row(seen.kind), {**seen.params, "number": number})
+    row = result.mappings().one_or_none()
     if row is None:
         raise NotFound(f"request {number} not found")
     return listing.shape(row)
@@ -156,10 +216,9 @@ async def read_one(session: AsyncSession, user: User, number: str) -> dict[str, 
 
 async def visible(session: AsyncSession, user: User, number: str, *, lock: bool = False) -> RepairRequest:
     """The request `number` if `user` may see it, else 404 (another's request does not exist)."""
-    query = with_people(select(RepairRequest).where(visible_to(user), RepairRequest.number == number))
-    if lock:
-        query = query.with_for_update(of=RepairRequest)
-    found = (await session.execute(query)).scalars().unique().one_or_none()
+    seen = visible_to(user)
+    result = await session.execute(_one(seen.kind, lock), {**seen.params, "number": number})
+    found = result.scalars().unique().one_or_none()
     if found is None:
         raise NotFound(f"request {number} not found")
     return found
@@ -167,12 +226,9 @@ async def visible(session: AsyncSession, user: User, number: str, *, lock: bool 
 
 async def for_action(session: AsyncSession, user: User, number: str) -> RepairRequest:
     """The request locked for a change: staff and executors get it (403 comes later), others only theirs."""
-    R = RepairRequest
-    rule = R.tenant_id == user.tenant_id
-    if not user.has_role("executor", "manager", "admin"):
-        rule = and_(rule, R.applicant_id == user.id)
-    query = with_people(select(R).where(rule, R.number == number)).with_for_update(of=R)
-    found = (await session.execute(query)).scalars().unique().one_or_none()
+    kind = "staff" if user.has_role("executor", "manager", "admin") else "applicant"
+    params = {"v_tenant": user.tenant_id, "v_user": user.id, "number": number}
+    found = (await session.execute(_one(kind, True), params)).scalars().unique().one_or_none()
     if found is None:
         raise NotFound(f"request {number} not found")
     return found

@@ -53,6 +53,20 @@ async def test_each_role_sees_what_the_contract_says(client, people, file_reques
     assert (await client.get(f"{REQUESTS}/{leak}", headers=people["electrician"].headers)).status_code == 404
 
 
+async def test_an_executor_without_specializations_sees_only_what_is_assigned_to_them(
+    client, people, file_request, make_user
+):
+    novice = await make_user("executor")
+    leak = (await file_request(people["alice"], category="plumbing"))["number"]
+    assigned = (await file_request(people["bob"], category="cleaning"))["number"]
+    await client.post(f"{REQUESTS}/{assigned}/assign", json={"executor_id": novice.id},
+                      headers=people["manager"].headers)
+    assert numbers(await client.get(REQUESTS, headers=novice.headers)) == {assigned}
+    # Reading one by number follows the same rule.
+    assert (await client.get(f"{REQUESTS}/{assigned}", headers=novice.headers)).status_code == 200
+    assert (await client.get(f"{REQUESTS}/{leak}", headers=novice.headers)).status_code == 404
+
+
 async def test_other_tenants_requests_are_never_listed(client, people, file_request, make_user):
     await file_request(people["alice"])
     outsider = await make_user("manager", tenant="other")

@@ -30,6 +30,15 @@ def _stripped(value: str) -> str:
 Stripped = Annotated[str, AfterValidator(_stripped), Field(json_schema_extra={"pattern": NOT_BLANK})]
 
 
+def total_of_page(found: int, page: int, page_size: int) -> int | None:
+    """The listing's total when its page tells it (a page that is not full is the last one; an
+    empty first page, an empty listing), else None: count it. A resident's whole list, most of
+    the time: one query instead of two."""
+    if 0 < found < page_size or (found == 0 and page == 1):
+        return (page - 1) * page_size + found
+    return None
+
+
 class Page(BaseModel, Generic[T]):
     """One page of a listing, and how many items the whole listing has."""
 

@@ -16,6 +16,7 @@ from core_service.buildings.models import Building
 from core_service.errors import NotFound
 from core_service.requests import lifecycle, listing
 from core_service.requests.models import RepairRequest
+from core_service.schemas import total_of_page
 from core_service.sla import clock
 from core_service.users.models import User
 
@@ -182,11 +183,9 @@ async def search(
     query = _page(seen.kind, shape, sort)
     page_params = {**params, "offset": offset, "limit": page_size}
     rows = [listing.shape(row) for row in (await session.execute(query, page_params)).mappings()]
-    # A page that is not full is the last one, so it tells the total without counting (a
-    # resident's whole list, most of the time: one query instead of two).
-    if 0 < len(rows) < page_size or (not rows and page == 1):
-        return rows, offset + len(rows)
-    total = (await session.execute(_count(seen.kind, shape), params)).scalar_one()
+    total = total_of_page(len(rows), page, page_size)
+    if total is None:
+        total = (await session.execute(_count(seen.kind, shape), params)).scalar_one()
     return rows, total
 
 

@@ -20,6 +20,7 @@ from core_service.errors import Conflict, Forbidden, Invalid, NotFound
 from core_service.residency import events
 from core_service.residency.models import Residency, ResidencyMessage
 from core_service.residency.schemas import ResidencyIn
+from core_service.schemas import total_of_page
 from core_service.users import history
 from core_service.users import service as users_service
 from core_service.users.models import User
@@ -130,14 +131,17 @@ async def listing(
             query = query.where(Residency.building_id == building_id)
     if status is not None:
         query = query.where(Residency.status == status)
-    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
     pending_first = case((Residency.status == "pending", 0), else_=1)
     # Pending ones wait longest at the top; the rest, newest first.
     age = case((Residency.status == "pending", Residency.id), else_=-Residency.id)
     rows = await session.execute(
         _with_people(query).order_by(pending_first, age).offset((page - 1) * page_size).limit(page_size)
     )
-    return list(rows.scalars().unique()), total
+    found = list(rows.scalars().unique())
+    total = total_of_page(len(found), page, page_size)
+    if total is None:
+        total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+    return found, total
 
 
 def _decided(residency: Residency, zone: str) -> str:

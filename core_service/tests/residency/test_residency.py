@@ -161,6 +161,21 @@ async def test_the_same_apartment_sent_twice_at_once_is_bound_once(client, make_
     assert mine["total"] == 1
 
 
+async def test_every_page_of_residencies_tells_the_same_total(client, make_user, building):
+    manager = await make_user("manager")
+    for _ in range(3):
+        assert (await bind(client, await make_user(), building)).status_code == 201
+
+    async def page(number: int, size: int) -> tuple[int, int]:
+        params = {"page": number, "page_size": size}
+        body = (await client.get(RESIDENCIES, params=params, headers=manager.headers)).json()
+        return len(body["items"]), body["total"]
+
+    # A full page, the last partial one, past the end; one exactly full, and past it.
+    assert [await page(n, 2) for n in (1, 2, 3)] == [(2, 3), (1, 3), (0, 3)]
+    assert [await page(n, 3) for n in (1, 2)] == [(3, 3), (0, 3)]
+
+
 async def test_a_rejected_apartment_may_be_asked_for_again(client, make_user, building):
     resident, manager = await make_user(), await make_user("manager")
     first = (await bind(client, resident, building)).json()

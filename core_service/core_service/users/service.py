@@ -57,6 +57,10 @@ async def find_or_create(
     **names: str | None,
 ) -> User:
     """The user with this Telegram id, created as an applicant with `names` if new (race-free upsert)."""
+    # Nearly every sign-in is someone's again: read first, and write only for a newcomer.
+    known = await by_telegram(session, tenant, telegram_id, fresh=True)
+    if known is not None:
+        return known
     values = {"tenant_id": tenant, "telegram_id": telegram_id, "language": language,
               "status": status, "roles": ["applicant"], "active_role": "applicant",
               "specializations": [], "token_version": 0, **names}

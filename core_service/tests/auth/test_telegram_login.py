@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import jwt
@@ -43,6 +44,13 @@ async def test_same_telegram_user_is_found_not_duplicated(client, service_header
     ).json()
     assert first["user"]["id"] == second["user"]["id"]
     assert second["user"]["first_name"] == "New"
+
+
+async def test_a_newcomers_first_sign_in_sent_twice_at_once_makes_one_user(client, service_headers):
+    answers = await asyncio.gather(*(client.post(LOGIN, json={"telegram_id": 44}, headers=service_headers)
+                                     for _ in range(2)))
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert len({answer.json()["user"]["id"] for answer in answers}) == 1
 
 
 async def test_russian_is_the_default_language(client, service_headers):

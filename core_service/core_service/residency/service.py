@@ -7,9 +7,10 @@ transaction; a refused change raises before anything is written.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, String, case, cast, exists, func, select
+from sqlalchemy import Select, String, bindparam, case, cast, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
@@ -116,31 +117,42 @@ async def _activate_owner(session: AsyncSession, owner: User, actor: User) -> No
                     after={"status": "active"})
 
 
+_FILTERS = {
+    "user_id": Residency.user_id == bindparam("user_id"),
+    "building_id": Residency.building_id == bindparam("building_id"),
+    "status": Residency.status == bindparam("status"),
+}
+
+
+@lru_cache(maxsize=16)
+def _listing(shape: tuple[str, ...]) -> tuple[Select[Residency], Select[int]]:
+    """A page of residencies and their count, built once per set of filters (values bound later)."""
+    query = select(Residency).where(Residency.tenant_id == bindparam("tenant"),
+                                    *(_FILTERS[name] for name in shape))
+    pending_first = case((Residency.status == "pending", 0), else_=1)
+    # Pending ones wait longest at the top; the rest, newest first.
+    age = case((Residency.status == "pending", Residency.id), else_=-Residency.id)
+    page = (_with_people(query).order_by(pending_first, age)
+            .offset(bindparam("offset")).limit(bindparam("limit")))
+    return page, select(func.count()).select_from(query.subquery())
+
+
 async def listing(
     session: AsyncSession, caller: User, *, status: str | None, user_id: int | None,
     building_id: int | None, page: int, page_size: int,
 ) -> tuple[list[Residency], int]:
     """Staff: the tenant's residencies (pending oldest first, others newest first); others: their own."""
-    query = select(Residency).where(Residency.tenant_id == caller.tenant_id)
-    if not acts_as_staff(caller):
-        query = query.where(Residency.user_id == caller.id)
-    else:
-        if user_id is not None:
-            query = query.where(Residency.user_id == user_id)
-        if building_id is not None:
-            query = query.where(Residency.building_id == building_id)
-    if status is not None:
-        query = query.where(Residency.status == status)
-    pending_first = case((Residency.status == "pending", 0), else_=1)
-    # Pending ones wait longest at the top; the rest, newest first.
-    age = case((Residency.status == "pending", Residency.id), else_=-Residency.id)
-    rows = await session.execute(
-        _with_people(query).order_by(pending_first, age).offset((page - 1) * page_size).limit(page_size)
-    )
+    filters: dict[str, object] = {"user_id": caller.id, "status": status}
+    if acts_as_staff(caller):
+        filters.update(user_id=user_id, building_id=building_id)
+    params = {name: value for name, value in filters.items() if value is not None}
+    page_query, count_query = _listing(tuple(sorted(params)))
+    params["tenant"] = caller.tenant_id
+    rows = await session.execute(page_query, {**params, "offset": (page - 1) * page_size, "limit": page_size})
     found = list(rows.scalars().unique())
     total = total_of_page(len(found), page, page_size)
     if total is None:
-        total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+        total = (await session.execute(count_query, params)).scalar_one()
     return found, total
 
 

@@ -12,8 +12,8 @@ from typing import Any
 import orjson
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot_gateway import prefetch
@@ -26,6 +26,23 @@ log = logging.getLogger("bot.sessions")
 # decryption of its two tokens cost more than the rest of reading it; a ciphertext always decrypts
 # to the same plaintext, so the cache is never stale.
 DECRYPTED_TOKENS = 8192
+
+
+_KEY = ("tenant_id", "bot_id", "telegram_id")
+# Built once (values bound at execution): the read of every update that misses Redis, the write of
+# every sign-in; building them per call cost more CPU than running them.
+_LIVE = select(BotSession).where(
+    BotSession.tenant_id == bindparam("tenant_id"), BotSession.bot_id == bindparam("bot_id"),
+    BotSession.telegram_id == bindparam("telegram_id"), BotSession.expires_at > bindparam("now"),
+)
+
+
+@lru_cache(maxsize=8)
+def _upsert(columns: tuple[str, ...]) -> Insert:
+    """A session's row written with `columns` (an update sets all but the key), once per set."""
+    stmt = insert(BotSession)
+    changed = {name: stmt.excluded[name] for name in columns if name not in _KEY}
+    return stmt.on_conflict_do_update(index_elements=list(_KEY), set_=changed)
 
 
 def _ts(value: float) -> datetime:
@@ -74,11 +91,10 @@ class SessionStore:
 
     async def load(self, telegram_id: int) -> UserSession | None:
         """The unexpired session from `bot_sessions`, or None."""
+        params = {"tenant_id": self.tenant, "bot_id": self.bot_id, "telegram_id": telegram_id,
+                  "now": datetime.now(UTC)}
         async with self.sessionmaker() as db:
-            row = await db.scalar(select(BotSession).where(
-                BotSession.tenant_id == self.tenant, BotSession.bot_id == self.bot_id,
-                BotSession.telegram_id == telegram_id, BotSession.expires_at > datetime.now(UTC),
-            ))
+            row = await db.scalar(_LIVE, params)
         if row is None:
             return None
         try:
@@ -92,18 +108,11 @@ class SessionStore:
         """Upsert the row and refresh the Redis copy; the session as saved."""
         session = session.model_copy(update={"touched_at": time.time()})
         values = self._row_values(session, chat_id, username, fsm_state)
-        stmt = insert(BotSession).values(**values)
-        update = {k: v for k, v in values.items() if k not in ("tenant_id", "bot_id", "telegram_id")}
-        if chat_id is None:
-            update.pop("chat_id")
-        if username is None:
-            update.pop("username")
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["tenant_id", "bot_id", "telegram_id"],
-            set_={**update, "updated_at": _ts(time.time())},
-        )
+        # A chat or username not given keeps the one stored (a new row: none yet).
+        values = {k: v for k, v in values.items() if v is not None or k not in ("chat_id", "username")}
+        values["updated_at"] = _ts(time.time())
         async with self.sessionmaker() as db, db.begin():
-            await db.execute(stmt)
+            await db.execute(_upsert(tuple(values)), values)
         await self.cache(session)
         return session
 

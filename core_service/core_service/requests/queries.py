@@ -86,15 +86,16 @@ class Visibility:
     params: dict[str, Any]
 
 
+def _bound(user: User) -> dict[str, Any]:
+    """The values the visibility rules bind for `user` (a rule ignores those it does not use)."""
+    return {"v_tenant": user.tenant_id, "v_user": user.id, "v_specs": list(user.specializations or [])}
+
+
 def visible_to(user: User) -> Visibility:
     """Applicants: their own; executors: also assigned and unassigned of their specializations."""
-    params: dict[str, Any] = {"v_tenant": user.tenant_id}
     if user.is_staff:
-        return Visibility("staff", params)
-    params["v_user"] = user.id
-    if not user.has_role("executor"):
-        return Visibility("applicant", params)
-    return Visibility("executor", {**params, "v_specs": list(user.specializations or [])})
+        return Visibility("staff", _bound(user))
+    return Visibility("executor" if user.has_role("executor") else "applicant", _bound(user))
 
 
 def with_people(query: Select[RepairRequest]) -> Select[RepairRequest]:
@@ -213,9 +214,7 @@ async def read_one(session: AsyncSession, user: User, number: str) -> dict[str, 
     return listing.shape(row)
 
 
-async def visible(session: AsyncSession, user: User, number: str, *, lock: bool = False) -> RepairRequest:
-    """The request `number` if `user` may see it, else 404 (another's request does not exist)."""
-    seen = visible_to(user)
+async def _found(session: AsyncSession, seen: Visibility, number: str, *, lock: bool) -> RepairRequest:
     result = await session.execute(_one(seen.kind, lock), {**seen.params, "number": number})
     found = result.scalars().unique().one_or_none()
     if found is None:
@@ -223,14 +222,15 @@ async def visible(session: AsyncSession, user: User, number: str, *, lock: bool 
     return found
 
 
+async def visible(session: AsyncSession, user: User, number: str, *, lock: bool = False) -> RepairRequest:
+    """The request `number` if `user` may see it, else 404 (another's request does not exist)."""
+    return await _found(session, visible_to(user), number, lock=lock)
+
+
 async def for_action(session: AsyncSession, user: User, number: str) -> RepairRequest:
     """The request locked for a change: staff and executors get it (403 comes later), others only theirs."""
     kind = "staff" if user.has_role("executor", "manager", "admin") else "applicant"
-    params = {"v_tenant": user.tenant_id, "v_user": user.id, "number": number}
-    found = (await session.execute(_one(kind, True), params)).scalars().unique().one_or_none()
-    if found is None:
-        raise NotFound(f"request {number} not found")
-    return found
+    return await _found(session, Visibility(kind, _bound(user)), number, lock=True)
 
 
 async def open_of(session: AsyncSession, tenant: str, executor_id: int) -> list[dict[str, Any]]:

@@ -17,9 +17,10 @@ Printed: p50/p95 of send -> reply per action and updates per second, with 1 user
 residents, 4, one after the other: one update in flight at a time) and with BENCH_USERS (40) at
 once, BENCH_ROUNDS (15) rounds each; the 1-user ratios full/bare from a phase where both bots run
 and take turns resident by resident (so the machine's drift falls on both alike), the 40-user one
-from the two phases; the CPU per update of the bot, Core and
-the emulator (utime+stime from /proc/<pid>/stat around each phase, less what the process uses idle
-in as long); the bot's own time per update (its histogram, rate limit entry -> handler return);
+from the two phases; the CPU per update of the bot, Core, the emulator and this process (the
+simulated users: were it the limit of a phase, the bots would not be; utime+stime from
+/proc/<pid>/stat around each phase, less what the process uses idle in as long); the bot's own
+time per update (its histogram, rate limit entry -> handler return);
 Core's two calls timed alone from the bench; Redis round trips and commands per update (MONITOR on
 the bot's own logical database: a script's own calls not counted, a connection's commands within
 50 us of each other one round trip) and PostgreSQL transactions per update (`pg_stat_database` of

@@ -520,7 +520,6 @@ def main() -> int:
         taking_turns = asyncio.run(_taking_turns(emulator, turns, range(8_300_001, 8_300_001 + ALONE)))
         profilers = [spy for spy in (_profile("BENCH_PROFILE", bot.pid),
                                       _profile("BENCH_PROFILE_CORE", procs[1].pid)) if spy is not None]
-        # This process is the users: were it the limit of a phase, the bots would not be.
         pids = {"bot": bot.pid, "core": procs[1].pid, "emulator": procs[0].pid, "client": os.getpid()}
         try:
             results["full, 1 user"] = asyncio.run(_measure(emulator, FULL_TOKEN, one, pids, alone=True,

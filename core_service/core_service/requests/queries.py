@@ -93,9 +93,8 @@ def _bound(user: User) -> dict[str, Any]:
 
 def visible_to(user: User) -> Visibility:
     """Applicants: their own; executors: also assigned and unassigned of their specializations."""
-    if user.is_staff:
-        return Visibility("staff", _bound(user))
-    return Visibility("executor" if user.has_role("executor") else "applicant", _bound(user))
+    kind = "staff" if user.is_staff else "executor" if user.has_role("executor") else "applicant"
+    return Visibility(kind, _bound(user))
 
 
 def with_people(query: Select[RepairRequest]) -> Select[RepairRequest]:

@@ -25,12 +25,14 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from redis.asyncio import Redis
+from redis.exceptions import ResponseError
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot_gateway.app import create_app
 from bot_gateway.clients import build_clients
 from bot_gateway.config import Settings
 from bot_gateway.models import Base
+from bot_gateway.notifications import STREAMS, group
 from core_service import cli
 from core_service.app import create_app as create_core_app
 from core_service.buildings.models import Building
@@ -269,10 +271,34 @@ def run_bot(bot_settings: Callable[..., Settings], core_net: CoreSwitch) -> Call
         settings = bot_settings(**overrides)
         app = create_app(settings, clients=build_clients(settings, core_transport=core_net))
         async with app.router.lifespan_context(app):
-            await asyncio.sleep(0.2)  # the notifier's consumer group exists before events come
+            await notifier_groups_made(settings)
             yield app
 
     return run
+
+
+async def notifier_groups_made(settings: Settings, seconds: float = 10) -> None:
+    """Wait until the notifier's consumer groups exist: made at the stream's end, they would miss
+    the events a test causes before."""
+    if not settings.feature_notifications:
+        return
+    client = Redis.from_url(settings.redis_url)
+    name = group(settings.tenant_id).encode()
+    deadline = asyncio.get_running_loop().time() + seconds
+    try:
+        for stream in STREAMS:
+            while not any(info["name"] == name for info in await _groups(client, stream)):
+                assert asyncio.get_running_loop().time() < deadline, f"no notifier group on {stream}"
+                await asyncio.sleep(0.02)
+    finally:
+        await client.aclose()
+
+
+async def _groups(client: Redis, stream: str) -> list[dict[str, Any]]:
+    try:
+        return list(await client.xinfo_groups(stream))
+    except ResponseError:  # no stream yet
+        return []
 
 
 @pytest.fixture

@@ -203,9 +203,10 @@ async def test_events_are_read_with_the_consumer_group_and_acknowledged(
     assert (await redis.xpending("stream:core", group("default")))["pending"] == 0
 
 
-async def test_a_managers_backlog_does_not_hold_back_a_residents_notice(
-    bot: Bot, redis: Redis, telegram: FakeTelegram
-) -> None:
+@pytest.fixture
+async def paced(bot: Bot, redis: Redis) -> AsyncIterator[tuple[Notifier, list[int]]]:
+    """A notifier at a shortened Telegram pace (0.2 s between one chat's messages), and the chats it
+    sent to, in order."""
     sent: list[int] = []
 
     @bot.session.middleware
@@ -214,20 +215,52 @@ async def test_a_managers_backlog_does_not_hold_back_a_residents_notice(
         return await make_request(bot, method)
 
     http = make_http("core", "http://core.test", "svc", transport=core_users())
-    # Telegram's pace for one chat, shortened: the manager's four offers take about 0.6 s.
-    notifier = Notifier(bot, redis, UserClient(http), PacedSender(per_chat_interval=0.2, global_rate=1000))
-    [core, _integration] = consumers(notifier, redis, block_ms=10)
-    await core.ensure_group()
-    for n in range(4):
+    yield Notifier(bot, redis, UserClient(http), PacedSender(per_chat_interval=0.2, global_rate=1000)), sent
+    await http.aclose()
+
+
+async def add_created(redis: Redis, count: int) -> None:
+    """`count` new requests, each told to the manager."""
+    for n in range(count):
         created = event("request.created", number=f"261201-{n:03d}", actor_telegram_id=RESIDENT)
         await redis.xadd("stream:core", {"envelope": created.to_json()})
-    done = event("request.status_changed", number="261201-009", status="completed", old_status="in_progress")
-    await redis.xadd("stream:core", {"envelope": done.to_json()})
+
+
+def completed() -> Envelope:
+    """Another request completed: the resident's notice."""
+    return event("request.status_changed", number="261201-099", status="completed", old_status="in_progress")
+
+
+async def test_a_managers_backlog_does_not_hold_back_a_residents_notice(
+    paced: tuple[Notifier, list[int]], redis: Redis
+) -> None:
+    notifier, sent = paced
+    [core, _integration] = consumers(notifier, redis, block_ms=10)
+    await core.ensure_group()
+    await add_created(redis, 4)  # the manager's four take about 0.6 s
+    await redis.xadd("stream:core", {"envelope": completed().to_json()})
     assert await core.run_once(block_ms=10) == 5
-    await http.aclose()
     assert sent.count(MANAGER) == 4
     assert sent.index(RESIDENT) < 2  # not after the manager's backlog
     assert (await redis.xpending("stream:core", group("default")))["pending"] == 0
+
+
+async def test_a_notice_after_a_managers_backlog_is_sent_before_the_backlog_ends(
+    paced: tuple[Notifier, list[int]], redis: Redis, telegram: FakeTelegram
+) -> None:
+    # The resident's notice comes in a later read, while the manager's eight (1.6 s) still wait.
+    notifier, sent = paced
+    [core, _integration] = consumers(notifier, redis, block_ms=10)
+    await core.ensure_group()
+    await add_created(redis, 8)
+    await core.start()
+    try:
+        await telegram.wait_for(lambda: MANAGER in sent)
+        await redis.xadd("stream:core", {"envelope": completed().to_json()})
+        await telegram.wait_for(lambda: sent.count(MANAGER) == 8 and RESIDENT in sent)
+    finally:
+        await core.stop()
+    assert sent.index(RESIDENT) < 4
 
 
 async def test_a_burst_of_200_events_is_paced(bot: Bot, redis: Redis, telegram: FakeTelegram) -> None:

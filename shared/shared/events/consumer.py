@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -13,7 +14,7 @@ from pydantic import ValidationError
 from redis.asyncio import Redis
 from redis.exceptions import RedisError, ResponseError
 
-from shared.background import BackgroundLoop
+from shared.background import BackgroundLoop, wait_for_event
 from shared.events.envelope import Envelope
 from shared.events.metrics import STREAM_HANDLED
 from shared.redis import is_cluster, same_slot
@@ -23,6 +24,7 @@ log = logging.getLogger("events.consumer")
 Handler = Callable[[Envelope], Awaitable[None]]
 Lane = Callable[[Envelope], str]
 Entry = tuple[bytes, dict[bytes, bytes]]
+Held = tuple[bytes, dict[bytes, bytes], Envelope | None]
 # Read from XINFO GROUPS every `lag_interval` seconds by each running consumer (replicas of one
 # group export the same values: aggregate with max).
 STREAM_GROUP_LAG = Gauge(
@@ -43,9 +45,12 @@ class StreamConsumer:
     out with backoff; the group is re-created if Redis lost it. While running, the group's lag and
     pending count are exported (`stream_group_lag`, `stream_group_pending`) every `lag_interval` s.
 
-    Entries are handled in stream order. With `lane` (an envelope's subject, e.g. its request), the
-    entries of one read are handled in order within a lane and the lanes side by side: a handler
-    that waits (a notification paced by Telegram's limit for one chat) holds back only its own lane.
+    Entries are handled in stream order. With `lane` (an envelope's subject, e.g. its request),
+    entries are handled in order within a lane and the lanes side by side, and the consumer goes on
+    reading while lanes wait: a handler that waits (a notification paced by Telegram's limit for one
+    chat) holds back only its own lane. Up to `max_in_flight` entries are held at once; those
+    waiting are re-claimed (XCLAIM JUSTID, which keeps their delivery count) every third of
+    `claim_idle_ms`, so no other consumer takes them for stale while they wait their turn here.
     """
 
     def __init__(
@@ -65,6 +70,7 @@ class StreamConsumer:
         max_backoff: float = 5.0,
         lag_interval: float = 5.0,
         lane: Lane | None = None,
+        max_in_flight: int = 1000,
     ) -> None:
         self.redis, self.stream, self.group, self.consumer = redis, stream, group, consumer
         self.handler, self.max_deliveries, self.lane = handler, max_deliveries, lane
@@ -74,6 +80,13 @@ class StreamConsumer:
         self._lag_read_at = float("-inf")
         self._group_ready = False
         self._pending_checked = False
+        self.max_in_flight = max_in_flight if lane is not None else batch
+        self._held: set[bytes] = set()  # read or claimed here, not yet handled
+        self._queues: dict[str, deque[Held]] = {}
+        self._lanes: dict[str, asyncio.Task[None]] = {}
+        self._room = asyncio.Event()
+        self._failure: BaseException | None = None
+        self._refreshed_at = time.monotonic()
         self.loop = BackgroundLoop(
             f"stream-consumer:{stream}:{group}", self._step, max_backoff=max_backoff,
             expected=(RedisError, OSError),
@@ -84,8 +97,15 @@ class StreamConsumer:
         self.loop.start()
 
     async def stop(self) -> None:
-        """Stop consuming at once (an entry being handled is left pending, never lost)."""
+        """Stop consuming at once (entries being handled or waiting are left pending, never lost)."""
         await self.loop.stop(grace=0)
+        lanes = list(self._lanes.values())
+        for task in lanes:
+            task.cancel()
+        await asyncio.gather(*lanes, return_exceptions=True)
+        self._lanes.clear()
+        self._queues.clear()
+        self._held.clear()
 
     async def ensure_group(self) -> None:
         """Create the group (and the stream) unless it exists."""
@@ -121,26 +141,35 @@ class StreamConsumer:
             log.debug("stream lag not read", extra={"stream": self.stream, "error": str(exc)})
 
     async def run_once(self, block_ms: int | None = None) -> int:
-        """Reclaim stale entries, then read new ones; the number of entries handled."""
+        """Reclaim stale entries, read new ones and handle them all; the number of entries handled."""
+        taken = await self._take(block_ms)
+        await self._drain()
+        return taken
+
+    async def _take(self, block_ms: int | None = None) -> int:
+        """Reclaim stale entries and read new ones, each handled or handed to its lane; how many."""
         if not self._group_ready:
             await self.ensure_group()
+        taken = 0
         try:
-            handled = await self._claim_stale()
+            taken += await self._claim_stale()
             if not self._pending_checked:
                 # Entries this consumer received before a crash or restart come first.
-                handled += await self._read("0", None)
+                taken += await self._read("0", None)
                 self._pending_checked = True
-            handled += await self._read(">", self.block_ms if block_ms is None else block_ms)
+            taken += await self._read(">", self.block_ms if block_ms is None else block_ms)
         except ResponseError as exc:
-            if "NOGROUP" in str(exc):
-                self._group_ready = False  # Redis restarted without the stream: make it again
-                return 0
-            raise
-        return handled
+            if "NOGROUP" not in str(exc):
+                raise
+            self._group_ready = False  # Redis restarted without the stream: make it again
+        return taken
 
     async def _read(self, start: str, block: int | None) -> int:
+        room = self.max_in_flight - len(self._held)
+        if room <= 0:
+            return 0
         reply: Any = await self.redis.xreadgroup(  # the stubs cover every reply shape of RESP2 and 3
-            self.group, self.consumer, {self.stream: start}, count=self.batch, block=block
+            self.group, self.consumer, {self.stream: start}, count=min(self.batch, room), block=block
         )
         entries: list[Entry] = []
         for _stream, read in reply or []:
@@ -149,22 +178,63 @@ class StreamConsumer:
                     entries.append((entry_id, fields))
                 else:  # a pending entry deleted by MAXLEN comes back empty
                     await self.redis.xack(self.stream, self.group, entry_id)
-        await self._handle_in_lanes(entries)
-        return len(entries)
+        return await self._dispatch(entries)
 
-    async def _handle_in_lanes(self, entries: list[Entry]) -> None:
-        """Handle `entries` in order, or with `lane` in order per lane and the lanes side by side."""
-        lanes: dict[str, list[tuple[Entry, Envelope | None]]] = {}
-        for entry in entries:
-            envelope = self._parsed(entry[1]) if self.lane is not None else None
-            key = self.lane(envelope) if self.lane is not None and envelope is not None else ""
-            lanes.setdefault(key, []).append((entry, envelope))  # malformed: the common lane
-        # Every lane runs to its end before a failure (Redis gone) is raised: none is left running.
-        results = await asyncio.gather(*(self._handle_each(lane) for lane in lanes.values()),
-                                       return_exceptions=True)
-        failed = [r for r in results if isinstance(r, BaseException)]
-        if failed:
-            raise failed[0]
+    async def _dispatch(self, entries: list[Entry]) -> int:
+        """Handle `entries` in order, or with `lane` queue each behind its lane; how many were new here."""
+        fresh = [entry for entry in entries if entry[0] not in self._held]  # a re-read of one waiting
+        if self.lane is None:
+            for entry_id, fields in fresh:
+                await self._handle(entry_id, fields)
+            return len(fresh)
+        for entry_id, fields in fresh:
+            envelope = self._parsed(fields)
+            key = self.lane(envelope) if envelope is not None else ""  # malformed: the common lane
+            self._held.add(entry_id)
+            self._queues.setdefault(key, deque()).append((entry_id, fields, envelope))
+            if key not in self._lanes:
+                self._lanes[key] = asyncio.create_task(self._run_lane(key), name=f"{self.group}:{key}")
+        return len(fresh)
+
+    async def _run_lane(self, key: str) -> None:
+        """Handle one lane's entries in order until its queue is empty; a failure is kept for `_step`."""
+        queue = self._queues[key]
+        try:
+            while queue:
+                entry_id, fields, envelope = queue[0]
+                try:
+                    await self._handle(entry_id, fields, envelope)
+                except Exception as exc:  # Redis gone: the entry stays pending and is reclaimed later
+                    self._failure = exc
+                queue.popleft()
+                self._held.discard(entry_id)
+                self._room.set()
+        finally:
+            if self._lanes.get(key) is asyncio.current_task():
+                del self._lanes[key]
+                self._queues.pop(key, None)
+
+    async def _drain(self) -> None:
+        """Wait until every lane has run to its end, then raise the first failure, if any."""
+        while self._lanes:
+            await asyncio.gather(*self._lanes.values(), return_exceptions=True)
+        self._raise_failure()
+
+    def _raise_failure(self) -> None:
+        failure, self._failure = self._failure, None
+        if failure is not None:
+            raise failure
+
+    async def _keep_held(self) -> None:
+        """Re-claim entries waiting here for a third of `claim_idle_ms` (their delivery count kept)."""
+        interval = self.claim_idle_ms / 3000
+        if not self._held or time.monotonic() - self._refreshed_at < interval:
+            return
+        self._refreshed_at = time.monotonic()
+        held: list[Any] = sorted(self._held)  # the stubs' list of ids is invariant
+        for start in range(0, len(held), 500):
+            await self.redis.xclaim(self.stream, self.group, self.consumer, self.claim_idle_ms // 3,
+                                    held[start:start + 500], justid=True)
 
     @staticmethod
     def _parsed(fields: dict[bytes, bytes]) -> Envelope | None:
@@ -173,24 +243,25 @@ class StreamConsumer:
         except ValidationError:
             return None
 
-    async def _handle_each(self, lane: list[tuple[Entry, Envelope | None]]) -> None:
-        for (entry_id, fields), envelope in lane:
-            await self._handle(entry_id, fields, envelope)
-
     async def _claim_stale(self) -> int:
+        room = self.max_in_flight - len(self._held)
+        if room <= 0:
+            return 0
         reply = await self.redis.xautoclaim(
-            self.stream, self.group, self.consumer, self.claim_idle_ms, start_id="0-0", count=self.batch
+            self.stream, self.group, self.consumer, self.claim_idle_ms, start_id="0-0",
+            count=min(self.batch, room),
         )
-        entries: list[Entry] = [e for e in reply[1] if e[1]]
+        entries: list[Entry] = [e for e in reply[1] if e[1] and e[0] not in self._held]
         if not entries:
             return 0
         counts = await self._delivery_counts(entries)
+        due: list[Entry] = []
         for entry_id, fields in entries:
             if counts.get(entry_id, 1) > self.max_deliveries:
                 await self._dead_letter(entry_id, fields, "too many deliveries")
             else:
-                await self._handle(entry_id, fields)
-        return len(entries)
+                due.append((entry_id, fields))
+        return len(entries) - len(due) + await self._dispatch(due)
 
     async def _delivery_counts(self, entries: list[Entry]) -> dict[bytes, int]:
         pending = await self.redis.xpending_range(
@@ -239,9 +310,14 @@ class StreamConsumer:
                   extra={"stream": self.stream, "group": self.group, "reason": reason})
 
     async def _step(self) -> bool:
-        # The blocking read is the idle wait, so the loop runs the next step at once.
+        # The blocking read is the idle wait, so the loop runs the next step at once. With every
+        # place taken, the step waits for one (a read's block at most) and keeps the held fresh.
         try:
-            await self.run_once()
+            self._room.clear()
+            if len(self._held) < self.max_in_flight or await wait_for_event(self._room, self.block_ms / 1000):
+                await self._take()
+            self._raise_failure()
+            await self._keep_held()
         except Exception:  # Redis may have restarted: make sure of the group and pending entries again
             self._group_ready = False
             self._pending_checked = False

@@ -63,6 +63,118 @@ async def test_a_slow_lane_holds_back_only_its_own_entries(redis: Redis) -> None
     assert (await redis.xpending(STREAM, "g"))["pending"] == 0
 
 
+def lane_of(env: Envelope) -> str:
+    """Each entry its own lane."""
+    return str(env.data["n"])
+
+
+async def test_the_consumer_reads_on_while_a_lane_waits(redis: Redis) -> None:
+    # e0 waits (a chat paced at one message a second); entries added after it are handled meanwhile.
+    release, started, done = asyncio.Event(), asyncio.Event(), []
+
+    async def handler(env: Envelope) -> None:
+        if env.event_id == "e0":
+            started.set()
+            await asyncio.wait_for(release.wait(), 10)
+        done.append(env.event_id)
+
+    consumer = StreamConsumer(redis, STREAM, "g", "c1", handler, block_ms=20, lane=lane_of)
+    await consumer.ensure_group()
+    await add(redis, 0)
+    await consumer.start()
+    await asyncio.wait_for(started.wait(), 5)
+    for n in (1, 2, 3):
+        await add(redis, n)
+    await wait_for(lambda: done == ["e1", "e2", "e3"])
+    assert (await redis.xpending(STREAM, "g"))["pending"] == 1  # e0, still its turn to come
+    release.set()
+    await wait_for(lambda: len(done) == 4)
+    await wait_for_pending(redis, 0)
+    await consumer.stop()
+
+
+async def wait_for_pending(redis: Redis, count: int) -> None:
+    deadline = time.monotonic() + 10
+    while (await redis.xpending(STREAM, "g"))["pending"] != count:
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+
+
+async def test_an_entry_waiting_its_turn_is_not_taken_for_stale(redis: Redis) -> None:
+    # e0 waits longer than claim_idle_ms; another consumer must not reclaim it, nor its count rise.
+    release, started, done = asyncio.Event(), asyncio.Event(), []
+
+    async def slow(env: Envelope) -> None:
+        started.set()
+        await asyncio.wait_for(release.wait(), 10)
+        done.append(env.event_id)
+
+    waiting = StreamConsumer(redis, STREAM, "g", "c1", slow, block_ms=20, claim_idle_ms=900, lane=lane_of)
+    other = StreamConsumer(redis, STREAM, "g", "c2", failing(AssertionError("reclaimed")), block_ms=10,
+                           claim_idle_ms=900)
+    await waiting.ensure_group()
+    await add(redis, 0)
+    await waiting.start()
+    await asyncio.wait_for(started.wait(), 5)
+    deadline = time.monotonic() + 2.5
+    while time.monotonic() < deadline:
+        assert await other.run_once() == 0
+        await asyncio.sleep(0.05)
+    [entry] = await redis.xpending_range(STREAM, "g", min="-", max="+", count=10)
+    assert (entry["consumer"], entry["times_delivered"]) == (b"c1", 1)
+    release.set()
+    await wait_for(lambda: done == ["e0"])
+    await wait_for_pending(redis, 0)
+    await waiting.stop()
+
+
+async def test_at_most_max_in_flight_entries_are_held_the_rest_wait_in_the_stream(redis: Redis) -> None:
+    release, done = asyncio.Event(), []
+
+    async def handler(env: Envelope) -> None:
+        await asyncio.wait_for(release.wait(), 10)
+        done.append(env.event_id)
+
+    consumer = StreamConsumer(redis, STREAM, "g", "c1", handler, block_ms=20, lane=lane_of, max_in_flight=2)
+    await consumer.ensure_group()
+    for n in range(5):
+        await add(redis, n)
+    await consumer.start()
+    await wait_for_pending(redis, 2)
+    await asyncio.sleep(0.3)
+    assert (await redis.xpending(STREAM, "g"))["pending"] == 2  # three never read
+    release.set()
+    await wait_for(lambda: sorted(done) == [f"e{n}" for n in range(5)])
+    await wait_for_pending(redis, 0)
+    await consumer.stop()
+
+
+async def test_entries_waiting_at_stop_stay_pending_for_the_restarted_consumer(redis: Redis) -> None:
+    started: list[str] = []
+
+    async def stuck(env: Envelope) -> None:
+        started.append(env.event_id)
+        await asyncio.Event().wait()
+
+    consumer = StreamConsumer(redis, STREAM, "g", "c1", stuck, block_ms=20, lane=lambda env: "one")
+    await consumer.ensure_group()
+    await add(redis, 0)
+    await add(redis, 1)
+    await consumer.start()
+    await wait_for(lambda: started == ["e0"])
+    await consumer.stop()
+    assert (await redis.xpending(STREAM, "g"))["pending"] == 2
+    seen: list[str] = []
+
+    async def handler(env: Envelope) -> None:
+        seen.append(env.event_id)
+
+    restarted = StreamConsumer(redis, STREAM, "g", "c1", handler, block_ms=10, lane=lambda env: "one")
+    assert await restarted.run_once() == 2
+    assert seen == ["e0", "e1"]
+    await wait_for_pending(redis, 0)
+
+
 async def test_group_created_before_the_stream_exists_gets_later_entries(redis: Redis) -> None:
     seen: list[str] = []
 

@@ -44,7 +44,7 @@ def consumers(notifier: Notifier, redis: Any, *, block_ms: int = 1000) -> list[S
     return [
         StreamConsumer(
             redis, stream, group(notifier.tenant), name, notifier.handle, block_ms=block_ms, start_id="$",
-            lane=subject,
+            lane=subject, on_read=notifier.noticed,
         )
         for stream in STREAMS
     ]

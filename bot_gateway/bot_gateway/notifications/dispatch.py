@@ -30,6 +30,11 @@ def offers_key(tenant: str, number: str) -> str:
     return f"bot:offers:{tenant}:{number}"
 
 
+def taken_key(offers: str) -> str:
+    """Set once the request of the offers hash `offers` is taken: offers still waiting are withdrawn."""
+    return f"{offers}:taken"
+
+
 def take_markup(number: str, language: str) -> Any:
     """Take, and open the request."""
     kb = InlineKeyboardBuilder()
@@ -97,6 +102,16 @@ class Dispatch:
             offer.track = (offers_key(self.tenant, number), executor.language)
             out.append(offer)
         return out
+
+    async def mark_taken(self, data: Data) -> None:
+        """Note that the request is taken, as soon as the event is read: its offers still waiting
+        for their chat's turn (behind a flood of others) are then not sent."""
+        offers = offers_key(self.tenant, str(data.get("number")))
+        await self.redis.set(taken_key(offers), "1", ex=OFFERS_TTL)
+
+    async def still_open(self, offers: str) -> bool:
+        """Whether the request of the offers hash `offers` is still for the taking."""
+        return not await self.redis.exists(taken_key(offers))
 
     async def taken(self, data: Data) -> None:
         """Every offer of the request now says who took it, without the button."""

@@ -22,7 +22,7 @@ from bot_gateway.notifications.claims import CLAIM_TTL, SENT, SENT_TTL, Claims
 from bot_gateway.notifications.dispatch import OFFERS_TTL, Dispatch, sla_at_risk, sla_breached
 from bot_gateway.notifications.people import PeopleEvents
 from bot_gateway.notifications.render import Outgoing, Person
-from bot_gateway.notifications.sender import PacedSender
+from bot_gateway.notifications.sender import PacedSender, Withdrawn
 from bot_gateway.sessions.store import SessionStore
 from shared.events import Envelope
 from shared.tracing import SpanKind, span
@@ -72,6 +72,12 @@ class Notifier:
         failed = [r for r in results if isinstance(r, BaseException)]
         if failed:
             raise failed[0]  # the entry stays pending; recipients already served are not sent again
+
+    async def noticed(self, envelope: Envelope) -> None:
+        """An event seen as it is read, before its turn: a request taken withdraws its waiting offers."""
+        seen = (envelope.tenant_id, envelope.source, envelope.event_type)
+        if seen == (self.tenant, "core", "request.assigned"):
+            await self.dispatch.mark_taken(envelope.data)
 
     async def messages(self, envelope: Envelope) -> list[Outgoing]:
         """Who hears what about this event."""
@@ -142,21 +148,34 @@ class Notifier:
         # as its caption; an album follows the text, and a retry after the album failed must not
         # send the text again.
         chat = message.chat_id
+        if message.track is not None:  # an offer: one text with Take
+            await self._offer(message, *message.track)
+            return
         if len(message.photos) == 1 and len(message.text) <= CAPTION_MAX and await self._captioned(message):
             return
         if not await self.redis.exists(f"{key}:text"):
-            sent = await self.sender.send(
+            await self.sender.send(
                 chat, lambda: self.bot.send_message(chat, message.text, reply_markup=message.markup)
             )
-            if message.track is not None:  # the offer is edited once someone takes the request
-                key_of_offers, language = message.track
-                await self.redis.hset(key_of_offers, str(chat), f"{sent.message_id}:{language}")
-                await self.redis.expire(key_of_offers, OFFERS_TTL)
             if message.photos:
                 await self.redis.set(f"{key}:text", SENT, ex=SENT_TTL)
         if len(message.photos) > 1:
             media = [InputMediaPhoto(media=file_id) for file_id in message.photos]
             await self._photos(chat, lambda: self.bot.send_media_group(chat, media))  # type: ignore[arg-type]
+
+    async def _offer(self, message: Outgoing, key_of_offers: str, language: str) -> None:
+        """An offer with Take, unless someone took the request before its turn came; its message id
+        is kept in `key_of_offers`, so the offer can say who took it later."""
+        chat = message.chat_id
+        try:
+            sent = await self.sender.send(
+                chat, lambda: self.bot.send_message(chat, message.text, reply_markup=message.markup),
+                wanted=lambda: self.dispatch.still_open(key_of_offers),
+            )
+        except Withdrawn:  # counted by the sender
+            return
+        await self.redis.hset(key_of_offers, str(chat), f"{sent.message_id}:{language}")
+        await self.redis.expire(key_of_offers, OFFERS_TTL)
 
     async def _captioned(self, message: Outgoing) -> bool:
         """The one photo with the text as its caption; False when Telegram refused the file."""

@@ -15,7 +15,12 @@ log = logging.getLogger("bot.notifications.sender")
 T = TypeVar("T")
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
+Wanted = Callable[[], Awaitable[bool]]
 SENT = Counter("bot_notifications_sent_total", "Notification messages sent", ["outcome"])
+
+
+class Withdrawn(Exception):
+    """The message was no longer wanted when its chat's turn came; nothing was sent."""
 
 
 class PacedSender:
@@ -46,12 +51,21 @@ class PacedSender:
         self._last_grant = float("-inf")
         self._global_lock = asyncio.Lock()
 
-    async def send(self, chat_id: int, call: Callable[[], Awaitable[T]]) -> T:
-        """Run `call` (one Bot API request to `chat_id`) when both limits allow; retried after 429s."""
+    async def send(
+        self, chat_id: int, call: Callable[[], Awaitable[T]], *, wanted: Wanted | None = None
+    ) -> T:
+        """Run `call` (one Bot API request to `chat_id`) when both limits allow; retried after 429s.
+
+        `wanted`, asked when the chat's turn has come, may withdraw the message (`Withdrawn`): the
+        turn then passes to the chat's next message at once, as if this one had never queued.
+        """
         lock = self._chat_locks.setdefault(chat_id, asyncio.Lock())
         async with lock:
             for attempt in range(1, self.max_attempts + 1):
                 await self._wait_chat(chat_id)
+                if wanted is not None and not await wanted():
+                    SENT.labels("withdrawn").inc()
+                    raise Withdrawn
                 await self._wait_global()
                 try:
                     result = await call()

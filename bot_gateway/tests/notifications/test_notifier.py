@@ -24,9 +24,9 @@ from bot_gateway.clients.core import UserClient
 from bot_gateway.i18n import t
 from bot_gateway.notifications import Notifier, PacedSender, consumers, group
 from bot_gateway.notifications.claims import CLAIM_TTL, DeliveryInProgress
-from shared.events import Envelope
+from shared.events import Envelope, StreamConsumer
 
-RESIDENT, EXECUTOR, MANAGER = 5001, 5002, 5003
+RESIDENT, EXECUTOR, MANAGER, PLUMBER = 5001, 5002, 5003, 5004
 
 
 def core_users() -> httpx.MockTransport:
@@ -204,9 +204,9 @@ async def test_events_are_read_with_the_consumer_group_and_acknowledged(
 
 
 @pytest.fixture
-async def paced(bot: Bot, redis: Redis) -> AsyncIterator[tuple[Notifier, list[int]]]:
-    """A notifier at a shortened Telegram pace (0.2 s between one chat's messages), and the chats it
-    sent to, in order."""
+async def paced(bot: Bot, redis: Redis) -> AsyncIterator[tuple[StreamConsumer, list[int]]]:
+    """The consumer of `stream:core` of a notifier at a shortened Telegram pace (0.2 s between one
+    chat's messages), and the chats it sent to, in order."""
     sent: list[int] = []
 
     @bot.session.middleware
@@ -215,14 +215,17 @@ async def paced(bot: Bot, redis: Redis) -> AsyncIterator[tuple[Notifier, list[in
         return await make_request(bot, method)
 
     http = make_http("core", "http://core.test", "svc", transport=core_users())
-    yield Notifier(bot, redis, UserClient(http), PacedSender(per_chat_interval=0.2, global_rate=1000)), sent
+    notifier = Notifier(bot, redis, UserClient(http), PacedSender(per_chat_interval=0.2, global_rate=1000))
+    [core, _integration] = consumers(notifier, redis, block_ms=10)
+    await core.ensure_group()
+    yield core, sent
     await http.aclose()
 
 
-async def add_created(redis: Redis, count: int) -> None:
+async def add_created(redis: Redis, count: int, **data: Any) -> None:
     """`count` new requests, each told to the manager."""
     for n in range(count):
-        created = event("request.created", number=f"261201-{n:03d}", actor_telegram_id=RESIDENT)
+        created = event("request.created", number=f"261201-{n:03d}", actor_telegram_id=RESIDENT, **data)
         await redis.xadd("stream:core", {"envelope": created.to_json()})
 
 
@@ -232,11 +235,9 @@ def completed() -> Envelope:
 
 
 async def test_a_managers_backlog_does_not_hold_back_a_residents_notice(
-    paced: tuple[Notifier, list[int]], redis: Redis
+    paced: tuple[StreamConsumer, list[int]], redis: Redis
 ) -> None:
-    notifier, sent = paced
-    [core, _integration] = consumers(notifier, redis, block_ms=10)
-    await core.ensure_group()
+    core, sent = paced
     await add_created(redis, 4)  # the manager's four take about 0.6 s
     await redis.xadd("stream:core", {"envelope": completed().to_json()})
     assert await core.run_once(block_ms=10) == 5
@@ -246,12 +247,10 @@ async def test_a_managers_backlog_does_not_hold_back_a_residents_notice(
 
 
 async def test_a_notice_after_a_managers_backlog_is_sent_before_the_backlog_ends(
-    paced: tuple[Notifier, list[int]], redis: Redis, telegram: FakeTelegram
+    paced: tuple[StreamConsumer, list[int]], redis: Redis, telegram: FakeTelegram
 ) -> None:
     # The resident's notice comes in a later read, while the manager's eight (1.6 s) still wait.
-    notifier, sent = paced
-    [core, _integration] = consumers(notifier, redis, block_ms=10)
-    await core.ensure_group()
+    core, sent = paced
     await add_created(redis, 8)
     await core.start()
     try:
@@ -261,6 +260,25 @@ async def test_a_notice_after_a_managers_backlog_is_sent_before_the_backlog_ends
     finally:
         await core.stop()
     assert sent.index(RESIDENT) < 4
+
+
+async def test_an_offer_of_a_request_taken_before_its_turn_is_not_sent(
+    paced: tuple[StreamConsumer, list[int]], redis: Redis, telegram: FakeTelegram
+) -> None:
+    # Five new requests offered to one plumber; four are taken by another executor while their
+    # offers still wait for the plumber's chat: only the first's offer (with Take) reaches them.
+    core, _sent = paced
+    await add_created(redis, 5, executors=[{"telegram_id": PLUMBER, "language": "ru"}])
+    for n in range(1, 5):
+        taken = event("request.assigned", number=f"261201-{n:03d}")
+        await redis.xadd("stream:core", {"envelope": taken.to_json()})
+    assert await core.run_once(block_ms=10) == 9
+    offers = [call["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+              for call in telegram.of("sendMessage") if int(call["chat_id"]) == PLUMBER]
+    assert offers == ["request:take:261201-000"]
+    assert telegram.of("editMessageText") == []  # nothing of theirs to say "taken" on
+    assert len(telegram.texts(EXECUTOR)) == 4  # each assignment told to the one who got it
+    assert (await redis.xpending("stream:core", group("default")))["pending"] == 0
 
 
 async def test_a_burst_of_200_events_is_paced(bot: Bot, redis: Redis, telegram: FakeTelegram) -> None:

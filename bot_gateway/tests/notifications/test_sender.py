@@ -13,7 +13,7 @@ from typing import Any
 from aiogram.exceptions import TelegramRetryAfter
 from aiogram.methods import SendMessage
 
-from bot_gateway.notifications.sender import PacedSender
+from bot_gateway.notifications.sender import PacedSender, Withdrawn
 
 
 class FakeClock:
@@ -101,6 +101,23 @@ async def test_retry_after_is_waited_out_then_the_message_goes_once() -> None:
     sender = PacedSender(clock=clock, sleep=clock.sleep)
     assert await clock.run(sender.send(7, call)) == "sent"
     assert len(attempts) == 2 and attempts[1] - attempts[0] >= 3.0
+
+
+async def test_a_message_withdrawn_at_its_turn_gives_the_turn_to_the_next_at_once() -> None:
+    clock, log = FakeClock(), defaultdict[int, list[float]](list)
+    sender = PacedSender(clock=clock, sleep=clock.sleep)
+    call = recorder(clock, log)
+
+    async def no() -> bool:
+        return False
+
+    async def three() -> tuple[Any, ...]:
+        return await asyncio.gather(sender.send(7, call(7)), sender.send(7, call(7), wanted=no),
+                                    sender.send(7, call(7)), return_exceptions=True)
+
+    first, second, third = await clock.run(three())
+    assert (first, third) == (7, 7) and isinstance(second, Withdrawn)
+    assert log[7] == [0.0, 1.05]  # the third went at the second's turn
 
 
 async def test_real_timing_at_a_smaller_scale_holds_both_rates() -> None:

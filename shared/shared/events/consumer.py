@@ -51,6 +51,8 @@ class StreamConsumer:
     chat) holds back only its own lane. Up to `max_in_flight` entries are held at once; those
     waiting are re-claimed (XCLAIM JUSTID, which keeps their delivery count) every third of
     `claim_idle_ms`, so no other consumer takes them for stale while they wait their turn here.
+    `on_read`, with `lane`, sees each envelope as it is read, before its turn: what a later event
+    settles (a request taken) can withdraw what an earlier one still waits to send (its offers).
     """
 
     def __init__(
@@ -71,9 +73,10 @@ class StreamConsumer:
         lag_interval: float = 5.0,
         lane: Lane | None = None,
         max_in_flight: int = 1000,
+        on_read: Handler | None = None,
     ) -> None:
         self.redis, self.stream, self.group, self.consumer = redis, stream, group, consumer
-        self.handler, self.max_deliveries, self.lane = handler, max_deliveries, lane
+        self.handler, self.max_deliveries, self.lane, self.on_read = handler, max_deliveries, lane, on_read
         self.dead_letter_stream = dead_letter_stream or f"{stream}:dead"
         self.block_ms, self.batch, self.claim_idle_ms = block_ms, batch, claim_idle_ms
         self.start_id, self.lag_interval = start_id, lag_interval
@@ -189,6 +192,8 @@ class StreamConsumer:
             return len(fresh)
         for entry_id, fields in fresh:
             envelope = self._parsed(fields)
+            if envelope is not None and self.on_read is not None:
+                await self.on_read(envelope)
             key = self.lane(envelope) if envelope is not None else ""  # malformed: the common lane
             self._held.add(entry_id)
             self._queues.setdefault(key, deque()).append((entry_id, fields, envelope))

@@ -149,6 +149,29 @@ async def test_at_most_max_in_flight_entries_are_held_the_rest_wait_in_the_strea
     await consumer.stop()
 
 
+async def test_on_read_sees_each_entry_as_it_is_read_before_its_turn(redis: Redis) -> None:
+    release, read, done = asyncio.Event(), [], []
+
+    async def noticed(env: Envelope) -> None:
+        read.append(env.event_id)
+
+    async def handler(env: Envelope) -> None:
+        await asyncio.wait_for(release.wait(), 10)
+        done.append(env.event_id)
+
+    consumer = StreamConsumer(redis, STREAM, "g", "c1", handler, block_ms=20, lane=lambda env: "one",
+                              on_read=noticed)
+    await consumer.ensure_group()
+    for n in range(3):
+        await add(redis, n)
+    await consumer.start()
+    await wait_for(lambda: read == ["e0", "e1", "e2"])
+    assert done == []  # all three seen while the first still waits
+    release.set()
+    await wait_for(lambda: done == ["e0", "e1", "e2"])
+    await consumer.stop()
+
+
 async def test_entries_waiting_at_stop_stay_pending_for_the_restarted_consumer(redis: Redis) -> None:
     started: list[str] = []
 

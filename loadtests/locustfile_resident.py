@@ -190,7 +190,8 @@ def wait_for_notices(queue: Any, last: bytes, limit: float = 90.0) -> bool:
     """Wait (at most `limit` s) until the making's notices (each resident hears their apartment
     was confirmed) have been sent: the bots' paced sender would otherwise spend the ramp on them.
     Not longer: an earlier run's staff notices (hundreds of new requests told to one manager, at
-    Telegram's one message a second per chat) may still be ahead of them in the stream."""
+    Telegram's one message a second per chat) may have taken every place the notifier holds, and
+    then they are ahead of these in the stream."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if notices_delivered(queue, last):

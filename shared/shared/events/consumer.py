@@ -83,11 +83,11 @@ class StreamConsumer:
         self._lag_read_at = float("-inf")
         self._group_ready = False
         self._pending_checked = False
-        self.max_in_flight = max_in_flight if lane is not None else batch
+        self.max_in_flight = max_in_flight
         self._held: set[bytes] = set()  # read or claimed here, not yet handled
         self._queues: dict[str, deque[Held]] = {}
         self._lanes: dict[str, asyncio.Task[None]] = {}
-        self._room = asyncio.Event()
+        self._freed = asyncio.Event()  # set as each held entry is done
         self._failure: BaseException | None = None
         self._refreshed_at = time.monotonic()
         self.loop = BackgroundLoop(
@@ -167,12 +167,15 @@ class StreamConsumer:
             self._group_ready = False  # Redis restarted without the stream: make it again
         return taken
 
+    def _room(self) -> int:
+        """How many more entries may be read or claimed now (a read's worth at most)."""
+        return min(self.batch, self.max_in_flight - len(self._held))
+
     async def _read(self, start: str, block: int | None) -> int:
-        room = self.max_in_flight - len(self._held)
-        if room <= 0:
+        if (room := self._room()) <= 0:
             return 0
         reply: Any = await self.redis.xreadgroup(  # the stubs cover every reply shape of RESP2 and 3
-            self.group, self.consumer, {self.stream: start}, count=min(self.batch, room), block=block
+            self.group, self.consumer, {self.stream: start}, count=room, block=block
         )
         entries: list[Entry] = []
         for _stream, read in reply or []:
@@ -185,11 +188,11 @@ class StreamConsumer:
 
     async def _dispatch(self, entries: list[Entry]) -> int:
         """Handle `entries` in order, or with `lane` queue each behind its lane; how many were new here."""
-        fresh = [entry for entry in entries if entry[0] not in self._held]  # a re-read of one waiting
         if self.lane is None:
-            for entry_id, fields in fresh:
+            for entry_id, fields in entries:
                 await self._handle(entry_id, fields)
-            return len(fresh)
+            return len(entries)
+        fresh = [entry for entry in entries if entry[0] not in self._held]  # a re-read of one waiting
         for entry_id, fields in fresh:
             envelope = self._parsed(fields)
             if envelope is not None and self.on_read is not None:
@@ -213,7 +216,7 @@ class StreamConsumer:
                     self._failure = exc
                 queue.popleft()
                 self._held.discard(entry_id)
-                self._room.set()
+                self._freed.set()
         finally:
             if self._lanes.get(key) is asyncio.current_task():
                 del self._lanes[key]
@@ -249,12 +252,10 @@ class StreamConsumer:
             return None
 
     async def _claim_stale(self) -> int:
-        room = self.max_in_flight - len(self._held)
-        if room <= 0:
+        if (room := self._room()) <= 0:
             return 0
         reply = await self.redis.xautoclaim(
-            self.stream, self.group, self.consumer, self.claim_idle_ms, start_id="0-0",
-            count=min(self.batch, room),
+            self.stream, self.group, self.consumer, self.claim_idle_ms, start_id="0-0", count=room
         )
         entries: list[Entry] = [e for e in reply[1] if e[1] and e[0] not in self._held]
         if not entries:
@@ -318,8 +319,8 @@ class StreamConsumer:
         # The blocking read is the idle wait, so the loop runs the next step at once. With every
         # place taken, the step waits for one (a read's block at most) and keeps the held fresh.
         try:
-            self._room.clear()
-            if len(self._held) < self.max_in_flight or await wait_for_event(self._room, self.block_ms / 1000):
+            self._freed.clear()
+            if self._room() > 0 or await wait_for_event(self._freed, self.block_ms / 1000):
                 await self._take()
             self._raise_failure()
             await self._keep_held()

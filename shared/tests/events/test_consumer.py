@@ -26,6 +26,19 @@ async def wait_for(predicate, seconds: float = 10) -> None:
         await asyncio.sleep(0.02)
 
 
+async def wait_for_pending(redis: Redis, count: int) -> None:
+    """Wait until the group has `count` entries delivered and not acknowledged."""
+    deadline = time.monotonic() + 10
+    while (await redis.xpending(STREAM, "g"))["pending"] != count:
+        assert time.monotonic() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+
+
+def lane_of(env: Envelope) -> str:
+    """Each entry its own lane."""
+    return str(env.data["n"])
+
+
 async def test_handler_gets_each_entry_and_it_is_acknowledged(redis: Redis) -> None:
     seen: list[str] = []
 
@@ -63,11 +76,6 @@ async def test_a_slow_lane_holds_back_only_its_own_entries(redis: Redis) -> None
     assert (await redis.xpending(STREAM, "g"))["pending"] == 0
 
 
-def lane_of(env: Envelope) -> str:
-    """Each entry its own lane."""
-    return str(env.data["n"])
-
-
 async def test_the_consumer_reads_on_while_a_lane_waits(redis: Redis) -> None:
     # e0 waits (a chat paced at one message a second); entries added after it are handled meanwhile.
     release, started, done = asyncio.Event(), asyncio.Event(), []
@@ -91,13 +99,6 @@ async def test_the_consumer_reads_on_while_a_lane_waits(redis: Redis) -> None:
     await wait_for(lambda: len(done) == 4)
     await wait_for_pending(redis, 0)
     await consumer.stop()
-
-
-async def wait_for_pending(redis: Redis, count: int) -> None:
-    deadline = time.monotonic() + 10
-    while (await redis.xpending(STREAM, "g"))["pending"] != count:
-        assert time.monotonic() < deadline, "timed out"
-        await asyncio.sleep(0.02)
 
 
 async def test_an_entry_waiting_its_turn_is_not_taken_for_stale(redis: Redis) -> None:

@@ -50,7 +50,8 @@ class ServiceSettings(BaseSettings):
     db_pool_recycle_seconds: int = Field(default=3600, ge=1)
     db_pool_timeout_seconds: float = Field(default=15.0, gt=0)
     db_statement_timeout_ms: int = Field(default=60_000, ge=0)
-    db_connect_timeout_seconds: float = Field(default=3.0, gt=0)
+    # One connection attempt: a refused one fails at once; a server slow to accept is busy, not down.
+    db_connect_timeout_seconds: float = Field(default=10.0, gt=0)
     # DATABASE_URL is a PgBouncer in transaction pooling mode: no statement cache, no startup
     # parameter but the application name, no LISTEN through it (DB_LISTEN_URL, or the relays poll).
     db_pgbouncer: bool = False

@@ -84,8 +84,9 @@ async def check_tomorrow(sessionmaker: async_sessionmaker[AsyncSession], zone: Z
     checked = 0
     async for session in session_scope(sessionmaker):
         day = now().astimezone(zone).date() + timedelta(days=1)
-        pairs = select(ShiftTemplate.tenant_id, ShiftTemplate.specialization, literal(day),
-                       literal(0)).distinct()
+        # In one order everywhere: scans side by side claiming pairs in different orders deadlock.
+        pairs = (select(ShiftTemplate.tenant_id, ShiftTemplate.specialization, literal(day), literal(0))
+                 .distinct().order_by(ShiftTemplate.tenant_id, ShiftTemplate.specialization))
         claim = (insert(CoverageCheck).from_select(["tenant_id", "specialization", "day", "gaps"], pairs)
                  .on_conflict_do_nothing().returning(CoverageCheck.tenant_id, CoverageCheck.specialization))
         for tenant, specialization in (await session.execute(claim)).all():

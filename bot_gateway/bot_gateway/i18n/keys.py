@@ -125,6 +125,8 @@ COMPOSED = (
     # Notifications, chosen by the event
     N_("notif.created"),
     N_("notif.critical"),
+    N_("notif.created.line"),
+    N_("notif.critical.line"),
     N_("notif.status"),
     N_("notif.completed"),
     N_("notif.returned"),

@@ -95,6 +95,8 @@ class Dispatch:
         if _nobody_on_shift(data):
             for manager, outgoing in zip(told, out, strict=True):
                 outgoing.text += "\n\n" + t("notif.nobody_on_shift", manager.language)
+                if outgoing.fold is not None:
+                    outgoing.fold.line += " " + t("notif.nobody_on_shift.short", manager.language)
         key = "notif.critical" if data.get("urgency") == "critical" else "notif.created"
         for executor in executors:
             offer = message(executor, key, data)

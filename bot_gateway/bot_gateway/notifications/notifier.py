@@ -19,6 +19,7 @@ from bot_gateway.clients.core import UserClient
 from bot_gateway.i18n import normalize
 from bot_gateway.notifications import payments, render, shifts
 from bot_gateway.notifications.claims import CLAIM_TTL, SENT, SENT_TTL, Claims
+from bot_gateway.notifications.digest import Digests
 from bot_gateway.notifications.dispatch import OFFERS_TTL, Dispatch, sla_at_risk, sla_breached
 from bot_gateway.notifications.people import PeopleEvents
 from bot_gateway.notifications.render import Outgoing, Person
@@ -54,6 +55,7 @@ class Notifier:
         self._staff: tuple[float, list[Person]] = (0.0, [])
         self.people = PeopleEvents(users, sessions, redis, tenant)
         self.dispatch = Dispatch(bot, redis, users, sender, tenant)
+        self.digests = Digests(bot, sender)
         self.on_announcement = on_announcement  # the delivery worker: wake-ups and final figures
 
     async def handle(self, envelope: Envelope) -> None:
@@ -150,6 +152,9 @@ class Notifier:
         chat = message.chat_id
         if message.track is not None:  # an offer: one text with Take
             await self._offer(message, *message.track)
+            return
+        if message.fold is not None:  # a notice that may go out in its chat's next digest
+            await self.digests.send(message, message.fold)
             return
         if len(message.photos) == 1 and len(message.text) <= CAPTION_MAX and await self._captioned(message):
             return

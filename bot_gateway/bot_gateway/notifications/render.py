@@ -15,6 +15,15 @@ Data = dict[str, Any]
 
 
 @dataclass
+class Fold:
+    """How a notice reads as one line of a digest (`notifications.digest`), in its reader's language."""
+
+    number: str
+    line: str
+    language: str
+
+
+@dataclass
 class Outgoing:
     """One message for one chat."""
 
@@ -23,6 +32,7 @@ class Outgoing:
     markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None = None
     photos: list[str] = field(default_factory=list)
     track: tuple[str, str] | None = None  # (Redis hash, language): the sent offer's id kept per chat
+    fold: Fold | None = None  # set when waiting notices of its kind to one chat may go out as one
 
 
 @dataclass
@@ -58,9 +68,21 @@ def message(who: Person, key: str, data: Data, photos: list[str] | None = None, 
 
 
 def created(data: Data, managers: list[Person]) -> list[Outgoing]:
-    """Managers hear of new requests (critical ones louder)."""
-    key = "notif.critical" if data.get("urgency") == "critical" else "notif.created"
-    return [message(m, key, data) for m in managers if m.telegram_id != data.get("actor_telegram_id")]
+    """Managers hear of new requests (critical ones louder); those waiting for a manager's chat
+    fold into one digest."""
+    critical = data.get("urgency") == "critical"
+    key = "notif.critical" if critical else "notif.created"
+    out = []
+    for manager in managers:
+        if manager.telegram_id == data.get("actor_telegram_id"):
+            continue
+        told = message(manager, key, data)
+        values = {**_request_values(data, manager.language),
+                  "description": esc(clip(str(data.get("description") or ""), 80))}
+        line = t(f"{key}.line", manager.language, **values)
+        told.fold = Fold(str(data.get("number")), line, manager.language)
+        out.append(told)
+    return out
 
 
 def returned(data: Data, managers: list[Person]) -> list[Outgoing]:

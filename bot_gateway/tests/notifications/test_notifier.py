@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -21,7 +22,7 @@ from redis.asyncio import Redis
 
 from bot_gateway.clients.base import make_http
 from bot_gateway.clients.core import UserClient
-from bot_gateway.i18n import t
+from bot_gateway.i18n import t, tn
 from bot_gateway.notifications import Notifier, PacedSender, consumers, group
 from bot_gateway.notifications.claims import CLAIM_TTL, DeliveryInProgress
 from shared.events import Envelope, StreamConsumer
@@ -229,16 +230,94 @@ async def add_created(redis: Redis, count: int, **data: Any) -> None:
         await redis.xadd("stream:core", {"envelope": created.to_json()})
 
 
+async def add_breaches(redis: Redis, count: int) -> None:
+    """`count` requests past their deadline, each told to the manager (a notice never folded)."""
+    for n in range(count):
+        late = event("request.sla_breached", number=f"261201-{n:03d}", which="resolution",
+                     due_at="2026-12-01T10:00:00+00:00", executor_telegram_id=None)
+        await redis.xadd("stream:core", {"envelope": late.to_json()})
+
+
 def completed() -> Envelope:
     """Another request completed: the resident's notice."""
     return event("request.status_changed", number="261201-099", status="completed", old_status="in_progress")
+
+
+def numbers_in(text: str) -> list[str]:
+    """The request numbers a message names, in order."""
+    return re.findall(r"№(\d{6}-\d{3})", text)
+
+
+async def test_new_requests_waiting_for_a_managers_chat_reach_them_as_one_digest(
+    paced: tuple[StreamConsumer, list[int]], redis: Redis, telegram: FakeTelegram
+) -> None:
+    # The first is sent at once, as always; the four read meanwhile wait for the chat's next turn
+    # and go out together, each with a button that opens it.
+    core, _sent = paced
+    await add_created(redis, 5)
+    assert await core.run_once(block_ms=10) == 5
+    first, folded = telegram.texts(MANAGER)
+    assert first.startswith("🆕 Yangi ariza") and numbers_in(first) == ["261201-000"]
+    assert folded.startswith(tn("notif.digest", 4, "uz"))
+    assert numbers_in(folded) == [f"261201-{n:03d}" for n in range(1, 5)]
+    assert "ул. Навои, 1, 12-xonadon: Течёт &lt;кран&gt;" in folded  # in the manager's language, escaped
+    markup = telegram.of("sendMessage")[-1]["reply_markup"]["inline_keyboard"]
+    assert [b["callback_data"] for row in markup for b in row] == [
+        f"request:view:261201-{n:03d}" for n in range(1, 5)]
+    assert (await redis.xpending("stream:core", group("default")))["pending"] == 0
+
+
+async def test_a_digest_names_at_most_twenty_requests_and_the_rest_follow(
+    notifier: Notifier, telegram: FakeTelegram
+) -> None:
+    created = [event("request.created", number=f"261201-{n:03d}", actor_telegram_id=RESIDENT)
+               for n in range(26)]
+    await asyncio.gather(*(notifier.handle(e) for e in created))
+    told = [numbers_in(text) for text in telegram.texts(MANAGER)]
+    assert [len(numbers) for numbers in told] == [1, 20, 5]
+    assert sorted(itertools.chain(*told)) == [e.data["number"] for e in created]  # each once
+
+
+async def test_a_failed_digest_leaves_each_notice_it_carried_to_be_sent_again_once(
+    bot: Bot, redis: Redis, telegram: FakeTelegram
+) -> None:
+    down = True
+
+    @bot.session.middleware
+    async def flaky(make_request: Any, bot: Bot, method: Any) -> Any:
+        if down and isinstance(method, SendMessage):
+            raise TelegramNetworkError(method, "connection reset")
+        return await make_request(bot, method)
+
+    http = make_http("core", "http://core.test", "svc", transport=core_users())
+    notifier = Notifier(bot, redis, UserClient(http), PacedSender(per_chat_interval=0.05, global_rate=1000))
+    created = [event("request.created", number=f"261201-{n:03d}", actor_telegram_id=RESIDENT)
+               for n in range(4)]
+    results = await asyncio.gather(*(notifier.handle(e) for e in created), return_exceptions=True)
+    assert all(isinstance(r, TelegramNetworkError) for r in results)  # each entry stays pending
+    down = False
+    await asyncio.gather(*(notifier.handle(e) for e in created))  # the redeliveries
+    await http.aclose()
+    told = itertools.chain(*(numbers_in(text) for text in telegram.texts(MANAGER)))
+    assert sorted(told) == [e.data["number"] for e in created]
+
+
+async def test_a_new_request_nobody_is_on_shift_for_says_so_in_the_digest(
+    notifier: Notifier, telegram: FakeTelegram
+) -> None:
+    created = [event("request.created", number=f"261201-{n:03d}", actor_telegram_id=RESIDENT,
+                     on_shift_only=True, executors=[]) for n in range(3)]
+    await asyncio.gather(*(notifier.handle(e) for e in created))
+    first, folded = telegram.texts(MANAGER)
+    assert first.endswith(t("notif.nobody_on_shift", "uz"))
+    assert folded.count(t("notif.nobody_on_shift.short", "uz")) == 2
 
 
 async def test_a_managers_backlog_does_not_hold_back_a_residents_notice(
     paced: tuple[StreamConsumer, list[int]], redis: Redis
 ) -> None:
     core, sent = paced
-    await add_created(redis, 4)  # the manager's four take about 0.6 s
+    await add_breaches(redis, 4)  # the manager's four take about 0.6 s
     await redis.xadd("stream:core", {"envelope": completed().to_json()})
     assert await core.run_once(block_ms=10) == 5
     assert sent.count(MANAGER) == 4
@@ -251,7 +330,7 @@ async def test_a_notice_after_a_managers_backlog_is_sent_before_the_backlog_ends
 ) -> None:
     # The resident's notice comes in a later read, while the manager's eight (1.6 s) still wait.
     core, sent = paced
-    await add_created(redis, 8)
+    await add_breaches(redis, 8)
     await core.start()
     try:
         await telegram.wait_for(lambda: MANAGER in sent)

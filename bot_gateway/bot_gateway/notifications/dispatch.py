@@ -15,7 +15,16 @@ from redis.asyncio import Redis
 from bot_gateway.clients.core import UserClient
 from bot_gateway.i18n import N_, normalize, t
 from bot_gateway.keyboards.callback_data import RequestCb
-from bot_gateway.notifications.render import Data, Outgoing, Person, created, message, person
+from bot_gateway.notifications.render import (
+    Data,
+    Outgoing,
+    Person,
+    created,
+    created_key,
+    folded,
+    message,
+    person,
+)
 from bot_gateway.notifications.sender import PacedSender
 from bot_gateway.texts import esc
 
@@ -97,9 +106,8 @@ class Dispatch:
                 outgoing.text += "\n\n" + t("notif.nobody_on_shift", manager.language)
                 if outgoing.fold is not None:
                     outgoing.fold.line += " " + t("notif.nobody_on_shift.short", manager.language)
-        key = "notif.critical" if data.get("urgency") == "critical" else "notif.created"
         for executor in executors:
-            offer = message(executor, key, data)
+            offer = folded(message(executor, created_key(data), data), data, executor, offer=True)
             offer.markup = take_markup(number, executor.language)
             offer.track = (offers_key(self.tenant, number), executor.language)
             out.append(offer)

@@ -23,7 +23,7 @@ from bot_gateway.notifications.digest import Digests
 from bot_gateway.notifications.dispatch import OFFERS_TTL, Dispatch, sla_at_risk, sla_breached
 from bot_gateway.notifications.people import PeopleEvents
 from bot_gateway.notifications.render import Outgoing, Person
-from bot_gateway.notifications.sender import PacedSender, Withdrawn
+from bot_gateway.notifications.sender import PacedSender
 from bot_gateway.sessions.store import SessionStore
 from shared.events import Envelope
 from shared.tracing import SpanKind, span
@@ -169,17 +169,16 @@ class Notifier:
             await self._photos(chat, lambda: self.bot.send_media_group(chat, media))  # type: ignore[arg-type]
 
     async def _offer(self, message: Outgoing, key_of_offers: str, language: str) -> None:
-        """An offer with Take, unless someone took the request before its turn came; its message id
-        is kept in `key_of_offers`, so the offer can say who took it later."""
-        chat = message.chat_id
-        try:
-            sent = await self.sender.send(
-                chat, lambda: self.bot.send_message(chat, message.text, reply_markup=message.markup),
-                wanted=lambda: self.dispatch.still_open(key_of_offers),
-            )
-        except Withdrawn:  # counted by the sender
+        """An offer with Take (alone, or in the chat's digest of offers), unless someone took the
+        request before its turn came. One sent alone keeps its message id in `key_of_offers`, so it
+        can say who took it later; a digest's Take button says so when pressed."""
+        assert message.fold is not None  # every offer folds
+        sent = await self.digests.send(
+            message, message.fold, wanted=lambda: self.dispatch.still_open(key_of_offers)
+        )
+        if sent is None:
             return
-        await self.redis.hset(key_of_offers, str(chat), f"{sent.message_id}:{language}")
+        await self.redis.hset(key_of_offers, str(message.chat_id), f"{sent.message_id}:{language}")
         await self.redis.expire(key_of_offers, OFFERS_TTL)
 
     async def _captioned(self, message: Outgoing) -> bool:

@@ -21,6 +21,7 @@ class Fold:
     number: str
     line: str
     language: str
+    offer: bool = False  # an offer with Take: digests of offers and of other notices stay apart
 
 
 @dataclass
@@ -70,19 +71,23 @@ def message(who: Person, key: str, data: Data, photos: list[str] | None = None, 
 def created(data: Data, managers: list[Person]) -> list[Outgoing]:
     """Managers hear of new requests (critical ones louder); those waiting for a manager's chat
     fold into one digest."""
-    critical = data.get("urgency") == "critical"
-    key = "notif.critical" if critical else "notif.created"
-    out = []
-    for manager in managers:
-        if manager.telegram_id == data.get("actor_telegram_id"):
-            continue
-        told = message(manager, key, data)
-        values = {**_request_values(data, manager.language),
-                  "description": esc(clip(str(data.get("description") or ""), 80))}
-        line = t(f"{key}.line", manager.language, **values)
-        told.fold = Fold(str(data.get("number")), line, manager.language)
-        out.append(told)
-    return out
+    key = created_key(data)
+    return [folded(message(m, key, data), data, m) for m in managers
+            if m.telegram_id != data.get("actor_telegram_id")]
+
+
+def created_key(data: Data) -> str:
+    """The message of a new request: critical ones louder."""
+    return "notif.critical" if data.get("urgency") == "critical" else "notif.created"
+
+
+def folded(told: Outgoing, data: Data, who: Person, *, offer: bool = False) -> Outgoing:
+    """`told`, a new request's notice, with its line for a digest."""
+    values = _request_values(data, who.language)
+    values["description"] = esc(clip(str(data.get("description") or ""), 80))  # the start, on one line
+    line = t(f"{created_key(data)}.line", who.language, **values)
+    told.fold = Fold(str(data.get("number")), line, who.language, offer)
+    return told
 
 
 def returned(data: Data, managers: list[Person]) -> list[Outgoing]:

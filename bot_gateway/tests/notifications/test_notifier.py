@@ -25,6 +25,7 @@ from bot_gateway.clients.core import UserClient
 from bot_gateway.i18n import t, tn
 from bot_gateway.notifications import Notifier, PacedSender, consumers, group
 from bot_gateway.notifications.claims import CLAIM_TTL, DeliveryInProgress
+from bot_gateway.notifications.dispatch import offers_key
 from shared.events import Envelope, StreamConsumer
 
 RESIDENT, EXECUTOR, MANAGER, PLUMBER = 5001, 5002, 5003, 5004
@@ -55,6 +56,14 @@ async def bot(telegram: FakeTelegram) -> AsyncIterator[Bot]:
 async def notifier(bot: Bot, redis: Redis) -> AsyncIterator[Notifier]:
     http = make_http("core", "http://core.test", "svc", transport=core_users())
     yield Notifier(bot, redis, UserClient(http), PacedSender(per_chat_interval=0.0, global_rate=1000))
+    await http.aclose()
+
+
+@pytest.fixture
+async def at_telegrams_pace(bot: Bot, redis: Redis) -> AsyncIterator[Notifier]:
+    """A notifier that sends each chat one message a second, as Telegram takes them."""
+    http = make_http("core", "http://core.test", "svc", transport=core_users())
+    yield Notifier(bot, redis, UserClient(http), PacedSender(per_chat_interval=1.0, global_rate=1000))
     await http.aclose()
 
 
@@ -268,11 +277,11 @@ async def test_new_requests_waiting_for_a_managers_chat_reach_them_as_one_digest
 
 
 async def test_a_digest_names_at_most_twenty_requests_and_the_rest_follow(
-    notifier: Notifier, telegram: FakeTelegram
+    at_telegrams_pace: Notifier, telegram: FakeTelegram
 ) -> None:
     created = [event("request.created", number=f"261201-{n:03d}", actor_telegram_id=RESIDENT)
                for n in range(26)]
-    await asyncio.gather(*(notifier.handle(e) for e in created))
+    await asyncio.gather(*(at_telegrams_pace.handle(e) for e in created))
     told = [numbers_in(text) for text in telegram.texts(MANAGER)]
     assert [len(numbers) for numbers in told] == [1, 20, 5]
     assert sorted(itertools.chain(*told)) == [e.data["number"] for e in created]  # each once
@@ -303,11 +312,11 @@ async def test_a_failed_digest_leaves_each_notice_it_carried_to_be_sent_again_on
 
 
 async def test_a_new_request_nobody_is_on_shift_for_says_so_in_the_digest(
-    notifier: Notifier, telegram: FakeTelegram
+    at_telegrams_pace: Notifier, telegram: FakeTelegram
 ) -> None:
     created = [event("request.created", number=f"261201-{n:03d}", actor_telegram_id=RESIDENT,
                      on_shift_only=True, executors=[]) for n in range(3)]
-    await asyncio.gather(*(notifier.handle(e) for e in created))
+    await asyncio.gather(*(at_telegrams_pace.handle(e) for e in created))
     first, folded = telegram.texts(MANAGER)
     assert first.endswith(t("notif.nobody_on_shift", "uz"))
     assert folded.count(t("notif.nobody_on_shift.short", "uz")) == 2
@@ -357,6 +366,39 @@ async def test_an_offer_of_a_request_taken_before_its_turn_is_not_sent(
     assert offers == ["request:take:261201-000"]
     assert telegram.of("editMessageText") == []  # nothing of theirs to say "taken" on
     assert len(telegram.texts(EXECUTOR)) == 4  # each assignment told to the one who got it
+    assert (await redis.xpending("stream:core", group("default")))["pending"] == 0
+
+
+def plumbers(telegram: FakeTelegram) -> list[dict[str, Any]]:
+    """The messages sent to the plumber."""
+    return [call for call in telegram.of("sendMessage") if int(call["chat_id"]) == PLUMBER]
+
+
+async def test_offers_waiting_for_an_executors_chat_reach_them_as_one_digest_with_take_buttons(
+    paced: tuple[StreamConsumer, list[int]], redis: Redis, telegram: FakeTelegram
+) -> None:
+    # One of five offers goes at once; the others wait for the chat's next turn, by when 002 was
+    # taken (read first here, so it is known taken whichever offer's turn comes first).
+    core, _sent = paced
+    await redis.xadd("stream:core", {"envelope": event("request.assigned", number="261201-002").to_json()})
+    await add_created(redis, 5, executors=[{"telegram_id": PLUMBER, "language": "ru"}])
+    assert await core.run_once(block_ms=10) == 6
+    alone, folded = plumbers(telegram)
+    [first] = numbers_in(alone["text"])
+    waited = sorted({"261201-000", "261201-001", "261201-003", "261201-004"} - {first})
+    assert folded["text"].startswith(tn("notif.offers.digest", 3, "ru"))
+    assert numbers_in(folded["text"]) == waited
+    buttons = [b["callback_data"] for row in folded["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons == [f"request:{action}:{number}" for number in waited for action in ("take", "view")]
+    # The offer sent alone says who took it once someone does; the digest is not edited, its
+    # Take says so when pressed.
+    tracked = await redis.hgetall(offers_key("default", first))
+    assert await redis.hgetall(offers_key("default", waited[0])) == {}
+    for number in (first, waited[0]):
+        await redis.xadd("stream:core", {"envelope": event("request.assigned", number=number).to_json()})
+    assert await core.run_once(block_ms=10) == 2
+    [edit] = telegram.of("editMessageText")
+    assert tracked == {str(PLUMBER).encode(): f"{edit['message_id']}:ru".encode()}
     assert (await redis.xpending("stream:core", group("default")))["pending"] == 0
 
 

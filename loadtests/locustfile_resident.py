@@ -189,9 +189,8 @@ def notices_delivered(queue: Any, last: bytes) -> bool:
 def wait_for_notices(queue: Any, last: bytes, limit: float = 90.0) -> bool:
     """Wait (at most `limit` s) until the making's notices (each resident hears their apartment
     was confirmed) have been sent: the bots' paced sender would otherwise spend the ramp on them.
-    Not longer: an earlier run's staff notices (hundreds of new requests told to one manager, at
-    Telegram's one message a second per chat) may have taken every place the notifier holds, and
-    then they are ahead of these in the stream."""
+    Not longer: a backlog an earlier run left (its notices still pending, read first) may be ahead
+    of these in the stream."""
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline:
         if notices_delivered(queue, last):

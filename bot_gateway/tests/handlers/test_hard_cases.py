@@ -209,7 +209,7 @@ async def test_long_search_pages_go_through_the_keyboard_cache(
         [forward] = [b for b in buttons(found) if b["text"] == chat.t("btn.next")]
         assert forward["callback_data"].startswith("k:") and len(forward["callback_data"].encode()) <= 64
         await chat.press(found, forward["callback_data"])
-        for _ in range(100):
+        for _ in range(300):
             entry = next(m for m in await chat.bot_messages() if m["message_id"] == found["message_id"])
             if "дом 7" in str(buttons(entry)):
                 break

@@ -26,7 +26,7 @@ async def requests_in_core(core_app: Any) -> list[RepairRequest]:
 async def edit_choices(chat: Chat, summary: dict[str, Any]) -> dict[str, Any]:
     """Press Edit on the summary; the same message once it offers what to change."""
     await chat.press_text(summary, chat.t("btn.edit"))
-    for _ in range(100):
+    for _ in range(300):
         entry = next(m for m in await chat.bot_messages() if m["message_id"] == summary["message_id"])
         if chat.t("nr.edit.prompt") in text_of(entry):
             return entry

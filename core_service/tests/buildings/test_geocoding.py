@@ -130,7 +130,7 @@ async def test_the_background_retry_fills_coordinates_by_itself(client, make_use
         )
         created = (await client.post("/api/v1/buildings", json=NEW, headers=manager.headers)).json()
         assert created["latitude"] is None
-        for _ in range(100):
+        for _ in range(500):
             await asyncio.sleep(0.02)
             body = (await client.get(f"/api/v1/buildings/{created['id']}", headers=manager.headers)).json()
             if body["latitude"] is not None:

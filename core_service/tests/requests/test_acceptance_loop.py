@@ -25,7 +25,7 @@ async def test_the_loop_accepts_after_the_configured_days(client, people, file_r
                                    " acceptance_due_at = acceptance_due_at - interval '49 hours'"))
     assert core.acceptance is not None and core.acceptance.running
     core.acceptance.wake()
-    for _ in range(100):
+    for _ in range(600):
         shown = (await client.get(f"/api/v1/requests/{number}", headers=people["manager"].headers)).json()
         if shown["status"] == "accepted":
             break

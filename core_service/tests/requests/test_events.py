@@ -145,7 +145,7 @@ async def test_the_relay_publishes_to_pubsub_and_stream_core(
 @pytest.mark.parametrize("settings_overrides", [{"run_workers": True}])
 async def test_the_relay_runs_in_the_lifespan(client, redis, people, file_request, settings_overrides):
     rated = (await file_request(people["applicant"]))["number"]
-    for _ in range(100):
+    for _ in range(1500):
         if await redis.xlen("stream:core"):
             break
         await asyncio.sleep(0.02)

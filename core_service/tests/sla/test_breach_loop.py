@@ -25,7 +25,7 @@ async def test_the_loop_announces_without_being_asked(people, file_request, set_
     assert core.sla_breaches is not None and core.sla_breaches.running
     core.sla_breaches.wake()
     channel = OutboxEvent.channel == "core.request.sla_breached"
-    for _ in range(100):
+    for _ in range(600):
         async for session in session_scope(sessionmaker):
             found = await session.scalar(select(func.count()).select_from(OutboxEvent).where(channel))
         if found:

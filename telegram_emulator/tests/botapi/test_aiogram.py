@@ -67,7 +67,7 @@ async def test_polling_bot_answers_start_and_handles_the_button(live, control, g
             f"{chat}/callbacks", json={"message_id": reply["message_id"], "data": "yes"}
         )
         assert press.status_code == 201
-        for _ in range(100):
+        for _ in range(300):
             transcript = (await control.get(f"{chat}/transcript")).json()
             if transcript["callbacks"][0]["answered"] and transcript["messages"][1]["edits"]:
                 break
@@ -120,7 +120,7 @@ async def test_webhook_delivery_reaches_a_local_receiver_with_the_secret(live, c
 
             await bot.set_webhook(f"{receiver_url}/hook", secret_token="wrong")
             await control.post(f"{chat}/messages", json={"text": "/start"})
-            for _ in range(100):
+            for _ in range(300):
                 info = await bot.get_webhook_info()
                 if info.last_error_message:
                     break

@@ -156,7 +156,7 @@ async def test_files_that_are_not_photos_are_sent_as_documents_after_the_photos(
         mark = await resident.mark()
         await resident.press_text(card, resident.tn("act.photos", 3))
         await resident.expect(resident.frag("photos.filed"), after=mark)
-        for _ in range(100):
+        for _ in range(300):
             sent = [m for m in await resident.bot_messages() if m["message_id"] > mark]
             if len(sent) >= 3:
                 break

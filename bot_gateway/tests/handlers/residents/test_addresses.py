@@ -166,7 +166,7 @@ async def test_with_one_apartment_it_is_chosen_and_said_so_and_staff_may_pick_an
         await manager.send(manager.t("button.new_request"))
         offer = await manager.expect(manager.frag("nr.home.prompt"), after=mark)
         await manager.press_text(offer, manager.t("btn.other_address"))
-        for _ in range(100):  # the offer turns into the building search in place
+        for _ in range(300):  # the offer turns into the building search in place
             entry = next(m for m in await manager.bot_messages() if m["message_id"] == offer["message_id"])
             if "Темура" in str(buttons(entry)):
                 break
@@ -190,7 +190,7 @@ async def test_the_application_summary_can_be_edited_before_confirming(
         summary = await apply_until_summary(chat, "Навои", apartment="30", entrance="1")
         mark = await chat.mark()
         await chat.press_text(summary, chat.t("btn.edit"))
-        for _ in range(100):  # the summary turns into the choice of what to change
+        for _ in range(300):  # the summary turns into the choice of what to change
             entry = next(m for m in await chat.bot_messages() if m["message_id"] == summary["message_id"])
             if chat.t("ob.edit.prompt") in text_of(entry):
                 break

@@ -59,14 +59,14 @@ class Digests:
         turn that it no longer is; the message when it went alone, else None (in a digest, or
         withdrawn). Raises what the send raised: the notice then stays undelivered, as any would.
         """
-        item = _Item(notice, fold, wanted)
-        waiting = self._waiting.get((notice.chat_id, fold.offer))
+        item, key = _Item(notice, fold, wanted), (notice.chat_id, fold.offer)
+        waiting = self._waiting.get(key)
         if waiting is not None:
             waiting.items.append(item)
             if len(waiting.items) >= MAX_FOLDED:
                 self._close(waiting)  # full: the next notice starts the next digest
             return _alone(waiting, item, await asyncio.shield(waiting.sent))
-        waiting = self._waiting[(notice.chat_id, fold.offer)] = _Waiting((notice.chat_id, fold.offer), [item])
+        waiting = self._waiting[key] = _Waiting(key, [item])
         try:
             message = await self.sender.send(
                 notice.chat_id, lambda: self._send_now(waiting), wanted=lambda: self._turn(waiting)

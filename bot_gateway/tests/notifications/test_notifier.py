@@ -46,6 +46,14 @@ def core_users() -> httpx.MockTransport:
 
 
 @pytest.fixture
+async def users() -> AsyncIterator[UserClient]:
+    """Core's user search as the notifier calls it, answered by `core_users`."""
+    http = make_http("core", "http://core.test", "svc", transport=core_users())
+    yield UserClient(http)
+    await http.aclose()
+
+
+@pytest.fixture
 async def bot(telegram: FakeTelegram) -> AsyncIterator[Bot]:
     session = AiohttpSession(api=TelegramAPIServer.from_base(telegram.url))
     async with Bot(TOKEN, session=session, default=None) as client:
@@ -53,18 +61,14 @@ async def bot(telegram: FakeTelegram) -> AsyncIterator[Bot]:
 
 
 @pytest.fixture
-async def notifier(bot: Bot, redis: Redis) -> AsyncIterator[Notifier]:
-    http = make_http("core", "http://core.test", "svc", transport=core_users())
-    yield Notifier(bot, redis, UserClient(http), PacedSender(per_chat_interval=0.0, global_rate=1000))
-    await http.aclose()
+async def notifier(bot: Bot, redis: Redis, users: UserClient) -> AsyncIterator[Notifier]:
+    yield Notifier(bot, redis, users, PacedSender(per_chat_interval=0.0, global_rate=1000))
 
 
 @pytest.fixture
-async def at_telegrams_pace(bot: Bot, redis: Redis) -> AsyncIterator[Notifier]:
+async def at_telegrams_pace(bot: Bot, redis: Redis, users: UserClient) -> AsyncIterator[Notifier]:
     """A notifier that sends each chat one message a second, as Telegram takes them."""
-    http = make_http("core", "http://core.test", "svc", transport=core_users())
-    yield Notifier(bot, redis, UserClient(http), PacedSender(per_chat_interval=1.0, global_rate=1000))
-    await http.aclose()
+    yield Notifier(bot, redis, users, PacedSender(per_chat_interval=1.0, global_rate=1000))
 
 
 def event(kind: str, event_id: str | None = None, **data: Any) -> Envelope:
@@ -214,7 +218,7 @@ async def test_events_are_read_with_the_consumer_group_and_acknowledged(
 
 
 @pytest.fixture
-async def paced(bot: Bot, redis: Redis) -> AsyncIterator[tuple[StreamConsumer, list[int]]]:
+async def paced(bot: Bot, redis: Redis, users: UserClient) -> AsyncIterator[tuple[StreamConsumer, list[int]]]:
     """The consumer of `stream:core` of a notifier at a shortened Telegram pace (0.2 s between one
     chat's messages), and the chats it sent to, in order."""
     sent: list[int] = []
@@ -224,12 +228,10 @@ async def paced(bot: Bot, redis: Redis) -> AsyncIterator[tuple[StreamConsumer, l
         sent.append(int(method.chat_id))
         return await make_request(bot, method)
 
-    http = make_http("core", "http://core.test", "svc", transport=core_users())
-    notifier = Notifier(bot, redis, UserClient(http), PacedSender(per_chat_interval=0.2, global_rate=1000))
+    notifier = Notifier(bot, redis, users, PacedSender(per_chat_interval=0.2, global_rate=1000))
     [core, _integration] = consumers(notifier, redis, block_ms=10)
     await core.ensure_group()
     yield core, sent
-    await http.aclose()
 
 
 async def add_created(redis: Redis, count: int, **data: Any) -> None:
@@ -288,7 +290,7 @@ async def test_a_digest_names_at_most_twenty_requests_and_the_rest_follow(
 
 
 async def test_a_failed_digest_leaves_each_notice_it_carried_to_be_sent_again_once(
-    bot: Bot, redis: Redis, telegram: FakeTelegram
+    bot: Bot, redis: Redis, users: UserClient, telegram: FakeTelegram
 ) -> None:
     down = True
 
@@ -298,15 +300,13 @@ async def test_a_failed_digest_leaves_each_notice_it_carried_to_be_sent_again_on
             raise TelegramNetworkError(method, "connection reset")
         return await make_request(bot, method)
 
-    http = make_http("core", "http://core.test", "svc", transport=core_users())
-    notifier = Notifier(bot, redis, UserClient(http), PacedSender(per_chat_interval=0.05, global_rate=1000))
+    notifier = Notifier(bot, redis, users, PacedSender(per_chat_interval=0.05, global_rate=1000))
     created = [event("request.created", number=f"261201-{n:03d}", actor_telegram_id=RESIDENT)
                for n in range(4)]
     results = await asyncio.gather(*(notifier.handle(e) for e in created), return_exceptions=True)
     assert all(isinstance(r, TelegramNetworkError) for r in results)  # each entry stays pending
     down = False
     await asyncio.gather(*(notifier.handle(e) for e in created))  # the redeliveries
-    await http.aclose()
     told = itertools.chain(*(numbers_in(text) for text in telegram.texts(MANAGER)))
     assert sorted(told) == [e.data["number"] for e in created]
 
@@ -402,7 +402,9 @@ async def test_offers_waiting_for_an_executors_chat_reach_them_as_one_digest_wit
     assert (await redis.xpending("stream:core", group("default")))["pending"] == 0
 
 
-async def test_a_burst_of_200_events_is_paced(bot: Bot, redis: Redis, telegram: FakeTelegram) -> None:
+async def test_a_burst_of_200_events_is_paced(
+    bot: Bot, redis: Redis, users: UserClient, telegram: FakeTelegram
+) -> None:
     sent: list[tuple[int, float]] = []
 
     @bot.session.middleware
@@ -410,8 +412,7 @@ async def test_a_burst_of_200_events_is_paced(bot: Bot, redis: Redis, telegram: 
         sent.append((int(method.chat_id), time.monotonic()))
         return await make_request(bot, method)
 
-    http = make_http("core", "http://core.test", "svc", transport=core_users())
-    notifier = Notifier(bot, redis, UserClient(http), PacedSender(per_chat_interval=0.05, global_rate=150))
+    notifier = Notifier(bot, redis, users, PacedSender(per_chat_interval=0.05, global_rate=150))
     for n in range(200):  # 200 status changes of 10 residents' requests
         await notifier.handle(
             event(
@@ -421,7 +422,6 @@ async def test_a_burst_of_200_events_is_paced(bot: Bot, redis: Redis, telegram: 
                 number=f"261201-{n:03d}",
             )
         )
-    await http.aclose()
     assert len(sent) == 200 == len(telegram.texts())
     times = sorted(moment for _, moment in sent)
     assert times[-1] - times[0] >= 199 / 150 * 0.95
@@ -456,16 +456,15 @@ async def test_a_message_claimed_by_a_crashed_sender_stays_pending_and_is_sent_o
 
 
 async def test_a_redelivery_during_a_slow_send_waits_and_the_claim_outlives_its_ttl(
-    bot: Bot, redis: Redis, telegram: FakeTelegram
+    bot: Bot, redis: Redis, users: UserClient, telegram: FakeTelegram
 ) -> None:
     @bot.session.middleware
     async def slow(make_request: Any, bot: Bot, method: Any) -> Any:
         await asyncio.sleep(0.8)
         return await make_request(bot, method)
 
-    http = make_http("core", "http://core.test", "svc", transport=core_users())
     sender = PacedSender(per_chat_interval=0.0, global_rate=1000)
-    notifier = Notifier(bot, redis, UserClient(http), sender, claim_ttl=0.3)
+    notifier = Notifier(bot, redis, users, sender, claim_ttl=0.3)
     envelope = event("request.status_changed", status="in_progress", old_status="new")
     first = asyncio.create_task(notifier.handle(envelope))
     await asyncio.sleep(0.5)  # past the claim's TTL: it is renewed while the send goes on
@@ -473,12 +472,11 @@ async def test_a_redelivery_during_a_slow_send_waits_and_the_claim_outlives_its_
         await notifier.handle(envelope)
     await first
     await notifier.handle(envelope)  # sent: nothing more
-    await http.aclose()
     assert len(telegram.texts(RESIDENT)) == 1
 
 
 async def test_a_retry_after_the_text_failed_does_not_send_the_photos_again(
-    bot: Bot, redis: Redis, telegram: FakeTelegram
+    bot: Bot, redis: Redis, users: UserClient, telegram: FakeTelegram
 ) -> None:
     failures, albums = iter([True]), []
 
@@ -491,13 +489,11 @@ async def test_a_retry_after_the_text_failed_does_not_send_the_photos_again(
             raise TelegramNetworkError(method, "connection reset")
         return await make_request(bot, method)
 
-    http = make_http("core", "http://core.test", "svc", transport=core_users())
-    notifier = Notifier(bot, redis, UserClient(http), PacedSender(per_chat_interval=0.0, global_rate=1000))
+    notifier = Notifier(bot, redis, users, PacedSender(per_chat_interval=0.0, global_rate=1000))
     envelope = event("request.status_changed", status="completed", media=["photo-a", "photo-b"])
     with pytest.raises(TelegramNetworkError):
         await notifier.handle(envelope)
     await notifier.handle(envelope)  # the redelivery
-    await http.aclose()
     assert [[m.media for m in album.media] for album in albums] == [["photo-a", "photo-b"]]
     assert telegram.texts(RESIDENT) == [t("notif.completed", "uz", number="261201-001")]
 
@@ -507,12 +503,11 @@ def skipped() -> float:
 
 
 async def test_each_tenants_bot_reads_the_stream_in_its_own_group_and_tells_only_its_own_people(
-    bot: Bot, redis: Redis, telegram: FakeTelegram
+    bot: Bot, redis: Redis, users: UserClient, telegram: FakeTelegram
 ) -> None:
-    http = make_http("core", "http://core.test", "svc", transport=core_users())
     sender = PacedSender(per_chat_interval=0.0, global_rate=1000)
-    ours = Notifier(bot, redis, UserClient(http), sender, tenant="default")
-    theirs = Notifier(bot, redis, UserClient(http), sender, tenant="acme")
+    ours = Notifier(bot, redis, users, sender, tenant="default")
+    theirs = Notifier(bot, redis, users, sender, tenant="acme")
     [our_core, _] = consumers(ours, redis, block_ms=10)
     [their_core, _] = consumers(theirs, redis, block_ms=10)
     assert {our_core.group, their_core.group} == {"bot-notifier:default", "bot-notifier:acme"}
@@ -526,5 +521,4 @@ async def test_each_tenants_bot_reads_the_stream_in_its_own_group_and_tells_only
     assert (await redis.xpending("stream:core", our_core.group))["pending"] == 0  # acknowledged
     assert skipped() == before + 1
     assert await their_core.run_once(block_ms=10) == 1  # the other bot still gets it
-    await http.aclose()
     assert len(telegram.texts(MANAGER)) == 1

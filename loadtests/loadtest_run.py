@@ -257,11 +257,21 @@ def _watch_hold(split: CpuSplit, hold: Path, done: threading.Event) -> None:
 
 def bot_groups(bots: list[subprocess.Popen[bytes]]) -> dict[str, Snapshot]:
     """Who works for a bot scenario: the bots under test (with their worker processes), the stack's
-    Core Service and Telegram emulator, PostgreSQL, Redis and locust."""
-    return {"bots under test": lambda: {pid: seconds for bot in bots
-                                        for pid, seconds in tree_cpu_seconds(bot.pid).items()},
-            "Core": lambda: command_cpu_seconds("-m core_service"),
-            "emulator": lambda: command_cpu_seconds("-m telegram_emulator"), **COMMON_GROUPS}
+    Core Service, Telegram emulator, own bot (the notifier: every notice the residents' actions
+    cause) and Integration Service (the events it exports), PostgreSQL, Redis and locust."""
+
+    def under_test() -> dict[int, float]:
+        return {pid: seconds for bot in bots for pid, seconds in tree_cpu_seconds(bot.pid).items()}
+
+    def stack_bot() -> dict[int, float]:
+        tested = under_test()
+        return {pid: seconds for pid, seconds in command_cpu_seconds("-m bot_gateway").items()
+                if pid not in tested}
+
+    return {"bots under test": under_test, "Core": lambda: command_cpu_seconds("-m core_service"),
+            "emulator": lambda: command_cpu_seconds("-m telegram_emulator"),
+            "the stack's bot": stack_bot,
+            "Integration": lambda: command_cpu_seconds("-m integration_service"), **COMMON_GROUPS}
 
 
 def per_reply(split: dict[str, float], replies: int) -> dict[str, float]:

@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from loadtests.loadtest_run import cpu_split, per_reply
+from loadtests.loadtest_run import bot_groups, cpu_split, per_reply
 from loadtests.processes import (
     command_cpu_seconds,
     cpu_used,
@@ -72,6 +72,21 @@ def test_a_stack_service_is_found_by_its_command_line() -> None:
         assert found[busy.pid] >= 0.35
     finally:
         for proc in (busy, other):
+            proc.kill()
+            proc.wait(5)
+
+
+def test_the_stack_s_own_bot_is_counted_apart_from_the_bots_under_test() -> None:
+    # Every bot is `python -m bot_gateway`: the ones under test are known by their process.
+    code = "import time\ntime.sleep(5)"
+    tested = subprocess.Popen([sys.executable, "-c", code, "-m", "bot_gateway"])  # noqa: S603
+    stack = subprocess.Popen([sys.executable, "-c", code, "-m", "bot_gateway"])  # noqa: S603
+    try:
+        groups = {who: snapshot() for who, snapshot in bot_groups([tested]).items()}
+        assert tested.pid in groups["bots under test"] and stack.pid not in groups["bots under test"]
+        assert stack.pid in groups["the stack's bot"] and tested.pid not in groups["the stack's bot"]
+    finally:
+        for proc in (tested, stack):
             proc.kill()
             proc.wait(5)
 

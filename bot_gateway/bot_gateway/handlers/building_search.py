@@ -7,9 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot_gateway.context import Context
+from bot_gateway.keyboards.builder import InlineKeyboardBuilder
 from bot_gateway.texts import esc
 
 BUILDINGS_PER_PAGE = 6

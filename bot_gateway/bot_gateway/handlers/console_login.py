@@ -6,12 +6,12 @@ from __future__ import annotations
 from aiogram import Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot_gateway.clients.errors import ApiError
 from bot_gateway.context import Context
 from bot_gateway.handlers.common import message_of
 from bot_gateway.i18n import N_
+from bot_gateway.keyboards.builder import InlineKeyboardBuilder
 from bot_gateway.keyboards.callback_data import ConsoleLoginCb
 from bot_gateway.texts import esc, when
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot_gateway.context import Context
 from bot_gateway.i18n import t, tn
+from bot_gateway.keyboards.builder import InlineKeyboardBuilder
 from bot_gateway.keyboards.callback_data import ExecutorCb, FlowCb, ListCb, RateCb, RequestCb, StatusCb
 from bot_gateway.texts import icon, list_item, stars, status_name
 

@@ -10,9 +10,9 @@ from datetime import date, datetime
 from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot_gateway.i18n import N_, t
+from bot_gateway.keyboards.builder import InlineKeyboardBuilder
 from bot_gateway.keyboards.callback_data import RequestCb, ShiftCb
 from bot_gateway.texts import ZONE, category_name, esc
 

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot_gateway.i18n import t
 from bot_gateway.keyboards.applications import pager
+from bot_gateway.keyboards.builder import InlineKeyboardBuilder
 from bot_gateway.keyboards.callback_data import AdminFlowCb, FlowCb, StaffCb
 from bot_gateway.sessions.schemas import ROLES
 from bot_gateway.texts import CATEGORIES, category_name, clip

@@ -17,9 +17,9 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.types import InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot_gateway.i18n import tn
+from bot_gateway.keyboards.builder import InlineKeyboardBuilder
 from bot_gateway.keyboards.callback_data import RequestCb
 from bot_gateway.notifications.render import Fold, Outgoing
 from bot_gateway.notifications.sender import SENT, PacedSender, Wanted, Withdrawn

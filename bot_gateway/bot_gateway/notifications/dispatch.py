@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 from redis.asyncio import Redis
 
 from bot_gateway.clients.core import UserClient
 from bot_gateway.i18n import N_, normalize, t
+from bot_gateway.keyboards.builder import InlineKeyboardBuilder
 from bot_gateway.keyboards.callback_data import RequestCb
 from bot_gateway.notifications.render import (
     Data,

@@ -6,10 +6,10 @@ import math
 from typing import Any
 
 from aiogram.types import InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot_gateway.context import Context
 from bot_gateway.keyboards.applications import pager
+from bot_gateway.keyboards.builder import InlineKeyboardBuilder
 from bot_gateway.keyboards.callback_data import StaffCb
 from bot_gateway.texts import clip, esc
 

@@ -9,11 +9,11 @@ from aiogram import F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot_gateway.context import Context
 from bot_gateway.handlers.common import InFlow, finish, message_of, new_flow_id, say
 from bot_gateway.handlers.users.roles import flip
+from bot_gateway.keyboards.builder import InlineKeyboardBuilder
 from bot_gateway.keyboards.callback_data import AdminFlowCb, FlowCb, StaffCb
 from bot_gateway.keyboards.staff import EXPIRY_HOURS, INVITE_ROLES, expiry, toggles
 from bot_gateway.states import STAFF, InviteCreation

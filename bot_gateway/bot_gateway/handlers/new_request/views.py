@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot_gateway.context import Context
 from bot_gateway.handlers import building_search
 from bot_gateway.i18n import N_
+from bot_gateway.keyboards.builder import InlineKeyboardBuilder
 from bot_gateway.keyboards.callback_data import NewRequestCb, OnboardCb
 from bot_gateway.texts import CATEGORIES, category_name, clip, esc
 

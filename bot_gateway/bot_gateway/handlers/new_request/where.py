@@ -8,10 +8,10 @@ from typing import Any
 
 from aiogram.fsm.context import FSMContext
 from aiogram.types import InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot_gateway.context import Context
 from bot_gateway.handlers.new_request import views
+from bot_gateway.keyboards.builder import InlineKeyboardBuilder
 from bot_gateway.texts import clip, esc
 
 

@@ -12,11 +12,11 @@ from aiogram.types import (
     Message,
     ReplyKeyboardMarkup,
 )
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot_gateway.context import Context
 from bot_gateway.handlers.new_request.views import building_page
 from bot_gateway.i18n import LANGUAGES, N_, t
+from bot_gateway.keyboards.builder import InlineKeyboardBuilder
 from bot_gateway.keyboards.callback_data import OnboardCb, ResidencyAnswer
 from bot_gateway.texts import esc
 

@@ -10,11 +10,11 @@ from typing import Any
 from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot_gateway.context import Context
 from bot_gateway.handlers.common import menu_button, message_of
 from bot_gateway.i18n import N_
+from bot_gateway.keyboards.builder import InlineKeyboardBuilder
 from bot_gateway.keyboards.callback_data import ShiftCb
 from bot_gateway.keyboards.shifts import approve_markup, day_name, handover_text, hours, name_of
 from bot_gateway.texts import ZONE, category_name

@@ -8,11 +8,11 @@ from typing import Any
 
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup
-from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot_gateway.context import Context
 from bot_gateway.handlers.common import drop_buttons, say, stale
 from bot_gateway.handlers.shifts.mine import own_shift
+from bot_gateway.keyboards.builder import InlineKeyboardBuilder
 from bot_gateway.keyboards.callback_data import ShiftCb
 from bot_gateway.keyboards.shifts import name_of, shift_line
 from bot_gateway.texts import category_name, esc

@@ -34,7 +34,6 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from typing import Any
 
 import gevent
@@ -209,7 +208,7 @@ class ControlChat:
     """One chat of the emulator's control API, over one kept-alive connection of geventhttpclient
     (locust's fast client: a fraction of the CPU per call that `requests` takes). A read on a
     connection the emulator closed during a pause is sent again on a new one, as a browser does;
-    a POST (never sent twice) comes after a pause well within the emulator's 75 s keep-alive."""
+    a POST always follows a read of the chat, so it goes out on a connection just used."""
 
     def __init__(self, user_id: int) -> None:
         self.http = HTTPClient.from_url(EMULATOR, concurrency=1, connection_timeout=10, network_timeout=30)
@@ -217,29 +216,21 @@ class ControlChat:
 
     def call(self, method: str, path: str, body: bytes = b"", content_type: str = "application/json") -> Any:
         """The answer's JSON; RuntimeError naming the status for anything but 2xx."""
-        return orjson.loads(self._send(method, path, body, content_type).read())
-
-    def act(self, path: str, body: bytes, content_type: str = "application/json") -> int:
-        """POST a user's action; the chat's version after it (what the bot does in reply is newer)."""
-        answer = self._send("POST", path, body, content_type)
-        answer.read()
-        return int(answer["X-Chat-Version"])
-
-    def post(self, path: str, body: dict[str, Any]) -> int:
-        """POST an action with a JSON body; the chat's version after it."""
-        return self.act(path, orjson.dumps(body))
-
-    def upload(self, path: str, fields: dict[str, Any]) -> int:
-        """POST an action as a multipart form; the chat's version after it."""
-        body, content_type = encode_multipart_formdata(fields)
-        return self.act(path, body, content_type)
-
-    def _send(self, method: str, path: str, body: bytes, content_type: str) -> Any:
         headers = {"Content-Type": content_type} if body else {}
         answer = self.http.request(method, self.path + path, body=body, headers=headers)
+        content = answer.read()
         if answer.status_code >= 300:
-            raise RuntimeError(f"{method} {path}: {answer.status_code} {answer.read()[:200]!r}")
-        return answer
+            raise RuntimeError(f"{method} {path}: {answer.status_code} {content[:200]!r}")
+        return orjson.loads(content)
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        """POST a JSON body."""
+        return self.call("POST", path, orjson.dumps(body))
+
+    def upload(self, path: str, fields: dict[str, Any]) -> Any:
+        """POST a multipart form."""
+        body, content_type = encode_multipart_formdata(fields)
+        return self.call("POST", path, body, content_type)
 
     def close(self) -> None:
         """Close the connection."""
@@ -273,10 +264,12 @@ class Resident(User):
         """A person's pause before the next message."""
         gevent.sleep(random.uniform(*THINK))
 
-    def changes(self) -> list[dict[str, Any]]:
-        """The chat's messages changed since the version this resident knows, once there are any
-        (or after 5 s); the version and `texts` are brought up to date."""
-        query = f"since_version={self.version}&after_version={self.version}&timeout=5"
+    def changes(self, wait: bool) -> list[dict[str, Any]]:
+        """The chat's messages changed since this resident last read it (with `wait`, once there are
+        any, or after 5 s); the chat's version and `texts` are brought up to date."""
+        query = f"since_version={self.version}"
+        if wait:
+            query += f"&after_version={self.version}&timeout=5"
         delta = self.chat.call("GET", f"/transcript?{query}")
         self.version = delta["version"]
         changed: list[dict[str, Any]] = delta["messages"]
@@ -284,39 +277,41 @@ class Resident(User):
             self.texts[message["message_id"]] = self.text(message)
         return changed
 
-    def say(self, text: str) -> int:
-        """Send a text message; the chat's version after it."""
-        return self.chat.post("/messages", {"text": text})
+    def say(self, text: str) -> None:
+        """Send a text message."""
+        self.chat.post("/messages", {"text": text})
 
-    def press(self, entry: dict[str, Any], label: str) -> int:
-        """Press the inline button of `entry` whose text contains `label`; the chat's version after it."""
+    def press(self, entry: dict[str, Any], label: str) -> None:
+        """Press the inline button of `entry` whose text contains `label`."""
         for row in (entry.get("reply_markup") or {}).get("inline_keyboard", []):
             for button in row:
                 if label in button.get("text", "") and "callback_data" in button:
                     body = {"message_id": entry["message_id"], "data": button["callback_data"]}
-                    return self.chat.post("/callbacks", body)
+                    self.chat.post("/callbacks", body)
+                    return
         raise RuntimeError(f"no button {label!r} in the bot's message")
 
-    def photo(self, caption: str) -> int:
-        """Send a photo with a caption; the chat's version after it."""
-        return self.chat.upload("/photos", {"file": ("photo.png", png(), "image/png"), "caption": caption})
+    def photo(self, caption: str) -> None:
+        """Send a photo with a caption."""
+        self.chat.upload("/photos", {"file": ("photo.png", png(), "image/png"), "caption": caption})
 
-    def act(self, name: str, action: Callable[[], int], expected: str) -> dict[str, Any] | None:
-        """Do `action` (which gives the chat's version after it), then wait for a bot message (new or
-        edited after it) containing `expected`; the time between is the request `reply <name>`,
-        failed if no such message comes. What changed in the chat before the action (a notice that
-        came during the pause) is never read: the version after the action is where waiting starts."""
+    def act(self, name: str, action: Any, expected: str) -> dict[str, Any] | None:
+        """Do `action`, then wait for a bot message (new or edited) containing `expected`; the
+        time between is the request `reply <name>`, failed if no such message comes."""
+        self.changes(wait=False)
         seen = set(self.texts.items())
         started = time.perf_counter()
         error: Exception | None = None
         found: dict[str, Any] | None = None
         try:
-            self.version = action()
+            action()
+            # The action is the chat's next version (the user's message or press): wait past it.
+            self.version += 1
             deadline = time.monotonic() + REPLY_TIMEOUT
             while found is None:
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"no reply with {expected!r} within {REPLY_TIMEOUT} s")
-                for message in self.changes():
+                for message in self.changes(wait=True):
                     text = self.texts[message["message_id"]]
                     if (found is None and message["sender"] == "bot" and expected in text
                             and (message["message_id"], text) not in seen):

@@ -81,7 +81,7 @@ async def test_a_get_on_a_connection_the_server_dropped_is_sent_again_on_a_new_o
 
 
 async def test_the_resident_scenario_resends_a_read_on_a_connection_the_server_dropped() -> None:
-    # Its POSTs come after a pause (5-20 s) well within the emulator's 75 s keep-alive: never a stale one.
+    # Its POSTs follow a read of the chat on the same connection, so they never meet a stale one.
     result, connections = await run_client(RESIDENT, "")
     assert result == [{}, {}]
     assert connections == 2  # the second read went out again on a new connection

@@ -19,37 +19,23 @@ from telegram_emulator.control import service
 from telegram_emulator.control.dependencies import BotDep, ChatDep
 from telegram_emulator.control.schemas import BlockIn, CallbackIn, ContactIn, LocationIn, StartIn, TextIn
 from telegram_emulator.dependencies import WorldDep
-from telegram_emulator.state.chats import ChatState
 
 router = APIRouter(prefix="/bots/{token}/chats/{user_id}")
 Timeout = Annotated[float, Query(alias="timeout", ge=0, le=600)]
 
 
-VERSION_HEADER = "X-Chat-Version"
-
-
-def _at_version(response: Response, chat: ChatState, answer: dict[str, Any]) -> dict[str, Any]:
-    """`answer`, with the chat's version after the user's action in `X-Chat-Version`: what the bot
-    does in reply is `transcript?since_version=` it, with no read of the chat before the action."""
-    response.headers[VERSION_HEADER] = str(chat.version)
-    return answer
-
-
 @router.post("/messages", status_code=201)
-async def send_text(
-    body: TextIn, chat: ChatDep, bot: BotDep, world: WorldDep, response: Response
-) -> dict[str, Any]:
+async def send_text(body: TextIn, chat: ChatDep, bot: BotDep, world: WorldDep) -> dict[str, Any]:
     """The user sends a text; the bot gets a `message` update."""
-    sent = service.user_message(world, bot, chat, service.text_content(body.text), body.reply_to_message_id)
-    return _at_version(response, chat, sent)
+    return service.user_message(world, bot, chat, service.text_content(body.text), body.reply_to_message_id)
 
 
 @router.post("/messages/{message_id}/edit")
 async def edit_text(
-    message_id: int, body: TextIn, chat: ChatDep, bot: BotDep, world: WorldDep, response: Response
+    message_id: int, body: TextIn, chat: ChatDep, bot: BotDep, world: WorldDep
 ) -> dict[str, Any]:
     """The user edits their text message; the bot gets an `edited_message` update."""
-    return _at_version(response, chat, service.edit_user_message(world, bot, chat, message_id, body.text))
+    return service.edit_user_message(world, bot, chat, message_id, body.text)
 
 
 @dataclass
@@ -85,7 +71,7 @@ UploadDep = Annotated[Upload, Depends(read_upload)]
 
 @router.post("/photos", status_code=201)
 async def send_photo(
-    upload: UploadDep, chat: ChatDep, bot: BotDep, world: WorldDep, response: Response,
+    upload: UploadDep, chat: ChatDep, bot: BotDep, world: WorldDep,
     media_group_id: Annotated[str | None, Form(max_length=64)] = None,
 ) -> dict[str, Any]:
     """The user sends a photo (PNG, JPEG or GIF bytes) with an optional caption; photos sent with
@@ -97,31 +83,24 @@ async def send_photo(
     content: dict[str, Any] = {"photo": [f.as_photo_size() for f in sizes]}
     if media_group_id:
         content["media_group_id"] = media_group_id
-    return _at_version(response, chat, service.user_message(world, bot, chat, upload.message(content)))
+    return service.user_message(world, bot, chat, upload.message(content))
 
 
 @router.post("/documents", status_code=201)
-async def send_document(
-    upload: UploadDep, chat: ChatDep, bot: BotDep, world: WorldDep, response: Response
-) -> dict[str, Any]:
+async def send_document(upload: UploadDep, chat: ChatDep, bot: BotDep, world: WorldDep) -> dict[str, Any]:
     """The user sends any file as a document (its name and MIME type kept; the bot can getFile it)."""
     stored = store_document(bot, upload.data, upload.file_name, upload.mime_type)
-    sent = service.user_message(world, bot, chat, upload.message({"document": stored.as_document()}))
-    return _at_version(response, chat, sent)
+    return service.user_message(world, bot, chat, upload.message({"document": stored.as_document()}))
 
 
 @router.post("/start", status_code=201)
-async def start(
-    body: StartIn, chat: ChatDep, bot: BotDep, world: WorldDep, response: Response
-) -> dict[str, Any]:
+async def start(body: StartIn, chat: ChatDep, bot: BotDep, world: WorldDep) -> dict[str, Any]:
     """The user starts the bot, as from a `t.me/<bot>?start=<payload>` link: `/start <payload>`."""
-    return _at_version(response, chat, service.start_bot(world, bot, chat, body.payload))
+    return service.start_bot(world, bot, chat, body.payload)
 
 
 @router.post("/contact", status_code=201)
-async def send_contact(
-    body: ContactIn, chat: ChatDep, bot: BotDep, world: WorldDep, response: Response
-) -> dict[str, Any]:
+async def send_contact(body: ContactIn, chat: ChatDep, bot: BotDep, world: WorldDep) -> dict[str, Any]:
     """The user shares a phone number (a reply keyboard's request_contact button)."""
     phone = body.phone_number or chat.user.phone_number
     if not phone:
@@ -129,25 +108,20 @@ async def send_contact(
     contact = {"phone_number": phone, "first_name": chat.user.first_name, "user_id": chat.user.id}
     if chat.user.last_name:
         contact["last_name"] = chat.user.last_name
-    return _at_version(response, chat, service.user_message(world, bot, chat, {"contact": contact}))
+    return service.user_message(world, bot, chat, {"contact": contact})
 
 
 @router.post("/location", status_code=201)
-async def send_location(
-    body: LocationIn, chat: ChatDep, bot: BotDep, world: WorldDep, response: Response
-) -> dict[str, Any]:
+async def send_location(body: LocationIn, chat: ChatDep, bot: BotDep, world: WorldDep) -> dict[str, Any]:
     """The user shares a location."""
     location = {"latitude": body.latitude, "longitude": body.longitude}
-    return _at_version(response, chat, service.user_message(world, bot, chat, {"location": location}))
+    return service.user_message(world, bot, chat, {"location": location})
 
 
 @router.post("/callbacks", status_code=201)
-async def press_button(
-    body: CallbackIn, chat: ChatDep, bot: BotDep, world: WorldDep, response: Response
-) -> dict[str, Any]:
+async def press_button(body: CallbackIn, chat: ChatDep, bot: BotDep, world: WorldDep) -> dict[str, Any]:
     """The user presses an inline button; the bot gets a `callback_query` update."""
-    pressed = service.press_button(world, bot, chat, body.message_id, body.data)
-    return _at_version(response, chat, pressed.as_entry())
+    return service.press_button(world, bot, chat, body.message_id, body.data).as_entry()
 
 
 @router.put("/blocked")

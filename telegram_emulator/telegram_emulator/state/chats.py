@@ -27,10 +27,9 @@ class MessageRecord:
         return int(self.message["message_id"])
 
     def as_entry(self) -> dict[str, Any]:
-        """The transcript's view of this message (`version`: the chat's when it last changed)."""
+        """The transcript's view of this message."""
         return {"message_id": self.message_id, "sender": self.sender, "deleted": self.deleted,
-                "edits": self.edits, "reply_markup": self.markup, "message": self.message,
-                "version": self.version}
+                "edits": self.edits, "reply_markup": self.markup, "message": self.message}
 
 
 @dataclass
@@ -47,9 +46,9 @@ class CallbackRecord:
     version: int = 0  # the chat's version when this press last changed
 
     def as_entry(self) -> dict[str, Any]:
-        """The transcript's view of this callback query (`version`: the chat's when it last changed)."""
+        """The transcript's view of this callback query."""
         return {"id": self.id, "message_id": self.message_id, "data": self.data,
-                "answered": self.answered, "answer": self.answer, "version": self.version}
+                "answered": self.answered, "answer": self.answer}
 
 
 @dataclass

@@ -101,25 +101,6 @@ async def test_a_transcript_since_a_version_holds_only_what_changed_after_it(cli
     assert [m["message"]["text"] for m in whole["messages"]] == ["привет", "добрый день", "чем помочь?"]
 
 
-async def test_a_users_action_names_the_chats_version_and_what_came_after_it_is_read_from_there(
-        client, api, user):
-    url = f"/control/bots/{TOKEN}/chats/{user['id']}"
-    await api("sendMessage", chat_id=user["id"], text="пока вы думали")
-    asked = await client.post(f"{url}/messages", json={"text": "привет"})
-    keyboard = {"inline_keyboard": [[{"text": "Да", "callback_data": "yes"}]]}
-    reply = (await api("sendMessage", chat_id=user["id"], text="здравствуйте",
-                       reply_markup=keyboard)).json()["result"]
-    since = int(asked.headers["X-Chat-Version"])
-    delta = (await client.get(f"{url}/transcript", params={"since_version": since})).json()
-    assert [(m["sender"], m["message"]["text"]) for m in delta["messages"]] == [("bot", "здравствуйте")]
-    assert delta["messages"][0]["version"] == since + 1
-    pressed = await client.post(f"{url}/callbacks", json={"message_id": reply["message_id"], "data": "yes"})
-    version = pressed.json()["version"]
-    assert int(pressed.headers["X-Chat-Version"]) == version == delta["version"] + 1
-    after = (await client.get(f"{url}/transcript", params={"since_version": version})).json()
-    assert after["messages"] == [] and after["callbacks"] == []
-
-
 async def test_contact_and_location_messages_reach_the_bot(client, api):
     user = (
         await client.post("/control/users", json={"first_name": "Ali", "phone_number": "+998901112233"})

@@ -2,7 +2,7 @@
 
 aiogram's builder deep-copies its whole markup (every button a pydantic model) on each `add`,
 `button` and `buttons`, and again on `as_markup`: a keyboard of n buttons costs n² button copies,
-about 1 ms for a list of ten requests with its paging row, a tenth of a reply's CPU in the bot
+about 1 ms for a list of ten requests with its paging row, where a whole reply costs the bot 5–8 ms
 (docs/BENCHMARKS.md). Rows are copied here as lists; the buttons are shared, since nothing changes a
 button once it is made.
 """

@@ -201,6 +201,7 @@ class ServiceClient:
         self._traced = transport is not None  # a given transport (tests) is not traced
         self.http = httpx.AsyncClient(base_url=base_url, headers=headers, timeout=timeout,
                                       transport=transport or PooledTransport(max_connections))
+        self._base = str(self.http.base_url)  # httpx keeps it ending in "/"
 
     async def aclose(self) -> None:
         """Close the connection pool."""
@@ -259,7 +260,9 @@ class ServiceClient:
     ) -> None:
         if self.recorder is None:
             return
-        full = str(self.http.base_url.join(url)) if not url.startswith("http") else url
+        # A relative path is appended to the base as httpx sends it (URL.join would drop the
+        # base's own path); by string, since a URL parse per call cost 2 % of the bot's CPU.
+        full = url if url.startswith(("http://", "https://")) else self._base + url.lstrip("/")
         self.recorder(CallRecord(
             service=self.service, method=method, url=redact_url(full), status_code=status,
             duration_ms=round((time.perf_counter() - started) * 1000, 2), error=error,

@@ -66,6 +66,23 @@ async def test_every_attempt_is_recorded_with_secrets_redacted() -> None:
     await client.aclose()
 
 
+async def test_the_record_names_the_url_the_call_went_to_under_a_base_with_a_path() -> None:
+    sent: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(str(request.url))
+        return httpx.Response(200)
+
+    records: list[CallRecord] = []
+    client = ServiceClient("sheets", "http://up/v4", transport=httpx.MockTransport(answer),
+                           recorder=records.append)
+    await client.request("GET", "/values/A1?key=s")
+    await client.request("GET", "http://elsewhere/x")
+    assert sent == ["http://up/v4/values/A1?key=s", "http://elsewhere/x"]
+    assert [r.url for r in records] == ["http://up/v4/values/A1?key=***", "http://elsewhere/x"]
+    await client.aclose()
+
+
 async def test_connect_errors_raise_after_the_attempts() -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused")

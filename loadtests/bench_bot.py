@@ -21,7 +21,9 @@ from the two phases; the CPU per update of the bot, Core, the emulator and this 
 simulated users: were it the limit of a phase, the bots would not be; utime+stime from
 /proc/<pid>/stat around each phase, less what the process uses idle in as long); the bot's own
 time per update (its histogram, rate limit entry -> handler return);
-Core's two calls timed alone from the bench; Redis round trips and commands per update (MONITOR on
+the ceilings two busy cores put on the 40-user ratio (the bare phase's CPU per update over the full
+phase's, and over the full phase's less the bot's own); Core's two calls timed alone from the
+bench; Redis round trips and commands per update (MONITOR on
 the bot's own logical database: a script's own calls not counted, a connection's commands within
 50 us of each other one round trip) and PostgreSQL transactions per update (`pg_stat_database` of
 the bot's and Core's databases; a read's statements run outside a transaction and count one each),
@@ -432,6 +434,18 @@ async def _core_alone(core: str, user_id: str, token: str, number: str) -> Phase
     return {"menu": _quantiles(menu[1:]), "card": _quantiles(card[1:])}
 
 
+PROCESSES = ("bot", "core", "emulator", "client")
+
+
+def throughput_ceilings(full: dict[str, float], bare: dict[str, float]) -> tuple[float, float]:
+    """The throughput ratio full/bare the machine allows when its cores are the limit (every
+    process of a phase shares them): the bare phase's CPU per update over the full phase's, and
+    the same with the full bot's own CPU left out (what Core, the emulator and the client bound)."""
+    full_ms = sum(full[f"{name}_cpu_ms"] for name in PROCESSES)
+    bare_ms = sum(bare[f"{name}_cpu_ms"] for name in PROCESSES)
+    return bare_ms / full_ms, bare_ms / (full_ms - full["bot_cpu_ms"])
+
+
 def _report(results: dict[str, Phase], turns: dict[str, Phase], counts: Phase, databases: dict[str, str],
             core: Phase) -> None:
     print(f"bot_gateway bench: a resident's menu (My requests) and card (open a request), send -> reply "
@@ -467,6 +481,9 @@ def _report(results: dict[str, Phase], turns: dict[str, Phase], counts: Phase, d
     print(f"{USERS} users throughput x{ratio:.2f} (target >= 0.8: {'met' if ratio >= 0.8 else 'NOT met'}); "
           f"bot CPU per update x{one['all']['bot_cpu_ms'] / one_bare['all']['bot_cpu_ms']:.2f} (1 user), "
           f"x{many['all']['bot_cpu_ms'] / many_bare['all']['bot_cpu_ms']:.2f} ({USERS} users)")
+    ceiling, bot_free = throughput_ceilings(many["all"], many_bare["all"])
+    print(f"{USERS} users, the two cores the limit: the bare stack's CPU per update over the full stack's "
+          f"caps the ratio at x{ceiling:.2f}; with a bot costing no CPU at all, x{bot_free:.2f}")
     for action, counted in counts.items():
         print(f"round trips per {action} update ({COUNT_ROUNDS[action]} updates): "
               f"bot Redis {counted['trips']:.1f} ({counted['redis']:.1f} commands), "

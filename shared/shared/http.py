@@ -201,7 +201,7 @@ class ServiceClient:
         self._traced = transport is not None  # a given transport (tests) is not traced
         self.http = httpx.AsyncClient(base_url=base_url, headers=headers, timeout=timeout,
                                       transport=transport or PooledTransport(max_connections))
-        self._base = str(self.http.base_url)  # httpx keeps it ending in "/"
+        self._base = str(self.http.base_url).rstrip("/") + "/"  # a bare host prints without its "/"
 
     async def aclose(self) -> None:
         """Close the connection pool."""

@@ -66,7 +66,8 @@ async def test_every_attempt_is_recorded_with_secrets_redacted() -> None:
     await client.aclose()
 
 
-async def test_the_record_names_the_url_the_call_went_to_under_a_base_with_a_path() -> None:
+@pytest.mark.parametrize("base", ["http://up", "http://up/", "http://up/v4", "http://up/v4/"])
+async def test_the_record_names_the_url_the_call_went_to(base: str) -> None:
     sent: list[str] = []
 
     def answer(request: httpx.Request) -> httpx.Response:
@@ -74,12 +75,13 @@ async def test_the_record_names_the_url_the_call_went_to_under_a_base_with_a_pat
         return httpx.Response(200)
 
     records: list[CallRecord] = []
-    client = ServiceClient("sheets", "http://up/v4", transport=httpx.MockTransport(answer),
-                           recorder=records.append)
+    client = ServiceClient("sheets", base, transport=httpx.MockTransport(answer), recorder=records.append)
     await client.request("GET", "/values/A1?key=s")
+    await client.request("GET", "values/B2")
     await client.request("GET", "http://elsewhere/x")
-    assert sent == ["http://up/v4/values/A1?key=s", "http://elsewhere/x"]
-    assert [r.url for r in records] == ["http://up/v4/values/A1?key=***", "http://elsewhere/x"]
+    path = base.removeprefix("http://up").rstrip("/")
+    assert sent == [f"http://up{path}/values/A1?key=s", f"http://up{path}/values/B2", "http://elsewhere/x"]
+    assert [r.url for r in records] == [f"http://up{path}/values/A1?key=***", *sent[1:]]
     await client.aclose()
 
 

@@ -68,6 +68,7 @@ LANGUAGE = "ru"
 BOT_DB, SHARED_DB = 14, 15  # Redis logical databases: the bot's own, the emulator's and Core's
 PG_STATS_FLUSH = 11.0  # seconds: PostgreSQL 15 backends report an idle transaction's stats within 10 s
 IDLE_SECONDS = 4.0  # before a phase: each process's CPU when idle, taken off its CPU per update
+PROCESSES = ("bot", "core", "emulator", "client")  # whose CPU per update a phase reads
 Phase = dict[str, dict[str, float]]
 
 
@@ -432,9 +433,6 @@ async def _core_alone(core: str, user_id: str, token: str, number: str) -> Phase
             (await http.get(f"/api/v1/requests/{number}")).raise_for_status()
             card.append((time.perf_counter() - started) * 1000)
     return {"menu": _quantiles(menu[1:]), "card": _quantiles(card[1:])}
-
-
-PROCESSES = ("bot", "core", "emulator", "client")
 
 
 def throughput_ceilings(full: dict[str, float], bare: dict[str, float]) -> tuple[float, float]:

@@ -85,6 +85,22 @@ async def test_the_record_names_the_url_the_call_went_to(base: str) -> None:
     await client.aclose()
 
 
+async def test_a_cookie_an_answer_sets_is_not_sent_on_later_calls() -> None:
+    """Calls are made for many users over one client: what one answer set stays with it."""
+    cookies: list[str | None] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        cookies.append(request.headers.get("Cookie"))
+        return httpx.Response(200, headers={"Set-Cookie": "session=of-the-first-caller; Path=/"}, json={})
+
+    client = ServiceClient("up", "http://up", transport=httpx.MockTransport(answer))
+    first = await client.request("GET", "/me")
+    second = await client.request("GET", "/me")
+    assert first.json() == second.json() == {} and second.elapsed.total_seconds() >= 0
+    assert cookies == [None, None]
+    await client.aclose()
+
+
 async def test_connect_errors_raise_after_the_attempts() -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused")

@@ -10,7 +10,9 @@ would; all share the stack's databases and Redis. Reports go to `.data/loadtest/
 summary.json, which also says how many updates each bot took, and `<scenario>_hold.json`: what was
 answered during the hold alone, at the full number of users, and in its second half, printed as
 rows of their own). Exit status 1 on any failed request or a p95 over its target, judged over the
-whole run, ramps included.
+whole run, ramps included. Every service database is vacuumed and analyzed before the scenarios;
+while the server's autovacuum is off, a table that has rows but no statistics yet (a new
+database's) is analyzed during them, looked for every 30 s.
 
   The Integration Service and each bot under test run WORKERS uvicorn processes (default 1;
   the stack's Core Service is whatever `make run` started); PROCESSES runs locust in that many
@@ -66,6 +68,9 @@ ADDRESSES = {"Ташкент, Юнусабад 4, дом 12": (41.3645, 69.2862)
 GOOGLE_KEY, YANDEX_KEY = "loadtest-google-key", "loadtest-yandex-key"
 SPREADSHEET = "loadtest-requests-register"
 MIN_SAMPLES = int(os.environ.get("MIN_SAMPLES", "20"))
+# How often the run looks for tables to analyze while autovacuum is off (autovacuum's default
+# naptime is 60 s: a new table's first statistics come within a minute).
+ANALYZE_EVERY_S = 30.0
 # Bot replicas per scenario: the residents' target is two bots in webhook mode behind a balancer.
 BOT_REPLICAS = {"bot": 1, "resident": 2}
 # A reply's p95 target per scenario (ms): a resident at a human pace waits half a second at most;
@@ -169,21 +174,89 @@ def hold_figures(name: str) -> dict[str, Any]:
     return {"hold": json.loads(hold.read_text())} if hold.exists() else {}
 
 
-async def _vacuum(urls: list[str]) -> None:
+async def _execute_each(urls: list[str], statement: str) -> list[str]:
+    """Run `statement` in each database; what each answered (asyncpg's status line)."""
+    answers = []
     for url in urls:
         conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
         try:
-            await conn.execute("VACUUM (ANALYZE)")
+            answers.append(await conn.execute(statement))
         finally:
             await conn.close()
+    return answers
+
+
+def _database_urls(env: Mapping[str, str]) -> list[str]:
+    return sorted({v for k, v in env.items() if k.endswith("_DATABASE_URL") and v.startswith("postgresql")})
 
 
 def vacuum_databases(env: Mapping[str, str]) -> None:
     """`VACUUM (ANALYZE)` every service database before a run, as autovacuum would have done:
     without it (autovacuum is off on some test servers) each run's dead rows and stale statistics
     made each run slower than the one before (the Integration mix's p95 710 -> 2,300 ms)."""
-    urls = sorted({v for k, v in env.items() if k.endswith("_DATABASE_URL") and v.startswith("postgresql")})
-    asyncio.run(_vacuum(urls))
+    asyncio.run(_execute_each(_database_urls(env), "VACUUM (ANALYZE)"))
+
+
+async def _autovacuum_on(url: str) -> bool:
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        return bool(await conn.fetchval("SELECT current_setting('autovacuum')::boolean"))
+    finally:
+        await conn.close()
+
+
+# Tables with rows and not one column statistic: analyzed while empty (or never), planned blind.
+_UNANALYZED = """
+SELECT format('%I.%I', t.schemaname, t.relname) FROM pg_stat_user_tables t
+WHERE t.n_live_tup > 0
+  AND NOT EXISTS (SELECT 1 FROM pg_stats s WHERE s.schemaname = t.schemaname AND s.tablename = t.relname)
+"""
+
+
+async def _analyze_unanalyzed(urls: list[str]) -> list[str]:
+    """`ANALYZE` each table that has rows but no column statistics; the tables analyzed."""
+    analyzed = []
+    for url in urls:
+        conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+        try:
+            for (table,) in await conn.fetch(_UNANALYZED):
+                await conn.execute(f"ANALYZE {table}")
+                analyzed.append(table)
+        finally:
+            await conn.close()
+    return analyzed
+
+
+@contextmanager
+def analyzing(env: Mapping[str, str], every_s: float = ANALYZE_EVERY_S) -> Iterator[None]:
+    """While autovacuum is off on the server, analyze every `every_s` during the run each service
+    table that has rows but no column statistics yet, as autovacuum's first auto-analyze would.
+
+    The analysis before the run finds a new database's tables empty and leaves them without
+    statistics: planned blind, the Integration mix's first run on a new machine cost PostgreSQL
+    2.5 times the CPU of the next run, for a p95 of 190-270 ms against 42-57. Analyzing every table every
+    30 s instead cost the mix's tail more than that saved (docs/BENCHMARKS.md)."""
+    urls = _database_urls(env)
+    if not urls or asyncio.run(_autovacuum_on(urls[0])):
+        yield
+        return
+    stop = threading.Event()
+
+    def analyze() -> None:
+        while not stop.wait(every_s):
+            try:
+                asyncio.run(_analyze_unanalyzed(urls))
+            except (OSError, asyncpg.PostgresError) as exc:
+                print(f"ANALYZE during the run failed, tried again in {every_s:.0f} s: {exc}",
+                      file=sys.stderr)
+
+    thread = threading.Thread(target=analyze, name="analyze", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 Snapshot = Callable[[], dict[int, float]]
@@ -443,35 +516,36 @@ def main() -> int:
     results: dict[str, Any] = {}
     server = None
     vacuum_databases(base)
-    try:
-        if "integration" in scenarios:
-            server, overrides = start_standin()
-            port = free_port()
-            env = {**base, **overrides, "INTEGRATION_PORT": str(port), "INTEGRATION_RUN_WORKER": "false",
-                   "INTEGRATION_WORKERS": str(options.workers),
-                   "INTEGRATION_RUN_REQUESTS_LOG": "false", "INTEGRATION_LOG_LEVEL": "WARNING"}
-            procs.append(start_service("integration_service", env, port))
-            token = base["INTEGRATION_API_TOKENS"].split(",")[0]
-            service = procs[-1].pid
-            groups = {"service under test": lambda: tree_cpu_seconds(service), **COMMON_GROUPS}
-            with cpu_split(groups, "stand-ins (this process)", hold_file("integration")) as split:
-                generator = run_locust("integration", f"http://127.0.0.1:{port}", {
-                    **base, "LOADTEST_API_TOKEN": token, "LOADTEST_SPREADSHEET_ID": SPREADSHEET,
-                    "LOADTEST_ADDRESSES": "|".join(ADDRESSES)}, options.processes)
-            results["integration"] = {**verdict("integration", targets_for("integration")),
-                                      "load_generator": generator,
-                                      "cpu": cpu_shares(whole_run(split, generator)),
-                                      **hold_figures("integration")}
-        for name in ("bot", "resident"):
-            if name not in scenarios:
-                continue
-            if not healthy(f"{EMULATOR}/health", timeout=5):
-                raise RuntimeError(f"the {name} scenario needs the Telegram emulator at {EMULATOR}")
-            results[name] = run_bot_scenario(name, base, options.workers, options.processes)
-    finally:
-        stop(procs)
-        if server is not None:
-            server.stop()
+    with analyzing(base):
+        try:
+            if "integration" in scenarios:
+                server, overrides = start_standin()
+                port = free_port()
+                env = {**base, **overrides, "INTEGRATION_PORT": str(port), "INTEGRATION_RUN_WORKER": "false",
+                       "INTEGRATION_WORKERS": str(options.workers),
+                       "INTEGRATION_RUN_REQUESTS_LOG": "false", "INTEGRATION_LOG_LEVEL": "WARNING"}
+                procs.append(start_service("integration_service", env, port))
+                token = base["INTEGRATION_API_TOKENS"].split(",")[0]
+                service = procs[-1].pid
+                groups = {"service under test": lambda: tree_cpu_seconds(service), **COMMON_GROUPS}
+                with cpu_split(groups, "stand-ins (this process)", hold_file("integration")) as split:
+                    generator = run_locust("integration", f"http://127.0.0.1:{port}", {
+                        **base, "LOADTEST_API_TOKEN": token, "LOADTEST_SPREADSHEET_ID": SPREADSHEET,
+                        "LOADTEST_ADDRESSES": "|".join(ADDRESSES)}, options.processes)
+                results["integration"] = {**verdict("integration", targets_for("integration")),
+                                          "load_generator": generator,
+                                          "cpu": cpu_shares(whole_run(split, generator)),
+                                          **hold_figures("integration")}
+            for name in ("bot", "resident"):
+                if name not in scenarios:
+                    continue
+                if not healthy(f"{EMULATOR}/health", timeout=5):
+                    raise RuntimeError(f"the {name} scenario needs the Telegram emulator at {EMULATOR}")
+                results[name] = run_bot_scenario(name, base, options.workers, options.processes)
+        finally:
+            stop(procs)
+            if server is not None:
+                server.stop()
     problems = [p for r in results.values() for p in r["problems"]]
     # Context for the figures: other work on the machine moves every percentile.
     load = [round(x, 2) for x in os.getloadavg()]

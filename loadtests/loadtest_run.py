@@ -174,16 +174,17 @@ def hold_figures(name: str) -> dict[str, Any]:
     return {"hold": json.loads(hold.read_text())} if hold.exists() else {}
 
 
-async def _execute_each(urls: list[str], statement: str) -> list[str]:
-    """Run `statement` in each database; what each answered (asyncpg's status line)."""
-    answers = []
+async def _connect(url: str) -> asyncpg.Connection:
+    return await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+
+
+async def _vacuum(urls: list[str]) -> None:
     for url in urls:
-        conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+        conn = await _connect(url)
         try:
-            answers.append(await conn.execute(statement))
+            await conn.execute("VACUUM (ANALYZE)")
         finally:
             await conn.close()
-    return answers
 
 
 def _database_urls(env: Mapping[str, str]) -> list[str]:
@@ -194,11 +195,11 @@ def vacuum_databases(env: Mapping[str, str]) -> None:
     """`VACUUM (ANALYZE)` every service database before a run, as autovacuum would have done:
     without it (autovacuum is off on some test servers) each run's dead rows and stale statistics
     made each run slower than the one before (the Integration mix's p95 710 -> 2,300 ms)."""
-    asyncio.run(_execute_each(_database_urls(env), "VACUUM (ANALYZE)"))
+    asyncio.run(_vacuum(_database_urls(env)))
 
 
 async def _autovacuum_on(url: str) -> bool:
-    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    conn = await _connect(url)
     try:
         return bool(await conn.fetchval("SELECT current_setting('autovacuum')::boolean"))
     finally:
@@ -217,11 +218,11 @@ async def _analyze_unanalyzed(urls: list[str]) -> list[str]:
     """`ANALYZE` each table that has rows but no column statistics; the tables analyzed."""
     analyzed = []
     for url in urls:
-        conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+        conn = await _connect(url)
         try:
             for (table,) in await conn.fetch(_UNANALYZED):
                 await conn.execute(f"ANALYZE {table}")
-                analyzed.append(table)
+                analyzed.append(f"{url.rsplit('/', 1)[1]}.{table}")
         finally:
             await conn.close()
     return analyzed
@@ -234,8 +235,8 @@ def analyzing(env: Mapping[str, str], every_s: float = ANALYZE_EVERY_S) -> Itera
 
     The analysis before the run finds a new database's tables empty and leaves them without
     statistics: planned blind, the Integration mix's first run on a new machine cost PostgreSQL
-    2.5 times the CPU of the next run, for a p95 of 190-270 ms against 42-57. Analyzing every table every
-    30 s instead cost the mix's tail more than that saved (docs/BENCHMARKS.md)."""
+    2.5 times the CPU of the next run, for a p95 of 190-270 ms against 42-57. Analyzing every
+    table every 30 s instead cost the mix's tail more than that saved (docs/BENCHMARKS.md)."""
     urls = _database_urls(env)
     if not urls or asyncio.run(_autovacuum_on(urls[0])):
         yield
@@ -245,7 +246,8 @@ def analyzing(env: Mapping[str, str], every_s: float = ANALYZE_EVERY_S) -> Itera
     def analyze() -> None:
         while not stop.wait(every_s):
             try:
-                asyncio.run(_analyze_unanalyzed(urls))
+                if analyzed := asyncio.run(_analyze_unanalyzed(urls)):
+                    print(f"analyzed during the run, having rows and no statistics: {', '.join(analyzed)}")
             except (OSError, asyncpg.PostgresError) as exc:
                 print(f"ANALYZE during the run failed, tried again in {every_s:.0f} s: {exc}",
                       file=sys.stderr)

@@ -36,7 +36,7 @@ import sys
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,17 +174,19 @@ def hold_figures(name: str) -> dict[str, Any]:
     return {"hold": json.loads(hold.read_text())} if hold.exists() else {}
 
 
-async def _connect(url: str) -> asyncpg.Connection:
-    return await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+@contextlib.asynccontextmanager
+async def _connected(url: str) -> AsyncIterator[asyncpg.Connection]:
+    conn = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        yield conn
+    finally:
+        await conn.close()
 
 
 async def _vacuum(urls: list[str]) -> None:
     for url in urls:
-        conn = await _connect(url)
-        try:
+        async with _connected(url) as conn:
             await conn.execute("VACUUM (ANALYZE)")
-        finally:
-            await conn.close()
 
 
 def _database_urls(env: Mapping[str, str]) -> list[str]:
@@ -199,11 +201,8 @@ def vacuum_databases(env: Mapping[str, str]) -> None:
 
 
 async def _autovacuum_on(url: str) -> bool:
-    conn = await _connect(url)
-    try:
+    async with _connected(url) as conn:
         return bool(await conn.fetchval("SELECT current_setting('autovacuum')::boolean"))
-    finally:
-        await conn.close()
 
 
 # Tables with rows and not one column statistic: analyzed while empty (or never), planned blind.
@@ -218,13 +217,10 @@ async def _analyze_unanalyzed(urls: list[str]) -> list[str]:
     """`ANALYZE` each table that has rows but no column statistics; the tables analyzed."""
     analyzed = []
     for url in urls:
-        conn = await _connect(url)
-        try:
+        async with _connected(url) as conn:
             for (table,) in await conn.fetch(_UNANALYZED):
                 await conn.execute(f"ANALYZE {table}")
                 analyzed.append(f"{url.rsplit('/', 1)[1]}.{table}")
-        finally:
-            await conn.close()
     return analyzed
 
 

@@ -18,6 +18,7 @@ OUT = Path(__file__).resolve().parent / "grafana" / "dashboards" / "platform.jso
 RATE = "$__rate_interval"
 DATASOURCE = {"type": "prometheus", "uid": "prometheus"}
 HTTP_FILTER = 'service=~"$service", route!~"/metrics|/health.*"'
+BOT_UPDATES = "bot_update_dispatch_seconds_count"
 # Where the browser reaches Jaeger's UI: compose publishes it on this port (a cluster: port-forward).
 JAEGER_UI = "http://127.0.0.1:16686"
 # The services' names in the trace viewer (OTEL_SERVICE_NAME, else the package).
@@ -102,6 +103,15 @@ ROWS: list[tuple[str, list[Panel]]] = [
             (f"sum by (outcome) (rate(bot_notifications_sent_total[{RATE}]))", "{{outcome}}")]),
         ("Updates dropped by the bot's rate limit", "ops", [
             (f"sum by (scope) (rate(bot_rate_limited_total[{RATE}]))", "{{scope}}")]),
+        # Mean seconds per update: the whole update (its chat's lock included), and the calls made
+        # meanwhile (notifications' and background loops' calls counted too), by where they went.
+        ("Where an update's time goes (mean per update)", "s", [
+            (f"sum(rate(bot_update_dispatch_seconds_sum[{RATE}])) / sum(rate({BOT_UPDATES}[{RATE}]))",
+             "whole update"),
+            (f"sum by (service) (rate(bot_backend_call_seconds_sum[{RATE}])) / scalar(sum(rate({BOT_UPDATES}"
+             f"[{RATE}])))", "waiting for {{service}}"),
+            (f'sum(rate(bot_telegram_request_seconds_sum{{method!="GetUpdates"}}[{RATE}])) / sum(rate('
+             f"{BOT_UPDATES}[{RATE}]))", "waiting for Telegram")]),
     ]),
     ("Outbound calls: circuit breakers", [
         ("Circuit breaker state (0 closed, 1 half-open, 2 open)", "short", [

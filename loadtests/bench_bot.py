@@ -27,7 +27,10 @@ bench; Redis round trips and commands per update (MONITOR on
 the bot's own logical database: a script's own calls not counted, a connection's commands within
 50 us of each other one round trip) and PostgreSQL transactions per update (`pg_stat_database` of
 the bot's and Core's databases; a read's statements run outside a transaction and count one each),
-less the idle bot's, in a counting phase of its own.
+less the idle bot's, in a counting phase of its own; where a full phase's updates spent their time
+in the bot, from its histograms (`time_split`): the dispatcher taking an update to its end, split
+into the chat's lock (taken with its reads, released after) and the rate limit, the wait for Core,
+the wait for Telegram, and the bot's own middlewares, handler and rendering.
 BENCH_PROFILE=<file> records the bot under py-spy (when on PATH) into a speedscope file,
 BENCH_PROFILE_CORE=<file> the Core Service.
 """
@@ -180,18 +183,43 @@ async def _rounds(chat: Chat, rounds: int, menu: list[float], card: list[float])
         card.append(await chat.open_first())
 
 
+def _samples(port: int) -> dict[str, float]:
+    """The bot's own histograms' sums (seconds) and counts so far, by sample name and labels."""
+    lines = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text.splitlines()
+    return {name: float(value) for name, _, value in (
+        line.rpartition(" ") for line in lines
+        if line.startswith("bot_") and ("_sum{" in line or "_count{" in line))}
+
+
 def _chain(port: int | None) -> dict[str, tuple[float, float]]:
     """The bot's own timing so far (its histogram of rate limit entry -> handler return): seconds
     and updates, for messages (menu) and buttons (card)."""
     if port is None:
         return {}
-    sums: dict[str, list[float]] = {"menu": [0.0, 0.0], "card": [0.0, 0.0]}
-    for line in httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text.splitlines():
-        for action, kind in (("menu", "message"), ("card", "callback_query")):
-            for index, part in enumerate(("sum", "count")):
-                if line.startswith(f'bot_update_duration_seconds_{part}{{event_type="{kind}"}}'):
-                    sums[action][index] = float(line.rsplit(" ", 1)[1])
-    return {action: (total, count) for action, (total, count) in sums.items()}
+    samples = _samples(port)
+    return {action: tuple(samples.get(f'bot_update_duration_seconds_{part}{{event_type="{kind}"}}', 0.0)
+                          for part in ("sum", "count"))  # type: ignore[misc]
+            for action, kind in (("menu", "message"), ("card", "callback_query"))}
+
+
+def time_split(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    """Where the updates between two `_samples` spent their time in the bot, mean ms each: in all
+    (the dispatcher taking an update to its end), outside the middleware chain (the chat's lock,
+    taken with its reads and released after, and the rate limit), waiting for Core and for Telegram
+    (every Bot API call but the long poll), and the rest (the bot's own middlewares, handler and
+    rendering)."""
+    def spent(histogram: str, part: str = "sum") -> float:
+        return sum(value - before.get(name, 0.0) for name, value in after.items()
+                   if name.startswith(f"{histogram}_{part}{{") and 'method="GetUpdates"' not in name)
+
+    updates = spent("bot_update_dispatch_seconds", "count")
+    if not updates:
+        return {}
+    whole, chain, core, telegram = (spent(name) * 1000 / updates for name in (
+        "bot_update_dispatch_seconds", "bot_update_duration_seconds", "bot_backend_call_seconds",
+        "bot_telegram_request_seconds"))
+    return {"whole": whole, "lock": whole - chain, "core": core, "telegram": telegram,
+            "own": chain - core - telegram}
 
 
 async def _measure(emulator: str, token: str, ids: range, pids: dict[str, int], *,
@@ -208,6 +236,7 @@ async def _measure(emulator: str, token: str, ids: range, pids: dict[str, int], 
         await asyncio.sleep(IDLE_SECONDS)
         cpu, started = {name: cpu_seconds(pid) for name, pid in pids.items()}, time.perf_counter()
         chain = _chain(metrics_port)
+        timed = _samples(metrics_port) if metrics_port is not None else {}
         if alone:
             for chat in chats:
                 await _rounds(chat, ROUNDS, menu, card)
@@ -216,13 +245,14 @@ async def _measure(emulator: str, token: str, ids: range, pids: dict[str, int], 
         elapsed = time.perf_counter() - started
         chain = {action: ((total - chain[action][0]) * 1000 / max(1.0, count - chain[action][1]), 0.0)
                  for action, (total, count) in _chain(metrics_port).items()}
+        split = time_split(timed, _samples(metrics_port)) if metrics_port is not None else {}
         # Less what each process spends idle in as long (the bot's background loops, polling).
         used = {f"{name}_cpu_ms": (cpu_seconds(pid) - cpu[name]
                                    - (cpu[name] - idle[name]) * elapsed / IDLE_SECONDS) * 1000
                 for name, pid in pids.items()}
     updates = len(menu) + len(card)
     return {"menu": _quantiles(menu), "card": _quantiles(card),
-            "chain": {action: mean for action, (mean, _) in chain.items()},
+            "chain": {action: mean for action, (mean, _) in chain.items()}, "split": split,
             "all": {"per_second": updates / elapsed, "updates": updates,
                     "bot_idle_ms_per_s": (cpu["bot"] - idle["bot"]) * 1000 / IDLE_SECONDS,
                     **{name: ms / updates for name, ms in used.items()}}}
@@ -468,6 +498,13 @@ def _report(results: dict[str, Phase], turns: dict[str, Phase], counts: Phase, d
         chain = results[name]["chain"]
         print(f"{name}: the bot's own time per update (rate limit entry -> handler return, mean): "
               f"menu {chain['menu']:.1f} ms, card {chain['card']:.1f} ms")
+        split = results[name]["split"]
+        print(f"{name}: where an update's time goes in the bot (mean ms, menus and cards): "
+              f"{split['whole']:.2f} from the dispatcher to its end = the chat's lock, taken with its reads "
+              f"and released, and the rate limit {split['lock']:.2f} + waiting for Core "
+              f"{split['core']:.2f} + for Telegram {split['telegram']:.2f} + the bot's own middlewares, "
+              f"handler and rendering "
+              f"{split['own']:.2f}")
     many, many_bare = results[f"full, {USERS} users"], results[f"bare, {USERS} users"]
     for action in ("menu", "card"):
         full, bare = turns["full"][action], turns["bare"][action]

@@ -5,20 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from prometheus_client import Counter
+from prometheus_client import Counter, Histogram
 
 from bot_gateway.clients.errors import BackendUnavailable, error_for
+from bot_gateway.metrics import LATENCY_BUCKETS
 from shared.http import CallRecord, CircuitBreaker, CircuitOpen, ServiceClient
 
 BACKEND_CALLS = Counter(
     "bot_backend_calls_total", "Calls from the bot to its backends", ["service", "method", "status"]
 )
 
+BACKEND_TIME = Histogram(
+    "bot_backend_call_seconds", "Calls from the bot to its backends, each attempt: send to answer",
+    ["service"],
+    buckets=LATENCY_BUCKETS,
+)
+
 
 def record_call(call: CallRecord) -> None:
-    """Count every outbound attempt by service, method and status."""
+    """Count and time every outbound attempt (by service, method and status; by service)."""
     status = str(call.status_code) if call.status_code is not None else "error"
     BACKEND_CALLS.labels(call.service, call.method, status).inc()
+    BACKEND_TIME.labels(call.service).observe(call.duration_ms / 1000)
 
 
 def make_http(

@@ -21,11 +21,12 @@ def setup_middlewares(
     dp: Dispatcher, settings: Settings, services: Services, *, inflight: InFlight,
     metrics: MetricsBuffer | None, on_login: OnLogin | None = None,
 ) -> None:
-    """The rate-limit count handed to the lock -> the chat's lock (aiogram's FSM middleware, on a
-    dispatcher made with `disable_fsm`) -> update span -> in-flight count; then rate limit ->
+    """The in-flight count and timer -> the rate-limit count handed to the lock -> the chat's lock
+    (aiogram's FSM middleware, on a dispatcher made with `disable_fsm`) -> update span; then rate limit ->
     logging -> auth, on messages, edited messages and buttons alike (-> the last text a flow took
     for messages, the callback cache for buttons); a span around every handler."""
     limited = (dp.message, dp.edited_message, dp.callback_query)
+    dp.update.outer_middleware(inflight)
     chain: list[BaseMiddleware] = [LoggingMiddleware(metrics), AuthMiddleware(on_login)]
     if settings.rate_limit_enabled:
         limits = RateLimitMiddleware(
@@ -39,7 +40,6 @@ def setup_middlewares(
         dp.update.outer_middleware(CountWithLock(limits, frozenset(o.event_name for o in limited)))
     dp.update.outer_middleware(dp.fsm)
     dp.update.outer_middleware(UpdateSpan())
-    dp.update.outer_middleware(inflight)
     for name, observer in dp.observers.items():
         if name != "update":  # the dispatcher's own hand-over to the routers
             observer.middleware(HandlerSpan())

@@ -14,6 +14,7 @@ from aiogram.types import TelegramObject
 from prometheus_client import Counter, Histogram
 
 from bot_gateway.clients.errors import ApiError, BackendUnavailable
+from bot_gateway.metrics import LATENCY_BUCKETS
 from bot_gateway.metrics.buffer import MetricsBuffer
 from bot_gateway.updates import command_of, event_type
 from shared.logging import correlation_id
@@ -22,7 +23,7 @@ log = logging.getLogger("bot.updates")
 UPDATES = Counter("bot_updates_total", "Updates processed by the bot", ["event_type", "outcome"])
 LATENCY = Histogram(
     "bot_update_duration_seconds", "Time from middleware entry to handler return", ["event_type"],
-    buckets=(0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+    buckets=LATENCY_BUCKETS,
 )
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 

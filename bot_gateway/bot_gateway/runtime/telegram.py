@@ -1,10 +1,11 @@
-"""The aiogram Bot: Bot API URL from settings, HTML by default, 429 `retry_after` honoured, a button
-answer Telegram no longer takes tolerated."""
+"""The aiogram Bot: Bot API URL from settings, HTML by default, every call timed, 429 `retry_after`
+honoured, a button answer Telegram no longer takes tolerated."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import Any, cast
 
 from aiogram import Bot
@@ -16,9 +17,10 @@ from aiogram.enums import ParseMode
 from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
 from aiogram.methods import AnswerCallbackQuery, TelegramMethod
 from aiogram.methods.base import Response, TelegramType
-from prometheus_client import Counter
+from prometheus_client import Counter, Histogram
 
 from bot_gateway.config import Settings
+from bot_gateway.metrics import LATENCY_BUCKETS
 
 log = logging.getLogger("bot.telegram")
 # Telegram's refusal of an answer to a press older than its window (or one answered already).
@@ -26,6 +28,27 @@ QUERY_TOO_OLD = "query is too old"
 FLOOD_WAITS = Counter(
     "bot_telegram_retry_after_total", "429 answers from Telegram, by what the bot did", ["action"]
 )
+
+# A call's whole time, its flood waits and retries included: what an update waits for Telegram.
+CALL_TIME = Histogram(
+    "bot_telegram_request_seconds", "Bot API calls, by method: send to answer, retries included", ["method"],
+    buckets=LATENCY_BUCKETS,
+)
+
+
+class TimeCalls(BaseRequestMiddleware):
+    """Observes every Bot API call's time by method, failed ones too."""
+
+    async def __call__(
+        self, make_request: NextRequestMiddlewareType[TelegramType], bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        """Send, timed."""
+        started = time.perf_counter()
+        try:
+            return await make_request(bot, method)
+        finally:
+            CALL_TIME.labels(type(method).__name__).observe(time.perf_counter() - started)
 
 
 class RetryAfter(BaseRequestMiddleware):
@@ -102,6 +125,7 @@ def build_bot(settings: Settings, **session_kwargs: Any) -> Bot:
         api=TelegramAPIServer.from_base(settings.telegram_api_url), timeout=settings.telegram_timeout_seconds,
         **session_kwargs,
     )
+    session.middleware(TimeCalls())  # the outermost: a call's retries and waits are its time
     session.middleware(KeepResponseTypes())
     session.middleware(RetryAfter())
     session.middleware(ExpiredButtonAnswers())

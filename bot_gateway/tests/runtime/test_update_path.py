@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from harness import file_request, record_round_trips
+from prometheus_client import REGISTRY
 from pydantic._internal import _generics
 
 from bot_gateway.dependencies import runtime_of
@@ -121,3 +122,36 @@ async def test_a_signed_in_resident_costs_two_redis_round_trips_for_a_card_and_f
     # release.
     assert menu == ["SET GET GET GET EVALSHA", "EVALSHA"]
     assert trips == ["SET GET GET GET EVALSHA", "EVALSHA"]
+
+
+def _timed(name: str, labels: dict[str, str]) -> tuple[float, float]:
+    """A Prometheus histogram's count and sum (seconds) so far."""
+    count = REGISTRY.get_sample_value(f"{name}_count", labels) or 0.0
+    return count, REGISTRY.get_sample_value(f"{name}_sum", labels) or 0.0
+
+
+async def test_where_a_list_s_time_goes_is_on_the_metrics(
+    make_user: Any, make_building: Any, run_bot: Any, core_client: Any,
+) -> None:
+    building = await make_building()
+    resident = await make_user()
+    await file_request(await core_client(resident.user_id), building)
+    series = {"dispatch": ("bot_update_dispatch_seconds", {"event_type": "message"}),
+              "chain": ("bot_update_duration_seconds", {"event_type": "message"}),
+              "core": ("bot_backend_call_seconds", {"service": "core"}),
+              "send": ("bot_telegram_request_seconds", {"method": "SendMessage"})}
+    async with run_bot():
+        await resident.send(resident.t("button.my_requests"))  # signs in first
+        await resident.expect(resident.frag("list.title.my"))
+        await asyncio.sleep(0.3)  # the update's end after its reply
+        before = {key: _timed(*named) for key, named in series.items()}
+        mark = await resident.mark()
+        await resident.send(resident.t("button.my_requests"))
+        await resident.expect(resident.frag("list.title.my"), after=mark)
+        await asyncio.sleep(0.3)
+        spent = {key: (count - before[key][0], total - before[key][1])
+                 for key, (count, total) in ((key, _timed(*named)) for key, named in series.items())}
+    assert spent["dispatch"][0] == spent["chain"][0] == spent["send"][0] == 1
+    assert spent["core"][0] >= 1
+    # The whole update holds its middlewares' part, which holds its calls to Core and to Telegram.
+    assert spent["dispatch"][1] >= spent["chain"][1] >= spent["core"][1] + spent["send"][1] > 0

@@ -13,6 +13,9 @@ same updates with the same Telegram calls (a message with a button; a message an
 answered) and no backend. Simulated users act one at a time and wait for the reply through the
 emulator's control API.
 
+While taking turns, other residents also press "Help" (answered by the full bot with no backend
+call, by the bare bot as any text): the full bot's floor, its own path and nothing else.
+
 Printed: p50/p95 of send -> reply per action and updates per second, with 1 user (BENCH_ALONE
 residents, 4, one after the other: one update in flight at a time) and with BENCH_USERS (40) at
 once, BENCH_ROUNDS (15) rounds each; the 1-user ratios full/bare from a phase where both bots run
@@ -98,6 +101,13 @@ def menu_text() -> str:
     return t("button.my_requests", LANGUAGE)
 
 
+def help_text() -> str:
+    """The main menu's "Help" button: answered from the bot alone, no backend call."""
+    from bot_gateway.i18n import t
+
+    return t("button.help", LANGUAGE)
+
+
 @dataclass
 class Chat:
     """One simulated user's chat with one bot through the emulator's control API."""
@@ -141,25 +151,34 @@ class Chat:
         return (time.perf_counter() - started) * 1000
 
 
-async def _taking_turns(emulator: str, full_ids: range, bare_ids: range) -> dict[str, Phase]:
+async def _taking_turns(emulator: str, full_ids: range, bare_ids: range, help_ids: tuple[range, range],
+                        ) -> dict[str, Phase]:
     """One user at a time, the full and the bare bot taking turns resident by resident (a resident's
     ROUNDS rounds with one, then another's with the other, each turn about a second): both meet the
     machine as it is in that second, so its drift over a run (its speed here varies up to twice
     within minutes) falls on both alike; within a turn the updates follow each other as in the
-    phases of one bot (no idle gap, which would add the same wake-up time to both)."""
+    phases of one bot (no idle gap, which would add the same wake-up time to both). Then other
+    residents (`help_ids`: the full bot's, the bare bot's) press "Help" ROUNDS times each, taking
+    turns the same way: the full bot's whole path with no backend call (its floor)."""
     times: dict[str, tuple[list[float], list[float]]] = {"full": ([], []), "bare": ([], [])}
+    helps: dict[str, list[float]] = {"full": [], "bare": []}
     async with _control(emulator, 4) as http:
-        await _users(http, full_ids)
-        await _users(http, bare_ids)
         pairs = [(Chat(http, FULL_TOKEN, full), Chat(http, ECHO_TOKEN, bare))
                  for full, bare in zip(full_ids, bare_ids, strict=True)]
-        for full, bare in pairs:
+        helping = [(Chat(http, FULL_TOKEN, full), Chat(http, ECHO_TOKEN, bare))
+                   for full, bare in zip(*help_ids, strict=True)]
+        for ids in (full_ids, bare_ids, *help_ids):
+            await _users(http, ids)
+        for full, bare in (*pairs, *helping):
             await full.say("/start")
             await bare.say("/start")
         for full, bare in pairs:
             await _rounds(full, ROUNDS, *times["full"])
             await _rounds(bare, ROUNDS, *times["bare"])
-    return {name: {"menu": _quantiles(menu), "card": _quantiles(card)}
+        for full, bare in helping:
+            for name, chat in (("full", full), ("bare", bare)):
+                helps[name].extend([await chat.say(help_text()) for _ in range(ROUNDS)])
+    return {name: {"menu": _quantiles(menu), "card": _quantiles(card), "help": _quantiles(helps[name])}
             for name, (menu, card) in times.items()}
 
 
@@ -512,6 +531,10 @@ def _report(results: dict[str, Phase], turns: dict[str, Phase], counts: Phase, d
         print(f"1 user {action}, taking turns: p50 x{full['p50'] / bare['p50']:.2f}, p95 x{ratio:.2f} "
               f"(target <= 1.5: {'met' if ratio <= 1.5 else 'NOT met'}); one phase after the other: "
               f"p95 x{one[action]['p95'] / one_bare[action]['p95']:.2f}")
+    full, bare = turns["full"]["help"], turns["bare"]["help"]
+    print(f"1 user help (the full bot's path with no backend call: its floor), taking turns: full p50 "
+          f"{full['p50']:.1f} p95 {full['p95']:.1f}, bare p50 {bare['p50']:.1f} p95 {bare['p95']:.1f} ms: "
+          f"p50 x{full['p50'] / bare['p50']:.2f}, p95 x{full['p95'] / bare['p95']:.2f}")
     ratio = many["all"]["per_second"] / many_bare["all"]["per_second"]
     print(f"{USERS} users throughput x{ratio:.2f} (target >= 0.8: {'met' if ratio >= 0.8 else 'NOT met'}); "
           f"bot CPU per update x{one['all']['bot_cpu_ms'] / one_bare['all']['bot_cpu_ms']:.2f} (1 user), "
@@ -556,10 +579,12 @@ def main() -> int:
         procs.append(_spawn(["-m", "core_service"], {**core_env, "CORE_PORT": str(core_port)}, core_port))
         one, many = range(7_000_001, 7_000_001 + ALONE), range(7_100_001, 7_100_001 + USERS)
         counted, turns = 7_200_001, range(7_300_001, 7_300_001 + ALONE)
+        helping = range(7_400_001, 7_400_001 + ALONE)
         alone = asyncio.run(_residents(core, one))[one.start]
         asyncio.run(_residents(core, many))
         asyncio.run(_residents(core, range(counted, counted + 1)))
         asyncio.run(_residents(core, turns))
+        asyncio.run(_residents(core, helping))
         bot = _spawn(["-m", "bot_gateway"], {
             "BOT_TELEGRAM_TOKEN": FULL_TOKEN, "BOT_TELEGRAM_API_URL": emulator, "BOT_PORT": str(bot_port),
             "BOT_DATABASE_URL": bot_db, "BOT_REDIS_URL": bot_redis, "BOT_CORE_URL": core,
@@ -569,7 +594,8 @@ def main() -> int:
         echo = _spawn(["-m", "loadtests.bench_bot", "echo"], {"BENCH_API_URL": emulator})
         procs.append(echo)
         time.sleep(8)  # the bare bot imports aiogram and starts polling
-        taking_turns = asyncio.run(_taking_turns(emulator, turns, range(8_300_001, 8_300_001 + ALONE)))
+        taking_turns = asyncio.run(_taking_turns(emulator, turns, range(8_300_001, 8_300_001 + ALONE),
+                                                 (helping, range(8_400_001, 8_400_001 + ALONE))))
         profilers = [spy for spy in (_profile("BENCH_PROFILE", bot.pid),
                                       _profile("BENCH_PROFILE_CORE", procs[1].pid)) if spy is not None]
         pids = {"bot": bot.pid, "core": procs[1].pid, "emulator": procs[0].pid, "client": os.getpid()}

@@ -140,7 +140,8 @@ async def test_where_a_list_s_time_goes_is_on_the_metrics(
               "chain": ("bot_update_duration_seconds", {"event_type": "message"}),
               "core": ("bot_backend_call_seconds", {"service": "core"}),
               "send": ("bot_telegram_request_seconds", {"method": "SendMessage"})}
-    async with run_bot():
+    # No announcement worker: its polls of Core are calls made outside any update.
+    async with run_bot(feature_announcements=False):
         await resident.send(resident.t("button.my_requests"))  # signs in first
         await resident.expect(resident.frag("list.title.my"))
         await asyncio.sleep(0.3)  # the update's end after its reply

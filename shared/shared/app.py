@@ -61,7 +61,7 @@ Components = Callable[[ServiceResources], AbstractAsyncContextManager[object]]
 _frozen = False
 
 
-def _freeze_startup_objects() -> None:
+def freeze_startup_objects() -> None:
     """Once per process: what is alive after start-up (modules, routes, pools) lives as long as
     the process, so it is moved out of the collector's reach and full collections stay short
     (the latency tail). Start-up's garbage is collected first, so none of it is kept for good."""
@@ -105,7 +105,7 @@ def create_service_app(
             app.state.service_resources = resources
             if components is not None:
                 resources.components = await stack.enter_async_context(components(resources))
-            _freeze_startup_objects()
+            freeze_startup_objects()
             yield
 
     app = offline_docs_app(title=title, lifespan=lifespan, dependencies=[Depends(refuse_nul_parameters)],

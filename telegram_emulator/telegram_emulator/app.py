@@ -11,7 +11,7 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
-from shared.app import offline_docs_app, server_options
+from shared.app import freeze_startup_objects, offline_docs_app, server_options
 from shared.errors import install_error_handlers
 from shared.health import Check, health_router
 from shared.http import PooledTransport
@@ -55,6 +55,7 @@ def create_app(settings: Settings, world: World | None = None) -> FastAPI:
         # (aiohttp's pool, which ignores HTTP(S)_PROXY: webhooks go to local receivers).
         async with httpx.AsyncClient(transport=PooledTransport(200)) as client:
             app.state.webhooks = WebhookSender(world, client)
+            freeze_startup_objects()  # as every service does: full collections stay short
             try:
                 yield
             finally:

@@ -210,15 +210,18 @@ def _samples(port: int) -> dict[str, float]:
         if line.startswith("bot_") and ("_sum{" in line or "_count{" in line))}
 
 
-def _chain(port: int | None) -> dict[str, tuple[float, float]]:
-    """The bot's own timing so far (its histogram of rate limit entry -> handler return): seconds
-    and updates, for messages (menu) and buttons (card)."""
-    if port is None:
+def per_action_chain(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    """The bot's own time per update between two `_samples` (its histogram of rate limit entry ->
+    handler return), mean ms, for messages (menu) and buttons (card); empty with no samples."""
+    if not after:
         return {}
-    samples = _samples(port)
-    return {action: tuple(samples.get(f'bot_update_duration_seconds_{part}{{event_type="{kind}"}}', 0.0)
-                          for part in ("sum", "count"))  # type: ignore[misc]
-            for action, kind in (("menu", "message"), ("card", "callback_query"))}
+
+    def mean(kind: str) -> float:
+        names = [f'bot_update_duration_seconds_{part}{{event_type="{kind}"}}' for part in ("sum", "count")]
+        total, count = (after.get(name, 0.0) - before.get(name, 0.0) for name in names)
+        return total * 1000 / max(1.0, count)
+
+    return {"menu": mean("message"), "card": mean("callback_query")}
 
 
 def time_split(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
@@ -254,7 +257,6 @@ async def _measure(emulator: str, token: str, ids: range, pids: dict[str, int], 
         idle = {name: cpu_seconds(pid) for name, pid in pids.items()}
         await asyncio.sleep(IDLE_SECONDS)
         cpu, started = {name: cpu_seconds(pid) for name, pid in pids.items()}, time.perf_counter()
-        chain = _chain(metrics_port)
         timed = _samples(metrics_port) if metrics_port is not None else {}
         if alone:
             for chat in chats:
@@ -262,16 +264,14 @@ async def _measure(emulator: str, token: str, ids: range, pids: dict[str, int], 
         else:
             await asyncio.gather(*(_rounds(chat, ROUNDS, menu, card) for chat in chats))
         elapsed = time.perf_counter() - started
-        chain = {action: ((total - chain[action][0]) * 1000 / max(1.0, count - chain[action][1]), 0.0)
-                 for action, (total, count) in _chain(metrics_port).items()}
-        split = time_split(timed, _samples(metrics_port)) if metrics_port is not None else {}
+        timed_after = _samples(metrics_port) if metrics_port is not None else {}
         # Less what each process spends idle in as long (the bot's background loops, polling).
         used = {f"{name}_cpu_ms": (cpu_seconds(pid) - cpu[name]
                                    - (cpu[name] - idle[name]) * elapsed / IDLE_SECONDS) * 1000
                 for name, pid in pids.items()}
     updates = len(menu) + len(card)
     return {"menu": _quantiles(menu), "card": _quantiles(card),
-            "chain": {action: mean for action, (mean, _) in chain.items()}, "split": split,
+            "chain": per_action_chain(timed, timed_after), "split": time_split(timed, timed_after),
             "all": {"per_second": updates / elapsed, "updates": updates,
                     "bot_idle_ms_per_s": (cpu["bot"] - idle["bot"]) * 1000 / IDLE_SECONDS,
                     **{name: ms / updates for name, ms in used.items()}}}
@@ -522,8 +522,7 @@ def _report(results: dict[str, Phase], turns: dict[str, Phase], counts: Phase, d
               f"{split['whole']:.2f} from the dispatcher to its end = the chat's lock, taken with its reads "
               f"and released, and the rate limit {split['lock']:.2f} + waiting for Core "
               f"{split['core']:.2f} + for Telegram {split['telegram']:.2f} + the bot's own middlewares, "
-              f"handler and rendering "
-              f"{split['own']:.2f}")
+              f"handler and rendering {split['own']:.2f}")
     many, many_bare = results[f"full, {USERS} users"], results[f"bare, {USERS} users"]
     for action in ("menu", "card"):
         full, bare = turns["full"][action], turns["bare"][action]

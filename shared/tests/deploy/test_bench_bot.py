@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from loadtests.bench_bot import throughput_ceilings, time_split
+from loadtests.bench_bot import per_action_chain, throughput_ceilings, time_split
 
 
 def phase(bot: float, core: float, emulator: float, client: float) -> dict[str, float]:
@@ -55,3 +55,9 @@ def test_the_long_poll_is_not_an_updates_wait_for_telegram() -> None:
     assert split == {}
     split = time_split(before, histograms(1, 0.004, 0.003, 0.001, 0.001, 10.0))
     assert split["telegram"] == pytest.approx(1.0)
+
+
+def test_the_bots_own_time_is_read_per_action_from_the_same_samples() -> None:
+    before, after = histograms(10, 1.0, 0.5, 0.2, 0.1, 30.0), histograms(20, 1.08, 0.56, 0.233, 0.115, 40.0)
+    assert per_action_chain(before, after) == pytest.approx({"menu": 6.0, "card": 0.0})
+    assert per_action_chain({}, {}) == {}
